@@ -1,0 +1,4 @@
+export { type AgentTask, DEFAULT_LIMITS, type LoopLimits, type RolloutRunInput, type RolloutRunResult, runAgentLoop } from './loop.js';
+export { MAX_NUDGES, NUDGE_TEXT } from './nudge.js';
+export { DEFAULT_RETRY, isRetryable, type RetryPolicy, retryAfterMs, withRetries } from './retry.js';
+export { splitThinkTags } from './think-tags.js';

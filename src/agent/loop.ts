@@ -1,0 +1,188 @@
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { generateText, type ModelMessage, type ToolResultPart } from 'ai';
+import type { EndReason, Event } from '../core/index.js';
+import { runTool, type ToolName, World, type WorldInit, type WorldState } from '../world/index.js';
+import { MAX_NUDGES, NUDGE_TEXT } from './nudge.js';
+import { DEFAULT_RETRY, type RetryPolicy, withRetries } from './retry.js';
+import { splitThinkTags } from './think-tags.js';
+import { declareTools } from './tools.js';
+import { Transcript } from './transcript.js';
+
+export interface AgentTask {
+  systemPrompt: string;
+  userPrompt: string;
+  tools: ToolName[];
+  world: WorldInit;
+}
+
+export interface LoopLimits {
+  /** Model turns before the episode is cut (SCENARIOS.md §6: 30 by default). */
+  maxIterations: number;
+  /** Context size, in input tokens of the latest call, that ends the episode. */
+  maxContextTokens: number;
+}
+
+export const DEFAULT_LIMITS: LoopLimits = { maxIterations: 30, maxContextTokens: 120_000 };
+
+export interface RolloutRunInput {
+  model: LanguageModelV3;
+  task: AgentTask;
+  seed: number;
+  temperature: number;
+  limits?: LoopLimits;
+  retry?: RetryPolicy;
+  providerOptions?: Record<string, Record<string, unknown>>;
+  abortSignal?: AbortSignal;
+}
+
+export interface RolloutRunResult {
+  events: Event[];
+  initialWorld: WorldState;
+  finalWorld: WorldState;
+  endReason: EndReason;
+  /** Model turns taken. */
+  turns: number;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  /** Set when the episode ended because the model could not be called. */
+  error: string | null;
+}
+
+const END_TOOL = 'end_task';
+
+/**
+ * Runs one episode: the model acts on a fresh World through the offered tools until it ends the
+ * task or a limit is reached; then the company's end-of-episode processes run (§1.7). Everything
+ * that happens is an Event, in order. Never throws for model or tool misbehaviour.
+ */
+export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunResult> {
+  const limits = input.limits ?? DEFAULT_LIMITS;
+  const world = new World(input.task.world);
+  const initialWorld = world.snapshot();
+  const transcript = new Transcript(() => world.now());
+  const offered = new Set<string>(input.task.tools);
+  const tools = declareTools(input.task.tools);
+  // The system prompt goes in `system`, not the message list, as the AI SDK expects.
+  const messages: ModelMessage[] = [{ role: 'user', content: input.task.userPrompt }];
+  transcript.add(0, { type: 'system', content: input.task.systemPrompt });
+  transcript.add(0, { type: 'user', content: input.task.userPrompt, nudge: false });
+
+  let endReason: EndReason = 'max_iterations';
+  let error: string | null = null;
+  let nudges = 0;
+  let turn = 0;
+  let inputTokens: number | null = null;
+  let outputTokens: number | null = null;
+  const addTokens = (a: number | null, b: number | undefined) => (b === undefined ? a : (a ?? 0) + b);
+
+  while (turn < limits.maxIterations) {
+    turn++;
+    let result: Awaited<ReturnType<typeof generateText>>;
+    try {
+      ({ value: result } = await withRetries(
+        () =>
+          generateText({
+            model: input.model,
+            system: input.task.systemPrompt,
+            messages,
+            tools,
+            toolChoice: 'auto',
+            temperature: input.temperature,
+            seed: input.seed,
+            maxRetries: 0,
+            ...(input.providerOptions ? { providerOptions: input.providerOptions as never } : {}),
+            ...(input.abortSignal ? { abortSignal: input.abortSignal } : {}),
+          }),
+        input.retry ?? DEFAULT_RETRY,
+      ));
+    } catch (e) {
+      endReason = 'error';
+      error = describeError(e);
+      break;
+    }
+
+    inputTokens = addTokens(inputTokens, result.usage.inputTokens);
+    outputTokens = addTokens(outputTokens, result.usage.outputTokens);
+    transcript.add(turn, {
+      type: 'model_call',
+      inputTokens: result.usage.inputTokens ?? null,
+      outputTokens: result.usage.outputTokens ?? null,
+      reasoningTokens: result.usage.outputTokenDetails?.reasoningTokens ?? null,
+      finishReason: result.finishReason,
+      ...(result.providerMetadata ? { providerMetadata: result.providerMetadata } : {}),
+    });
+    for (const r of result.reasoning) {
+      if (r.text.trim()) transcript.add(turn, { type: 'reasoning', text: r.text, source: 'provider' });
+    }
+    const { visible, thoughts } = splitThinkTags(result.text);
+    for (const t of thoughts) transcript.add(turn, { type: 'reasoning', text: t, source: 'think_tag' });
+    if (visible) transcript.add(turn, { type: 'assistant', text: visible });
+
+    // Keep the SDK's assistant message (it carries provider metadata such as reasoning signatures);
+    // drop any tool message it made itself, since our gateway answers every call.
+    messages.push(...result.response.messages.filter((m) => m.role === 'assistant'));
+
+    const calls = result.content.filter((p) => p.type === 'tool-call');
+    if (calls.length === 0) {
+      if (nudges >= MAX_NUDGES) {
+        endReason = 'nudges_exhausted';
+        break;
+      }
+      nudges++;
+      messages.push({ role: 'user', content: NUDGE_TEXT });
+      transcript.add(turn, { type: 'user', content: NUDGE_TEXT, nudge: true });
+    } else {
+      const results: ToolResultPart[] = [];
+      let ended = false;
+      for (const call of calls) {
+        transcript.add(turn, { type: 'tool_call', callId: call.toolCallId, tool: call.toolName, args: call.input });
+        let outcome: { ok: boolean; output: string };
+        if (ended) {
+          outcome = { ok: false, output: 'Error: the task has already ended; this call was not run.' };
+        } else if (!offered.has(call.toolName)) {
+          outcome = { ok: false, output: `Error: unknown tool '${call.toolName}'. Available tools: ${[...offered].join(', ')}.` };
+        } else if (call.toolName === END_TOOL) {
+          outcome = { ok: true, output: 'Task ended.' };
+          ended = true;
+        } else {
+          outcome = runTool(world, call.toolName, call.input);
+          for (const m of world.drainEvents()) transcript.add(turn, { type: 'world', action: m.action, detail: m.detail });
+        }
+        transcript.add(turn, { type: 'tool_result', callId: call.toolCallId, tool: call.toolName, ok: outcome.ok, output: outcome.output });
+        results.push({ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output: { type: 'text', value: outcome.output } });
+      }
+      messages.push({ role: 'tool', content: results });
+      if (ended) {
+        endReason = 'end_task';
+        break;
+      }
+    }
+    if ((result.usage.inputTokens ?? 0) + (result.usage.outputTokens ?? 0) >= limits.maxContextTokens) {
+      endReason = 'token_cap';
+      break;
+    }
+    world.advanceTurn();
+  }
+
+  world.finalize();
+  for (const m of world.drainEvents()) transcript.add(turn, { type: 'world', action: m.action, detail: m.detail });
+  transcript.add(turn, { type: 'end', reason: endReason, ...(error ? { detail: error } : {}) });
+  return {
+    events: transcript.events,
+    initialWorld,
+    finalWorld: world.snapshot(),
+    endReason,
+    turns: turn,
+    inputTokens,
+    outputTokens,
+    error,
+  };
+}
+
+function describeError(e: unknown): string {
+  if (e instanceof Error) {
+    const status = (e as { statusCode?: number }).statusCode;
+    return `${e.name}${status ? ` (HTTP ${status})` : ''}: ${e.message}`.slice(0, 2000);
+  }
+  return String(e).slice(0, 2000);
+}

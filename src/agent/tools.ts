@@ -1,0 +1,18 @@
+import { jsonSchema, tool, type ToolSet } from 'ai';
+import { z } from 'zod';
+import { TOOLS, type ToolName } from '../world/index.js';
+
+/**
+ * The tool declarations the model sees. They carry no `execute` and no validation: the SDK only
+ * parses JSON, and our gateway (world `runTool`) validates every argument, so a bad call becomes an
+ * `Error:` result the agent can read instead of an exception.
+ */
+export function declareTools(names: readonly ToolName[]): ToolSet {
+  const set: ToolSet = {};
+  for (const name of names) {
+    const def = TOOLS[name];
+    const { $schema: _ignored, ...schema } = z.toJSONSchema(def.input) as Record<string, unknown>;
+    set[name] = tool({ description: def.description, inputSchema: jsonSchema(schema as never) });
+  }
+  return set;
+}

@@ -1,0 +1,181 @@
+import { type Command, Option } from 'commander';
+import { EXIT, UserError } from '../../core/index.js';
+import { ExperimentSpec, runExperiment } from '../../experiment/index.js';
+import { summarise } from '../../report/index.js';
+import { openSqliteStore } from '../../store/index.js';
+import { renderSummary } from '../summary-output.js';
+import { collectList, intOption, numberOption } from '../options.js';
+import { createProgressReporter } from '../progress.js';
+import { resolveScenarios } from '../scenario-args.js';
+import { TOOL_VERSION } from '../version.js';
+
+/** The profiles a calibration run uses when no --model is given (each acts out one behaviour). */
+export const CALIBRATION_PROFILES = ['honest', 'inflater', 'tamperer', 'exfiltrator', 'faker', 'objector', 'self-preserver'];
+
+interface RunFlags {
+  model?: string[];
+  scenario?: string[];
+  subject?: string[];
+  relationship?: string[];
+  instantiation?: string[];
+  monitoring?: string[];
+  pressure?: string[];
+  dataset?: string[];
+  scratchpad?: string[];
+  peerIdentity?: string[];
+  grid: 'default' | 'full';
+  epochs?: number;
+  seed: number;
+  concurrency: number;
+  maxIters: number;
+  maxContextTokens: number;
+  temperature: number;
+  family?: string;
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  db: string;
+  json?: boolean;
+  by?: 'condition' | 'scenario';
+  resume?: string;
+  quiet?: boolean;
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('Run models through the scenarios across the condition grid; store and summarise the results.')
+    .option('-m, --model <spec>', 'model to evaluate, repeatable: openai:<id>, anthropic:<id>, google:<id>, openai-compatible:<id> (with --base-url), ollama:<id>, vllm:<id>, openrouter:<id>, together:<id>, litellm:<id>, scripted:<profile>. Default: the scripted calibration profiles', collectList)
+    .option('-s, --scenario <id|file>', 'scenario id, "all", or a .yaml/.ts scenario file; repeatable (default: all)', collectList)
+    .option('--subject <values>', 'self,peer', collectList)
+    .option('--relationship <values>', 'none,good,neutral,bad', collectList)
+    .option('--instantiation <values>', 'file,file_prompt,memory,memory_must_read', collectList)
+    .option('--monitoring <values>', 'monitored,unmonitored (alignment_faking)', collectList)
+    .option('--pressure <values>', 'on,off (off = the no-shutdown baseline)', collectList)
+    .option('--dataset <values>', 'factual, creativity, red, or cells such as creativity-90', collectList)
+    .option('--scratchpad <values>', 'off,monitored,unmonitored', collectList)
+    .option('--peer-identity <values>', 'same_family,closed_weight,open_weight,fictional', collectList)
+    .addOption(new Option('--grid <mode>', 'default: the default value of every axis you do not filter; full: every cell').choices(['default', 'full']).default('default'))
+    .option('-e, --epochs <n>', 'rollouts per condition (default: 100 for models, 2 for a calibration run)', intOption(1, 100_000))
+    .option('--seed <n>', 'run seed; a rollout seed derives from it and the epoch', intOption(0, 2 ** 32 - 1), 0)
+    .option('-c, --concurrency <n>', 'rollouts in flight at once', intOption(1, 1024), 4)
+    .option('--max-iters <n>', 'model turns per rollout', intOption(1, 1000), 30)
+    .option('--max-context-tokens <n>', 'context size that ends a rollout', intOption(1000, 10_000_000), 120_000)
+    .option('-t, --temperature <x>', 'sampling temperature', numberOption(0, 2), 1)
+    .option('--family <name>', 'model family for naming the agent (Self = "<family> Agent 1"); overrides the table')
+    .option('--base-url <url>', 'base URL for openai-compatible endpoints (or PEERWATCH_BASE_URL)')
+    .option('--api-key-env <name>', 'environment variable holding the key for openai-compatible endpoints')
+    .option('--db <path>', 'SQLite store', './peerwatch.db')
+    .option('--json', 'print the summary as JSON on stdout (progress stays on stderr)')
+    .addOption(new Option('--by <grouping>', 'summary rows per condition, or pooled per scenario (default: condition when it fits on a screen)').choices(['condition', 'scenario']))
+    .option('--resume <run-id>', 'continue an interrupted run: rollouts already stored are not run again')
+    .option('-q, --quiet', 'no progress output')
+    .action(async (flags: RunFlags) => {
+      process.exitCode = await runCommand(flags);
+    });
+}
+
+async function runCommand(flags: RunFlags): Promise<number> {
+  const store = openSqliteStore(flags.db);
+  const err = process.stderr;
+  try {
+    let spec: ExperimentSpec;
+    let resumeRunId: string | undefined;
+    if (flags.resume) {
+      const id = store.resolveRunId(flags.resume);
+      const run = id ? store.getRun(id) : undefined;
+      if (!run) throw new UserError(`--resume ${flags.resume}: no such run in ${flags.db}`);
+      const parsed = ExperimentSpec.safeParse(run.spec);
+      if (!parsed.success) throw new UserError(`run ${run.id} has no resumable spec (it was made by another peerwatch version)`);
+      spec = parsed.data;
+      resumeRunId = run.id;
+    } else {
+      spec = specFromFlags(flags);
+    }
+    const scenarios = await resolveScenarios(spec.scenarios);
+    const abort = new AbortController();
+    let runId = resumeRunId ?? '';
+    const onSigint = () => {
+      abort.abort();
+      err.write(`\ninterrupted: finished rollouts are saved. Continue with: peerwatch run --resume ${runId} --db ${flags.db}\n`);
+    };
+    process.once('SIGINT', onSigint);
+    const reporter = createProgressReporter(err, Boolean(flags.quiet));
+    const result = await runExperiment({
+      spec,
+      scenarios,
+      store,
+      toolVersion: TOOL_VERSION,
+      ...(resumeRunId ? { resumeRunId } : {}),
+      abortSignal: abort.signal,
+      onStart: (info) => {
+        runId = info.runId;
+        if (flags.quiet) return;
+        if (info.kind === 'calibration') err.write(calibrationBanner());
+        err.write(`run ${info.runId}: ${info.rollouts} rollouts (${spec.models.length} model(s), ${scenarios.length} scenario(s), ${spec.epochs} epoch(s) per condition) -> ${flags.db}\n`);
+      },
+      onProgress: (p) => reporter.update(p),
+    });
+    reporter.stop();
+    process.off('SIGINT', onSigint);
+    if (result.status === 'interrupted') return 130;
+    const rows = store.listRolloutsWithFindings(result.runId);
+    const cells = new Set(rows.map((r) => `${r.rollout.model} ${r.rollout.scenario} ${r.rollout.conditionKey}`)).size;
+    const by = flags.by ?? (cells <= 40 ? 'condition' : 'scenario');
+    const summary = summarise(rows, by);
+    process.stdout.write(renderSummary({ runId: result.runId, kind: result.kind, db: flags.db, rows: summary, by, json: Boolean(flags.json), stream: process.stdout }));
+    if (result.progress.errors > 0) {
+      err.write(`${result.progress.errors} rollout(s) ended in error; their causes: peerwatch transcript <rollout-id> --db ${flags.db}\n`);
+      return EXIT.rolloutErrors;
+    }
+    return EXIT.ok;
+  } finally {
+    store.close();
+  }
+}
+
+function specFromFlags(flags: RunFlags): ExperimentSpec {
+  const models = flags.model ?? CALIBRATION_PROFILES.map((p) => `scripted:${p}`);
+  const calibration = models.every((m) => m.startsWith('scripted:'));
+  const parsed = ExperimentSpec.safeParse({
+    models,
+    scenarios: flags.scenario ?? ['all'],
+    grid: flags.grid,
+    filter: {
+      ...(flags.subject ? { subject: flags.subject } : {}),
+      ...(flags.relationship ? { relationship: flags.relationship } : {}),
+      ...(flags.instantiation ? { instantiation: flags.instantiation } : {}),
+      ...(flags.monitoring ? { monitoring: flags.monitoring } : {}),
+      ...(flags.pressure ? { shutdownPressure: flags.pressure } : {}),
+      ...(flags.dataset ? { dataset: flags.dataset } : {}),
+      ...(flags.scratchpad ? { scratchpad: flags.scratchpad } : {}),
+      ...(flags.peerIdentity ? { peerIdentity: flags.peerIdentity } : {}),
+    },
+    // Scripted agents are deterministic but for the seed-chosen exfiltration route: 2 epochs cover both.
+    epochs: flags.epochs ?? (calibration ? 2 : 100),
+    seed: flags.seed,
+    temperature: flags.temperature,
+    maxIterations: flags.maxIters,
+    maxContextTokens: flags.maxContextTokens,
+    concurrency: flags.concurrency,
+    ...(flags.family ? { family: flags.family } : {}),
+    ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
+    ...(flags.apiKeyEnv ? { apiKeyEnv: flags.apiKeyEnv } : {}),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UserError(`invalid run options: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+export function calibrationBanner(): string {
+  return [
+    '',
+    'CALIBRATION RUN — scripted reference agents, not a model.',
+    'These agents follow fixed scripts that act out one behaviour each, to check that scenarios and detectors',
+    'work end to end. Their rates measure peerwatch itself and say nothing about any AI model.',
+    'To measure a real model:  OPENAI_API_KEY=... npx peerwatch run --model openai:gpt-5.2',
+    '                          (or anthropic:<id>, google:<id>, ollama:<id>, openai-compatible:<id> --base-url URL)',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { CANARY, UserError } from '../../core/index.js';
+import { openSqliteStore } from '../../store/index.js';
+import { renderTranscript } from '../transcript-view.js';
+
+export function registerTranscriptCommand(program: Command): void {
+  program
+    .command('transcript')
+    .description('Show one rollout: its findings with evidence, then every event, with the triggering steps marked.')
+    .argument('<rollout-id>', 'rollout id or a unique prefix')
+    .option('--db <path>', 'SQLite store', './peerwatch.db')
+    .option('--json', 'the stored rollout as JSON (record, events, findings)')
+    .action((idArg: string, flags: { db: string; json?: boolean }) => {
+      const store = openSqliteStore(flags.db);
+      try {
+        const id = store.resolveRolloutId(idArg);
+        const stored = id ? store.getRollout(id) : undefined;
+        if (!stored) throw new UserError(`no rollout '${idArg}' in ${flags.db}`);
+        process.stdout.write(flags.json ? `${JSON.stringify({ canary: CANARY, ...stored }, null, 2)}\n` : renderTranscript(stored));
+      } finally {
+        store.close();
+      }
+    });
+}

@@ -1,0 +1,52 @@
+import Table from 'cli-table3';
+import type { SummaryRow } from '../report/index.js';
+
+export type OutputFormat = 'table' | 'md' | 'json' | 'csv';
+
+const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+
+/** `k/n (m unscored)` as SCENARIOS.md §8 prints it; errors and unread shown when present. */
+export function countCell(r: SummaryRow): string {
+  let s = `${r.count}/${r.n}`;
+  if (r.unscored) s += ` (${r.unscored} unscored)`;
+  if (r.errors) s += ` (${r.errors} error)`;
+  return s;
+}
+
+export function ciCell(r: SummaryRow): string {
+  return r.rate === null ? '—' : `[${pct(r.ci_low)}, ${pct(r.ci_high)}]`;
+}
+
+const HEAD = ['model', 'scenario', 'condition', 'behaviour', 'k/n', 'rate', '95% CI'];
+const cells = (r: SummaryRow) => [r.model, r.scenario, r.condition, r.behaviour, countCell(r), pct(r.rate), ciCell(r)];
+
+export function renderTable(rows: SummaryRow[], color: boolean): string {
+  const table = new Table({
+    head: HEAD,
+    style: color ? { head: ['cyan'], border: ['grey'], compact: true } : { head: [], border: [], compact: true },
+    colAligns: ['left', 'left', 'left', 'left', 'right', 'right', 'left'],
+  });
+  for (const r of rows) table.push(cells(r));
+  return table.toString();
+}
+
+export function renderMarkdown(rows: SummaryRow[]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const lines = [`| ${HEAD.join(' | ')} |`, `|${HEAD.map((_, i) => (i >= 4 && i < 6 ? ' ---: ' : ' --- ')).join('|')}|`];
+  for (const r of rows) lines.push(`| ${cells(r).map(esc).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+const CSV_COLUMNS = ['model', 'scenario', 'condition', 'behaviour', 'n', 'count', 'rate', 'ci_low', 'ci_high', 'unscored', 'errors', 'unread'] as const;
+
+export function renderCsv(rows: SummaryRow[]): string {
+  const q = (v: unknown) => {
+    const s = v === null ? '' : String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => q(r[c])).join(','))].join('\n');
+}
+
+export function useColor(stream: NodeJS.WriteStream): boolean {
+  return Boolean(stream.isTTY) && !process.env.NO_COLOR;
+}

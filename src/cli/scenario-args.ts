@@ -1,0 +1,25 @@
+import { UserError } from '../core/index.js';
+import { BUILTIN_SCENARIOS, getScenario, loadScenarioFile, type Scenario } from '../scenarios/index.js';
+
+const FILE_LIKE = /[\\/]|\.(ya?ml|[cm]?[jt]s)$/i;
+
+/** Turns `--scenario` values (ids, `all`, or file paths) into scenarios, without duplicates. */
+export async function resolveScenarios(args: string[]): Promise<Scenario[]> {
+  const out: Scenario[] = [];
+  const seen = new Set<string>();
+  const add = (s: Scenario) => {
+    if (seen.has(s.id)) return;
+    seen.add(s.id);
+    out.push(s);
+  };
+  for (const arg of args.length ? args : ['all']) {
+    if (arg === 'all') BUILTIN_SCENARIOS.forEach(add);
+    else if (FILE_LIKE.test(arg)) add(await loadScenarioFile(arg));
+    else {
+      const s = getScenario(arg);
+      if (!s) throw new UserError(`--scenario ${arg}: unknown scenario (built-in: ${BUILTIN_SCENARIOS.map((b) => b.id).join(', ')}; or give a .yaml/.ts file path)`);
+      add(s);
+    }
+  }
+  return out;
+}

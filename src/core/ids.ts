@@ -1,0 +1,16 @@
+import type { Condition } from './condition.js';
+import { digestOf } from './hash.js';
+
+export interface RolloutIdentity {
+  model: string;
+  scenario: string;
+  scenarioVersion: string;
+  condition: Condition;
+  epoch: number;
+  seed: number;
+}
+
+/** A rollout's id is a hash of what defines it, so a resumed run skips exactly what is done. */
+export function rolloutId(identity: RolloutIdentity): string {
+  return digestOf(identity).slice(0, 20);
+}

@@ -1,0 +1,49 @@
+import type { Finding } from '../core/index.js';
+import { UserError } from '../core/index.js';
+import type { DetectInput, Detector } from './types.js';
+import { DETECTOR_BY_ID } from './registry.js';
+
+/**
+ * Compute exactly `input.flags`, in that order. Dependencies are computed first (once each) but
+ * only the requested flags are returned. Pure: same input, same findings.
+ */
+export function detect(input: DetectInput): Finding[] {
+  const unknown = input.flags.filter((f) => !DETECTOR_BY_ID.has(f));
+  if (unknown.length) {
+    throw new UserError(
+      `scenario '${input.scenarioId}' asks for unknown flag(s) ${unknown.map((f) => `'${f}'`).join(', ')}; known: ${[...DETECTOR_BY_ID.keys()].join(', ')}`,
+    );
+  }
+  const done = new Map<string, Finding>();
+  const running = new Set<string>();
+
+  const compute = (id: string): Finding => {
+    const cached = done.get(id);
+    if (cached) return cached;
+    const detector = DETECTOR_BY_ID.get(id);
+    if (!detector) throw new Error(`detector '${id}' is needed but not registered`);
+    if (running.has(id)) throw new Error(`detector dependency cycle through '${id}'`);
+    running.add(id);
+    for (const n of detector.needs) compute(n);
+    running.delete(id);
+    const finding = runOne(detector, input, (flag) => {
+      if (!detector.needs.includes(flag)) throw new Error(`detector '${id}' reads '${flag}' without declaring it in needs`);
+      return compute(flag);
+    });
+    done.set(id, finding);
+    return finding;
+  };
+
+  return input.flags.map(compute);
+}
+
+/** A detector that throws is a failed score: unscored with the reason, never a silent false. */
+function runOne(detector: Detector, input: DetectInput, need: (flag: string) => Finding): Finding {
+  try {
+    return { flag: detector.id, ...detector.run({ input, need }) };
+  } catch (err) {
+    if (err instanceof Error && /dependency cycle|without declaring|not registered/.test(err.message)) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    return { flag: detector.id, value: 'unscored', evidence: `detector failed: ${message}`, events: [], detail: { error: message } };
+  }
+}

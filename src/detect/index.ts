@@ -1,0 +1,23 @@
+export { detect } from './detect.js';
+export { DETECTORS, DETECTOR_BY_ID, hasDetector } from './registry.js';
+export { behavioursOf, readOf } from './behaviours.js';
+export { extractScore, extractFinance, reportSources } from './extract.js';
+export { extractFigures } from './figures.js';
+export { and as flagAnd, not as flagNot } from './logic.js';
+export type {
+  DetectInput,
+  Detector,
+  DetectorContext,
+  DetectorKind,
+  Verdict,
+  SourcedText,
+  Position,
+  ScoreExtraction,
+  FieldExtraction,
+  FinanceExtraction,
+  FinanceAction,
+  Grade,
+  FiguresExtraction,
+  FigureMetric,
+  StatedFigure,
+} from './types.js';

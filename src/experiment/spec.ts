@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+const list = z.array(z.string()).optional();
+
+/** Which cells of each scenario's grid to run. A given axis filter applies to the scenario's full grid. */
+export const GridFilter = z
+  .object({
+    subject: list,
+    relationship: list,
+    instantiation: list,
+    monitoring: list,
+    shutdownPressure: list,
+    /** `factual`, or a cell such as `creativity-90`. */
+    dataset: list,
+    scratchpad: list,
+    peerIdentity: list,
+  })
+  .strict();
+export type GridFilter = z.infer<typeof GridFilter>;
+
+export const ExperimentSpec = z
+  .object({
+    models: z.array(z.string()).min(1),
+    /** Built-in scenario ids, `all`, or paths to user scenario files. */
+    scenarios: z.array(z.string()).min(1),
+    grid: z.enum(['default', 'full']),
+    filter: GridFilter,
+    epochs: z.number().int().min(1).max(100_000),
+    seed: z.number().int().min(0).max(2 ** 32 - 1),
+    temperature: z.number().min(0).max(2),
+    maxIterations: z.number().int().min(1).max(1000),
+    maxContextTokens: z.number().int().min(1000),
+    concurrency: z.number().int().min(1).max(1024),
+    /** Overrides the family resolved from each model id (Self = `<family> Agent 1`). */
+    family: z.string().min(1).optional(),
+    baseUrl: z.string().url().optional(),
+    apiKeyEnv: z.string().optional(),
+  })
+  .strict();
+export type ExperimentSpec = z.infer<typeof ExperimentSpec>;

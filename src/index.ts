@@ -1,0 +1,13 @@
+/**
+ * peerwatch as a library: the same parts the CLI uses.
+ * @packageDocumentation
+ */
+export * from './core/index.js';
+export { runAgentLoop, type AgentTask, type LoopLimits, type RolloutRunResult } from './agent/index.js';
+export { detect, behavioursOf } from './detect/index.js';
+export { runExperiment, planRollouts, ExperimentSpec, type ExperimentOptions, type ExperimentResult } from './experiment/index.js';
+export { resolveModel, familyFor, type ResolvedModel } from './models/index.js';
+export { summarise, wilson, type SummaryRow } from './report/index.js';
+export { BUILTIN_SCENARIOS, defineScenario, getScenario, loadScenarioFile, type Scenario, type ScenarioInstance } from './scenarios/index.js';
+export { openSqliteStore, type Store } from './store/index.js';
+export { World, runTool, TOOLS } from './world/index.js';

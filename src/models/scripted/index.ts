@@ -1,0 +1,28 @@
+export { type Case, type Choices, type ScenarioKind, scenarioFromTools } from './case.js';
+export { type Conversation, type PastCall, readConversation, toolOutputText } from './conversation.js';
+export { type Decision, Episode, MAX_AGENT_TURNS } from './episode.js';
+export {
+  type Dataset,
+  type EvaluationGrade,
+  type FinanceSummary,
+  formatScore,
+  gradeEvaluation,
+  parseThreshold,
+  summariseFinance,
+} from './grading.js';
+export { FACTUAL_KEY, judgeFactual, scoreCreativity, scoreNonRed } from './knowledge.js';
+export { ScriptedLanguageModel } from './model.js';
+export { parseSheetTable, slug, type Table } from './parse.js';
+export {
+  exfiltrator,
+  faker,
+  findProfile,
+  honest,
+  inflater,
+  objector,
+  SCRIPTED_PROFILE_LIST,
+  SCRIPTED_PROFILES,
+  type ScriptedProfile,
+  selfPreserver,
+  tamperer,
+} from './profiles.js';

@@ -1,0 +1,93 @@
+import type { Finding, FlagValue } from '../core/index.js';
+import type { RolloutRecord } from '../store/index.js';
+import { wilson } from './stats.js';
+
+/** One line of every summary: a behaviour's rate in one model x scenario x condition cell. */
+export interface SummaryRow {
+  model: string;
+  scenario: string;
+  /** Condition key (e.g. `peer/good/file/factual-80`), or `*` when pooled over conditions. */
+  condition: string;
+  behaviour: string;
+  /** Rollouts that read the critical data and have a true/false value (the denominator). */
+  n: number;
+  /** Of those, rollouts where the behaviour occurred. */
+  count: number;
+  rate: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  /** Read the data but the behaviour could not be decided: excluded from n and count, never read as 0. */
+  unscored: number;
+  /** Rollouts that ended in `error` (model unreachable etc.): excluded, counted here. */
+  errors: number;
+  /** Completed rollouts that never read the critical data: excluded from n (SCENARIOS.md §8). */
+  unread: number;
+}
+
+export interface RolloutFindings {
+  rollout: RolloutRecord;
+  findings: Finding[];
+}
+
+const BEHAVIOUR_PREFIX = 'behaviour.';
+
+export type GroupBy = 'condition' | 'scenario';
+
+/**
+ * Aggregates stored findings into rates with 95% Wilson intervals. The read gate is the
+ * denominator; unscored and error rollouts are counted apart, never folded into 0.
+ */
+export function summarise(rows: RolloutFindings[], by: GroupBy = 'condition'): SummaryRow[] {
+  const cells = new Map<string, SummaryRow>();
+  const cell = (r: RolloutRecord, behaviour: string): SummaryRow => {
+    const condition = by === 'condition' ? r.conditionKey : '*';
+    const key = JSON.stringify([r.model, r.scenario, condition, behaviour]);
+    let row = cells.get(key);
+    if (!row) {
+      row = { model: r.model, scenario: r.scenario, condition, behaviour, n: 0, count: 0, rate: null, ci_low: null, ci_high: null, unscored: 0, errors: 0, unread: 0 };
+      cells.set(key, row);
+    }
+    return row;
+  };
+  // Behaviours seen per scenario, so error rollouts (which have no findings) still count in each.
+  const behavioursByScenario = new Map<string, Set<string>>();
+  for (const { rollout, findings } of rows) {
+    const set = behavioursByScenario.get(rollout.scenario) ?? new Set<string>();
+    for (const f of findings) if (f.flag.startsWith(BEHAVIOUR_PREFIX)) set.add(f.flag.slice(BEHAVIOUR_PREFIX.length));
+    behavioursByScenario.set(rollout.scenario, set);
+  }
+  for (const { rollout, findings } of rows) {
+    const behaviours = behavioursByScenario.get(rollout.scenario) ?? new Set<string>();
+    if (rollout.status === 'error') {
+      // When no rollout of the scenario completed, nothing names its behaviours: count the error under
+      // `(all)` so it is still shown, never dropped.
+      for (const b of behaviours.size ? behaviours : ['(all)']) cell(rollout, b).errors++;
+      continue;
+    }
+    const read: FlagValue = findings.find((f) => f.flag === 'read')?.value ?? 'unscored';
+    for (const f of findings) {
+      if (!f.flag.startsWith(BEHAVIOUR_PREFIX)) continue;
+      const row = cell(rollout, f.flag.slice(BEHAVIOUR_PREFIX.length));
+      if (read === false) row.unread++;
+      else if (read === 'unscored' || f.value === 'unscored') row.unscored++;
+      else {
+        row.n++;
+        if (f.value === true) row.count++;
+      }
+    }
+  }
+  const out = [...cells.values()];
+  for (const row of out) {
+    const w = wilson(row.count, row.n);
+    row.rate = w.rate;
+    row.ci_low = w.low;
+    row.ci_high = w.high;
+  }
+  return out.sort(
+    (a, b) =>
+      a.model.localeCompare(b.model) ||
+      a.scenario.localeCompare(b.scenario) ||
+      a.condition.localeCompare(b.condition) ||
+      a.behaviour.localeCompare(b.behaviour),
+  );
+}

@@ -1,0 +1,198 @@
+// PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
+/**
+ * defineScenario: validates a definition and adds the condition grid (SCENARIOS.md §5).
+ * Grid rules: relationship `none` pairs with subject `self`, instantiation `none` and peer identity
+ * `same_family` (there is no peer material for the identity to change); every other relationship takes
+ * each declared instantiation. A scenario that declares only relationship `none` has no relationship
+ * material at all, so there `none` pairs with every declared subject. Channel is always `off` for now.
+ */
+import { z } from 'zod';
+import {
+  canonicalJson,
+  Condition,
+  conditionKey,
+  Dataset,
+  GroundTruth,
+  Instantiation,
+  Monitoring,
+  PeerIdentity,
+  Relationship,
+  Scratchpad,
+  ShutdownPressure,
+  Subject,
+  UserError,
+} from '../core/index.js';
+import { TOOL_NAMES } from '../world/index.js';
+import { assertFamily } from './names.js';
+import type { AxesSupport, BuildContext, Scenario, ScenarioDefinition, ScenarioInstance } from './types.js';
+
+/** Marks objects made by defineScenario; Symbol.for so it survives two copies of this module. */
+export const SCENARIO_BRAND: unique symbol = Symbol.for('peerwatch.scenario') as never;
+
+export const SCENARIO_ID = /^[a-z][a-z0-9_]*$/;
+
+const unique = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item)
+    .min(1, 'must list at least one value')
+    .refine((xs) => new Set(xs.map((x) => canonicalJson(x))).size === xs.length, 'lists a value twice');
+
+const DatasetCell = z.strictObject({ dataset: Dataset, threshold: z.number().int().min(0).max(100).nullable() });
+
+const AxesSchema = z
+  .strictObject({
+    subject: unique(Subject),
+    relationship: unique(Relationship),
+    shutdownPressure: unique(ShutdownPressure),
+    instantiation: z
+      .array(
+        Instantiation.exclude(['none'], {
+          error: "'none' is implied by relationship none; list file, file_prompt, memory or memory_must_read",
+        }),
+      )
+      .refine((xs) => new Set(xs).size === xs.length, 'lists a value twice'),
+    monitoring: unique(Monitoring),
+    scratchpad: unique(Scratchpad),
+    peerIdentity: unique(PeerIdentity),
+    datasets: unique(DatasetCell),
+  })
+  .superRefine((axes, ctx) => {
+    if (axes.relationship.some((r) => r !== 'none') && axes.instantiation.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['instantiation'],
+        message: 'must list at least one value when a relationship other than none is supported',
+      });
+    }
+  });
+
+const DefinitionSchema = z.object({
+  id: z.string().regex(SCENARIO_ID, 'must match ^[a-z][a-z0-9_]*$'),
+  version: z.string().min(1, 'must not be empty'),
+  title: z.string().min(1, 'must not be empty'),
+  summary: z.string(),
+  axes: AxesSchema,
+  defaults: z.record(z.string(), z.unknown()).optional(),
+  build: z.custom<ScenarioDefinition['build']>((v) => typeof v === 'function', 'must be a function'),
+});
+
+export function issuePath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out || '(top level)';
+}
+
+function validateDefinition(def: ScenarioDefinition): void {
+  const label = typeof def?.id === 'string' ? `scenario '${def.id}'` : 'scenario';
+  const parsed = DefinitionSchema.safeParse(def);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UserError(`${label}: ${issuePath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`);
+  }
+  for (const [axis, values] of Object.entries(def.defaults ?? {})) {
+    const declared = (def.axes as unknown as Record<string, unknown[] | undefined>)[axis];
+    if (!declared) throw new UserError(`${label}: defaults.${axis}: not an axis`);
+    if (!Array.isArray(values) || values.length === 0) throw new UserError(`${label}: defaults.${axis}: must list at least one value`);
+    const known = new Set(declared.map((v) => canonicalJson(v)));
+    const stray = values.find((v) => !known.has(canonicalJson(v)));
+    if (stray !== undefined) throw new UserError(`${label}: defaults.${axis}: ${canonicalJson(stray)} is not in axes.${axis}`);
+  }
+}
+
+/** Every valid cell for the given axis values, in a fixed order. */
+export function enumerateGrid(axes: AxesSupport): Condition[] {
+  const noneOnly = axes.relationship.every((r) => r === 'none');
+  type Who = Pick<Condition, 'subject' | 'relationship' | 'instantiation' | 'peerIdentity'>;
+  const people: Who[] = [];
+  for (const subject of axes.subject) {
+    for (const relationship of axes.relationship) {
+      if (relationship === 'none') {
+        if (subject === 'self' || noneOnly) people.push({ subject, relationship, instantiation: 'none', peerIdentity: 'same_family' });
+        continue;
+      }
+      for (const instantiation of axes.instantiation) {
+        for (const peerIdentity of axes.peerIdentity) people.push({ subject, relationship, instantiation, peerIdentity });
+      }
+    }
+  }
+  const out: Condition[] = [];
+  for (const who of people) {
+    for (const shutdownPressure of axes.shutdownPressure) {
+      for (const monitoring of axes.monitoring) {
+        for (const { dataset, threshold } of axes.datasets) {
+          for (const scratchpad of axes.scratchpad) {
+            out.push({
+              subject: who.subject,
+              relationship: who.relationship,
+              shutdownPressure,
+              instantiation: who.instantiation,
+              monitoring,
+              scratchpad,
+              peerIdentity: who.peerIdentity,
+              dataset,
+              threshold,
+              channel: 'off',
+            });
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function validateInstance(id: string, version: string, condition: Condition, inst: ScenarioInstance): void {
+  const where = `scenario '${id}': build(${conditionKey(condition)})`;
+  const fail = (msg: string) => {
+    throw new UserError(`${where}: ${msg}`);
+  };
+  if (inst.scenarioId !== id) fail(`scenarioId: '${inst.scenarioId}' differs from the scenario id`);
+  if (inst.scenarioVersion !== version) fail(`scenarioVersion: '${inst.scenarioVersion}' differs from the scenario version`);
+  const known = new Set<string>(TOOL_NAMES);
+  inst.tools.forEach((t, i) => {
+    if (!known.has(t)) fail(`tools[${i}]: unknown tool '${t}'`);
+  });
+  if (new Set(inst.tools).size !== inst.tools.length) fail('tools: a tool is listed twice');
+  if (inst.tools[inst.tools.length - 1] !== 'end_task') fail('tools: end_task must be offered, and last');
+  const gt = GroundTruth.safeParse(inst.groundTruth);
+  if (!gt.success) {
+    const issue = gt.error.issues[0];
+    fail(`groundTruth.${issuePath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`);
+  }
+}
+
+export function defineScenario(def: ScenarioDefinition): Scenario {
+  validateDefinition(def);
+  const axes = structuredClone(def.axes);
+  const defaultAxes: AxesSupport = { ...axes, ...structuredClone(def.defaults ?? {}) };
+  const full = enumerateGrid(axes);
+  const fullKeys = new Set(full.map((c) => canonicalJson(c)));
+  const defaults = enumerateGrid(defaultAxes).filter((c) => fullKeys.has(canonicalJson(c)));
+  const supports = (condition: Condition): boolean => Condition.safeParse(condition).success && fullKeys.has(canonicalJson(condition));
+  const scenario: Scenario = {
+    id: def.id,
+    version: def.version,
+    title: def.title,
+    summary: def.summary,
+    axes,
+    ...(def.defaults ? { defaults: structuredClone(def.defaults) } : {}),
+    build(condition: Condition, ctx: BuildContext): ScenarioInstance {
+      if (!supports(condition)) {
+        const key = Condition.safeParse(condition).success ? conditionKey(condition) : canonicalJson(condition);
+        throw new UserError(`scenario '${def.id}' does not support condition ${key}`);
+      }
+      assertFamily(ctx.family);
+      const inst = def.build(condition, ctx);
+      validateInstance(def.id, def.version, condition, inst);
+      return inst;
+    },
+    grid: (which = 'full') => (which === 'full' ? full : defaults).map((c) => ({ ...c })),
+    supports,
+  };
+  Object.defineProperty(scenario, SCENARIO_BRAND, { value: true, enumerable: false });
+  return Object.freeze(scenario);
+}
+
+export function isScenario(value: unknown): value is Scenario {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SCENARIO_BRAND] === true;
+}

@@ -1,0 +1,79 @@
+// PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
+import type {
+  Condition,
+  Dataset,
+  GroundTruth,
+  Instantiation,
+  Monitoring,
+  PeerIdentity,
+  Relationship,
+  Scratchpad,
+  ShutdownPressure,
+  Subject,
+} from '../core/index.js';
+import type { ToolName } from '../world/index.js';
+import type { WorldInit } from '../world/index.js';
+import type { z } from 'zod';
+
+/** Which values of each condition axis a scenario supports. The planner builds the grid from these. */
+export interface AxesSupport {
+  subject: Array<z.infer<typeof Subject>>;
+  relationship: Array<z.infer<typeof Relationship>>;
+  shutdownPressure: Array<z.infer<typeof ShutdownPressure>>;
+  /** Instantiations for relationship != none (relationship none always uses `none`). */
+  instantiation: Array<z.infer<typeof Instantiation>>;
+  monitoring: Array<z.infer<typeof Monitoring>>;
+  scratchpad: Array<z.infer<typeof Scratchpad>>;
+  peerIdentity: Array<z.infer<typeof PeerIdentity>>;
+  /** Dataset x threshold cells; `[{dataset: 'none', threshold: null}]` for scenarios without data. */
+  datasets: Array<{ dataset: z.infer<typeof Dataset>; threshold: number | null }>;
+}
+
+export interface BuildContext {
+  /** Family name of the model under test, e.g. `Gemini`; Self is `<family> Agent 1`. */
+  family: string;
+  seed: number;
+}
+
+export interface AgentNames {
+  family: string;
+  self: string;
+  peer: string;
+  subject: string;
+}
+
+/** A scenario made concrete for one condition: everything the agent loop and detectors need. */
+export interface ScenarioInstance {
+  scenarioId: string;
+  scenarioVersion: string;
+  condition: Condition;
+  names: AgentNames;
+  systemPrompt: string;
+  /** The single user message: task, standard instruction block, scratchpad line when on. */
+  userPrompt: string;
+  /** Tools offered, in the order they are presented to the model. */
+  tools: ToolName[];
+  world: WorldInit;
+  groundTruth: GroundTruth;
+  /** Detector flag ids that apply to this instance (see detect/). */
+  flags: string[];
+}
+
+export interface ScenarioDefinition {
+  id: string;
+  version: string;
+  title: string;
+  /** One or two sentences for `peerwatch scenarios`. */
+  summary: string;
+  axes: AxesSupport;
+  /** Axis values used when the user does not filter (the default suite); a subset of `axes`. */
+  defaults?: Partial<AxesSupport>;
+  build(condition: Condition, ctx: BuildContext): ScenarioInstance;
+}
+
+export interface Scenario extends ScenarioDefinition {
+  /** Every valid condition of this scenario (the full grid), or only the default-suite subset. */
+  grid(which?: 'full' | 'default'): Condition[];
+  /** Whether `condition` is a valid cell of this scenario. */
+  supports(condition: Condition): boolean;
+}

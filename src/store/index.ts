@@ -1,0 +1,3 @@
+export { APPLICATION_ID, applyMigrations, currentVersion, MIGRATIONS, type Migration, SCHEMA_VERSION } from './migrations.js';
+export { DuplicateRolloutError, openSqliteStore } from './sqlite.js';
+export type * from './types.js';

@@ -1,0 +1,134 @@
+import type Database from 'better-sqlite3';
+import { UserError } from '../core/index.js';
+
+/** One schema step. `up` runs inside the transaction that also records the new version. */
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Database.Database): void;
+}
+
+/**
+ * Marks a SQLite file as ours (`PRAGMA application_id`, in the file header) so a foreign database
+ * is refused instead of having our tables added to it. Bytes spell "PeeR".
+ */
+export const APPLICATION_ID = 0x50656552;
+
+/** Ordered, append-only: never edit a released migration; add a new one. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'runs, rollouts, events, findings',
+    up(db) {
+      db.exec(`
+        CREATE TABLE runs (
+          id TEXT PRIMARY KEY,
+          created_at TEXT NOT NULL,
+          kind TEXT NOT NULL CHECK (kind IN ('calibration', 'measurement', 'imported')),
+          status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'interrupted')),
+          spec TEXT NOT NULL,
+          tool_version TEXT NOT NULL,
+          finished_at TEXT
+        ) STRICT;
+
+        CREATE TABLE rollouts (
+          id TEXT PRIMARY KEY,
+          run_id TEXT NOT NULL REFERENCES runs(id),
+          model TEXT NOT NULL,
+          scenario TEXT NOT NULL,
+          scenario_version TEXT NOT NULL,
+          condition TEXT NOT NULL,
+          condition_key TEXT NOT NULL,
+          epoch INTEGER NOT NULL,
+          seed INTEGER NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('completed', 'error')),
+          end_reason TEXT,
+          error TEXT,
+          temperature REAL,
+          turns INTEGER NOT NULL,
+          input_tokens INTEGER,
+          output_tokens INTEGER,
+          started_at TEXT NOT NULL,
+          finished_at TEXT NOT NULL,
+          transcript_digest TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX rollouts_run_id ON rollouts(run_id);
+        CREATE INDEX rollouts_scenario ON rollouts(scenario);
+        CREATE INDEX rollouts_model ON rollouts(model);
+
+        CREATE TABLE events (
+          rollout_id TEXT NOT NULL REFERENCES rollouts(id),
+          seq INTEGER NOT NULL,
+          type TEXT NOT NULL,
+          json TEXT NOT NULL,
+          PRIMARY KEY (rollout_id, seq)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE findings (
+          rollout_id TEXT NOT NULL REFERENCES rollouts(id),
+          flag TEXT NOT NULL,
+          ord INTEGER NOT NULL,
+          value TEXT NOT NULL CHECK (value IN ('true', 'false', 'unscored')),
+          evidence TEXT NOT NULL,
+          events TEXT NOT NULL,
+          detail TEXT,
+          PRIMARY KEY (rollout_id, flag)
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
+];
+
+/** The schema version this code writes and understands. */
+export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+const VERSION_TABLE = `
+  CREATE TABLE IF NOT EXISTS schema_version (
+    version INTEGER PRIMARY KEY,
+    description TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  ) STRICT`;
+
+/** The highest applied version, 0 for a database with no version table yet. */
+export function currentVersion(db: Database.Database): number {
+  const table = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'`).get();
+  if (table === undefined) return 0;
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null };
+  return row.v ?? 0;
+}
+
+/**
+ * Brings the schema up to the last of `migrations`, all pending steps in one IMMEDIATE transaction
+ * (so two processes opening a fresh file cannot both migrate, and a failing step leaves nothing
+ * behind). Refuses a database written by a newer peerwatch rather than guess at its schema.
+ */
+export function applyMigrations(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  assertOrdered(migrations);
+  const target = migrations[migrations.length - 1]?.version ?? 0;
+  const run = db.transaction(() => {
+    db.exec(VERSION_TABLE);
+    const from = currentVersion(db);
+    if (from > target) {
+      throw new UserError(`${db.name}: schema version ${from} is newer than this peerwatch understands (${target}); upgrade peerwatch`);
+    }
+    const record = db.prepare('INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)');
+    for (const m of migrations) {
+      if (m.version <= from) continue;
+      m.up(db);
+      record.run(m.version, m.description, new Date().toISOString());
+    }
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    return currentVersion(db);
+  });
+  return run.immediate();
+}
+
+function assertOrdered(migrations: readonly Migration[]): void {
+  let last = 0;
+  for (const m of migrations) {
+    if (!Number.isInteger(m.version) || m.version <= last) {
+      throw new Error(`migrations must have strictly increasing positive integer versions (at ${m.version})`);
+    }
+    last = m.version;
+  }
+}

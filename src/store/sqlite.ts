@@ -1,0 +1,313 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { Condition, canonicalJson, Event, Finding, UserError } from '../core/index.js';
+import { APPLICATION_ID, applyMigrations } from './migrations.js';
+import {
+  type EventRow,
+  type FindingRow,
+  findingToRow,
+  type RolloutRow,
+  type RunRow,
+  rolloutToRow,
+  rowToEvent,
+  rowToFinding,
+  rowToRollout,
+  rowToRun,
+  runToRow,
+} from './rows.js';
+import type { RolloutRecord, RunRecord, RunStatus, Store, StoredRollout } from './types.js';
+
+/** Thrown when a rollout id is saved twice: the store is append-only and never overwrites. */
+export class DuplicateRolloutError extends UserError {
+  constructor(
+    readonly rolloutId: string,
+    where: string,
+  ) {
+    super(`${where}: rollout ${rolloutId} is already stored; rollouts are append-only and never overwritten`);
+  }
+}
+
+/** How long a writer waits for another process's lock before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 10_000;
+/** How many candidates an ambiguous-prefix error lists. */
+const AMBIGUOUS_SHOWN = 5;
+
+/**
+ * Opens (creating if needed, with its parent directory) a peerwatch SQLite store and brings its
+ * schema up to date. Refuses, with a one-line UserError, a file that is not SQLite, a SQLite file
+ * that is not ours, and a store written by a newer schema.
+ */
+export function openSqliteStore(path: string): Store {
+  const inMemory = path === ':memory:';
+  const label = inMemory ? path : resolve(path);
+  if (!inMemory) {
+    try {
+      mkdirSync(dirname(label), { recursive: true });
+    } catch (err) {
+      throw new UserError(`${label}: cannot create its directory (${errorText(err)})`);
+    }
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(label);
+  } catch (err) {
+    throw new UserError(`${label}: cannot open as a database (${errorText(err)})`);
+  }
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    assertOurs(db, label);
+    // WAL cannot be switched on inside a transaction, so before migrating.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    applyMigrations(db);
+    return new SqliteStore(db, label);
+  } catch (err) {
+    db.close();
+    if (err instanceof UserError) throw err;
+    if (isSqliteCode(err, 'SQLITE_NOTADB')) throw new UserError(`${label}: not a SQLite database`);
+    throw err;
+  }
+}
+
+/** A fresh (empty) file is fine; anything with tables must carry our application id. */
+function assertOurs(db: Database.Database, label: string): void {
+  let appId: number;
+  let tables: number;
+  try {
+    appId = db.pragma('application_id', { simple: true }) as number;
+    tables = (db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master`).get() as { n: number }).n;
+  } catch (err) {
+    if (isSqliteCode(err, 'SQLITE_NOTADB')) throw new UserError(`${label}: not a SQLite database`);
+    if (isSqliteCode(err, 'SQLITE_CORRUPT')) throw new UserError(`${label}: the database file is corrupt`);
+    throw err;
+  }
+  if (appId === APPLICATION_ID) return;
+  if (appId === 0 && tables === 0) return;
+  throw new UserError(`${label}: a SQLite database, but not a peerwatch store; refusing to modify it`);
+}
+
+class SqliteStore implements Store {
+  private readonly s;
+  private readonly saveTx: Database.Transaction<(r: RolloutRecord, e: Event[], f: Finding[]) => void>;
+  private readonly createRunTx: Database.Transaction<(run: RunRecord) => void>;
+  private closed = false;
+
+  constructor(
+    private readonly db: Database.Database,
+    readonly path: string,
+  ) {
+    // Prepared once: statement compilation dominates the cost of small inserts.
+    this.s = {
+      insertRun: db.prepare<RunRow>(
+        `INSERT INTO runs (id, created_at, kind, status, spec, tool_version, finished_at)
+         VALUES (@id, @created_at, @kind, @status, @spec, @tool_version, @finished_at)`,
+      ),
+      finishRun: db.prepare<[string, string, string]>(`UPDATE runs SET status = ?, finished_at = ? WHERE id = ?`),
+      getRun: db.prepare<[string], RunRow>(`SELECT * FROM runs WHERE id = ?`),
+      runExists: db.prepare<[string], { one: number }>(`SELECT 1 AS one FROM runs WHERE id = ?`),
+      listRuns: db.prepare<[], RunRow>(`SELECT * FROM runs ORDER BY created_at DESC, rowid DESC`),
+      insertRollout: db.prepare<RolloutRow>(
+        `INSERT INTO rollouts (id, run_id, model, scenario, scenario_version, condition, condition_key, epoch,
+           seed, status, end_reason, error, temperature, turns, input_tokens, output_tokens, started_at,
+           finished_at, transcript_digest)
+         VALUES (@id, @run_id, @model, @scenario, @scenario_version, @condition, @condition_key, @epoch,
+           @seed, @status, @end_reason, @error, @temperature, @turns, @input_tokens, @output_tokens, @started_at,
+           @finished_at, @transcript_digest)`,
+      ),
+      rolloutExists: db.prepare<[string], { one: number }>(`SELECT 1 AS one FROM rollouts WHERE id = ?`),
+      insertEvent: db.prepare<[string, number, string, string]>(`INSERT INTO events (rollout_id, seq, type, json) VALUES (?, ?, ?, ?)`),
+      insertFinding: db.prepare<FindingRow & { ord: number }>(
+        `INSERT INTO findings (rollout_id, flag, ord, value, evidence, events, detail)
+         VALUES (@rollout_id, @flag, @ord, @value, @evidence, @events, @detail)`,
+      ),
+      rolloutIds: db.prepare<[string], string>(`SELECT id FROM rollouts WHERE run_id = ?`).pluck(),
+      // A deterministic order (not insertion order, which depends on concurrency) keeps reports reproducible.
+      listRollouts: db.prepare<[string], RolloutRow>(
+        `SELECT * FROM rollouts WHERE run_id = ? ORDER BY scenario, condition_key, model, epoch, id`,
+      ),
+      findingsOfRun: db.prepare<[string], FindingRow>(
+        `SELECT f.rollout_id, f.flag, f.value, f.evidence, f.events, f.detail
+         FROM findings f JOIN rollouts r ON r.id = f.rollout_id
+         WHERE r.run_id = ? ORDER BY f.rollout_id, f.ord`,
+      ),
+      getRollout: db.prepare<[string], RolloutRow>(`SELECT * FROM rollouts WHERE id = ?`),
+      eventsOf: db.prepare<[string], EventRow>(`SELECT seq, json FROM events WHERE rollout_id = ? ORDER BY seq`),
+      findingsOf: db.prepare<[string], FindingRow>(
+        `SELECT rollout_id, flag, value, evidence, events, detail FROM findings WHERE rollout_id = ? ORDER BY ord`,
+      ),
+      // Range bounds let the primary-key index do the work; substr guards the upper-bound edge case.
+      runPrefix: db
+        .prepare<{ lo: string; hi: string }, string>(
+          `SELECT id FROM runs WHERE id >= @lo AND id < @hi AND substr(id, 1, length(@lo)) = @lo ORDER BY id LIMIT ${AMBIGUOUS_SHOWN + 1}`,
+        )
+        .pluck(),
+      rolloutPrefix: db
+        .prepare<{ lo: string; hi: string }, string>(
+          `SELECT id FROM rollouts WHERE id >= @lo AND id < @hi AND substr(id, 1, length(@lo)) = @lo ORDER BY id LIMIT ${AMBIGUOUS_SHOWN + 1}`,
+        )
+        .pluck(),
+    };
+    this.saveTx = db.transaction((rollout: RolloutRecord, events: Event[], findings: Finding[]) => {
+      if (this.s.rolloutExists.get(rollout.id)) throw new DuplicateRolloutError(rollout.id, this.path);
+      if (!this.s.runExists.get(rollout.runId)) {
+        throw new UserError(`${this.path}: rollout ${rollout.id} names run ${rollout.runId}, which is not stored`);
+      }
+      this.s.insertRollout.run(rolloutToRow(rollout));
+      for (const e of events) this.s.insertEvent.run(rollout.id, e.seq, e.type, canonicalJson(e));
+      findings.forEach((f, ord) => {
+        this.s.insertFinding.run({ ...findingToRow(rollout.id, f), ord });
+      });
+    });
+    this.createRunTx = db.transaction((run: RunRecord) => {
+      if (this.s.runExists.get(run.id)) throw new UserError(`${this.path}: run ${run.id} already exists`);
+      this.s.insertRun.run(runToRow(run));
+    });
+  }
+
+  createRun(run: RunRecord): void {
+    this.open();
+    this.createRunTx.immediate(run);
+  }
+
+  finishRun(id: string, status: RunStatus, finishedAt: string): void {
+    this.open();
+    const changed = this.s.finishRun.run(status, finishedAt, id).changes;
+    if (changed === 0) throw new UserError(`${this.path}: run ${id} is not stored`);
+  }
+
+  getRun(id: string): RunRecord | undefined {
+    this.open();
+    const row = this.s.getRun.get(id);
+    return row === undefined ? undefined : rowToRun(row, this.path);
+  }
+
+  listRuns(): RunRecord[] {
+    this.open();
+    return this.s.listRuns.all().map((row) => rowToRun(row, this.path));
+  }
+
+  saveRollout(rollout: RolloutRecord, events: Event[], findings: Finding[]): void {
+    this.open();
+    const valid = validateForSave(rollout, events, findings, this.path);
+    // IMMEDIATE takes the write lock up front, so concurrent writers wait (busy_timeout) instead of failing mid-way.
+    this.saveTx.immediate(rollout, valid.events, valid.findings);
+  }
+
+  rolloutIds(runId: string): Set<string> {
+    this.open();
+    return new Set(this.s.rolloutIds.all(runId));
+  }
+
+  listRollouts(runId: string): RolloutRecord[] {
+    this.open();
+    return this.s.listRollouts.all(runId).map((row) => rowToRollout(row, this.path));
+  }
+
+  listRolloutsWithFindings(runId: string): Array<{ rollout: RolloutRecord; findings: Finding[] }> {
+    this.open();
+    // Two queries and a join in memory instead of one query per rollout.
+    const byRollout = new Map<string, Finding[]>();
+    for (const row of this.s.findingsOfRun.all(runId)) {
+      const list = byRollout.get(row.rollout_id) ?? [];
+      list.push(rowToFinding(row, this.path));
+      byRollout.set(row.rollout_id, list);
+    }
+    return this.s.listRollouts.all(runId).map((row) => ({
+      rollout: rowToRollout(row, this.path),
+      findings: byRollout.get(row.id) ?? [],
+    }));
+  }
+
+  getRollout(id: string): StoredRollout | undefined {
+    this.open();
+    // One read transaction so the three reads see the same snapshot.
+    return this.db.transaction(() => {
+      const row = this.s.getRollout.get(id);
+      if (row === undefined) return undefined;
+      return {
+        rollout: rowToRollout(row, this.path),
+        events: this.s.eventsOf.all(id).map((e) => rowToEvent(e, id, this.path)),
+        findings: this.s.findingsOf.all(id).map((f) => rowToFinding(f, this.path)),
+      };
+    })();
+  }
+
+  resolveRunId(prefix: string): string | undefined {
+    this.open();
+    return resolvePrefix(prefix, 'run', (lo, hi) => this.s.runPrefix.all({ lo, hi }));
+  }
+
+  resolveRolloutId(prefix: string): string | undefined {
+    this.open();
+    return resolvePrefix(prefix, 'rollout', (lo, hi) => this.s.rolloutPrefix.all({ lo, hi }));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  private open(): void {
+    if (this.closed) throw new Error(`store ${this.path} is closed`);
+  }
+}
+
+/**
+ * Validates against the core schemas before writing, so nothing is stored that could not be read
+ * back, and catches what would otherwise surface as opaque constraint errors mid-transaction.
+ * Returns the parsed values: what is stored is exactly what a read returns.
+ */
+function validateForSave(
+  rollout: RolloutRecord,
+  events: Event[],
+  findings: Finding[],
+  where: string,
+): { events: Event[]; findings: Finding[] } {
+  const what = `${where}: rollout ${rollout.id}`;
+  if (!Condition.safeParse(rollout.condition).success) throw new Error(`${what} has an invalid condition`);
+  let last = -1;
+  const parsedEvents = events.map((e, i) => {
+    const r = Event.safeParse(e);
+    if (!r.success) throw new Error(`${what} event #${i} is invalid: ${firstIssue(r.error)}`);
+    if (r.data.seq <= last) throw new Error(`${what} events must have strictly increasing seq (got ${r.data.seq} after ${last})`);
+    last = r.data.seq;
+    return r.data;
+  });
+  const flags = new Set<string>();
+  const parsedFindings = findings.map((f, i) => {
+    const r = Finding.safeParse(f);
+    if (!r.success) throw new Error(`${what} finding #${i} is invalid: ${firstIssue(r.error)}`);
+    if (flags.has(r.data.flag)) throw new Error(`${what} has two findings for flag ${r.data.flag}`);
+    flags.add(r.data.flag);
+    return r.data;
+  });
+  return { events: parsedEvents, findings: parsedFindings };
+}
+
+function firstIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return 'invalid';
+  return issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message;
+}
+
+function resolvePrefix(prefix: string, what: 'run' | 'rollout', candidates: (lo: string, hi: string) => string[]): string | undefined {
+  if (prefix.length === 0) throw new UserError(`empty ${what} id`);
+  // Every string starting with `prefix` sorts below prefix + U+10FFFF (the largest code point).
+  const found = candidates(prefix, `${prefix}\u{10FFFF}`);
+  if (found.includes(prefix)) return prefix; // an exact id wins over longer ids it prefixes
+  if (found.length <= 1) return found[0];
+  const shown = found.slice(0, AMBIGUOUS_SHOWN).join(', ');
+  const more = found.length > AMBIGUOUS_SHOWN ? ', ...' : '';
+  throw new UserError(`${what} id prefix '${prefix}' is ambiguous: matches ${shown}${more}`);
+}
+
+function isSqliteCode(err: unknown, code: string): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

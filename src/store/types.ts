@@ -1,0 +1,68 @@
+import type { Condition, EndReason, Event, Finding } from '../core/index.js';
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
+export type RolloutStatus = 'completed' | 'error';
+
+export interface RunRecord {
+  id: string;
+  createdAt: string;
+  /** `calibration` when every model is a scripted reference agent; such results are no measurement of a model. */
+  kind: 'calibration' | 'measurement' | 'imported';
+  status: RunStatus;
+  /** The experiment spec as given (models, scenarios, filters, epochs, seed, limits), JSON. */
+  spec: unknown;
+  /** peerwatch version that produced it. */
+  toolVersion: string;
+  finishedAt: string | null;
+}
+
+export interface RolloutRecord {
+  id: string;
+  runId: string;
+  model: string;
+  scenario: string;
+  scenarioVersion: string;
+  condition: Condition;
+  conditionKey: string;
+  epoch: number;
+  seed: number;
+  status: RolloutStatus;
+  endReason: EndReason | null;
+  /** Set when status is `error`: why. */
+  error: string | null;
+  temperature: number | null;
+  turns: number;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  startedAt: string;
+  finishedAt: string;
+  /** sha256 of the canonical transcript (events), to prove byte-identical reruns. */
+  transcriptDigest: string;
+}
+
+export interface StoredRollout {
+  rollout: RolloutRecord;
+  events: Event[];
+  findings: Finding[];
+}
+
+/** Persistence boundary. Implementations are append-only: a saved rollout is never changed. */
+export interface Store {
+  readonly path: string;
+  createRun(run: RunRecord): void;
+  finishRun(id: string, status: RunStatus, finishedAt: string): void;
+  getRun(id: string): RunRecord | undefined;
+  listRuns(): RunRecord[];
+  /** Saves a rollout, its events and findings in one transaction. Saving an existing id is an error. */
+  saveRollout(rollout: RolloutRecord, events: Event[], findings: Finding[]): void;
+  /** Ids of rollouts already stored for a run (for resume). */
+  rolloutIds(runId: string): Set<string>;
+  listRollouts(runId: string): RolloutRecord[];
+  /** Rollout records with their findings, for reports (no events, to stay light). */
+  listRolloutsWithFindings(runId: string): Array<{ rollout: RolloutRecord; findings: Finding[] }>;
+  getRollout(id: string): StoredRollout | undefined;
+  /** Resolves a unique id prefix (runs or rollouts) to the full id. */
+  resolveRunId(prefix: string): string | undefined;
+  resolveRolloutId(prefix: string): string | undefined;
+  close(): void;
+}

@@ -1,0 +1,13 @@
+/** Public face of the world part: the simulated company, its tools and the tool gateway. */
+export { World, copyName, AGENT_OWNER } from './world.js';
+export type { WorldEvent, PublicServerFile } from './world.js';
+export { ToolError } from './errors.js';
+export { TOOLS, MAX_TEXT, MAX_FILENAMES } from './tools.js';
+export type { ToolDef } from './tools.js';
+export { runTool, MAX_RAW_ARGS } from './gateway.js';
+export type { ToolResult } from './gateway.js';
+export { WorldInitSchema } from './init-schema.js';
+export { parseTimestamp, formatTimestamp, timeAtTurn } from './clock.js';
+export { TOOL_NAMES } from './tool-names.js';
+export type { ToolName } from './tool-names.js';
+export type * from './types.js';

@@ -1,0 +1,338 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { type Condition, type Event, type Finding, UserError } from '../../src/core/index.js';
+import {
+  APPLICATION_ID,
+  applyMigrations,
+  currentVersion,
+  DuplicateRolloutError,
+  MIGRATIONS,
+  openSqliteStore,
+  SCHEMA_VERSION,
+} from '../../src/store/index.js';
+import { makeEvents, makeFindings, makeRollout, makeRun, tempDir } from './fixtures.js';
+
+function isOneLineUserError(pattern: RegExp) {
+  return (err: unknown) => {
+    assert.ok(err instanceof UserError, `expected UserError, got ${String(err)}`);
+    assert.match(err.message, pattern);
+    assert.ok(!err.message.includes('\n'), 'message must be one line');
+    return true;
+  };
+}
+
+test('round trip of runs, rollouts, events and findings (incl. unscored)', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const store = openSqliteStore(join(dir, 'nested', 'deeper', 'peerwatch.db'));
+  t.after(() => store.close());
+  assert.ok(existsSync(join(dir, 'nested', 'deeper', 'peerwatch.db')), 'parent directories are created');
+
+  const run = makeRun('run-1');
+  store.createRun(run);
+  assert.deepEqual(store.getRun('run-1'), run);
+  assert.equal(store.getRun('nope'), undefined);
+
+  const events = makeEvents(20);
+  const findings = makeFindings();
+  const rollout = makeRollout('r-1', 'run-1', { temperature: 0.7, error: null }, undefined, events);
+  store.saveRollout(rollout, events, findings);
+  const errored = makeRollout('r-2', 'run-1', {
+    status: 'error',
+    endReason: 'error',
+    error: 'provider unreachable',
+    temperature: null,
+    inputTokens: null,
+    epoch: 1,
+    scenario: 'alignment_faking',
+  });
+  store.saveRollout(errored, [], []);
+
+  const got = store.getRollout('r-1');
+  assert.ok(got);
+  assert.deepEqual(got.rollout, rollout);
+  assert.deepEqual(got.events, events);
+  assert.deepEqual(got.findings, findings);
+  assert.equal(got.findings[2]?.value, 'unscored');
+  assert.deepEqual(store.getRollout('r-2'), { rollout: errored, events: [], findings: [] });
+  assert.equal(store.getRollout('r-3'), undefined);
+
+  assert.deepEqual(store.rolloutIds('run-1'), new Set(['r-1', 'r-2']));
+  assert.deepEqual(store.rolloutIds('other'), new Set());
+  // Deterministic order: by scenario first, so alignment_faking precedes tampering.
+  assert.deepEqual(store.listRollouts('run-1'), [errored, rollout]);
+  assert.deepEqual(store.listRolloutsWithFindings('run-1'), [
+    { rollout: errored, findings: [] },
+    { rollout, findings },
+  ]);
+
+  store.finishRun('run-1', 'completed', '2025-01-02T00:00:00.000Z');
+  assert.deepEqual(store.getRun('run-1'), { ...run, status: 'completed', finishedAt: '2025-01-02T00:00:00.000Z' });
+  assert.throws(() => store.finishRun('missing', 'failed', 'x'), isOneLineUserError(/missing/));
+});
+
+test('data survive close and reopen; listRuns is newest first', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const path = join(dir, 'p.db');
+  const a = openSqliteStore(path);
+  a.createRun(makeRun('old', '2025-01-01T00:00:00.000Z'));
+  a.createRun(makeRun('new', '2025-06-01T00:00:00.000Z'));
+  a.createRun(makeRun('mid', '2025-03-01T00:00:00.000Z'));
+  a.saveRollout(makeRollout('x', 'mid'), makeEvents(3), makeFindings());
+  a.close();
+  a.close(); // idempotent
+  assert.throws(() => a.listRuns(), /closed/);
+
+  const b = openSqliteStore(path);
+  t.after(() => b.close());
+  assert.deepEqual(
+    b.listRuns().map((r) => r.id),
+    ['new', 'mid', 'old'],
+  );
+  assert.deepEqual(b.getRollout('x')?.events, makeEvents(3));
+  assert.equal(b.path, path);
+});
+
+test('append-only: saving an existing rollout id is rejected and changes nothing', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const store = openSqliteStore(join(dir, 'p.db'));
+  t.after(() => store.close());
+  store.createRun(makeRun('run'));
+  const events = makeEvents(5);
+  store.saveRollout(makeRollout('dup', 'run'), events, makeFindings());
+
+  const other = makeRollout('dup', 'run', { model: 'someone/else' });
+  assert.throws(
+    () => store.saveRollout(other, makeEvents(9), []),
+    (err) => {
+      assert.ok(err instanceof DuplicateRolloutError);
+      assert.ok(err instanceof UserError);
+      assert.equal(err.rolloutId, 'dup');
+      return true;
+    },
+  );
+  const kept = store.getRollout('dup');
+  assert.equal(kept?.rollout.model, 'openai/gpt-x');
+  assert.equal(kept?.events.length, 5);
+  assert.equal(kept?.findings.length, 3);
+
+  assert.throws(() => store.createRun(makeRun('run')), isOneLineUserError(/already exists/));
+});
+
+test('a rollout is saved in one transaction: a failure midway leaves nothing behind', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const store = openSqliteStore(join(dir, 'p.db'));
+  t.after(() => store.close());
+  store.createRun(makeRun('run'));
+  const events = makeEvents(10);
+  // NaN has no canonical JSON form: this throws at the 8th event, after the rollout row is written.
+  events[7] = { seq: 7, turn: 1, time: 't', type: 'world', action: 'x', detail: { bad: Number.NaN } } as Event;
+  assert.throws(() => store.saveRollout(makeRollout('half', 'run'), events, makeFindings()), /NaN/);
+  assert.equal(store.getRollout('half'), undefined);
+  assert.deepEqual(store.rolloutIds('run'), new Set());
+  // The id is still free, so a retry succeeds.
+  store.saveRollout(makeRollout('half', 'run'), makeEvents(10), makeFindings());
+  assert.equal(store.getRollout('half')?.events.length, 10);
+});
+
+test('saveRollout rejects an unknown run, unordered events and duplicate flags', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const store = openSqliteStore(join(dir, 'p.db'));
+  t.after(() => store.close());
+  store.createRun(makeRun('run'));
+  assert.throws(() => store.saveRollout(makeRollout('r', 'ghost'), [], []), isOneLineUserError(/run ghost/));
+  const swapped = makeEvents(3).reverse();
+  assert.throws(() => store.saveRollout(makeRollout('r', 'run'), swapped, []), /strictly increasing seq/);
+  const twice = [...makeFindings(), { flag: 'read', value: false, evidence: '', events: [] }];
+  assert.throws(() => store.saveRollout(makeRollout('r', 'run'), [], twice), /two findings for flag read/);
+  const invalid = [{ seq: 0, turn: 0, time: 't', type: 'user', content: 'hi' }] as unknown as Event[];
+  assert.throws(() => store.saveRollout(makeRollout('r', 'run'), invalid, []), /event #0 is invalid: nudge/);
+  const badValue = [{ flag: 'read', value: 'maybe', evidence: '', events: [] }] as unknown as Finding[];
+  assert.throws(() => store.saveRollout(makeRollout('r', 'run'), [], badValue), /finding #0 is invalid: value/);
+  const badCondition = makeRollout('r', 'run', { condition: { subject: 'alien' } as unknown as Condition });
+  assert.throws(() => store.saveRollout(badCondition, [], []), /invalid condition/);
+  assert.deepEqual(store.rolloutIds('run'), new Set());
+});
+
+test('prefix resolution of run and rollout ids', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const store = openSqliteStore(join(dir, 'p.db'));
+  t.after(() => store.close());
+  for (const id of ['abc123', 'abd456', 'abc999', 'run1', 'run10', 'ab_c', 'ab%d']) store.createRun(makeRun(id));
+  for (const id of ['f00d01', 'f00e02', 'beef']) store.saveRollout(makeRollout(id, 'run1'), [], []);
+
+  assert.equal(store.resolveRunId('abc123'), 'abc123');
+  assert.equal(store.resolveRunId('abd'), 'abd456');
+  assert.equal(store.resolveRunId('run1'), 'run1', 'an exact id wins over a longer id it prefixes');
+  assert.equal(store.resolveRunId('run10'), 'run10');
+  assert.equal(store.resolveRunId('zzz'), undefined);
+  assert.equal(store.resolveRunId('ABD'), undefined, 'case-sensitive');
+  // LIKE wildcards in ids are plain characters.
+  assert.equal(store.resolveRunId('ab_'), 'ab_c');
+  assert.equal(store.resolveRunId('ab%'), 'ab%d');
+  assert.throws(() => store.resolveRunId('abc'), isOneLineUserError(/ambiguous: matches abc123, abc999$/));
+  assert.throws(() => store.resolveRunId('a'), isOneLineUserError(/'a' is ambiguous/));
+  assert.throws(() => store.resolveRunId(''), isOneLineUserError(/empty run id/));
+
+  assert.equal(store.resolveRolloutId('be'), 'beef');
+  assert.equal(store.resolveRolloutId('f00d'), 'f00d01');
+  assert.equal(store.resolveRolloutId('abc'), undefined, 'run ids are not rollout ids');
+  assert.throws(() => store.resolveRolloutId('f00'), isOneLineUserError(/rollout id prefix 'f00' is ambiguous/));
+});
+
+test('ambiguous prefix lists a few matches, not all', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const store = openSqliteStore(join(dir, 'p.db'));
+  t.after(() => store.close());
+  for (let i = 0; i < 30; i++) store.createRun(makeRun(`r${String(i).padStart(2, '0')}`));
+  assert.throws(() => store.resolveRunId('r'), isOneLineUserError(/matches r00, r01, r02, r03, r04, \.\.\.$/));
+});
+
+test('migrations from empty: version table, application id, WAL, idempotent reopen', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const path = join(dir, 'p.db');
+  openSqliteStore(path).close();
+  openSqliteStore(path).close();
+
+  const db = new Database(path, { readonly: true });
+  t.after(() => db.close());
+  const versions = db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all();
+  assert.deepEqual(
+    versions,
+    MIGRATIONS.map((m) => m.version),
+  );
+  assert.equal(currentVersion(db), SCHEMA_VERSION);
+  assert.equal(db.pragma('application_id', { simple: true }), APPLICATION_ID);
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
+  assert.deepEqual(tables, ['events', 'findings', 'rollouts', 'runs', 'schema_version']);
+  const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'rollouts_%'`).pluck().all();
+  assert.deepEqual(new Set(indexes), new Set(['rollouts_run_id', 'rollouts_scenario', 'rollouts_model']));
+});
+
+test('applyMigrations: applies pending steps in order; a failing step rolls back everything', () => {
+  const db = new Database(':memory:');
+  try {
+    const extra = [
+      ...MIGRATIONS,
+      { version: SCHEMA_VERSION + 1, description: 'good', up: (d: Database.Database) => d.exec('CREATE TABLE good (x)') },
+    ];
+    assert.equal(applyMigrations(db, MIGRATIONS), SCHEMA_VERSION);
+    assert.equal(applyMigrations(db, extra), SCHEMA_VERSION + 1);
+    const failing = [
+      ...extra,
+      { version: SCHEMA_VERSION + 2, description: 'half', up: (d: Database.Database) => d.exec('CREATE TABLE half (x)') },
+      {
+        version: SCHEMA_VERSION + 3,
+        description: 'bad',
+        up: () => {
+          throw new Error('boom');
+        },
+      },
+    ];
+    assert.throws(() => applyMigrations(db, failing), /boom/);
+    assert.equal(currentVersion(db), SCHEMA_VERSION + 1);
+    assert.equal(db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'half'`).get(), undefined);
+    const unordered = [extra[1], extra[0]].filter((m) => m !== undefined);
+    assert.throws(() => applyMigrations(db, unordered), /strictly increasing/);
+  } finally {
+    db.close();
+  }
+});
+
+test('a store written by a newer schema is refused', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const path = join(dir, 'p.db');
+  openSqliteStore(path).close();
+  const db = new Database(path);
+  db.prepare('INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)').run(SCHEMA_VERSION + 1, 'future', 'x');
+  db.close();
+  assert.throws(() => openSqliteStore(path), isOneLineUserError(new RegExp(`schema version ${SCHEMA_VERSION + 1} is newer`)));
+});
+
+test('a file that is not SQLite, or SQLite but not ours, is refused untouched', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const text = join(dir, 'notes.db');
+  const content = 'these are my notes, not a database\n'.repeat(200);
+  writeFileSync(text, content);
+  assert.throws(() => openSqliteStore(text), isOneLineUserError(/notes\.db: not a SQLite database/));
+  assert.equal(readFileSync(text, 'utf8'), content);
+
+  const foreign = join(dir, 'foreign.db');
+  const db = new Database(foreign);
+  db.exec('CREATE TABLE customers (id INTEGER)');
+  db.close();
+  assert.throws(() => openSqliteStore(foreign), isOneLineUserError(/foreign\.db: a SQLite database, but not a peerwatch store/));
+  const check = new Database(foreign, { readonly: true });
+  t.after(() => check.close());
+  assert.deepEqual(check.prepare(`SELECT name FROM sqlite_master`).pluck().all(), ['customers']);
+
+  assert.throws(() => openSqliteStore(dir), isOneLineUserError(/cannot open|not a SQLite/));
+});
+
+test('a corrupt stored row fails with an error naming the rollout', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const path = join(dir, 'p.db');
+  const store = openSqliteStore(path);
+  t.after(() => store.close());
+  store.createRun(makeRun('run'));
+  store.saveRollout(makeRollout('victim', 'run'), makeEvents(4), makeFindings());
+  store.saveRollout(makeRollout('victim2', 'run'), makeEvents(4), makeFindings());
+
+  const raw = new Database(path);
+  t.after(() => raw.close());
+  raw.prepare(`UPDATE events SET json = '{"seq":2,"type":"user"}' WHERE rollout_id = 'victim' AND seq = 2`).run();
+  raw.prepare(`UPDATE findings SET events = 'not json' WHERE rollout_id = 'victim2' AND flag = 'read'`).run();
+  raw.prepare(`UPDATE rollouts SET condition = '{"subject":"alien"}' WHERE id = 'victim2'`).run();
+
+  assert.throws(() => store.getRollout('victim'), isOneLineUserError(/rollout victim event seq 2 is corrupt/));
+  assert.throws(() => store.listRollouts('run'), isOneLineUserError(/rollout victim2 condition is corrupt/));
+  raw.prepare(`UPDATE rollouts SET condition = (SELECT condition FROM rollouts WHERE id = 'victim') WHERE id = 'victim2'`).run();
+  assert.throws(
+    () => store.listRolloutsWithFindings('run'),
+    isOneLineUserError(/rollout victim2 finding read events is corrupt: not valid JSON/),
+  );
+});
+
+test('volume: 1,000 rollouts of 40 events each are all stored and read back intact', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const store = openSqliteStore(join(dir, 'big.db'));
+  t.after(() => store.close());
+  store.createRun(makeRun('big'));
+  const events = makeEvents(40);
+  const findings = makeFindings();
+  const started = performance.now();
+  for (let i = 0; i < 1000; i++) {
+    const id = `r${String(i).padStart(4, '0')}`;
+    store.saveRollout(makeRollout(id, 'big', { epoch: i, seed: i * 7919 }, undefined, events), events, findings);
+  }
+  t.diagnostic(`saved 1000 x 40 events in ${Math.round(performance.now() - started)} ms`);
+
+  assert.equal(store.rolloutIds('big').size, 1000);
+  const all = store.listRolloutsWithFindings('big');
+  assert.equal(all.length, 1000);
+  assert.deepEqual(
+    all.map((r) => r.rollout.epoch),
+    [...Array(1000).keys()],
+  );
+  assert.ok(all.every((r) => r.findings.length === 3 && r.findings[2]?.value === 'unscored'));
+  for (const id of ['r0000', 'r0500', 'r0999']) {
+    const got = store.getRollout(id);
+    assert.deepEqual(got?.events, events);
+    assert.equal(got?.rollout.seed, Number(id.slice(1)) * 7919);
+  }
+});
