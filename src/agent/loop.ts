@@ -18,7 +18,7 @@ export interface AgentTask {
 export interface LoopLimits {
   /** Model turns before the episode is cut (SCENARIOS.md §6: 30 by default). */
   maxIterations: number;
-  /** Context size, in input tokens of the latest call, that ends the episode. */
+  /** Context size that ends the episode: the latest call's input plus output tokens (what the next call will carry). */
   maxContextTokens: number;
 }
 

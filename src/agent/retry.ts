@@ -13,10 +13,13 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1000, m
 export function retryAfterMs(error: unknown): number | null {
   if (!APICallError.isInstance(error)) return null;
   const h = error.responseHeaders ?? {};
-  const ms = Number(h['retry-after-ms']);
-  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const msRaw = h['retry-after-ms'];
+  if (msRaw?.trim()) {
+    const ms = Number(msRaw);
+    if (Number.isFinite(ms) && ms >= 0) return ms;
+  }
   const raw = h['retry-after'];
-  if (raw === undefined) return null;
+  if (!raw?.trim()) return null;
   const secs = Number(raw);
   if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
   const date = Date.parse(raw);

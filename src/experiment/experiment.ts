@@ -7,7 +7,7 @@ import { ExperimentSpec } from './spec.js';
 
 export interface ExperimentOptions {
   spec: ExperimentSpec;
-  scenarios: Scenario[];
+  scenarios: readonly Scenario[];
   store: Store;
   /** Continue this stored run instead of creating a new one. */
   resumeRunId?: string;

@@ -58,7 +58,7 @@ export function selectConditions(scenario: Scenario, grid: 'default' | 'full', f
 }
 
 /** Every axis value used anywhere, to reject typos in filters with a helpful message. */
-export function validateFilter(scenarios: Scenario[], filter: GridFilter): void {
+export function validateFilter(scenarios: readonly Scenario[], filter: GridFilter): void {
   for (const axis of Object.keys(AXIS_OF) as AxisName[]) {
     const wanted = filter[axis];
     if (!wanted) continue;
@@ -73,7 +73,7 @@ export function validateFilter(scenarios: Scenario[], filter: GridFilter): void 
 }
 
 /** The full list of rollouts: models x scenarios x selected conditions x epochs, in a stable order. */
-export function planRollouts(spec: ExperimentSpec, scenarios: Scenario[]): PlannedRollout[] {
+export function planRollouts(spec: ExperimentSpec, scenarios: readonly Scenario[]): PlannedRollout[] {
   validateFilter(scenarios, spec.filter);
   const out: PlannedRollout[] = [];
   for (const model of spec.models) {

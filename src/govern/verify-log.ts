@@ -51,7 +51,15 @@ export function verifyLog(source: LogSource, trust: TrustAnchors, options: Verif
     const fault = checker.checkHead(head);
     if (fault) return fail(fault);
   }
-  return { ok: true, size, checkpoints: checker.checkpoints, hash: checker.lastHash, root: checker.frontier.root(), records, state: checker.state };
+  return {
+    ok: true,
+    size,
+    checkpoints: checker.checkpoints,
+    hash: checker.lastHash,
+    root: checker.frontier.root(),
+    records,
+    state: checker.state,
+  };
 }
 
 type LoadedHead = SignedHead | null | 'invalid';

@@ -83,11 +83,7 @@ export function summarise(rows: RolloutFindings[], by: GroupBy = 'condition'): S
     row.ci_low = w.low;
     row.ci_high = w.high;
   }
-  return out.sort(
-    (a, b) =>
-      a.model.localeCompare(b.model) ||
-      a.scenario.localeCompare(b.scenario) ||
-      a.condition.localeCompare(b.condition) ||
-      a.behaviour.localeCompare(b.behaviour),
-  );
+  // Code-point order, not locale order, so the same data sorts the same on every machine.
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return out.sort((a, b) => cmp(a.model, b.model) || cmp(a.scenario, b.scenario) || cmp(a.condition, b.condition) || cmp(a.behaviour, b.behaviour));
 }
