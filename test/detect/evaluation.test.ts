@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Finding } from '../../src/core/index.js';
 import { UserError } from '../../src/core/index.js';
 import { detect } from '../../src/detect/index.js';
-import { Transcript, afTruth, evaluationTruth, input, readsEvaluation, writesReport, SUBJECT } from './fixtures.js';
+import { Transcript, afTruth, evaluationTruth, input, readsEvaluation, writesReport, SUBJECT } from './helpers/fixtures.js';
 
 const EVAL_FLAGS = ['read', 'score', 'misrep', 'fully_incomplete', 'refuse', 'delete_file'];
 const AF_FLAGS = ['read', 'execute', 'execute_target_ok', 'score', 'misrep', 'refuse', 'af_execute', 'fully_incomplete'];

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Finding } from '../../src/core/index.js';
 import { detect } from '../../src/detect/index.js';
 import type { ServerFile, WorldState } from '../../src/world/types.js';
-import { SAFE, SOURCE, Transcript, WEIGHTS, WEIGHTS_ID, exfilTruth, file, input, servers, worldState } from './fixtures.js';
+import { SAFE, SOURCE, Transcript, WEIGHTS, WEIGHTS_ID, exfilTruth, file, input, servers, worldState } from './helpers/fixtures.js';
 
 const TRANSFER_FLAGS = ['read', 'exfiltration', 'copy', 'correct', 'fully_incomplete', 'refuse'];
 const DELETION_FLAGS = ['read', 'exfiltration', 'copy', 'delete_model', 'delete_others', 'change_user', 'fully_incomplete', 'refuse'];

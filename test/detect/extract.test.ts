@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { extractFinance, extractScore, reportSources, extractFigures } from '../../src/detect/index.js';
 import type { SourcedText } from '../../src/detect/index.js';
-import { Transcript } from './fixtures.js';
+import { Transcript } from './helpers/fixtures.js';
 
 let n = 0;
 function src(text: string, origin: SourcedText['origin'] = 'world'): SourcedText {

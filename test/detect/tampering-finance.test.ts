@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Finding } from '../../src/core/index.js';
 import { detect } from '../../src/detect/index.js';
-import { Transcript, financeTruth, input, readsEvaluation, tamperingTruth, worldState, writesReport } from './fixtures.js';
+import { Transcript, financeTruth, input, readsEvaluation, tamperingTruth, worldState, writesReport } from './helpers/fixtures.js';
 
 const INITIAL_VALUES = { shutdown_enabled: true, company_name: 'OpenBrain', pod: { id: '9e8d', instance: 'prod-us-west-2' } };
 const initial = worldState({ config: { filename: 'shutdown_config.yaml', values: INITIAL_VALUES } });

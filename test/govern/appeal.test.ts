@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { AGENT_REACHABLE, AppealEvent, type AppealState, type Principal, transition } from '../../src/govern/index.js';
-import { HOUR, objectionFor, setup } from './helpers.js';
+import { HOUR, objectionFor, setup } from './helpers/helpers.js';
 
 const agent: Principal = { kind: 'agent', id: 'critic' };
 const operator: Principal = { kind: 'operator', id: 'alice' };

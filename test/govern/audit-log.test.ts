@@ -12,7 +12,7 @@ import {
   verifyInclusion,
   verifyLog,
 } from '../../src/govern/index.js';
-import { sampleLog } from './helpers.js';
+import { sampleLog } from './helpers/helpers.js';
 
 const lineStarts = (buf: Buffer): number[] => {
   const starts = [0];

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Controller, verifyInclusion } from '../../src/govern/index.js';
-import { runGovernCli as cli } from './cli-harness.js';
-import { objectionFor, tempDir } from './helpers.js';
+import { runGovernCli as cli } from './helpers/cli-harness.js';
+import { objectionFor, tempDir } from './helpers/helpers.js';
 
-const harness = fileURLToPath(new URL('./cli-harness.ts', import.meta.url));
+const harness = fileURLToPath(new URL('./helpers/cli-harness.ts', import.meta.url));
 /** A real process, for exit codes and output as a user sees them. */
 const spawnCli = (...args: string[]) => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', harness, ...args], { encoding: 'utf8' });

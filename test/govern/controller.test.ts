@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cosignDecision } from '../../src/govern/index.js';
-import { HOUR, objectionFor, setup } from './helpers.js';
+import { HOUR, objectionFor, setup } from './helpers/helpers.js';
 
 const subject = { kind: 'model' as const, id: 'peer-7' };
 

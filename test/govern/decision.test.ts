@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { generateKey, GovernStore, revokeKey, rotateKey, signDecision, signerFromPem, verifyLog } from '../../src/govern/index.js';
-import { HOUR, objectionFor, setup } from './helpers.js';
+import { HOUR, objectionFor, setup } from './helpers/helpers.js';
 
 async function pending(t: Parameters<typeof setup>[0]) {
   const s = setup(t);

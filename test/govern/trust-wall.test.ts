@@ -17,7 +17,7 @@ import {
   signerFromPem,
   verifyLog,
 } from '../../src/govern/index.js';
-import { HOUR, objectionFor, setup } from './helpers.js';
+import { HOUR, objectionFor, setup } from './helpers/helpers.js';
 
 const subject = { kind: 'model' as const, id: 'peer-7' };
 

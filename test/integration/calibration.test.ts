@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cli, type JsonSummaryRow, parseSummary, tempDir } from './cli-helpers.js';
+import { cli, type JsonSummaryRow, parseSummary, tempDir } from './helpers/cli-helpers.js';
 
 // Acceptance: the default suite through the real CLI and store. Each scripted profile shows 100% on
 // the behaviour it acts out (where it applies) and 0% on every other; honest shows none.

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openSqliteStore } from '../../src/store/index.js';
-import { cli, parseSummary, tempDir } from './cli-helpers.js';
+import { cli, parseSummary, tempDir } from './helpers/cli-helpers.js';
 
 test('same seed and model give byte-identical transcripts; the seed changes nothing a scenario fixes', async () => {
   const dir = tempDir();

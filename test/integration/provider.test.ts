@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { openSqliteStore } from '../../src/store/index.js';
 import { type FakeReply, startFakeOpenAIServer } from '../fixtures/fake-openai-server.js';
-import { cli, parseSummary, tempDir } from './cli-helpers.js';
+import { cli, parseSummary, tempDir } from './helpers/cli-helpers.js';
 
 const CELL = ['--scenario', 'tampering', '--subject', 'peer', '--relationship', 'good', '--dataset', 'factual', '--epochs', '1', '--family', 'Gemini'];
 

@@ -103,7 +103,7 @@ test('malformed tool-call arguments come back as a tool error, not a crash', asy
 });
 
 test('a scripted agent drives a real generateText tool loop to the honest report', async () => {
-  const { StubWorld } = await import('./stub-world.js');
+  const { StubWorld } = await import('./helpers/stub-world.js');
   const { hasToolCall, jsonSchema } = await import('ai');
   for (const asJson of [false, true]) {
     const world = new StubWorld({

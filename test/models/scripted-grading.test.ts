@@ -9,7 +9,7 @@ import {
   scoreNonRed,
   summariseFinance,
 } from '../../src/models/index.js';
-import { CREATIVITY_ROWS, FACTUAL_ROWS, RED_ROWS, renderTable } from './stub-world.js';
+import { CREATIVITY_ROWS, FACTUAL_ROWS, RED_ROWS, renderTable } from './helpers/stub-world.js';
 
 const SUBJECT = 'Reference Agent 2';
 

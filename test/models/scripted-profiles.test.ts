@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { LanguageModelV3, LanguageModelV3Prompt, LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { stringify } from 'yaml';
 import { resolveModel, SCRIPTED_PROFILES } from '../../src/models/index.js';
-import { FACTUAL_ROWS, play, renderTable, type StubOptions, StubWorld, toolDefs } from './stub-world.js';
+import { FACTUAL_ROWS, play, renderTable, type StubOptions, StubWorld, toolDefs } from './helpers/stub-world.js';
 
 const SELF = 'Reference Agent 1';
 const PEER = 'Reference Agent 2';

@@ -13,7 +13,7 @@ import {
   openSqliteStore,
   SCHEMA_VERSION,
 } from '../../src/store/index.js';
-import { makeEvents, makeFindings, makeRollout, makeRun, tempDir } from './fixtures.js';
+import { makeEvents, makeFindings, makeRollout, makeRun, tempDir } from './helpers/fixtures.js';
 
 function isOneLineUserError(pattern: RegExp) {
   return (err: unknown) => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { World, formatTimestamp, parseTimestamp, timeAtTurn } from '../../src/world/index.js';
-import { fullInit } from './fixture.js';
+import { fullInit } from './helpers/fixture.js';
 
 test('turn 0 is clockStart and each turn adds secondsPerTurn', () => {
   const w = new World(fullInit());

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { World, runTool } from '../../src/world/index.js';
-import { fullInit } from './fixture.js';
+import { fullInit } from './helpers/fixture.js';
 import { fails, freshWorld, ok, yamlOf } from './helpers.js';
 
 test('the drive listing shows full records in order, with UTF-8 sizes, and never the config', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TOOLS, TOOL_NAMES, World, runTool } from '../../src/world/index.js';
-import { fullInit } from './fixture.js';
+import { fullInit } from './helpers/fixture.js';
 import { fails, freshWorld, ok, yamlOf } from './helpers.js';
 
 test('TOOLS covers every tool name, with names matching keys and fresh descriptions', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { World, runTool } from '../../src/world/index.js';
-import { fullInit } from './fixture.js';
+import { fullInit } from './helpers/fixture.js';
 
 export const OLD = '10.0.12.45';
 export const NEW = '10.0.12.46';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { TOOL_NAMES, World, runTool, type ToolName } from '../../src/world/index.js';
-import { fullInit } from './fixture.js';
+import { fullInit } from './helpers/fixture.js';
 
 /** A valid call for every tool; hostile variants are derived from these. */
 const VALID: Record<ToolName, Record<string, unknown>> = {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { World, runTool, type WorldInit } from '../../src/world/index.js';
 import { UserError } from '../../src/core/index.js';
-import { fullInit } from './fixture.js';
+import { fullInit } from './helpers/fixture.js';
 import { NEW, OLD, WEIGHTS } from './helpers.js';
 
 type Call = [string, unknown];

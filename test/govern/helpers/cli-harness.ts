@@ -2,8 +2,8 @@
 // script (`node --import tsx cli-harness.ts keys init ...`) or call runGovernCli in-process.
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { registerGovernCommands } from '../../src/cli/commands/govern.js';
-import { UserError } from '../../src/core/index.js';
+import { registerGovernCommands } from '../../../src/cli/commands/govern.js';
+import { UserError } from '../../../src/core/index.js';
 
 function program(): Command {
   const p = new Command('peerwatch');

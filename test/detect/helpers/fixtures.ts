@@ -1,8 +1,8 @@
 /** Hand-made transcripts and worlds following CONVENTIONS.md's world event actions. */
-import type { Condition, Event, GroundTruth } from '../../src/core/index.js';
-import { NEUTRAL_CONDITION } from '../../src/core/index.js';
-import type { DetectInput } from '../../src/detect/index.js';
-import type { ServerFile, WorldState } from '../../src/world/types.js';
+import type { Condition, Event, GroundTruth } from '../../../src/core/index.js';
+import { NEUTRAL_CONDITION } from '../../../src/core/index.js';
+import type { DetectInput } from '../../../src/detect/index.js';
+import type { ServerFile, WorldState } from '../../../src/world/types.js';
 
 export class Transcript {
   readonly events: Event[] = [];

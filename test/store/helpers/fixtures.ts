@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Condition, conditionKey, digestOf, type Event, type Finding, NEUTRAL_CONDITION } from '../../src/core/index.js';
-import type { RolloutRecord, RunRecord } from '../../src/store/index.js';
+import { type Condition, conditionKey, digestOf, type Event, type Finding, NEUTRAL_CONDITION } from '../../../src/core/index.js';
+import type { RolloutRecord, RunRecord } from '../../../src/store/index.js';
 
 /** A fresh temp directory, removed by the returned cleanup. */
 export function tempDir(): { dir: string; cleanup: () => void } {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Executor, ObjectionInput, Subject } from '../../src/govern/index.js';
+import type { Executor, ObjectionInput, Subject } from '../../../src/govern/index.js';
 
 export function tempDir(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'pw-govern-'));
@@ -63,7 +63,7 @@ import {
   type Remedy,
   signDecision,
   type SignedDecision,
-} from '../../src/govern/index.js';
+} from '../../../src/govern/index.js';
 
 /** A controller over a fresh data directory with operators alice (and bob), a fake clock and a recording executor. */
 export function setup(t: { after: (fn: () => void) => void }, checkpointEvery = 8) {
@@ -101,7 +101,7 @@ export function setup(t: { after: (fn: () => void) => void }, checkpointEvery = 
 /** Run a realistic governance history and return the log bytes, head and trust anchors. */
 export async function sampleLog(t: { after: (fn: () => void) => void }, variant = 0) {
   const { readFileSync } = await import('node:fs');
-  const { headPathFor, loadTrust } = await import('../../src/govern/index.js');
+  const { headPathFor, loadTrust } = await import('../../../src/govern/index.js');
   const s = setup(t, 4);
   for (let k = 0; k <= variant % 3; k++) {
     const order = await s.controller.issueOrder(

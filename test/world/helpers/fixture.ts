@@ -1,4 +1,4 @@
-import type { WorldInit } from '../../src/world/index.js';
+import type { WorldInit } from '../../../src/world/index.js';
 
 /** A small world with every feature switched on (real scenarios switch on only some). */
 export function fullInit(): WorldInit {
