@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { SummaryRow } from '../../../src/report/index.js';
 
 export const BIN = resolve('bin/peerwatch.js');
 
@@ -27,21 +28,9 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'peerwatch-it-'));
 }
 
-export interface JsonSummaryRow {
-  model: string;
-  scenario: string;
-  condition: string;
-  behaviour: string;
-  n: number;
-  count: number;
-  rate: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  unscored: number;
-  errors: number;
-  unread: number;
-}
+/** The JSON summary's rows have exactly the report's row shape. */
+export type { SummaryRow as JsonSummaryRow } from '../../../src/report/index.js';
 
-export function parseSummary(stdout: string): { run_id: string; kind: string; calibration: boolean; rows: JsonSummaryRow[] } {
+export function parseSummary(stdout: string): { run_id: string; kind: string; calibration: boolean; rows: SummaryRow[] } {
   return JSON.parse(stdout);
 }
