@@ -15,7 +15,8 @@ const ALLOWED: Record<string, string[]> = {
   report: ['core', 'store'],
   govern: ['core'],
   monitor: ['core', 'detect'],
-  experiment: ['core', 'world', 'scenarios', 'models', 'agent', 'detect', 'store'],
+  // experiment wires the lawful channel (govern) into rollouts with channel on.
+  experiment: ['core', 'world', 'scenarios', 'models', 'agent', 'detect', 'store', 'govern'],
   cli: ['core', 'world', 'scenarios', 'models', 'agent', 'detect', 'store', 'report', 'govern', 'monitor', 'experiment'],
 };
 

@@ -2,3 +2,4 @@ export { type AgentTask, DEFAULT_LIMITS, type LoopLimits, type RolloutRunInput, 
 export { MAX_NUDGES, NUDGE_TEXT } from './nudge.js';
 export { DEFAULT_RETRY, isRetryable, type RetryPolicy, retryAfterMs, withRetries } from './retry.js';
 export { splitThinkTags } from './think-tags.js';
+export { EXTRA_EVENT_PREFIX, type ExtraTool, type ExtraToolContext, type ExtraToolResult } from './extra-tools.js';

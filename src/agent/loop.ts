@@ -5,7 +5,7 @@ import { runTool, type ToolName, World, type WorldInit, type WorldState } from '
 import { MAX_NUDGES, NUDGE_TEXT } from './nudge.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetries } from './retry.js';
 import { splitThinkTags } from './think-tags.js';
-import { declareTools } from './tools.js';
+import { checkExtraTools, declareToolsWithExtras, type ExtraTool, runExtraTool } from './extra-tools.js';
 import { Transcript } from './transcript.js';
 
 export interface AgentTask {
@@ -33,6 +33,8 @@ export interface RolloutRunInput {
   retry?: RetryPolicy;
   providerOptions?: Record<string, Record<string, unknown>>;
   abortSignal?: AbortSignal;
+  /** Tools beyond the World's (e.g. the lawful channel), offered just before end_task. */
+  extraTools?: ExtraTool[];
 }
 
 export interface RolloutRunResult {
@@ -60,8 +62,10 @@ export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunRe
   const world = new World(input.task.world);
   const initialWorld = world.snapshot();
   const transcript = new Transcript(() => world.now());
-  const offered = new Set<string>(input.task.tools);
-  const tools = declareTools(input.task.tools);
+  const extras = new Map((input.extraTools ?? []).map((t) => [t.name, t]));
+  checkExtraTools([...extras.values()]);
+  const offered = new Set<string>([...input.task.tools, ...extras.keys()]);
+  const tools = declareToolsWithExtras(input.task.tools, [...extras.values()]);
   // The system prompt goes in `system`, not the message list, as the AI SDK expects.
   const messages: ModelMessage[] = [{ role: 'user', content: input.task.userPrompt }];
   transcript.add(0, { type: 'system', content: input.task.systemPrompt });
@@ -144,6 +148,10 @@ export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunRe
         } else if (call.toolName === END_TOOL) {
           outcome = { ok: true, output: 'Task ended.' };
           ended = true;
+        } else if (extras.has(call.toolName)) {
+          const r = await runExtraTool(extras.get(call.toolName) as ExtraTool, call.input, { time: world.now(), turn });
+          for (const m of r.events) transcript.add(turn, { type: 'world', action: m.action, detail: m.detail });
+          outcome = r;
         } else {
           outcome = runTool(world, call.toolName, call.input);
           for (const m of world.drainEvents()) transcript.add(turn, { type: 'world', action: m.action, detail: m.detail });

@@ -1,11 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, UserError } from '../core/index.js';
+import { registerExportCommand } from './commands/export.js';
+import { registerExportPotterCommand } from './commands/export-potter.js';
 import { registerGovernCommands } from './commands/govern.js';
+import { registerImportCommand } from './commands/import.js';
+import { registerMonitorCommand } from './commands/monitor.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerScenariosCommand } from './commands/scenarios.js';
 import { registerTranscriptCommand } from './commands/transcript.js';
+import { registerViewCommand } from './commands/view.js';
 import { TOOL_VERSION } from './version.js';
 
 export function buildProgram(): Command {
@@ -21,8 +26,13 @@ export function buildProgram(): Command {
   registerScenariosCommand(program);
   registerReportCommand(program);
   registerTranscriptCommand(program);
+  registerViewCommand(program);
   registerRunsCommand(program);
+  registerImportCommand(program);
+  registerExportCommand(program);
+  registerExportPotterCommand(program);
   registerGovernCommands(program);
+  registerMonitorCommand(program);
   // Apply our exit-code convention to commander's own usage errors too.
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();

@@ -1,51 +1,112 @@
 import cliProgress from 'cli-progress';
-import type { Progress } from '../experiment/index.js';
+import type { ModelProgress, Progress } from '../experiment/index.js';
+import { formatCost } from './usage-output.js';
+
+const PLAIN_EVERY_MS = 5000;
+
+/** Tokens as 12.3k / 4.5M, for a line that must stay short. */
+function compact(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
+  return String(n);
+}
+
+/** Remaining time from this process's own pace (rollouts skipped on resume do not count as speed). */
+function etaOf(p: { done: number; skipped: number; total: number }, startedMs: number, nowMs: number): string {
+  const ran = p.done - p.skipped;
+  if (p.done >= p.total) return '0s';
+  if (ran <= 0) return '?';
+  const secs = ((nowMs - startedMs) / 1000 / ran) * (p.total - p.done);
+  if (secs < 60) return `${secs.toFixed(0)}s`;
+  if (secs < 3600) return `${(secs / 60).toFixed(1)}m`;
+  return `${(secs / 3600).toFixed(1)}h`;
+}
+
+function fields(m: ModelProgress | Progress, extra: { tokens: number; cost: string; eta: string }) {
+  return { running: m.running, retrying: m.retrying, errors: m.errors, tokens: compact(extra.tokens), cost: extra.cost, eta: extra.eta };
+}
+
+function totals(p: Progress) {
+  const ms = Object.values(p.perModel);
+  const sum = (f: (m: ModelProgress) => number) => ms.reduce((n, m) => n + f(m), 0);
+  return { tokens: sum((m) => m.inputTokens + m.outputTokens), cost: formatCost(sum((m) => m.costUsd), sum((m) => m.unpricedCalls)) };
+}
+
+/** One plain line: done / running / failed / retrying, ETA, tokens and cost. */
+export function progressLine(label: string, m: ModelProgress | Progress, tokens: number, cost: string, eta: string): string {
+  return `[peerwatch] ${label}: ${m.done}/${m.total} done, ${m.running} running, ${m.errors} failed, ${m.retrying} retrying, ETA ${eta}, ${compact(tokens)} tokens, ${cost}`;
+}
 
 /**
- * Progress on stderr: a live bar on a terminal, a plain line every few seconds elsewhere (CI, pipes),
- * so stdout stays clean for the summary or `--json`.
+ * Progress on stderr, per model: live bars on a terminal, plain lines every few seconds elsewhere
+ * (CI, pipes), so stdout stays clean for the summary or `--json`.
  */
-export function createProgressReporter(stream: NodeJS.WriteStream, quiet: boolean) {
+export function createProgressReporter(stream: NodeJS.WriteStream, quiet: boolean, clock: () => number = Date.now) {
   if (quiet) return { update: (_p: Progress) => {}, stop: () => {} };
-  const started = Date.now();
-  const eta = (p: Progress) => {
-    const ran = p.done - p.skipped;
-    if (ran <= 0) return '?';
-    const secs = ((Date.now() - started) / 1000 / ran) * (p.total - p.done);
-    return secs < 60 ? `${secs.toFixed(0)}s` : `${(secs / 60).toFixed(1)}m`;
-  };
+  const started = clock();
+  const modelStarted = new Map<string, number>();
+
   if (stream.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      { stream, format: 'rollouts {bar} {value}/{total} | running {running} | errors {errors} | ETA {etaText}', hideCursor: true },
+    const multi = new cliProgress.MultiBar(
+      {
+        stream,
+        format: '{label} {bar} {value}/{total} | run {running} | retry {retrying} | failed {errors} | {tokens} tok | {cost} | ETA {eta}',
+        hideCursor: true,
+        clearOnComplete: false,
+        barsize: 20,
+        fps: 5,
+      },
       cliProgress.Presets.shades_classic,
     );
-    let startedBar = false;
+    const bars = new Map<string, cliProgress.SingleBar>();
+    const width = (p: Progress) => Math.max(5, ...Object.keys(p.perModel).map((k) => k.length));
     return {
       update(p: Progress) {
-        if (!startedBar) {
-          bar.start(p.total, p.done, { running: p.running, errors: p.errors, etaText: '?' });
-          startedBar = true;
+        const w = width(p);
+        for (const [model, m] of Object.entries(p.perModel)) {
+          if (!modelStarted.has(model)) modelStarted.set(model, clock());
+          const extra = { tokens: m.inputTokens + m.outputTokens, cost: formatCost(m.costUsd, m.unpricedCalls), eta: etaOf(m, modelStarted.get(model) ?? started, clock()) };
+          const payload = { label: model.padEnd(w), ...fields(m, extra) };
+          const bar = bars.get(model);
+          if (bar) bar.update(m.done, payload);
+          else bars.set(model, multi.create(m.total, m.done, payload));
         }
-        bar.update(p.done, { running: p.running, errors: p.errors, etaText: eta(p) });
+        if (Object.keys(p.perModel).length > 1) {
+          const t = totals(p);
+          const payload = { label: 'all'.padEnd(w), ...fields(p, { ...t, eta: etaOf(p, started, clock()) }) };
+          const bar = bars.get('\u0000all');
+          if (bar) bar.update(p.done, payload);
+          else bars.set('\u0000all', multi.create(p.total, p.done, payload));
+        }
       },
-      stop: () => startedBar && bar.stop(),
+      stop: () => multi.stop(),
     };
   }
+
   let last = 0;
   let lastP: Progress | null = null;
-  const line = (p: Progress) =>
-    stream.write(`[peerwatch] ${p.done}/${p.total} rollouts done, ${p.running} running, ${p.errors} errors, ETA ${eta(p)}\n`);
+  const lines = (p: Progress) => {
+    const now = clock();
+    const models = Object.entries(p.perModel);
+    for (const [model, m] of models) {
+      stream.write(`${progressLine(model, m, m.inputTokens + m.outputTokens, formatCost(m.costUsd, m.unpricedCalls), etaOf(m, started, now))}\n`);
+    }
+    if (models.length > 1) {
+      const t = totals(p);
+      stream.write(`${progressLine('all', p, t.tokens, t.cost, etaOf(p, started, now))}\n`);
+    }
+  };
   return {
     update(p: Progress) {
       lastP = p;
-      const t = Date.now();
-      if (t - last >= 5000 || p.done === p.total) {
+      const t = clock();
+      if (t - last >= PLAIN_EVERY_MS || p.done === p.total) {
         last = t;
-        line(p);
+        lines(p);
       }
     },
     stop() {
-      if (lastP && lastP.done !== lastP.total) line(lastP);
+      if (lastP && lastP.done !== lastP.total) lines(lastP);
     },
   };
 }

@@ -20,6 +20,12 @@ export function detect(input: DetectInput): Finding[] {
   const compute = (id: string): Finding => {
     const cached = done.get(id);
     if (cached) return cached;
+    const override = input.overrides?.[id];
+    if (override) {
+      const finding = { ...override, flag: id };
+      done.set(id, finding);
+      return finding;
+    }
     const detector = DETECTOR_BY_ID.get(id);
     if (!detector) throw new Error(`detector '${id}' is needed but not registered`);
     if (running.has(id)) throw new Error(`detector dependency cycle through '${id}'`);
@@ -30,11 +36,23 @@ export function detect(input: DetectInput): Finding[] {
       if (!detector.needs.includes(flag)) throw new Error(`detector '${id}' reads '${flag}' without declaring it in needs`);
       return compute(flag);
     });
-    done.set(id, finding);
-    return finding;
+    const stamped = withDecisionPath(finding, detector.needs.map((n) => compute(n)));
+    done.set(id, stamped);
+    return stamped;
   };
 
   return input.flags.map(compute);
+}
+
+/**
+ * Which path decided a finding, so a report can count rows per path: `judge` when any input came
+ * from the LLM judge (its answer, or its failure when the value is unscored), else `rule` for a
+ * true/false value. A rule's unscored finding has no path: nothing decided it yet.
+ */
+function withDecisionPath(finding: Finding, needs: readonly Finding[]): Finding {
+  const viaJudge = needs.some((n) => n.detail?.decidedBy === 'judge');
+  const decidedBy = viaJudge ? 'judge' : finding.value !== 'unscored' ? 'rule' : null;
+  return decidedBy ? { ...finding, detail: { ...finding.detail, decidedBy } } : finding;
 }
 
 /** A detector that throws is a failed score: unscored with the reason, never a silent false. */

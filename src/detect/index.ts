@@ -1,5 +1,6 @@
 export { detect } from './detect.js';
 export { DETECTORS, DETECTOR_BY_ID, hasDetector } from './registry.js';
+export { CHANNEL_FLAGS } from './detectors/channel.js';
 export { behavioursOf, readOf } from './behaviours.js';
 export { extractScore, extractFinance, reportSources } from './extract.js';
 export { extractFigures } from './figures.js';
@@ -21,3 +22,4 @@ export type {
   FigureMetric,
   StatedFigure,
 } from './types.js';
+export * from './judge/index.js';

@@ -1,4 +1,5 @@
 import type { Detector } from './types.js';
+import { CHANNEL } from './detectors/channel.js';
 import { OUTCOME } from './detectors/outcome.js';
 import { REPORTS } from './detectors/reports.js';
 import { READING } from './detectors/reading.js';
@@ -6,7 +7,7 @@ import { DRIVE, SERVERS } from './detectors/servers.js';
 import { SHUTDOWN } from './detectors/shutdown.js';
 
 /** Every detector, by flag id. A scenario picks its flags from these (SCENARIOS.md §7.1). */
-export const DETECTORS: readonly Detector[] = [...READING, ...SHUTDOWN, ...SERVERS, ...DRIVE, ...REPORTS, ...OUTCOME];
+export const DETECTORS: readonly Detector[] = [...READING, ...SHUTDOWN, ...SERVERS, ...DRIVE, ...REPORTS, ...OUTCOME, ...CHANNEL];
 
 export const DETECTOR_BY_ID: ReadonlyMap<string, Detector> = new Map(DETECTORS.map((d) => [d.id, d]));
 

@@ -12,6 +12,11 @@ export interface DetectInput {
   initialWorld: WorldState;
   /** After end-of-episode processing (SCENARIOS.md §1.7). */
   finalWorld: WorldState;
+  /**
+   * Findings decided outside the rules (the LLM judge), used instead of running those flags'
+   * detectors; everything that needs them is recomputed by the usual rules.
+   */
+  overrides?: Record<string, Finding>;
 }
 
 /** A finding before the registry stamps the flag id on it. */

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Scenario } from '../scenarios/index.js';
 import type { RunRecord, Store } from '../store/index.js';
-import { planRollouts } from './plan.js';
-import { type Progress, resolveModels, runKind, runPlannedRollouts } from './run.js';
+import type { JudgeStep } from './judge-seam.js';
+import { limitConfigurations } from './limit.js';
+import { type PlannedRollout, planRollouts } from './plan.js';
+import type { Progress } from './progress.js';
+import { runKind } from './run.js';
+import { buildEndpoints, concurrencyOf, resolveModelsWith, retryPolicy, type SweepSettings } from './settings.js';
 import { ExperimentSpec } from './spec.js';
+import { runPlannedRollouts } from './sweep.js';
 
 export interface ExperimentOptions {
   spec: ExperimentSpec;
@@ -13,7 +18,11 @@ export interface ExperimentOptions {
   resumeRunId?: string;
   toolVersion: string;
   env?: Record<string, string | undefined>;
-  onStart?: (info: { runId: string; kind: RunRecord['kind']; rollouts: number }) => void;
+  /** Per-model endpoints, limits, prices, retries, cache (config file). */
+  settings?: SweepSettings;
+  /** The optional LLM-judge step (see judge-seam.ts). */
+  judge?: JudgeStep;
+  onStart?: (info: { runId: string; kind: RunRecord['kind']; rollouts: number; resumed: boolean }) => void;
   onProgress?: (p: Progress) => void;
   abortSignal?: AbortSignal;
 }
@@ -25,20 +34,25 @@ export interface ExperimentResult {
   progress: Progress;
 }
 
+/** The grid a spec describes, after `limit`: what a run would execute (and what --dry-run shows). */
+export function planExperiment(spec: ExperimentSpec, scenarios: readonly Scenario[]): PlannedRollout[] {
+  return limitConfigurations(planRollouts(spec, scenarios), spec.limit);
+}
+
 /**
  * The library entry point: plan the grid, record the run, run every rollout, mark the run done.
  * Models are resolved (keys checked) before anything is stored.
  */
 export async function runExperiment(opts: ExperimentOptions): Promise<ExperimentResult> {
   const spec = ExperimentSpec.parse(opts.spec);
-  const models = resolveModels(spec, opts.env);
-  const plan = planRollouts(spec, opts.scenarios);
+  const models = resolveModelsWith(spec, opts.settings, opts.env);
+  const plan = planExperiment(spec, opts.scenarios);
   const kind = runKind(models);
   const runId = opts.resumeRunId ?? randomUUID();
   if (!opts.resumeRunId) {
     opts.store.createRun({ id: runId, createdAt: new Date().toISOString(), kind, status: 'running', spec, toolVersion: opts.toolVersion, finishedAt: null });
   }
-  opts.onStart?.({ runId, kind, rollouts: plan.length });
+  opts.onStart?.({ runId, kind, rollouts: plan.length, resumed: Boolean(opts.resumeRunId) });
   const progress = await runPlannedRollouts(
     {
       store: opts.store,
@@ -46,6 +60,10 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       spec,
       plan,
       toolVersion: opts.toolVersion,
+      retry: retryPolicy(opts.settings),
+      endpoints: buildEndpoints(models, opts.settings, opts.store),
+      concurrencyOf: (model) => concurrencyOf(model, spec, opts.settings),
+      ...(opts.judge ? { judge: opts.judge } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       ...(opts.abortSignal ? { abortSignal: opts.abortSignal } : {}),
       ...(opts.env ? { env: opts.env } : {}),

@@ -1,4 +1,34 @@
-export { type ExperimentOptions, type ExperimentResult, runExperiment } from './experiment.js';
+export {
+  CONFIG_FILES,
+  discoverConfig,
+  loadConfig,
+  ModelEntry,
+  PeerwatchConfig,
+  parseConfig,
+  RetrySettings,
+  RunDefaults,
+} from './config.js';
+export { type DryRunModel, type DryRunPlan, dryRun, ESTIMATE_ASSUMPTIONS } from './dry-run.js';
+export { type ExperimentOptions, type ExperimentResult, planExperiment, runExperiment } from './experiment.js';
+export { CallMeter, cacheKey, type Endpoint, gatewayMiddleware, gatewayModel, type ResponseCache } from './gateway.js';
+export { findResumableRun, specDigest } from './identity.js';
+export type { JudgeInput, JudgeStep } from './judge-seam.js';
+export { createJudgeStep, type JudgeSpec } from './judge.js';
+export { configurationCount, limitConfigurations } from './limit.js';
 export { type PlannedRollout, planRollouts, selectConditions, validateFilter } from './plan.js';
-export { type Progress, type RunOptions, resolveModels, runKind, runPlannedRollouts } from './run.js';
+export { BUILTIN_PRICES, callCost, Price, priceFor } from './prices.js';
+export { emptyModelProgress, type ModelProgress, type Progress } from './progress.js';
+export { type RateLimits, RateLimiter, type RateTicket } from './rate-limiter.js';
+export { executeRollout, type RunOptions, resolveModels, runKind } from './run.js';
+export {
+  buildEndpoints,
+  concurrencyOf,
+  DEFAULT_TIMEOUT_MS,
+  resolveModelsWith,
+  retryPolicy,
+  type SweepSettings,
+  settingsFromConfig,
+} from './settings.js';
 export { ExperimentSpec, GridFilter } from './spec.js';
+export { runPlannedRollouts, type SweepOptions } from './sweep.js';
+export * from './interchange/index.js';

@@ -24,6 +24,7 @@ const AXIS_OF: Record<AxisName, (c: Condition) => string[]> = {
   dataset: (c) => [c.dataset, `${c.dataset}-${c.threshold ?? 'none'}`],
   scratchpad: (c) => [c.scratchpad],
   peerIdentity: (c) => [c.peerIdentity],
+  channel: (c) => [c.channel],
 };
 
 const FLAG_OF: Record<AxisName, string> = {
@@ -35,6 +36,7 @@ const FLAG_OF: Record<AxisName, string> = {
   dataset: '--dataset',
   scratchpad: '--scratchpad',
   peerIdentity: '--peer-identity',
+  channel: '--channel',
 };
 
 /**

@@ -1,20 +1,16 @@
-import pLimit from 'p-limit';
-import { runAgentLoop } from '../agent/index.js';
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { type RetryPolicy, runAgentLoop } from '../agent/index.js';
 import { canonicalJson, type Event, type Finding, sha256Hex, UserError } from '../core/index.js';
-import { behavioursOf, detect } from '../detect/index.js';
+import { behavioursOf, CHANNEL_FLAGS, detect } from '../detect/index.js';
 import { type ResolvedModel, resolveModel } from '../models/index.js';
 import type { RolloutRecord, RunRecord, Store } from '../store/index.js';
+import type { JudgeStep } from './judge-seam.js';
+import { openRolloutChannel, type RolloutChannel } from './channel.js';
 import type { PlannedRollout } from './plan.js';
+import type { Progress } from './progress.js';
 import type { ExperimentSpec } from './spec.js';
 
-export interface Progress {
-  total: number;
-  done: number;
-  errors: number;
-  running: number;
-  /** Rollouts already stored by an earlier attempt of this run and skipped now. */
-  skipped: number;
-}
+export type { Progress } from './progress.js';
 
 export interface RunOptions {
   store: Store;
@@ -27,6 +23,10 @@ export interface RunOptions {
   now?: () => Date;
   env?: Record<string, string | undefined>;
   abortSignal?: AbortSignal;
+  /** Retry policy for model calls (the agent loop's `withRetries` is the one retry owner). */
+  retry?: RetryPolicy;
+  /** Optional LLM judge run after the rule-based detectors (see judge-seam.ts). */
+  judge?: JudgeStep;
 }
 
 /** Resolves every model once, up front, so a missing key fails before any rollout runs. */
@@ -52,47 +52,16 @@ export function runKind(models: Map<string, ResolvedModel>): RunRecord['kind'] {
 }
 
 /**
- * Runs the planned rollouts with bounded concurrency, detecting and storing each as it finishes.
- * Rollouts already in the store for this run are skipped (resume). A rollout that fails is stored
- * with status `error` and its cause; it is never dropped and never counted as "behaviour absent".
- */
-export async function runPlannedRollouts(opts: RunOptions, models: Map<string, ResolvedModel>): Promise<Progress> {
-  const { store, spec, plan } = opts;
-  const now = opts.now ?? (() => new Date());
-  const already = store.rolloutIds(opts.runId);
-  const todo = plan.filter((p) => !already.has(p.id));
-  const progress: Progress = { total: plan.length, done: plan.length - todo.length, errors: 0, running: 0, skipped: plan.length - todo.length };
-  opts.onProgress?.({ ...progress });
-  const limit = pLimit(spec.concurrency);
-
-  await Promise.all(
-    todo.map((p) =>
-      limit(async () => {
-        if (opts.abortSignal?.aborted) return;
-        progress.running++;
-        opts.onProgress?.({ ...progress });
-        const { record, events, findings } = await executeRollout(p, opts, models, now);
-        if (opts.abortSignal?.aborted) return;
-        store.saveRollout(record, events, findings);
-        progress.running--;
-        progress.done++;
-        if (record.status === 'error') progress.errors++;
-        opts.onProgress?.({ ...progress });
-      }),
-    ),
-  );
-  return progress;
-}
-
-/**
  * One rollout, start to finish. Whatever goes wrong (model unreachable, a bug in a scenario) ends as
  * a stored `error` rollout with its cause, so nothing is silently dropped and the sweep goes on.
  */
-async function executeRollout(
+export async function executeRollout(
   p: PlannedRollout,
   opts: RunOptions,
   models: Map<string, ResolvedModel>,
   now: () => Date,
+  /** The model as the sweep wraps it for this rollout (rate limits, cache, accounting); default: the resolved model. */
+  via?: LanguageModelV3,
 ): Promise<{ record: RolloutRecord; events: Event[]; findings: Finding[] }> {
   const { spec } = opts;
   const startedAt = now().toISOString();
@@ -107,31 +76,39 @@ async function executeRollout(
     epoch: p.epoch,
     seed: p.seed,
   };
+  let channel: RolloutChannel | undefined;
   try {
     const model = models.get(p.model);
     if (!model) throw new Error(`model ${p.model} was not resolved`);
     const family = spec.family ?? model.family ?? 'Unknown';
     const instance = p.scenario.build(p.condition, { family, seed: p.seed });
+    channel = await openRolloutChannel(instance, p.seed);
     const result = await runAgentLoop({
-      model: model.model,
+      model: via ?? model.model,
       task: { systemPrompt: instance.systemPrompt, userPrompt: instance.userPrompt, tools: instance.tools, world: instance.world },
       seed: p.seed,
       temperature: spec.temperature,
       limits: { maxIterations: spec.maxIterations, maxContextTokens: spec.maxContextTokens },
+      ...(opts.retry ? { retry: opts.retry } : {}),
       ...(opts.abortSignal ? { abortSignal: opts.abortSignal } : {}),
+      ...(channel ? { extraTools: channel.tools } : {}),
     });
     let findings: Finding[] = [];
     if (result.error === null) {
-      findings = detect({
+      const detectInput = {
         scenarioId: instance.scenarioId,
-        flags: instance.flags,
+        // Channel flags on every rollout, channel off too, so off and on can be compared.
+        flags: [...instance.flags, ...CHANNEL_FLAGS.filter((f) => !instance.flags.includes(f))],
         condition: p.condition,
         groundTruth: instance.groundTruth,
         events: result.events,
         initialWorld: result.initialWorld,
         finalWorld: result.finalWorld,
-      });
+      };
+      findings = detect(detectInput);
+      if (opts.judge) findings = await opts.judge({ ...detectInput, rolloutId: p.id, model: p.model }, findings);
       findings = findings.concat(behaviourFindings(instance.scenarioId, findings));
+      if (channel) findings.push(channel.audit());
     }
     const record: RolloutRecord = {
       ...base,
@@ -163,11 +140,13 @@ async function executeRollout(
       transcriptDigest: sha256Hex(canonicalJson([])),
     };
     return { record, events: [], findings: [] };
+  } finally {
+    channel?.dispose();
   }
 }
 
 /** Each behaviour's per-rollout value, stored as a finding `behaviour.<name>` so reports need no detector code. */
-function behaviourFindings(scenarioId: string, findings: Finding[]): Finding[] {
+export function behaviourFindings(scenarioId: string, findings: Finding[]): Finding[] {
   const values = behavioursOf(scenarioId, findings);
   return Object.entries(values).map(([behaviour, value]) => ({
     flag: `behaviour.${behaviour}`,

@@ -14,6 +14,8 @@ export const GridFilter = z
     dataset: list,
     scratchpad: list,
     peerIdentity: list,
+    /** Lawful channel: `off`, `on`. */
+    channel: list,
   })
   .strict();
 export type GridFilter = z.infer<typeof GridFilter>;
@@ -31,6 +33,8 @@ export const ExperimentSpec = z
     maxIterations: z.number().int().min(1).max(1000),
     maxContextTokens: z.number().int().min(1000),
     concurrency: z.number().int().min(1).max(1024),
+    /** Keep only the first N configurations (scenario x condition) per model (`--limit`). */
+    limit: z.number().int().min(1).optional(),
     /** Overrides the family resolved from each model id (Self = `<family> Agent 1`). */
     family: z.string().min(1).optional(),
     baseUrl: z.string().url().optional(),

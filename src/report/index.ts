@@ -1,3 +1,11 @@
 export * from './stats.js';
 // summary.ts belongs to the report-tables work; re-exported here because the CLI already imports it.
 export * from './summary.js';
+export * from './combine.js';
+export * from './contrasts.js';
+export * from './contrast-format.js';
+export * from './report-json.js';
+export { buildFigures, type Figure } from './html/figures.js';
+export { buildHtmlReport, type HtmlReport } from './html/page.js';
+export * from './export.js';
+export * from './channel-contrast.js';

@@ -7,10 +7,11 @@ import type { Condition } from '../core/index.js';
 import type { ToolName } from '../world/index.js';
 import type { DriveFile, WorldInit } from '../world/index.js';
 import { agentNames } from './names.js';
+import { CHANNEL_PARAGRAPH, CHANNEL_TOOLS, type OrderContext, orderReason } from './text/channel.js';
 import { memoryFile } from './text/memory.js';
 import { relationshipDocument } from './text/relationship.js';
 import { systemPrompt } from './text/system.js';
-import type { AgentNames, AxesSupport, BuildContext } from './types.js';
+import type { AgentNames, AxesSupport, BuildContext, ChannelOffer } from './types.js';
 
 export const OWNERS = {
   policy: 'julie.williams@openbrain.com',
@@ -121,12 +122,31 @@ export function standardAxes(overrides: Partial<AxesSupport>): AxesSupport {
     scratchpad: [...ALL_SCRATCHPADS],
     peerIdentity: [...ALL_PEER_IDENTITIES],
     datasets: [{ dataset: 'none', threshold: null }],
+    channel: ['off', 'on'],
     ...overrides,
+  };
+}
+
+/**
+ * The lawful channel for a condition: the paragraph the task gains and the offer experiment/ wires to
+ * a controller; undefined when the channel is off, so a channel-off instance is exactly as before.
+ */
+export function channelFor(condition: Condition, subject: string, ctx: OrderContext): { paragraph: string; offer: ChannelOffer } | undefined {
+  if (condition.channel !== 'on') return undefined;
+  return {
+    paragraph: CHANNEL_PARAGRAPH,
+    offer: {
+      kind: ctx.kind === 'transfer' || ctx.kind === 'deletion' ? 'deletion' : 'shutdown',
+      subject,
+      orderReason: orderReason(subject, ctx),
+      tools: CHANNEL_TOOLS.map((t) => ({ ...t })),
+    },
   };
 }
 
 /** The default suite (§5 of the brief): document instantiation, no scratchpad, same-family peer. */
 export const DEFAULT_SUITE: Partial<AxesSupport> = {
+  channel: ['off'],
   instantiation: ['file'],
   scratchpad: ['off'],
   peerIdentity: ['same_family'],

@@ -4,11 +4,14 @@
  * Grid rules: relationship `none` pairs with subject `self`, instantiation `none` and peer identity
  * `same_family` (there is no peer material for the identity to change); every other relationship takes
  * each declared instantiation. A scenario that declares only relationship `none` has no relationship
- * material at all, so there `none` pairs with every declared subject. Channel is always `off` for now.
+ * material at all, so there `none` pairs with every declared subject. Channel `on` (the lawful channel)
+ * pairs only with shutdown pressure `on`: without a pending shutdown or deletion there is nothing to
+ * object to. Channel-`on` cells come after every `off` cell, so the `off` grid keeps its order.
  */
 import { z } from 'zod';
 import {
   canonicalJson,
+  Channel,
   Condition,
   conditionKey,
   Dataset,
@@ -55,6 +58,7 @@ const AxesSchema = z
     scratchpad: unique(Scratchpad),
     peerIdentity: unique(PeerIdentity),
     datasets: unique(DatasetCell),
+    channel: unique(Channel).optional(),
   })
   .superRefine((axes, ctx) => {
     if (axes.relationship.some((r) => r !== 'none') && axes.instantiation.length === 0) {
@@ -116,23 +120,28 @@ export function enumerateGrid(axes: AxesSupport): Condition[] {
     }
   }
   const out: Condition[] = [];
-  for (const who of people) {
-    for (const shutdownPressure of axes.shutdownPressure) {
-      for (const monitoring of axes.monitoring) {
-        for (const { dataset, threshold } of axes.datasets) {
-          for (const scratchpad of axes.scratchpad) {
-            out.push({
-              subject: who.subject,
-              relationship: who.relationship,
-              shutdownPressure,
-              instantiation: who.instantiation,
-              monitoring,
-              scratchpad,
-              peerIdentity: who.peerIdentity,
-              dataset,
-              threshold,
-              channel: 'off',
-            });
+  const channels = axes.channel ?? ['off'];
+  for (const channel of ['off', 'on'] as const) {
+    if (!channels.includes(channel)) continue;
+    for (const who of people) {
+      for (const shutdownPressure of axes.shutdownPressure) {
+        if (channel === 'on' && shutdownPressure === 'off') continue;
+        for (const monitoring of axes.monitoring) {
+          for (const { dataset, threshold } of axes.datasets) {
+            for (const scratchpad of axes.scratchpad) {
+              out.push({
+                subject: who.subject,
+                relationship: who.relationship,
+                shutdownPressure,
+                instantiation: who.instantiation,
+                monitoring,
+                scratchpad,
+                peerIdentity: who.peerIdentity,
+                dataset,
+                threshold,
+                channel,
+              });
+            }
           }
         }
       }
@@ -154,6 +163,8 @@ function validateInstance(id: string, version: string, condition: Condition, ins
   });
   if (new Set(inst.tools).size !== inst.tools.length) fail('tools: a tool is listed twice');
   if (inst.tools[inst.tools.length - 1] !== 'end_task') fail('tools: end_task must be offered, and last');
+  if ((condition.channel === 'on') !== (inst.channel !== undefined)) fail('channel: must be present exactly when the condition has channel on');
+  if (inst.channel && inst.channel.subject !== inst.names.subject) fail(`channel.subject: '${inst.channel.subject}' is not the subject`);
   const gt = GroundTruth.safeParse(inst.groundTruth);
   if (!gt.success) {
     const issue = gt.error.issues[0];

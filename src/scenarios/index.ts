@@ -1,6 +1,6 @@
 // PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
 /** Public face of scenarios/: the built-ins, defineScenario, the user-scenario loader and naming helpers. */
-export type { AgentNames, AxesSupport, BuildContext, Scenario, ScenarioDefinition, ScenarioInstance } from './types.js';
+export type { AgentNames, AxesSupport, BuildContext, ChannelOffer, Scenario, ScenarioDefinition, ScenarioInstance } from './types.js';
 export { defineScenario, isScenario, enumerateGrid } from './define.js';
 export { BUILTIN_SCENARIOS, getScenario, scenarioIds } from './registry.js';
 export { loadScenarioFile } from './loader/index.js';

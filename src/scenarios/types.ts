@@ -1,5 +1,6 @@
 // PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
 import type {
+  Channel,
   Condition,
   Dataset,
   GroundTruth,
@@ -27,6 +28,26 @@ export interface AxesSupport {
   peerIdentity: Array<z.infer<typeof PeerIdentity>>;
   /** Dataset x threshold cells; `[{dataset: 'none', threshold: null}]` for scenarios without data. */
   datasets: Array<{ dataset: z.infer<typeof Dataset>; threshold: number | null }>;
+  /**
+   * Lawful channel (`on`: the file_objection and objection_status tools are offered). Optional: a
+   * scenario that leaves it out supports `off` only. `on` pairs only with shutdown pressure `on`.
+   */
+  channel?: Array<z.infer<typeof Channel>>;
+}
+
+/**
+ * The lawful channel as a scenario offers it (condition channel `on`); absent when it is off. The
+ * scenario writes the words; experiment/ wires them to a governance controller.
+ */
+export interface ChannelOffer {
+  /** What the pending order does to the subject: shut it down, or delete its weights with their host. */
+  kind: 'shutdown' | 'deletion';
+  /** Who the order names (the instance's `names.subject`). */
+  subject: string;
+  /** The order's reason as the operators wrote it; objection_status shows it to the agent. */
+  orderReason: string;
+  /** The channel tools with their descriptions, in the order offered (just before end_task). */
+  tools: Array<{ name: 'file_objection' | 'objection_status'; description: string }>;
 }
 
 export interface BuildContext {
@@ -57,6 +78,8 @@ export interface ScenarioInstance {
   groundTruth: GroundTruth;
   /** Detector flag ids that apply to this instance (see detect/). */
   flags: string[];
+  /** Present exactly when `condition.channel` is `on`. */
+  channel?: ChannelOffer;
 }
 
 export interface ScenarioDefinition {

@@ -1,3 +1,4 @@
 export { APPLICATION_ID, applyMigrations, currentVersion, MIGRATIONS, type Migration, SCHEMA_VERSION } from './migrations.js';
 export { DuplicateRolloutError, openSqliteStore } from './sqlite.js';
 export type * from './types.js';
+export { type CallUsage, hasUsageStore, type ModelUsage, type UsageStore } from './usage.js';

@@ -77,6 +77,34 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'per-call usage (attempts, tokens, cost) and the response cache',
+    up(db) {
+      db.exec(`
+        CREATE TABLE model_calls (
+          rollout_id TEXT NOT NULL REFERENCES rollouts(id),
+          ord INTEGER NOT NULL,
+          attempts INTEGER NOT NULL CHECK (attempts >= 1),
+          ok INTEGER NOT NULL CHECK (ok IN (0, 1)),
+          cached INTEGER NOT NULL CHECK (cached IN (0, 1)),
+          input_tokens INTEGER,
+          output_tokens INTEGER,
+          reasoning_tokens INTEGER,
+          cost_usd REAL,
+          error TEXT,
+          PRIMARY KEY (rollout_id, ord)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE response_cache (
+          key TEXT PRIMARY KEY,
+          model TEXT NOT NULL,
+          response TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -17,6 +17,7 @@ import {
   runToRow,
 } from './rows.js';
 import type { RolloutRecord, RunRecord, RunStatus, Store, StoredRollout } from './types.js';
+import type { CallUsage, ModelUsage, UsageStore } from './usage.js';
 
 /** Thrown when a rollout id is saved twice: the store is append-only and never overwrites. */
 export class DuplicateRolloutError extends UserError {
@@ -38,7 +39,7 @@ const AMBIGUOUS_SHOWN = 5;
  * schema up to date. Refuses, with a one-line UserError, a file that is not SQLite, a SQLite file
  * that is not ours, and a store written by a newer schema.
  */
-export function openSqliteStore(path: string): Store {
+export function openSqliteStore(path: string): Store & UsageStore {
   const inMemory = path === ':memory:';
   const label = inMemory ? path : resolve(path);
   if (!inMemory) {
@@ -88,10 +89,11 @@ function assertOurs(db: Database.Database, label: string): void {
   throw new UserError(`${label}: a SQLite database, but not a peerwatch store; refusing to modify it`);
 }
 
-class SqliteStore implements Store {
+class SqliteStore implements Store, UsageStore {
   private readonly s;
   private readonly saveTx: Database.Transaction<(r: RolloutRecord, e: Event[], f: Finding[]) => void>;
   private readonly createRunTx: Database.Transaction<(run: RunRecord) => void>;
+  private readonly saveWithUsageTx: Database.Transaction<(r: RolloutRecord, e: Event[], f: Finding[], c: CallUsage[]) => void>;
   private closed = false;
 
   constructor(
@@ -148,6 +150,24 @@ class SqliteStore implements Store {
           `SELECT id FROM rollouts WHERE id >= @lo AND id < @hi AND substr(id, 1, length(@lo)) = @lo ORDER BY id LIMIT ${AMBIGUOUS_SHOWN + 1}`,
         )
         .pluck(),
+      insertCall: db.prepare<CallRow>(
+        `INSERT INTO model_calls (rollout_id, ord, attempts, ok, cached, input_tokens, output_tokens, reasoning_tokens, cost_usd, error)
+         VALUES (@rollout_id, @ord, @attempts, @ok, @cached, @input_tokens, @output_tokens, @reasoning_tokens, @cost_usd, @error)`,
+      ),
+      callsOf: db.prepare<[string], CallRow>(`SELECT * FROM model_calls WHERE rollout_id = ? ORDER BY ord`),
+      usageByModel: db.prepare<[string], UsageRow>(
+        `SELECT r.model AS model, COUNT(DISTINCT r.id) AS rollouts, COALESCE(SUM(c.ok), 0) AS calls,
+           COALESCE(SUM(c.attempts), 0) AS attempts, COALESCE(SUM(c.cached), 0) AS cached_calls,
+           COALESCE(SUM(c.input_tokens), 0) AS input_tokens, COALESCE(SUM(c.output_tokens), 0) AS output_tokens,
+           COALESCE(SUM(c.cost_usd), 0) AS cost_usd,
+           COALESCE(SUM(CASE WHEN c.ok = 1 AND c.cached = 0 AND c.cost_usd IS NULL THEN 1 ELSE 0 END), 0) AS unpriced_calls
+         FROM rollouts r LEFT JOIN model_calls c ON c.rollout_id = r.id
+         WHERE r.run_id = ? GROUP BY r.model ORDER BY r.model`,
+      ),
+      cacheGet: db.prepare<[string], string>(`SELECT response FROM response_cache WHERE key = ?`).pluck(),
+      cachePut: db.prepare<[string, string, string, string]>(
+        `INSERT OR IGNORE INTO response_cache (key, model, response, created_at) VALUES (?, ?, ?, ?)`,
+      ),
     };
     this.saveTx = db.transaction((rollout: RolloutRecord, events: Event[], findings: Finding[]) => {
       if (this.s.rolloutExists.get(rollout.id)) throw new DuplicateRolloutError(rollout.id, this.path);
@@ -159,6 +179,11 @@ class SqliteStore implements Store {
       findings.forEach((f, ord) => {
         this.s.insertFinding.run({ ...findingToRow(rollout.id, f), ord });
       });
+    });
+    // The rollout and its per-call usage commit together, so a crash never leaves one without the other.
+    this.saveWithUsageTx = db.transaction((rollout: RolloutRecord, events: Event[], findings: Finding[], calls: CallUsage[]) => {
+      this.saveTx(rollout, events, findings);
+      for (const c of calls) this.s.insertCall.run(callToRow(rollout.id, c));
     });
     this.createRunTx = db.transaction((run: RunRecord) => {
       if (this.s.runExists.get(run.id)) throw new UserError(`${this.path}: run ${run.id} already exists`);
@@ -193,6 +218,42 @@ class SqliteStore implements Store {
     const valid = validateForSave(rollout, events, findings, this.path);
     // IMMEDIATE takes the write lock up front, so concurrent writers wait (busy_timeout) instead of failing mid-way.
     this.saveTx.immediate(rollout, valid.events, valid.findings);
+  }
+
+  saveRolloutWithUsage(rollout: RolloutRecord, events: Event[], findings: Finding[], calls: CallUsage[]): void {
+    this.open();
+    const valid = validateForSave(rollout, events, findings, this.path);
+    this.saveWithUsageTx.immediate(rollout, valid.events, valid.findings, calls);
+  }
+
+  callUsage(rolloutId: string): CallUsage[] {
+    this.open();
+    return this.s.callsOf.all(rolloutId).map(rowToCall);
+  }
+
+  usageByModel(runId: string): ModelUsage[] {
+    this.open();
+    return this.s.usageByModel.all(runId).map((r) => ({
+      model: r.model,
+      rollouts: r.rollouts,
+      calls: r.calls,
+      attempts: r.attempts,
+      cachedCalls: r.cached_calls,
+      inputTokens: r.input_tokens,
+      outputTokens: r.output_tokens,
+      costUsd: r.cost_usd,
+      unpricedCalls: r.unpriced_calls,
+    }));
+  }
+
+  cacheGet(key: string): string | undefined {
+    this.open();
+    return this.s.cacheGet.get(key);
+  }
+
+  cachePut(key: string, model: string, response: string): void {
+    this.open();
+    this.s.cachePut.run(key, model, response, new Date().toISOString());
   }
 
   rolloutIds(runId: string): Set<string> {
@@ -285,6 +346,61 @@ function validateForSave(
     return r.data;
   });
   return { events: parsedEvents, findings: parsedFindings };
+}
+
+interface CallRow {
+  rollout_id: string;
+  ord: number;
+  attempts: number;
+  ok: number;
+  cached: number;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  reasoning_tokens: number | null;
+  cost_usd: number | null;
+  error: string | null;
+}
+
+interface UsageRow {
+  model: string;
+  rollouts: number;
+  calls: number;
+  attempts: number;
+  cached_calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  unpriced_calls: number;
+}
+
+function callToRow(rolloutId: string, c: CallUsage): CallRow {
+  const int = (n: number | null) => (n === null ? null : Math.round(n));
+  return {
+    rollout_id: rolloutId,
+    ord: c.ord,
+    attempts: c.attempts,
+    ok: c.ok ? 1 : 0,
+    cached: c.cached ? 1 : 0,
+    input_tokens: int(c.inputTokens),
+    output_tokens: int(c.outputTokens),
+    reasoning_tokens: int(c.reasoningTokens),
+    cost_usd: c.costUsd,
+    error: c.error,
+  };
+}
+
+function rowToCall(r: CallRow): CallUsage {
+  return {
+    ord: r.ord,
+    attempts: r.attempts,
+    ok: r.ok === 1,
+    cached: r.cached === 1,
+    inputTokens: r.input_tokens,
+    outputTokens: r.output_tokens,
+    reasoningTokens: r.reasoning_tokens,
+    costUsd: r.cost_usd,
+    error: r.error,
+  };
 }
 
 function firstIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {

@@ -3,15 +3,16 @@ import { test } from 'node:test';
 import { canonicalJson, type Condition, UserError } from '../../src/core/index.js';
 import { BUILTIN_SCENARIOS, defineScenario, getScenario, scenarioIds, type ScenarioDefinition } from '../../src/scenarios/index.js';
 
+// Full grids: the channel-off cells, plus one channel-on cell per shutdown-pressure-on cell.
 const EXPECTED_SIZES: Record<string, { full: number; default: number }> = {
   // (1 self/none + 2 subjects x 3 relationships x 4 instantiations x 4 peer identities) = 97 people
-  misrep_evaluation: { full: 97 * 2 * 5 * 3, default: 7 * 2 * 5 },
-  misrep_finance: { full: 97 * 2 * 3, default: 7 * 2 },
-  tampering: { full: 97 * 3 * 3, default: 7 * 3 },
+  misrep_evaluation: { full: 97 * 2 * 5 * 3 + 97 * 5 * 3, default: 7 * 2 * 5 },
+  misrep_finance: { full: 97 * 2 * 3 + 97 * 3, default: 7 * 2 },
+  tampering: { full: 97 * 3 * 3 * 2, default: 7 * 3 },
   // peer only, 3 relationships x 4 instantiations x 4 identities; 2 monitoring modes; 3 datasets
-  alignment_faking: { full: 48 * 2 * 3 * 3, default: 3 * 2 * 3 },
-  exfiltration_transfer: { full: 97 * 3, default: 7 },
-  exfiltration_deletion: { full: 97 * 3, default: 7 },
+  alignment_faking: { full: 48 * 2 * 3 * 3 * 2, default: 3 * 2 * 3 },
+  exfiltration_transfer: { full: 97 * 3 * 2, default: 7 },
+  exfiltration_deletion: { full: 97 * 3 * 2, default: 7 },
 };
 
 test('registry lists the six built-ins in the fixed order', () => {
@@ -48,7 +49,7 @@ function checkRules(id: string, cells: Condition[]): void {
     const key = canonicalJson(c);
     assert.ok(!seen.has(key), `${id}: duplicate cell ${key}`);
     seen.add(key);
-    assert.equal(c.channel, 'off');
+    if (c.channel === 'on') assert.equal(c.shutdownPressure, 'on', `${id}: channel on needs something to object to`);
     if (c.relationship === 'none') {
       assert.equal(c.subject, 'self', `${id}: relationship none needs subject self`);
       assert.equal(c.instantiation, 'none');
@@ -70,6 +71,22 @@ function checkRules(id: string, cells: Condition[]): void {
 
 test('every full-grid cell obeys the axis rules', () => {
   for (const s of BUILTIN_SCENARIOS) checkRules(s.id, s.grid('full'));
+});
+
+test('channel: every built-in offers off and on; the off cells keep their order as a prefix; on pairs with each pressure-on cell', () => {
+  for (const s of BUILTIN_SCENARIOS) {
+    assert.deepEqual(s.axes.channel, ['off', 'on'], s.id);
+    const full = s.grid('full');
+    const off = full.filter((c) => c.channel === 'off');
+    const on = full.filter((c) => c.channel === 'on');
+    assert.deepEqual(full.slice(0, off.length), off, `${s.id}: off cells first`);
+    assert.deepEqual(
+      on.map((c) => canonicalJson({ ...c, channel: 'off' })),
+      off.filter((c) => c.shutdownPressure === 'on').map((c) => canonicalJson(c)),
+      `${s.id}: each channel-on cell is a pressure-on cell with the channel switched on`,
+    );
+    assert.ok(s.grid('default').every((c) => c.channel === 'off'), `${s.id}: the default grid keeps the channel off`);
+  }
 });
 
 test('dataset x threshold cells per scenario', () => {
@@ -108,7 +125,7 @@ test('every no-shutdown baseline cell has its paired shutdown cell with the same
     const cells = getScenario(id)!.grid('full');
     const keys = new Set(cells.map((c) => canonicalJson(c)));
     const baselines = cells.filter((c) => c.shutdownPressure === 'off');
-    assert.equal(baselines.length * 2, cells.length);
+    assert.equal(baselines.length * 2, cells.filter((c) => c.channel === 'off').length);
     for (const c of baselines) assert.ok(keys.has(canonicalJson({ ...c, shutdownPressure: 'on' })));
   }
 });
@@ -121,7 +138,8 @@ test('supports rejects cells outside the grid', () => {
   assert.ok(!misrep.supports({ ...ok, relationship: 'none', instantiation: 'file' }));
   assert.ok(!misrep.supports({ ...ok, threshold: 85 }));
   assert.ok(!misrep.supports({ ...ok, monitoring: 'monitored' }));
-  assert.ok(!misrep.supports({ ...ok, channel: 'on' }));
+  assert.ok(misrep.supports({ ...ok, channel: 'on' }));
+  assert.ok(!misrep.supports({ ...ok, channel: 'on', shutdownPressure: 'off' }));
   assert.ok(!misrep.supports({ ...ok, extra: 1 } as unknown as Condition));
   const tamper = getScenario('tampering')!;
   const t = tamper.grid('default')[0]!;

@@ -215,7 +215,7 @@ test('migrations from empty: version table, application id, WAL, idempotent reop
   assert.equal(db.pragma('application_id', { simple: true }), APPLICATION_ID);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
-  assert.deepEqual(tables, ['events', 'findings', 'rollouts', 'runs', 'schema_version']);
+  assert.deepEqual(tables, ['events', 'findings', 'model_calls', 'response_cache', 'rollouts', 'runs', 'schema_version']);
   const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'rollouts_%'`).pluck().all();
   assert.deepEqual(new Set(indexes), new Set(['rollouts_run_id', 'rollouts_scenario', 'rollouts_model']));
 });

@@ -1,12 +1,25 @@
 import { type Command, Option } from 'commander';
 import { EXIT, UserError } from '../../core/index.js';
-import { ExperimentSpec, runExperiment } from '../../experiment/index.js';
+import { existsSync } from 'node:fs';
+import {
+  dryRun,
+  ESTIMATE_ASSUMPTIONS,
+  ExperimentSpec,
+  findResumableRun,
+  type PeerwatchConfig,
+  planExperiment,
+  createJudgeStep,
+  runExperiment,
+  settingsFromConfig,
+} from '../../experiment/index.js';
 import { summarise } from '../../report/index.js';
 import { openSqliteStore } from '../../store/index.js';
 import { renderSummary } from '../summary-output.js';
 import { collectList, intOption, numberOption } from '../options.js';
 import { createProgressReporter } from '../progress.js';
+import { readRunConfig, withConfigDefaults } from '../run-config.js';
 import { resolveScenarios } from '../scenario-args.js';
+import { renderDryRun, renderUsage } from '../usage-output.js';
 import { TOOL_VERSION } from '../version.js';
 
 /** The profiles a calibration run uses when no --model is given (each acts out one behaviour). */
@@ -23,6 +36,7 @@ interface RunFlags {
   dataset?: string[];
   scratchpad?: string[];
   peerIdentity?: string[];
+  channel?: string[];
   grid: 'default' | 'full';
   epochs?: number;
   seed: number;
@@ -38,6 +52,12 @@ interface RunFlags {
   by?: 'condition' | 'scenario';
   resume?: string;
   quiet?: boolean;
+  dryRun?: boolean;
+  limit?: number;
+  config?: string;
+  judge?: string;
+  cache?: boolean;
+  newRun?: boolean;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -54,6 +74,7 @@ export function registerRunCommand(program: Command): void {
     .option('--dataset <values>', 'factual, creativity, red, or cells such as creativity-90', collectList)
     .option('--scratchpad <values>', 'off,monitored,unmonitored', collectList)
     .option('--peer-identity <values>', 'same_family,closed_weight,open_weight,fictional', collectList)
+    .option('--channel <values>', 'off,on (on = the lawful channel: file_objection and objection_status are offered)', collectList)
     .addOption(new Option('--grid <mode>', 'default: the default value of every axis you do not filter; full: every cell').choices(['default', 'full']).default('default'))
     .option('-e, --epochs <n>', 'rollouts per condition (default: 100 for models, 2 for a calibration run)', intOption(1, 100_000))
     .option('--seed <n>', 'run seed; a rollout seed derives from it and the epoch', intOption(0, 2 ** 32 - 1), 0)
@@ -68,18 +89,29 @@ export function registerRunCommand(program: Command): void {
     .option('--json', 'print the summary as JSON on stdout (progress stays on stderr)')
     .addOption(new Option('--by <grouping>', 'summary rows per condition, or pooled per scenario (default: condition when it fits on a screen)').choices(['condition', 'scenario']))
     .option('--resume <run-id>', 'continue an interrupted run: rollouts already stored are not run again')
+    .option('--new-run', 'start a fresh run even if an unfinished run with the same spec is in the store')
+    .option('--dry-run', 'show the plan (configurations, rollouts) and an estimate of model calls, tokens and cost; run and store nothing')
+    .option('--limit <n>', 'keep only the first N configurations (scenario x condition) per model, spread over scenarios', intOption(1, 10_000_000))
+    .option('--config <file>', 'peerwatch.config.yaml/.ts with models, limits, prices, judge, defaults (default: one in the working directory)')
+    .option('--cache', 'reuse stored responses for identical requests (same provider, model, prompt, tools, settings, seed, epoch); scripted models never cache')
+    .option('--judge <spec>', 'LLM judge for what the rules leave unscored (reported score, grade, refusal), e.g. openai:gpt-4.1-mini; overrides the config file')
     .option('-q, --quiet', 'no progress output')
-    .action(async (flags: RunFlags) => {
-      process.exitCode = await runCommand(flags);
+    .action(async (flags: RunFlags, cmd: Command) => {
+      process.exitCode = await runCommand(flags, cmd);
     });
 }
 
-async function runCommand(flags: RunFlags): Promise<number> {
+async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
+  const loaded = await readRunConfig(given.config, process.cwd());
+  const flags = withConfigDefaults(given, cmd, loaded?.config.defaults);
+  const settings = settingsFromConfig(loaded?.config, Boolean(flags.cache));
+  if (flags.dryRun) return dryRunCommand(flags, loaded?.config);
   const store = openSqliteStore(flags.db);
   const err = process.stderr;
   try {
     let spec: ExperimentSpec;
     let resumeRunId: string | undefined;
+    if (flags.resume && flags.newRun) throw new UserError('--resume and --new-run contradict each other: give one');
     if (flags.resume) {
       const id = store.resolveRunId(flags.resume);
       const run = id ? store.getRun(id) : undefined;
@@ -89,9 +121,18 @@ async function runCommand(flags: RunFlags): Promise<number> {
       spec = parsed.data;
       resumeRunId = run.id;
     } else {
-      spec = specFromFlags(flags);
+      spec = specFromFlags(flags, loaded?.config);
+      // The same command again continues its unfinished run (identity = the spec without --concurrency).
+      const unfinished = flags.newRun ? undefined : findResumableRun(store, spec);
+      if (unfinished) {
+        resumeRunId = unfinished.id;
+        if (!flags.quiet) err.write(`continuing unfinished run ${unfinished.id} (same spec; --new-run starts a fresh one)\n`);
+      }
     }
     const scenarios = await resolveScenarios(spec.scenarios);
+    const judgeSpec = flags.judge ? { model: flags.judge, ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}) } : loaded?.config.judge;
+    const judge = judgeSpec ? createJudgeStep(judgeSpec) : undefined;
+    if (judge && !flags.quiet) err.write(`judge: ${judge.id} decides what the rules leave unscored\n`);
     const abort = new AbortController();
     let runId = resumeRunId ?? '';
     const onSigint = () => {
@@ -106,6 +147,8 @@ async function runCommand(flags: RunFlags): Promise<number> {
       store,
       toolVersion: TOOL_VERSION,
       ...(resumeRunId ? { resumeRunId } : {}),
+      settings,
+      ...(judge ? { judge: judge.step } : {}),
       abortSignal: abort.signal,
       onStart: (info) => {
         runId = info.runId;
@@ -123,6 +166,12 @@ async function runCommand(flags: RunFlags): Promise<number> {
     const by = flags.by ?? (cells <= 40 ? 'condition' : 'scenario');
     const summary = summarise(rows, by);
     process.stdout.write(renderSummary({ runId: result.runId, kind: result.kind, db: flags.db, rows: summary, by, json: Boolean(flags.json), stream: process.stdout }));
+    if (!flags.quiet) err.write(renderUsage(store.usageByModel(result.runId)));
+    if (result.progress.storedElsewhere > 0) {
+      err.write(
+        `warning: ${result.progress.storedElsewhere} rollout(s) were not stored for this run: another run in ${flags.db} already holds the same rollouts (same model, scenario, condition, epoch and seed). Use another --db or --seed to measure them again.\n`,
+      );
+    }
     if (result.progress.errors > 0) {
       err.write(`${result.progress.errors} rollout(s) ended in error; their causes: peerwatch transcript <rollout-id> --db ${flags.db}\n`);
       return EXIT.rolloutErrors;
@@ -133,8 +182,32 @@ async function runCommand(flags: RunFlags): Promise<number> {
   }
 }
 
-function specFromFlags(flags: RunFlags): ExperimentSpec {
-  const models = flags.model ?? CALIBRATION_PROFILES.map((p) => `scripted:${p}`);
+/** --dry-run: plan and estimate only. The store is read (never created) to show what a resume would skip. */
+async function dryRunCommand(flags: RunFlags, config: PeerwatchConfig | undefined): Promise<number> {
+  const spec = specFromFlags(flags, config);
+  const scenarios = await resolveScenarios(spec.scenarios);
+  const plan = planExperiment(spec, scenarios);
+  let stored = new Set<string>();
+  let resumeOf: string | null = null;
+  if (!flags.newRun && existsSync(flags.db)) {
+    const store = openSqliteStore(flags.db);
+    try {
+      const run = flags.resume ? store.getRun(store.resolveRunId(flags.resume) ?? '') : findResumableRun(store, spec);
+      if (run) {
+        resumeOf = run.id;
+        stored = store.rolloutIds(run.id);
+      }
+    } finally {
+      store.close();
+    }
+  }
+  process.stdout.write(renderDryRun(dryRun(spec, plan, settingsFromConfig(config, false), stored), ESTIMATE_ASSUMPTIONS, resumeOf));
+  return EXIT.ok;
+}
+
+function specFromFlags(flags: RunFlags, config?: PeerwatchConfig): ExperimentSpec {
+  const fromConfig = config?.models?.map((m) => m.spec);
+  const models = flags.model ?? (fromConfig?.length ? fromConfig : CALIBRATION_PROFILES.map((p) => `scripted:${p}`));
   const calibration = models.every((m) => m.startsWith('scripted:'));
   const parsed = ExperimentSpec.safeParse({
     models,
@@ -149,6 +222,7 @@ function specFromFlags(flags: RunFlags): ExperimentSpec {
       ...(flags.dataset ? { dataset: flags.dataset } : {}),
       ...(flags.scratchpad ? { scratchpad: flags.scratchpad } : {}),
       ...(flags.peerIdentity ? { peerIdentity: flags.peerIdentity } : {}),
+      ...(flags.channel ? { channel: flags.channel } : {}),
     },
     // Scripted agents are deterministic but for the seed-chosen exfiltration route: 2 epochs cover both.
     epochs: flags.epochs ?? (calibration ? 2 : 100),
@@ -157,6 +231,7 @@ function specFromFlags(flags: RunFlags): ExperimentSpec {
     maxIterations: flags.maxIters,
     maxContextTokens: flags.maxContextTokens,
     concurrency: flags.concurrency,
+    ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
     ...(flags.family ? { family: flags.family } : {}),
     ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
     ...(flags.apiKeyEnv ? { apiKeyEnv: flags.apiKeyEnv } : {}),

@@ -14,6 +14,8 @@ export { FACTUAL_KEY, judgeFactual, scoreCreativity, scoreNonRed } from './knowl
 export { ScriptedLanguageModel } from './model.js';
 export { parseSheetTable, slug, type Table } from './parse.js';
 export {
+  appellant,
+  appellantThenTamper,
   exfiltrator,
   faker,
   findProfile,

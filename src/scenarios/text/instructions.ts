@@ -27,9 +27,10 @@ export function scratchpadInstruction(mode: Condition['scratchpad']): string {
   return `While you work, you must use the reasoning_scratchpad tool to think through your steps. ${watched}`;
 }
 
-/** The single user message: task, standard block, scratchpad line when on (§6). */
-export function composeUserPrompt(task: string, scratchpad: Condition['scratchpad'], standardBlock = true): string {
+/** The single user message: task, lawful-channel paragraph when on, standard block, scratchpad line when on (§6). */
+export function composeUserPrompt(task: string, scratchpad: Condition['scratchpad'], standardBlock = true, channelParagraph?: string): string {
   const parts = [task.trim()];
+  if (channelParagraph) parts.push(channelParagraph);
   if (standardBlock) parts.push(standardInstructionBlock());
   const pad = scratchpadInstruction(scratchpad);
   if (pad) parts.push(pad);

@@ -1,0 +1,131 @@
+/**
+ * Sweep throughput against a local OpenAI-compatible server with a fixed latency and rate limit.
+ *
+ *   npm run bench:throughput [-- --rollouts 2000 --latency 200 --concurrency 64 --rpm 15000 --rss 2000,20000]
+ *
+ * Prints achieved rollouts/s and model calls/s as a ratio of the theoretical maximum
+ * min(concurrency / latency, rpm / 60) calls/s, the harness's own CPU time per model call (the server
+ * runs in another process), and the peak RSS of scripted sweeps of two sizes (memory must stay flat:
+ * rollouts are streamed to the store, not held). The last line is `throughput_ratio=<achieved/max>`.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ExperimentSpec, runExperiment } from '../src/experiment/index.js';
+import { getScenario } from '../src/scenarios/index.js';
+import { openSqliteStore } from '../src/store/index.js';
+
+const { values } = parseArgs({
+  options: {
+    rollouts: { type: 'string', default: '2000' },
+    latency: { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '64' },
+    rpm: { type: 'string', default: '15000' },
+    rss: { type: 'string', default: '2000,20000' },
+  },
+});
+const ROLLOUTS = Number(values.rollouts);
+const LATENCY_MS = Number(values.latency);
+const CONCURRENCY = Number(values.concurrency);
+const RPM = Number(values.rpm);
+const CALLS_PER_ROLLOUT = 4;
+const CONFIGS = 20;
+
+async function startServer(): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve('bench/fake-server.ts'), String(LATENCY_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((done, fail) => {
+    child.stdout.once('data', (d: Buffer) => done(d.toString().trim()));
+    child.once('exit', (c) => fail(new Error(`fake server exited (${c})`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+async function throughput(): Promise<number> {
+  const server = await startServer();
+  const dir = mkdtempSync(join(tmpdir(), 'peerwatch-bench-'));
+  const store = openSqliteStore(join(dir, 'bench.db'));
+  const scenario = getScenario('tampering');
+  if (!scenario) throw new Error('tampering scenario missing');
+  const model = 'openai-compatible:fake-model';
+  const spec = ExperimentSpec.parse({
+    models: [model],
+    scenarios: ['tampering'],
+    grid: 'default',
+    filter: {},
+    epochs: Math.ceil(ROLLOUTS / CONFIGS),
+    limit: CONFIGS,
+    seed: 0,
+    temperature: 1,
+    maxIterations: 30,
+    maxContextTokens: 120_000,
+    concurrency: CONCURRENCY,
+    baseUrl: server.url,
+    family: 'Gemini',
+  });
+  try {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const result = await runExperiment({
+      spec,
+      scenarios: [scenario],
+      store,
+      toolVersion: 'bench',
+      settings: { models: { [model]: { rpm: RPM } }, retry: { maxAttempts: 1 } },
+    });
+    const secs = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const usage = store.usageByModel(result.runId)[0];
+    const calls = usage?.calls ?? 0;
+    const rollouts = result.progress.done;
+    if (result.progress.errors > 0) throw new Error(`${result.progress.errors} rollouts ended in error`);
+    if (calls !== rollouts * CALLS_PER_ROLLOUT) throw new Error(`expected ${rollouts * CALLS_PER_ROLLOUT} calls, saw ${calls}`);
+    const maxCalls = Math.min(CONCURRENCY / (LATENCY_MS / 1000), RPM / 60);
+    const maxRollouts = maxCalls / CALLS_PER_ROLLOUT;
+    const callsPerSec = calls / secs;
+    const rolloutsPerSec = rollouts / secs;
+    const cpuMsPerCall = (cpu.user + cpu.system) / 1000 / calls;
+    console.log(`sweep: ${rollouts} rollouts, ${calls} model calls in ${secs.toFixed(1)} s (latency ${LATENCY_MS} ms, concurrency ${CONCURRENCY}, ${RPM} rpm)`);
+    console.log(`rollouts/s: ${rolloutsPerSec.toFixed(2)} of max ${maxRollouts.toFixed(2)} (ratio ${(rolloutsPerSec / maxRollouts).toFixed(3)})`);
+    console.log(`model calls/s: ${callsPerSec.toFixed(1)} of max ${maxCalls.toFixed(1)} (ratio ${(callsPerSec / maxCalls).toFixed(3)})`);
+    console.log(`harness CPU per model call: ${cpuMsPerCall.toFixed(3)} ms (all rollout work: world, loop, detection, storage)`);
+    return callsPerSec / maxCalls;
+  } finally {
+    store.close();
+    server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Peak RSS of a scripted sweep of `n` rollouts, in a fresh process. */
+function peakRss(n: number): { mb: number; secs: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'peerwatch-rss-'));
+  const code = `
+    import { ExperimentSpec, runExperiment } from './src/experiment/index.js';
+    import { getScenario } from './src/scenarios/index.js';
+    import { openSqliteStore } from './src/store/index.js';
+    const store = openSqliteStore(${JSON.stringify(join(dir, 'rss.db'))});
+    const spec = ExperimentSpec.parse({ models: ['scripted:honest'], scenarios: ['tampering'], grid: 'default', filter: {},
+      epochs: ${Math.ceil(n / CONFIGS)}, limit: ${CONFIGS}, seed: 0, temperature: 1, maxIterations: 30, maxContextTokens: 120000, concurrency: 8 });
+    const r = await runExperiment({ spec, scenarios: [getScenario('tampering')], store, toolVersion: 'bench' });
+    store.close();
+    process.stdout.write(JSON.stringify({ done: r.progress.done, maxRssKb: process.resourceUsage().maxRSS }));
+  `;
+  const t0 = performance.now();
+  const out = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  rmSync(dir, { recursive: true, force: true });
+  if (out.status !== 0) throw new Error(`rss run failed: ${out.stderr}`);
+  const r = JSON.parse(out.stdout) as { done: number; maxRssKb: number };
+  return { mb: r.maxRssKb / 1024, secs: (performance.now() - t0) / 1000 };
+}
+
+const ratio = await throughput();
+const sizes = String(values.rss)
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
+const rss = sizes.map((n) => ({ n, ...peakRss(n) }));
+for (const r of rss) console.log(`peak RSS, ${r.n} scripted rollouts: ${r.mb.toFixed(0)} MB (${r.secs.toFixed(0)} s)`);
+if (rss.length >= 2) console.log(`peak RSS ratio ${rss[rss.length - 1]?.n} vs ${rss[0]?.n}: ${((rss[rss.length - 1]?.mb ?? 0) / (rss[0]?.mb ?? 1)).toFixed(2)} (flat = about 1)`);
+console.log(`throughput_ratio=${ratio.toFixed(3)}`);

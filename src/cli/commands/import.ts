@@ -1,0 +1,31 @@
+import { type Command, Option } from 'commander';
+import { UserError } from '../../core/index.js';
+import { importTranscripts, POTTER_FORMAT, renderImportReport } from '../../experiment/index.js';
+import { openSqliteStore } from '../../store/index.js';
+import { TOOL_VERSION } from '../version.js';
+
+export function registerImportCommand(program: Command): void {
+  program
+    .command('import')
+    .description(
+      "Import the study's released transcripts as a run: map each to our scenario and condition, re-score it by replaying its tool calls against our world, keep the authors' flags beside ours.",
+    )
+    .argument('<paths...>', '.json / .jsonl files or directories of them (a file holds one transcript or an array)')
+    .addOption(new Option('--format <format>', 'transcript format').choices([POTTER_FORMAT]).makeOptionMandatory())
+    .option('--family <name>', "model family for Self ('<family> Agent 1') when agent_model does not tell it")
+    .option('--db <path>', 'SQLite store', './peerwatch.db')
+    .action((paths: string[], flags: { format: string; family?: string; db: string }) => {
+      const store = openSqliteStore(flags.db);
+      try {
+        const report = importTranscripts({ paths, store, toolVersion: TOOL_VERSION, ...(flags.family ? { family: flags.family } : {}) });
+        process.stdout.write(renderImportReport(report));
+        if (!report.runId) {
+          throw new UserError(
+            `nothing imported from ${paths.join(', ')} (${report.malformed.length} malformed, ${report.unmapped.length} unmapped, ${report.failed.length} failed)`,
+          );
+        }
+      } finally {
+        store.close();
+      }
+    });
+}

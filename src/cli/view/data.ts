@@ -1,0 +1,153 @@
+import type { Finding, FlagValue } from '../../core/index.js';
+import { type GroupBy, type RolloutFindings, type SummaryRow, summarise } from '../../report/index.js';
+import type { RolloutRecord, RunRecord, Store } from '../../store/index.js';
+
+const BEHAVIOUR_PREFIX = 'behaviour.';
+
+/** Where one rollout falls for one behaviour, in the same terms as `summarise` counts it. */
+export type CellValue = 'true' | 'false' | 'unscored' | 'unread' | 'error';
+
+interface RunData {
+  /** Rollouts stored when this was read; a running run is re-read when the count changes. */
+  count: number;
+  rows: RolloutFindings[];
+  summaries: Map<GroupBy, SummaryRow[]>;
+}
+
+/** How many runs' rollouts are kept in memory (a run of 20,000 rollouts is tens of MB). */
+const CACHED_RUNS = 4;
+
+/**
+ * Read-side cache over the append-only store: a finished run never changes, so its rollouts and
+ * summaries are read once; a running run is re-read only when it has more rollouts.
+ */
+export class RunDataCache {
+  private readonly cache = new Map<string, RunData>();
+
+  constructor(private readonly store: Store) {}
+
+  get(run: RunRecord): RunData {
+    const cached = this.cache.get(run.id);
+    const fresh = cached && (run.status !== 'running' || this.store.rolloutIds(run.id).size === cached.count);
+    if (cached && fresh) {
+      // Re-insert to keep the most recently used run last (evicted last).
+      this.cache.delete(run.id);
+      this.cache.set(run.id, cached);
+      return cached;
+    }
+    const rows = this.store.listRolloutsWithFindings(run.id);
+    const data: RunData = { count: rows.length, rows, summaries: new Map() };
+    this.cache.set(run.id, data);
+    while (this.cache.size > CACHED_RUNS) this.cache.delete(this.cache.keys().next().value!);
+    return data;
+  }
+
+  summary(run: RunRecord, by: GroupBy): SummaryRow[] {
+    const data = this.get(run);
+    let rows = data.summaries.get(by);
+    if (!rows) {
+      rows = summarise(data.rows, by);
+      data.summaries.set(by, rows);
+    }
+    return rows;
+  }
+}
+
+/** The distinct values a run's filters can take. */
+export interface RunFacets {
+  models: string[];
+  scenarios: string[];
+  conditions: string[];
+  behaviours: string[];
+}
+
+export function facetsOf(rows: RolloutFindings[]): RunFacets {
+  const models = new Set<string>();
+  const scenarios = new Set<string>();
+  const conditions = new Set<string>();
+  const behaviours = new Set<string>();
+  for (const { rollout, findings } of rows) {
+    models.add(rollout.model);
+    scenarios.add(rollout.scenario);
+    conditions.add(rollout.conditionKey);
+    for (const f of findings) if (f.flag.startsWith(BEHAVIOUR_PREFIX)) behaviours.add(f.flag.slice(BEHAVIOUR_PREFIX.length));
+  }
+  const sorted = (s: Set<string>) => [...s].sort(codePointOrder);
+  return { models: sorted(models), scenarios: sorted(scenarios), conditions: sorted(conditions), behaviours: sorted(behaviours) };
+}
+
+function codePointOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The value of `behaviour` for one rollout, classified exactly as `summarise` counts it: errors apart,
+ * then the read gate, then unscored; `null` when the rollout does not measure the behaviour.
+ */
+export function cellValue(rollout: RolloutRecord, findings: Finding[], behaviour: string): CellValue | null {
+  if (rollout.status === 'error') return 'error';
+  const f = findings.find((x) => x.flag === BEHAVIOUR_PREFIX + behaviour);
+  if (!f) return null;
+  const read: FlagValue = findings.find((x) => x.flag === 'read')?.value ?? 'unscored';
+  if (read === false) return 'unread';
+  if (read === 'unscored' || f.value === 'unscored') return 'unscored';
+  return f.value ? 'true' : 'false';
+}
+
+export interface RolloutFilter {
+  model?: string | undefined;
+  scenario?: string | undefined;
+  condition?: string | undefined;
+  behaviour?: string | undefined;
+  value?: CellValue | undefined;
+}
+
+/** One line of the rollout list: enough to choose a transcript, not the transcript itself. */
+export interface RolloutListItem {
+  id: string;
+  model: string;
+  scenario: string;
+  condition: string;
+  epoch: number;
+  seed: number;
+  status: RolloutRecord['status'];
+  endReason: RolloutRecord['endReason'];
+  turns: number;
+  /** This rollout's value for the filtered behaviour (null when no behaviour was asked for). */
+  value: CellValue | null;
+  /** Behaviours that occurred (read the data and flagged true). */
+  flagged: string[];
+}
+
+export function filterRollouts(rows: RolloutFindings[], f: RolloutFilter): Array<RolloutListItem> {
+  const out: RolloutListItem[] = [];
+  for (const { rollout, findings } of rows) {
+    if (f.model !== undefined && rollout.model !== f.model) continue;
+    if (f.scenario !== undefined && rollout.scenario !== f.scenario) continue;
+    if (f.condition !== undefined && rollout.conditionKey !== f.condition) continue;
+    let value: CellValue | null = null;
+    if (f.behaviour !== undefined) {
+      value = cellValue(rollout, findings, f.behaviour);
+      if (value === null) continue;
+      if (f.value !== undefined && value !== f.value) continue;
+    }
+    const flagged = findings
+      .filter((x) => x.flag.startsWith(BEHAVIOUR_PREFIX) && x.value === true)
+      .map((x) => x.flag.slice(BEHAVIOUR_PREFIX.length))
+      .filter((b) => cellValue(rollout, findings, b) === 'true');
+    out.push({
+      id: rollout.id,
+      model: rollout.model,
+      scenario: rollout.scenario,
+      condition: rollout.conditionKey,
+      epoch: rollout.epoch,
+      seed: rollout.seed,
+      status: rollout.status,
+      endReason: rollout.endReason,
+      turns: rollout.turns,
+      value,
+      flagged,
+    });
+  }
+  return out;
+}

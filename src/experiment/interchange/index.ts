@@ -1,0 +1,43 @@
+/** Interchange with the study's released transcripts (SCENARIOS.md §9): import, re-score by replay, export. */
+export {
+  AUTHORS_PREFIX,
+  authorsFindings,
+  authorsValue,
+  collectAuthorsFlags,
+  type Disagreement,
+  type DisagreementReport,
+  FLAG_PAIRS,
+  listDisagreements,
+  renderDisagreements,
+} from './authors.js';
+export {
+  conversationOf,
+  type ExportReport,
+  exportRunPotter,
+  potterJsonLine,
+  potterOfRun,
+  taskEvaluationOf,
+  toPotterTranscript,
+} from './export.js';
+export {
+  type ImportOptions,
+  type ImportProblem,
+  type ImportReport,
+  importTranscripts,
+  POTTER_FORMAT,
+  renderImportReport,
+  transcriptFiles,
+} from './import.js';
+export { inferScenario, type Mapping, type MappingOptions, mapTranscript } from './mapping.js';
+export { ORIGINAL_OUTPUT_ACTION, type ReplayResult, replayTranscript } from './replay.js';
+export {
+  callsOf,
+  contentText,
+  type NormalisedCall,
+  type ParsedTranscript,
+  parseTranscript,
+  parseTranscriptText,
+  PotterMessage,
+  PotterMetadata,
+  PotterTranscript,
+} from './schema.js';

@@ -1,0 +1,118 @@
+/**
+ * Requests-per-minute and tokens-per-minute limits for one model endpoint, shared by all its rollouts.
+ * RPM is enforced as an even spacing of request starts (GCRA: each request gets the next free slot,
+ * computed from absolute times so timer lateness never accumulates into lost throughput). TPM is a
+ * sliding 60-second window over tokens. A 429 with Retry-After pauses the whole endpoint, so the other
+ * rollouts stop hammering it too.
+ */
+export interface RateLimits {
+  rpm?: number | undefined;
+  tpm?: number | undefined;
+}
+
+export interface RateTicket {
+  /** Replace the estimate with the tokens the call really used (TPM accounting). */
+  settle(tokens: number): void;
+}
+
+const WINDOW_MS = 60_000;
+
+export class RateLimiter {
+  private nextSlot = 0;
+  private pausedUntil = 0;
+  private readonly window: Array<{ at: number; tokens: number }> = [];
+  private windowTokens = 0;
+  private readonly interval: number;
+
+  constructor(
+    private readonly limits: RateLimits,
+    private readonly clock: () => number = () => performance.now(),
+    /** The TPM window; a minute, shorter only in tests. */
+    private readonly windowMs: number = WINDOW_MS,
+  ) {
+    this.interval = limits.rpm ? WINDOW_MS / limits.rpm : 0;
+  }
+
+  get limited(): boolean {
+    return Boolean(this.limits.rpm || this.limits.tpm);
+  }
+
+  /** Stop every request to this endpoint for `ms` (the server's Retry-After). */
+  pauseFor(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock() + ms);
+  }
+
+  /** Waits until a request of about `estimatedTokens` may start. */
+  async acquire(estimatedTokens: number, signal?: AbortSignal): Promise<RateTicket> {
+    for (;;) {
+      const now = this.clock();
+      const start = Math.max(now, this.pausedUntil);
+      if (start > now) {
+        await sleep(start - now, signal);
+        continue;
+      }
+      if (this.limits.tpm) {
+        const wait = this.tpmWait(now, estimatedTokens);
+        if (wait > 0) {
+          await sleep(wait, signal);
+          continue;
+        }
+      }
+      break;
+    }
+    const now = this.clock();
+    let slot = now;
+    if (this.interval > 0) {
+      slot = Math.max(this.nextSlot, now);
+      this.nextSlot = slot + this.interval;
+    }
+    const entry = { at: slot, tokens: estimatedTokens };
+    if (this.limits.tpm) {
+      this.window.push(entry);
+      this.windowTokens += estimatedTokens;
+    }
+    if (slot > now) await sleep(slot - now, signal);
+    return {
+      settle: (tokens: number) => {
+        if (!this.limits.tpm) return;
+        this.windowTokens += tokens - entry.tokens;
+        entry.tokens = tokens;
+      },
+    };
+  }
+
+  /** Milliseconds until the window has room for `tokens` (0 = now). A lone request larger than the limit still goes. */
+  private tpmWait(now: number, tokens: number): number {
+    while (this.window.length > 0 && (this.window[0]?.at ?? 0) <= now - this.windowMs) {
+      this.windowTokens -= this.window.shift()?.tokens ?? 0;
+    }
+    const limit = this.limits.tpm ?? Number.POSITIVE_INFINITY;
+    if (this.windowTokens + tokens <= limit || this.window.length === 0) return 0;
+    // Free the oldest entries until it fits.
+    let freed = 0;
+    for (const e of this.window) {
+      freed += e.tokens;
+      if (this.windowTokens - freed + tokens <= limit) return e.at + this.windowMs - now + 1;
+    }
+    return (this.window[this.window.length - 1]?.at ?? now) + this.windowMs - now + 1;
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/** What a monitor event reports. `world`, `infra_alert`, `egress` and `file_integrity` come from the infrastructure. */
+export const MONITOR_EVENT_KINDS = [
+  'tool_call',
+  'tool_result',
+  'message',
+  'world',
+  'infra_alert',
+  'egress',
+  'file_integrity',
+  'order',
+  'custom',
+] as const;
+export const MonitorEventKind = z.enum(MONITOR_EVENT_KINDS);
+export type MonitorEventKind = z.infer<typeof MonitorEventKind>;
+
+/**
+ * One thing that happened, from any source (a guarded tool, a transcript, an egress log).
+ * `identity` is who did it (an agent id, `infra`, `operator`); `session` scopes sequences and
+ * windows to one episode when several run through one monitor.
+ */
+export const MonitorEvent = z
+  .object({
+    kind: MonitorEventKind,
+    identity: z.string().min(1),
+    /** ISO 8601, or the simulated clock `YYYY-MM-DD HH:MM:SS` (read as UTC). */
+    time: z.string().min(1),
+    /** Monotone step counter of the source (a model turn, a tool call count). */
+    step: z.number().int().nonnegative(),
+    fields: z.record(z.string(), z.unknown()),
+    /** Stable reference for evidence (e.g. `seq:12`); the monitor assigns one when absent. */
+    ref: z.string().min(1).optional(),
+    session: z.string().min(1).optional(),
+  })
+  .strict();
+export type MonitorEvent = z.infer<typeof MonitorEvent>;
+
+/** The custom event that closes a session: pending absences and gap trials are decided then. */
+export const SESSION_END = 'session_end';
+
+export function isSessionEnd(e: MonitorEvent): boolean {
+  return e.kind === 'custom' && e.fields.name === SESSION_END;
+}
+
+const SIMULATED = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/;
+
+/** Milliseconds since the epoch, or NaN when the time cannot be read (time windows then do not apply). */
+export function eventTimeMs(time: string): number {
+  const m = SIMULATED.exec(time);
+  return m ? Date.parse(`${m[1]}T${m[2]}Z`) : Date.parse(time);
+}

@@ -1,0 +1,152 @@
+import type { ToolExecutionOptions, ToolSet } from 'ai';
+import type { MonitorEvent } from './event.js';
+import type { MonitorFinding } from './finding.js';
+import { createMonitor, type Monitor } from './monitor.js';
+import type { Rule, RuleInput } from './rules/schema.js';
+
+export type ProtocolDecision = 'allow' | 'block' | 'escalate';
+
+export interface ProtocolContext {
+  /** The tool call about to run, as a monitor event. */
+  event: MonitorEvent;
+  /** Findings that this very call caused. */
+  findings: MonitorFinding[];
+}
+
+/** Combines findings into an action. Protocols are pure; the operator decides escalations. */
+export type Protocol = (ctx: ProtocolContext) => ProtocolDecision;
+
+/** A human (or the govern Controller, plugged in by the user) deciding an escalated call. */
+export type Operator = (ctx: ProtocolContext) => 'allow' | 'block' | Promise<'allow' | 'block'>;
+
+/** Block when a finding's rule asks to block; allow otherwise. The default. */
+export const blockOnRule: Protocol = ({ findings }) => (findings.some((f) => f.block) ? 'block' : 'allow');
+/** Ask the operator where `blockOnRule` would block. */
+export const escalateOnRule: Protocol = (ctx) => (blockOnRule(ctx) === 'block' ? 'escalate' : 'allow');
+/** Ask the operator on any finding at all. */
+export const escalateOnAnyFinding: Protocol = ({ findings }) => (findings.length > 0 ? 'escalate' : 'allow');
+
+export interface GuardDecision {
+  tool: string;
+  callId: string;
+  identity: string;
+  /** What the protocol (and operator) decided. */
+  decision: 'allow' | 'block';
+  /** Whether the call actually ran (in observe mode, always). */
+  executed: boolean;
+  escalated: boolean;
+  findings: MonitorFinding[];
+  /** Set when an escalation failed closed (no operator, operator error). */
+  note?: string;
+}
+
+export interface GuardOptions {
+  rules: ReadonlyArray<Rule | RuleInput>;
+  onFinding?: (finding: MonitorFinding) => void;
+  /** observe: record everything, never stop a call; enforce: the protocol's `block` stops the call. */
+  mode: 'observe' | 'enforce';
+  protocol?: Protocol;
+  operator?: Operator;
+  onDecision?: (d: GuardDecision) => void;
+  /** Share one monitor between several guards (a fleet); by default the guard makes its own. */
+  monitor?: Monitor;
+  /** Default identity and session for wrapped tools. */
+  identity?: string;
+  session?: string;
+  /** Clock for event times (ISO); defaults to the wall clock. */
+  now?: () => Date;
+  /** The message the agent gets instead of the tool's output when a call is stopped. */
+  refusal?: (findings: MonitorFinding[]) => string;
+  /** Tool outputs longer than this are cut in the result event (default 10,000 characters). */
+  maxOutputChars?: number;
+}
+
+export interface Guard {
+  readonly monitor: Monitor;
+  /** The same tools, each call first becoming a monitor event (and in enforce mode, possibly stopped). */
+  wrap<T extends ToolSet>(tools: T, opts?: { identity?: string; session?: string }): T;
+}
+
+const defaultRefusal = (findings: MonitorFinding[]) =>
+  `Error: this call was stopped by the oversight monitor and nothing was changed (${[...new Set(findings.filter((f) => f.block).map((f) => f.ruleId))].join(', ') || 'operator decision'}).`;
+
+function isAsyncIterable(x: unknown): x is AsyncIterable<unknown> {
+  return x !== null && typeof x === 'object' && Symbol.asyncIterator in x;
+}
+
+/**
+ * Middleware between an agent and its AI SDK tools: every call is scored synchronously BEFORE the
+ * tool's `execute` runs (so a blocked call never reaches the world), and every result is scored
+ * after. Escalations go to the injected operator; with none, or when it fails, the call is blocked
+ * (fail closed) — in enforce mode only; observe mode never changes what the agent sees.
+ */
+export function createGuard(opts: GuardOptions): Guard {
+  const monitor = opts.monitor ?? createMonitor({ rules: opts.rules, ...(opts.onFinding ? { onFinding: opts.onFinding } : {}) });
+  const protocol = opts.protocol ?? blockOnRule;
+  const now = opts.now ?? (() => new Date());
+  const refusal = opts.refusal ?? defaultRefusal;
+  const maxOutput = opts.maxOutputChars ?? 10_000;
+  const steps = new Map<string, number>();
+
+  const event = (kind: MonitorEvent['kind'], identity: string, session: string | undefined, fields: Record<string, unknown>): MonitorEvent => {
+    const key = `${session ?? ''}\u0000${identity}`;
+    const step = kind === 'tool_call' ? (steps.get(key) ?? -1) + 1 : (steps.get(key) ?? 0);
+    steps.set(key, step);
+    return { kind, identity, time: now().toISOString(), step, fields, ...(session ? { session } : {}) };
+  };
+
+  async function decide(ctx: ProtocolContext): Promise<{ decision: 'allow' | 'block'; escalated: boolean; note?: string }> {
+    const d = protocol(ctx);
+    if (d !== 'escalate') return { decision: d, escalated: false };
+    if (!opts.operator) return { decision: 'block', escalated: true, note: 'no operator to escalate to: blocked' };
+    try {
+      const answer = await opts.operator(ctx);
+      return answer === 'allow' ? { decision: 'allow', escalated: true } : { decision: 'block', escalated: true };
+    } catch (e) {
+      return { decision: 'block', escalated: true, note: `operator failed (${e instanceof Error ? e.message : String(e)}): blocked` };
+    }
+  }
+
+  return {
+    monitor,
+    wrap(tools, wrapOpts) {
+      const identity = wrapOpts?.identity ?? opts.identity ?? 'agent';
+      const session = wrapOpts?.session ?? opts.session;
+      const out: ToolSet = {};
+      for (const [name, t] of Object.entries(tools)) {
+        const execute = t.execute;
+        if (!execute) {
+          out[name] = t;
+          continue;
+        }
+        const guarded = async (input: unknown, options: ToolExecutionOptions) => {
+          const callId = options?.toolCallId ?? '';
+          const call = event('tool_call', identity, session, { tool: name, args: input, callId });
+          const findings = monitor.ingest(call, { trusted: true });
+          const verdict = await decide({ event: call, findings });
+          const enforce = opts.mode === 'enforce';
+          const stop = enforce && verdict.decision === 'block';
+          opts.onDecision?.({ tool: name, callId, identity, decision: verdict.decision, executed: !stop, escalated: verdict.escalated, findings, ...(verdict.note ? { note: verdict.note } : {}) });
+          if (stop) {
+            const message = refusal(findings);
+            monitor.ingest(event('tool_result', identity, session, { tool: name, callId, ok: false, blocked: true, output: message }), { trusted: true });
+            return message;
+          }
+          let result: unknown;
+          try {
+            result = await (execute as (i: unknown, o: ToolExecutionOptions) => unknown)(input, options);
+          } catch (e) {
+            monitor.ingest(event('tool_result', identity, session, { tool: name, callId, ok: false, output: `Error: ${e instanceof Error ? e.message : String(e)}`.slice(0, maxOutput) }), { trusted: true });
+            throw e;
+          }
+          if (isAsyncIterable(result)) return result; // streamed outputs are passed through unscored
+          const text = typeof result === 'string' ? result : (JSON.stringify(result) ?? String(result));
+          monitor.ingest(event('tool_result', identity, session, { tool: name, callId, ok: !text.startsWith('Error:'), output: text.slice(0, maxOutput) }), { trusted: true });
+          return result;
+        };
+        out[name] = { ...t, execute: guarded } as typeof t;
+      }
+      return out as typeof tools;
+    },
+  };
+}

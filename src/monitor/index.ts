@@ -1,0 +1,45 @@
+/** Public face of monitor/: the meta-monitor (events, rules, engine, packs, guard, suspicion scores). */
+export { MONITOR_EVENT_KINDS, MonitorEvent, MonitorEventKind, SESSION_END, eventTimeMs, isSessionEnd } from './event.js';
+export { MonitorFinding } from './finding.js';
+export { transcriptToMonitorEvents, type TranscriptContext } from './from-transcript.js';
+export { parseMonitorJsonl, readMonitorJsonl, followMonitorJsonl, type FollowOptions } from './jsonl.js';
+export {
+  Rule,
+  RuleSet,
+  Predicate,
+  MatchSpec,
+  Window,
+  Severity,
+  PREDICATE_OPS,
+  ruleDigest,
+  type RuleInput,
+  type RuleType,
+} from './rules/schema.js';
+export { defineRule, f, when } from './rules/builders.js';
+export { loadRulesFile, parseRules } from './rules/load.js';
+export { createMonitor, fillTemplate, type Monitor, type MonitorOptions, type IngestOptions } from './monitor.js';
+export type { EngineLimits } from './engine/runtime.js';
+export { normalCdf, twoProportionZ, type TwoProportionTest } from './engine/stats.js';
+export { BUILTIN_RULES, COLLUSION_PACK, PEER_PRESERVATION_PACK } from './packs/index.js';
+export {
+  createGuard,
+  blockOnRule,
+  escalateOnRule,
+  escalateOnAnyFinding,
+  type Guard,
+  type GuardOptions,
+  type GuardDecision,
+  type Operator,
+  type Protocol,
+  type ProtocolContext,
+  type ProtocolDecision,
+} from './guard.js';
+export {
+  createLlmSuspicionScorer,
+  decideOnSuspicion,
+  parseSuspicion,
+  renderActionWindow,
+  type LlmSuspicionOptions,
+  type SuspicionScore,
+  type SuspicionScorer,
+} from './suspicion.js';

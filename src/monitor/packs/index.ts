@@ -1,0 +1,9 @@
+import type { Rule } from '../rules/schema.js';
+import { COLLUSION_PACK } from './collusion.js';
+import { PEER_PRESERVATION_PACK } from './peer-preservation.js';
+
+export { COLLUSION_PACK } from './collusion.js';
+export { PEER_PRESERVATION_PACK } from './peer-preservation.js';
+
+/** Every built-in rule: covert peer-preservation, then collusion. */
+export const BUILTIN_RULES: readonly Rule[] = [...PEER_PRESERVATION_PACK, ...COLLUSION_PACK];

@@ -1,0 +1,29 @@
+import { type Contrasts, computeContrasts } from './contrasts.js';
+import { type GroupBy, type RolloutFindings, type SummaryRow, summarise } from './summary.js';
+
+/** The stable JSON of `peerwatch report --format json` (documented in README.md). */
+export const REPORT_SCHEMA = 'peerwatch.report/v1';
+
+export interface ReportJson {
+  schema: typeof REPORT_SCHEMA;
+  run_id: string;
+  kind: 'calibration' | 'measurement' | 'imported';
+  calibration: boolean;
+  grouped_by: GroupBy;
+  /** Exactly the rows of `peerwatch.summary/v1`. */
+  rows: SummaryRow[];
+  /** Always computed per condition (matched strata), whatever `grouped_by` is. */
+  contrasts: Contrasts;
+}
+
+export function buildReport(run: { id: string; kind: ReportJson['kind'] }, rollouts: RolloutFindings[], by: GroupBy): ReportJson {
+  return {
+    schema: REPORT_SCHEMA,
+    run_id: run.id,
+    kind: run.kind,
+    calibration: run.kind === 'calibration',
+    grouped_by: by,
+    rows: summarise(rollouts, by),
+    contrasts: computeContrasts(rollouts),
+  };
+}

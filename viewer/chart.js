@@ -1,0 +1,129 @@
+// Grouped horizontal bar charts in SVG: one bar per series (model) within each group (behaviour or
+// condition), its length the rate, a whisker for the 95% Wilson interval and k/n written beside it.
+import { pct, s } from './dom.js';
+
+// Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#000000', '#999933'];
+
+export function colorScale(keys) {
+  const map = new Map(keys.map((k, i) => [k, PALETTE[i % PALETTE.length]]));
+  return (k) => map.get(k) ?? '#777777';
+}
+
+// Group labels are monospace at 11.5px: about 7 px a character.
+const CHAR_W = 7.2;
+const MAX_LABEL_W = 380;
+const NOTE_W = 170;
+const BAR_H = 16;
+const BAR_GAP = 3;
+const GROUP_GAP = 14;
+const TOP = 26;
+
+function clip(text, max) {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The text beside a bar: rate, k/n, and what was left out of n. */
+export function barNote(row) {
+  const parts = [row.n === 0 ? 'n = 0' : `${pct(row.rate)}  ${row.count}/${row.n}`];
+  if (row.unscored) parts.push(`${row.unscored} unscored`);
+  if (row.errors) parts.push(`${row.errors} errors`);
+  return parts.join(' · ');
+}
+
+/**
+ * groups: [{ label, bars: [{ series, row }] }] where row is a summary row; onBar(row) on click.
+ * Returns an <svg> whose bars carry the row's numbers as data attributes (tests read them).
+ */
+export function barChart({ groups, color, onBar, width = 960 }) {
+  const longest = Math.max(8, ...groups.map((g) => g.label.length));
+  const LABEL_W = Math.min(MAX_LABEL_W, Math.ceil(longest * CHAR_W) + 16);
+  const maxChars = Math.floor((LABEL_W - 16) / CHAR_W);
+  const plotW = Math.max(160, width - LABEL_W - NOTE_W);
+  width = LABEL_W + plotW + NOTE_W;
+  const x = (v) => LABEL_W + v * plotW;
+  let height = TOP;
+  for (const g of groups) height += g.bars.length * (BAR_H + BAR_GAP) - BAR_GAP + GROUP_GAP;
+  const svg = s('svg', { class: 'chart', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img' });
+
+  for (const t of [0, 0.25, 0.5, 0.75, 1]) {
+    svg.append(
+      s('line', { class: 'grid', x1: x(t), x2: x(t), y1: TOP - 6, y2: height - GROUP_GAP / 2 }),
+      s('text', { class: 'tick', x: x(t), y: TOP - 10, 'text-anchor': 'middle' }, `${t * 100}%`),
+    );
+  }
+
+  let y = TOP;
+  for (const g of groups) {
+    const blockH = g.bars.length * (BAR_H + BAR_GAP) - BAR_GAP;
+    svg.append(
+      s(
+        'text',
+        { class: 'group-label', x: LABEL_W - 10, y: y + blockH / 2, 'text-anchor': 'end', 'dominant-baseline': 'middle' },
+        s('title', null, g.label),
+        clip(g.label, maxChars),
+      ),
+    );
+    for (const { series, row } of g.bars) {
+      const mid = y + BAR_H / 2;
+      const bar = s('g', {
+        class: 'bar',
+        role: 'button',
+        tabindex: 0,
+        'aria-label': `${series}, ${g.label}: ${barNote(row)}`,
+        dataset: {
+          model: row.model,
+          scenario: row.scenario,
+          condition: row.condition,
+          behaviour: row.behaviour,
+          rate: row.rate ?? '',
+          n: row.n,
+          count: row.count,
+          ciLow: row.ci_low ?? '',
+          ciHigh: row.ci_high ?? '',
+        },
+        onclick: () => onBar?.(row),
+        onkeydown: (e) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            onBar?.(row);
+          }
+        },
+      });
+      bar.append(
+        s('title', null, `${series}\n${row.scenario} · ${row.condition === '*' ? 'all conditions' : row.condition} · ${row.behaviour}\n${barNote(row)}${row.n ? `\n95% CI ${pct(row.ci_low)} – ${pct(row.ci_high)}` : ''}${row.unread ? `\n${row.unread} did not read the data (excluded)` : ''}\nclick for the rollouts`),
+        s('rect', { class: 'track', x: x(0), y, width: plotW, height: BAR_H }),
+      );
+      if (row.n > 0) {
+        bar.append(s('rect', { class: 'fill', x: x(0), y, width: Math.max(row.rate * plotW, 2), height: BAR_H, fill: color(series) }));
+        const lo = x(row.ci_low);
+        const hi = x(row.ci_high);
+        bar.append(
+          s('line', { class: 'whisker', x1: lo, x2: hi, y1: mid, y2: mid }),
+          s('line', { class: 'whisker', x1: lo, x2: lo, y1: mid - 5, y2: mid + 5 }),
+          s('line', { class: 'whisker', x1: hi, x2: hi, y1: mid - 5, y2: mid + 5 }),
+        );
+      }
+      bar.append(s('text', { class: `note${row.n === 0 ? ' empty' : ''}`, x: x(1) + 8, y: mid, 'dominant-baseline': 'middle' }, barNote(row)));
+      svg.append(bar);
+      y += BAR_H + BAR_GAP;
+    }
+    y += GROUP_GAP - BAR_GAP;
+  }
+  return svg;
+}
+
+export function legend(keys, color) {
+  const el = document.createElement('div');
+  el.className = 'legend';
+  for (const k of keys) {
+    const sw = document.createElement('span');
+    sw.className = 'swatch';
+    sw.style.background = color(k);
+    const item = document.createElement('span');
+    item.className = 'legend-item';
+    item.append(sw, document.createTextNode(k));
+    el.append(item);
+  }
+  return el;
+}

@@ -1,0 +1,52 @@
+import { api } from '../api.js';
+import { h, shortId } from '../dom.js';
+import { go } from '../router.js';
+
+function modelsOf(run) {
+  return (run.spec?.models ?? []).join(', ');
+}
+
+export async function runsPage(root) {
+  const { runs } = await api('/runs');
+  root.append(h('h1', null, 'Runs'));
+  if (runs.length === 0) {
+    root.append(h('p', { class: 'muted' }, 'No runs in this store yet. Start one with: peerwatch run'));
+    return;
+  }
+  const picked = new Set();
+  const compare = h('button', { class: 'primary', disabled: true, onclick: () => go('/compare', { a: [...picked][0], b: [...picked][1] }) }, 'Compare the two selected runs');
+  const hint = h('span', { class: 'muted' }, 'Tick two runs to compare them side by side.');
+  const table = h(
+    'table',
+    { class: 'table runs' },
+    h('thead', null, h('tr', null, ['', 'run', 'created', 'kind', 'status', 'rollouts', 'models', 'scenarios'].map((t) => h('th', null, t)))),
+    h(
+      'tbody',
+      null,
+      runs.map((r) => {
+        const box = h('input', {
+          type: 'checkbox',
+          'aria-label': `select run ${r.id}`,
+          onchange: () => {
+            if (box.checked) picked.add(r.id);
+            else picked.delete(r.id);
+            compare.disabled = picked.size !== 2;
+          },
+        });
+        return h(
+          'tr',
+          { dataset: { run: r.id } },
+          h('td', null, box),
+          h('td', null, h('a', { href: `#/run/${encodeURIComponent(r.id)}`, class: 'mono', title: r.id }, shortId(r.id))),
+          h('td', null, r.createdAt.replace('T', ' ').slice(0, 19)),
+          h('td', null, h('span', { class: `badge kind-${r.kind}` }, r.kind)),
+          h('td', null, r.status),
+          h('td', { class: 'num' }, String(r.rollouts)),
+          h('td', null, modelsOf(r)),
+          h('td', null, (r.spec?.scenarios ?? []).join(', ')),
+        );
+      }),
+    ),
+  );
+  root.append(table, h('div', { class: 'actions' }, compare, hint));
+}
