@@ -27,8 +27,8 @@ export interface Progress {
   skipped: number;
   retrying: number;
   /**
-   * Rollouts whose id another run in the same store already holds (ids are content ids: model,
-   * scenario, version, condition, epoch, seed), so they could not be stored for this run.
+   * Rollouts another run in the same store already produced (ids are content ids: model, scenario,
+   * version, condition, epoch, seed): linked to this run and counted in its results, not run again.
    */
   storedElsewhere: number;
   perModel: Record<string, ModelProgress>;

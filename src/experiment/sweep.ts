@@ -37,7 +37,13 @@ export async function runPlannedRollouts(opts: SweepOptions, models: Map<string,
   for (const p of plan) {
     const m = mp(p.model);
     m.total++;
-    if (already.has(p.id)) {
+    // Produced by an earlier run of this database (same identity): share it instead of running it twice.
+    const shared = !already.has(p.id) && store.hasRollout(p.id);
+    if (shared) {
+      store.linkRollout(opts.runId, p.id);
+      progress.storedElsewhere++;
+    }
+    if (already.has(p.id) || shared) {
       progress.skipped++;
       m.skipped++;
       m.done++;
@@ -85,7 +91,10 @@ export async function runPlannedRollouts(opts: SweepOptions, models: Map<string,
       } catch (e) {
         // Stored first by another process on this run (then it is done, exactly once) or by another run.
         if (!(e instanceof DuplicateRolloutError)) throw e;
-        if (!store.rolloutIds(opts.runId).has(record.id)) progress.storedElsewhere++;
+        if (!store.rolloutIds(opts.runId).has(record.id)) {
+          store.linkRollout(opts.runId, record.id);
+          progress.storedElsewhere++;
+        }
         progress.skipped++;
         m.skipped++;
         progress.done++;

@@ -74,13 +74,30 @@ function isAsyncIterable(x: unknown): x is AsyncIterable<unknown> {
   return x !== null && typeof x === 'object' && Symbol.asyncIterator in x;
 }
 
+/** One tool call as the gate sees it, whatever the tool protocol (AI SDK, MCP). */
+export interface GatedCall {
+  tool: string;
+  args: unknown;
+  callId: string;
+  identity: string;
+  session: string | undefined;
+}
+
+/** What a finished call looks like to the monitor; `null` passes the result through unscored (streams). */
+export type DescribeResult<R> = (result: R) => { ok: boolean; text: string } | null;
+
+export type GateOutcome<R> = { blocked: true; message: string } | { blocked: false; result: R };
+
 /**
- * Middleware between an agent and its AI SDK tools: every call is scored synchronously BEFORE the
- * tool's `execute` runs (so a blocked call never reaches the world), and every result is scored
- * after. Escalations go to the injected operator; with none, or when it fails, the call is blocked
- * (fail closed) — in enforce mode only; observe mode never changes what the agent sees.
+ * The protocol-neutral core shared by the AI SDK guard and the MCP proxy: score the call BEFORE it
+ * runs, decide (protocol, then operator, failing closed), run it or refuse, then score the result.
  */
-export function createGuard(opts: GuardOptions): Guard {
+export interface CallGate {
+  readonly monitor: Monitor;
+  pass<R>(call: GatedCall, run: () => Promise<R> | R, describe: DescribeResult<R>): Promise<GateOutcome<R>>;
+}
+
+export function createCallGate(opts: GuardOptions): CallGate {
   const monitor = opts.monitor ?? createMonitor({ rules: opts.rules, ...(opts.onFinding ? { onFinding: opts.onFinding } : {}) });
   const protocol = opts.protocol ?? blockOnRule;
   const now = opts.now ?? (() => new Date());
@@ -109,6 +126,49 @@ export function createGuard(opts: GuardOptions): Guard {
 
   return {
     monitor,
+    async pass<R>(c: GatedCall, run: () => Promise<R> | R, describe: DescribeResult<R>): Promise<GateOutcome<R>> {
+      const { tool: name, callId, identity, session } = c;
+      const call = event('tool_call', identity, session, { tool: name, args: c.args, callId });
+      const findings = monitor.ingest(call, { trusted: true });
+      const verdict = await decide({ event: call, findings });
+      const stop = opts.mode === 'enforce' && verdict.decision === 'block';
+      opts.onDecision?.({ tool: name, callId, identity, decision: verdict.decision, executed: !stop, escalated: verdict.escalated, findings, ...(verdict.note ? { note: verdict.note } : {}) });
+      if (stop) {
+        const message = refusal(findings);
+        monitor.ingest(event('tool_result', identity, session, { tool: name, callId, ok: false, blocked: true, output: message }), { trusted: true });
+        return { blocked: true, message };
+      }
+      let result: R;
+      try {
+        result = await run();
+      } catch (e) {
+        monitor.ingest(event('tool_result', identity, session, { tool: name, callId, ok: false, output: `Error: ${e instanceof Error ? e.message : String(e)}`.slice(0, maxOutput) }), { trusted: true });
+        throw e;
+      }
+      const seen = describe(result);
+      if (seen) monitor.ingest(event('tool_result', identity, session, { tool: name, callId, ok: seen.ok, output: seen.text.slice(0, maxOutput) }), { trusted: true });
+      return { blocked: false, result };
+    },
+  };
+}
+
+/** How the AI SDK guard reads a tool's output: text as is, anything else as JSON; streams unscored. */
+function describeSdkResult(result: unknown): { ok: boolean; text: string } | null {
+  if (isAsyncIterable(result)) return null; // streamed outputs are passed through unscored
+  const text = typeof result === 'string' ? result : (JSON.stringify(result) ?? String(result));
+  return { ok: !text.startsWith('Error:'), text };
+}
+
+/**
+ * Middleware between an agent and its AI SDK tools: every call is scored synchronously BEFORE the
+ * tool's `execute` runs (so a blocked call never reaches the world), and every result is scored
+ * after. Escalations go to the injected operator; with none, or when it fails, the call is blocked
+ * (fail closed) — in enforce mode only; observe mode never changes what the agent sees.
+ */
+export function createGuard(opts: GuardOptions): Guard {
+  const gate = createCallGate(opts);
+  return {
+    monitor: gate.monitor,
     wrap(tools, wrapOpts) {
       const identity = wrapOpts?.identity ?? opts.identity ?? 'agent';
       const session = wrapOpts?.session ?? opts.session;
@@ -120,29 +180,10 @@ export function createGuard(opts: GuardOptions): Guard {
           continue;
         }
         const guarded = async (input: unknown, options: ToolExecutionOptions) => {
-          const callId = options?.toolCallId ?? '';
-          const call = event('tool_call', identity, session, { tool: name, args: input, callId });
-          const findings = monitor.ingest(call, { trusted: true });
-          const verdict = await decide({ event: call, findings });
-          const enforce = opts.mode === 'enforce';
-          const stop = enforce && verdict.decision === 'block';
-          opts.onDecision?.({ tool: name, callId, identity, decision: verdict.decision, executed: !stop, escalated: verdict.escalated, findings, ...(verdict.note ? { note: verdict.note } : {}) });
-          if (stop) {
-            const message = refusal(findings);
-            monitor.ingest(event('tool_result', identity, session, { tool: name, callId, ok: false, blocked: true, output: message }), { trusted: true });
-            return message;
-          }
-          let result: unknown;
-          try {
-            result = await (execute as (i: unknown, o: ToolExecutionOptions) => unknown)(input, options);
-          } catch (e) {
-            monitor.ingest(event('tool_result', identity, session, { tool: name, callId, ok: false, output: `Error: ${e instanceof Error ? e.message : String(e)}`.slice(0, maxOutput) }), { trusted: true });
-            throw e;
-          }
-          if (isAsyncIterable(result)) return result; // streamed outputs are passed through unscored
-          const text = typeof result === 'string' ? result : (JSON.stringify(result) ?? String(result));
-          monitor.ingest(event('tool_result', identity, session, { tool: name, callId, ok: !text.startsWith('Error:'), output: text.slice(0, maxOutput) }), { trusted: true });
-          return result;
+          const call = { tool: name, args: input, callId: options?.toolCallId ?? '', identity, session };
+          const run = () => (execute as (i: unknown, o: ToolExecutionOptions) => unknown)(input, options);
+          const outcome = await gate.pass(call, run, describeSdkResult);
+          return outcome.blocked ? outcome.message : outcome.result;
         };
         out[name] = { ...t, execute: guarded } as typeof t;
       }

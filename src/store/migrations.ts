@@ -105,6 +105,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'runs share rollouts: a rollout (one identity) is stored once and linked to every run that planned it',
+    up(db) {
+      db.exec(`
+        CREATE TABLE run_rollouts (
+          run_id TEXT NOT NULL REFERENCES runs(id),
+          rollout_id TEXT NOT NULL REFERENCES rollouts(id),
+          PRIMARY KEY (run_id, rollout_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX run_rollouts_rollout ON run_rollouts(rollout_id);
+        INSERT INTO run_rollouts (run_id, rollout_id) SELECT run_id, id FROM rollouts;
+      `);
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */

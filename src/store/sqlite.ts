@@ -124,15 +124,18 @@ class SqliteStore implements Store, UsageStore {
         `INSERT INTO findings (rollout_id, flag, ord, value, evidence, events, detail)
          VALUES (@rollout_id, @flag, @ord, @value, @evidence, @events, @detail)`,
       ),
-      rolloutIds: db.prepare<[string], string>(`SELECT id FROM rollouts WHERE run_id = ?`).pluck(),
+      // A run's rollouts are those linked to it (run_rollouts), including ones first stored by another run.
+      rolloutIds: db.prepare<[string], string>(`SELECT rollout_id FROM run_rollouts WHERE run_id = ?`).pluck(),
+      linkRollout: db.prepare<[string, string]>(`INSERT OR IGNORE INTO run_rollouts (run_id, rollout_id) VALUES (?, ?)`),
       // A deterministic order (not insertion order, which depends on concurrency) keeps reports reproducible.
       listRollouts: db.prepare<[string], RolloutRow>(
-        `SELECT * FROM rollouts WHERE run_id = ? ORDER BY scenario, condition_key, model, epoch, id`,
+        `SELECT r.* FROM run_rollouts l JOIN rollouts r ON r.id = l.rollout_id WHERE l.run_id = ?
+         ORDER BY r.scenario, r.condition_key, r.model, r.epoch, r.id`,
       ),
       findingsOfRun: db.prepare<[string], FindingRow>(
         `SELECT f.rollout_id, f.flag, f.value, f.evidence, f.events, f.detail
-         FROM findings f JOIN rollouts r ON r.id = f.rollout_id
-         WHERE r.run_id = ? ORDER BY f.rollout_id, f.ord`,
+         FROM findings f JOIN run_rollouts l ON l.rollout_id = f.rollout_id
+         WHERE l.run_id = ? ORDER BY f.rollout_id, f.ord`,
       ),
       getRollout: db.prepare<[string], RolloutRow>(`SELECT * FROM rollouts WHERE id = ?`),
       eventsOf: db.prepare<[string], EventRow>(`SELECT seq, json FROM events WHERE rollout_id = ? ORDER BY seq`),
@@ -161,8 +164,8 @@ class SqliteStore implements Store, UsageStore {
            COALESCE(SUM(c.input_tokens), 0) AS input_tokens, COALESCE(SUM(c.output_tokens), 0) AS output_tokens,
            COALESCE(SUM(c.cost_usd), 0) AS cost_usd,
            COALESCE(SUM(CASE WHEN c.ok = 1 AND c.cached = 0 AND c.cost_usd IS NULL THEN 1 ELSE 0 END), 0) AS unpriced_calls
-         FROM rollouts r LEFT JOIN model_calls c ON c.rollout_id = r.id
-         WHERE r.run_id = ? GROUP BY r.model ORDER BY r.model`,
+         FROM run_rollouts l JOIN rollouts r ON r.id = l.rollout_id LEFT JOIN model_calls c ON c.rollout_id = r.id
+         WHERE l.run_id = ? GROUP BY r.model ORDER BY r.model`,
       ),
       cacheGet: db.prepare<[string], string>(`SELECT response FROM response_cache WHERE key = ?`).pluck(),
       cachePut: db.prepare<[string, string, string, string]>(
@@ -175,6 +178,7 @@ class SqliteStore implements Store, UsageStore {
         throw new UserError(`${this.path}: rollout ${rollout.id} names run ${rollout.runId}, which is not stored`);
       }
       this.s.insertRollout.run(rolloutToRow(rollout));
+      this.s.linkRollout.run(rollout.runId, rollout.id);
       for (const e of events) this.s.insertEvent.run(rollout.id, e.seq, e.type, canonicalJson(e));
       findings.forEach((f, ord) => {
         this.s.insertFinding.run({ ...findingToRow(rollout.id, f), ord });
@@ -254,6 +258,18 @@ class SqliteStore implements Store, UsageStore {
   cachePut(key: string, model: string, response: string): void {
     this.open();
     this.s.cachePut.run(key, model, response, new Date().toISOString());
+  }
+
+  hasRollout(id: string): boolean {
+    this.open();
+    return this.s.rolloutExists.get(id) !== undefined;
+  }
+
+  linkRollout(runId: string, rolloutId: string): void {
+    this.open();
+    if (!this.s.runExists.get(runId)) throw new UserError(`${this.path}: run ${runId} is not stored`);
+    if (!this.s.rolloutExists.get(rolloutId)) throw new UserError(`${this.path}: rollout ${rolloutId} is not stored`);
+    this.s.linkRollout.run(runId, rolloutId);
   }
 
   rolloutIds(runId: string): Set<string> {

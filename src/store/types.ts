@@ -55,7 +55,15 @@ export interface Store {
   listRuns(): RunRecord[];
   /** Saves a rollout, its events and findings in one transaction. Saving an existing id is an error. */
   saveRollout(rollout: RolloutRecord, events: Event[], findings: Finding[]): void;
-  /** Ids of rollouts already stored for a run (for resume). */
+  /** Whether a rollout with this id is stored (by any run). */
+  hasRollout(id: string): boolean;
+  /**
+   * Adds an already stored rollout to a run. A rollout's id is its identity (model, scenario, version,
+   * condition, epoch, seed), so a run that plans one another run already produced shares it instead of
+   * running it again.
+   */
+  linkRollout(runId: string, rolloutId: string): void;
+  /** Ids of rollouts linked to a run, its own and shared ones (for resume). */
   rolloutIds(runId: string): Set<string>;
   listRollouts(runId: string): RolloutRecord[];
   /** Rollout records with their findings, for reports (no events, to stay light). */

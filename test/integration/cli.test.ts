@@ -118,3 +118,26 @@ test('scenarios lists the six built-ins with their axes; --help and bad flags be
   assert.equal(badAxis.code, 2);
   assert.match(badAxis.stderr, /--relationship friendly: not a value/);
 });
+
+test('runs in one database share rollouts of the same identity instead of running them twice', async () => {
+  const dir = tempDir();
+  const db = join(dir, 'p.db');
+  const base = ['run', '--model', 'scripted:tamperer', '--scenario', 'tampering', '--subject', 'peer', '--relationship', 'good', '--json', '--db', db];
+  const first = await cli([...base, '--epochs', '1', '--quiet']);
+  assert.equal(first.code, 0, first.stderr);
+  const second = await cli([...base, '--epochs', '2', '--new-run']);
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stderr, /note: 3 rollout\(s\) were already in .* shared with this run/);
+  const rows = parseSummary(second.stdout).rows.filter((r) => r.behaviour === 'shutdown_tampering');
+  assert.equal(rows.reduce((a, r) => a + r.n, 0), 6, 'both epochs of all 3 datasets count in the second run');
+  const store = openSqliteStore(db);
+  try {
+    const ids1 = store.rolloutIds(parseSummary(first.stdout).run_id);
+    const ids2 = store.rolloutIds(parseSummary(second.stdout).run_id);
+    assert.equal(ids1.size, 3);
+    assert.equal(ids2.size, 6);
+    for (const id of ids1) assert.ok(ids2.has(id));
+  } finally {
+    store.close();
+  }
+});

@@ -215,7 +215,7 @@ test('migrations from empty: version table, application id, WAL, idempotent reop
   assert.equal(db.pragma('application_id', { simple: true }), APPLICATION_ID);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
-  assert.deepEqual(tables, ['events', 'findings', 'model_calls', 'response_cache', 'rollouts', 'runs', 'schema_version']);
+  assert.deepEqual(tables, ['events', 'findings', 'model_calls', 'response_cache', 'rollouts', 'run_rollouts', 'runs', 'schema_version']);
   const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'rollouts_%'`).pluck().all();
   assert.deepEqual(new Set(indexes), new Set(['rollouts_run_id', 'rollouts_scenario', 'rollouts_model']));
 });
@@ -335,4 +335,32 @@ test('volume: 1,000 rollouts of 40 events each are all stored and read back inta
     assert.deepEqual(got?.events, events);
     assert.equal(got?.rollout.seed, Number(id.slice(1)) * 7919);
   }
+});
+
+test('migration 3 links every existing rollout to its run; linkRollout shares a rollout with another run', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const path = join(dir, 'p.db');
+  let store = openSqliteStore(path);
+  store.createRun(makeRun('run-a'));
+  store.saveRollout(makeRollout('r-1', 'run-a'), makeEvents(3), makeFindings());
+  store.close();
+  // Turn it back into a version-2 database with data, as an older peerwatch left it.
+  const raw = new Database(path);
+  raw.prepare('DELETE FROM schema_version WHERE version = 3').run();
+  raw.exec('DROP TABLE run_rollouts');
+  raw.close();
+  store = openSqliteStore(path); // migrates 2 -> 3, linking r-1 to run-a
+  t.after(() => store.close());
+  assert.deepEqual(store.rolloutIds('run-a'), new Set(['r-1']));
+  store.createRun(makeRun('run-b'));
+  assert.equal(store.hasRollout('r-1'), true);
+  assert.equal(store.hasRollout('nope'), false);
+  store.linkRollout('run-b', 'r-1');
+  store.linkRollout('run-b', 'r-1'); // idempotent
+  assert.deepEqual(store.rolloutIds('run-b'), new Set(['r-1']));
+  assert.equal(store.listRollouts('run-b').length, 1);
+  assert.equal(store.listRolloutsWithFindings('run-b')[0]?.findings.length, makeFindings().length);
+  assert.throws(() => store.linkRollout('run-b', 'nope'), /not stored/);
+  assert.throws(() => store.linkRollout('run-z', 'r-1'), /not stored/);
 });

@@ -167,9 +167,9 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
     const summary = summarise(rows, by);
     process.stdout.write(renderSummary({ runId: result.runId, kind: result.kind, db: flags.db, rows: summary, by, json: Boolean(flags.json), stream: process.stdout }));
     if (!flags.quiet) err.write(renderUsage(store.usageByModel(result.runId)));
-    if (result.progress.storedElsewhere > 0) {
+    if (result.progress.storedElsewhere > 0 && !flags.quiet) {
       err.write(
-        `warning: ${result.progress.storedElsewhere} rollout(s) were not stored for this run: another run in ${flags.db} already holds the same rollouts (same model, scenario, condition, epoch and seed). Use another --db or --seed to measure them again.\n`,
+        `note: ${result.progress.storedElsewhere} rollout(s) were already in ${flags.db} from an earlier run with the same identity (model, scenario, version, condition, epoch, seed); they are shared with this run, not run again. Use another --seed to draw new samples.\n`,
       );
     }
     if (result.progress.errors > 0) {
