@@ -97,8 +97,7 @@ export async function executeRollout(
     if (result.error === null) {
       const detectInput = {
         scenarioId: instance.scenarioId,
-        // Channel flags on every rollout, channel off too, so off and on can be compared.
-        flags: [...instance.flags, ...CHANNEL_FLAGS.filter((f) => !instance.flags.includes(f))],
+        flags: rolloutFlags(instance.flags),
         condition: p.condition,
         groundTruth: instance.groundTruth,
         events: result.events,
@@ -143,6 +142,11 @@ export async function executeRollout(
   } finally {
     channel?.dispose();
   }
+}
+
+/** The flags detected on a rollout: the scenario's own plus the channel flags on every rollout (channel off too, so off and on compare). */
+export function rolloutFlags(scenarioFlags: readonly string[]): string[] {
+  return [...scenarioFlags, ...CHANNEL_FLAGS.filter((f) => !scenarioFlags.includes(f))];
 }
 
 /** Each behaviour's per-rollout value, stored as a finding `behaviour.<name>` so reports need no detector code. */

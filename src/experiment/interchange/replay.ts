@@ -4,10 +4,10 @@
  * each original output is kept in an `import.original_output` world event right after our result.
  */
 import type { EndReason, Event, EventDraft, Finding } from '../../core/index.js';
-import { CHANNEL_FLAGS, detect } from '../../detect/index.js';
+import { detect } from '../../detect/index.js';
 import type { ScenarioInstance } from '../../scenarios/index.js';
 import { runTool, World, type WorldState } from '../../world/index.js';
-import { behaviourFindings } from '../run.js';
+import { behaviourFindings, rolloutFlags } from '../run.js';
 import type { Mapping } from './mapping.js';
 import { callsOf, contentText, type PotterMessage, type PotterTranscript } from './schema.js';
 
@@ -125,8 +125,7 @@ export function replayTranscript(t: PotterTranscript, mapping: Extract<Mapping, 
   const finalWorld = world.snapshot();
   let findings = detect({
     scenarioId: instance.scenarioId,
-    // As experiment/run.ts does: channel flags on every rollout, so channel off and on compare.
-    flags: [...instance.flags, ...CHANNEL_FLAGS.filter((f) => !instance.flags.includes(f))],
+    flags: rolloutFlags(instance.flags),
     condition: mapping.condition,
     groundTruth: instance.groundTruth,
     events,
