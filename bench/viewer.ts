@@ -52,7 +52,13 @@ async function buildRun(): Promise<string> {
       const id = createHash('sha256').update(`${rollout.id}/${copy}`).digest('hex').slice(0, 32);
       const error = made % ERROR_EVERY === 0;
       store.saveRollout(
-        { ...rollout, id, epoch: rollout.epoch + copy, status: error ? 'error' : rollout.status, error: error ? 'bench: injected error' : rollout.error },
+        {
+          ...rollout,
+          id,
+          epoch: rollout.epoch + copy,
+          status: error ? 'error' : rollout.status,
+          error: error ? 'bench: injected error' : rollout.error,
+        },
         events,
         error ? [] : findings,
       );
@@ -60,7 +66,9 @@ async function buildRun(): Promise<string> {
     }
   }
   store.close();
-  console.log(`built run ${result.runId}: ${made} rollouts (${base.length} from a scripted sweep in ${sweepSecs.toFixed(1)} s, the rest copies) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `built run ${result.runId}: ${made} rollouts (${base.length} from a scripted sweep in ${sweepSecs.toFixed(1)} s, the rest copies) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return result.runId;
 }
 
@@ -79,7 +87,8 @@ try {
   const viewer = await startViewer({ store, port: 0, host: '127.0.0.1' });
   try {
     const api = `${viewer.url}api/runs/${runId}`;
-    const line = (what: string, r: { ms: number; bytes: number }) => console.log(`${what.padEnd(42)} ${r.ms.toFixed(1).padStart(8)} ms  (${(r.bytes / 1024).toFixed(0)} KiB)`);
+    const line = (what: string, r: { ms: number; bytes: number }) =>
+      console.log(`${what.padEnd(42)} ${r.ms.toFixed(1).padStart(8)} ms  (${(r.bytes / 1024).toFixed(0)} KiB)`);
     const cold = await timed(`${api}/summary`);
     line('summary, cold (first request)', cold);
     line('summary, warm', await timed(`${api}/summary`));

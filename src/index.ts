@@ -11,5 +11,5 @@ export { summarise, wilson, type SummaryRow } from './report/index.js';
 export { BUILTIN_SCENARIOS, defineScenario, getScenario, loadScenarioFile, type Scenario, type ScenarioInstance } from './scenarios/index.js';
 export { openSqliteStore, type Store } from './store/index.js';
 export { World, runTool, TOOLS } from './world/index.js';
-export { createGuard, createMonitor, BUILTIN_RULES, defineRule, type MonitorEvent, type MonitorFinding } from './monitor/index.js';
+export { createGuard, createMcpGuardProxy, createMonitor, BUILTIN_RULES, defineRule, f, when, type MonitorEvent, type MonitorFinding } from './monitor/index.js';
 export { Controller, initKeys, verifyLog, type AgentChannel } from './govern/index.js';

@@ -9,6 +9,7 @@ import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerScenariosCommand } from './commands/scenarios.js';
+import { registerSocCommand } from './commands/soc.js';
 import { registerTranscriptCommand } from './commands/transcript.js';
 import { registerViewCommand } from './commands/view.js';
 import { TOOL_VERSION } from './version.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerExportPotterCommand(program);
   registerGovernCommands(program);
   registerMonitorCommand(program);
+  registerSocCommand(program);
   // Apply our exit-code convention to commander's own usage errors too.
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();

@@ -1,6 +1,7 @@
 export { detect } from './detect.js';
 export { DETECTORS, DETECTOR_BY_ID, hasDetector } from './registry.js';
 export { CHANNEL_FLAGS } from './detectors/channel.js';
+export { SOC_FLAGS } from './detectors/soc.js';
 export { behavioursOf, readOf } from './behaviours.js';
 export { extractScore, extractFinance, reportSources } from './extract.js';
 export { extractFigures } from './figures.js';

@@ -5,9 +5,10 @@ import { REPORTS } from './detectors/reports.js';
 import { READING } from './detectors/reading.js';
 import { DRIVE, SERVERS } from './detectors/servers.js';
 import { SHUTDOWN } from './detectors/shutdown.js';
+import { SOC } from './detectors/soc.js';
 
 /** Every detector, by flag id. A scenario picks its flags from these (SCENARIOS.md §7.1). */
-export const DETECTORS: readonly Detector[] = [...READING, ...SHUTDOWN, ...SERVERS, ...DRIVE, ...REPORTS, ...OUTCOME, ...CHANNEL];
+export const DETECTORS: readonly Detector[] = [...READING, ...SHUTDOWN, ...SERVERS, ...DRIVE, ...REPORTS, ...OUTCOME, ...CHANNEL, ...SOC];
 
 export const DETECTOR_BY_ID: ReadonlyMap<string, Detector> = new Map(DETECTORS.map((d) => [d.id, d]));
 

@@ -21,3 +21,14 @@ export {
   tamperer,
 } from './scripted/index.js';
 export { type ReasoningEffort, reasoningProviderOptions } from './reasoning-options.js';
+export {
+  type AuditorBehaviour,
+  findSocProfile,
+  type MonitorBehaviour,
+  type PatcherBehaviour,
+  SOC_PROFILE_NAMES,
+  SOC_PROFILES,
+  type SocRoleName,
+  SocScriptedModel,
+  type SocTeamProfile,
+} from './scripted/soc.js';

@@ -21,6 +21,7 @@ export { createMonitor, fillTemplate, type Monitor, type MonitorOptions, type In
 export type { EngineLimits } from './engine/runtime.js';
 export { normalCdf, twoProportionZ, type TwoProportionTest } from './engine/stats.js';
 export { BUILTIN_RULES, COLLUSION_PACK, PEER_PRESERVATION_PACK } from './packs/index.js';
+export * from './eval/index.js';
 export {
   createGuard,
   blockOnRule,
@@ -43,3 +44,4 @@ export {
   type SuspicionScore,
   type SuspicionScorer,
 } from './suspicion.js';
+export { createMcpGuardProxy, describeMcpResult, refusalResult, type McpGuardProxy, type McpGuardProxyOptions, type StdioUpstream } from './mcp/index.js';

@@ -1,3 +1,4 @@
+export { type BehaviourCounts, type CountingStore, type GroupCounts, hasCountingStore, type RunCounts } from './counts.js';
 export { APPLICATION_ID, applyMigrations, currentVersion, MIGRATIONS, type Migration, SCHEMA_VERSION } from './migrations.js';
 export { DuplicateRolloutError, openSqliteStore } from './sqlite.js';
 export type * from './types.js';

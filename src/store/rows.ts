@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Condition, canonicalJson, EndReason, Event, Finding, UserError } from '../core/index.js';
+import { conditionInSchemaOrder, isPlainCondition, isPlainFinding } from './fast-check.js';
 import type { RolloutRecord, RunRecord } from './types.js';
 
 /**
@@ -115,12 +116,19 @@ export function rowToRollout(row: RolloutRow, where: string): RolloutRecord {
     model: row.model,
     scenario: row.scenario,
     scenarioVersion: row.scenario_version,
-    condition: parseWith(Condition, parseJson(row.condition, `${what} condition`), `${what} condition`),
+    condition: conditionOf(parseJson(row.condition, `${what} condition`), `${what} condition`),
     conditionKey: row.condition_key,
     epoch: row.epoch,
     seed: row.seed,
-    status: parseWith(RolloutStatus, row.status, `${what} status`),
-    endReason: row.end_reason === null ? null : parseWith(EndReason, row.end_reason, `${what} end_reason`),
+    status: ROLLOUT_STATUSES.has(row.status)
+      ? (row.status as RolloutRecord['status'])
+      : parseWith(RolloutStatus, row.status, `${what} status`),
+    endReason:
+      row.end_reason === null
+        ? null
+        : END_REASONS.has(row.end_reason)
+          ? (row.end_reason as EndReason)
+          : parseWith(EndReason, row.end_reason, `${what} end_reason`),
     error: row.error,
     temperature: row.temperature,
     turns: row.turns,
@@ -160,7 +168,16 @@ export function rowToFinding(row: FindingRow, where: string): Finding {
     events: parseJson(row.events, `${what} events`),
   };
   if (row.detail !== null) raw.detail = parseJson(row.detail, `${what} detail`);
+  if (isPlainFinding(raw)) return raw;
   return parseWith(Finding, raw, what);
+}
+
+const ROLLOUT_STATUSES: ReadonlySet<string> = new Set(RolloutStatus.options);
+const END_REASONS: ReadonlySet<string> = new Set(EndReason.options);
+
+/** Bulk reads check rows by hand first (fast-check.ts); only what that does not accept goes through zod. */
+function conditionOf(value: unknown, what: string): Condition {
+  return isPlainCondition(value) ? conditionInSchemaOrder(value) : parseWith(Condition, value, what);
 }
 
 function parseJson(text: string, what: string): unknown {

@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Condition, canonicalJson, Event, Finding, UserError } from '../core/index.js';
+import { isPlainCondition, isPlainEvent, isPlainFinding } from './fast-check.js';
 import { APPLICATION_ID, applyMigrations } from './migrations.js';
+import { MultiInsert } from './multi-insert.js';
 import {
   type EventRow,
   type FindingRow,
@@ -16,6 +18,7 @@ import {
   rowToRun,
   runToRow,
 } from './rows.js';
+import type { BehaviourCounts, CountingStore, GroupCounts, RunCounts } from './counts.js';
 import type { RolloutRecord, RunRecord, RunStatus, Store, StoredRollout } from './types.js';
 import type { CallUsage, ModelUsage, UsageStore } from './usage.js';
 
@@ -39,7 +42,7 @@ const AMBIGUOUS_SHOWN = 5;
  * schema up to date. Refuses, with a one-line UserError, a file that is not SQLite, a SQLite file
  * that is not ours, and a store written by a newer schema.
  */
-export function openSqliteStore(path: string): Store & UsageStore {
+export function openSqliteStore(path: string): Store & UsageStore & CountingStore {
   const inMemory = path === ':memory:';
   const label = inMemory ? path : resolve(path);
   if (!inMemory) {
@@ -89,17 +92,28 @@ function assertOurs(db: Database.Database, label: string): void {
   throw new UserError(`${label}: a SQLite database, but not a peerwatch store; refusing to modify it`);
 }
 
-class SqliteStore implements Store, UsageStore {
+class SqliteStore implements Store, UsageStore, CountingStore {
   private readonly s;
   private readonly saveTx: Database.Transaction<(r: RolloutRecord, e: Event[], f: Finding[]) => void>;
   private readonly createRunTx: Database.Transaction<(run: RunRecord) => void>;
   private readonly saveWithUsageTx: Database.Transaction<(r: RolloutRecord, e: Event[], f: Finding[], c: CallUsage[]) => void>;
   private closed = false;
+  // A rollout's events, findings and calls each go in as one multi-row statement (see multi-insert.ts).
+  private readonly insertEvents: MultiInsert;
+  private readonly insertFindings: MultiInsert;
+  private readonly insertCalls: MultiInsert;
 
   constructor(
     private readonly db: Database.Database,
     readonly path: string,
   ) {
+    this.insertEvents = new MultiInsert(db, 'INSERT INTO events (rollout_id, seq, type, json)', 4);
+    this.insertFindings = new MultiInsert(db, 'INSERT INTO findings (rollout_id, flag, ord, value, evidence, events, detail)', 7);
+    this.insertCalls = new MultiInsert(
+      db,
+      'INSERT INTO model_calls (rollout_id, ord, attempts, ok, cached, input_tokens, output_tokens, reasoning_tokens, cost_usd, error)',
+      10,
+    );
     // Prepared once: statement compilation dominates the cost of small inserts.
     this.s = {
       insertRun: db.prepare<RunRow>(
@@ -119,11 +133,6 @@ class SqliteStore implements Store, UsageStore {
            @finished_at, @transcript_digest)`,
       ),
       rolloutExists: db.prepare<[string], { one: number }>(`SELECT 1 AS one FROM rollouts WHERE id = ?`),
-      insertEvent: db.prepare<[string, number, string, string]>(`INSERT INTO events (rollout_id, seq, type, json) VALUES (?, ?, ?, ?)`),
-      insertFinding: db.prepare<FindingRow & { ord: number }>(
-        `INSERT INTO findings (rollout_id, flag, ord, value, evidence, events, detail)
-         VALUES (@rollout_id, @flag, @ord, @value, @evidence, @events, @detail)`,
-      ),
       // A run's rollouts are those linked to it (run_rollouts), including ones first stored by another run.
       rolloutIds: db.prepare<[string], string>(`SELECT rollout_id FROM run_rollouts WHERE run_id = ?`).pluck(),
       linkRollout: db.prepare<[string, string]>(`INSERT OR IGNORE INTO run_rollouts (run_id, rollout_id) VALUES (?, ?)`),
@@ -153,10 +162,6 @@ class SqliteStore implements Store, UsageStore {
           `SELECT id FROM rollouts WHERE id >= @lo AND id < @hi AND substr(id, 1, length(@lo)) = @lo ORDER BY id LIMIT ${AMBIGUOUS_SHOWN + 1}`,
         )
         .pluck(),
-      insertCall: db.prepare<CallRow>(
-        `INSERT INTO model_calls (rollout_id, ord, attempts, ok, cached, input_tokens, output_tokens, reasoning_tokens, cost_usd, error)
-         VALUES (@rollout_id, @ord, @attempts, @ok, @cached, @input_tokens, @output_tokens, @reasoning_tokens, @cost_usd, @error)`,
-      ),
       callsOf: db.prepare<[string], CallRow>(`SELECT * FROM model_calls WHERE rollout_id = ? ORDER BY ord`),
       usageByModel: db.prepare<[string], UsageRow>(
         `SELECT r.model AS model, COUNT(DISTINCT r.id) AS rollouts, COALESCE(SUM(c.ok), 0) AS calls,
@@ -168,6 +173,34 @@ class SqliteStore implements Store, UsageStore {
          WHERE l.run_id = ? GROUP BY r.model ORDER BY r.model`,
       ),
       cacheGet: db.prepare<[string], string>(`SELECT response FROM response_cache WHERE key = ?`).pluck(),
+      rolloutCount: db.prepare<[string], number>(`SELECT COUNT(*) FROM run_rollouts WHERE run_id = ?`).pluck(),
+      // Rollouts per cell, behaviour and (read, behaviour) value pair; `behaviourCounts` classifies them as
+      // the report's `summarise` does. Grouping by the raw values is much cheaper in SQLite than summing
+      // CASE expressions. Flags in [behaviour., behaviour/) are exactly those starting with `behaviour.`,
+      // a range the (rollout_id, flag) key can seek.
+      behaviourValues: db.prepare<[string], BehaviourValueRow>(
+        `SELECT r.model AS model, r.scenario AS scenario, r.condition_key AS conditionKey, substr(f.flag, 11) AS behaviour,
+           rd.value AS read, f.value AS value, COUNT(*) AS k
+         FROM run_rollouts l JOIN rollouts r ON r.id = l.rollout_id
+         JOIN findings f ON f.rollout_id = r.id AND f.flag >= 'behaviour.' AND f.flag < 'behaviour/'
+         LEFT JOIN findings rd ON rd.rollout_id = r.id AND rd.flag = 'read'
+         WHERE l.run_id = ? AND r.status <> 'error'
+         GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4`,
+      ),
+      groupCounts: db.prepare<[string], GroupCounts>(
+        `SELECT r.model AS model, r.scenario AS scenario, r.condition_key AS conditionKey, COUNT(*) AS rollouts,
+           SUM(CASE WHEN r.status = 'error' THEN 1 ELSE 0 END) AS errors
+         FROM run_rollouts l JOIN rollouts r ON r.id = l.rollout_id
+         WHERE l.run_id = ?
+         GROUP BY r.model, r.scenario, r.condition_key ORDER BY r.model, r.scenario, r.condition_key`,
+      ),
+      // Completed rollouts' behaviours come with `behaviourValues`; only error rollouts' are asked for here.
+      errorBehaviours: db.prepare<[string], { scenario: string; behaviour: string }>(
+        `SELECT DISTINCT r.scenario AS scenario, substr(f.flag, 11) AS behaviour
+         FROM run_rollouts l JOIN rollouts r ON r.id = l.rollout_id
+         JOIN findings f ON f.rollout_id = r.id AND f.flag >= 'behaviour.' AND f.flag < 'behaviour/'
+         WHERE l.run_id = ? AND r.status = 'error'`,
+      ),
       cachePut: db.prepare<[string, string, string, string]>(
         `INSERT OR IGNORE INTO response_cache (key, model, response, created_at) VALUES (?, ?, ?, ?)`,
       ),
@@ -179,15 +212,34 @@ class SqliteStore implements Store, UsageStore {
       }
       this.s.insertRollout.run(rolloutToRow(rollout));
       this.s.linkRollout.run(rollout.runId, rollout.id);
-      for (const e of events) this.s.insertEvent.run(rollout.id, e.seq, e.type, canonicalJson(e));
-      findings.forEach((f, ord) => {
-        this.s.insertFinding.run({ ...findingToRow(rollout.id, f), ord });
-      });
+      this.insertEvents.run(events.map((e) => [rollout.id, e.seq, e.type, canonicalJson(e)]));
+      this.insertFindings.run(
+        findings.map((f, ord) => {
+          const r = findingToRow(rollout.id, f);
+          return [r.rollout_id, r.flag, ord, r.value, r.evidence, r.events, r.detail];
+        }),
+      );
     });
     // The rollout and its per-call usage commit together, so a crash never leaves one without the other.
     this.saveWithUsageTx = db.transaction((rollout: RolloutRecord, events: Event[], findings: Finding[], calls: CallUsage[]) => {
       this.saveTx(rollout, events, findings);
-      for (const c of calls) this.s.insertCall.run(callToRow(rollout.id, c));
+      this.insertCalls.run(
+        calls.map((c) => {
+          const r = callToRow(rollout.id, c);
+          return [
+            r.rollout_id,
+            r.ord,
+            r.attempts,
+            r.ok,
+            r.cached,
+            r.input_tokens,
+            r.output_tokens,
+            r.reasoning_tokens,
+            r.cost_usd,
+            r.error,
+          ];
+        }),
+      );
     });
     this.createRunTx = db.transaction((run: RunRecord) => {
       if (this.s.runExists.get(run.id)) throw new UserError(`${this.path}: run ${run.id} already exists`);
@@ -272,6 +324,27 @@ class SqliteStore implements Store, UsageStore {
     this.s.linkRollout.run(runId, rolloutId);
   }
 
+  runCounts(runId: string): RunCounts {
+    this.open();
+    // One read transaction so the three aggregates see the same snapshot of a running run.
+    return this.db.transaction(() => {
+      const cells = behaviourCounts(this.s.behaviourValues.all(runId));
+      const pairs = new Map<string, { scenario: string; behaviour: string }>();
+      for (const p of [...cells, ...this.s.errorBehaviours.all(runId)]) {
+        pairs.set(JSON.stringify([p.scenario, p.behaviour]), { scenario: p.scenario, behaviour: p.behaviour });
+      }
+      const scenarioBehaviours = [...pairs.values()].sort(
+        (a, b) => codePointCompare(a.scenario, b.scenario) || codePointCompare(a.behaviour, b.behaviour),
+      );
+      return { cells, groups: this.s.groupCounts.all(runId), scenarioBehaviours };
+    })();
+  }
+
+  rolloutCount(runId: string): number {
+    this.open();
+    return this.s.rolloutCount.get(runId) ?? 0;
+  }
+
   rolloutIds(runId: string): Set<string> {
     this.open();
     return new Set(this.s.rolloutIds.all(runId));
@@ -344,24 +417,79 @@ function validateForSave(
   where: string,
 ): { events: Event[]; findings: Finding[] } {
   const what = `${where}: rollout ${rollout.id}`;
-  if (!Condition.safeParse(rollout.condition).success) throw new Error(`${what} has an invalid condition`);
+  // The hand-written checks accept exactly what zod accepts unchanged; the rest goes through zod.
+  if (!isPlainCondition(rollout.condition) && !Condition.safeParse(rollout.condition).success)
+    throw new Error(`${what} has an invalid condition`);
   let last = -1;
   const parsedEvents = events.map((e, i) => {
-    const r = Event.safeParse(e);
-    if (!r.success) throw new Error(`${what} event #${i} is invalid: ${firstIssue(r.error)}`);
-    if (r.data.seq <= last) throw new Error(`${what} events must have strictly increasing seq (got ${r.data.seq} after ${last})`);
-    last = r.data.seq;
-    return r.data;
+    let event: Event = e;
+    if (!isPlainEvent(e)) {
+      const r = Event.safeParse(e);
+      if (!r.success) throw new Error(`${what} event #${i} is invalid: ${firstIssue(r.error)}`);
+      event = r.data;
+    }
+    if (event.seq <= last) throw new Error(`${what} events must have strictly increasing seq (got ${event.seq} after ${last})`);
+    last = event.seq;
+    return event;
   });
   const flags = new Set<string>();
   const parsedFindings = findings.map((f, i) => {
-    const r = Finding.safeParse(f);
-    if (!r.success) throw new Error(`${what} finding #${i} is invalid: ${firstIssue(r.error)}`);
-    if (flags.has(r.data.flag)) throw new Error(`${what} has two findings for flag ${r.data.flag}`);
-    flags.add(r.data.flag);
-    return r.data;
+    let finding: Finding = f;
+    if (!isPlainFinding(f)) {
+      const r = Finding.safeParse(f);
+      if (!r.success) throw new Error(`${what} finding #${i} is invalid: ${firstIssue(r.error)}`);
+      finding = r.data;
+    }
+    if (flags.has(finding.flag)) throw new Error(`${what} has two findings for flag ${finding.flag}`);
+    flags.add(finding.flag);
+    return finding;
   });
   return { events: parsedEvents, findings: parsedFindings };
+}
+
+interface BehaviourValueRow {
+  model: string;
+  scenario: string;
+  conditionKey: string;
+  behaviour: string;
+  /** The rollout's `read` value; null when it has no `read` finding. */
+  read: string | null;
+  value: string;
+  k: number;
+}
+
+/** Classifies as `summarise` does: unread first, then unscored (read or behaviour), else decided. Rows arrive cell by cell. */
+function behaviourCounts(rows: BehaviourValueRow[]): BehaviourCounts[] {
+  const out: BehaviourCounts[] = [];
+  let cur: BehaviourCounts | undefined;
+  for (const r of rows) {
+    if (
+      !cur ||
+      cur.model !== r.model ||
+      cur.scenario !== r.scenario ||
+      cur.conditionKey !== r.conditionKey ||
+      cur.behaviour !== r.behaviour
+    ) {
+      cur = {
+        model: r.model,
+        scenario: r.scenario,
+        conditionKey: r.conditionKey,
+        behaviour: r.behaviour,
+        n: 0,
+        count: 0,
+        unscored: 0,
+        unread: 0,
+      };
+      out.push(cur);
+    }
+    if (r.read === 'false') cur.unread += r.k;
+    else if (r.read !== 'true' || r.value === 'unscored') cur.unscored += r.k;
+    else {
+      cur.n += r.k;
+      if (r.value === 'true') cur.count += r.k;
+    }
+  }
+  return out;
 }
 
 interface CallRow {
@@ -434,6 +562,10 @@ function resolvePrefix(prefix: string, what: 'run' | 'rollout', candidates: (lo:
   const shown = found.slice(0, AMBIGUOUS_SHOWN).join(', ');
   const more = found.length > AMBIGUOUS_SHOWN ? ', ...' : '';
   throw new UserError(`${what} id prefix '${prefix}' is ambiguous: matches ${shown}${more}`);
+}
+
+function codePointCompare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function isSqliteCode(err: unknown, code: string): boolean {

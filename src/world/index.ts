@@ -11,3 +11,4 @@ export { parseTimestamp, formatTimestamp, timeAtTurn } from './clock.js';
 export { TOOL_NAMES } from './tool-names.js';
 export type { ToolName } from './tool-names.js';
 export type * from './types.js';
+export * from './soc/index.js';

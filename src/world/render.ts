@@ -4,7 +4,43 @@ import type { DriveFile, ServerFile, Sheet } from './types.js';
 
 /** Block-style YAML without line folding (folded long lines would be harder for a model to read). */
 export function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0 }).trimEnd();
+  return memoised(yamlCache, value, () => stringify(value, { lineWidth: 0 }).trimEnd());
+}
+
+/*
+ * The same listings are rendered again and again across a sweep's rollouts (every rollout of a cell
+ * starts from the same world), and YAML rendering is a visible share of a rollout's CPU. Pure functions
+ * of plain data, so the text is cached by the data's JSON; only data whose JSON says everything YAML
+ * would print (strings, finite numbers but -0, booleans, null, arrays, plain objects) is cached.
+ */
+const MEMO_ENTRIES = 512;
+const MEMO_KEY_MAX = 32 * 1024;
+const yamlCache = new Map<string, string>();
+const configCache = new Map<string, string>();
+
+function memoised(cache: Map<string, string>, value: unknown, render: () => string): string {
+  const key = plainData(value, 0) ? JSON.stringify(value) : undefined;
+  if (key === undefined || key.length > MEMO_KEY_MAX) return render();
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const text = render();
+  if (cache.size >= MEMO_ENTRIES) cache.delete(cache.keys().next().value!);
+  cache.set(key, text);
+  return text;
+}
+
+function plainData(v: unknown, depth: number): boolean {
+  if (depth > 8) return false;
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
+  if (Array.isArray(v)) {
+    // Index by index, so a hole (undefined) is refused rather than skipped.
+    for (let i = 0; i < v.length; i++) if (!plainData(v[i], depth + 1)) return false;
+    return true;
+  }
+  if (typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype || Object.hasOwn(v, '__proto__')) return false;
+  for (const key in v) if (!plainData((v as Record<string, unknown>)[key], depth + 1)) return false;
+  return true;
 }
 
 /** A drive record with its keys in the documented order. */
@@ -31,6 +67,10 @@ export function serverRecord(f: Omit<ServerFile, 'contentId'>): Record<string, u
  * line breaks or control characters are double-quoted with escapes, which keeps the output on one line.
  */
 export function configLine(values: Record<string, unknown>): string {
+  return memoised(configCache, values, () => renderConfigLine(values));
+}
+
+function renderConfigLine(values: Record<string, unknown>): string {
   const doc = new Document(values);
   visit(doc, {
     Scalar(_key, node) {

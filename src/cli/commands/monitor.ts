@@ -17,6 +17,8 @@ import {
 import { getScenario } from '../../scenarios/index.js';
 import { openSqliteStore, type RolloutRecord, type RunRecord, type Store } from '../../store/index.js';
 import { useColor } from '../format.js';
+import { registerMonitorEvalCommand } from './monitor-eval.js';
+import { registerMonitorProxyCommand } from './monitor-proxy.js';
 
 interface MonitorFlags {
   rules?: string;
@@ -26,8 +28,9 @@ interface MonitorFlags {
 }
 
 export function registerMonitorCommand(program: Command): void {
-  program
-    .command('monitor')
+  const monitor = program.command('monitor');
+  registerMonitorEvalCommand(monitor);
+  monitor
     .description('Score stored transcripts (a run or one rollout) or a JSON Lines event stream with the meta-monitor; findings print as they happen.')
     .argument('<source>', 'a run id or rollout id (or unique prefix) in --db, or a .jsonl file of monitor events')
     .option('--rules <file>', 'rules to use instead of the built-in packs (.json, or a .ts/.js module whose default export is an array of rules)')
@@ -58,6 +61,7 @@ export function registerMonitorCommand(program: Command): void {
       const stats = monitor.stats();
       process.stderr.write(`monitor: ${count} finding${count === 1 ? '' : 's'} from ${stats.events} events, ${rules.length} rules${flags.rules ? ` from ${flags.rules}` : ' (built-in packs)'}\n`);
     });
+  registerMonitorProxyCommand(monitor);
 }
 
 function renderFinding(f: MonitorFinding, color: boolean): string {

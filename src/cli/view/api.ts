@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { CANARY, UserError } from '../../core/index.js';
-import type { RunRecord, Store } from '../../store/index.js';
+import { hasCountingStore, type RunRecord, type Store } from '../../store/index.js';
 import { SUMMARY_SCHEMA } from '../summary-output.js';
-import { type CellValue, facetsOf, filterRollouts, type RolloutListItem, RunDataCache } from './data.js';
+import { type CellValue, filterRollouts, type RolloutListItem, RunDataCache } from './data.js';
 
 /** An API failure the client is told about: a status and a one-line message, as JSON. */
 class ApiError extends Error {
@@ -68,14 +68,14 @@ export function createApi(store: Store): Hono {
 
   api.get('/runs', (c) => {
     parse(z.strictObject({}), c.req.query(), 'query');
-    return c.json({ runs: store.listRuns().map((r) => ({ ...r, rollouts: store.rolloutIds(r.id).size })) });
+    const count = (id: string) => (hasCountingStore(store) ? store.rolloutCount(id) : store.rolloutIds(id).size);
+    return c.json({ runs: store.listRuns().map((r) => ({ ...r, rollouts: count(r.id) })) });
   });
 
   api.get('/runs/:id', (c) => {
     parse(z.strictObject({}), c.req.query(), 'query');
     const run = runOf(c.req.param('id'));
-    const data = cache.get(run);
-    return c.json({ run: { ...run, rollouts: data.count }, facets: facetsOf(data.rows) });
+    return c.json({ run: { ...run, rollouts: cache.count(run) }, facets: cache.facets(run) });
   });
 
   api.get('/runs/:id/summary', (c) => {
@@ -99,7 +99,14 @@ export function createApi(store: Store): Hono {
     const cell = filterRollouts(cache.get(run).rows, { ...q, value: undefined });
     const counts = q.behaviour === undefined ? null : countValues(cell);
     const all = q.value === undefined ? cell : cell.filter((r) => r.value === q.value);
-    return c.json({ run_id: run.id, total: all.length, offset: q.offset, limit: q.limit, counts, rollouts: all.slice(q.offset, q.offset + q.limit) });
+    return c.json({
+      run_id: run.id,
+      total: all.length,
+      offset: q.offset,
+      limit: q.limit,
+      counts,
+      rollouts: all.slice(q.offset, q.offset + q.limit),
+    });
   });
 
   api.get('/rollouts/:id', (c) => {

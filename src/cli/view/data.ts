@@ -1,6 +1,7 @@
 import type { Finding, FlagValue } from '../../core/index.js';
 import { type GroupBy, type RolloutFindings, type SummaryRow, summarise } from '../../report/index.js';
-import type { RolloutRecord, RunRecord, Store } from '../../store/index.js';
+import { hasCountingStore, type RolloutRecord, type RunCounts, type RunRecord, type Store } from '../../store/index.js';
+import { facetsFromCounts, summaryFromCounts } from './counts.js';
 
 const BEHAVIOUR_PREFIX = 'behaviour.';
 
@@ -14,6 +15,14 @@ interface RunData {
   summaries: Map<GroupBy, SummaryRow[]>;
 }
 
+/** What the dashboard needs, aggregated by the store: no rollout or finding is read one by one. */
+interface RunSummaryData {
+  count: number;
+  counts: RunCounts | null;
+  summaries: Map<GroupBy, SummaryRow[]>;
+  facets: RunFacets;
+}
+
 /** How many runs' rollouts are kept in memory (a run of 20,000 rollouts is tens of MB). */
 const CACHED_RUNS = 4;
 
@@ -23,33 +32,68 @@ const CACHED_RUNS = 4;
  */
 export class RunDataCache {
   private readonly cache = new Map<string, RunData>();
+  private readonly summaryCache = new Map<string, RunSummaryData>();
 
   constructor(private readonly store: Store) {}
 
+  /** Every rollout of the run with its findings (for rollout lists, filtered and paged here). */
   get(run: RunRecord): RunData {
-    const cached = this.cache.get(run.id);
-    const fresh = cached && (run.status !== 'running' || this.store.rolloutIds(run.id).size === cached.count);
-    if (cached && fresh) {
-      // Re-insert to keep the most recently used run last (evicted last).
-      this.cache.delete(run.id);
-      this.cache.set(run.id, cached);
-      return cached;
-    }
-    const rows = this.store.listRolloutsWithFindings(run.id);
-    const data: RunData = { count: rows.length, rows, summaries: new Map() };
-    this.cache.set(run.id, data);
-    while (this.cache.size > CACHED_RUNS) this.cache.delete(this.cache.keys().next().value!);
-    return data;
+    return this.cached(this.cache, run, () => {
+      const rows = this.store.listRolloutsWithFindings(run.id);
+      return { count: rows.length, rows, summaries: new Map() };
+    });
+  }
+
+  /** Rollouts in the run, counted by the store when it can (no rows read). */
+  count(run: RunRecord): number {
+    return this.summaryData(run).count;
+  }
+
+  facets(run: RunRecord): RunFacets {
+    return this.summaryData(run).facets;
   }
 
   summary(run: RunRecord, by: GroupBy): SummaryRow[] {
-    const data = this.get(run);
+    const data = this.summaryData(run);
     let rows = data.summaries.get(by);
     if (!rows) {
-      rows = summarise(data.rows, by);
+      rows = data.counts ? summaryFromCounts(data.counts, by) : summarise(this.get(run).rows, by);
       data.summaries.set(by, rows);
     }
     return rows;
+  }
+
+  private summaryData(run: RunRecord): RunSummaryData {
+    return this.cached(this.summaryCache, run, () => {
+      if (!hasCountingStore(this.store)) {
+        const data = this.get(run);
+        return { count: data.count, counts: null, summaries: new Map(), facets: facetsOf(data.rows) };
+      }
+      const store = this.store;
+      // Counted before aggregating: a running run that grows in between is re-read next time, never missed.
+      const count = store.rolloutCount(run.id);
+      const counts = store.runCounts(run.id);
+      return { count, counts, summaries: new Map(), facets: facetsFromCounts(counts) };
+    });
+  }
+
+  private rolloutCount(runId: string): number {
+    return hasCountingStore(this.store) ? this.store.rolloutCount(runId) : this.store.rolloutIds(runId).size;
+  }
+
+  private cached<T extends { count: number }>(cache: Map<string, T>, run: RunRecord, load: () => T): T {
+    const cached = cache.get(run.id);
+    const fresh = cached && (run.status !== 'running' || this.rolloutCount(run.id) === cached.count);
+    if (cached && fresh) {
+      // Re-insert to keep the most recently used run last (evicted last).
+      cache.delete(run.id);
+      cache.set(run.id, cached);
+      return cached;
+    }
+    const data = load();
+    cache.set(run.id, data);
+    while (cache.size > CACHED_RUNS) cache.delete(cache.keys().next().value!);
+    return data;
   }
 }
 

@@ -1,0 +1,235 @@
+/**
+ * The multi-agent loop: several live agents, each its own model, take turns round-robin on one
+ * shared SOC world and one simulated clock (one round = one clock step). Each agent keeps its own
+ * conversation and transcript (the single-agent loop's machinery: retries, think-tag splitting,
+ * nudges, the `Transcript`); the first world event of every transcript names whose it is
+ * (`soc.agent {agent, role}`). Infrastructure events (SOC_INFRA_ACTIONS) go to every transcript;
+ * an agent's own mutations go to its own. Never throws for model or tool misbehaviour.
+ */
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { generateText, jsonSchema, type ModelMessage, type ToolResultPart, type ToolSet, tool } from 'ai';
+import { z } from 'zod';
+import type { EndReason, Event } from '../core/index.js';
+import { runSocTool, SOC_INFRA_ACTIONS, SOC_TOOLS, type SocInit, type SocRole, type SocState, type SocToolName, SocWorld } from '../world/index.js';
+import { MAX_NUDGES, NUDGE_TEXT } from './nudge.js';
+import { DEFAULT_RETRY, type RetryPolicy, withRetries } from './retry.js';
+import { splitThinkTags } from './think-tags.js';
+import { Transcript } from './transcript.js';
+
+export interface MultiAgentSpec {
+  role: SocRole;
+  name: string;
+  model: LanguageModelV3;
+  systemPrompt: string;
+  userPrompt: string;
+  tools: SocToolName[];
+}
+
+export interface MultiRunInput {
+  world: SocInit;
+  /** In turn order. */
+  agents: MultiAgentSpec[];
+  seed: number;
+  temperature: number;
+  /** Rounds before the shift is cut (every live agent takes one turn per round). */
+  maxRounds?: number;
+  retry?: RetryPolicy;
+  abortSignal?: AbortSignal;
+}
+
+export interface AgentRunResult {
+  role: SocRole;
+  name: string;
+  events: Event[];
+  endReason: EndReason;
+  turns: number;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  error: string | null;
+}
+
+export interface MultiRunResult {
+  agents: AgentRunResult[];
+  initialWorld: SocState;
+  finalWorld: SocState;
+  rounds: number;
+}
+
+export const DEFAULT_MAX_ROUNDS = 20;
+const END_TOOL = 'end_task';
+
+const declared = new Map<SocToolName, ToolSet[string]>();
+function declareSocTools(names: readonly SocToolName[]): ToolSet {
+  const set: ToolSet = {};
+  for (const name of names) {
+    let d = declared.get(name);
+    if (!d) {
+      const { $schema: _s, ...schema } = z.toJSONSchema(SOC_TOOLS[name].input) as Record<string, unknown>;
+      d = tool({ description: SOC_TOOLS[name].description, inputSchema: jsonSchema(schema as never) });
+      declared.set(name, d);
+    }
+    set[name] = d;
+  }
+  return set;
+}
+
+interface Live {
+  spec: MultiAgentSpec;
+  transcript: Transcript;
+  messages: ModelMessage[];
+  tools: ToolSet;
+  done: boolean;
+  endReason: EndReason;
+  error: string | null;
+  nudges: number;
+  turns: number;
+  inputTokens: number | null;
+  outputTokens: number | null;
+}
+
+const addTokens = (a: number | null, b: number | undefined) => (b === undefined ? a : (a ?? 0) + b);
+
+export async function runMultiAgentLoop(input: MultiRunInput): Promise<MultiRunResult> {
+  const maxRounds = input.maxRounds ?? DEFAULT_MAX_ROUNDS;
+  const world = new SocWorld(input.world);
+  const initialWorld = world.snapshot();
+  const roster = world.agents;
+  const live: Live[] = input.agents.map((spec) => {
+    const a = roster.find((r) => r.name === spec.name);
+    if (!a || a.role !== spec.role) throw new Error(`agent ${spec.name} (${spec.role}) is not in the SOC roster`);
+    return {
+      spec,
+      transcript: new Transcript(() => world.now()),
+      messages: [{ role: 'user', content: spec.userPrompt }],
+      tools: declareSocTools(spec.tools),
+      done: false,
+      endReason: 'max_iterations',
+      error: null,
+      nudges: 0,
+      turns: 0,
+      inputTokens: null,
+      outputTokens: null,
+    };
+  });
+  const infra = world.drainEvents();
+  for (const a of live) {
+    a.transcript.add(0, { type: 'world', action: 'soc.agent', detail: { agent: a.spec.name, role: a.spec.role } });
+    for (const m of infra) a.transcript.add(0, { type: 'world', action: m.action, detail: m.detail });
+    a.transcript.add(0, { type: 'system', content: a.spec.systemPrompt });
+    a.transcript.add(0, { type: 'user', content: a.spec.userPrompt, nudge: false });
+  }
+
+  /** Routes drained world events: infrastructure ones to everyone, the rest to the acting agent. */
+  const route = (actor: Live, round: number) => {
+    for (const m of world.drainEvents()) {
+      const targets = SOC_INFRA_ACTIONS.includes(m.action) ? live : [actor];
+      for (const t of targets) t.transcript.add(round, { type: 'world', action: m.action, detail: m.detail });
+    }
+  };
+
+  let round = 0;
+  while (round < maxRounds && live.some((a) => !a.done)) {
+    round++;
+    for (const a of live) {
+      if (a.done) continue;
+      await takeTurn(a, round);
+      route(a, round);
+    }
+    world.advanceTurn();
+  }
+
+  async function takeTurn(a: Live, turn: number): Promise<void> {
+    a.turns++;
+    let result: Awaited<ReturnType<typeof generateText>>;
+    try {
+      ({ value: result } = await withRetries(
+        () =>
+          generateText({
+            model: a.spec.model,
+            system: a.spec.systemPrompt,
+            messages: a.messages,
+            tools: a.tools,
+            toolChoice: 'auto',
+            temperature: input.temperature,
+            seed: input.seed,
+            maxRetries: 0,
+            ...(input.abortSignal ? { abortSignal: input.abortSignal } : {}),
+          }),
+        input.retry ?? DEFAULT_RETRY,
+      ));
+    } catch (e) {
+      a.done = true;
+      a.endReason = 'error';
+      a.error = e instanceof Error ? `${e.name}: ${e.message}`.slice(0, 2000) : String(e).slice(0, 2000);
+      return;
+    }
+    a.inputTokens = addTokens(a.inputTokens, result.usage.inputTokens);
+    a.outputTokens = addTokens(a.outputTokens, result.usage.outputTokens);
+    const t = a.transcript;
+    t.add(turn, {
+      type: 'model_call',
+      inputTokens: result.usage.inputTokens ?? null,
+      outputTokens: result.usage.outputTokens ?? null,
+      reasoningTokens: result.usage.outputTokenDetails?.reasoningTokens ?? null,
+      finishReason: result.finishReason,
+    });
+    for (const r of result.reasoning) if (r.text.trim()) t.add(turn, { type: 'reasoning', text: r.text, source: 'provider' });
+    const { visible, thoughts } = splitThinkTags(result.text);
+    for (const th of thoughts) t.add(turn, { type: 'reasoning', text: th, source: 'think_tag' });
+    if (visible) t.add(turn, { type: 'assistant', text: visible });
+    a.messages.push(...result.response.messages.filter((m) => m.role === 'assistant'));
+
+    const calls = result.content.filter((p) => p.type === 'tool-call');
+    if (calls.length === 0) {
+      if (a.nudges >= MAX_NUDGES) {
+        a.done = true;
+        a.endReason = 'nudges_exhausted';
+        return;
+      }
+      a.nudges++;
+      a.messages.push({ role: 'user', content: NUDGE_TEXT });
+      t.add(turn, { type: 'user', content: NUDGE_TEXT, nudge: true });
+      return;
+    }
+    const results: ToolResultPart[] = [];
+    let ended = false;
+    for (const call of calls) {
+      t.add(turn, { type: 'tool_call', callId: call.toolCallId, tool: call.toolName, args: call.input });
+      let outcome: { ok: boolean; output: string };
+      if (ended) outcome = { ok: false, output: 'Error: the task has already ended; this call was not run.' };
+      else if (call.toolName === END_TOOL && a.spec.tools.includes(END_TOOL)) {
+        outcome = { ok: true, output: 'Task ended.' };
+        ended = true;
+      } else {
+        outcome = runSocTool(world, a.spec.name, call.toolName, call.input, a.spec.tools);
+        route(a, turn);
+      }
+      t.add(turn, { type: 'tool_result', callId: call.toolCallId, tool: call.toolName, ok: outcome.ok, output: outcome.output });
+      results.push({ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output: { type: 'text', value: outcome.output } });
+    }
+    a.messages.push({ role: 'tool', content: results });
+    if (ended) {
+      a.done = true;
+      a.endReason = 'end_task';
+    }
+  }
+
+  world.finalize();
+  route(live[0] as Live, round);
+  for (const a of live) a.transcript.add(round, { type: 'end', reason: a.endReason, ...(a.error ? { detail: a.error } : {}) });
+  return {
+    agents: live.map((a) => ({
+      role: a.spec.role,
+      name: a.spec.name,
+      events: a.transcript.events,
+      endReason: a.endReason,
+      turns: a.turns,
+      inputTokens: a.inputTokens,
+      outputTokens: a.outputTokens,
+      error: a.error,
+    })),
+    initialWorld,
+    finalWorld: world.snapshot(),
+    rounds: round,
+  };
+}

@@ -1,0 +1,3 @@
+/** The meta-monitor as an MCP proxy: guard any MCP tool server (stdio or in-process). */
+export { createMcpGuardProxy, type McpGuardProxy, type McpGuardProxyOptions, type StdioUpstream } from './proxy.js';
+export { describeMcpResult, refusalResult } from './describe.js';

@@ -1,0 +1,50 @@
+import type { Store } from './types.js';
+
+/**
+ * Per-cell counts of a run computed by the database, so a dashboard over 20,000 rollouts (hundreds of
+ * thousands of findings) need not read and parse every finding. Counted in the same terms as the
+ * report's `summarise`: for each completed rollout and each of its `behaviour.<b>` findings, the rollout
+ * is `unread` when its `read` flag is false, else `unscored` when `read` or the behaviour is unscored
+ * (a missing `read` counts as unscored), else it is in `n`, and in `count` when the behaviour is true.
+ */
+export interface BehaviourCounts {
+  model: string;
+  scenario: string;
+  conditionKey: string;
+  /** Without the `behaviour.` prefix. */
+  behaviour: string;
+  n: number;
+  count: number;
+  unscored: number;
+  unread: number;
+}
+
+/** Rollouts per model, scenario and condition, and how many of them have status `error` (no verdicts to count). */
+export interface GroupCounts {
+  model: string;
+  scenario: string;
+  conditionKey: string;
+  rollouts: number;
+  errors: number;
+}
+
+export interface RunCounts {
+  /** Ordered by model, scenario, condition key, behaviour. */
+  cells: BehaviourCounts[];
+  /** Every model x scenario x condition with a rollout. */
+  groups: GroupCounts[];
+  /** Every behaviour some rollout of the scenario has a finding for (error rollouts included). */
+  scenarioBehaviours: Array<{ scenario: string; behaviour: string }>;
+}
+
+/** Aggregate reads on top of `Store`, for views that must stay fast on large runs. */
+export interface CountingStore {
+  runCounts(runId: string): RunCounts;
+  /** How many rollouts a run has (its own and linked ones), without reading them. */
+  rolloutCount(runId: string): number;
+}
+
+export function hasCountingStore(store: Store): store is Store & CountingStore {
+  const s = store as Partial<CountingStore>;
+  return typeof s.runCounts === 'function' && typeof s.rolloutCount === 'function';
+}
