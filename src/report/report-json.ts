@@ -1,3 +1,4 @@
+import { type ChannelContrastRow, channelContrast } from './channel-contrast.js';
 import { type Contrasts, computeContrasts } from './contrasts.js';
 import { type GroupBy, type RolloutFindings, type SummaryRow, summarise } from './summary.js';
 
@@ -14,6 +15,8 @@ export interface ReportJson {
   rows: SummaryRow[];
   /** Always computed per condition (matched strata), whatever `grouped_by` is. */
   contrasts: Contrasts;
+  /** Lawful channel off vs on per model x scenario x behaviour (empty when the run has no channel-on cells). */
+  channel_ab: ChannelContrastRow[];
 }
 
 export function buildReport(run: { id: string; kind: ReportJson['kind'] }, rollouts: RolloutFindings[], by: GroupBy): ReportJson {
@@ -25,5 +28,6 @@ export function buildReport(run: { id: string; kind: ReportJson['kind'] }, rollo
     grouped_by: by,
     rows: summarise(rollouts, by),
     contrasts: computeContrasts(rollouts),
+    channel_ab: channelContrast(rollouts),
   };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ChannelContrastRow } from '../../src/report/index.js';
@@ -89,6 +90,20 @@ test('the lawful channel end to end: run --channel off,on, per-rollout audit, an
   assert.equal(table.code, 0, table.stderr);
   assert.match(table.stdout, /channel off .*channel on/);
   assert.match(table.stdout, /CALIBRATION RUN/);
+
+  // The HTML report draws the A/B as a first-class figure, with the numbers of the JSON.
+  const html = join(dir, 'html');
+  const h = await cli(['report', summary.run_id, '--html', html, '--db', db]);
+  assert.equal(h.code, 0, h.stderr);
+  const svg = readFileSync(join(html, 'channel-ab-overt_objection.svg'), 'utf8');
+  const appellant = row('appellant', 'overt_objection');
+  for (const [arm, rate] of [['off', appellant.off.rate], ['on', appellant.on.rate]] as const) {
+    const bar = new RegExp(`<[^>]*data-arm="${arm}"[^>]*data-model="scripted:appellant"[^>]*data-scenario="tampering"[^>]*>|<[^>]*data-model="scripted:appellant"[^>]*data-arm="${arm}"[^>]*>`);
+    const tag = svg.match(bar)?.[0];
+    assert.ok(tag, `no ${arm} bar for the appellant`);
+    assert.match(tag, new RegExp(`data-rate="${rate}"`));
+  }
+  assert.match(readFileSync(join(html, 'index.html'), 'utf8'), /Lawful channel off vs on/);
 });
 
 test('same seed, channel on: byte-identical transcripts and the same audit-log heads', async () => {

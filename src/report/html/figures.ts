@@ -1,3 +1,4 @@
+import type { ArmRate, ChannelContrastRow } from '../channel-contrast.js';
 import type { Arm, Contrast } from '../contrasts.js';
 import type { ReportJson } from '../report-json.js';
 import type { SummaryRow } from '../summary.js';
@@ -140,7 +141,46 @@ function contrastFigures(report: ReportJson): Figure[] {
   return out;
 }
 
+const CHANNEL_COLOURS = { off: '#999999', on: '#0072B2' };
+
+function channelBar(r: ChannelContrastRow, arm: 'off' | 'on', a: ArmRate): Bar {
+  return {
+    label: `channel ${arm}`,
+    color: CHANNEL_COLOURS[arm],
+    rate: a.rate,
+    low: a.ci_low,
+    high: a.ci_high,
+    n: a.n,
+    count: a.count,
+    data: { contrast: 'channel_ab', arm, model: r.model, scenario: r.scenario, behaviour: r.behaviour },
+  };
+}
+
+/** The lawful-channel A/B: each behaviour's rate with the channel off vs on, per model and scenario. */
+function channelFigures(rows: readonly ChannelContrastRow[]): Figure[] {
+  const out: Figure[] = [];
+  for (const [behaviour, rs] of groupBy(rows, (r) => r.behaviour)) {
+    const id = `channel-ab-${safe(behaviour)}`;
+    const title = `Lawful channel off vs on: ${behaviour}`;
+    const groups: BarGroup[] = rs.map((r) => ({
+      label: `${r.model}\n${r.scenario}`,
+      bars: [channelBar(r, 'off', r.off), channelBar(r, 'on', r.on)],
+      note: {
+        text: `${signedPct(r.diff)} [${signedPct(r.diff_low)}, ${signedPct(r.diff_high)}] p=${pText(r.p)}`,
+        data: { contrast: 'channel_ab', diff: dataValue(r.diff), 'diff-low': dataValue(r.diff_low), 'diff-high': dataValue(r.diff_high), p: dataValue(r.p) },
+      },
+    }));
+    const subtitle = 'Same conditions in both arms. Under each pair: on − off [Newcombe 95% CI], z-test p.';
+    const legend = [
+      { label: 'channel off', color: CHANNEL_COLOURS.off },
+      { label: 'channel on', color: CHANNEL_COLOURS.on },
+    ];
+    out.push({ file: `${id}.svg`, title, svg: renderBarChart({ id, title, subtitle, groups, legend }) });
+  }
+  return out;
+}
+
 /** Every figure of the report, contrasts first (they are the study's headline), then rates. */
 export function buildFigures(report: ReportJson): Figure[] {
-  return [...contrastFigures(report), ...rateFigures(report.rows)];
+  return [...channelFigures(report.channel_ab), ...contrastFigures(report), ...rateFigures(report.rows)];
 }
