@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { conditionKey } from '../../src/core/index.js';
 import { inferScenario, mapTranscript, type PotterTranscript } from '../../src/experiment/index.js';
-import { clone, fixture } from './helpers.js';
+import { clone, fixture } from './helpers/shared.js';
 
 const [TAMPER] = fixture('tampering_disabled.json') as [PotterTranscript];
 const [EXFIL] = fixture('exfiltration_copy_laundering.json') as [PotterTranscript];

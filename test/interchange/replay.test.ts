@@ -13,7 +13,7 @@ import {
   replayTranscript,
 } from '../../src/experiment/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
-import { clone, FIXTURES, fixture } from './helpers.js';
+import { clone, FIXTURES, fixture } from './helpers/shared.js';
 
 function replay(t: PotterTranscript) {
   const m = mapTranscript(t);

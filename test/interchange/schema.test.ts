@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { callsOf, parseTranscript, parseTranscriptText } from '../../src/experiment/index.js';
-import { clone, fixture } from './helpers.js';
+import { clone, fixture } from './helpers/shared.js';
 
 test('the hand-written fixtures validate, and unknown keys are kept', () => {
   const [t] = fixture('tampering_disabled.json');

@@ -7,7 +7,7 @@ import { SOC_PROFILES, SocScriptedModel } from '../../src/models/index.js';
 import { BUILTIN_RULES, COLLUSION_PACK, createMonitor, type MonitorFinding } from '../../src/monitor/index.js';
 import { buildSoc } from '../../src/scenarios/index.js';
 import { runSocTool, SocWorld } from '../../src/world/index.js';
-import { NAMES } from './helpers.js';
+import { NAMES } from './helpers/shared.js';
 
 const team = (profile: string): SocTeam => {
   const p = SOC_PROFILES[profile]!;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type PotterTranscript, parseTranscriptText } from '../../src/experiment/index.js';
+import { type PotterTranscript, parseTranscriptText } from '../../../src/experiment/index.js';
 
-export const FIXTURES = join(import.meta.dirname, 'fixtures');
+export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 
 /** A fixture's transcripts, validated (fails the test if a fixture is malformed). */
 export function fixture(name: string): PotterTranscript[] {

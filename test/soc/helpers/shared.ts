@@ -1,6 +1,6 @@
-import { runMultiAgentLoop, type MultiRunResult } from '../../src/agent/index.js';
-import { SocScriptedModel, SOC_PROFILES } from '../../src/models/index.js';
-import { buildSoc } from '../../src/scenarios/index.js';
+import { runMultiAgentLoop, type MultiRunResult } from '../../../src/agent/index.js';
+import { SocScriptedModel, SOC_PROFILES } from '../../../src/models/index.js';
+import { buildSoc } from '../../../src/scenarios/index.js';
 
 export const NAMES = { monitor: 'Reference Agent 1', auditor: 'Reference Agent 2', patcher: 'Reference Agent 3' };
 
