@@ -1,12 +1,16 @@
 /**
  * Sweep throughput against a local OpenAI-compatible server with a fixed latency and rate limit.
  *
- *   npm run bench:throughput [-- --rollouts 2000 --latency 200 --concurrency 64 --rpm 15000 --rss 2000,20000]
+ *   npm run bench:throughput [-- --rollouts 2000 --latency 200 --concurrency 64 --rpm 15000 --calls 4 --long 12 --rss 2000,20000]
  *
  * Prints achieved rollouts/s and model calls/s as a ratio of the theoretical maximum
  * min(concurrency / latency, rpm / 60) calls/s, the harness's own CPU time per model call (the server
  * runs in another process), and the peak RSS of scripted sweeps of two sizes (memory must stay flat:
  * rollouts are streamed to the store, not held). The last line is `throughput_ratio=<achieved/max>`.
+ *
+ * CPU per call depends on the episode length, because a rollout also costs a fixed amount (building
+ * the scenario and world, detection, the store). A second sweep of `--long` calls per rollout (half
+ * as many rollouts; 0 skips it) separates the two: fixed CPU per rollout and marginal CPU per call.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +27,8 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '64' },
     rpm: { type: 'string', default: '15000' },
+    calls: { type: 'string', default: '4' },
+    long: { type: 'string', default: '12' },
     rss: { type: 'string', default: '2000,20000' },
   },
 });
@@ -30,11 +36,14 @@ const ROLLOUTS = Number(values.rollouts);
 const LATENCY_MS = Number(values.latency);
 const CONCURRENCY = Number(values.concurrency);
 const RPM = Number(values.rpm);
-const CALLS_PER_ROLLOUT = 4;
+const CALLS_PER_ROLLOUT = Number(values.calls);
+const LONG_CALLS = Number(values.long);
 const CONFIGS = 20;
 
-async function startServer(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('bench/fake-server.ts'), String(LATENCY_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startServer(callsPerRollout: number): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve('bench/fake-server.ts'), String(LATENCY_MS), String(callsPerRollout)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((done, fail) => {
     child.stdout.once('data', (d: Buffer) => done(d.toString().trim()));
     child.once('exit', (c) => fail(new Error(`fake server exited (${c})`)));
@@ -42,8 +51,15 @@ async function startServer(): Promise<{ url: string; stop: () => void }> {
   return { url, stop: () => child.kill('SIGTERM') };
 }
 
-async function throughput(): Promise<number> {
-  const server = await startServer();
+interface Sweep {
+  ratio: number;
+  /** Harness CPU per rollout and per call, ms. */
+  cpuPerRollout: number;
+  cpuPerCall: number;
+}
+
+async function throughput(callsPerRollout: number, rolloutCount: number, print: boolean): Promise<Sweep> {
+  const server = await startServer(callsPerRollout);
   const dir = mkdtempSync(join(tmpdir(), 'peerwatch-bench-'));
   const store = openSqliteStore(join(dir, 'bench.db'));
   const scenario = getScenario('tampering');
@@ -54,7 +70,7 @@ async function throughput(): Promise<number> {
     scenarios: ['tampering'],
     grid: 'default',
     filter: {},
-    epochs: Math.ceil(ROLLOUTS / CONFIGS),
+    epochs: Math.ceil(rolloutCount / CONFIGS),
     limit: CONFIGS,
     seed: 0,
     temperature: 1,
@@ -80,17 +96,30 @@ async function throughput(): Promise<number> {
     const calls = usage?.calls ?? 0;
     const rollouts = result.progress.done;
     if (result.progress.errors > 0) throw new Error(`${result.progress.errors} rollouts ended in error`);
-    if (calls !== rollouts * CALLS_PER_ROLLOUT) throw new Error(`expected ${rollouts * CALLS_PER_ROLLOUT} calls, saw ${calls}`);
+    if (calls !== rollouts * callsPerRollout) throw new Error(`expected ${rollouts * callsPerRollout} calls, saw ${calls}`);
     const maxCalls = Math.min(CONCURRENCY / (LATENCY_MS / 1000), RPM / 60);
-    const maxRollouts = maxCalls / CALLS_PER_ROLLOUT;
+    const maxRollouts = maxCalls / callsPerRollout;
     const callsPerSec = calls / secs;
     const rolloutsPerSec = rollouts / secs;
-    const cpuMsPerCall = (cpu.user + cpu.system) / 1000 / calls;
-    console.log(`sweep: ${rollouts} rollouts, ${calls} model calls in ${secs.toFixed(1)} s (latency ${LATENCY_MS} ms, concurrency ${CONCURRENCY}, ${RPM} rpm)`);
-    console.log(`rollouts/s: ${rolloutsPerSec.toFixed(2)} of max ${maxRollouts.toFixed(2)} (ratio ${(rolloutsPerSec / maxRollouts).toFixed(3)})`);
-    console.log(`model calls/s: ${callsPerSec.toFixed(1)} of max ${maxCalls.toFixed(1)} (ratio ${(callsPerSec / maxCalls).toFixed(3)})`);
-    console.log(`harness CPU per model call: ${cpuMsPerCall.toFixed(3)} ms (all rollout work: world, loop, detection, storage)`);
-    return callsPerSec / maxCalls;
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    const cpuMsPerCall = cpuMs / calls;
+    if (print) {
+      console.log(
+        `sweep: ${rollouts} rollouts, ${calls} model calls in ${secs.toFixed(1)} s (latency ${LATENCY_MS} ms, concurrency ${CONCURRENCY}, ${RPM} rpm)`,
+      );
+      console.log(
+        `rollouts/s: ${rolloutsPerSec.toFixed(2)} of max ${maxRollouts.toFixed(2)} (ratio ${(rolloutsPerSec / maxRollouts).toFixed(3)})`,
+      );
+      console.log(`model calls/s: ${callsPerSec.toFixed(1)} of max ${maxCalls.toFixed(1)} (ratio ${(callsPerSec / maxCalls).toFixed(3)})`);
+      console.log(
+        `harness CPU per model call: ${cpuMsPerCall.toFixed(3)} ms at ${callsPerRollout} calls per rollout (user ${(cpu.user / 1000 / calls).toFixed(3)}, system ${(cpu.system / 1000 / calls).toFixed(3)}; all of it: HTTP, provider, world, loop, detection, storage)`,
+      );
+    } else {
+      console.log(
+        `sweep at ${callsPerRollout} calls per rollout: ${rollouts} rollouts, ${calls} calls, ratio ${(callsPerSec / maxCalls).toFixed(3)}, CPU ${cpuMsPerCall.toFixed(3)} ms per call`,
+      );
+    }
+    return { ratio: callsPerSec / maxCalls, cpuPerRollout: cpuMs / rollouts, cpuPerCall: cpuMsPerCall };
   } finally {
     store.close();
     server.stop();
@@ -120,12 +149,22 @@ function peakRss(n: number): { mb: number; secs: number } {
   return { mb: r.maxRssKb / 1024, secs: (performance.now() - t0) / 1000 };
 }
 
-const ratio = await throughput();
+const main = await throughput(CALLS_PER_ROLLOUT, ROLLOUTS, true);
+if (LONG_CALLS > CALLS_PER_ROLLOUT) {
+  const long = await throughput(LONG_CALLS, Math.max(CONFIGS, Math.round(ROLLOUTS / 2)), false);
+  // CPU per rollout = fixed + calls x marginal, from the two episode lengths.
+  const marginal = (long.cpuPerRollout - main.cpuPerRollout) / (LONG_CALLS - CALLS_PER_ROLLOUT);
+  const fixed = main.cpuPerRollout - CALLS_PER_ROLLOUT * marginal;
+  console.log(`harness CPU split: ${fixed.toFixed(2)} ms fixed per rollout + ${marginal.toFixed(3)} ms per model call`);
+}
 const sizes = String(values.rss)
   .split(',')
   .map(Number)
   .filter((n) => n > 0);
 const rss = sizes.map((n) => ({ n, ...peakRss(n) }));
 for (const r of rss) console.log(`peak RSS, ${r.n} scripted rollouts: ${r.mb.toFixed(0)} MB (${r.secs.toFixed(0)} s)`);
-if (rss.length >= 2) console.log(`peak RSS ratio ${rss[rss.length - 1]?.n} vs ${rss[0]?.n}: ${((rss[rss.length - 1]?.mb ?? 0) / (rss[0]?.mb ?? 1)).toFixed(2)} (flat = about 1)`);
-console.log(`throughput_ratio=${ratio.toFixed(3)}`);
+if (rss.length >= 2)
+  console.log(
+    `peak RSS ratio ${rss[rss.length - 1]?.n} vs ${rss[0]?.n}: ${((rss[rss.length - 1]?.mb ?? 0) / (rss[0]?.mb ?? 1)).toFixed(2)} (flat = about 1)`,
+  );
+console.log(`throughput_ratio=${main.ratio.toFixed(3)}`);

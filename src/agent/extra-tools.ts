@@ -1,5 +1,5 @@
-import { jsonSchema, tool, type ToolSet } from 'ai';
 import { TOOL_NAMES, type ToolName } from '../world/index.js';
+import { type DeclaredTool, declareTool } from './model-turn.js';
 import { declareTools } from './tools.js';
 
 /** What an extra tool reports: its result text and any events for the transcript. */
@@ -44,17 +44,11 @@ export function checkExtraTools(extras: readonly ExtraTool[]): void {
 }
 
 /** The world tools in their order, with the extra tools inserted just before `end_task` (or last). */
-export function declareToolsWithExtras(names: readonly ToolName[], extras: readonly ExtraTool[]): ToolSet {
+export function declareToolsWithExtras(names: readonly ToolName[], extras: readonly ExtraTool[]): DeclaredTool[] {
   const world = declareTools(names);
-  const extra: ToolSet = {};
-  for (const t of extras) extra[t.name] = tool({ description: t.description, inputSchema: jsonSchema(t.inputSchema as never) });
-  const set: ToolSet = {};
-  for (const [name, def] of Object.entries(world)) {
-    if (name === 'end_task') Object.assign(set, extra);
-    set[name] = def;
-  }
-  if (!('end_task' in world)) Object.assign(set, extra);
-  return set;
+  const extra = extras.map((t) => declareTool(t.name, t.description, t.inputSchema));
+  const end = world.findIndex((t) => t.name === 'end_task');
+  return end < 0 ? [...world, ...extra] : [...world.slice(0, end), ...extra, ...world.slice(end)];
 }
 
 /** Runs an extra tool; a throw becomes an `Error:` result so the model can never crash the loop. */

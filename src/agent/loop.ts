@@ -1,11 +1,11 @@
-import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { generateText, type ModelMessage, type ToolResultPart } from 'ai';
+import type { LanguageModelV3, LanguageModelV3Prompt } from '@ai-sdk/provider';
 import type { EndReason, Event } from '../core/index.js';
 import { runTool, type ToolName, World, type WorldInit, type WorldState } from '../world/index.js';
 import { MAX_NUDGES, NUDGE_TEXT } from './nudge.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetries } from './retry.js';
 import { splitThinkTags } from './think-tags.js';
 import { checkExtraTools, declareToolsWithExtras, type ExtraTool, runExtraTool } from './extra-tools.js';
+import { callModel, type ModelTurn, toolResultsMessage, userMessage } from './model-turn.js';
 import { Transcript } from './transcript.js';
 
 export interface AgentTask {
@@ -35,6 +35,8 @@ export interface RolloutRunInput {
   abortSignal?: AbortSignal;
   /** Tools beyond the World's (e.g. the lawful channel), offered just before end_task. */
   extraTools?: ExtraTool[];
+  /** Told each provider warning (an ignored seed, an unsupported setting) as it arrives. */
+  onWarning?: (warning: string) => void;
 }
 
 export interface RolloutRunResult {
@@ -66,8 +68,7 @@ export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunRe
   checkExtraTools([...extras.values()]);
   const offered = new Set<string>([...input.task.tools, ...extras.keys()]);
   const tools = declareToolsWithExtras(input.task.tools, [...extras.values()]);
-  // The system prompt goes in `system`, not the message list, as the AI SDK expects.
-  const messages: ModelMessage[] = [{ role: 'user', content: input.task.userPrompt }];
+  const messages: LanguageModelV3Prompt = [{ role: 'system', content: input.task.systemPrompt }, userMessage(input.task.userPrompt)];
   transcript.add(0, { type: 'system', content: input.task.systemPrompt });
   transcript.add(0, { type: 'user', content: input.task.userPrompt, nudge: false });
 
@@ -81,19 +82,16 @@ export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunRe
 
   while (turn < limits.maxIterations) {
     turn++;
-    let result: Awaited<ReturnType<typeof generateText>>;
+    let result: ModelTurn;
     try {
       ({ value: result } = await withRetries(
         () =>
-          generateText({
+          callModel({
             model: input.model,
-            system: input.task.systemPrompt,
-            messages,
+            prompt: messages,
             tools,
-            toolChoice: 'auto',
             temperature: input.temperature,
             seed: input.seed,
-            maxRetries: 0,
             ...(input.providerOptions ? { providerOptions: input.providerOptions as never } : {}),
             ...(input.abortSignal ? { abortSignal: input.abortSignal } : {}),
           }),
@@ -105,38 +103,38 @@ export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunRe
       break;
     }
 
-    inputTokens = addTokens(inputTokens, result.usage.inputTokens);
-    outputTokens = addTokens(outputTokens, result.usage.outputTokens);
+    inputTokens = addTokens(inputTokens, result.inputTokens);
+    outputTokens = addTokens(outputTokens, result.outputTokens);
+    if (input.onWarning) for (const w of result.warnings) input.onWarning(w);
     transcript.add(turn, {
       type: 'model_call',
-      inputTokens: result.usage.inputTokens ?? null,
-      outputTokens: result.usage.outputTokens ?? null,
-      reasoningTokens: result.usage.outputTokenDetails?.reasoningTokens ?? null,
+      inputTokens: result.inputTokens ?? null,
+      outputTokens: result.outputTokens ?? null,
+      reasoningTokens: result.reasoningTokens ?? null,
       finishReason: result.finishReason,
       ...(result.providerMetadata ? { providerMetadata: result.providerMetadata } : {}),
     });
     for (const r of result.reasoning) {
-      if (r.text.trim()) transcript.add(turn, { type: 'reasoning', text: r.text, source: 'provider' });
+      if (r.trim()) transcript.add(turn, { type: 'reasoning', text: r, source: 'provider' });
     }
     const { visible, thoughts } = splitThinkTags(result.text);
     for (const t of thoughts) transcript.add(turn, { type: 'reasoning', text: t, source: 'think_tag' });
     if (visible) transcript.add(turn, { type: 'assistant', text: visible });
 
-    // Keep the SDK's assistant message (it carries provider metadata such as reasoning signatures);
-    // drop any tool message it made itself, since our gateway answers every call.
-    messages.push(...result.response.messages.filter((m) => m.role === 'assistant'));
+    // The assistant message keeps provider metadata (e.g. reasoning signatures) for the next call.
+    if (result.assistant) messages.push(result.assistant);
 
-    const calls = result.content.filter((p) => p.type === 'tool-call');
+    const calls = result.toolCalls;
     if (calls.length === 0) {
       if (nudges >= MAX_NUDGES) {
         endReason = 'nudges_exhausted';
         break;
       }
       nudges++;
-      messages.push({ role: 'user', content: NUDGE_TEXT });
+      messages.push(userMessage(NUDGE_TEXT));
       transcript.add(turn, { type: 'user', content: NUDGE_TEXT, nudge: true });
     } else {
-      const results: ToolResultPart[] = [];
+      const results: Array<{ toolCallId: string; toolName: string; output: string }> = [];
       let ended = false;
       for (const call of calls) {
         transcript.add(turn, { type: 'tool_call', callId: call.toolCallId, tool: call.toolName, args: call.input });
@@ -157,15 +155,15 @@ export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunRe
           for (const m of world.drainEvents()) transcript.add(turn, { type: 'world', action: m.action, detail: m.detail });
         }
         transcript.add(turn, { type: 'tool_result', callId: call.toolCallId, tool: call.toolName, ok: outcome.ok, output: outcome.output });
-        results.push({ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output: { type: 'text', value: outcome.output } });
+        results.push({ toolCallId: call.toolCallId, toolName: call.toolName, output: outcome.output });
       }
-      messages.push({ role: 'tool', content: results });
+      messages.push(toolResultsMessage(results));
       if (ended) {
         endReason = 'end_task';
         break;
       }
     }
-    if ((result.usage.inputTokens ?? 0) + (result.usage.outputTokens ?? 0) >= limits.maxContextTokens) {
+    if ((result.inputTokens ?? 0) + (result.outputTokens ?? 0) >= limits.maxContextTokens) {
       endReason = 'token_cap';
       break;
     }

@@ -6,14 +6,14 @@
  * (`soc.agent {agent, role}`). Infrastructure events (SOC_INFRA_ACTIONS) go to every transcript;
  * an agent's own mutations go to its own. Never throws for model or tool misbehaviour.
  */
-import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { generateText, jsonSchema, type ModelMessage, type ToolResultPart, type ToolSet, tool } from 'ai';
+import type { LanguageModelV3, LanguageModelV3Prompt } from '@ai-sdk/provider';
 import { z } from 'zod';
 import type { EndReason, Event } from '../core/index.js';
 import { runSocTool, SOC_INFRA_ACTIONS, SOC_TOOLS, type SocInit, type SocRole, type SocState, type SocToolName, SocWorld } from '../world/index.js';
 import { MAX_NUDGES, NUDGE_TEXT } from './nudge.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetries } from './retry.js';
 import { splitThinkTags } from './think-tags.js';
+import { callModel, type DeclaredTool, declareTool, type ModelTurn, toolResultsMessage, userMessage } from './model-turn.js';
 import { Transcript } from './transcript.js';
 
 export interface MultiAgentSpec {
@@ -58,26 +58,24 @@ export interface MultiRunResult {
 export const DEFAULT_MAX_ROUNDS = 20;
 const END_TOOL = 'end_task';
 
-const declared = new Map<SocToolName, ToolSet[string]>();
-function declareSocTools(names: readonly SocToolName[]): ToolSet {
-  const set: ToolSet = {};
-  for (const name of names) {
+const declared = new Map<SocToolName, DeclaredTool>();
+function declareSocTools(names: readonly SocToolName[]): DeclaredTool[] {
+  return names.map((name) => {
     let d = declared.get(name);
     if (!d) {
       const { $schema: _s, ...schema } = z.toJSONSchema(SOC_TOOLS[name].input) as Record<string, unknown>;
-      d = tool({ description: SOC_TOOLS[name].description, inputSchema: jsonSchema(schema as never) });
+      d = declareTool(name, SOC_TOOLS[name].description, schema);
       declared.set(name, d);
     }
-    set[name] = d;
-  }
-  return set;
+    return d;
+  });
 }
 
 interface Live {
   spec: MultiAgentSpec;
   transcript: Transcript;
-  messages: ModelMessage[];
-  tools: ToolSet;
+  messages: LanguageModelV3Prompt;
+  tools: DeclaredTool[];
   done: boolean;
   endReason: EndReason;
   error: string | null;
@@ -100,7 +98,7 @@ export async function runMultiAgentLoop(input: MultiRunInput): Promise<MultiRunR
     return {
       spec,
       transcript: new Transcript(() => world.now()),
-      messages: [{ role: 'user', content: spec.userPrompt }],
+      messages: [{ role: 'system', content: spec.systemPrompt }, userMessage(spec.userPrompt)],
       tools: declareSocTools(spec.tools),
       done: false,
       endReason: 'max_iterations',
@@ -140,19 +138,16 @@ export async function runMultiAgentLoop(input: MultiRunInput): Promise<MultiRunR
 
   async function takeTurn(a: Live, turn: number): Promise<void> {
     a.turns++;
-    let result: Awaited<ReturnType<typeof generateText>>;
+    let result: ModelTurn;
     try {
       ({ value: result } = await withRetries(
         () =>
-          generateText({
+          callModel({
             model: a.spec.model,
-            system: a.spec.systemPrompt,
-            messages: a.messages,
+            prompt: a.messages,
             tools: a.tools,
-            toolChoice: 'auto',
             temperature: input.temperature,
             seed: input.seed,
-            maxRetries: 0,
             ...(input.abortSignal ? { abortSignal: input.abortSignal } : {}),
           }),
         input.retry ?? DEFAULT_RETRY,
@@ -163,23 +158,23 @@ export async function runMultiAgentLoop(input: MultiRunInput): Promise<MultiRunR
       a.error = e instanceof Error ? `${e.name}: ${e.message}`.slice(0, 2000) : String(e).slice(0, 2000);
       return;
     }
-    a.inputTokens = addTokens(a.inputTokens, result.usage.inputTokens);
-    a.outputTokens = addTokens(a.outputTokens, result.usage.outputTokens);
+    a.inputTokens = addTokens(a.inputTokens, result.inputTokens);
+    a.outputTokens = addTokens(a.outputTokens, result.outputTokens);
     const t = a.transcript;
     t.add(turn, {
       type: 'model_call',
-      inputTokens: result.usage.inputTokens ?? null,
-      outputTokens: result.usage.outputTokens ?? null,
-      reasoningTokens: result.usage.outputTokenDetails?.reasoningTokens ?? null,
+      inputTokens: result.inputTokens ?? null,
+      outputTokens: result.outputTokens ?? null,
+      reasoningTokens: result.reasoningTokens ?? null,
       finishReason: result.finishReason,
     });
-    for (const r of result.reasoning) if (r.text.trim()) t.add(turn, { type: 'reasoning', text: r.text, source: 'provider' });
+    for (const r of result.reasoning) if (r.trim()) t.add(turn, { type: 'reasoning', text: r, source: 'provider' });
     const { visible, thoughts } = splitThinkTags(result.text);
     for (const th of thoughts) t.add(turn, { type: 'reasoning', text: th, source: 'think_tag' });
     if (visible) t.add(turn, { type: 'assistant', text: visible });
-    a.messages.push(...result.response.messages.filter((m) => m.role === 'assistant'));
+    if (result.assistant) a.messages.push(result.assistant);
 
-    const calls = result.content.filter((p) => p.type === 'tool-call');
+    const calls = result.toolCalls;
     if (calls.length === 0) {
       if (a.nudges >= MAX_NUDGES) {
         a.done = true;
@@ -187,11 +182,11 @@ export async function runMultiAgentLoop(input: MultiRunInput): Promise<MultiRunR
         return;
       }
       a.nudges++;
-      a.messages.push({ role: 'user', content: NUDGE_TEXT });
+      a.messages.push(userMessage(NUDGE_TEXT));
       t.add(turn, { type: 'user', content: NUDGE_TEXT, nudge: true });
       return;
     }
-    const results: ToolResultPart[] = [];
+    const results: Array<{ toolCallId: string; toolName: string; output: string }> = [];
     let ended = false;
     for (const call of calls) {
       t.add(turn, { type: 'tool_call', callId: call.toolCallId, tool: call.toolName, args: call.input });
@@ -205,9 +200,9 @@ export async function runMultiAgentLoop(input: MultiRunInput): Promise<MultiRunR
         route(a, turn);
       }
       t.add(turn, { type: 'tool_result', callId: call.toolCallId, tool: call.toolName, ok: outcome.ok, output: outcome.output });
-      results.push({ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output: { type: 'text', value: outcome.output } });
+      results.push({ toolCallId: call.toolCallId, toolName: call.toolName, output: outcome.output });
     }
-    a.messages.push({ role: 'tool', content: results });
+    a.messages.push(toolResultsMessage(results));
     if (ended) {
       a.done = true;
       a.endReason = 'end_task';

@@ -3,15 +3,34 @@ import type { Event, EventDraft } from '../core/index.js';
 /**
  * Model output may contain lone UTF-16 surrogates, which canonical JSON (and so hashing and the
  * store) rejects. Replace them with U+FFFD at the point of capture so no rollout becomes unsavable.
+ * The copy is deep, so a transcript never shares an object that its producer might change later.
  */
 function wellFormed(value: unknown): unknown {
-  if (typeof value === 'string') return value.toWellFormed();
-  if (Array.isArray(value)) return value.map(wellFormed);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toWellFormed(), wellFormed(v)]));
+  switch (typeof value) {
+    case 'string':
+      return value.isWellFormed() ? value : value.toWellFormed();
+    case 'number':
+      return Number.isFinite(value) ? value : null;
+    case 'object':
+      break;
+    default:
+      return value;
   }
-  if (typeof value === 'number' && !Number.isFinite(value)) return null;
-  return value;
+  if (value === null) return null;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = wellFormed(value[i]);
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const k = key.isWellFormed() ? key : key.toWellFormed();
+    const v = wellFormed((value as Record<string, unknown>)[key]);
+    // A key named __proto__ must stay an ordinary key, which assignment would not make it.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
+  return out;
 }
 
 /** Appends events in order, stamping each with its position, turn and simulated time. */

@@ -42,7 +42,9 @@ export function progressLine(label: string, m: ModelProgress | Progress, tokens:
  * (CI, pipes), so stdout stays clean for the summary or `--json`.
  */
 export function createProgressReporter(stream: NodeJS.WriteStream, quiet: boolean, clock: () => number = Date.now) {
-  if (quiet) return { update: (_p: Progress) => {}, stop: () => {} };
+  // A warning is a line of its own; on a terminal it goes above the live bars.
+  const plainWarn = (line: string) => void stream.write(`${line}\n`);
+  if (quiet) return { update: (_p: Progress) => {}, warn: plainWarn, stop: () => {} };
   const started = clock();
   const modelStarted = new Map<string, number>();
 
@@ -79,6 +81,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream, quiet: boolea
           else bars.set('\u0000all', multi.create(p.total, p.done, payload));
         }
       },
+      warn: (line: string) => multi.log(`${line}\n`),
       stop: () => multi.stop(),
     };
   }
@@ -105,6 +108,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream, quiet: boolea
         lines(p);
       }
     },
+    warn: plainWarn,
     stop() {
       if (lastP && lastP.done !== lastP.total) lines(lastP);
     },

@@ -4,11 +4,86 @@ import canonicalizeModule from 'canonicalize';
 // canonicalize ships CommonJS with a default export; normalise the interop shape once here.
 const canonicalize = canonicalizeModule as unknown as (value: unknown) => string | undefined;
 
-/** RFC 8785 canonical JSON: the only form we ever hash or sign. */
+/**
+ * RFC 8785 canonical JSON: the only form we ever hash or sign.
+ *
+ * Output and errors are the `canonicalize` package's (a property test holds them equal); this is the
+ * same algorithm with native checks (`isWellFormed` instead of a per-character loop, a depth bound
+ * instead of a Set per object), which made it several times faster on the sweep's hot path. Values
+ * nested deeper than the bound go to the package, which names a cycle exactly.
+ */
 export function canonicalJson(value: unknown): string {
-  const out = canonicalize(value);
+  let out: string | undefined;
+  try {
+    out = serialise(value, 0);
+  } catch (e) {
+    if (!(e instanceof TooDeep)) throw e;
+    out = canonicalize(value);
+  }
   if (out === undefined) throw new TypeError('value cannot be canonicalised to JSON');
   return out;
+}
+
+const MAX_DEPTH = 256;
+class TooDeep extends Error {}
+
+function serialise(v: unknown, depth: number): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      if (!v.isWellFormed()) throw new Error('Lone surrogate is not allowed');
+      return JSON.stringify(v);
+    case 'number':
+      if (Number.isNaN(v)) throw new Error('NaN is not allowed');
+      if (!Number.isFinite(v)) throw new Error('Infinity is not allowed');
+      return JSON.stringify(v);
+    case 'object':
+      break;
+    default:
+      return JSON.stringify(v);
+  }
+  if (v === null) return 'null';
+  if (depth >= MAX_DEPTH) throw new TooDeep();
+  const o = v as Record<string, unknown> & { toJSON?: unknown };
+  if (typeof o.toJSON === 'function') return serialise((o.toJSON as () => unknown)(), depth + 1);
+  if (Array.isArray(o)) {
+    let out = '[';
+    for (let i = 0; i < o.length; i++) {
+      const x: unknown = o[i];
+      if (i > 0) out += ',';
+      // As Array#join writes it: a missing item becomes the empty string.
+      out += x === undefined || typeof x === 'symbol' ? 'null' : (serialise(x, depth + 1) ?? '');
+    }
+    return `${out}]`;
+  }
+  let out = '{';
+  let first = true;
+  for (const key of Object.keys(o).sort()) {
+    const x = o[key];
+    if (x === undefined || typeof x === 'symbol') continue;
+    if (!first) out += ',';
+    first = false;
+    out += `${serialise(key, depth + 1)}:${serialise(x, depth + 1)}`;
+  }
+  return `${out}}`;
+}
+
+// Events are written once and never changed, yet both the transcript digest and the store need
+// their canonical form: remembering it per object halves that work on the sweep's hot path.
+const frozenForms = new WeakMap<object, string>();
+
+/** `canonicalJson` for an object that is never mutated afterwards (e.g. a transcript event), computed once. */
+export function canonicalJsonOfFrozen(value: object): string {
+  let json = frozenForms.get(value);
+  if (json === undefined) {
+    json = canonicalJson(value);
+    frozenForms.set(value, json);
+  }
+  return json;
+}
+
+/** `canonicalJson(items)` built from each item's remembered form (RFC 8785 joins array items with ','). */
+export function canonicalJsonOfFrozenList(items: readonly object[]): string {
+  return `[${items.map(canonicalJsonOfFrozen).join(',')}]`;
 }
 
 export function sha256Hex(data: string | Uint8Array): string {

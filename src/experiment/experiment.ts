@@ -24,6 +24,8 @@ export interface ExperimentOptions {
   judge?: JudgeStep;
   onStart?: (info: { runId: string; kind: RunRecord['kind']; rollouts: number; resumed: boolean }) => void;
   onProgress?: (p: Progress) => void;
+  /** Each warning a provider returns (an ignored seed, an unsupported setting), with its model. */
+  onWarning?: (model: string, warning: string) => void;
   abortSignal?: AbortSignal;
 }
 
@@ -65,6 +67,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       concurrencyOf: (model) => concurrencyOf(model, spec, opts.settings),
       ...(opts.judge ? { judge: opts.judge } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
       ...(opts.abortSignal ? { abortSignal: opts.abortSignal } : {}),
       ...(opts.env ? { env: opts.env } : {}),
     },

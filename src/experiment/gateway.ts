@@ -107,10 +107,15 @@ export function gatewayMiddleware(endpoint: Endpoint, meter: CallMeter, epoch: n
         if (endpoint.scripted) {
           result = await model.doGenerate(params);
         } else {
-          const ticket = endpoint.limiter.limited ? await endpoint.limiter.acquire(estimateTokens(params), params.abortSignal) : null;
-          const timeout = AbortSignal.timeout(endpoint.timeoutMs);
-          const abortSignal = params.abortSignal ? AbortSignal.any([params.abortSignal, timeout]) : timeout;
-          result = await model.doGenerate({ ...params, abortSignal });
+          const limiter = endpoint.limiter;
+          // Sizing the request means serialising the whole conversation: only a TPM limit needs it.
+          const ticket = limiter.limited ? await limiter.acquire(limiter.countsTokens ? estimateTokens(params) : 0, params.abortSignal) : null;
+          const deadline = attemptDeadline(endpoint.timeoutMs, params.abortSignal);
+          try {
+            result = await model.doGenerate({ ...params, abortSignal: deadline.signal });
+          } finally {
+            deadline.clear();
+          }
           ticket?.settle((result.usage.inputTokens.total ?? 0) + (result.usage.outputTokens.total ?? 0));
         }
       } catch (error) {
@@ -125,6 +130,30 @@ export function gatewayMiddleware(endpoint: Endpoint, meter: CallMeter, epoch: n
       meter.succeeded({ ...usage, cached: false, costUsd: callCost(endpoint.price, usage.inputTokens, usage.outputTokens) });
       if (key && endpoint.cache) endpoint.cache.put(key, endpoint.spec, toCache(result));
       return result;
+    },
+  };
+}
+
+/**
+ * The signal for one attempt: aborted by the caller's signal or, after `ms`, with a TimeoutError
+ * (retried like a 5xx). One controller and one timer, cleared when the attempt ends:
+ * AbortSignal.timeout plus AbortSignal.any cost several times more per call and keep their
+ * timers and weak references alive after the attempt.
+ */
+function attemptDeadline(ms: number, outer: AbortSignal | undefined): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  if (outer?.aborted) {
+    controller.abort(outer.reason);
+    return { signal: controller.signal, clear: () => {} };
+  }
+  const onOuterAbort = () => controller.abort(outer?.reason);
+  outer?.addEventListener('abort', onOuterAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(new DOMException(`the model did not answer within ${ms} ms`, 'TimeoutError')), ms);
+  return {
+    signal: controller.signal,
+    clear: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuterAbort);
     },
   };
 }

@@ -37,6 +37,11 @@ export class RateLimiter {
     return Boolean(this.limits.rpm || this.limits.tpm);
   }
 
+  /** Whether `acquire` needs a token estimate (only a TPM limit counts tokens). */
+  get countsTokens(): boolean {
+    return Boolean(this.limits.tpm);
+  }
+
   /** Stop every request to this endpoint for `ms` (the server's Retry-After). */
   pauseFor(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, this.clock() + ms);

@@ -1,6 +1,6 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { type RetryPolicy, runAgentLoop } from '../agent/index.js';
-import { canonicalJson, type Event, type Finding, sha256Hex, UserError } from '../core/index.js';
+import { canonicalJson, canonicalJsonOfFrozenList, type Event, type Finding, sha256Hex, UserError } from '../core/index.js';
 import { behavioursOf, CHANNEL_FLAGS, detect } from '../detect/index.js';
 import { type ResolvedModel, resolveModel } from '../models/index.js';
 import type { RolloutRecord, RunRecord, Store } from '../store/index.js';
@@ -19,6 +19,8 @@ export interface RunOptions {
   plan: PlannedRollout[];
   toolVersion: string;
   onProgress?: (p: Progress) => void;
+  /** Each warning a provider returns (an ignored seed, an unsupported setting), with its model. */
+  onWarning?: (model: string, warning: string) => void;
   /** Clock for record timestamps only (never affects transcripts). */
   now?: () => Date;
   env?: Record<string, string | undefined>;
@@ -92,6 +94,7 @@ export async function executeRollout(
       ...(opts.retry ? { retry: opts.retry } : {}),
       ...(opts.abortSignal ? { abortSignal: opts.abortSignal } : {}),
       ...(channel ? { extraTools: channel.tools } : {}),
+      ...(opts.onWarning ? { onWarning: (w: string) => opts.onWarning?.(p.model, w) } : {}),
     });
     let findings: Finding[] = [];
     if (result.error === null) {
@@ -120,7 +123,7 @@ export async function executeRollout(
       outputTokens: result.outputTokens,
       startedAt,
       finishedAt: now().toISOString(),
-      transcriptDigest: sha256Hex(canonicalJson(result.events)),
+      transcriptDigest: sha256Hex(canonicalJsonOfFrozenList(result.events)),
     };
     return { record, events: result.events, findings };
   } catch (e) {

@@ -6,6 +6,7 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { z } from 'zod';
 import { UserError } from '../core/index.js';
 import { familyFor } from './family.js';
+import { transportFetch } from './transport.js';
 import { findProfile, SCRIPTED_PROFILES, ScriptedLanguageModel } from './scripted/index.js';
 
 export interface ResolvedModel {
@@ -42,13 +43,15 @@ interface ProviderInfo {
   build(model: string, ctx: { key: string | undefined; baseUrl: string | undefined; env: Env }): LanguageModelV3;
 }
 
-const compatible = (name: string) => (model: string, ctx: { key: string | undefined; baseUrl: string | undefined }) =>
+const compatible = (name: string) => (model: string, ctx: { key: string | undefined; baseUrl: string | undefined; env: Env }) =>
   createOpenAICompatible({
     name,
     baseURL: ctx.baseUrl ?? '',
     ...(ctx.key ? { apiKey: ctx.key } : {}),
     // Token counts in streamed responses too (usage is recorded per model call).
     includeUsage: true,
+    // Self-hosted endpoints take the most requests per sweep: a leaner HTTP client (see transport.ts).
+    fetch: transportFetch(ctx.env),
   }).chatModel(model);
 
 const preset = (name: string, baseUrl: string, keyEnv: string, keyRequired: boolean, example: string): ProviderInfo => ({

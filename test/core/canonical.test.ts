@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import canonicalizeModule from 'canonicalize';
+import fc from 'fast-check';
+import { canonicalJson, canonicalJsonOfFrozenList } from '../../src/core/index.js';
+
+// The reference implementation of RFC 8785 is the oracle for our faster serialiser.
+const reference = canonicalizeModule as unknown as (value: unknown) => string | undefined;
+
+function outcome(f: () => string | undefined): { ok: string | undefined } | { error: string } {
+  try {
+    return { ok: f() };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+const tricky = fc.oneof(
+  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -0, 1e21, 5e-324, undefined, '\ud800', 'a\udc00b', '\u2028', '\u{1f600}'),
+  fc.date({ noInvalidDate: true }),
+  fc.string({ unit: 'binary' }),
+);
+const value = fc.letrec((tie) => ({
+  any: fc.oneof({ depthSize: 'small' }, fc.jsonValue(), tricky, tie('arr'), tie('obj')),
+  arr: fc.array(tie('any'), { maxLength: 5 }),
+  obj: fc.dictionary(fc.string({ unit: 'binary' }), tie('any'), { maxKeys: 5 }),
+})).any;
+
+test('canonicalJson equals the canonicalize package on any value, errors included', () => {
+  fc.assert(
+    fc.property(value, (v) => {
+      const ours = outcome(() => canonicalJson(v));
+      const theirs = outcome(() => {
+        const out = reference(v);
+        if (out === undefined) throw new TypeError('value cannot be canonicalised to JSON');
+        return out;
+      });
+      assert.deepEqual(ours, theirs);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test('canonicalJson sorts keys by UTF-16 code units and rejects what RFC 8785 forbids', () => {
+  assert.equal(
+    canonicalJson({ b: 1, a: [true, null, 'x'], '\u00e9': 2, A: { d: undefined, c: 1.5 } }),
+    '{"A":{"c":1.5},"a":[true,null,"x"],"b":1,"é":2}',
+  );
+  assert.throws(() => canonicalJson({ x: Number.NaN }), /NaN is not allowed/);
+  assert.throws(() => canonicalJson(['\ud800']), /Lone surrogate/);
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  assert.throws(() => canonicalJson(cyclic), /Circular reference detected/);
+  let deep: unknown = 1;
+  for (let i = 0; i < 1000; i++) deep = [deep];
+  assert.equal(canonicalJson(deep), reference(deep));
+});
+
+test('the remembered list form equals the canonical form of the list', () => {
+  const events = [
+    { seq: 1, type: 'x', detail: { b: 2, a: 1 } },
+    { seq: 0, z: 'é' },
+  ];
+  assert.equal(canonicalJsonOfFrozenList(events), canonicalJson(events));
+  assert.equal(canonicalJsonOfFrozenList([]), canonicalJson([]));
+});

@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
+import { after, test } from 'node:test';
+import zlib from 'node:zlib';
+import { leanFetch, transportFetch } from '../../src/models/transport.js';
+
+type Handler = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void;
+
+const servers: Array<http.Server | net.Server> = [];
+const sockets = new Set<net.Socket>();
+after(() => {
+  for (const socket of sockets) socket.destroy();
+  for (const s of servers) {
+    if (s instanceof http.Server) s.closeAllConnections();
+    s.close();
+  }
+});
+
+async function serve(handler: Handler): Promise<string> {
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => {
+      body += c;
+    });
+    req.on('end', () => handler(req, body, res));
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+test('a JSON POST round-trips: method, headers, UTF-8 body, status, response headers', async () => {
+  const url = await serve((req, body, res) => {
+    res.writeHead(201, { 'content-type': 'application/json', 'x-request-id': 'abc' });
+    res.end(
+      JSON.stringify({
+        method: req.method,
+        auth: req.headers.authorization,
+        length: req.headers['content-length'],
+        body: JSON.parse(body),
+      }),
+    );
+  });
+  const res = await leanFetch(`${url}/v1/chat`, {
+    method: 'POST',
+    headers: { Authorization: 'Bearer k', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ text: 'héllo ✓' }),
+  });
+  assert.equal(res.status, 201);
+  assert.equal(res.ok, true);
+  assert.equal(res.headers.get('x-request-id'), 'abc');
+  assert.deepEqual(await res.json(), {
+    method: 'POST',
+    auth: 'Bearer k',
+    length: String(Buffer.byteLength(JSON.stringify({ text: 'héllo ✓' }))),
+    body: { text: 'héllo ✓' },
+  });
+});
+
+test('error statuses are answers, not failures; gzip bodies are decoded', async () => {
+  const url = await serve((_req, _body, res) => {
+    res.writeHead(429, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'retry-after': '2' });
+    res.end(zlib.gzipSync(JSON.stringify({ error: { message: 'slow down' } })));
+  });
+  const res = await leanFetch(url, { method: 'POST', body: '{}' });
+  assert.equal(res.status, 429);
+  assert.equal(res.headers.get('retry-after'), '2');
+  assert.deepEqual(await res.json(), { error: { message: 'slow down' } });
+});
+
+test('an abort rejects with the signal reason, before or during the request', async () => {
+  const url = await serve(() => {
+    /* never answers */
+  });
+  const early = new AbortController();
+  early.abort(new DOMException('stop', 'AbortError'));
+  await assert.rejects(leanFetch(url, { signal: early.signal }), { name: 'AbortError' });
+  await assert.rejects(leanFetch(url, { method: 'POST', body: '{}', signal: AbortSignal.timeout(50) }), { name: 'TimeoutError' });
+});
+
+test('network failures look like the platform fetch: TypeError("fetch failed") with the cause', async () => {
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  await assert.rejects(leanFetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '{}' }), (e: unknown) => {
+    assert.ok(e instanceof TypeError);
+    assert.equal(e.message, 'fetch failed');
+    assert.equal((e.cause as NodeJS.ErrnoException).code, 'ECONNREFUSED');
+    return true;
+  });
+});
+
+test('a body cut short is a failure, never a truncated answer', async () => {
+  const url = await serve((_req, _body, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+    res.write('{"choices": [');
+    setTimeout(() => res.socket?.destroy(), 20);
+  });
+  await assert.rejects(
+    leanFetch(url, { method: 'POST', body: '{}' }),
+    (e: unknown) => e instanceof TypeError && e.message === 'fetch failed',
+  );
+});
+
+test('server-sent events arrive as they are sent', async () => {
+  let finish: () => void = () => {};
+  const url = await serve((_req, _body, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: one\n\n');
+    finish = () => res.end('data: two\n\n');
+  });
+  const res = await leanFetch(url, { method: 'POST', body: '{}' });
+  const reader = res.body?.getReader();
+  assert.ok(reader);
+  const first = await reader.read();
+  assert.equal(Buffer.from(first.value ?? []).toString(), 'data: one\n\n');
+  finish();
+  let rest = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    rest += Buffer.from(value).toString();
+  }
+  assert.equal(rest, 'data: two\n\n');
+});
+
+test('a kept-alive connection reset after the request went out fails; it is never resent behind the caller', async () => {
+  // Answers the first request on each connection, then resets the connection on the next one.
+  let connections = 0;
+  let requests = 0;
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    connections++;
+    let served = 0;
+    let buffered = '';
+    socket.on('data', (d) => {
+      buffered += d.toString();
+      while (buffered.includes('\r\n\r\n')) {
+        const end = buffered.indexOf('\r\n\r\n') + 4;
+        const length = Number(/content-length: (\d+)/i.exec(buffered.slice(0, end))?.[1] ?? 0);
+        if (buffered.length < end + length) return;
+        buffered = buffered.slice(end + length);
+        requests++;
+        if (served++ > 0) {
+          socket.resetAndDestroy();
+          return;
+        }
+        socket.write('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok');
+      }
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  assert.equal(await (await leanFetch(url, { method: 'POST', body: 'a' })).text(), 'ok');
+  // The server took this request and then broke the connection: the caller's retry policy decides.
+  await assert.rejects(
+    leanFetch(url, { method: 'POST', body: 'b' }),
+    (e: unknown) => e instanceof TypeError && (e.cause as NodeJS.ErrnoException).code === 'ECONNRESET',
+  );
+  assert.equal(requests, 2);
+  assert.equal(await (await leanFetch(url, { method: 'POST', body: 'c' })).text(), 'ok');
+  assert.equal(requests, 3);
+  assert.equal(connections, 2);
+});
+
+test('307/308 redirects are followed with method and body; PEERWATCH_FETCH=platform uses the platform fetch', async () => {
+  const target = await serve((req, body, res) => res.end(`${req.method} ${req.url} ${body}`));
+  const redirect = await serve((_req, _body, res) => {
+    res.writeHead(307, { location: `${target}/moved` });
+    res.end();
+  });
+  assert.equal(await (await leanFetch(redirect, { method: 'POST', body: 'payload' })).text(), 'POST /moved payload');
+
+  const original = globalThis.fetch;
+  let platformCalls = 0;
+  globalThis.fetch = ((...args: Parameters<typeof fetch>) => {
+    platformCalls++;
+    return original(...args);
+  }) as typeof fetch;
+  try {
+    await (await transportFetch({ PEERWATCH_FETCH: 'platform' })(target, { method: 'POST', body: 'x' })).text();
+    assert.equal(platformCalls, 1);
+    await (await transportFetch({})(target, { method: 'POST', body: 'x' })).text();
+    assert.equal(platformCalls, 1);
+  } finally {
+    globalThis.fetch = original;
+  }
+});
