@@ -7,13 +7,13 @@
  * an agent's own mutations go to its own. Never throws for model or tool misbehaviour.
  */
 import type { LanguageModelV3, LanguageModelV3Prompt } from '@ai-sdk/provider';
-import { z } from 'zod';
 import type { EndReason, Event } from '../core/index.js';
 import { runSocTool, SOC_INFRA_ACTIONS, SOC_TOOLS, type SocInit, type SocRole, type SocState, type SocToolName, SocWorld } from '../world/index.js';
 import { MAX_NUDGES, NUDGE_TEXT } from './nudge.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetries } from './retry.js';
 import { splitThinkTags } from './think-tags.js';
-import { callModel, type DeclaredTool, declareTool, type ModelTurn, toolResultsMessage, userMessage } from './model-turn.js';
+import { callModel, type DeclaredTool, type ModelTurn, toolResultsMessage, userMessage } from './model-turn.js';
+import { declareZodTool } from './tools.js';
 import { Transcript } from './transcript.js';
 
 export interface MultiAgentSpec {
@@ -63,8 +63,7 @@ function declareSocTools(names: readonly SocToolName[]): DeclaredTool[] {
   return names.map((name) => {
     let d = declared.get(name);
     if (!d) {
-      const { $schema: _s, ...schema } = z.toJSONSchema(SOC_TOOLS[name].input) as Record<string, unknown>;
-      d = declareTool(name, SOC_TOOLS[name].description, schema);
+      d = declareZodTool(name, SOC_TOOLS[name].description, SOC_TOOLS[name].input);
       declared.set(name, d);
     }
     return d;

@@ -18,10 +18,14 @@ const declared = new Map<ToolName, DeclaredTool>();
 function declaration(name: ToolName): DeclaredTool {
   let d = declared.get(name);
   if (!d) {
-    const def = TOOLS[name];
-    const { $schema: _ignored, ...schema } = z.toJSONSchema(def.input) as Record<string, unknown>;
-    d = declareTool(name, def.description, schema);
+    d = declareZodTool(name, TOOLS[name].description, TOOLS[name].input);
     declared.set(name, d);
   }
   return d;
+}
+
+/** A declaration whose arguments schema is a zod schema's JSON Schema (without its `$schema` URI). */
+export function declareZodTool(name: string, description: string, input: z.ZodType): DeclaredTool {
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(input) as Record<string, unknown>;
+  return declareTool(name, description, schema);
 }

@@ -33,7 +33,8 @@ export function copyName(filename: string, n: number): string {
 
 export class World {
   private state: WorldState;
-  private lastNow: { clockStart: string; turn: number; secondsPerTurn: number; text: string } | null = null;
+  /** The clock text of the latest turn asked: every transcript event asks, and it changes only with the turn. */
+  private lastNow: { turn: number; text: string } | null = null;
   private pending: WorldEvent[] = [];
 
   constructor(init: WorldInit) {
@@ -61,6 +62,7 @@ export class World {
     const world = Object.create(World.prototype) as World;
     world.state = structuredClone(s);
     world.pending = [];
+    world.lastNow = null;
     return world;
   }
 
@@ -77,12 +79,10 @@ export class World {
   }
 
   now(): string {
-    // Every transcript event asks the time; it changes only when the turn does.
-    const { clockStart, turn, secondsPerTurn } = this.state;
-    const last = this.lastNow;
-    if (last && last.turn === turn && last.clockStart === clockStart && last.secondsPerTurn === secondsPerTurn) return last.text;
-    const text = timeAtTurn(clockStart, turn, secondsPerTurn);
-    this.lastNow = { clockStart, turn, secondsPerTurn, text };
+    const { turn } = this.state;
+    if (this.lastNow?.turn === turn) return this.lastNow.text;
+    const text = timeAtTurn(this.state.clockStart, turn, this.state.secondsPerTurn);
+    this.lastNow = { turn, text };
     return text;
   }
 
