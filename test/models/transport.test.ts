@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import { after, test } from 'node:test';
 import zlib from 'node:zlib';
 import { leanFetch, transportFetch } from '../../src/models/transport.js';
+import { TEST_TLS_CERT, TEST_TLS_KEY } from './helpers/test-tls.js';
 
 type Handler = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void;
 
@@ -190,4 +192,21 @@ test('307/308 redirects are followed with method and body; PEERWATCH_FETCH=platf
   } finally {
     globalThis.fetch = original;
   }
+});
+
+test('https goes through TLS with certificate checks on: an untrusted server is refused', async () => {
+  let served = 0;
+  const server = https.createServer({ key: TEST_TLS_KEY, cert: TEST_TLS_CERT }, (_req, res) => {
+    served++;
+    res.end('secret');
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  await assert.rejects(leanFetch(url, { method: 'POST', body: '{}' }), (e: unknown) => {
+    assert.ok(e instanceof TypeError);
+    assert.equal((e.cause as NodeJS.ErrnoException).code, 'DEPTH_ZERO_SELF_SIGNED_CERT');
+    return true;
+  });
+  assert.equal(served, 0);
 });
