@@ -40,7 +40,7 @@ export const leanFetch: FetchFunction = async (input, init) => {
   }
   const signal = init?.signal ?? undefined;
   signal?.throwIfAborted();
-  const headers = flattenHeaders(init?.headers);
+  let headers = flattenHeaders(init?.headers);
   const method = (init?.method ?? 'GET').toUpperCase();
   let target = url;
   for (let hop = 0; ; hop++) {
@@ -49,14 +49,21 @@ export const leanFetch: FetchFunction = async (input, init) => {
     // Only 307/308 keep the method and body, which is all an API POST can follow.
     if ((response.status === 307 || response.status === 308) && location && hop < MAX_REDIRECTS) {
       await response.body?.cancel();
-      target = new URL(location, target);
-      if (!(target.protocol in agents))
-        throw new TypeError('fetch failed', { cause: new Error(`redirect to unsupported URL ${target.href}`) });
+      const next = new URL(location, target);
+      if (!(next.protocol in agents)) throw new TypeError('fetch failed', { cause: new Error(`redirect to unsupported URL ${next.href}`) });
+      // As the fetch standard does: credentials never follow a redirect to another origin.
+      if (next.origin !== target.origin) headers = withoutCredentials(headers);
+      target = next;
       continue;
     }
     return response;
   }
 };
+
+function withoutCredentials(headers: Record<string, string>): Record<string, string> {
+  const { authorization: _a, 'proxy-authorization': _p, cookie: _c, 'api-key': _k, 'x-api-key': _x, ...rest } = headers;
+  return rest;
+}
 
 function safeUrl(s: string): URL | null {
   try {

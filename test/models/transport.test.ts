@@ -177,6 +177,19 @@ test('307/308 redirects are followed with method and body; PEERWATCH_FETCH=platf
     res.end();
   });
   assert.equal(await (await leanFetch(redirect, { method: 'POST', body: 'payload' })).text(), 'POST /moved payload');
+  // Another origin never receives the caller's credentials.
+  const seenAuth: Array<string | undefined> = [];
+  const other = await serve((req, _body, res) => {
+    seenAuth.push(req.headers.authorization);
+    res.end('moved');
+  });
+  const away = await serve((req, _body, res) => {
+    seenAuth.push(req.headers.authorization);
+    res.writeHead(308, { location: `${other}/x` });
+    res.end();
+  });
+  assert.equal(await (await leanFetch(away, { method: 'POST', body: 'p', headers: { Authorization: 'Bearer secret' } })).text(), 'moved');
+  assert.deepEqual(seenAuth, ['Bearer secret', undefined]);
 
   const original = globalThis.fetch;
   let platformCalls = 0;
