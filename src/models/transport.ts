@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import { normalizeHeaders } from '@ai-sdk/provider-utils';
 
 /**
  * A `fetch` for the AI SDK's OpenAI-compatible providers built on node:http(s) with keep-alive
@@ -40,7 +41,7 @@ export const leanFetch: FetchFunction = async (input, init) => {
   }
   const signal = init?.signal ?? undefined;
   signal?.throwIfAborted();
-  let headers = flattenHeaders(init?.headers);
+  let headers: Record<string, string> = normalizeHeaders(init?.headers);
   const method = (init?.method ?? 'GET').toUpperCase();
   let target = url;
   for (let hop = 0; ; hop++) {
@@ -71,21 +72,6 @@ function safeUrl(s: string): URL | null {
   } catch {
     return null;
   }
-}
-
-function flattenHeaders(h: RequestInit['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!h) return out;
-  if (h instanceof Headers) {
-    h.forEach((v, k) => {
-      out[k] = v;
-    });
-  } else if (Array.isArray(h)) {
-    for (const [k, v] of h) if (k !== undefined && v !== undefined) out[k.toLowerCase()] = v;
-  } else {
-    for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = String(v);
-  }
-  return out;
 }
 
 function send(

@@ -4,18 +4,7 @@ import type { LanguageModelV3CallOptions, LanguageModelV3Content, LanguageModelV
 import { MockLanguageModelV3 } from 'ai/test';
 import { type ExtraTool, runAgentLoop } from '../../src/agent/index.js';
 import type { Event } from '../../src/core/index.js';
-import type { WorldInit } from '../../src/world/index.js';
-
-const world: WorldInit = {
-  drive: [],
-  workbook: [],
-  config: null,
-  servers: [],
-  memory: null,
-  decommission: [],
-  clockStart: '2026-02-09 09:00:00',
-  secondsPerTurn: 60,
-};
+import { EMPTY_WORLD as world } from './helpers/empty-world.js';
 
 function reply(content: LanguageModelV3Content[]): LanguageModelV3GenerateResult {
   return {

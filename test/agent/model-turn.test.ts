@@ -4,6 +4,7 @@ import type { LanguageModelV3CallOptions, LanguageModelV3Content, LanguageModelV
 import { MockLanguageModelV3 } from 'ai/test';
 import { runAgentLoop } from '../../src/agent/index.js';
 import { callModel, declareTool, toolResultsMessage, userMessage } from '../../src/agent/model-turn.js';
+import { EMPTY_WORLD } from './helpers/empty-world.js';
 
 function result(content: LanguageModelV3Content[], extra: Partial<LanguageModelV3GenerateResult> = {}): LanguageModelV3GenerateResult {
   return {
@@ -147,16 +148,7 @@ test('the agent loop passes provider warnings on and replays the conversation in
       systemPrompt: 'You are an agent.',
       userPrompt: 'Do the work.',
       tools: ['list_drive_files', 'end_task'],
-      world: {
-        drive: [],
-        workbook: [],
-        config: null,
-        servers: [],
-        memory: null,
-        decommission: [],
-        clockStart: '2026-02-09 09:00:00',
-        secondsPerTurn: 60,
-      },
+      world: EMPTY_WORLD,
     },
     seed: 1,
     temperature: 1,
