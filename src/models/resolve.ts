@@ -6,7 +6,8 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { z } from 'zod';
 import { UserError } from '../core/index.js';
 import { familyFor } from './family.js';
-import { transportFetch } from './transport.js';
+import { withCompatibleFastPath } from './compatible-chat.js';
+import { platformFetchWanted, transportFetch } from './transport.js';
 import { findProfile, SCRIPTED_PROFILES, ScriptedLanguageModel } from './scripted/index.js';
 
 export interface ResolvedModel {
@@ -43,8 +44,8 @@ interface ProviderInfo {
   build(model: string, ctx: { key: string | undefined; baseUrl: string | undefined; env: Env }): LanguageModelV3;
 }
 
-const compatible = (name: string) => (model: string, ctx: { key: string | undefined; baseUrl: string | undefined; env: Env }) =>
-  createOpenAICompatible({
+const compatible = (name: string) => (model: string, ctx: { key: string | undefined; baseUrl: string | undefined; env: Env }) => {
+  const sdkModel = createOpenAICompatible({
     name,
     baseURL: ctx.baseUrl ?? '',
     ...(ctx.key ? { apiKey: ctx.key } : {}),
@@ -53,6 +54,11 @@ const compatible = (name: string) => (model: string, ctx: { key: string | undefi
     // Self-hosted endpoints take the most requests per sweep: a leaner HTTP client (see transport.ts).
     fetch: transportFetch(ctx.env),
   }).chatModel(model);
+  // The agent loops' calls skip the SDK's request machinery (compatible-chat.ts); PEERWATCH_FETCH=platform
+  // turns that off along with the lean transport.
+  if (platformFetchWanted(ctx.env)) return sdkModel;
+  return withCompatibleFastPath(sdkModel, { name, modelId: model, baseURL: ctx.baseUrl ?? '', ...(ctx.key ? { apiKey: ctx.key } : {}) });
+};
 
 const preset = (name: string, baseUrl: string, keyEnv: string, keyRequired: boolean, example: string): ProviderInfo => ({
   name,

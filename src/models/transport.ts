@@ -27,9 +27,15 @@ const agents = {
 };
 
 const MAX_REDIRECTS = 5;
+const utf8 = new TextDecoder();
 
 export function transportFetch(env: Record<string, string | undefined> = process.env): FetchFunction {
-  return env.PEERWATCH_FETCH?.trim().toLowerCase() === 'platform' ? (...args) => globalThis.fetch(...args) : leanFetch;
+  return platformFetchWanted(env) ? (...args) => globalThis.fetch(...args) : leanFetch;
+}
+
+/** PEERWATCH_FETCH=platform: the platform fetch and the SDK's own request path, for comparison or a workaround. */
+export function platformFetchWanted(env: Record<string, string | undefined>): boolean {
+  return env.PEERWATCH_FETCH?.trim().toLowerCase() === 'platform';
 }
 
 export const leanFetch: FetchFunction = async (input, init) => {
@@ -41,15 +47,70 @@ export const leanFetch: FetchFunction = async (input, init) => {
   }
   const signal = init?.signal ?? undefined;
   signal?.throwIfAborted();
-  let headers: Record<string, string> = normalizeHeaders(init?.headers);
   const method = (init?.method ?? 'GET').toUpperCase();
+  const raw = await exchange(url, method, normalizeHeaders(init?.headers), body ?? undefined, signal, true);
+  const headers = new Headers();
+  for (let i = 0; i + 1 < raw.rawHeaders.length; i += 2) headers.append(raw.rawHeaders[i] as string, raw.rawHeaders[i + 1] as string);
+  const responseInit = { status: raw.status, statusText: raw.statusText, headers };
+  if (raw.body instanceof Readable) return new Response(Readable.toWeb(raw.body) as ReadableStream<Uint8Array>, responseInit);
+  return new Response(raw.body && raw.body.byteLength > 0 ? raw.body : null, responseInit);
+};
+
+/** A buffered answer to {@link postJson}: headers as `extractResponseHeaders` gives them from a Response. */
+export interface BufferedResponse {
+  status: number;
+  statusText: string;
+  /** Lower-case names; repeated headers joined with ', ' (set-cookie: the last one), as a Headers object iterates. */
+  headers: Record<string, string>;
+  text: string;
+}
+
+/**
+ * POSTs a JSON text and buffers the answer, with the same connection handling, redirects and failures
+ * as {@link leanFetch} but without building a web Response: the OpenAI-compatible chat fast path
+ * (compatible-chat.ts) reads the text once and needs nothing else.
+ */
+export async function postJson(url: URL, headers: Record<string, string>, body: string, signal?: AbortSignal): Promise<BufferedResponse> {
+  signal?.throwIfAborted();
+  const raw = await exchange(url, 'POST', headers, body, signal, false);
+  const out: Record<string, string> = {};
+  const h = raw.rawHeaders;
+  for (let i = 0; i + 1 < h.length; i += 2) {
+    const name = (h[i] as string).toLowerCase();
+    const value = h[i + 1] as string;
+    const seen = out[name];
+    out[name] = seen === undefined || name === 'set-cookie' ? value : `${seen}, ${value}`;
+  }
+  const bytes = raw.body as Buffer | null;
+  // TextDecoder, as Response.text() decodes: a leading BOM is dropped, bad bytes become U+FFFD.
+  return { status: raw.status, statusText: raw.statusText, headers: out, text: bytes ? utf8.decode(bytes) : '' };
+}
+
+interface RawResponse {
+  status: number;
+  statusText: string;
+  rawHeaders: string[];
+  /** Buffered and decoded; a decoded stream for server-sent events when streaming was allowed; null for no body. */
+  body: Buffer | Readable | null;
+}
+
+/** One request, following 307/308 as the fetch standard does. */
+async function exchange(
+  url: URL,
+  method: string,
+  requestHeaders: Record<string, string>,
+  body: string | Uint8Array | undefined,
+  signal: AbortSignal | undefined,
+  allowStream: boolean,
+): Promise<RawResponse> {
+  let headers = requestHeaders;
   let target = url;
   for (let hop = 0; ; hop++) {
-    const response = await send(target, method, headers, body ?? undefined, signal);
-    const location = response.headers.get('location');
+    const response = await send(target, method, headers, body, signal, allowStream);
+    const location = headerValue(response.rawHeaders, 'location');
     // Only 307/308 keep the method and body, which is all an API POST can follow.
     if ((response.status === 307 || response.status === 308) && location && hop < MAX_REDIRECTS) {
-      await response.body?.cancel();
+      if (response.body instanceof Readable) response.body.destroy();
       const next = new URL(location, target);
       if (!(next.protocol in agents)) throw new TypeError('fetch failed', { cause: new Error(`redirect to unsupported URL ${next.href}`) });
       // As the fetch standard does: credentials never follow a redirect to another origin.
@@ -59,7 +120,13 @@ export const leanFetch: FetchFunction = async (input, init) => {
     }
     return response;
   }
-};
+}
+
+function headerValue(rawHeaders: readonly string[], name: string): string | null {
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2)
+    if ((rawHeaders[i] as string).toLowerCase() === name) return rawHeaders[i + 1] as string;
+  return null;
+}
 
 function withoutCredentials(headers: Record<string, string>): Record<string, string> {
   const { authorization: _a, 'proxy-authorization': _p, cookie: _c, 'api-key': _k, 'x-api-key': _x, ...rest } = headers;
@@ -80,8 +147,9 @@ function send(
   headers: Record<string, string>,
   body: string | Uint8Array | undefined,
   signal: AbortSignal | undefined,
-): Promise<Response> {
-  return new Promise<Response>((resolve, reject) => {
+  allowStream: boolean,
+): Promise<RawResponse> {
+  return new Promise<RawResponse>((resolve, reject) => {
     const reqHeaders: Record<string, string> = { ...headers };
     if (body !== undefined) reqHeaders['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
     reqHeaders['accept-encoding'] ??= 'gzip, deflate, br';
@@ -99,23 +167,21 @@ function send(
     };
     const req = lib.request(url, { method, headers: reqHeaders, agent: agents[url.protocol as 'http:' | 'https:'] }, (res) => {
       const status = res.statusCode ?? 0;
-      const responseHeaders = new Headers();
-      const raw = res.rawHeaders;
-      for (let i = 0; i + 1 < raw.length; i += 2) responseHeaders.append(raw[i] as string, raw[i + 1] as string);
-      const init = { status, statusText: res.statusMessage ?? '', headers: responseHeaders };
+      const head = { status, statusText: res.statusMessage ?? '', rawHeaders: res.rawHeaders };
+      const encoding = res.headers['content-encoding'];
       const nullBody = method === 'HEAD' || status === 204 || status === 304;
       if (nullBody) {
         res.resume();
         settled = true;
         signal?.removeEventListener('abort', onAbort);
-        resolve(new Response(null, init));
+        resolve({ ...head, body: null });
         return;
       }
-      if ((responseHeaders.get('content-type') ?? '').includes('text/event-stream')) {
+      if (allowStream && (res.headers['content-type'] ?? '').includes('text/event-stream')) {
         // A stream is handed over as it arrives; the abort listener stays to cut it.
         settled = true;
         res.once('close', () => signal?.removeEventListener('abort', onAbort));
-        resolve(new Response(Readable.toWeb(decoded(res, responseHeaders)) as ReadableStream<Uint8Array>, init));
+        resolve({ ...head, body: decoded(res, encoding) });
         return;
       }
       const chunks: Buffer[] = [];
@@ -133,14 +199,14 @@ function send(
         }
         let bytes: Buffer;
         try {
-          bytes = decodeBuffer(Buffer.concat(chunks), responseHeaders.get('content-encoding'));
+          bytes = decodeBuffer(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), encoding);
         } catch (e) {
           fail(new TypeError('fetch failed', { cause: e }));
           return;
         }
         settled = true;
         signal?.removeEventListener('abort', onAbort);
-        resolve(new Response(bytes.byteLength > 0 ? bytes : null, init));
+        resolve({ ...head, body: bytes });
       });
     });
     req.on('error', (e: NodeJS.ErrnoException) => {
@@ -156,7 +222,7 @@ function send(
   });
 }
 
-function decodeBuffer(bytes: Buffer, encoding: string | null): Buffer {
+function decodeBuffer(bytes: Buffer, encoding: string | undefined): Buffer {
   if (bytes.byteLength === 0) return bytes;
   switch (encoding?.trim().toLowerCase()) {
     case 'gzip':
@@ -171,8 +237,8 @@ function decodeBuffer(bytes: Buffer, encoding: string | null): Buffer {
   }
 }
 
-function decoded(res: http.IncomingMessage, headers: Headers): Readable {
-  switch (headers.get('content-encoding')?.trim().toLowerCase()) {
+function decoded(res: http.IncomingMessage, encoding: string | undefined): Readable {
+  switch (encoding?.trim().toLowerCase()) {
     case 'gzip':
     case 'x-gzip':
       return res.pipe(zlib.createGunzip());
