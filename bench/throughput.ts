@@ -8,6 +8,10 @@
  * runs in another process), and the peak RSS of scripted sweeps of two sizes (memory must stay flat:
  * rollouts are streamed to the store, not held). The last line is `throughput_ratio=<achieved/max>`.
  *
+ * CPU per call is printed over the whole sweep and in steady state, after the first quarter of the
+ * rollouts: the warm-up pays once per process for JIT compilation and connection set-up, which a
+ * multi-day sweep spreads over millions of calls.
+ *
  * CPU per call depends on the episode length, because a rollout also costs a fixed amount (building
  * the scenario and world, detection, the store). A second sweep of `--long` calls per rollout (half
  * as many rollouts; 0 skips it) separates the two: fixed CPU per rollout and marginal CPU per call.
@@ -39,6 +43,8 @@ const RPM = Number(values.rpm);
 const CALLS_PER_ROLLOUT = Number(values.calls);
 const LONG_CALLS = Number(values.long);
 const CONFIGS = 20;
+/** The first quarter of a sweep is its warm-up for the steady-state CPU figure. */
+const WARMUP_SHARE = 0.25;
 
 async function startServer(callsPerRollout: number): Promise<{ url: string; stop: () => void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve('bench/fake-server.ts'), String(LATENCY_MS), String(callsPerRollout)], {
@@ -56,6 +62,14 @@ interface Sweep {
   /** Harness CPU per rollout and per call, ms. */
   cpuPerRollout: number;
   cpuPerCall: number;
+  /** The same after the warm-up rollouts (JIT compilation, first connections, caches filling). */
+  steadyPerCall: number;
+}
+
+/** CPU time (user + system, all threads) and completed calls when the warm-up rollouts are done. */
+interface Mark {
+  cpu: NodeJS.CpuUsage;
+  calls: number;
 }
 
 async function throughput(callsPerRollout: number, rolloutCount: number, print: boolean): Promise<Sweep> {
@@ -80,6 +94,8 @@ async function throughput(callsPerRollout: number, rolloutCount: number, print: 
     baseUrl: server.url,
     family: 'Gemini',
   });
+  const warmup = Math.round(rolloutCount * WARMUP_SHARE);
+  let warm: Mark | null = null;
   try {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
@@ -89,6 +105,10 @@ async function throughput(callsPerRollout: number, rolloutCount: number, print: 
       store,
       toolVersion: 'bench',
       settings: { models: { [model]: { rpm: RPM } }, retry: { maxAttempts: 1 } },
+      onProgress: (p) => {
+        // Calls of finished rollouts; those still in flight add CPU but no calls, so this errs high.
+        if (warm === null && p.done >= warmup) warm = { cpu: process.cpuUsage(cpu0), calls: p.perModel[model]?.calls ?? 0 };
+      },
     });
     const secs = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
@@ -103,6 +123,9 @@ async function throughput(callsPerRollout: number, rolloutCount: number, print: 
     const rolloutsPerSec = rollouts / secs;
     const cpuMs = (cpu.user + cpu.system) / 1000;
     const cpuMsPerCall = cpuMs / calls;
+    const mark = warm as Mark | null;
+    if (mark === null) throw new Error('the warm-up never finished');
+    const steadyPerCall = (cpuMs - (mark.cpu.user + mark.cpu.system) / 1000) / (calls - mark.calls);
     if (print) {
       console.log(
         `sweep: ${rollouts} rollouts, ${calls} model calls in ${secs.toFixed(1)} s (latency ${LATENCY_MS} ms, concurrency ${CONCURRENCY}, ${RPM} rpm)`,
@@ -114,12 +137,15 @@ async function throughput(callsPerRollout: number, rolloutCount: number, print: 
       console.log(
         `harness CPU per model call: ${cpuMsPerCall.toFixed(3)} ms at ${callsPerRollout} calls per rollout (user ${(cpu.user / 1000 / calls).toFixed(3)}, system ${(cpu.system / 1000 / calls).toFixed(3)}; all of it: HTTP, provider, world, loop, detection, storage)`,
       );
+      console.log(
+        `harness CPU per model call in steady state: ${steadyPerCall.toFixed(3)} ms (after the first ${warmup} rollouts, which include JIT compilation and connection set-up)`,
+      );
     } else {
       console.log(
-        `sweep at ${callsPerRollout} calls per rollout: ${rollouts} rollouts, ${calls} calls, ratio ${(callsPerSec / maxCalls).toFixed(3)}, CPU ${cpuMsPerCall.toFixed(3)} ms per call`,
+        `sweep at ${callsPerRollout} calls per rollout: ${rollouts} rollouts, ${calls} calls, ratio ${(callsPerSec / maxCalls).toFixed(3)}, CPU ${cpuMsPerCall.toFixed(3)} ms per call (${steadyPerCall.toFixed(3)} in steady state)`,
       );
     }
-    return { ratio: callsPerSec / maxCalls, cpuPerRollout: cpuMs / rollouts, cpuPerCall: cpuMsPerCall };
+    return { ratio: callsPerSec / maxCalls, cpuPerRollout: cpuMs / rollouts, cpuPerCall: cpuMsPerCall, steadyPerCall };
   } finally {
     store.close();
     server.stop();

@@ -120,6 +120,26 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'events as a rowid table: their JSON (often over 1 KB) made WITHOUT ROWID inserts slow',
+    up(db) {
+      // WITHOUT ROWID keeps whole rows in the primary-key B-tree, which SQLite advises only for small
+      // rows; a rollout's tool results are larger. Same columns, key and constraints; rows copied as they are.
+      db.exec(`
+        CREATE TABLE events_v4 (
+          rollout_id TEXT NOT NULL REFERENCES rollouts(id),
+          seq INTEGER NOT NULL,
+          type TEXT NOT NULL,
+          json TEXT NOT NULL,
+          PRIMARY KEY (rollout_id, seq)
+        ) STRICT;
+        INSERT INTO events_v4 (rollout_id, seq, type, json) SELECT rollout_id, seq, type, json FROM events ORDER BY rollout_id, seq;
+        DROP TABLE events;
+        ALTER TABLE events_v4 RENAME TO events;
+      `);
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */

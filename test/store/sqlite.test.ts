@@ -337,6 +337,36 @@ test('volume: 1,000 rollouts of 40 events each are all stored and read back inta
   }
 });
 
+test('migration 4 rebuilds events as a rowid table and keeps every event', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const path = join(dir, 'p.db');
+  let store = openSqliteStore(path);
+  store.createRun(makeRun('run-a'));
+  store.saveRollout(makeRollout('r-1', 'run-a'), makeEvents(5), makeFindings());
+  store.saveRollout(makeRollout('r-2', 'run-a'), makeEvents(2), makeFindings());
+  store.close();
+  // Turn it back into a version-3 database, as an older peerwatch left it (events WITHOUT ROWID).
+  const raw = new Database(path);
+  raw.exec(`CREATE TABLE old_events (rollout_id TEXT NOT NULL REFERENCES rollouts(id), seq INTEGER NOT NULL, type TEXT NOT NULL,
+    json TEXT NOT NULL, PRIMARY KEY (rollout_id, seq)) STRICT, WITHOUT ROWID;
+    INSERT INTO old_events SELECT * FROM events; DROP TABLE events; ALTER TABLE old_events RENAME TO events;
+    DELETE FROM schema_version WHERE version = 4;`);
+  const before = raw.prepare('SELECT * FROM events ORDER BY rollout_id, seq').all();
+  raw.close();
+  store = openSqliteStore(path); // migrates 3 -> 4
+  t.after(() => store.close());
+  assert.deepEqual(store.getRollout('r-1')?.events, makeEvents(5));
+  assert.deepEqual(store.getRollout('r-2')?.events, makeEvents(2));
+  const db = new Database(path, { readonly: true });
+  t.after(() => db.close());
+  assert.deepEqual(db.prepare('SELECT * FROM events ORDER BY rollout_id, seq').all(), before);
+  const ddl = db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'events'`).pluck().get() as string;
+  assert.doesNotMatch(ddl, /WITHOUT ROWID/);
+  assert.match(ddl, /PRIMARY KEY \(rollout_id, seq\)/);
+  assert.throws(() => store.saveRollout(makeRollout('r-1', 'run-a'), makeEvents(1), makeFindings()));
+});
+
 test('migration 3 links every existing rollout to its run; linkRollout shares a rollout with another run', (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
@@ -347,7 +377,7 @@ test('migration 3 links every existing rollout to its run; linkRollout shares a 
   store.close();
   // Turn it back into a version-2 database with data, as an older peerwatch left it.
   const raw = new Database(path);
-  raw.prepare('DELETE FROM schema_version WHERE version = 3').run();
+  raw.prepare('DELETE FROM schema_version WHERE version >= 3').run();
   raw.exec('DROP TABLE run_rollouts');
   raw.close();
   store = openSqliteStore(path); // migrates 2 -> 3, linking r-1 to run-a
