@@ -25,13 +25,16 @@ export function canonicalJson(value: unknown): string {
 }
 
 const MAX_DEPTH = 256;
+/** What JSON.stringify escapes in a well-formed string: quote, backslash, control characters. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 class TooDeep extends Error {}
 
 function serialise(v: unknown, depth: number): string | undefined {
   switch (typeof v) {
     case 'string':
       if (!v.isWellFormed()) throw new Error('Lone surrogate is not allowed');
-      return JSON.stringify(v);
+      // Nothing to escape (the common case): quoting shares the string instead of copying it.
+      return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
     case 'number':
       if (Number.isNaN(v)) throw new Error('NaN is not allowed');
       if (!Number.isFinite(v)) throw new Error('Infinity is not allowed');
