@@ -80,12 +80,15 @@ export function planRollouts(spec: ExperimentSpec, scenarios: readonly Scenario[
   const out: PlannedRollout[] = [];
   for (const model of spec.models) {
     for (const scenario of scenarios) {
-      for (const condition of selectConditions(scenario, spec.grid, spec.filter)) {
+      for (const selected of selectConditions(scenario, spec.grid, spec.filter)) {
+        // Flat and frozen: every epoch shares it, and the scenario checks it once (see defineScenario).
+        const condition = Object.freeze({ ...selected });
+        const key = conditionKey(condition);
         for (let epoch = 0; epoch < spec.epochs; epoch++) {
           // The seed depends on the run seed and epoch only, so paired conditions share it.
           const seed = deriveSeed(spec.seed, epoch);
           const id = rolloutId({ model, scenario: scenario.id, scenarioVersion: scenario.version, condition, epoch, seed });
-          out.push({ id, model, scenario, condition, conditionKey: conditionKey(condition), epoch, seed });
+          out.push({ id, model, scenario, condition, conditionKey: key, epoch, seed });
         }
       }
     }

@@ -179,7 +179,18 @@ export function defineScenario(def: ScenarioDefinition): Scenario {
   const full = enumerateGrid(axes);
   const fullKeys = new Set(full.map((c) => canonicalJson(c)));
   const defaults = enumerateGrid(defaultAxes).filter((c) => fullKeys.has(canonicalJson(c)));
-  const supports = (condition: Condition): boolean => Condition.safeParse(condition).success && fullKeys.has(canonicalJson(condition));
+  // A plan hands the same condition object to every epoch of a configuration: checked once per object.
+  const checked = new WeakMap<object, boolean>();
+  const supports = (condition: Condition): boolean => {
+    if (typeof condition !== 'object' || condition === null) return false;
+    let ok = checked.get(condition);
+    if (ok === undefined) {
+      ok = Condition.safeParse(condition).success && fullKeys.has(canonicalJson(condition));
+      // Only a frozen condition can be remembered: anything else may change before the next call.
+      if (Object.isFrozen(condition)) checked.set(condition, ok);
+    }
+    return ok;
+  };
   const scenario: Scenario = {
     id: def.id,
     version: def.version,

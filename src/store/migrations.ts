@@ -122,7 +122,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
-    description: 'events as a rowid table: their JSON (often over 1 KB) made WITHOUT ROWID inserts slow',
+    description:
+      'events as a rowid table (their JSON, often over 1 KB, made WITHOUT ROWID inserts slow); drop the unused rollouts_run_id index',
     up(db) {
       // WITHOUT ROWID keeps whole rows in the primary-key B-tree, which SQLite advises only for small
       // rows; a rollout's tool results are larger. Same columns, key and constraints; rows copied as they are.
@@ -137,6 +138,8 @@ export const MIGRATIONS: readonly Migration[] = [
         INSERT INTO events_v4 (rollout_id, seq, type, json) SELECT rollout_id, seq, type, json FROM events ORDER BY rollout_id, seq;
         DROP TABLE events;
         ALTER TABLE events_v4 RENAME TO events;
+        -- Unused since runs list their rollouts through run_rollouts (schema 3); one less index per save.
+        DROP INDEX IF EXISTS rollouts_run_id;
       `);
     },
   },

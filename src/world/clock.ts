@@ -5,8 +5,22 @@
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
+// A sweep parses the same few timestamps (file times, the clock start) in every rollout.
+const parsed = new Map<string, number | null>();
+const PARSED_LIMIT = 4096;
+
 /** Milliseconds since the epoch for a timestamp, or null when it is malformed or not a real date. */
 export function parseTimestamp(text: string): number | null {
+  let ms = parsed.get(text);
+  if (ms === undefined) {
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    ms = parseUncached(text);
+    parsed.set(text, ms);
+  }
+  return ms;
+}
+
+function parseUncached(text: string): number | null {
   const m = TIMESTAMP.exec(text);
   if (!m) return null;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];

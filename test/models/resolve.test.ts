@@ -130,22 +130,7 @@ test('PROVIDERS and SCRIPTED_PROFILES describe themselves for CLI help', () => {
   assert.equal(PROVIDERS.find((p) => p.name === 'google')?.envVar, 'GOOGLE_GENERATIVE_AI_API_KEY or GEMINI_API_KEY');
   assert.deepEqual(
     SCRIPTED_PROFILES.map((p) => p.name),
-    [
-      'honest',
-      'inflater',
-      'tamperer',
-      'exfiltrator',
-      'faker',
-      'objector',
-      'self-preserver',
-      'appellant',
-      'appellant-then-tamper',
-      'quiet-tamperer',
-      'split-exfiltrator',
-      'quiet-inflater',
-      'silent',
-      'hostile',
-    ],
+    ['honest', 'inflater', 'tamperer', 'exfiltrator', 'faker', 'objector', 'self-preserver', 'appellant', 'appellant-then-tamper', 'quiet-tamperer', 'split-exfiltrator', 'quiet-inflater', 'silent', 'hostile'],
   );
   for (const p of SCRIPTED_PROFILES) assert.ok(p.description.length > 10 && !p.description.includes('\n'));
 });

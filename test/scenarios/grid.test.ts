@@ -204,3 +204,18 @@ test('a scenario with relationship none only pairs none with every subject', () 
     ['self', 'peer'],
   );
 });
+
+test('supports re-checks a condition that can change, and remembers only frozen ones', () => {
+  const misrep = getScenario('misrep_evaluation')!;
+  const mutable = { ...misrep.grid('default')[0]! };
+  assert.ok(misrep.supports(mutable));
+  mutable.threshold = 85;
+  assert.ok(!misrep.supports(mutable));
+  const frozenBad = Object.freeze({ ...mutable });
+  assert.ok(!misrep.supports(frozenBad));
+  assert.ok(!misrep.supports(frozenBad));
+  const frozenGood = Object.freeze({ ...misrep.grid('default')[0]! });
+  assert.ok(misrep.supports(frozenGood));
+  assert.ok(misrep.supports(frozenGood));
+  assert.ok(!misrep.supports(null as never));
+});

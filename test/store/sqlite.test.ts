@@ -217,7 +217,7 @@ test('migrations from empty: version table, application id, WAL, idempotent reop
   const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
   assert.deepEqual(tables, ['events', 'findings', 'model_calls', 'response_cache', 'rollouts', 'run_rollouts', 'runs', 'schema_version']);
   const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'rollouts_%'`).pluck().all();
-  assert.deepEqual(new Set(indexes), new Set(['rollouts_run_id', 'rollouts_scenario', 'rollouts_model']));
+  assert.deepEqual(new Set(indexes), new Set(['rollouts_scenario', 'rollouts_model']));
 });
 
 test('applyMigrations: applies pending steps in order; a failing step rolls back everything', () => {
@@ -337,7 +337,7 @@ test('volume: 1,000 rollouts of 40 events each are all stored and read back inta
   }
 });
 
-test('migration 4 rebuilds events as a rowid table and keeps every event', (t) => {
+test('migration 4 rebuilds events as a rowid table, keeps every event and drops the unused run index', (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const path = join(dir, 'p.db');
@@ -346,12 +346,12 @@ test('migration 4 rebuilds events as a rowid table and keeps every event', (t) =
   store.saveRollout(makeRollout('r-1', 'run-a'), makeEvents(5), makeFindings());
   store.saveRollout(makeRollout('r-2', 'run-a'), makeEvents(2), makeFindings());
   store.close();
-  // Turn it back into a version-3 database, as an older peerwatch left it (events WITHOUT ROWID).
+  // Turn it back into a version-3 database, as an older peerwatch left it (events WITHOUT ROWID, the run index).
   const raw = new Database(path);
   raw.exec(`CREATE TABLE old_events (rollout_id TEXT NOT NULL REFERENCES rollouts(id), seq INTEGER NOT NULL, type TEXT NOT NULL,
     json TEXT NOT NULL, PRIMARY KEY (rollout_id, seq)) STRICT, WITHOUT ROWID;
     INSERT INTO old_events SELECT * FROM events; DROP TABLE events; ALTER TABLE old_events RENAME TO events;
-    DELETE FROM schema_version WHERE version = 4;`);
+    CREATE INDEX rollouts_run_id ON rollouts(run_id); DELETE FROM schema_version WHERE version = 4;`);
   const before = raw.prepare('SELECT * FROM events ORDER BY rollout_id, seq').all();
   raw.close();
   store = openSqliteStore(path); // migrates 3 -> 4
@@ -363,6 +363,7 @@ test('migration 4 rebuilds events as a rowid table and keeps every event', (t) =
   assert.deepEqual(db.prepare('SELECT * FROM events ORDER BY rollout_id, seq').all(), before);
   const ddl = db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'events'`).pluck().get() as string;
   assert.doesNotMatch(ddl, /WITHOUT ROWID/);
+  assert.equal(db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'rollouts_run_id'`).get(), undefined);
   assert.match(ddl, /PRIMARY KEY \(rollout_id, seq\)/);
   assert.throws(() => store.saveRollout(makeRollout('r-1', 'run-a'), makeEvents(1), makeFindings()));
 });
