@@ -54,6 +54,9 @@ export function withCompatibleFastPath(sdkModel: LanguageModelV3, config: Compat
     'User-Agent': `ai-sdk/openai-compatible/${COMPATIBLE_VERSION} peerwatch ${getRuntimeEnvironmentUserAgent()}`,
   });
   const optionsName = config.name.split('.')[0]?.trim() ?? config.name;
+  // The key of the result's provider metadata: the camel-case name when the call's options use it (as the SDK picks).
+  const camelName = toCamelCase(optionsName);
+  const names = { optionsName, camelName };
 
   return {
     specificationVersion: 'v3',
@@ -64,7 +67,7 @@ export function withCompatibleFastPath(sdkModel: LanguageModelV3, config: Compat
     },
     doStream: (options) => sdkModel.doStream(options),
     async doGenerate(options) {
-      const request = buildRequest(options, config.modelId, optionsName);
+      const request = buildRequest(options, config.modelId, names);
       if (request === null) return sdkModel.doGenerate(options);
       return generate(request, options.abortSignal, url, urlText, headers);
     },
@@ -72,7 +75,8 @@ export function withCompatibleFastPath(sdkModel: LanguageModelV3, config: Compat
 }
 
 interface ChatRequest {
-  args: Record<string, unknown>;
+  /** The request as an object, for errors only (APICallError.requestBodyValues). */
+  values: () => Record<string, unknown>;
   body: string;
   metadataKey: string;
 }
@@ -84,14 +88,14 @@ async function generate(
   urlText: string,
   headers: Record<string, string>,
 ): Promise<LanguageModelV3GenerateResult> {
-  const { args, body, metadataKey } = request;
+  const { body, metadataKey, values } = request;
   let response: BufferedResponse;
   try {
     response = await postJson(url, headers, body, signal);
   } catch (error) {
-    throw fetchError(error, urlText, args);
+    throw fetchError(error, urlText, values());
   }
-  if (response.status < 200 || response.status > 299) throw failedResponse(response, urlText, args);
+  if (response.status < 200 || response.status > 299) throw failedResponse(response, urlText, values());
 
   const parsed = parseResponse(response.text);
   if (!parsed.success) {
@@ -102,7 +106,7 @@ async function generate(
       responseHeaders: response.headers,
       responseBody: response.text,
       url: urlText,
-      requestBodyValues: args,
+      requestBodyValues: values(),
     });
   }
   const value = parsed.value;
@@ -154,7 +158,11 @@ async function generate(
 const KNOWN_EFFORT_OPTIONS = new Set(['reasoningEffort']);
 
 /** The request body the SDK would build, or null when the call needs something only the SDK model does. */
-function buildRequest(options: LanguageModelV3CallOptions, modelId: string, optionsName: string): ChatRequest | null {
+function buildRequest(
+  options: LanguageModelV3CallOptions,
+  modelId: string,
+  { optionsName, camelName }: { optionsName: string; camelName: string },
+): ChatRequest | null {
   if (options.headers !== undefined || options.topK !== undefined) return null;
   if (options.responseFormat !== undefined && options.responseFormat.type !== 'text') return null;
   let reasoningEffort: unknown;
@@ -196,7 +204,6 @@ function buildRequest(options: LanguageModelV3CallOptions, modelId: string, opti
     verbosity: undefined,
     messages,
   };
-  const args = { ...head, tools: declared?.tools, tool_choice: toolChoice };
   // The tools are the same array on every turn of a rollout (the loops never change it): their JSON is
   // written once, then spliced in.
   let body = JSON.stringify(head);
@@ -205,11 +212,8 @@ function buildRequest(options: LanguageModelV3CallOptions, modelId: string, opti
     const choice = toolChoice === undefined ? '' : `,"tool_choice":${JSON.stringify(toolChoice)}`;
     body = `${body.slice(0, -1)},"tools":${declared.json}${choice}}`;
   }
-  const metadataKey =
-    optionsName !== toCamelCase(optionsName) && options.providerOptions?.[toCamelCase(optionsName)] != null
-      ? toCamelCase(optionsName)
-      : optionsName;
-  return { args, body, metadataKey };
+  const metadataKey = optionsName !== camelName && options.providerOptions?.[camelName] != null ? camelName : optionsName;
+  return { values: () => ({ ...head, tools: declared?.tools, tool_choice: toolChoice }), body, metadataKey };
 }
 
 const toolCache = new WeakMap<object, { tools: unknown[]; json: string } | null>();
