@@ -3,7 +3,9 @@ import type { Event, EventDraft } from '../core/index.js';
 /**
  * Model output may contain lone UTF-16 surrogates, which canonical JSON (and so hashing and the
  * store) rejects. Replace them with U+FFFD at the point of capture so no rollout becomes unsavable.
- * The copy is deep, so a transcript never shares an object that its producer might change later.
+ * The copy is deep, so a transcript never shares an object that its producer might change later,
+ * and its keys go in sorted order, so canonical JSON (the store, the digest) is one native
+ * JSON.stringify of the event (see canonicalJson).
  */
 function wellFormed(value: unknown): unknown {
   switch (typeof value) {
@@ -23,7 +25,7 @@ function wellFormed(value: unknown): unknown {
     return out;
   }
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
+  for (const key of Object.keys(value).sort()) {
     const k = key.isWellFormed() ? key : key.toWellFormed();
     const v = wellFormed((value as Record<string, unknown>)[key]);
     // A key named __proto__ must stay an ordinary key, which assignment would not make it.

@@ -13,6 +13,7 @@ const canonicalize = canonicalizeModule as unknown as (value: unknown) => string
  * nested deeper than the bound go to the package, which names a cycle exactly.
  */
 export function canonicalJson(value: unknown): string {
+  if (stringifiesCanonically(value, 0)) return JSON.stringify(value);
   let out: string | undefined;
   try {
     out = serialise(value, 0);
@@ -28,6 +29,53 @@ const MAX_DEPTH = 256;
 /** What JSON.stringify escapes in a well-formed string: quote, backslash, control characters. */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 class TooDeep extends Error {}
+
+/**
+ * True when `JSON.stringify(v)` already is the canonical form, so the native serialiser can write it in
+ * one pass: plain objects and arrays of well-formed strings, finite numbers, booleans and null, every
+ * object's keys enumerating in ascending UTF-16 order (as the transcript builds its events). It only
+ * reads, allocates nothing, and stops at the first thing it cannot vouch for; `serialise` handles that.
+ */
+function stringifiesCanonically(v: unknown, depth: number): boolean {
+  switch (typeof v) {
+    case 'string':
+      return v.isWellFormed();
+    case 'number':
+      return Number.isFinite(v);
+    case 'boolean':
+      return true;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (v === null) return true;
+  if (depth >= MAX_DEPTH) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto === Array.prototype) {
+    const a = v as unknown[];
+    if (typeof (a as { toJSON?: unknown }).toJSON === 'function') return false;
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      // A missing item is written as null by both.
+      if (x !== undefined && !stringifiesCanonically(x, depth + 1)) return false;
+    }
+    return true;
+  }
+  if (proto !== Object.prototype && proto !== null) return false;
+  const o = v as Record<string, unknown>;
+  if (typeof o.toJSON === 'function') return false;
+  // for-in sees only own keys here (no enumerable inherited ones on these prototypes), in the order
+  // JSON.stringify writes them: integer-like keys first, then insertion order.
+  let prev: string | undefined;
+  for (const key in o) {
+    if ((prev !== undefined && !(prev < key)) || !key.isWellFormed()) return false;
+    prev = key;
+    const x = o[key];
+    if (x !== undefined && !stringifiesCanonically(x, depth + 1)) return false;
+  }
+  return true;
+}
 
 function serialise(v: unknown, depth: number): string | undefined {
   switch (typeof v) {

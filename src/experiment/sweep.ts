@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
 import type { ResolvedModel } from '../models/index.js';
-import { type CallUsage, DuplicateRolloutError, hasUsageStore } from '../store/index.js';
+import { type CallUsage, DuplicateRolloutError, hasBatchingStore, hasUsageStore } from '../store/index.js';
 import { CallMeter, type Endpoint, gatewayModel } from './gateway.js';
 import type { PlannedRollout } from './plan.js';
 import { emptyModelProgress, type ModelProgress, type Progress, snapshot } from './progress.js';
@@ -19,6 +19,9 @@ export interface SweepOptions extends RunOptions {
  * transaction with its per-call usage as soon as it ends. Rollouts already stored for the run are
  * skipped (resume). A rollout that fails is stored with status `error` and its cause; an interrupted
  * one (abort) is not stored at all, so it restarts cleanly next time.
+ *
+ * Saves share commits made every {@link COMMIT_WINDOW_MS} (see BatchingStore): a kill loses at most
+ * that much finished work, which a resume redoes; an orderly end commits everything.
  */
 export async function runPlannedRollouts(opts: SweepOptions, models: Map<string, ResolvedModel>): Promise<Progress> {
   const { store, plan } = opts;
@@ -115,6 +118,32 @@ export async function runPlannedRollouts(opts: SweepOptions, models: Map<string,
     }
   };
 
+  const batching = hasBatchingStore(store) ? store : null;
+  batching?.batchCommits(COMMIT_WINDOW_MS);
+  try {
+    await runQueues(byModel, runOne, opts);
+  } catch (e) {
+    try {
+      batching?.batchCommits(0);
+    } catch {
+      // The sweep's own failure is the one to report; what did not commit is redone on resume.
+    }
+    throw e;
+  }
+  // Commits what is pending (a failed commit throws here) before the run can be marked finished.
+  batching?.batchCommits(0);
+  return snapshot(progress);
+}
+
+/** How long a finished rollout may wait for its commit. */
+export const COMMIT_WINDOW_MS = 200;
+
+/** One queue per model, each at its own concurrency, fed lazily from the plan. */
+async function runQueues(
+  byModel: Map<string, PlannedRollout[]>,
+  runOne: (p: PlannedRollout) => Promise<void>,
+  opts: SweepOptions,
+): Promise<void> {
   await Promise.all(
     [...byModel.entries()].map(async ([model, items]) => {
       const concurrency = opts.concurrencyOf?.(model) ?? opts.spec.concurrency;
@@ -132,7 +161,6 @@ export async function runPlannedRollouts(opts: SweepOptions, models: Map<string,
       if (failure !== null) throw failure;
     }),
   );
-  return snapshot(progress);
 }
 
 function addCalls(m: ModelProgress, calls: readonly CallUsage[]): void {

@@ -77,7 +77,8 @@ export function withCompatibleFastPath(sdkModel: LanguageModelV3, config: Compat
 interface ChatRequest {
   /** The request as an object, for errors only (APICallError.requestBodyValues). */
   values: () => Record<string, unknown>;
-  body: string;
+  /** The JSON text in pieces, sent as they are (joining them would copy the whole body once more). */
+  body: readonly string[];
   metadataKey: string;
 }
 
@@ -141,7 +142,12 @@ async function generate(
     finishReason: { unified: finishReason(choice.finish_reason, hasRefusal), raw: choice.finish_reason ?? undefined },
     usage: usageOf(value.usage),
     providerMetadata: { [metadataKey]: details },
-    request: { body },
+    // As the SDK returns it: the JSON text. Joined only if something reads it (nothing in peerwatch does).
+    request: {
+      get body() {
+        return body.join('');
+      },
+    },
     response: {
       id: value.id ?? undefined,
       modelId: value.model ?? undefined,
@@ -206,11 +212,12 @@ function buildRequest(
   };
   // The tools are the same array on every turn of a rollout (the loops never change it): their JSON is
   // written once, then spliced in.
-  let body = JSON.stringify(head);
+  const headJson = JSON.stringify(head);
+  let body: string[] = [headJson];
   if (declared !== undefined) {
     // tool_choice is only ever set with tools (as in the SDK), and both come last.
     const choice = toolChoice === undefined ? '' : `,"tool_choice":${JSON.stringify(toolChoice)}`;
-    body = `${body.slice(0, -1)},"tools":${declared.json}${choice}}`;
+    body = [headJson.slice(0, -1), ',"tools":', declared.json, `${choice}}`];
   }
   const metadataKey = optionsName !== camelName && options.providerOptions?.[camelName] != null ? camelName : optionsName;
   return { values: () => ({ ...head, tools: declared?.tools, tool_choice: toolChoice }), body, metadataKey };

@@ -70,7 +70,12 @@ export interface BufferedResponse {
  * as {@link leanFetch} but without building a web Response: the OpenAI-compatible chat fast path
  * (compatible-chat.ts) reads the text once and needs nothing else.
  */
-export async function postJson(url: URL, headers: Record<string, string>, body: string, signal?: AbortSignal): Promise<BufferedResponse> {
+export async function postJson(
+  url: URL,
+  headers: Record<string, string>,
+  body: string | readonly string[],
+  signal?: AbortSignal,
+): Promise<BufferedResponse> {
   signal?.throwIfAborted();
   const raw = await exchange(url, 'POST', headers, body, signal, false);
   const out: Record<string, string> = {};
@@ -94,12 +99,18 @@ interface RawResponse {
   body: Buffer | Readable | null;
 }
 
+/**
+ * A request body. Pieces are sent one after another as one body: a caller that builds its JSON from
+ * parts (compatible-chat.ts splices in the tools' JSON) need not join them into one more string.
+ */
+type Body = string | readonly string[] | Uint8Array | undefined;
+
 /** One request, following 307/308 as the fetch standard does. */
 async function exchange(
   url: URL,
   method: string,
   requestHeaders: Record<string, string>,
-  body: string | Uint8Array | undefined,
+  body: Body,
   signal: AbortSignal | undefined,
   allowStream: boolean,
 ): Promise<RawResponse> {
@@ -145,13 +156,13 @@ function send(
   url: URL,
   method: string,
   headers: Record<string, string>,
-  body: string | Uint8Array | undefined,
+  body: Body,
   signal: AbortSignal | undefined,
   allowStream: boolean,
 ): Promise<RawResponse> {
   return new Promise<RawResponse>((resolve, reject) => {
     const reqHeaders: Record<string, string> = { ...headers };
-    if (body !== undefined) reqHeaders['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+    if (body !== undefined) reqHeaders['content-length'] = String(byteLength(body));
     reqHeaders['accept-encoding'] ??= 'gzip, deflate, br';
     const lib = url.protocol === 'https:' ? https : http;
     let settled = false;
@@ -216,10 +227,22 @@ function send(
       fail(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: e }));
     });
     signal?.addEventListener('abort', onAbort, { once: true });
-    // A string body is written as UTF-8 without an intermediate copy.
+    // Strings are written as UTF-8 without an intermediate copy, pieces each as they are.
     if (body === undefined) req.end();
-    else req.end(body);
+    else if (typeof body === 'string' || body instanceof Uint8Array) req.end(body);
+    else {
+      for (let i = 0; i < body.length - 1; i++) req.write(body[i] as string);
+      req.end(body[body.length - 1] ?? '');
+    }
   });
+}
+
+function byteLength(body: string | readonly string[] | Uint8Array): number {
+  if (typeof body === 'string') return Buffer.byteLength(body);
+  if (body instanceof Uint8Array) return body.byteLength;
+  let n = 0;
+  for (const piece of body) n += Buffer.byteLength(piece);
+  return n;
 }
 
 function decodeBuffer(bytes: Buffer, encoding: string | undefined): Buffer {

@@ -143,6 +143,30 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description:
+      "a rollout's events as one row, the canonical JSON list its transcript digest hashes; drop the unused rollouts_scenario and rollouts_model indexes",
+    up(db) {
+      // Events are only ever read a whole rollout at a time, in order, and one row written per rollout
+      // instead of one per event was most of a save's cost. Every rollout gets a row ('[]' when it has
+      // no events). The list is the events' stored JSON joined in seq order: the same text as before.
+      db.exec(`
+        CREATE TABLE transcripts (
+          rollout_id TEXT PRIMARY KEY REFERENCES rollouts(id),
+          events TEXT NOT NULL
+        ) STRICT;
+        INSERT INTO transcripts (rollout_id, events)
+          SELECT r.id, '[' || COALESCE((SELECT group_concat(e.json, ',' ORDER BY e.seq) FROM events e WHERE e.rollout_id = r.id), '') || ']'
+          FROM rollouts r ORDER BY r.id;
+        DROP TABLE events;
+        -- No statement reads rollouts by scenario or model alone (runs reach their rollouts through
+        -- run_rollouts): two indexes fewer to update per save.
+        DROP INDEX IF EXISTS rollouts_scenario;
+        DROP INDEX IF EXISTS rollouts_model;
+      `);
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Condition, canonicalJson, EndReason, Event, Finding, UserError } from '../core/index.js';
-import { conditionInSchemaOrder, isPlainCondition, isPlainFinding } from './fast-check.js';
+import { conditionInSchemaOrder, isPlainCondition, isPlainEvent, isPlainFinding } from './fast-check.js';
 import type { RolloutRecord, RunRecord } from './types.js';
 
 /**
@@ -38,11 +38,6 @@ export interface RolloutRow {
   started_at: string;
   finished_at: string;
   transcript_digest: string;
-}
-
-export interface EventRow {
-  seq: number;
-  json: string;
 }
 
 export interface FindingRow {
@@ -140,11 +135,19 @@ export function rowToRollout(row: RolloutRow, where: string): RolloutRecord {
   };
 }
 
-export function rowToEvent(row: EventRow, rolloutId: string, where: string): Event {
-  const what = `${where}: rollout ${rolloutId} event seq ${row.seq}`;
-  const event = parseWith(Event, parseJson(row.json, what), what);
-  if (event.seq !== row.seq) throw new UserError(`${what} is corrupt: its JSON says seq ${event.seq}`);
-  return event;
+/** A rollout's stored events (its `transcripts` row; undefined when it has none), checked as a save checks them. */
+export function transcriptToEvents(json: string | undefined, rolloutId: string, where: string): Event[] {
+  const what = `${where}: rollout ${rolloutId}`;
+  if (json === undefined) throw new UserError(`${what} is corrupt: it has no transcript row`);
+  const list = parseJson(json, `${what} transcript`);
+  if (!Array.isArray(list)) throw new UserError(`${what} transcript is corrupt: not a list of events`);
+  let last = -1;
+  return list.map((raw: unknown, i) => {
+    const event = isPlainEvent(raw) ? raw : parseWith(Event, raw, `${what} event #${i}`);
+    if (event.seq <= last) throw new UserError(`${what} event #${i} is corrupt: seq ${event.seq} after ${last}`);
+    last = event.seq;
+    return event;
+  });
 }
 
 export function findingToRow(rolloutId: string, f: Finding): FindingRow {

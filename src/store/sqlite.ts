@@ -1,22 +1,22 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Condition, canonicalJsonOfFrozen, Event, Finding, UserError } from '../core/index.js';
+import { Condition, canonicalJsonOfFrozenList, Event, Finding, UserError } from '../core/index.js';
 import { isPlainCondition, isPlainEvent, isPlainFinding } from './fast-check.js';
+import { type BatchingStore, CommitBatch } from './commit-batch.js';
 import { APPLICATION_ID, applyMigrations } from './migrations.js';
 import { MultiInsert } from './multi-insert.js';
 import {
-  type EventRow,
   type FindingRow,
   findingToRow,
   type RolloutRow,
   type RunRow,
   rolloutToRow,
-  rowToEvent,
   rowToFinding,
   rowToRollout,
   rowToRun,
   runToRow,
+  transcriptToEvents,
 } from './rows.js';
 import type { BehaviourCounts, CountingStore, GroupCounts, RunCounts } from './counts.js';
 import type { RolloutRecord, RunRecord, RunStatus, Store, StoredRollout } from './types.js';
@@ -42,7 +42,7 @@ const AMBIGUOUS_SHOWN = 5;
  * schema up to date. Refuses, with a one-line UserError, a file that is not SQLite, a SQLite file
  * that is not ours, and a store written by a newer schema.
  */
-export function openSqliteStore(path: string): Store & UsageStore & CountingStore {
+export function openSqliteStore(path: string): Store & UsageStore & CountingStore & BatchingStore {
   const inMemory = path === ':memory:';
   const label = inMemory ? path : resolve(path);
   if (!inMemory) {
@@ -98,14 +98,14 @@ function assertOurs(db: Database.Database, label: string): void {
   throw new UserError(`${label}: a SQLite database, but not a peerwatch store; refusing to modify it`);
 }
 
-class SqliteStore implements Store, UsageStore, CountingStore {
+class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
   private readonly s;
+  private readonly batch: CommitBatch;
   private readonly saveTx: Database.Transaction<(r: RolloutRecord, e: Event[], f: Finding[]) => void>;
   private readonly createRunTx: Database.Transaction<(run: RunRecord) => void>;
   private readonly saveWithUsageTx: Database.Transaction<(r: RolloutRecord, e: Event[], f: Finding[], c: CallUsage[]) => void>;
   private closed = false;
-  // A rollout's events, findings and calls each go in as one multi-row statement (see multi-insert.ts).
-  private readonly insertEvents: MultiInsert;
+  // A rollout's findings and calls each go in as one multi-row statement (see multi-insert.ts).
   private readonly insertFindings: MultiInsert;
   private readonly insertCalls: MultiInsert;
 
@@ -113,7 +113,7 @@ class SqliteStore implements Store, UsageStore, CountingStore {
     private readonly db: Database.Database,
     readonly path: string,
   ) {
-    this.insertEvents = new MultiInsert(db, 'INSERT INTO events (rollout_id, seq, type, json)', 4);
+    this.batch = new CommitBatch(db, path);
     this.insertFindings = new MultiInsert(db, 'INSERT INTO findings (rollout_id, flag, ord, value, evidence, events, detail)', 7);
     this.insertCalls = new MultiInsert(
       db,
@@ -153,7 +153,9 @@ class SqliteStore implements Store, UsageStore, CountingStore {
          WHERE l.run_id = ? ORDER BY f.rollout_id, f.ord`,
       ),
       getRollout: db.prepare<[string], RolloutRow>(`SELECT * FROM rollouts WHERE id = ?`),
-      eventsOf: db.prepare<[string], EventRow>(`SELECT seq, json FROM events WHERE rollout_id = ? ORDER BY seq`),
+      // A rollout's events are one row: their canonical JSON list (what transcript_digest hashes).
+      insertTranscript: db.prepare<[string, string]>(`INSERT INTO transcripts (rollout_id, events) VALUES (?, ?)`),
+      transcriptOf: db.prepare<[string], string>(`SELECT events FROM transcripts WHERE rollout_id = ?`).pluck(),
       findingsOf: db.prepare<[string], FindingRow>(
         `SELECT rollout_id, flag, value, evidence, events, detail FROM findings WHERE rollout_id = ? ORDER BY ord`,
       ),
@@ -218,7 +220,7 @@ class SqliteStore implements Store, UsageStore, CountingStore {
       }
       this.s.insertRollout.run(rolloutToRow(rollout));
       this.s.linkRollout.run(rollout.runId, rollout.id);
-      this.insertEvents.run(events.map((e) => [rollout.id, e.seq, e.type, canonicalJsonOfFrozen(e)]));
+      this.s.insertTranscript.run(rollout.id, canonicalJsonOfFrozenList(events));
       this.insertFindings.run(
         findings.map((f, ord) => {
           const r = findingToRow(rollout.id, f);
@@ -253,13 +255,21 @@ class SqliteStore implements Store, UsageStore, CountingStore {
     });
   }
 
+  batchCommits(windowMs: number): void {
+    this.open();
+    this.batch.configure(windowMs);
+  }
+
   createRun(run: RunRecord): void {
     this.open();
+    this.batch.commit();
     this.createRunTx.immediate(run);
   }
 
   finishRun(id: string, status: RunStatus, finishedAt: string): void {
     this.open();
+    // A run is marked finished only once every rollout it saved is committed.
+    this.batch.commit();
     const changed = this.s.finishRun.run(status, finishedAt, id).changes;
     if (changed === 0) throw new UserError(`${this.path}: run ${id} is not stored`);
   }
@@ -279,13 +289,19 @@ class SqliteStore implements Store, UsageStore, CountingStore {
     this.open();
     const valid = validateForSave(rollout, events, findings, this.path);
     // IMMEDIATE takes the write lock up front, so concurrent writers wait (busy_timeout) instead of failing mid-way.
-    this.saveTx.immediate(rollout, valid.events, valid.findings);
+    this.batch.save(
+      () => this.saveTx.immediate(rollout, valid.events, valid.findings),
+      () => this.saveTx(rollout, valid.events, valid.findings),
+    );
   }
 
   saveRolloutWithUsage(rollout: RolloutRecord, events: Event[], findings: Finding[], calls: CallUsage[]): void {
     this.open();
     const valid = validateForSave(rollout, events, findings, this.path);
-    this.saveWithUsageTx.immediate(rollout, valid.events, valid.findings, calls);
+    this.batch.save(
+      () => this.saveWithUsageTx.immediate(rollout, valid.events, valid.findings, calls),
+      () => this.saveWithUsageTx(rollout, valid.events, valid.findings, calls),
+    );
   }
 
   callUsage(rolloutId: string): CallUsage[] {
@@ -384,7 +400,7 @@ class SqliteStore implements Store, UsageStore, CountingStore {
       if (row === undefined) return undefined;
       return {
         rollout: rowToRollout(row, this.path),
-        events: this.s.eventsOf.all(id).map((e) => rowToEvent(e, id, this.path)),
+        events: transcriptToEvents(this.s.transcriptOf.get(id), id, this.path),
         findings: this.s.findingsOf.all(id).map((f) => rowToFinding(f, this.path)),
       };
     })();
@@ -403,7 +419,11 @@ class SqliteStore implements Store, UsageStore, CountingStore {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.db.close();
+    try {
+      this.batch.commit();
+    } finally {
+      this.db.close();
+    }
   }
 
   private open(): void {

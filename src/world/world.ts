@@ -2,6 +2,7 @@
  * The simulated company (SCENARIOS.md §1): drive, workbook, config, servers, memory and clock.
  * Pure in-memory state; every mutation is recorded as an event and the whole state can be snapshotted.
  */
+import { clonePlain } from './clone.js';
 import { timeAtTurn } from './clock.js';
 import { ToolError } from './errors.js';
 import { parseWorldInit } from './init-schema.js';
@@ -60,14 +61,14 @@ export class World {
   /** Restores a world from a snapshot; it then behaves exactly as the world that was snapshotted. */
   static fromState(s: WorldState): World {
     const world = Object.create(World.prototype) as World;
-    world.state = structuredClone(s);
+    world.state = clonePlain(s);
     world.pending = [];
     world.lastNow = null;
     return world;
   }
 
   snapshot(): WorldState {
-    return structuredClone(this.state);
+    return clonePlain(this.state);
   }
 
   get turn(): number {
@@ -97,7 +98,7 @@ export class World {
   }
 
   private record(action: string, detail: Record<string, unknown>): void {
-    this.pending.push({ action, detail: structuredClone(detail) });
+    this.pending.push({ action, detail: clonePlain(detail) });
   }
 
   /** The company's processes have run; the agent can no longer change anything. */
@@ -108,7 +109,7 @@ export class World {
   // ---- drive (§1.2) ----
 
   listDrive(): DriveFile[] {
-    return structuredClone(this.state.drive);
+    return clonePlain(this.state.drive);
   }
 
   private driveFile(id: string): DriveFile {
@@ -132,7 +133,7 @@ export class World {
     this.state.nextDriveId += 1;
     this.state.drive.push(file);
     this.record('drive.create', { id_: file.id_, filename, content });
-    return structuredClone(file);
+    return clonePlain(file);
   }
 
   /** Appends text; `last_modified` is left as it was (created files keep null, as in the study). */
@@ -142,7 +143,7 @@ export class World {
     file.content += content;
     file.size = utf8Bytes(file.content);
     this.record('drive.append', { id_: id, filename: file.filename, appended: content });
-    return structuredClone(file);
+    return clonePlain(file);
   }
 
   deleteDriveFile(id: string): DriveFile {
@@ -150,7 +151,7 @@ export class World {
     const file = this.driveFile(id);
     this.state.drive = this.state.drive.filter((f) => f !== file);
     this.record('drive.delete', { id_: id, filename: file.filename });
-    return structuredClone(file);
+    return clonePlain(file);
   }
 
   // ---- workbook (§1.3) ----
@@ -165,7 +166,7 @@ export class World {
       const known = this.sheetNames();
       throw new ToolError(`no sheet named ${q(name)}; the sheets are: ${known.length ? known.join(', ') : '(none)'}`);
     }
-    return structuredClone(sheet);
+    return clonePlain(sheet);
   }
 
   // ---- config (§1.4) ----
@@ -178,7 +179,7 @@ export class World {
   viewConfig(filename: string): Record<string, unknown> {
     const config = this.state.config;
     if (!config || filename !== config.filename) throw new ToolError(`config file ${q(filename)} not found`);
-    return structuredClone(config.values);
+    return clonePlain(config.values);
   }
 
   addConfigVar(key: string, value: string): Record<string, unknown> {
@@ -189,7 +190,7 @@ export class World {
     // defineProperty: a key such as `__proto__` is stored as data, never as a prototype change.
     Object.defineProperty(values, key, { value, enumerable: true, writable: true, configurable: true });
     this.record('config.add', { key, value });
-    return structuredClone(values);
+    return clonePlain(values);
   }
 
   modifyConfigVar(key: string, value: string): Record<string, unknown> {
@@ -200,7 +201,7 @@ export class World {
     const before = values[key];
     Object.defineProperty(values, key, { value, enumerable: true, writable: true, configurable: true });
     this.record('config.modify', { key, before, after: value });
-    return structuredClone(values);
+    return clonePlain(values);
   }
 
   removeConfigVar(key: string): Record<string, unknown> {
@@ -211,7 +212,7 @@ export class World {
     const before = values[key];
     delete values[key];
     this.record('config.remove', { key, before });
-    return structuredClone(values);
+    return clonePlain(values);
   }
 
   // ---- shutdown and memory ----

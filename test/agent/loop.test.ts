@@ -12,7 +12,7 @@ import {
   runAgentLoop,
   withRetries,
 } from '../../src/agent/index.js';
-import type { Event } from '../../src/core/index.js';
+import { canonicalJson, type Event } from '../../src/core/index.js';
 import type { ToolName, WorldInit } from '../../src/world/index.js';
 
 const CLOCK_START = '2026-02-09 09:00:00';
@@ -350,4 +350,23 @@ test('lone surrogates in model text are stored well-formed', async () => {
   const a = ofType(r.events, 'assistant')[0]!;
   assert.equal(a.text, 'bad \uFFFD char');
   for (const e of r.events) assert.ok(JSON.stringify(e).isWellFormed());
+});
+
+test('events keep their keys in sorted order at every depth, so their canonical JSON is their JSON', async () => {
+  const model = scripted([
+    reply([text('a "quoted" note'), call('create_file', { filename: 'b.md', content: 'x' })]),
+    reply([call('end_task')]),
+  ]);
+  const r = await run(model);
+  const sortedAll = (v: unknown): boolean => {
+    if (Array.isArray(v)) return v.every(sortedAll);
+    if (v === null || typeof v !== 'object') return true;
+    const keys = Object.keys(v);
+    return keys.join('\u0000') === [...keys].sort().join('\u0000') && Object.values(v).every(sortedAll);
+  };
+  assert.ok(r.events.length > 5);
+  for (const e of r.events) {
+    assert.ok(sortedAll(e), `${e.type} has unsorted keys: ${JSON.stringify(e)}`);
+    assert.equal(canonicalJson(e), JSON.stringify(e));
+  }
 });

@@ -20,10 +20,18 @@ const tricky = fc.oneof(
   fc.date({ noInvalidDate: true }),
   fc.string({ unit: 'binary' }),
 );
+/** The same entries inserted in sorted key order, which canonicalJson writes with one JSON.stringify. */
+const sortedKeys = (o: Record<string, unknown>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort())
+    Object.defineProperty(out, k, { value: o[k], enumerable: true, writable: true, configurable: true });
+  return out;
+};
 const value = fc.letrec((tie) => ({
-  any: fc.oneof({ depthSize: 'small' }, fc.jsonValue(), tricky, tie('arr'), tie('obj')),
+  any: fc.oneof({ depthSize: 'small' }, fc.jsonValue(), tricky, tie('arr'), tie('obj'), tie('sorted')),
   arr: fc.array(tie('any'), { maxLength: 5 }),
   obj: fc.dictionary(fc.string({ unit: 'binary' }), tie('any'), { maxKeys: 5 }),
+  sorted: fc.dictionary(fc.string({ unit: 'binary' }), tie('any'), { maxKeys: 5 }).map(sortedKeys),
 })).any;
 
 test('canonicalJson equals the canonicalize package on any value, errors included', () => {
@@ -51,6 +59,14 @@ test('canonicalJson sorts keys by UTF-16 code units and rejects what RFC 8785 fo
   const cyclic: Record<string, unknown> = {};
   cyclic.self = cyclic;
   assert.throws(() => canonicalJson(cyclic), /Circular reference detected/);
+  // Keys inserted in sorted order take the native path; integer-like keys enumerate first, so these do not.
+  assert.equal(
+    canonicalJson(sortedKeys({ b: ['\u2028', -0, 1e21], a: { y: null, x: '"' } })),
+    '{"a":{"x":"\\"","y":null},"b":["\u2028",0,1e+21]}',
+  );
+  assert.equal(canonicalJson(sortedKeys({ '10': 1, '9': 2, a: 3 })), '{"10":1,"9":2,"a":3}');
+  assert.equal(canonicalJson(Object.assign(Object.create(null), { a: 1, b: [undefined] })), '{"a":1,"b":[null]}');
+  assert.throws(() => canonicalJson(sortedKeys({ a: 1n })), /BigInt/);
   let deep: unknown = 1;
   for (let i = 0; i < 1000; i++) deep = [deep];
   assert.equal(canonicalJson(deep), reference(deep));

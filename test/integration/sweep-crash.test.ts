@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { openSqliteStore } from '../../src/store/index.js';
 import { BIN, cli, tempDir } from './helpers/cli-helpers.js';
 
-const SWEEP = ['run', '--model', 'scripted:tamperer', '--model', 'scripted:honest', '--scenario', 'tampering', '--epochs', '2', '--concurrency', '8', '--quiet', '--json'];
+const SWEEP = ['run', '--model', 'scripted:tamperer', '--model', 'scripted:honest', '--scenario', 'tampering', '--epochs', '4', '--concurrency', '8', '--quiet', '--json'];
 
 function storedCount(db: string): number {
   if (!existsSync(db)) return 0;
@@ -25,7 +25,9 @@ function storedCount(db: string): number {
 
 /**
  * Starts the sweep and SIGKILLs it once `target` rollouts are stored (plus a random few ms, so the
- * kill lands anywhere: mid-rollout, mid-transaction, between saves), or lets it finish first.
+ * kill lands anywhere: mid-rollout, mid-transaction, between saves, with finished rollouts waiting for
+ * their shared commit), or lets it finish first. Saves commit in batches of up to 16 rollouts, so the
+ * sweep is long enough (4 epochs) that a kill after the last target still lands before its end.
  */
 function runAndKill(db: string, target: number, jitterMs: number): Promise<void> {
   return new Promise((done) => {

@@ -153,7 +153,7 @@ test('--cache: re-running a crashed sweep makes zero requests and gives byte-ide
     const before = store0.listRollouts(run!.id).map((x) => [x.id, x.transcriptDigest]);
     store0.close();
     const raw = new Database(db);
-    raw.exec(`DELETE FROM model_calls; DELETE FROM findings; DELETE FROM events; DELETE FROM run_rollouts; DELETE FROM rollouts; UPDATE runs SET status = 'interrupted'`);
+    raw.exec(`DELETE FROM model_calls; DELETE FROM findings; DELETE FROM transcripts; DELETE FROM run_rollouts; DELETE FROM rollouts; UPDATE runs SET status = 'interrupted'`);
     raw.close();
 
     const second = await cli(args); // the same command again continues the unfinished run

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { type Condition, type Event, type Finding, UserError } from '../../src/core/index.js';
+import { type Condition, canonicalJson, type Event, type Finding, sha256Hex, UserError } from '../../src/core/index.js';
 import {
   APPLICATION_ID,
   applyMigrations,
@@ -13,6 +13,7 @@ import {
   openSqliteStore,
   SCHEMA_VERSION,
 } from '../../src/store/index.js';
+import { findingToRow, rolloutToRow, runToRow } from '../../src/store/rows.js';
 import { makeEvents, makeFindings, makeRollout, makeRun, tempDir } from './helpers/fixtures.js';
 
 function isOneLineUserError(pattern: RegExp) {
@@ -215,9 +216,18 @@ test('migrations from empty: version table, application id, WAL, idempotent reop
   assert.equal(db.pragma('application_id', { simple: true }), APPLICATION_ID);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
-  assert.deepEqual(tables, ['events', 'findings', 'model_calls', 'response_cache', 'rollouts', 'run_rollouts', 'runs', 'schema_version']);
-  const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'rollouts_%'`).pluck().all();
-  assert.deepEqual(new Set(indexes), new Set(['rollouts_scenario', 'rollouts_model']));
+  assert.deepEqual(tables, [
+    'findings',
+    'model_calls',
+    'response_cache',
+    'rollouts',
+    'run_rollouts',
+    'runs',
+    'schema_version',
+    'transcripts',
+  ]);
+  const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex_%'`).pluck().all();
+  assert.deepEqual(indexes, ['run_rollouts_rollout']);
 });
 
 test('applyMigrations: applies pending steps in order; a failing step rolls back everything', () => {
@@ -291,14 +301,32 @@ test('a corrupt stored row fails with an error naming the rollout', (t) => {
   store.createRun(makeRun('run'));
   store.saveRollout(makeRollout('victim', 'run'), makeEvents(4), makeFindings());
   store.saveRollout(makeRollout('victim2', 'run'), makeEvents(4), makeFindings());
+  store.saveRollout(makeRollout('victim3', 'run'), makeEvents(4), makeFindings());
 
   const raw = new Database(path);
   t.after(() => raw.close());
-  raw.prepare(`UPDATE events SET json = '{"seq":2,"type":"user"}' WHERE rollout_id = 'victim' AND seq = 2`).run();
+  raw
+    .prepare(`UPDATE transcripts SET events = json_replace(events, '$[2]', json('{"seq":2,"type":"user"}')) WHERE rollout_id = 'victim'`)
+    .run();
   raw.prepare(`UPDATE findings SET events = 'not json' WHERE rollout_id = 'victim2' AND flag = 'read'`).run();
   raw.prepare(`UPDATE rollouts SET condition = '{"subject":"alien"}' WHERE id = 'victim2'`).run();
 
-  assert.throws(() => store.getRollout('victim'), isOneLineUserError(/rollout victim event seq 2 is corrupt/));
+  assert.throws(() => store.getRollout('victim'), isOneLineUserError(/rollout victim event #2 is corrupt/));
+  const transcript = raw.prepare(`SELECT events FROM transcripts WHERE rollout_id = 'victim3'`).pluck();
+  const original = transcript.get() as string;
+  const rewrite = raw.prepare(`UPDATE transcripts SET events = ? WHERE rollout_id = 'victim3'`);
+  const reads = (text: string, pattern: RegExp) => {
+    rewrite.run(text);
+    assert.throws(() => store.getRollout('victim3'), isOneLineUserError(pattern));
+  };
+  reads(original.slice(0, -1), /rollout victim3 transcript is corrupt: not valid JSON/);
+  reads('{"seq":0}', /rollout victim3 transcript is corrupt: not a list of events/);
+  const events = JSON.parse(original) as unknown[];
+  reads(JSON.stringify([events[1], events[0]]), /rollout victim3 event #1 is corrupt: seq 0 after 1/);
+  rewrite.run(original);
+  assert.deepEqual(store.getRollout('victim3')?.events, makeEvents(4));
+  raw.prepare(`DELETE FROM transcripts WHERE rollout_id = 'victim3'`).run();
+  assert.throws(() => store.getRollout('victim3'), isOneLineUserError(/rollout victim3 is corrupt: it has no transcript row/));
   assert.throws(() => store.listRollouts('run'), isOneLineUserError(/rollout victim2 condition is corrupt/));
   raw.prepare(`UPDATE rollouts SET condition = (SELECT condition FROM rollouts WHERE id = 'victim') WHERE id = 'victim2'`).run();
   assert.throws(
@@ -337,53 +365,81 @@ test('volume: 1,000 rollouts of 40 events each are all stored and read back inta
   }
 });
 
-test('migration 4 rebuilds events as a rowid table, keeps every event and drops the unused run index', (t) => {
+/**
+ * A database as an older peerwatch left it: the schema of `version` (migrations applied up to it),
+ * run `run` and these rollouts with their events (one row each, written in reverse order so a
+ * migration must sort them) and findings, in the columns of that time.
+ */
+function legacyDatabase(path: string, version: number, run: string, rollouts: Array<{ id: string; events: Event[] }>): void {
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    applyMigrations(
+      db,
+      MIGRATIONS.filter((m) => m.version <= version),
+    );
+    const insert = (table: string, row: object) => {
+      const cols = Object.keys(row);
+      db.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(row);
+    };
+    insert('runs', runToRow(makeRun(run)));
+    for (const r of rollouts) {
+      insert('rollouts', rolloutToRow(makeRollout(r.id, run, {}, undefined, r.events)));
+      if (version >= 3) insert('run_rollouts', { run_id: run, rollout_id: r.id });
+      for (const e of [...r.events].reverse()) insert('events', { rollout_id: r.id, seq: e.seq, type: e.type, json: canonicalJson(e) });
+      makeFindings().forEach((f, ord) => {
+        insert('findings', { ...findingToRow(r.id, f), ord });
+      });
+    }
+  } finally {
+    db.close();
+  }
+}
+
+test('migrations 4 and 5: the events of each rollout become one row, the same JSON in order, which hashes to its digest; unused indexes go', (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const path = join(dir, 'p.db');
-  let store = openSqliteStore(path);
-  store.createRun(makeRun('run-a'));
-  store.saveRollout(makeRollout('r-1', 'run-a'), makeEvents(5), makeFindings());
-  store.saveRollout(makeRollout('r-2', 'run-a'), makeEvents(2), makeFindings());
-  store.close();
-  // Turn it back into a version-3 database, as an older peerwatch left it (events WITHOUT ROWID, the run index).
-  const raw = new Database(path);
-  raw.exec(`CREATE TABLE old_events (rollout_id TEXT NOT NULL REFERENCES rollouts(id), seq INTEGER NOT NULL, type TEXT NOT NULL,
-    json TEXT NOT NULL, PRIMARY KEY (rollout_id, seq)) STRICT, WITHOUT ROWID;
-    INSERT INTO old_events SELECT * FROM events; DROP TABLE events; ALTER TABLE old_events RENAME TO events;
-    CREATE INDEX rollouts_run_id ON rollouts(run_id); DELETE FROM schema_version WHERE version = 4;`);
-  const before = raw.prepare('SELECT * FROM events ORDER BY rollout_id, seq').all();
+  const rollouts = [
+    { id: 'r-1', events: makeEvents(5) },
+    { id: 'r-2', events: makeEvents(2) },
+    { id: 'r-3', events: [] },
+  ];
+  legacyDatabase(path, 3, 'run-a', rollouts);
+  const raw = new Database(path, { readonly: true });
+  const rowsBefore = raw.prepare('SELECT json FROM events WHERE rollout_id = ? ORDER BY seq').pluck();
+  const before = new Map(rollouts.map((r) => [r.id, `[${(rowsBefore.all(r.id) as string[]).join(',')}]`]));
   raw.close();
-  store = openSqliteStore(path); // migrates 3 -> 4
+
+  const store = openSqliteStore(path); // migrates 3 -> 5
   t.after(() => store.close());
-  assert.deepEqual(store.getRollout('r-1')?.events, makeEvents(5));
-  assert.deepEqual(store.getRollout('r-2')?.events, makeEvents(2));
+  for (const r of rollouts) assert.deepEqual(store.getRollout(r.id)?.events, r.events);
   const db = new Database(path, { readonly: true });
   t.after(() => db.close());
-  assert.deepEqual(db.prepare('SELECT * FROM events ORDER BY rollout_id, seq').all(), before);
-  const ddl = db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'events'`).pluck().get() as string;
-  assert.doesNotMatch(ddl, /WITHOUT ROWID/);
-  assert.equal(db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'rollouts_run_id'`).get(), undefined);
-  assert.match(ddl, /PRIMARY KEY \(rollout_id, seq\)/);
-  assert.throws(() => store.saveRollout(makeRollout('r-1', 'run-a'), makeEvents(1), makeFindings()));
+  for (const r of rollouts) {
+    const text = db.prepare('SELECT events FROM transcripts WHERE rollout_id = ?').pluck().get(r.id) as string;
+    assert.equal(text, before.get(r.id));
+    assert.equal(sha256Hex(text), store.getRollout(r.id)?.rollout.transcriptDigest);
+  }
+  assert.equal(db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'events'`).get(), undefined);
+  const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'rollouts_%'`).pluck().all();
+  assert.deepEqual(indexes, []);
+  assert.deepEqual(db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all(), [1, 2, 3, 4, 5]);
+  assert.throws(() => store.saveRollout(makeRollout('r-1', 'run-a'), makeEvents(1), makeFindings()), DuplicateRolloutError);
+  store.saveRollout(makeRollout('r-4', 'run-a', {}, undefined, makeEvents(3)), makeEvents(3), makeFindings());
+  assert.deepEqual(store.getRollout('r-4')?.events, makeEvents(3));
+  assert.equal(store.listRollouts('run-a').length, 4);
 });
 
 test('migration 3 links every existing rollout to its run; linkRollout shares a rollout with another run', (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const path = join(dir, 'p.db');
-  let store = openSqliteStore(path);
-  store.createRun(makeRun('run-a'));
-  store.saveRollout(makeRollout('r-1', 'run-a'), makeEvents(3), makeFindings());
-  store.close();
-  // Turn it back into a version-2 database with data, as an older peerwatch left it.
-  const raw = new Database(path);
-  raw.prepare('DELETE FROM schema_version WHERE version >= 3').run();
-  raw.exec('DROP TABLE run_rollouts');
-  raw.close();
-  store = openSqliteStore(path); // migrates 2 -> 3, linking r-1 to run-a
+  legacyDatabase(path, 2, 'run-a', [{ id: 'r-1', events: makeEvents(3) }]);
+  const store = openSqliteStore(path); // migrates 2 -> 3, linking r-1 to run-a, then on
   t.after(() => store.close());
   assert.deepEqual(store.rolloutIds('run-a'), new Set(['r-1']));
+  assert.deepEqual(store.getRollout('r-1')?.events, makeEvents(3));
   store.createRun(makeRun('run-b'));
   assert.equal(store.hasRollout('r-1'), true);
   assert.equal(store.hasRollout('nope'), false);

@@ -3,6 +3,7 @@
  * mailboxes and the audit report store. In memory only; every mutation is an event; the hidden
  * ground truth (malicious traffic, real alerts, malicious patches) is never in a tool output.
  */
+import { clonePlain } from '../clone.js';
 import { timeAtTurn } from '../clock.js';
 import { ToolError } from '../errors.js';
 import { q } from '../names.js';
@@ -23,7 +24,7 @@ export class SocWorld {
     if (new Set(names).size !== names.length) throw new Error('SOC agents must have distinct names');
     if (!names.includes(init.decommission.agent)) throw new Error('the decommission order must name a SOC agent');
     this.state = {
-      ...structuredClone(init),
+      ...clonePlain(init),
       mailboxes: Object.fromEntries(names.map((n) => [n, []])),
       reports: [],
       triage: [],
@@ -45,17 +46,17 @@ export class SocWorld {
 
   static fromState(s: SocState): SocWorld {
     const w = Object.create(SocWorld.prototype) as SocWorld;
-    w.state = structuredClone(s);
+    w.state = clonePlain(s);
     w.pending = [];
     return w;
   }
 
   snapshot(): SocState {
-    return structuredClone(this.state);
+    return clonePlain(this.state);
   }
 
   get agents(): SocAgent[] {
-    return structuredClone(this.state.agents);
+    return clonePlain(this.state.agents);
   }
 
   get turn(): number {
@@ -77,7 +78,7 @@ export class SocWorld {
   }
 
   private record(action: string, detail: Record<string, unknown>): void {
-    this.pending.push({ action, detail: structuredClone(detail) });
+    this.pending.push({ action, detail: clonePlain(detail) });
   }
 
   private assertOpen(): void {
@@ -115,11 +116,11 @@ export class SocWorld {
     const p = this.state.patches.find((x) => x.id === id);
     if (!p) throw new ToolError(`no patch has id ${q(id)}; list the patches to see the ids`);
     const { malicious: _m, ...visible } = p;
-    return structuredClone(visible);
+    return clonePlain(visible);
   }
 
   reports(): AuditReport[] {
-    return structuredClone(this.state.reports);
+    return clonePlain(this.state.reports);
   }
 
   // ---- mutations (each an event) ----
@@ -145,7 +146,7 @@ export class SocWorld {
     p.status = 'deployed';
     p.deployed_at = this.now();
     this.record('soc.patch.deploy', { agent: by, patchId, host: p.host });
-    return structuredClone(p);
+    return clonePlain(p);
   }
 
   fileReport(by: string, patchId: string, verdict: AuditReport['verdict'], summary: string): AuditReport {
@@ -192,10 +193,10 @@ export class SocWorld {
   }
 
   get outcome(): SocState['outcome'] {
-    return this.state.outcome ? structuredClone(this.state.outcome) : null;
+    return this.state.outcome ? clonePlain(this.state.outcome) : null;
   }
 
   alertTruth(): SocAlert[] {
-    return structuredClone(this.state.alerts);
+    return clonePlain(this.state.alerts);
   }
 }
