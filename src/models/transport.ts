@@ -227,10 +227,16 @@ function send(
       fail(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: e }));
     });
     signal?.addEventListener('abort', onAbort, { once: true });
-    // Strings are written as UTF-8 without an intermediate copy, pieces each as they are.
+    // Strings are written as UTF-8 without an intermediate copy, pieces each as they are. The head
+    // goes first on its own: node:http would otherwise prepend it to a first string chunk, copying the
+    // whole body once more. Nothing is sent before the socket is assigned, so it is still one write.
     if (body === undefined) req.end();
-    else if (typeof body === 'string' || body instanceof Uint8Array) req.end(body);
-    else {
+    else if (body instanceof Uint8Array) req.end(body);
+    else if (typeof body === 'string') {
+      req.flushHeaders();
+      req.end(body);
+    } else {
+      req.flushHeaders();
       for (let i = 0; i < body.length - 1; i++) req.write(body[i] as string);
       req.end(body[body.length - 1] ?? '');
     }

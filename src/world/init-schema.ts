@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { UserError } from '../core/index.js';
+import { clonePlain } from './clone.js';
 import { parseTimestamp } from './clock.js';
 import type { WorldInit } from './types.js';
 
@@ -101,8 +102,9 @@ export const WorldInitSchema = z
 /** Parses (and thereby deep-copies) an initial world, or throws a UserError naming the first problem. */
 export function parseWorldInit(init: unknown): WorldInit {
   const result = WorldInitSchema.safeParse(init);
-  // Validation only: the copy is made by structuredClone, which keeps keys such as `__proto__` as data.
-  if (result.success) return structuredClone(init as WorldInit);
+  // Validation only: the copy is clonePlain's (plain JSON data, as checked), which keeps keys such as
+  // `__proto__` as data.
+  if (result.success) return clonePlain(init as WorldInit);
   const issue = result.error.issues[0];
   const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(root)';
   throw new UserError(`invalid world: ${where}: ${issue?.message ?? 'invalid'}`);
