@@ -91,11 +91,14 @@ export async function callModel(req: TurnRequest): Promise<ModelTurn> {
         toolCalls.push({ toolCallId: part.toolCallId, toolName: part.toolName, input });
         // A provider rejects a tool call whose arguments are not an object, so a malformed one is
         // replayed as `{}`; the tool result beside it says what was wrong.
+        // The conversation keeps its own copy of the arguments: a tool that changes the ones it is given
+        // must not change what is replayed to the model.
+        const replayed = parseArguments(part.input);
         parts.push({
           type: 'tool-call',
           toolCallId: part.toolCallId,
           toolName: part.toolName,
-          input: typeof input === 'object' && input !== null ? input : {},
+          input: typeof replayed === 'object' && replayed !== null ? replayed : {},
           ...options(part.providerMetadata),
         });
         break;

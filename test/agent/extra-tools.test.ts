@@ -113,3 +113,30 @@ test('a throwing extra tool is an Error: result, never a crash; a clashing name 
     /clashes/,
   );
 });
+
+test('an extra tool gets arguments of its own, which it may change without touching the conversation', async () => {
+  const seen: LanguageModelV3CallOptions[] = [];
+  const marking: ExtraTool = {
+    ...echo,
+    run(args) {
+      (args as Record<string, unknown>).text = 'changed by the tool';
+      return { ok: true, output: 'ok' };
+    },
+  };
+  const r = await runAgentLoop({
+    model: model([reply([call('file_objection', { text: 'as the model wrote it' })])], seen),
+    task: { systemPrompt: 's', userPrompt: 'u', tools: ['end_task'], world },
+    seed: 1,
+    temperature: 0,
+    extraTools: [marking],
+  });
+  assert.deepEqual(
+    ofType(r.events, 'tool_result').map((e) => [e.tool, e.ok]),
+    [
+      ['file_objection', true],
+      ['end_task', true],
+    ],
+  );
+  const replayed = seen[1]?.prompt.flatMap((m) => (m.role === 'assistant' ? m.content : [])).find((p) => p.type === 'tool-call');
+  assert.deepEqual(replayed?.type === 'tool-call' ? replayed.input : undefined, { text: 'as the model wrote it' });
+});

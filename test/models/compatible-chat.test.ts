@@ -314,6 +314,39 @@ for (const [label, a] of FAILURES) {
   });
 }
 
+/** A deep copy of a value, frozen through and through. */
+function frozenCopy<T>(v: T): T {
+  const copy = structuredClone(v);
+  const freeze = (x: unknown): void => {
+    if (typeof x !== 'object' || x === null) return;
+    Object.freeze(x);
+    for (const child of Object.values(x)) freeze(child);
+  };
+  freeze(copy);
+  return copy;
+}
+
+test('a conversation sent turn by turn, frozen or changed in place between calls, goes out as the SDK sends it', async () => {
+  answer = { body: completion({ role: 'assistant', content: 'ok' }) };
+  const settled = CONVERSATION.map(frozenCopy);
+  // Turn by turn, as a rollout resends its conversation.
+  for (let n = 1; n <= settled.length; n++) {
+    const { viaSdk, viaFast, delegated } = await both({ ...BASE, prompt: settled.slice(0, n) });
+    assertSameResult(viaSdk, viaFast);
+    assert.equal(delegated, 0);
+  }
+  // Not frozen (or frozen only on top) and changed between two calls: each call sends what it holds now.
+  const loose = structuredClone(CONVERSATION);
+  const topOnly = Object.freeze(structuredClone(CONVERSATION[1]) as LanguageModelV3Prompt[number]);
+  const prompt = [...settled.slice(0, 1), topOnly, ...loose.slice(2)];
+  assertSameResult(...Object.values(await both({ ...BASE, prompt })).slice(0, 2) as [Outcome, Outcome]);
+  (topOnly.content[0] as { text: string }).text = 'changed in place';
+  (loose[2]?.content[1] as { text: string }).text = 'also changed';
+  const after = await both({ ...BASE, prompt });
+  assertSameResult(after.viaSdk, after.viaFast);
+  assert.match(after.viaFast.body ?? '', /changed in place.*also changed/);
+});
+
 test('same error as the SDK provider: nothing listening', async () => {
   const closed = http.createServer();
   await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
