@@ -339,7 +339,8 @@ test('a conversation sent turn by turn, frozen or changed in place between calls
   const loose = structuredClone(CONVERSATION);
   const topOnly = Object.freeze(structuredClone(CONVERSATION[1]) as LanguageModelV3Prompt[number]);
   const prompt = [...settled.slice(0, 1), topOnly, ...loose.slice(2)];
-  assertSameResult(...Object.values(await both({ ...BASE, prompt })).slice(0, 2) as [Outcome, Outcome]);
+  const before = await both({ ...BASE, prompt });
+  assertSameResult(before.viaSdk, before.viaFast);
   (topOnly.content[0] as { text: string }).text = 'changed in place';
   (loose[2]?.content[1] as { text: string }).text = 'also changed';
   const after = await both({ ...BASE, prompt });
