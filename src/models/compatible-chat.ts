@@ -224,28 +224,39 @@ function buildRequest(
 }
 
 const toolCache = new WeakMap<object, { tools: unknown[]; json: string } | null>();
+/** Each function tool's chat form and JSON: a sweep declares the same tool objects in every rollout. */
+const functionCache = new WeakMap<object, { chat: unknown; json: string }>();
 
 /** The chat-completions form of function tools and its JSON, once per tools array; null when one is not a function tool. */
 function declaredTools(tools: NonNullable<LanguageModelV3CallOptions['tools']>): { tools: unknown[]; json: string } | null {
   const cached = toolCache.get(tools);
   if (cached !== undefined) return cached;
   let out: { tools: unknown[]; json: string } | null = { tools: [], json: '' };
+  const jsons: string[] = [];
   for (const tool of tools) {
     if (tool.type !== 'function') {
       out = null;
       break;
     }
-    out.tools.push({
-      type: 'function',
-      function: {
-        name: tool.name,
-        description: tool.description,
-        parameters: tool.inputSchema,
-        ...(tool.strict != null ? { strict: tool.strict } : {}),
-      },
-    });
+    let one = functionCache.get(tool);
+    if (one === undefined) {
+      const chat = {
+        type: 'function',
+        function: {
+          name: tool.name,
+          description: tool.description,
+          parameters: tool.inputSchema,
+          ...(tool.strict != null ? { strict: tool.strict } : {}),
+        },
+      };
+      one = { chat, json: JSON.stringify(chat) };
+      functionCache.set(tool, one);
+    }
+    out.tools.push(one.chat);
+    jsons.push(one.json);
   }
-  if (out !== null) out.json = JSON.stringify(out.tools);
+  // JSON.stringify of an array joins its items' JSON with ',' (no item here is undefined).
+  if (out !== null) out.json = `[${jsons.join(',')}]`;
   toolCache.set(tools, out);
   return out;
 }
