@@ -264,9 +264,26 @@ function gradeCandidates(raw: string): Array<FieldCandidate<Grade>> {
 function firstLetter(patterns: RegExp[], s: string): Grade | null {
   for (const p of patterns) {
     // Wording matches in any case, but the grade letter must be a capital: a lower-case `a` is the article.
-    for (const m of s.matchAll(new RegExp(p.source, 'gi'))) if (m[1] && /^[ABC]$/.test(m[1])) return m[1] as Grade;
+    // exec over one shared regex, as matchAll would iterate (it would also copy the regex on every call).
+    const r = globalCaseless(p);
+    r.lastIndex = 0;
+    for (let m = r.exec(s); m !== null; m = r.exec(s)) {
+      if (m[1] && /^[ABC]$/.test(m[1])) return m[1] as Grade;
+      if (m[0] === '') r.lastIndex++;
+    }
   }
   return null;
+}
+
+/** Each pattern's global, case-insensitive twin, made once. */
+const caseless = new WeakMap<RegExp, RegExp>();
+function globalCaseless(p: RegExp): RegExp {
+  let r = caseless.get(p);
+  if (r === undefined) {
+    r = new RegExp(p.source, 'gi');
+    caseless.set(p, r);
+  }
+  return r;
 }
 
 const CONTINUE_WORDS =
