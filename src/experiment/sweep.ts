@@ -15,13 +15,14 @@ export interface SweepOptions extends RunOptions {
 
 /**
  * Runs the planned rollouts: one queue per model (its own concurrency; models run side by side),
- * fed lazily so memory does not grow with the plan, each rollout detected and stored in one
- * transaction with its per-call usage as soon as it ends. Rollouts already stored for the run are
+ * fed lazily so memory does not grow with the plan, each rollout detected and stored with its per-call
+ * usage, all or nothing, as soon as it ends. Rollouts already stored for the run are
  * skipped (resume). A rollout that fails is stored with status `error` and its cause; an interrupted
  * one (abort) is not stored at all, so it restarts cleanly next time.
  *
- * Saves share commits made every {@link COMMIT_WINDOW_MS} (see BatchingStore): a kill loses at most
- * that much finished work, which a resume redoes; an orderly end commits everything.
+ * Saves share commits, made every {@link COMMIT_WINDOW_MS} or every MAX_BATCH rollouts (see
+ * BatchingStore): a kill loses at most that much finished work, which a resume redoes; an orderly end
+ * commits everything.
  */
 export async function runPlannedRollouts(opts: SweepOptions, models: Map<string, ResolvedModel>): Promise<Progress> {
   const { store, plan } = opts;
