@@ -348,7 +348,7 @@ function toolArguments(input: unknown): string {
 
 // The SDK's response schema for chat completions, field for field: what it accepts, this accepts.
 const nullishNumber = z.number().nullish();
-const ChatResponseSchema = z.looseObject({
+export const ChatResponseSchema = z.looseObject({
   id: z.string().nullish(),
   created: nullishNumber,
   model: z.string().nullish(),
@@ -395,6 +395,64 @@ const ChatResponseSchema = z.looseObject({
 });
 type ChatResponse = z.infer<typeof ChatResponseSchema>;
 
+/**
+ * The usual answer checked by hand, without the schema's copy: when this returns the answer, the schema
+ * accepts it too, and every field `generate` reads has the same value in both. The schema's one
+ * transform (a non-string refusal is dropped) is left to it, since only a string or nothing passes
+ * here. Anything unusual (content parts, extra_content, a refusal that is not a string, a number out
+ * of range) returns null and goes through the schema. Exported for its equivalence test.
+ */
+export function plainResponse(v: unknown): ChatResponse | null {
+  if (!isRecord(v) || !isStringOrNothing(v.id) || !isFiniteOrNothing(v.created) || !isStringOrNothing(v.model)) return null;
+  if (!Array.isArray(v.choices)) return null;
+  for (const c of v.choices as unknown[]) {
+    if (!isRecord(c) || !isStringOrNothing(c.finish_reason) || !isRecord(c.message)) return null;
+    const m = c.message;
+    if (m.role != null && m.role !== 'assistant') return null;
+    if (
+      !isStringOrNothing(m.content) ||
+      !isStringOrNothing(m.refusal) ||
+      !isStringOrNothing(m.reasoning_content) ||
+      !isStringOrNothing(m.reasoning)
+    )
+      return null;
+    if (m.tool_calls != null) {
+      if (!Array.isArray(m.tool_calls)) return null;
+      for (const t of m.tool_calls as unknown[]) {
+        if (!isRecord(t) || !isStringOrNothing(t.id) || t.extra_content !== undefined) return null;
+        const f = t.function;
+        if (!isRecord(f) || typeof f.name !== 'string' || typeof f.arguments !== 'string') return null;
+      }
+    }
+  }
+  const u = v.usage;
+  if (u != null) {
+    if (
+      !isRecord(u) ||
+      !isFiniteOrNothing(u.prompt_tokens) ||
+      !isFiniteOrNothing(u.completion_tokens) ||
+      !isFiniteOrNothing(u.total_tokens)
+    )
+      return null;
+    const p = u.prompt_tokens_details;
+    if (p != null && (!isRecord(p) || !isFiniteOrNothing(p.cached_tokens))) return null;
+    const d = u.completion_tokens_details;
+    if (
+      d != null &&
+      (!isRecord(d) ||
+        !isFiniteOrNothing(d.reasoning_tokens) ||
+        !isFiniteOrNothing(d.accepted_prediction_tokens) ||
+        !isFiniteOrNothing(d.rejected_prediction_tokens))
+    )
+      return null;
+  }
+  return v as ChatResponse;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStringOrNothing = (v: unknown): boolean => v == null || typeof v === 'string';
+const isFiniteOrNothing = (v: unknown): boolean => v == null || (typeof v === 'number' && Number.isFinite(v));
+
 type Parsed = { success: true; value: ChatResponse; rawValue: unknown } | { success: false; error: Error };
 
 /**
@@ -408,6 +466,8 @@ function parseResponse(text: string): Parsed {
   } catch (cause) {
     return { success: false, error: new JSONParseError({ text, cause }) };
   }
+  const plain = plainResponse(rawValue);
+  if (plain !== null) return { success: true, value: plain, rawValue };
   const checked = ChatResponseSchema.safeParse(rawValue);
   if (!checked.success) return { success: false, error: TypeValidationError.wrap({ value: rawValue, cause: checked.error }) };
   return { success: true, value: checked.data, rawValue };
