@@ -4,12 +4,12 @@ import type { Store } from './types.js';
 /** A store whose saves can share commits (see {@link CommitBatch}). */
 export interface BatchingStore {
   /**
-   * From now on saves share commits: the first save opens a write transaction, which commits `windowMs`
-   * later, or sooner when it holds {@link MAX_BATCH} saves, or when another write (a run's start or
-   * end) or `close` comes. Each save is still all-or-nothing (a savepoint), and a failing one leaves the
-   * others in place. 0 commits what is pending and goes back to one commit per save.
+   * From now on saves share commits: a save waits (checked, in memory) until `windowMs` after the first
+   * waiting one, or until {@link MAX_BATCH} wait, or until any other call on the store or `close`; then
+   * all are written and committed in one transaction. Each save is still all or nothing. 0 commits what
+   * waits and goes back to one transaction per save.
    *
-   * A crash loses the saves of the open batch (at most `windowMs` of them); a resumed run redoes them.
+   * A crash loses the waiting saves (at most `windowMs` of them); a resumed run redoes them.
    */
   batchCommits(windowMs: number): void;
 }
@@ -25,10 +25,16 @@ export const MAX_BATCH = 16;
  * Shared commits for a SQLite connection. A commit writes every page the transaction changed to the
  * WAL; one per rollout rewrote the same index and table pages rollout after rollout, which was the
  * largest part of a save's cost.
+ *
+ * Saves wait in memory and are written together, in one short IMMEDIATE transaction, when the batch
+ * commits: the write lock is held for milliseconds, never for the whole window, so another process
+ * writing to the same store is not held up. The store checks what it can when a save is queued
+ * (validity, duplicates, the run) and commits the batch before any read, so reads see every save.
  */
 export class CommitBatch {
   private windowMs = 0;
-  private pending = 0;
+  private queue: Array<{ id: string; write: () => void }> = [];
+  private readonly queued = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   /** A commit the timer could not make: the next call reports it. */
   private failure: Error | null = null;
@@ -45,6 +51,15 @@ export class CommitBatch {
     this.rollback = db.prepare('ROLLBACK');
   }
 
+  get batching(): boolean {
+    return this.windowMs > 0;
+  }
+
+  /** Whether a save of this rollout id waits in the batch. */
+  has(id: string): boolean {
+    return this.queued.has(id);
+  }
+
   configure(windowMs: number): void {
     if (!Number.isFinite(windowMs) || windowMs < 0)
       throw new RangeError(`commit window must be a non-negative number of ms (got ${windowMs})`);
@@ -56,50 +71,37 @@ export class CommitBatch {
   }
 
   /**
-   * Runs one save: `alone` (its own IMMEDIATE transaction) when batching is off, else `inBatch` (a
-   * transaction function, which better-sqlite3 runs as a savepoint inside the open transaction).
+   * Queues one save (batching must be on). `write` runs when the batch commits, inside its transaction;
+   * it is a better-sqlite3 transaction function, so it runs as a savepoint and a failing one undoes
+   * only itself before the error ends the whole commit.
    */
-  save(alone: () => void, inBatch: () => void): void {
+  save(id: string, write: () => void): void {
     this.throwFailure();
-    if (this.windowMs === 0) {
-      alone();
-      return;
-    }
-    if (this.pending === 0) {
-      this.begin.run();
+    if (this.queue.length === 0) {
       this.timer = setTimeout(() => this.commitFromTimer(), this.windowMs);
       this.timer.unref();
     }
-    try {
-      inBatch();
-    } catch (e) {
-      // A savepoint rolled back leaves the batch open; some errors (I/O, full disk) end the whole transaction.
-      if (!this.db.inTransaction) {
-        const lost = this.pending;
-        this.clear();
-        if (lost > 0) throw this.lostError(lost, e);
-      } else if (this.pending === 0) {
-        this.rollback.run();
-        this.clear();
-      }
-      throw e;
-    }
-    this.pending++;
-    if (this.pending >= MAX_BATCH) this.commit();
+    this.queue.push({ id, write });
+    this.queued.add(id);
+    if (this.queue.length >= MAX_BATCH) this.commit();
   }
 
-  /** Commits the open batch, if any. */
+  /** Writes and commits the waiting saves, if any; if that fails, none of them is stored. */
   commit(): void {
     this.throwFailure();
-    if (this.pending === 0) return;
-    const n = this.pending;
-    this.clear();
-    if (!this.db.inTransaction) throw this.lostError(n, new Error('the transaction ended before its commit'));
+    if (this.queue.length === 0) return;
+    const items = this.queue;
+    this.queue = [];
+    this.queued.clear();
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     try {
+      this.begin.run();
+      for (const item of items) item.write();
       this.commitStatement.run();
     } catch (e) {
       if (this.db.inTransaction) this.rollback.run();
-      throw this.lostError(n, e);
+      throw this.lostError(items.length, e);
     }
   }
 
@@ -116,12 +118,6 @@ export class CommitBatch {
     if (f === null) return;
     this.failure = null;
     throw f;
-  }
-
-  private clear(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    this.pending = 0;
   }
 
   private lostError(n: number, cause: unknown): Error {

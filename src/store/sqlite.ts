@@ -256,20 +256,18 @@ class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
   }
 
   batchCommits(windowMs: number): void {
-    this.open();
+    this.ensureNotClosed();
     this.batch.configure(windowMs);
   }
 
   createRun(run: RunRecord): void {
     this.open();
-    this.batch.commit();
     this.createRunTx.immediate(run);
   }
 
   finishRun(id: string, status: RunStatus, finishedAt: string): void {
+    // open() commits waiting saves first: a run is marked finished only once every rollout it saved is stored.
     this.open();
-    // A run is marked finished only once every rollout it saved is committed.
-    this.batch.commit();
     const changed = this.s.finishRun.run(status, finishedAt, id).changes;
     if (changed === 0) throw new UserError(`${this.path}: run ${id} is not stored`);
   }
@@ -286,22 +284,57 @@ class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
   }
 
   saveRollout(rollout: RolloutRecord, events: Event[], findings: Finding[]): void {
-    this.open();
-    const valid = validateForSave(rollout, events, findings, this.path);
-    // IMMEDIATE takes the write lock up front, so concurrent writers wait (busy_timeout) instead of failing mid-way.
-    this.batch.save(
-      () => this.saveTx.immediate(rollout, valid.events, valid.findings),
-      () => this.saveTx(rollout, valid.events, valid.findings),
+    this.saveWith(
+      rollout,
+      events,
+      findings,
+      (r, e, f) => this.saveTx(r, e, f),
+      (r, e, f) => this.saveTx.immediate(r, e, f),
     );
   }
 
   saveRolloutWithUsage(rollout: RolloutRecord, events: Event[], findings: Finding[], calls: CallUsage[]): void {
-    this.open();
-    const valid = validateForSave(rollout, events, findings, this.path);
-    this.batch.save(
-      () => this.saveWithUsageTx.immediate(rollout, valid.events, valid.findings, calls),
-      () => this.saveWithUsageTx(rollout, valid.events, valid.findings, calls),
+    this.saveWith(
+      rollout,
+      events,
+      findings,
+      (r, e, f) => this.saveWithUsageTx(r, e, f, calls),
+      (r, e, f) => this.saveWithUsageTx.immediate(r, e, f, calls),
     );
+  }
+
+  /**
+   * One save: on its own in an IMMEDIATE transaction (which takes the write lock up front, so concurrent
+   * writers wait, busy_timeout, instead of failing mid-way), or, while batching, checked now and written
+   * when the batch commits.
+   */
+  private saveWith(
+    rollout: RolloutRecord,
+    events: Event[],
+    findings: Finding[],
+    inBatch: (r: RolloutRecord, e: Event[], f: Finding[]) => void,
+    alone: (r: RolloutRecord, e: Event[], f: Finding[]) => void,
+  ): void {
+    this.ensureNotClosed();
+    const valid = validateForSave(rollout, events, findings, this.path);
+    if (!this.batch.batching) {
+      this.open();
+      alone(rollout, valid.events, valid.findings);
+      return;
+    }
+    // What the transaction would refuse, refused now, so the caller hears of it at once.
+    if (this.batch.has(rollout.id) || this.s.rolloutExists.get(rollout.id)) throw new DuplicateRolloutError(rollout.id, this.path);
+    if (!this.s.runExists.get(rollout.runId))
+      throw new UserError(`${this.path}: rollout ${rollout.id} names run ${rollout.runId}, which is not stored`);
+    this.batch.save(rollout.id, () => {
+      try {
+        inBatch(rollout, valid.events, valid.findings);
+      } catch (e) {
+        // Stored meanwhile by another process (its savepoint is undone): it is done, so link it, as the sweep would.
+        if (!(e instanceof DuplicateRolloutError)) throw e;
+        this.s.linkRollout.run(rollout.runId, rollout.id);
+      }
+    });
   }
 
   callUsage(rolloutId: string): CallUsage[] {
@@ -324,13 +357,14 @@ class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
     }));
   }
 
+  // The response cache does not touch rollouts: waiting saves stay waiting.
   cacheGet(key: string): string | undefined {
-    this.open();
+    this.ensureNotClosed();
     return this.s.cacheGet.get(key);
   }
 
   cachePut(key: string, model: string, response: string): void {
-    this.open();
+    this.ensureNotClosed();
     this.s.cachePut.run(key, model, response, new Date().toISOString());
   }
 
@@ -426,7 +460,13 @@ class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
     }
   }
 
+  /** Every call but a batched save first commits the saves waiting in the batch, so it sees them. */
   private open(): void {
+    this.ensureNotClosed();
+    this.batch.commit();
+  }
+
+  private ensureNotClosed(): void {
     if (this.closed) throw new Error(`store ${this.path} is closed`);
   }
 }
