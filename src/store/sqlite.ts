@@ -101,9 +101,9 @@ function assertOurs(db: Database.Database, label: string): void {
 class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
   private readonly s;
   private readonly batch: CommitBatch;
-  private readonly saveTx: Database.Transaction<(r: RolloutRecord, e: Event[], f: Finding[]) => void>;
+  /** A rollout, its events, findings and per-call usage, together: a crash never leaves one without the others. */
+  private readonly saveTx: Database.Transaction<(r: RolloutRecord, e: Event[], f: Finding[], c: readonly CallUsage[]) => void>;
   private readonly createRunTx: Database.Transaction<(run: RunRecord) => void>;
-  private readonly saveWithUsageTx: Database.Transaction<(r: RolloutRecord, e: Event[], f: Finding[], c: CallUsage[]) => void>;
   private closed = false;
   // A rollout's findings and calls each go in as one multi-row statement (see multi-insert.ts).
   private readonly insertFindings: MultiInsert;
@@ -213,7 +213,7 @@ class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
         `INSERT OR IGNORE INTO response_cache (key, model, response, created_at) VALUES (?, ?, ?, ?)`,
       ),
     };
-    this.saveTx = db.transaction((rollout: RolloutRecord, events: Event[], findings: Finding[]) => {
+    this.saveTx = db.transaction((rollout: RolloutRecord, events: Event[], findings: Finding[], calls: readonly CallUsage[]) => {
       if (this.s.rolloutExists.get(rollout.id)) throw new DuplicateRolloutError(rollout.id, this.path);
       if (!this.s.runExists.get(rollout.runId)) {
         throw new UserError(`${this.path}: rollout ${rollout.id} names run ${rollout.runId}, which is not stored`);
@@ -227,10 +227,6 @@ class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
           return [r.rollout_id, r.flag, ord, r.value, r.evidence, r.events, r.detail];
         }),
       );
-    });
-    // The rollout and its per-call usage commit together, so a crash never leaves one without the other.
-    this.saveWithUsageTx = db.transaction((rollout: RolloutRecord, events: Event[], findings: Finding[], calls: CallUsage[]) => {
-      this.saveTx(rollout, events, findings);
       this.insertCalls.run(
         calls.map((c) => {
           const r = callToRow(rollout.id, c);
@@ -284,23 +280,7 @@ class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
   }
 
   saveRollout(rollout: RolloutRecord, events: Event[], findings: Finding[]): void {
-    this.saveWith(
-      rollout,
-      events,
-      findings,
-      (r, e, f) => this.saveTx(r, e, f),
-      (r, e, f) => this.saveTx.immediate(r, e, f),
-    );
-  }
-
-  saveRolloutWithUsage(rollout: RolloutRecord, events: Event[], findings: Finding[], calls: CallUsage[]): void {
-    this.saveWith(
-      rollout,
-      events,
-      findings,
-      (r, e, f) => this.saveWithUsageTx(r, e, f, calls),
-      (r, e, f) => this.saveWithUsageTx.immediate(r, e, f, calls),
-    );
+    this.saveRolloutWithUsage(rollout, events, findings, []);
   }
 
   /**
@@ -308,18 +288,12 @@ class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
    * writers wait, busy_timeout, instead of failing mid-way), or, while batching, checked now and written
    * when the batch commits.
    */
-  private saveWith(
-    rollout: RolloutRecord,
-    events: Event[],
-    findings: Finding[],
-    inBatch: (r: RolloutRecord, e: Event[], f: Finding[]) => void,
-    alone: (r: RolloutRecord, e: Event[], f: Finding[]) => void,
-  ): void {
+  saveRolloutWithUsage(rollout: RolloutRecord, events: Event[], findings: Finding[], calls: CallUsage[]): void {
     this.ensureNotClosed();
     const valid = validateForSave(rollout, events, findings, this.path);
     if (!this.batch.batching) {
       this.open();
-      alone(rollout, valid.events, valid.findings);
+      this.saveTx.immediate(rollout, valid.events, valid.findings, calls);
       return;
     }
     // What the transaction would refuse, refused now, so the caller hears of it at once.
@@ -328,7 +302,7 @@ class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
       throw new UserError(`${this.path}: rollout ${rollout.id} names run ${rollout.runId}, which is not stored`);
     this.batch.save(rollout.id, () => {
       try {
-        inBatch(rollout, valid.events, valid.findings);
+        this.saveTx(rollout, valid.events, valid.findings, calls);
       } catch (e) {
         // Stored meanwhile by another process (its savepoint is undone): it is done, so link it, as the sweep would.
         if (!(e instanceof DuplicateRolloutError)) throw e;
