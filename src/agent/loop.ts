@@ -174,7 +174,8 @@ export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunRe
   for (const m of world.drainEvents()) transcript.add(turn, { type: 'world', action: m.action, detail: m.detail });
   transcript.add(turn, { type: 'end', reason: endReason, ...(error ? { detail: error } : {}) });
   return {
-    events: transcript.events,
+    // Frozen: the transcript is complete, and its digest and stored form share one canonical text.
+    events: Object.freeze(transcript.events) as Event[],
     initialWorld,
     finalWorld: world.snapshot(),
     endReason,

@@ -132,9 +132,19 @@ export function canonicalJsonOfFrozen(value: object): string {
   return json;
 }
 
-/** `canonicalJson(items)` built from each item's remembered form (RFC 8785 joins array items with ','). */
+const frozenLists = new WeakMap<readonly object[], string>();
+
+/**
+ * `canonicalJson(items)` built from each item's remembered form (RFC 8785 joins array items with ',').
+ * A frozen list's text is remembered too: a rollout's digest and its stored transcript are the same text.
+ */
 export function canonicalJsonOfFrozenList(items: readonly object[]): string {
-  return `[${items.map(canonicalJsonOfFrozen).join(',')}]`;
+  let json = frozenLists.get(items);
+  if (json === undefined) {
+    json = `[${items.map(canonicalJsonOfFrozen).join(',')}]`;
+    if (Object.isFrozen(items)) frozenLists.set(items, json);
+  }
+  return json;
 }
 
 export function sha256Hex(data: string | Uint8Array): string {

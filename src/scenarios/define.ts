@@ -25,7 +25,7 @@ import {
   Subject,
   UserError,
 } from '../core/index.js';
-import { TOOL_NAMES } from '../world/index.js';
+import { deepFreeze, sealWorldInit, TOOL_NAMES } from '../world/index.js';
 import { assertFamily } from './names.js';
 import type { AxesSupport, BuildContext, Scenario, ScenarioDefinition, ScenarioInstance } from './types.js';
 
@@ -78,6 +78,7 @@ const DefinitionSchema = z.object({
   axes: AxesSchema,
   defaults: z.record(z.string(), z.unknown()).optional(),
   build: z.custom<ScenarioDefinition['build']>((v) => typeof v === 'function', 'must be a function'),
+  pure: z.boolean().optional(),
 });
 
 export function issuePath(path: ReadonlyArray<PropertyKey>): string {
@@ -163,7 +164,8 @@ function validateInstance(id: string, version: string, condition: Condition, ins
   });
   if (new Set(inst.tools).size !== inst.tools.length) fail('tools: a tool is listed twice');
   if (inst.tools[inst.tools.length - 1] !== 'end_task') fail('tools: end_task must be offered, and last');
-  if ((condition.channel === 'on') !== (inst.channel !== undefined)) fail('channel: must be present exactly when the condition has channel on');
+  if ((condition.channel === 'on') !== (inst.channel !== undefined))
+    fail('channel: must be present exactly when the condition has channel on');
   if (inst.channel && inst.channel.subject !== inst.names.subject) fail(`channel.subject: '${inst.channel.subject}' is not the subject`);
   const gt = GroundTruth.safeParse(inst.groundTruth);
   if (!gt.success) {
@@ -181,6 +183,8 @@ export function defineScenario(def: ScenarioDefinition): Scenario {
   const defaults = enumerateGrid(defaultAxes).filter((c) => fullKeys.has(canonicalJson(c)));
   // A plan hands the same condition object to every epoch of a configuration: checked once per object.
   const checked = new WeakMap<object, boolean>();
+  // Instances of a pure build, by condition object and family (see build); they go with the plan's conditions.
+  const shared = new WeakMap<object, Map<string, ScenarioInstance>>();
   const supports = (condition: Condition): boolean => {
     if (typeof condition !== 'object' || condition === null) return false;
     let ok = checked.get(condition);
@@ -198,14 +202,35 @@ export function defineScenario(def: ScenarioDefinition): Scenario {
     summary: def.summary,
     axes,
     ...(def.defaults ? { defaults: structuredClone(def.defaults) } : {}),
+    ...(def.pure !== undefined ? { pure: def.pure } : {}),
     build(condition: Condition, ctx: BuildContext): ScenarioInstance {
       if (!supports(condition)) {
         const key = Condition.safeParse(condition).success ? conditionKey(condition) : canonicalJson(condition);
         throw new UserError(`scenario '${def.id}' does not support condition ${key}`);
       }
       assertFamily(ctx.family);
-      const inst = def.build(condition, ctx);
+      // Only a frozen condition can key the shared instances: anything else may change before the next call.
+      const reuse = def.pure === true && Object.isFrozen(condition);
+      const hit = reuse ? shared.get(condition)?.get(ctx.family) : undefined;
+      if (hit !== undefined) return hit;
+      let seedRead = false;
+      const watched: BuildContext = {
+        family: ctx.family,
+        get seed() {
+          seedRead = true;
+          return ctx.seed;
+        },
+      };
+      const inst = def.build(condition, reuse ? watched : ctx);
       validateInstance(def.id, def.version, condition, inst);
+      if (!reuse || seedRead) return inst;
+      // A pure build that never read the seed gives every epoch the same instance: it is built, checked
+      // and frozen once per condition and family, and its world is checked once instead of per rollout.
+      sealWorldInit(inst.world);
+      deepFreeze(inst);
+      const byFamily = shared.get(condition) ?? new Map<string, ScenarioInstance>();
+      byFamily.set(ctx.family, inst);
+      shared.set(condition, byFamily);
       return inst;
     },
     grid: (which = 'full') => (which === 'full' ? full : defaults).map((c) => ({ ...c })),

@@ -92,6 +92,12 @@ export interface ScenarioDefinition {
   /** Axis values used when the user does not filter (the default suite); a subset of `axes`. */
   defaults?: Partial<AxesSupport>;
   build(condition: Condition, ctx: BuildContext): ScenarioInstance;
+  /**
+   * Declares that `build` is a pure function of its arguments: no randomness, clock or outside state of
+   * its own. A pure build that does not read `ctx.seed` then runs once per condition and family, and
+   * every rollout of that cell shares the instance, deeply frozen (changing it throws). Default false.
+   */
+  pure?: boolean;
 }
 
 export interface Scenario extends ScenarioDefinition {

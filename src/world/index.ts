@@ -6,7 +6,7 @@ export { TOOLS, MAX_TEXT, MAX_FILENAMES } from './tools.js';
 export type { ToolDef } from './tools.js';
 export { runTool, MAX_RAW_ARGS } from './gateway.js';
 export type { ToolResult } from './gateway.js';
-export { WorldInitSchema } from './init-schema.js';
+export { deepFreeze, sealWorldInit, WorldInitSchema } from './init-schema.js';
 export { parseTimestamp, formatTimestamp, timeAtTurn } from './clock.js';
 export { TOOL_NAMES } from './tool-names.js';
 export type { ToolName } from './tool-names.js';

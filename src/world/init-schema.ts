@@ -99,8 +99,37 @@ export const WorldInitSchema = z
     });
   });
 
+/** Initial worlds that passed the schema and were then deeply frozen, so they cannot have changed since. */
+const sealed = new WeakSet<object>();
+
+/**
+ * Checks an initial world once and deeply freezes it, so that every World built from it skips the
+ * schema: a scenario whose instances are shared between rollouts (see defineScenario) seals each once
+ * instead of having it checked on every rollout. Throws like parseWorldInit; returns the same object.
+ */
+export function sealWorldInit(init: WorldInit): WorldInit {
+  if (sealed.has(init)) return init;
+  parseWorldInit(init);
+  deepFreeze(init);
+  sealed.add(init);
+  return init;
+}
+
+/**
+ * Freezes plain data all the way down. An object already frozen is still walked: freezing is shallow,
+ * so what it holds may not be.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 /** Parses (and thereby deep-copies) an initial world, or throws a UserError naming the first problem. */
 export function parseWorldInit(init: unknown): WorldInit {
+  if (typeof init === 'object' && init !== null && sealed.has(init)) return clonePlain(init as WorldInit);
   const result = WorldInitSchema.safeParse(init);
   // Validation only: the copy is clonePlain's (plain JSON data, as checked), which keeps keys such as
   // `__proto__` as data.

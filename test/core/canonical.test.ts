@@ -80,3 +80,16 @@ test('the remembered list form equals the canonical form of the list', () => {
   assert.equal(canonicalJsonOfFrozenList(events), canonicalJson(events));
   assert.equal(canonicalJsonOfFrozenList([]), canonicalJson([]));
 });
+
+test('a frozen list keeps its canonical text; a list that can change is serialised again', () => {
+  const a = { seq: 0, type: 'x' };
+  const b = { seq: 1, type: 'y' };
+  const open = [a];
+  assert.equal(canonicalJsonOfFrozenList(open), canonicalJson([a]));
+  open.push(b);
+  assert.equal(canonicalJsonOfFrozenList(open), canonicalJson([a, b]));
+  const frozen = Object.freeze([a, b]);
+  const text = canonicalJsonOfFrozenList(frozen);
+  assert.equal(text, canonicalJson([a, b]));
+  assert.equal(canonicalJsonOfFrozenList(frozen), text);
+});

@@ -83,6 +83,8 @@ export function scenarioFromYaml(file: string, text: string): Scenario {
         peerIdentity: ['same_family'],
         datasets: [{ dataset: 'none', threshold: null }],
       },
+      // Template substitution only: one instance per cell and family serves every epoch.
+      pure: true,
       build(condition, ctx) {
         const names = agentNames(ctx.family, condition);
         const vars = templateVars(names);
