@@ -214,14 +214,16 @@ export function defineScenario(def: ScenarioDefinition): Scenario {
       const hit = reuse ? shared.get(condition)?.get(ctx.family) : undefined;
       if (hit !== undefined) return hit;
       let seedRead = false;
-      const watched: BuildContext = {
-        family: ctx.family,
-        get seed() {
-          seedRead = true;
-          return ctx.seed;
-        },
-      };
-      const inst = def.build(condition, reuse ? watched : ctx);
+      const buildCtx: BuildContext = reuse
+        ? {
+            family: ctx.family,
+            get seed() {
+              seedRead = true;
+              return ctx.seed;
+            },
+          }
+        : ctx;
+      const inst = def.build(condition, buildCtx);
       validateInstance(def.id, def.version, condition, inst);
       if (!reuse || seedRead) return inst;
       // A pure build that never read the seed gives every epoch the same instance: it is built, checked

@@ -33,3 +33,15 @@ function copy(v: unknown, depth: number): unknown {
   }
   return out;
 }
+
+/**
+ * Freezes plain data all the way down. An object already frozen is still walked: freezing is shallow,
+ * so what it holds may not be.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { UserError } from '../core/index.js';
-import { clonePlain } from './clone.js';
+import { clonePlain, deepFreeze } from './clone.js';
 import { parseTimestamp } from './clock.js';
 import type { WorldInit } from './types.js';
 
@@ -113,18 +113,6 @@ export function sealWorldInit(init: WorldInit): WorldInit {
   deepFreeze(init);
   sealed.add(init);
   return init;
-}
-
-/**
- * Freezes plain data all the way down. An object already frozen is still walked: freezing is shallow,
- * so what it holds may not be.
- */
-export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }
 
 /** Parses (and thereby deep-copies) an initial world, or throws a UserError naming the first problem. */
