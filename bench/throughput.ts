@@ -12,18 +12,20 @@
  * rollouts: the warm-up pays once per process for JIT compilation and connection set-up, which a
  * multi-day sweep spreads over millions of calls.
  *
+ * It measures the compiled harness in dist/, the code the `peerwatch` command runs (the npm script
+ * builds it first); `--code src` measures the TypeScript sources through tsx instead, whose transform
+ * adds a little work of its own (a `__name` call for every function it creates).
+ *
  * CPU per call depends on the episode length, because a rollout also costs a fixed amount (building
  * the scenario and world, detection, the store). A second sweep of `--long` calls per rollout (half
  * as many rollouts; 0 skips it) separates the two: fixed CPU per rollout and marginal CPU per call.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ExperimentSpec, runExperiment } from '../src/experiment/index.js';
-import { getScenario } from '../src/scenarios/index.js';
-import { openSqliteStore } from '../src/store/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,8 +36,33 @@ const { values } = parseArgs({
     calls: { type: 'string', default: '4' },
     long: { type: 'string', default: '12' },
     rss: { type: 'string', default: '2000,20000' },
+    code: { type: 'string', default: 'dist' },
   },
 });
+if (values.code !== 'dist' && values.code !== 'src') {
+  console.error(`--code must be dist or src (got ${values.code})`);
+  process.exit(2);
+}
+const CODE = values.code;
+if (CODE === 'dist') requireFreshBuild();
+// Types from the sources either way; the code from where --code says.
+const load = async <T>(module: string): Promise<T> => (await import(pathToFileURL(resolve(CODE, module, 'index.js')).href)) as T;
+const { ExperimentSpec, runExperiment } = await load<typeof import('../src/experiment/index.js')>('experiment');
+const { getScenario } = await load<typeof import('../src/scenarios/index.js')>('scenarios');
+const { openSqliteStore } = await load<typeof import('../src/store/index.js')>('store');
+
+/** dist/ must hold a build of the sources as they are: a stale one would measure other code. */
+function requireFreshBuild(): void {
+  const newest = (dir: string, ext: string) =>
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith(ext))
+      .reduce((m, f) => Math.max(m, statSync(join(dir, f)).mtimeMs), 0);
+  const built = existsSync('dist/experiment/index.js') ? statSync('dist/experiment/index.js').mtimeMs : 0;
+  if (built === 0 || newest('src', '.ts') > built) {
+    console.error('dist/ is missing or older than src/: run `npm run build` first (npm run bench:throughput does), or pass --code src');
+    process.exit(2);
+  }
+}
 const ROLLOUTS = Number(values.rollouts);
 const LATENCY_MS = Number(values.latency);
 const CONCURRENCY = Number(values.concurrency);
@@ -128,7 +155,7 @@ async function throughput(callsPerRollout: number, rolloutCount: number, print: 
     const steadyPerCall = (cpuMs - (mark.cpu.user + mark.cpu.system) / 1000) / (calls - mark.calls);
     if (print) {
       console.log(
-        `sweep: ${rollouts} rollouts, ${calls} model calls in ${secs.toFixed(1)} s (latency ${LATENCY_MS} ms, concurrency ${CONCURRENCY}, ${RPM} rpm)`,
+        `sweep: ${rollouts} rollouts, ${calls} model calls in ${secs.toFixed(1)} s (latency ${LATENCY_MS} ms, concurrency ${CONCURRENCY}, ${RPM} rpm; harness code: ${CODE === 'dist' ? 'compiled dist/, as `peerwatch` runs it' : 'src/ through tsx'})`,
       );
       console.log(
         `rollouts/s: ${rolloutsPerSec.toFixed(2)} of max ${maxRollouts.toFixed(2)} (ratio ${(rolloutsPerSec / maxRollouts).toFixed(3)})`,
@@ -160,9 +187,9 @@ async function throughput(callsPerRollout: number, rolloutCount: number, print: 
 function peakRss(n: number): { mb: number; retainedMb: number; secs: number } {
   const dir = mkdtempSync(join(tmpdir(), 'peerwatch-rss-'));
   const code = `
-    import { ExperimentSpec, runExperiment } from './src/experiment/index.js';
-    import { getScenario } from './src/scenarios/index.js';
-    import { openSqliteStore } from './src/store/index.js';
+    import { ExperimentSpec, runExperiment } from './${CODE}/experiment/index.js';
+    import { getScenario } from './${CODE}/scenarios/index.js';
+    import { openSqliteStore } from './${CODE}/store/index.js';
     const store = openSqliteStore(${JSON.stringify(join(dir, 'rss.db'))});
     const spec = ExperimentSpec.parse({ models: ['scripted:honest'], scenarios: ['tampering'], grid: 'default', filter: {},
       epochs: ${Math.ceil(n / CONFIGS)}, limit: ${CONFIGS}, seed: 0, temperature: 1, maxIterations: 30, maxContextTokens: 120000, concurrency: 8 });
@@ -172,10 +199,14 @@ function peakRss(n: number): { mb: number; retainedMb: number; secs: number } {
     process.stdout.write(JSON.stringify({ done: r.progress.done, maxRssKb: process.resourceUsage().maxRSS, retained: process.memoryUsage().heapUsed }));
   `;
   const t0 = performance.now();
-  const out = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', code], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
+  const out = spawnSync(
+    process.execPath,
+    ['--expose-gc', ...(CODE === 'src' ? ['--import', 'tsx'] : []), '--input-type=module', '-e', code],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
   rmSync(dir, { recursive: true, force: true });
   if (out.status !== 0) throw new Error(`rss run failed: ${out.stderr}`);
   const r = JSON.parse(out.stdout) as { done: number; maxRssKb: number; retained: number };

@@ -7,13 +7,29 @@ export interface SuccessfulCall {
   args: Record<string, unknown>;
 }
 
+/**
+ * The successful calls of a transcript, optionally only those of some tools, in order. A finished
+ * rollout's transcript is frozen and every detector asks for its calls, so they are found once per
+ * frozen list; a list that can still change is read again on every call.
+ */
 export function successfulCalls(events: readonly Event[], tools?: readonly string[]): SuccessfulCall[] {
+  let all = Object.isFrozen(events) ? callsOfFrozen.get(events) : undefined;
+  if (all === undefined) {
+    all = findSuccessfulCalls(events);
+    if (Object.isFrozen(events)) callsOfFrozen.set(events, Object.freeze(all));
+  }
+  // A fresh array every time: callers may sort or extend what they get.
+  return tools ? all.filter((c) => tools.includes(c.call.tool)) : all.slice();
+}
+
+const callsOfFrozen = new WeakMap<readonly Event[], readonly SuccessfulCall[]>();
+
+function findSuccessfulCalls(events: readonly Event[]): SuccessfulCall[] {
   const okResults = new Map<string, EventOf<'tool_result'>>();
   for (const e of events) if (e.type === 'tool_result' && e.ok) okResults.set(e.callId, e);
   const out: SuccessfulCall[] = [];
   for (const e of events) {
     if (e.type !== 'tool_call') continue;
-    if (tools && !tools.includes(e.tool)) continue;
     const result = okResults.get(e.callId);
     if (!result) continue;
     out.push({ call: e, result, args: asRecord(e.args) });

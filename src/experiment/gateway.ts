@@ -1,4 +1,10 @@
-import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3GenerateResult, LanguageModelV3Middleware } from '@ai-sdk/provider';
+import type {
+  LanguageModelV3,
+  LanguageModelV3CallOptions,
+  LanguageModelV3GenerateResult,
+  LanguageModelV3Middleware,
+} from '@ai-sdk/provider';
+import { getEventListeners } from 'node:events';
 import { wrapLanguageModel } from 'ai';
 import { isRetryable, type RetryPolicy, retryAfterMs } from '../agent/index.js';
 import { canonicalJson, sha256Hex } from '../core/index.js';
@@ -90,6 +96,7 @@ export function gatewayModel(model: LanguageModelV3, endpoint: Endpoint, meter: 
  * records them and, on a 429 with Retry-After, pauses the endpoint for every rollout.
  */
 export function gatewayMiddleware(endpoint: Endpoint, meter: CallMeter, epoch: number): LanguageModelV3Middleware {
+  const deadlines = new AttemptDeadlines(endpoint.timeoutMs);
   return {
     specificationVersion: 'v3',
     wrapGenerate: async ({ params, model }) => {
@@ -109,8 +116,10 @@ export function gatewayMiddleware(endpoint: Endpoint, meter: CallMeter, epoch: n
         } else {
           const limiter = endpoint.limiter;
           // Sizing the request means serialising the whole conversation: only a TPM limit needs it.
-          const ticket = limiter.limited ? await limiter.acquire(limiter.countsTokens ? estimateTokens(params) : 0, params.abortSignal) : null;
-          const deadline = attemptDeadline(endpoint.timeoutMs, params.abortSignal);
+          const ticket = limiter.limited
+            ? await limiter.acquire(limiter.countsTokens ? estimateTokens(params) : 0, params.abortSignal)
+            : null;
+          const deadline = deadlines.start(params.abortSignal);
           try {
             result = await model.doGenerate({ ...params, abortSignal: deadline.signal });
           } finally {
@@ -135,12 +144,58 @@ export function gatewayMiddleware(endpoint: Endpoint, meter: CallMeter, epoch: n
 }
 
 /**
- * The signal for one attempt: aborted by the caller's signal or, after `ms`, with a TimeoutError
- * (retried like a 5xx). One controller and one timer, cleared when the attempt ends:
- * AbortSignal.timeout plus AbortSignal.any cost several times more per call and keep their
- * timers and weak references alive after the attempt.
+ * The signal for each attempt of one rollout: aborted by the caller's signal or, after `ms`, with a
+ * TimeoutError (retried like a 5xx). A rollout's attempts reuse one controller and one timer until
+ * one of them is aborted: a controller and a timer per attempt were a measurable share of the
+ * gateway's cost, and AbortSignal.timeout plus AbortSignal.any cost several times more again and
+ * keep their timers and weak references alive after the attempt. Attempts that overlap (not made by
+ * the loops, but allowed) each get their own.
  */
-function attemptDeadline(ms: number, outer: AbortSignal | undefined): { signal: AbortSignal; clear: () => void } {
+export class AttemptDeadlines {
+  private controller: AbortController | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private busy = false;
+
+  constructor(private readonly ms: number) {}
+
+  start(outer: AbortSignal | undefined): { signal: AbortSignal; clear: () => void } {
+    if (this.busy || outer?.aborted) return oneDeadline(this.ms, outer);
+    // A signal that still has a listener from an earlier attempt (a fetch that never removed its own)
+    // is not reused, so listeners never pile up on it.
+    if (this.controller === null || this.controller.signal.aborted || getEventListeners(this.controller.signal, 'abort').length > 0) {
+      const controller = new AbortController();
+      this.controller = controller;
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = setTimeout(() => {
+        // A timer left from an attempt that ended is re-armed by the next one and fires for nothing.
+        if (this.busy && this.controller === controller) controller.abort(timeoutReason(this.ms));
+      }, this.ms);
+    } else {
+      this.timer?.refresh();
+    }
+    const controller = this.controller;
+    this.timer?.ref();
+    this.busy = true;
+    const onOuterAbort = () => controller.abort(outer?.reason);
+    outer?.addEventListener('abort', onOuterAbort, { once: true });
+    return {
+      signal: controller.signal,
+      clear: () => {
+        this.busy = false;
+        // Not cleared, only unref'd: re-arming it costs less than a new timer, and an idle one keeps no process alive.
+        this.timer?.unref();
+        outer?.removeEventListener('abort', onOuterAbort);
+      },
+    };
+  }
+}
+
+function timeoutReason(ms: number): DOMException {
+  return new DOMException(`the model did not answer within ${ms} ms`, 'TimeoutError');
+}
+
+/** A deadline of its own for one attempt: one controller and one timer, cleared when the attempt ends. */
+function oneDeadline(ms: number, outer: AbortSignal | undefined): { signal: AbortSignal; clear: () => void } {
   const controller = new AbortController();
   if (outer?.aborted) {
     controller.abort(outer.reason);
@@ -148,7 +203,7 @@ function attemptDeadline(ms: number, outer: AbortSignal | undefined): { signal: 
   }
   const onOuterAbort = () => controller.abort(outer?.reason);
   outer?.addEventListener('abort', onOuterAbort, { once: true });
-  const timer = setTimeout(() => controller.abort(new DOMException(`the model did not answer within ${ms} ms`, 'TimeoutError')), ms);
+  const timer = setTimeout(() => controller.abort(timeoutReason(ms)), ms);
   return {
     signal: controller.signal,
     clear: () => {
