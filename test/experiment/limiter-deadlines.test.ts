@@ -55,6 +55,14 @@ test('attempt deadlines: a rollout reuses one signal across attempts that end in
   assert.notEqual(c.signal, b.signal);
   c.clear();
   b.clear();
+  b.clear(); // a second clear is a no-op: it must not free the signal of a later attempt
+  const d2 = d.start(undefined);
+  assert.equal(d2.signal, b.signal);
+  a.clear();
+  const e = d.start(undefined);
+  assert.notEqual(e.signal, d2.signal, 'd2 is still in progress');
+  e.clear();
+  d2.clear();
   assert.equal(b.signal.aborted, false);
 });
 
@@ -63,12 +71,12 @@ test('attempt deadlines: a reused signal still times out, with a TimeoutError, a
   const a = d.start(undefined);
   await tick(5);
   a.clear();
-  await tick(60); // the idle timer fires and does nothing
+  await tick(60); // an ended attempt's timer was cleared
   assert.equal(a.signal.aborted, false, 'an attempt that ended is never aborted');
   const b = d.start(undefined);
   assert.equal(b.signal, a.signal);
   await tick(80);
-  assert.equal(b.signal.aborted, true, 'the re-armed timer aborts the attempt in progress');
+  assert.equal(b.signal.aborted, true, 'the attempt in progress times out on the shared signal');
   assert.equal((b.signal.reason as DOMException).name, 'TimeoutError');
   b.clear();
   const c = d.start(undefined);
