@@ -146,10 +146,11 @@ export function gatewayMiddleware(endpoint: Endpoint, meter: CallMeter, epoch: n
 /**
  * The signal for each attempt of one rollout: aborted by the caller's signal or, after `ms`, with a
  * TimeoutError (retried like a 5xx). A rollout's attempts share one controller until one of them is
- * aborted, and each has its own timer, cleared when it ends: making a controller per attempt was most
- * of the deadline's cost (about 6 µs of 8), and AbortSignal.timeout plus AbortSignal.any cost several
- * times more again and keep their timers and weak references alive after the attempt. Attempts that
- * overlap (the loops make none, but a model may) each get a controller of their own.
+ * aborted, and each has its own timer, cleared when it ends. Making a controller per attempt was most
+ * of the deadline's cost (in a micro-benchmark, about 6 µs per attempt against 1.6 with a shared one);
+ * AbortSignal.timeout plus AbortSignal.any cost several times more again and keep their timers and
+ * weak references alive after the attempt. Attempts that overlap (the loops make none, but a model
+ * may) each get a controller of their own.
  */
 export class AttemptDeadlines {
   private controller: AbortController | null = null;
