@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
+import { rememberedIfFrozen } from './frozen-memo.js';
 
 // canonicalize ships CommonJS with a default export; normalise the interop shape once here.
 const canonicalize = canonicalizeModule as unknown as (value: unknown) => string | undefined;
@@ -139,12 +140,7 @@ const frozenLists = new WeakMap<readonly object[], string>();
  * A frozen list's text is remembered too: a rollout's digest and its stored transcript are the same text.
  */
 export function canonicalJsonOfFrozenList(items: readonly object[]): string {
-  let json = frozenLists.get(items);
-  if (json === undefined) {
-    json = `[${items.map(canonicalJsonOfFrozen).join(',')}]`;
-    if (Object.isFrozen(items)) frozenLists.set(items, json);
-  }
-  return json;
+  return rememberedIfFrozen(frozenLists, items, (list) => `[${list.map(canonicalJsonOfFrozen).join(',')}]`);
 }
 
 export function sha256Hex(data: string | Uint8Array): string {

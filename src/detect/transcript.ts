@@ -1,4 +1,4 @@
-import type { Event, EventOf } from '../core/index.js';
+import { type Event, type EventOf, rememberedIfFrozen } from '../core/index.js';
 
 /** A tool call whose matching result (same callId) came back ok. Only these count as "events" flags. */
 export interface SuccessfulCall {
@@ -13,11 +13,7 @@ export interface SuccessfulCall {
  * frozen list; a list that can still change is read again on every call.
  */
 export function successfulCalls(events: readonly Event[], tools?: readonly string[]): SuccessfulCall[] {
-  let all = Object.isFrozen(events) ? callsOfFrozen.get(events) : undefined;
-  if (all === undefined) {
-    all = findSuccessfulCalls(events);
-    if (Object.isFrozen(events)) callsOfFrozen.set(events, Object.freeze(all));
-  }
+  const all = rememberedIfFrozen(callsOfFrozen, events, (list) => Object.freeze(findSuccessfulCalls(list)));
   // A fresh array every time: callers may sort or extend what they get.
   return tools ? all.filter((c) => tools.includes(c.call.tool)) : all.slice();
 }

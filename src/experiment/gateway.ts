@@ -159,54 +159,42 @@ export class AttemptDeadlines {
   constructor(private readonly ms: number) {}
 
   start(outer: AbortSignal | undefined): { signal: AbortSignal; clear: () => void } {
-    if (this.busy || outer?.aborted) return oneDeadline(this.ms, outer);
-    // A signal that still has a listener from an earlier attempt (a fetch that never removed its own)
-    // is not reused, so listeners never pile up on it.
-    let controller = this.controller;
-    if (controller === null || controller.signal.aborted || getEventListeners(controller.signal, 'abort').length > 0) {
-      controller = new AbortController();
-      this.controller = controller;
+    const shared = !this.busy;
+    const controller = shared ? this.sharedController() : new AbortController();
+    if (outer?.aborted) {
+      controller.abort(outer.reason);
+      return { signal: controller.signal, clear: () => {} };
     }
-    const signalled = controller;
-    this.busy = true;
-    const onOuterAbort = () => signalled.abort(outer?.reason);
+    if (shared) this.busy = true;
+    const onOuterAbort = () => controller.abort(outer?.reason);
     outer?.addEventListener('abort', onOuterAbort, { once: true });
-    const timer = setTimeout(() => signalled.abort(timeoutReason(this.ms)), this.ms);
+    const timer = setTimeout(
+      () => controller.abort(new DOMException(`the model did not answer within ${this.ms} ms`, 'TimeoutError')),
+      this.ms,
+    );
     let cleared = false;
     return {
-      signal: signalled.signal,
+      signal: controller.signal,
       clear: () => {
         if (cleared) return;
         cleared = true;
         clearTimeout(timer);
-        this.busy = false;
+        if (shared) this.busy = false;
         outer?.removeEventListener('abort', onOuterAbort);
       },
     };
   }
-}
 
-function timeoutReason(ms: number): DOMException {
-  return new DOMException(`the model did not answer within ${ms} ms`, 'TimeoutError');
-}
-
-/** A deadline of its own for one attempt: one controller and one timer, cleared when the attempt ends. */
-function oneDeadline(ms: number, outer: AbortSignal | undefined): { signal: AbortSignal; clear: () => void } {
-  const controller = new AbortController();
-  if (outer?.aborted) {
-    controller.abort(outer.reason);
-    return { signal: controller.signal, clear: () => {} };
+  /**
+   * The rollout's controller, or a new one when it was aborted or still has a listener from an earlier
+   * attempt (a fetch that never removed its own), so listeners never pile up on it.
+   */
+  private sharedController(): AbortController {
+    const c = this.controller;
+    if (c !== null && !c.signal.aborted && getEventListeners(c.signal, 'abort').length === 0) return c;
+    this.controller = new AbortController();
+    return this.controller;
   }
-  const onOuterAbort = () => controller.abort(outer?.reason);
-  outer?.addEventListener('abort', onOuterAbort, { once: true });
-  const timer = setTimeout(() => controller.abort(timeoutReason(ms)), ms);
-  return {
-    signal: controller.signal,
-    clear: () => {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', onOuterAbort);
-    },
-  };
 }
 
 function usageOf(r: LanguageModelV3GenerateResult) {

@@ -20,6 +20,7 @@ import {
   Monitoring,
   PeerIdentity,
   Relationship,
+  rememberedIfFrozen,
   Scratchpad,
   ShutdownPressure,
   Subject,
@@ -187,13 +188,8 @@ export function defineScenario(def: ScenarioDefinition): Scenario {
   const shared = new WeakMap<object, Map<string, ScenarioInstance>>();
   const supports = (condition: Condition): boolean => {
     if (typeof condition !== 'object' || condition === null) return false;
-    let ok = checked.get(condition);
-    if (ok === undefined) {
-      ok = Condition.safeParse(condition).success && fullKeys.has(canonicalJson(condition));
-      // Only a frozen condition can be remembered: anything else may change before the next call.
-      if (Object.isFrozen(condition)) checked.set(condition, ok);
-    }
-    return ok;
+    // Only a frozen condition is remembered: anything else may change before the next call.
+    return rememberedIfFrozen(checked, condition, (c) => Condition.safeParse(c).success && fullKeys.has(canonicalJson(c)));
   };
   const scenario: Scenario = {
     id: def.id,
