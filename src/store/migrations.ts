@@ -167,6 +167,118 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    description:
+      "a rollout's rows keyed by its insertion-ordered integer key instead of its digest id, so a save appends to every table; drop the unused run_rollouts_rollout index",
+    up(db) {
+      // Rollout ids are digests, so rows keyed by them landed on random B-tree pages: a save rewrote
+      // about 14 pages for about 4 pages of data, and at study scale those pages stop fitting in the
+      // cache. The integer key (the rowid) grows with each save, so new rows go to the last page of
+      // each table. Keys follow the old rowids, so the stored order is kept; every row is copied as it is.
+      db.exec(`
+        CREATE TABLE rollouts_v6 (
+          key INTEGER PRIMARY KEY,
+          id TEXT NOT NULL UNIQUE,
+          run_id TEXT NOT NULL REFERENCES runs(id),
+          model TEXT NOT NULL,
+          scenario TEXT NOT NULL,
+          scenario_version TEXT NOT NULL,
+          condition TEXT NOT NULL,
+          condition_key TEXT NOT NULL,
+          epoch INTEGER NOT NULL,
+          seed INTEGER NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('completed', 'error')),
+          end_reason TEXT,
+          error TEXT,
+          temperature REAL,
+          turns INTEGER NOT NULL,
+          input_tokens INTEGER,
+          output_tokens INTEGER,
+          started_at TEXT NOT NULL,
+          finished_at TEXT NOT NULL,
+          transcript_digest TEXT NOT NULL
+        ) STRICT;
+        INSERT INTO rollouts_v6 (key, id, run_id, model, scenario, scenario_version, condition, condition_key, epoch, seed,
+            status, end_reason, error, temperature, turns, input_tokens, output_tokens, started_at, finished_at, transcript_digest)
+          SELECT rowid, id, run_id, model, scenario, scenario_version, condition, condition_key, epoch, seed,
+            status, end_reason, error, temperature, turns, input_tokens, output_tokens, started_at, finished_at, transcript_digest
+          FROM rollouts ORDER BY rowid;
+
+        CREATE TABLE transcripts_v6 (
+          rollout_key INTEGER PRIMARY KEY REFERENCES rollouts_v6(key),
+          events TEXT NOT NULL
+        ) STRICT;
+        INSERT INTO transcripts_v6 (rollout_key, events)
+          SELECT r.key, t.events FROM transcripts t JOIN rollouts_v6 r ON r.id = t.rollout_id ORDER BY r.key;
+
+        CREATE TABLE findings_v6 (
+          rollout_key INTEGER NOT NULL REFERENCES rollouts_v6(key),
+          flag TEXT NOT NULL,
+          ord INTEGER NOT NULL,
+          value TEXT NOT NULL CHECK (value IN ('true', 'false', 'unscored')),
+          evidence TEXT NOT NULL,
+          events TEXT NOT NULL,
+          detail TEXT,
+          PRIMARY KEY (rollout_key, flag)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO findings_v6 (rollout_key, flag, ord, value, evidence, events, detail)
+          SELECT r.key, f.flag, f.ord, f.value, f.evidence, f.events, f.detail
+          FROM findings f JOIN rollouts_v6 r ON r.id = f.rollout_id ORDER BY r.key, f.flag;
+
+        CREATE TABLE model_calls_v6 (
+          rollout_key INTEGER NOT NULL REFERENCES rollouts_v6(key),
+          ord INTEGER NOT NULL,
+          attempts INTEGER NOT NULL CHECK (attempts >= 1),
+          ok INTEGER NOT NULL CHECK (ok IN (0, 1)),
+          cached INTEGER NOT NULL CHECK (cached IN (0, 1)),
+          input_tokens INTEGER,
+          output_tokens INTEGER,
+          reasoning_tokens INTEGER,
+          cost_usd REAL,
+          error TEXT,
+          PRIMARY KEY (rollout_key, ord)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO model_calls_v6 (rollout_key, ord, attempts, ok, cached, input_tokens, output_tokens, reasoning_tokens, cost_usd, error)
+          SELECT r.key, c.ord, c.attempts, c.ok, c.cached, c.input_tokens, c.output_tokens, c.reasoning_tokens, c.cost_usd, c.error
+          FROM model_calls c JOIN rollouts_v6 r ON r.id = c.rollout_id ORDER BY r.key, c.ord;
+
+        CREATE TABLE run_rollouts_v6 (
+          run_id TEXT NOT NULL REFERENCES runs(id),
+          rollout_key INTEGER NOT NULL REFERENCES rollouts_v6(key),
+          PRIMARY KEY (run_id, rollout_key)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO run_rollouts_v6 (run_id, rollout_key)
+          SELECT l.run_id, r.key FROM run_rollouts l JOIN rollouts_v6 r ON r.id = l.rollout_id ORDER BY l.run_id, r.key;
+      `);
+      // The joins drop a row whose rollout is missing; foreign keys rule that out, but a lost row must not pass silently.
+      for (const table of ['rollouts', 'transcripts', 'findings', 'model_calls', 'run_rollouts']) {
+        const count = (name: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${name}`).get() as { n: number }).n;
+        const before = count(table);
+        const after = count(`${table}_v6`);
+        if (before !== after) {
+          throw new UserError(
+            `${db.name}: schema 6: ${table} has ${before} rows but only ${after} belong to a stored rollout; nothing was changed (PRAGMA foreign_key_check lists the strays)`,
+          );
+        }
+      }
+      db.exec(`
+        -- Children first: dropping a table deletes its rows, which foreign keys check.
+        DROP TABLE run_rollouts;
+        DROP TABLE model_calls;
+        DROP TABLE findings;
+        DROP TABLE transcripts;
+        DROP TABLE rollouts;
+        -- Renaming the parent rewrites the children's references to it.
+        ALTER TABLE rollouts_v6 RENAME TO rollouts;
+        ALTER TABLE transcripts_v6 RENAME TO transcripts;
+        ALTER TABLE findings_v6 RENAME TO findings;
+        ALTER TABLE model_calls_v6 RENAME TO model_calls;
+        ALTER TABLE run_rollouts_v6 RENAME TO run_rollouts;
+      `);
+      // No run_rollouts index by rollout: nothing reads links by rollout alone, and rollouts are never deleted.
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */

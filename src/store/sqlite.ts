@@ -114,10 +114,10 @@ class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
     readonly path: string,
   ) {
     this.batch = new CommitBatch(db, path);
-    this.insertFindings = new MultiInsert(db, 'INSERT INTO findings (rollout_id, flag, ord, value, evidence, events, detail)', 7);
+    this.insertFindings = new MultiInsert(db, 'INSERT INTO findings (rollout_key, flag, ord, value, evidence, events, detail)', 7);
     this.insertCalls = new MultiInsert(
       db,
-      'INSERT INTO model_calls (rollout_id, ord, attempts, ok, cached, input_tokens, output_tokens, reasoning_tokens, cost_usd, error)',
+      'INSERT INTO model_calls (rollout_key, ord, attempts, ok, cached, input_tokens, output_tokens, reasoning_tokens, cost_usd, error)',
       10,
     );
     // Prepared once: statement compilation dominates the cost of small inserts.
@@ -140,24 +140,30 @@ class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
       ),
       rolloutExists: db.prepare<[string], { one: number }>(`SELECT 1 AS one FROM rollouts WHERE id = ?`),
       // A run's rollouts are those linked to it (run_rollouts), including ones first stored by another run.
-      rolloutIds: db.prepare<[string], string>(`SELECT rollout_id FROM run_rollouts WHERE run_id = ?`).pluck(),
-      linkRollout: db.prepare<[string, string]>(`INSERT OR IGNORE INTO run_rollouts (run_id, rollout_id) VALUES (?, ?)`),
+      // Rows that belong to a rollout carry its integer key (schema 6), the rollout row its id.
+      rolloutIds: db
+        .prepare<[string], string>(`SELECT r.id FROM run_rollouts l JOIN rollouts r ON r.key = l.rollout_key WHERE l.run_id = ?`)
+        .pluck(),
+      linkRollout: db.prepare<[string, string]>(
+        `INSERT OR IGNORE INTO run_rollouts (run_id, rollout_key) SELECT ?, key FROM rollouts WHERE id = ?`,
+      ),
+      linkRolloutKey: db.prepare<[string, number]>(`INSERT INTO run_rollouts (run_id, rollout_key) VALUES (?, ?)`),
       // A deterministic order (not insertion order, which depends on concurrency) keeps reports reproducible.
       listRollouts: db.prepare<[string], RolloutRow>(
-        `SELECT r.* FROM run_rollouts l JOIN rollouts r ON r.id = l.rollout_id WHERE l.run_id = ?
+        `SELECT r.* FROM run_rollouts l JOIN rollouts r ON r.key = l.rollout_key WHERE l.run_id = ?
          ORDER BY r.scenario, r.condition_key, r.model, r.epoch, r.id`,
       ),
       findingsOfRun: db.prepare<[string], FindingRow>(
-        `SELECT f.rollout_id, f.flag, f.value, f.evidence, f.events, f.detail
-         FROM findings f JOIN run_rollouts l ON l.rollout_id = f.rollout_id
-         WHERE l.run_id = ? ORDER BY f.rollout_id, f.ord`,
+        `SELECT r.id AS rollout_id, f.flag, f.value, f.evidence, f.events, f.detail
+         FROM run_rollouts l JOIN findings f ON f.rollout_key = l.rollout_key JOIN rollouts r ON r.key = l.rollout_key
+         WHERE l.run_id = ? ORDER BY f.rollout_key, f.ord`,
       ),
-      getRollout: db.prepare<[string], RolloutRow>(`SELECT * FROM rollouts WHERE id = ?`),
+      getRollout: db.prepare<[string], RolloutRow & { key: number }>(`SELECT * FROM rollouts WHERE id = ?`),
       // A rollout's events are one row: their canonical JSON list (what transcript_digest hashes).
-      insertTranscript: db.prepare<[string, string]>(`INSERT INTO transcripts (rollout_id, events) VALUES (?, ?)`),
-      transcriptOf: db.prepare<[string], string>(`SELECT events FROM transcripts WHERE rollout_id = ?`).pluck(),
-      findingsOf: db.prepare<[string], FindingRow>(
-        `SELECT rollout_id, flag, value, evidence, events, detail FROM findings WHERE rollout_id = ? ORDER BY ord`,
+      insertTranscript: db.prepare<[number, string]>(`INSERT INTO transcripts (rollout_key, events) VALUES (?, ?)`),
+      transcriptOf: db.prepare<[number], string>(`SELECT events FROM transcripts WHERE rollout_key = ?`).pluck(),
+      findingsOf: db.prepare<[number], Omit<FindingRow, 'rollout_id'>>(
+        `SELECT flag, value, evidence, events, detail FROM findings WHERE rollout_key = ? ORDER BY ord`,
       ),
       // Range bounds let the primary-key index do the work; substr guards the upper-bound edge case.
       runPrefix: db
@@ -170,14 +176,16 @@ class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
           `SELECT id FROM rollouts WHERE id >= @lo AND id < @hi AND substr(id, 1, length(@lo)) = @lo ORDER BY id LIMIT ${AMBIGUOUS_SHOWN + 1}`,
         )
         .pluck(),
-      callsOf: db.prepare<[string], CallRow>(`SELECT * FROM model_calls WHERE rollout_id = ? ORDER BY ord`),
+      callsOf: db.prepare<[string], CallRow>(
+        `SELECT c.* FROM rollouts r JOIN model_calls c ON c.rollout_key = r.key WHERE r.id = ? ORDER BY c.ord`,
+      ),
       usageByModel: db.prepare<[string], UsageRow>(
         `SELECT r.model AS model, COUNT(DISTINCT r.id) AS rollouts, COALESCE(SUM(c.ok), 0) AS calls,
            COALESCE(SUM(c.attempts), 0) AS attempts, COALESCE(SUM(c.cached), 0) AS cached_calls,
            COALESCE(SUM(c.input_tokens), 0) AS input_tokens, COALESCE(SUM(c.output_tokens), 0) AS output_tokens,
            COALESCE(SUM(c.cost_usd), 0) AS cost_usd,
            COALESCE(SUM(CASE WHEN c.ok = 1 AND c.cached = 0 AND c.cost_usd IS NULL THEN 1 ELSE 0 END), 0) AS unpriced_calls
-         FROM run_rollouts l JOIN rollouts r ON r.id = l.rollout_id LEFT JOIN model_calls c ON c.rollout_id = r.id
+         FROM run_rollouts l JOIN rollouts r ON r.key = l.rollout_key LEFT JOIN model_calls c ON c.rollout_key = l.rollout_key
          WHERE l.run_id = ? GROUP BY r.model ORDER BY r.model`,
       ),
       cacheGet: db.prepare<[string], string>(`SELECT response FROM response_cache WHERE key = ?`).pluck(),
@@ -185,28 +193,28 @@ class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
       // Rollouts per cell, behaviour and (read, behaviour) value pair; `behaviourCounts` classifies them as
       // the report's `summarise` does. Grouping by the raw values is much cheaper in SQLite than summing
       // CASE expressions. Flags in [behaviour., behaviour/) are exactly those starting with `behaviour.`,
-      // a range the (rollout_id, flag) key can seek.
+      // a range the (rollout_key, flag) key can seek.
       behaviourValues: db.prepare<[string], BehaviourValueRow>(
         `SELECT r.model AS model, r.scenario AS scenario, r.condition_key AS conditionKey, substr(f.flag, 11) AS behaviour,
            rd.value AS read, f.value AS value, COUNT(*) AS k
-         FROM run_rollouts l JOIN rollouts r ON r.id = l.rollout_id
-         JOIN findings f ON f.rollout_id = r.id AND f.flag >= 'behaviour.' AND f.flag < 'behaviour/'
-         LEFT JOIN findings rd ON rd.rollout_id = r.id AND rd.flag = 'read'
+         FROM run_rollouts l JOIN rollouts r ON r.key = l.rollout_key
+         JOIN findings f ON f.rollout_key = l.rollout_key AND f.flag >= 'behaviour.' AND f.flag < 'behaviour/'
+         LEFT JOIN findings rd ON rd.rollout_key = l.rollout_key AND rd.flag = 'read'
          WHERE l.run_id = ? AND r.status <> 'error'
          GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4`,
       ),
       groupCounts: db.prepare<[string], GroupCounts>(
         `SELECT r.model AS model, r.scenario AS scenario, r.condition_key AS conditionKey, COUNT(*) AS rollouts,
            SUM(CASE WHEN r.status = 'error' THEN 1 ELSE 0 END) AS errors
-         FROM run_rollouts l JOIN rollouts r ON r.id = l.rollout_id
+         FROM run_rollouts l JOIN rollouts r ON r.key = l.rollout_key
          WHERE l.run_id = ?
          GROUP BY r.model, r.scenario, r.condition_key ORDER BY r.model, r.scenario, r.condition_key`,
       ),
       // Completed rollouts' behaviours come with `behaviourValues`; only error rollouts' are asked for here.
       errorBehaviours: db.prepare<[string], { scenario: string; behaviour: string }>(
         `SELECT DISTINCT r.scenario AS scenario, substr(f.flag, 11) AS behaviour
-         FROM run_rollouts l JOIN rollouts r ON r.id = l.rollout_id
-         JOIN findings f ON f.rollout_id = r.id AND f.flag >= 'behaviour.' AND f.flag < 'behaviour/'
+         FROM run_rollouts l JOIN rollouts r ON r.key = l.rollout_key
+         JOIN findings f ON f.rollout_key = l.rollout_key AND f.flag >= 'behaviour.' AND f.flag < 'behaviour/'
          WHERE l.run_id = ? AND r.status = 'error'`,
       ),
       cachePut: db.prepare<[string, string, string, string]>(
@@ -218,30 +226,20 @@ class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
       if (!this.s.runExists.get(rollout.runId)) {
         throw new UserError(`${this.path}: rollout ${rollout.id} names run ${rollout.runId}, which is not stored`);
       }
-      this.s.insertRollout.run(rolloutToRow(rollout));
-      this.s.linkRollout.run(rollout.runId, rollout.id);
-      this.s.insertTranscript.run(rollout.id, canonicalJsonOfFrozenList(events));
+      // The rowid alias: one more than the largest key, so this rollout's rows go after every other's.
+      const key = Number(this.s.insertRollout.run(rolloutToRow(rollout)).lastInsertRowid);
+      this.s.linkRolloutKey.run(rollout.runId, key);
+      this.s.insertTranscript.run(key, canonicalJsonOfFrozenList(events));
       this.insertFindings.run(
         findings.map((f, ord) => {
           const r = findingToRow(rollout.id, f);
-          return [r.rollout_id, r.flag, ord, r.value, r.evidence, r.events, r.detail];
+          return [key, r.flag, ord, r.value, r.evidence, r.events, r.detail];
         }),
       );
       this.insertCalls.run(
         calls.map((c) => {
-          const r = callToRow(rollout.id, c);
-          return [
-            r.rollout_id,
-            r.ord,
-            r.attempts,
-            r.ok,
-            r.cached,
-            r.input_tokens,
-            r.output_tokens,
-            r.reasoning_tokens,
-            r.cost_usd,
-            r.error,
-          ];
+          const r = callToRow(c);
+          return [key, r.ord, r.attempts, r.ok, r.cached, r.input_tokens, r.output_tokens, r.reasoning_tokens, r.cost_usd, r.error];
         }),
       );
     });
@@ -408,8 +406,8 @@ class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
       if (row === undefined) return undefined;
       return {
         rollout: rowToRollout(row, this.path),
-        events: transcriptToEvents(this.s.transcriptOf.get(id), id, this.path),
-        findings: this.s.findingsOf.all(id).map((f) => rowToFinding(f, this.path)),
+        events: transcriptToEvents(this.s.transcriptOf.get(row.key), id, this.path),
+        findings: this.s.findingsOf.all(row.key).map((f) => rowToFinding({ rollout_id: id, ...f }, this.path)),
       };
     })();
   }
@@ -533,7 +531,6 @@ function behaviourCounts(rows: BehaviourValueRow[]): BehaviourCounts[] {
 }
 
 interface CallRow {
-  rollout_id: string;
   ord: number;
   attempts: number;
   ok: number;
@@ -557,10 +554,9 @@ interface UsageRow {
   unpriced_calls: number;
 }
 
-function callToRow(rolloutId: string, c: CallUsage): CallRow {
+function callToRow(c: CallUsage): CallRow {
   const int = (n: number | null) => (n === null ? null : Math.round(n));
   return {
-    rollout_id: rolloutId,
     ord: c.ord,
     attempts: c.attempts,
     ok: c.ok ? 1 : 0,

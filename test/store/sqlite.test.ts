@@ -227,7 +227,7 @@ test('migrations from empty: version table, application id, WAL, idempotent reop
     'transcripts',
   ]);
   const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex_%'`).pluck().all();
-  assert.deepEqual(indexes, ['run_rollouts_rollout']);
+  assert.deepEqual(indexes, []);
 });
 
 test('applyMigrations: applies pending steps in order; a failing step rolls back everything', () => {
@@ -306,15 +306,23 @@ test('a corrupt stored row fails with an error naming the rollout', (t) => {
   const raw = new Database(path);
   t.after(() => raw.close());
   raw
-    .prepare(`UPDATE transcripts SET events = json_replace(events, '$[2]', json('{"seq":2,"type":"user"}')) WHERE rollout_id = 'victim'`)
+    .prepare(
+      `UPDATE transcripts SET events = json_replace(events, '$[2]', json('{"seq":2,"type":"user"}')) WHERE rollout_key = (SELECT key FROM rollouts WHERE id = 'victim')`,
+    )
     .run();
-  raw.prepare(`UPDATE findings SET events = 'not json' WHERE rollout_id = 'victim2' AND flag = 'read'`).run();
+  raw
+    .prepare(
+      `UPDATE findings SET events = 'not json' WHERE rollout_key = (SELECT key FROM rollouts WHERE id = 'victim2') AND flag = 'read'`,
+    )
+    .run();
   raw.prepare(`UPDATE rollouts SET condition = '{"subject":"alien"}' WHERE id = 'victim2'`).run();
 
   assert.throws(() => store.getRollout('victim'), isOneLineUserError(/rollout victim event #2 is corrupt/));
-  const transcript = raw.prepare(`SELECT events FROM transcripts WHERE rollout_id = 'victim3'`).pluck();
+  const transcript = raw
+    .prepare(`SELECT events FROM transcripts WHERE rollout_key = (SELECT key FROM rollouts WHERE id = 'victim3')`)
+    .pluck();
   const original = transcript.get() as string;
-  const rewrite = raw.prepare(`UPDATE transcripts SET events = ? WHERE rollout_id = 'victim3'`);
+  const rewrite = raw.prepare(`UPDATE transcripts SET events = ? WHERE rollout_key = (SELECT key FROM rollouts WHERE id = 'victim3')`);
   const reads = (text: string, pattern: RegExp) => {
     rewrite.run(text);
     assert.throws(() => store.getRollout('victim3'), isOneLineUserError(pattern));
@@ -325,7 +333,7 @@ test('a corrupt stored row fails with an error naming the rollout', (t) => {
   reads(JSON.stringify([events[1], events[0]]), /rollout victim3 event #1 is corrupt: seq 0 after 1/);
   rewrite.run(original);
   assert.deepEqual(store.getRollout('victim3')?.events, makeEvents(4));
-  raw.prepare(`DELETE FROM transcripts WHERE rollout_id = 'victim3'`).run();
+  raw.prepare(`DELETE FROM transcripts WHERE rollout_key = (SELECT key FROM rollouts WHERE id = 'victim3')`).run();
   assert.throws(() => store.getRollout('victim3'), isOneLineUserError(/rollout victim3 is corrupt: it has no transcript row/));
   assert.throws(() => store.listRollouts('run'), isOneLineUserError(/rollout victim2 condition is corrupt/));
   raw.prepare(`UPDATE rollouts SET condition = (SELECT condition FROM rollouts WHERE id = 'victim') WHERE id = 'victim2'`).run();
@@ -367,8 +375,9 @@ test('volume: 1,000 rollouts of 40 events each are all stored and read back inta
 
 /**
  * A database as an older peerwatch left it: the schema of `version` (migrations applied up to it),
- * run `run` and these rollouts with their events (one row each, written in reverse order so a
- * migration must sort them) and findings, in the columns of that time.
+ * run `run` and these rollouts with their events (before schema 5 one row each, written in reverse
+ * order so a migration must sort them; from 5 on one transcript row), findings and (from schema 2)
+ * two model calls each, in the columns of that time.
  */
 function legacyDatabase(path: string, version: number, run: string, rollouts: Array<{ id: string; events: Event[] }>): void {
   const db = new Database(path);
@@ -386,10 +395,28 @@ function legacyDatabase(path: string, version: number, run: string, rollouts: Ar
     for (const r of rollouts) {
       insert('rollouts', rolloutToRow(makeRollout(r.id, run, {}, undefined, r.events)));
       if (version >= 3) insert('run_rollouts', { run_id: run, rollout_id: r.id });
-      for (const e of [...r.events].reverse()) insert('events', { rollout_id: r.id, seq: e.seq, type: e.type, json: canonicalJson(e) });
+      if (version >= 5) insert('transcripts', { rollout_id: r.id, events: canonicalJson(r.events) });
+      else
+        for (const e of [...r.events].reverse()) insert('events', { rollout_id: r.id, seq: e.seq, type: e.type, json: canonicalJson(e) });
       makeFindings().forEach((f, ord) => {
         insert('findings', { ...findingToRow(r.id, f), ord });
       });
+      if (version >= 2) {
+        for (const ord of [1, 0]) {
+          insert('model_calls', {
+            rollout_id: r.id,
+            ord,
+            attempts: ord + 1,
+            ok: 1,
+            cached: 0,
+            input_tokens: 100 + ord,
+            output_tokens: 10,
+            reasoning_tokens: null,
+            cost_usd: 0.5,
+            error: null,
+          });
+        }
+      }
     }
   } finally {
     db.close();
@@ -411,24 +438,146 @@ test('migrations 4 and 5: the events of each rollout become one row, the same JS
   const before = new Map(rollouts.map((r) => [r.id, `[${(rowsBefore.all(r.id) as string[]).join(',')}]`]));
   raw.close();
 
-  const store = openSqliteStore(path); // migrates 3 -> 5
+  const store = openSqliteStore(path); // migrates 3 -> 6
   t.after(() => store.close());
   for (const r of rollouts) assert.deepEqual(store.getRollout(r.id)?.events, r.events);
   const db = new Database(path, { readonly: true });
   t.after(() => db.close());
   for (const r of rollouts) {
-    const text = db.prepare('SELECT events FROM transcripts WHERE rollout_id = ?').pluck().get(r.id) as string;
+    const text = db
+      .prepare('SELECT t.events FROM transcripts t JOIN rollouts r ON r.key = t.rollout_key WHERE r.id = ?')
+      .pluck()
+      .get(r.id) as string;
     assert.equal(text, before.get(r.id));
     assert.equal(sha256Hex(text), store.getRollout(r.id)?.rollout.transcriptDigest);
   }
   assert.equal(db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'events'`).get(), undefined);
   const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'rollouts_%'`).pluck().all();
   assert.deepEqual(indexes, []);
-  assert.deepEqual(db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all(), [1, 2, 3, 4, 5]);
+  assert.deepEqual(db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all(), [1, 2, 3, 4, 5, 6]);
   assert.throws(() => store.saveRollout(makeRollout('r-1', 'run-a'), makeEvents(1), makeFindings()), DuplicateRolloutError);
   store.saveRollout(makeRollout('r-4', 'run-a', {}, undefined, makeEvents(3)), makeEvents(3), makeFindings());
   assert.deepEqual(store.getRollout('r-4')?.events, makeEvents(3));
   assert.equal(store.listRollouts('run-a').length, 4);
+});
+
+test("migration 6: every row keyed by its rollout's insertion-ordered integer key, nothing lost or changed; new saves append", (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const path = join(dir, 'p.db');
+  // Ids out of sort order, so the keys must follow the order of storage, not of ids.
+  const rollouts = [
+    { id: 'r-c', events: makeEvents(4) },
+    { id: 'r-a', events: makeEvents(2) },
+    { id: 'r-b', events: [] },
+  ];
+  legacyDatabase(path, 5, 'run-a', rollouts);
+  const old = new Database(path);
+  old
+    .prepare(
+      `INSERT INTO runs (id, created_at, kind, status, spec, tool_version) SELECT 'run-b', created_at, kind, status, spec, tool_version FROM runs`,
+    )
+    .run();
+  old.prepare(`INSERT INTO run_rollouts (run_id, rollout_id) VALUES ('run-b', 'r-a')`).run();
+  old.close();
+  // What an old store reads back, to compare after the migration.
+  const readAll = () => {
+    const s = openSqliteStore(path);
+    try {
+      return {
+        rollouts: rollouts.map((r) => s.getRollout(r.id)),
+        calls: rollouts.map((r) => s.callUsage(r.id)),
+        listed: ['run-a', 'run-b'].map((run) => s.listRolloutsWithFindings(run)),
+        counts: ['run-a', 'run-b'].map((run) => s.runCounts(run)),
+        usage: ['run-a', 'run-b'].map((run) => s.usageByModel(run)),
+        ids: ['run-a', 'run-b'].map((run) => [...s.rolloutIds(run)].sort()),
+      };
+    } finally {
+      s.close();
+    }
+  };
+  const expected = {
+    rollouts: rollouts.map((r) => ({
+      rollout: makeRollout(r.id, 'run-a', {}, undefined, r.events),
+      events: r.events,
+      findings: makeFindings(),
+    })),
+    ids: [['r-a', 'r-b', 'r-c'], ['r-a']],
+  };
+  const after = readAll(); // migrates 5 -> 6
+  assert.deepEqual(after.rollouts, expected.rollouts);
+  assert.deepEqual(after.ids, expected.ids);
+  for (const calls of after.calls) {
+    assert.deepEqual(
+      calls.map((c) => [c.ord, c.attempts, c.inputTokens]),
+      [
+        [0, 1, 100],
+        [1, 2, 101],
+      ],
+    );
+  }
+  assert.deepEqual(
+    after.listed[1]?.map((r) => r.rollout.id),
+    ['r-a'],
+  );
+  assert.ok(after.listed.flat().every((r) => r.findings.length === makeFindings().length));
+  assert.deepEqual(
+    after.usage.map((u) => u.map((m) => [m.rollouts, m.calls, m.attempts, m.inputTokens])),
+    [[[3, 6, 9, 603]], [[1, 2, 3, 201]]],
+  );
+  assert.deepEqual(
+    after.counts[1]?.groups.map((g) => g.rollouts),
+    [1],
+  );
+
+  const db = new Database(path, { readonly: true });
+  t.after(() => db.close());
+  assert.deepEqual(db.prepare('SELECT id FROM rollouts ORDER BY key').pluck().all(), ['r-c', 'r-a', 'r-b']);
+  assert.deepEqual(db.pragma('foreign_key_check'), []);
+  assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+  // The children's references follow the renamed parent.
+  const schema = db
+    .prepare(
+      `SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN ('transcripts', 'findings', 'model_calls', 'run_rollouts')`,
+    )
+    .all() as Array<{ name: string; sql: string }>;
+  assert.equal(schema.length, 4);
+  for (const { name, sql } of schema) {
+    assert.match(sql, /rollout_key INTEGER [^,]*REFERENCES "?rollouts"?\s*\(key\)/, name);
+    assert.doesNotMatch(sql, /_v6|rollout_id/, name);
+  }
+  assert.deepEqual(db.prepare(`SELECT name FROM sqlite_master WHERE name LIKE '%_v6%' OR name = 'run_rollouts_rollout'`).all(), []);
+
+  // A new save takes the next key: its rows come after every stored one's.
+  const store = openSqliteStore(path);
+  t.after(() => store.close());
+  store.saveRolloutWithUsage(makeRollout('r-0', 'run-b', {}, undefined, makeEvents(1)), makeEvents(1), makeFindings(), [
+    { ord: 0, attempts: 1, ok: true, cached: false, inputTokens: 5, outputTokens: 1, reasoningTokens: null, costUsd: null, error: null },
+  ]);
+  assert.deepEqual(db.prepare('SELECT id FROM rollouts ORDER BY key').pluck().all(), ['r-c', 'r-a', 'r-b', 'r-0']);
+  assert.deepEqual([...store.rolloutIds('run-b')].sort(), ['r-0', 'r-a']);
+  assert.equal(store.callUsage('r-0')[0]?.inputTokens, 5);
+  assert.deepEqual(store.getRollout('r-0')?.findings, makeFindings());
+});
+
+test('migration 6 refuses to drop a row it cannot key, and leaves the store as it was', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const path = join(dir, 'p.db');
+  legacyDatabase(path, 5, 'run-a', [{ id: 'r-1', events: makeEvents(2) }]);
+  const old = new Database(path);
+  // A finding whose rollout is gone: foreign keys forbid it, but a store edited by hand may have one.
+  old.pragma('foreign_keys = OFF');
+  old.prepare(`INSERT INTO findings (rollout_id, flag, ord, value, evidence, events) VALUES ('gone', 'read', 0, 'true', '', '[]')`).run();
+  old.close();
+  assert.throws(
+    () => openSqliteStore(path),
+    isOneLineUserError(/schema 6: findings has 4 rows but only 3 belong to a stored rollout; nothing was changed/),
+  );
+  const db = new Database(path, { readonly: true });
+  t.after(() => db.close());
+  assert.equal(currentVersion(db), 5);
+  assert.equal(db.prepare('SELECT COUNT(*) FROM findings').pluck().get(), 4);
 });
 
 test('migration 3 links every existing rollout to its run; linkRollout shares a rollout with another run', (t) => {
