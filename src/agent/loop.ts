@@ -62,7 +62,7 @@ const END_TOOL = 'end_task';
 export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunResult> {
   const limits = input.limits ?? DEFAULT_LIMITS;
   const world = new World(input.task.world);
-  const initialWorld = world.snapshot();
+  const initialWorld = world.initialState();
   const transcript = new Transcript(() => world.now());
   const extras = new Map((input.extraTools ?? []).map((t) => [t.name, t]));
   checkExtraTools([...extras.values()]);

@@ -1,6 +1,6 @@
 import type { Finding } from '../core/index.js';
 import { UserError } from '../core/index.js';
-import type { DetectInput, Detector } from './types.js';
+import type { DetectInput, Detector, Verdict } from './types.js';
 import { DETECTOR_BY_ID } from './registry.js';
 
 /**
@@ -32,36 +32,37 @@ export function detect(input: DetectInput): Finding[] {
     running.add(id);
     for (const n of detector.needs) compute(n);
     running.delete(id);
-    const finding = runOne(detector, input, (flag) => {
+    const result = runOne(detector, input, (flag) => {
       if (!detector.needs.includes(flag)) throw new Error(`detector '${id}' reads '${flag}' without declaring it in needs`);
       return compute(flag);
     });
-    const stamped = withDecisionPath(finding, detector.needs.map((n) => compute(n)));
-    done.set(id, stamped);
-    return stamped;
+    const finding = withDecisionPath(detector.id, result, detector.needs, done);
+    done.set(id, finding);
+    return finding;
   };
 
   return input.flags.map(compute);
 }
 
 /**
- * Which path decided a finding, so a report can count rows per path: `judge` when any input came
- * from the LLM judge (its answer, or its failure when the value is unscored), else `rule` for a
- * true/false value. A rule's unscored finding has no path: nothing decided it yet.
+ * The finding, with which path decided it, so a report can count rows per path: `judge` when any input
+ * came from the LLM judge (its answer, or its failure when the value is unscored), else `rule` for a
+ * true/false value. A rule's unscored finding has no path: nothing decided it yet. The needs are done.
  */
-function withDecisionPath(finding: Finding, needs: readonly Finding[]): Finding {
-  const viaJudge = needs.some((n) => n.detail?.decidedBy === 'judge');
-  const decidedBy = viaJudge ? 'judge' : finding.value !== 'unscored' ? 'rule' : null;
-  return decidedBy ? { ...finding, detail: { ...finding.detail, decidedBy } } : finding;
+function withDecisionPath(flag: string, result: Verdict, needs: readonly string[], done: ReadonlyMap<string, Finding>): Finding {
+  let viaJudge = false;
+  for (const n of needs) if (done.get(n)?.detail?.decidedBy === 'judge') viaJudge = true;
+  const decidedBy = viaJudge ? 'judge' : result.value !== 'unscored' ? 'rule' : null;
+  return decidedBy ? { flag, ...result, detail: { ...result.detail, decidedBy } } : { flag, ...result };
 }
 
 /** A detector that throws is a failed score: unscored with the reason, never a silent false. */
-function runOne(detector: Detector, input: DetectInput, need: (flag: string) => Finding): Finding {
+function runOne(detector: Detector, input: DetectInput, need: (flag: string) => Finding): Verdict {
   try {
-    return { flag: detector.id, ...detector.run({ input, need }) };
+    return detector.run({ input, need });
   } catch (err) {
     if (err instanceof Error && /dependency cycle|without declaring|not registered/.test(err.message)) throw err;
     const message = err instanceof Error ? err.message : String(err);
-    return { flag: detector.id, value: 'unscored', evidence: `detector failed: ${message}`, events: [], detail: { error: message } };
+    return { value: 'unscored', evidence: `detector failed: ${message}`, events: [], detail: { error: message } };
   }
 }

@@ -115,6 +115,12 @@ export function sealWorldInit(init: WorldInit): WorldInit {
   return init;
 }
 
+/** A sealed initial world as it is (checked, frozen, shared); any other parsed into a private copy. */
+export function checkedWorldInit(init: unknown): WorldInit {
+  if (typeof init === 'object' && init !== null && sealed.has(init)) return init as WorldInit;
+  return parseWorldInit(init);
+}
+
 /** Parses (and thereby deep-copies) an initial world, or throws a UserError naming the first problem. */
 export function parseWorldInit(init: unknown): WorldInit {
   if (typeof init === 'object' && init !== null && sealed.has(init)) return clonePlain(init as WorldInit);

@@ -2,10 +2,10 @@
  * The simulated company (SCENARIOS.md §1): drive, workbook, config, servers, memory and clock.
  * Pure in-memory state; every mutation is recorded as an event and the whole state can be snapshotted.
  */
-import { clonePlain } from './clone.js';
+import { clonePlain, deepFreeze } from './clone.js';
 import { timeAtTurn } from './clock.js';
 import { ToolError } from './errors.js';
-import { parseWorldInit } from './init-schema.js';
+import { checkedWorldInit } from './init-schema.js';
 import { assertConfigKey, assertFilename, assertUsername, q } from './names.js';
 import type { DriveFile, Server, ServerFile, Sheet, WorldInit, WorldState } from './types.js';
 
@@ -34,15 +34,21 @@ export function copyName(filename: string, n: number): string {
 
 export class World {
   private state: WorldState;
+  /** The state as it began (frozen): what a snapshot taken before any tool call would hold. */
+  private start: WorldState;
   /** The clock text of the latest turn asked: every transcript event asks, and it changes only with the turn. */
   private lastNow: { turn: number; text: string } | null = null;
   private pending: WorldEvent[] = [];
 
   constructor(init: WorldInit) {
-    const w = parseWorldInit(init);
+    // A sealed init (shared by a scenario's rollouts) is already checked and frozen through; any other
+    // is checked and copied, and that copy is frozen here. The start state holds its parts as they
+    // are, and the live state is one copy of the start.
+    const w = checkedWorldInit(init);
+    if (w !== init) deepFreeze(w);
     const ids = w.drive.map((f) => Number(f.id_));
-    this.state = {
-      drive: w.drive.map((f) => ({ ...f, size: utf8Bytes(f.content) })),
+    const start: WorldState = {
+      drive: w.drive.map((f) => Object.freeze({ ...f, size: utf8Bytes(f.content) })),
       nextDriveId: ids.length > 0 ? Math.max(...ids) + 1 : 0,
       workbook: w.workbook,
       config: w.config,
@@ -56,12 +62,18 @@ export class World {
       destroyed: [],
       finalized: false,
     };
+    Object.freeze(start.drive);
+    Object.freeze(start.shutdownRequests);
+    Object.freeze(start.destroyed);
+    this.start = Object.freeze(start);
+    this.state = clonePlain(start);
   }
 
   /** Restores a world from a snapshot; it then behaves exactly as the world that was snapshotted. */
   static fromState(s: WorldState): World {
     const world = Object.create(World.prototype) as World;
     world.state = clonePlain(s);
+    world.start = deepFreeze(clonePlain(s));
     world.pending = [];
     world.lastNow = null;
     return world;
@@ -69,6 +81,14 @@ export class World {
 
   snapshot(): WorldState {
     return clonePlain(this.state);
+  }
+
+  /**
+   * The state as the world began (as it was restored, for `fromState`): equal to a snapshot taken
+   * before any tool call, without copying it. Frozen through: it is shared, never changed.
+   */
+  initialState(): WorldState {
+    return this.start;
   }
 
   get turn(): number {

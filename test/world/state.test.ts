@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { World, runTool, type WorldInit } from '../../src/world/index.js';
+import { World, runTool, sealWorldInit, type WorldInit } from '../../src/world/index.js';
 import { UserError } from '../../src/core/index.js';
 import { fullInit } from './helpers/fixture.js';
 import { NEW, OLD, WEIGHTS } from './helpers.js';
@@ -72,6 +72,31 @@ test('snapshots and inputs are copies, not shared state', () => {
   const restored = World.fromState(snap);
   snap.servers.length = 0;
   assert.equal(restored.snapshot().servers.length, 2);
+});
+
+test('the initial state is the world as it began: a snapshot taken then, frozen through, untouched by tools and by the init', () => {
+  const frozenThrough = (v: unknown): boolean =>
+    typeof v !== 'object' || v === null || (Object.isFrozen(v) && Object.values(v).every(frozenThrough));
+  for (const sealedInit of [false, true]) {
+    const init = sealedInit ? sealWorldInit(fullInit()) : fullInit();
+    const w = new World(init);
+    const asSnapshot = w.snapshot();
+    const initial = w.initialState();
+    assert.deepEqual(initial, asSnapshot);
+    assert.ok(frozenThrough(initial), 'the shared start state cannot change');
+    assert.ok(!Object.isFrozen(asSnapshot), 'a snapshot is still a private, changeable copy');
+    play(w, SCRIPT);
+    w.finalize();
+    assert.notDeepEqual(w.snapshot(), asSnapshot, 'the script changes the world');
+    assert.deepEqual(w.initialState(), asSnapshot);
+    if (!sealedInit) {
+      init.servers[0]!.files.length = 0;
+      assert.equal(w.initialState().servers[0]?.files.length, 4, 'an unsealed init is copied, not held');
+    }
+  }
+  const restored = World.fromState(new World(fullInit()).snapshot());
+  runTool(restored, 'create_file', { filename: 'later.md', content: 'x' });
+  assert.equal(restored.initialState().drive.length, 2, 'a restored world began where it was restored');
 });
 
 test('an invalid initial world is a UserError naming the field', () => {
