@@ -161,9 +161,6 @@ function send(
   allowStream: boolean,
 ): Promise<RawResponse> {
   return new Promise<RawResponse>((resolve, reject) => {
-    const reqHeaders: Record<string, string> = { ...headers };
-    if (body !== undefined) reqHeaders['content-length'] = String(byteLength(body));
-    reqHeaders['accept-encoding'] ??= 'gzip, deflate, br';
     const lib = url.protocol === 'https:' ? https : http;
     let settled = false;
     const fail = (error: unknown) => {
@@ -176,7 +173,7 @@ function send(
       req.destroy();
       fail(signal?.reason);
     };
-    const req = lib.request(url, { method, headers: reqHeaders, agent: agents[url.protocol as 'http:' | 'https:'] }, (res) => {
+    const req = lib.request(requestOptions(url, method, headers, body), (res) => {
       const status = res.statusCode ?? 0;
       const head = { status, statusText: res.statusMessage ?? '', rawHeaders: res.rawHeaders };
       const encoding = res.headers['content-encoding'];
@@ -241,6 +238,41 @@ function send(
       req.end(body[body.length - 1] ?? '');
     }
   });
+}
+
+/**
+ * The request's options as node:http takes them without converting a URL, and its headers as a
+ * flat [name, value, ...] list, which node:http writes as they are instead of storing one by one
+ * (both were a large share of what a request allocated). Given a list, node:http adds no Host
+ * header, so it is added here as it would add it: the URL's host, with the port unless it is the
+ * default (URL.host already brackets an IPv6 address and drops a default port).
+ */
+function requestOptions(url: URL, method: string, headers: Record<string, string>, body: Body): http.RequestOptions {
+  const list: string[] = [];
+  for (const name in headers) {
+    // The body's own length replaces any the caller gave.
+    if (body !== undefined && name === 'content-length') continue;
+    list.push(name, headers[name] as string);
+  }
+  if (body !== undefined) list.push('content-length', String(byteLength(body)));
+  if (headers['accept-encoding'] === undefined) list.push('accept-encoding', 'gzip, deflate, br');
+  if (headers.host === undefined) list.push('host', url.host);
+  // Credentials in the URL become Basic authorization unless the caller sent its own, as node:http does.
+  if ((url.username !== '' || url.password !== '') && headers.authorization === undefined) {
+    const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    list.push('authorization', `Basic ${Buffer.from(credentials).toString('base64')}`);
+  }
+  const hostname = url.hostname;
+  return {
+    protocol: url.protocol,
+    // URL keeps an IPv6 address in brackets; node:http wants it bare (as urlToHttpOptions gives it).
+    hostname: hostname.startsWith('[') ? hostname.slice(1, -1) : hostname,
+    port: url.port === '' ? undefined : Number(url.port),
+    path: `${url.pathname}${url.search}`,
+    method,
+    headers: list,
+    agent: agents[url.protocol as 'http:' | 'https:'],
+  };
 }
 
 function byteLength(body: string | readonly string[] | Uint8Array): number {

@@ -62,6 +62,34 @@ test('a JSON POST round-trips: method, headers, UTF-8 body, status, response hea
   });
 });
 
+test('the request on the wire: path and query, Host, one content-length, default accept-encoding, URL credentials as Basic', async () => {
+  const seen: Array<{ url: string | undefined; raw: string[] }> = [];
+  const url = await serve((req, _body, res) => {
+    seen.push({ url: req.url, raw: req.rawHeaders });
+    res.end('{}');
+  });
+  const port = new URL(url).port;
+  const lower = (raw: string[]) => raw.map((h, i) => (i % 2 === 0 ? h.toLowerCase() : h));
+  const header = (raw: string[], name: string) => lower(raw).flatMap((h, i, all) => (i % 2 === 0 && h === name ? [all[i + 1]] : []));
+
+  await postJson(new URL(`${url}/v1/chat/completions?x=1&y=%20`), { 'content-type': 'application/json', 'content-length': '999' }, [
+    '{"a":',
+    '1}',
+  ]);
+  await leanFetch(`${url.replace('http://', 'http://us%40er:p%3Ass@')}/v1/models`, { headers: { 'Accept-Encoding': 'identity' } });
+  await leanFetch(`${url}/v1/models`, { headers: { Authorization: 'Bearer k' } });
+  const [post, withCredentials, withKey] = seen;
+  assert.equal(post?.url, '/v1/chat/completions?x=1&y=%20');
+  assert.deepEqual(header(post?.raw ?? [], 'host'), [`127.0.0.1:${port}`]);
+  assert.deepEqual(header(post?.raw ?? [], 'content-length'), ['7'], 'the body length, once');
+  assert.deepEqual(header(post?.raw ?? [], 'accept-encoding'), ['gzip, deflate, br']);
+  assert.deepEqual(header(post?.raw ?? [], 'connection'), ['keep-alive']);
+  assert.deepEqual(header(withCredentials?.raw ?? [], 'accept-encoding'), ['identity'], "the caller's choice stands");
+  assert.deepEqual(header(withCredentials?.raw ?? [], 'authorization'), [`Basic ${Buffer.from('us@er:p:ss').toString('base64')}`]);
+  assert.deepEqual(header(withKey?.raw ?? [], 'authorization'), ['Bearer k']);
+  assert.deepEqual(header(withKey?.raw ?? [], 'content-length'), [], 'no body, no length');
+});
+
 test('error statuses are answers, not failures; gzip bodies are decoded', async () => {
   const url = await serve((_req, _body, res) => {
     res.writeHead(429, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'retry-after': '2' });
