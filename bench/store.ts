@@ -55,7 +55,15 @@ try {
 
   const path = join(dir, 'bench.db');
   const store = openSqliteStore(path);
-  store.createRun({ ...runRecord(), id: 'bench-run' });
+  store.createRun({
+    id: 'bench-run',
+    createdAt: new Date().toISOString(),
+    kind: 'measurement',
+    status: 'running',
+    spec: {},
+    toolVersion: 'bench',
+    finishedAt: null,
+  });
   store.batchCommits(200);
   const size = () => [path, `${path}-wal`].reduce((n, f) => n + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
   let cpu0 = process.cpuUsage();
@@ -79,16 +87,4 @@ try {
   console.log(`store after close: ${(size() / 1e6).toFixed(0)} MB for ${TOTAL} rollouts`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
-}
-
-function runRecord() {
-  return {
-    id: '',
-    createdAt: new Date().toISOString(),
-    kind: 'measurement' as const,
-    status: 'running' as const,
-    spec: {},
-    toolVersion: 'bench',
-    finishedAt: null,
-  };
 }
