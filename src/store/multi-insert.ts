@@ -15,7 +15,7 @@ export class MultiInsert {
 
   constructor(
     private readonly db: Database.Database,
-    /** e.g. `INSERT INTO events (rollout_id, seq, type, json)` */
+    /** e.g. `INSERT INTO findings (rollout_key, flag, ord, value, evidence, events, detail)` */
     private readonly head: string,
     width: number,
   ) {
