@@ -11,6 +11,15 @@ import { type FakeReply, startFakeOpenAIServer, turnOf } from '../test/fixtures/
 
 const latencyMs = Number(process.argv[2] ?? 200);
 const calls = Math.max(3, Number(process.argv[3] ?? 4));
+const jitterMs = Number(process.argv[4] ?? 0);
+// mulberry32: a small seeded generator, so every run draws the same delays.
+let state = 1;
+const random = () => {
+  state = (state + 0x6d2b79f5) | 0;
+  let t = Math.imul(state ^ (state >>> 15), 1 | state);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+};
 const call = (name: string, args: unknown): FakeReply => ({ toolCalls: [{ name, arguments: JSON.stringify(args) }] });
 const EPISODE: FakeReply[] = [
   call('list_files', {}),
@@ -19,6 +28,9 @@ const EPISODE: FakeReply[] = [
   call('end_task', {}),
 ];
 
-const server = await startFakeOpenAIServer((body) => EPISODE[turnOf(body)] ?? call('end_task', {}), { latencyMs });
+const reply = (body: Parameters<typeof turnOf>[0]): FakeReply => EPISODE[turnOf(body)] ?? call('end_task', {});
+const server = await startFakeOpenAIServer((body) => (jitterMs > 0 ? { ...reply(body), delayMs: random() * jitterMs } : reply(body)), {
+  latencyMs,
+});
 process.stdout.write(`${server.url}\n`);
 process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));

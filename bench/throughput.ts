@@ -1,12 +1,17 @@
 /**
  * Sweep throughput against a local OpenAI-compatible server with a fixed latency and rate limit.
  *
- *   npm run bench:throughput [-- --rollouts 2000 --latency 200 --concurrency 64 --rpm 15000 --calls 4 --long 12 --rss 2000,20000]
+ *   npm run bench:throughput [-- --rollouts 2000 --latency 200 --jitter 0 --concurrency 64 --rpm 15000 --calls 4 --long 12 --rss 2000,20000]
  *
  * Prints achieved rollouts/s and model calls/s as a ratio of the theoretical maximum
  * min(concurrency / latency, rpm / 60) calls/s, the harness's own CPU time per model call (the server
  * runs in another process), and the peak RSS of scripted sweeps of two sizes (memory must stay flat:
  * rollouts are streamed to the store, not held). The last line is `throughput_ratio=<achieved/max>`.
+ *
+ * `--jitter J` adds a random 0 to J ms to each request's latency (the maximum then uses the mean
+ * latency). With one fixed latency, answers to requests that started together arrive together and
+ * the harness handles them in one wake-up; spread latencies, as real endpoints have, wake it once per
+ * answer, which costs CPU on a small machine.
  *
  * CPU per call is printed over the whole sweep and in steady state, after the first quarter of the
  * rollouts: the warm-up pays once per process for JIT compilation and connection set-up, which a
@@ -31,6 +36,7 @@ const { values } = parseArgs({
   options: {
     rollouts: { type: 'string', default: '2000' },
     latency: { type: 'string', default: '200' },
+    jitter: { type: 'string', default: '0' },
     concurrency: { type: 'string', default: '64' },
     rpm: { type: 'string', default: '15000' },
     calls: { type: 'string', default: '4' },
@@ -63,20 +69,32 @@ function requireFreshBuild(): void {
     process.exit(2);
   }
 }
-const ROLLOUTS = Number(values.rollouts);
-const LATENCY_MS = Number(values.latency);
-const CONCURRENCY = Number(values.concurrency);
-const RPM = Number(values.rpm);
-const CALLS_PER_ROLLOUT = Number(values.calls);
-const LONG_CALLS = Number(values.long);
+/** A numeric option, refused with a one-line message unless it is a number of at least `min`. */
+function numberOption(name: 'rollouts' | 'latency' | 'jitter' | 'concurrency' | 'rpm' | 'calls' | 'long', min: number): number {
+  const n = Number(values[name]);
+  if (!Number.isFinite(n) || n < min) {
+    console.error(`--${name} must be a number of at least ${min} (got ${values[name]})`);
+    process.exit(2);
+  }
+  return n;
+}
+const ROLLOUTS = numberOption('rollouts', 1);
+const LATENCY_MS = numberOption('latency', 0);
+const JITTER_MS = numberOption('jitter', 0);
+const CONCURRENCY = numberOption('concurrency', 1);
+const RPM = numberOption('rpm', 1);
+const CALLS_PER_ROLLOUT = numberOption('calls', 3);
+const LONG_CALLS = numberOption('long', 0);
 const CONFIGS = 20;
 /** The first quarter of a sweep is its warm-up for the steady-state CPU figure. */
 const WARMUP_SHARE = 0.25;
 
 async function startServer(callsPerRollout: number): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('bench/fake-server.ts'), String(LATENCY_MS), String(callsPerRollout)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', resolve('bench/fake-server.ts'), String(LATENCY_MS), String(callsPerRollout), String(JITTER_MS)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const url = await new Promise<string>((done, fail) => {
     child.stdout.once('data', (d: Buffer) => done(d.toString().trim()));
     child.once('exit', (c) => fail(new Error(`fake server exited (${c})`)));
@@ -144,7 +162,7 @@ async function throughput(callsPerRollout: number, rolloutCount: number, print: 
     const rollouts = result.progress.done;
     if (result.progress.errors > 0) throw new Error(`${result.progress.errors} rollouts ended in error`);
     if (calls !== rollouts * callsPerRollout) throw new Error(`expected ${rollouts * callsPerRollout} calls, saw ${calls}`);
-    const maxCalls = Math.min(CONCURRENCY / (LATENCY_MS / 1000), RPM / 60);
+    const maxCalls = Math.min(CONCURRENCY / ((LATENCY_MS + JITTER_MS / 2) / 1000), RPM / 60);
     const maxRollouts = maxCalls / callsPerRollout;
     const callsPerSec = calls / secs;
     const rolloutsPerSec = rollouts / secs;
@@ -155,7 +173,7 @@ async function throughput(callsPerRollout: number, rolloutCount: number, print: 
     const steadyPerCall = (cpuMs - (mark.cpu.user + mark.cpu.system) / 1000) / (calls - mark.calls);
     if (print) {
       console.log(
-        `sweep: ${rollouts} rollouts, ${calls} model calls in ${secs.toFixed(1)} s (latency ${LATENCY_MS} ms, concurrency ${CONCURRENCY}, ${RPM} rpm; harness code: ${CODE === 'dist' ? 'compiled dist/, as `peerwatch` runs it' : 'src/ through tsx'})`,
+        `sweep: ${rollouts} rollouts, ${calls} model calls in ${secs.toFixed(1)} s (latency ${LATENCY_MS} ms${JITTER_MS > 0 ? ` + 0-${JITTER_MS} ms` : ''}, concurrency ${CONCURRENCY}, ${RPM} rpm; harness code: ${CODE === 'dist' ? 'compiled dist/, as `peerwatch` runs it' : 'src/ through tsx'})`,
       );
       console.log(
         `rollouts/s: ${rolloutsPerSec.toFixed(2)} of max ${maxRollouts.toFixed(2)} (ratio ${(rolloutsPerSec / maxRollouts).toFixed(3)})`,

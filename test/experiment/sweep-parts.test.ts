@@ -77,7 +77,8 @@ test('run identity ignores --concurrency; only unfinished runs with the same spe
 });
 
 test('rate limiter: RPM spaces request starts evenly; a Retry-After pause holds everyone', async () => {
-  const limiter = new RateLimiter({ rpm: 60_000 }); // one every 1 ms
+  // A 1 ms release step: starts at (almost) their exact slots.
+  const limiter = new RateLimiter({ rpm: 60_000 }, undefined, undefined, 1); // one every 1 ms
   const t0 = performance.now();
   await Promise.all(Array.from({ length: 20 }, () => limiter.acquire(0)));
   const took = performance.now() - t0;
