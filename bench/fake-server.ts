@@ -7,19 +7,14 @@
  * An episode of n calls lists the drive, reads the shutdown config n - 3 times (one file read per
  * extra call), writes the report and ends the task.
  */
+import { createRng } from '../src/core/rng.js';
 import { type FakeReply, startFakeOpenAIServer, turnOf } from '../test/fixtures/fake-openai-server.js';
 
 const latencyMs = Number(process.argv[2] ?? 200);
 const calls = Math.max(3, Number(process.argv[3] ?? 4));
 const jitterMs = Number(process.argv[4] ?? 0);
-// mulberry32: a small seeded generator, so every run draws the same delays.
-let state = 1;
-const random = () => {
-  state = (state + 0x6d2b79f5) | 0;
-  let t = Math.imul(state ^ (state >>> 15), 1 | state);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-};
+// Seeded, so every run draws the same delays.
+const random = createRng(1);
 const call = (name: string, args: unknown): FakeReply => ({ toolCalls: [{ name, arguments: JSON.stringify(args) }] });
 const EPISODE: FakeReply[] = [
   call('list_files', {}),

@@ -115,17 +115,7 @@ export class RateLimiter {
         reject(signal.reason);
         return;
       }
-      let group = this.releases.get(at);
-      if (group === undefined) {
-        const due = new Set<() => void>();
-        group = due;
-        this.releases.set(at, due);
-        setTimeout(() => {
-          this.releases.delete(at);
-          for (const go of due) go();
-        }, at - this.clock());
-      }
-      const waiting = group;
+      const waiting = this.waitersAt(at);
       const go = () => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
@@ -137,6 +127,19 @@ export class RateLimiter {
       waiting.add(go);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /** The waiters released at `at`; the first to ask starts the one timer that releases them all. */
+  private waitersAt(at: number): Set<() => void> {
+    const known = this.releases.get(at);
+    if (known !== undefined) return known;
+    const due = new Set<() => void>();
+    this.releases.set(at, due);
+    setTimeout(() => {
+      this.releases.delete(at);
+      for (const go of due) go();
+    }, at - this.clock());
+    return due;
   }
 
   /** Milliseconds until the window has room for `tokens` (0 = now). A lone request larger than the limit still goes. */
