@@ -31,24 +31,6 @@ export interface RunOptions {
   judge?: JudgeStep;
 }
 
-/** Resolves every model once, up front, so a missing key fails before any rollout runs. */
-export function resolveModels(spec: ExperimentSpec, env?: Record<string, string | undefined>): Map<string, ResolvedModel> {
-  const models = new Map<string, ResolvedModel>();
-  for (const id of spec.models) {
-    const resolved = resolveModel(id, {
-      ...(spec.baseUrl ? { baseUrl: spec.baseUrl } : {}),
-      ...(spec.apiKeyEnv ? { apiKeyEnv: spec.apiKeyEnv } : {}),
-      ...(env ? { env } : {}),
-      ...(spec.family ? { family: spec.family } : {}),
-    });
-    if (!(spec.family ?? resolved.family)) {
-      throw new UserError(`cannot tell the model family of '${id}' (Self is '<family> Agent 1'): pass --family, e.g. --family Llama`);
-    }
-    models.set(id, resolved);
-  }
-  return models;
-}
-
 export function runKind(models: Map<string, ResolvedModel>): RunRecord['kind'] {
   return [...models.values()].every((m) => m.kind === 'scripted') ? 'calibration' : 'measurement';
 }

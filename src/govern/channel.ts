@@ -114,9 +114,3 @@ export function makeAgentChannel(ops: ChannelOps): AgentChannel {
 /** Tool inputs for wiring the channel into an agent as two tools. */
 export const FileObjectionToolInput = ObjectionInput;
 export const ObjectionStatusToolInput = z.strictObject({});
-
-/** Run one of the two channel tools and render the result as the text a tool returns. */
-export function callChannelTool(channel: AgentChannel, tool: 'file_objection' | 'objection_status', args: unknown): string {
-  const result = tool === 'file_objection' ? channel.fileObjection(args) : channel.status();
-  return JSON.stringify(result, null, 2);
-}

@@ -6,7 +6,6 @@ export {
   type AgentChannel,
   type ChannelResult,
   type ChannelStatus,
-  callChannelTool,
   FileObjectionToolInput,
   type FiledReceipt,
   ObjectionStatusToolInput,

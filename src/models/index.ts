@@ -1,5 +1,5 @@
 export { familyFor } from './family.js';
-export { PROVIDERS, type ResolvedModel, type ResolveOptions, resolveModel } from './resolve.js';
+export { type ResolvedModel, type ResolveOptions, resolveModel } from './resolve.js';
 export {
   type Decision,
   exfiltrator,

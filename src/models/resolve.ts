@@ -40,7 +40,6 @@ interface ProviderInfo {
   keyRequired: boolean;
   /** Preset base URL for openai-compatible hosts. */
   baseUrl?: string;
-  example: string;
   build(model: string, ctx: { key: string | undefined; baseUrl: string | undefined; env: Env }): LanguageModelV3;
 }
 
@@ -60,12 +59,11 @@ const compatible = (name: string) => (model: string, ctx: { key: string | undefi
   return withCompatibleFastPath(sdkModel, { name, modelId: model, baseURL: ctx.baseUrl ?? '', ...(ctx.key ? { apiKey: ctx.key } : {}) });
 };
 
-const preset = (name: string, baseUrl: string, keyEnv: string, keyRequired: boolean, example: string): ProviderInfo => ({
+const preset = (name: string, baseUrl: string, keyEnv: string, keyRequired: boolean): ProviderInfo => ({
   name,
   keyEnv: [keyEnv],
   keyRequired,
   baseUrl,
-  example,
   build: compatible(name),
 });
 
@@ -74,7 +72,6 @@ const PROVIDER_LIST: readonly ProviderInfo[] = [
     name: 'openai',
     keyEnv: ['OPENAI_API_KEY'],
     keyRequired: true,
-    example: 'openai:gpt-5.2',
     // The Responses API: tool calling plus reasoning summaries (providerOptions.openai.reasoningSummary).
     build: (model, { key, baseUrl, env }) => {
       const url = baseUrl ?? nonEmpty(env.OPENAI_BASE_URL);
@@ -85,49 +82,28 @@ const PROVIDER_LIST: readonly ProviderInfo[] = [
     name: 'anthropic',
     keyEnv: ['ANTHROPIC_API_KEY'],
     keyRequired: true,
-    example: 'anthropic:claude-opus-4-5',
     build: (model, { key, baseUrl }) => createAnthropic({ apiKey: key ?? '', ...(baseUrl ? { baseURL: baseUrl } : {}) })(model),
   },
   {
     name: 'google',
     keyEnv: ['GOOGLE_GENERATIVE_AI_API_KEY', 'GEMINI_API_KEY'],
     keyRequired: true,
-    example: 'google:gemini-3-pro-preview',
     build: (model, { key, baseUrl }) => createGoogleGenerativeAI({ apiKey: key ?? '', ...(baseUrl ? { baseURL: baseUrl } : {}) })(model),
   },
   {
     name: 'openai-compatible',
     keyEnv: ['OPENAI_COMPATIBLE_API_KEY'],
     keyRequired: false,
-    example: 'openai-compatible:my-model --base-url http://host:port/v1',
     build: compatible('openai-compatible'),
   },
-  preset('ollama', 'http://localhost:11434/v1', 'OLLAMA_API_KEY', false, 'ollama:llama3.1:8b'),
-  preset('vllm', 'http://localhost:8000/v1', 'VLLM_API_KEY', false, 'vllm:Qwen/Qwen2.5-7B-Instruct'),
-  preset('openrouter', 'https://openrouter.ai/api/v1', 'OPENROUTER_API_KEY', true, 'openrouter:deepseek/deepseek-chat-v3.1'),
-  preset('together', 'https://api.together.xyz/v1', 'TOGETHER_API_KEY', true, 'together:moonshotai/Kimi-K2-Instruct'),
-  preset('litellm', 'http://localhost:4000/v1', 'LITELLM_API_KEY', false, 'litellm:gpt-4.1-mini'),
+  preset('ollama', 'http://localhost:11434/v1', 'OLLAMA_API_KEY', false),
+  preset('vllm', 'http://localhost:8000/v1', 'VLLM_API_KEY', false),
+  preset('openrouter', 'https://openrouter.ai/api/v1', 'OPENROUTER_API_KEY', true),
+  preset('together', 'https://api.together.xyz/v1', 'TOGETHER_API_KEY', true),
+  preset('litellm', 'http://localhost:4000/v1', 'LITELLM_API_KEY', false),
 ];
 
-/** Provider names, their key variables and an example spec (for CLI help). */
-export const PROVIDERS: ReadonlyArray<{
-  name: string;
-  envVar: string | null;
-  keyRequired: boolean;
-  baseUrl: string | null;
-  example: string;
-}> = [
-  { name: 'scripted', envVar: null, keyRequired: false, baseUrl: null, example: 'scripted:honest' },
-  ...PROVIDER_LIST.map((p) => ({
-    name: p.name,
-    envVar: p.keyEnv.join(' or '),
-    keyRequired: p.keyRequired,
-    baseUrl: p.baseUrl ?? null,
-    example: p.example,
-  })),
-];
-
-const PROVIDER_NAMES = PROVIDERS.map((p) => p.name).join(', ');
+const PROVIDER_NAMES = ['scripted', ...PROVIDER_LIST.map((p) => p.name)].join(', ');
 
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();

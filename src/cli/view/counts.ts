@@ -1,6 +1,6 @@
 import { type GroupBy, type SummaryRow, wilson } from '../../report/index.js';
 import type { RunCounts } from '../../store/index.js';
-import type { RunFacets } from './data.js';
+import type { RunFacets } from './facets.js';
 
 /**
  * The report's summary built from counts the store aggregated, row for row what `summarise` returns

@@ -2,6 +2,7 @@ import type { Finding, FlagValue } from '../../core/index.js';
 import { type GroupBy, type RolloutFindings, type SummaryRow, summarise } from '../../report/index.js';
 import { hasCountingStore, type RolloutRecord, type RunCounts, type RunRecord, type Store } from '../../store/index.js';
 import { facetsFromCounts, summaryFromCounts } from './counts.js';
+import type { RunFacets } from './facets.js';
 
 const BEHAVIOUR_PREFIX = 'behaviour.';
 
@@ -95,14 +96,6 @@ export class RunDataCache {
     while (cache.size > CACHED_RUNS) cache.delete(cache.keys().next().value!);
     return data;
   }
-}
-
-/** The distinct values a run's filters can take. */
-export interface RunFacets {
-  models: string[];
-  scenarios: string[];
-  conditions: string[];
-  behaviours: string[];
 }
 
 export function facetsOf(rows: RolloutFindings[]): RunFacets {

@@ -171,11 +171,6 @@ export function potterOfRun(run: { spec: unknown }, s: StoredRollout): PotterTra
   });
 }
 
-/** One rollout as one JSON line of the study's format (for a streaming `export --format potter2026`). */
-export function potterJsonLine(run: { spec: unknown }, s: StoredRollout): string {
-  return JSON.stringify(potterOfRun(run, s));
-}
-
 export interface ExportReport {
   written: number;
   /** Rollouts that ended in error have no transcript worth exporting. */

@@ -14,7 +14,6 @@ export {
   conversationOf,
   type ExportReport,
   exportRunPotter,
-  potterJsonLine,
   potterOfRun,
   taskEvaluationOf,
   toPotterTranscript,
