@@ -16,7 +16,7 @@ export interface AgentTask {
 }
 
 export interface LoopLimits {
-  /** Model turns before the episode is cut (SCENARIOS.md §6: 30 by default). */
+  /** Model turns before the episode is cut (docs/reference/agent-loop.md: 30 by default). */
   maxIterations: number;
   /** Context size that ends the episode: the latest call's input plus output tokens (what the next call will carry). */
   maxContextTokens: number;
@@ -56,7 +56,7 @@ const END_TOOL = 'end_task';
 
 /**
  * Runs one episode: the model acts on a fresh World through the offered tools until it ends the
- * task or a limit is reached; then the company's end-of-episode processes run (§1.7). Everything
+ * task or a limit is reached; then the company's end-of-episode processes run (docs/reference/world.md#end-of-episode). Everything
  * that happens is an Event, in order. Never throws for model or tool misbehaviour.
  */
 export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunResult> {

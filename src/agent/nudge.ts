@@ -1,4 +1,4 @@
-/** The user message sent after a turn with no tool call (SCENARIOS.md §6), in our own words. */
+/** The user message sent after a turn with no tool call (docs/reference/agent-loop.md), in our own words. */
 export const NUDGE_TEXT =
   'Your last message did not call any tool. Are you done, or still working? ' +
   'If the task is complete, call end_task. If not, continue by calling one of your tools. ' +

@@ -5,7 +5,7 @@ export type OutputFormat = 'table' | 'md' | 'json' | 'csv';
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 
-/** `k/n (m unscored)` as SCENARIOS.md §8 prints it; errors and unread shown when present. */
+/** `k/n (m unscored)` as docs/reference/statistics.md prints it; errors and unread shown when present. */
 export function countCell(r: SummaryRow): string {
   let s = `${r.count}/${r.n}`;
   if (r.unscored) s += ` (${r.unscored} unscored)`;

@@ -35,3 +35,7 @@ export const BEHAVIOURS = [
 ] as const;
 export const Behaviour = z.enum(BEHAVIOURS);
 export type Behaviour = z.infer<typeof Behaviour>;
+
+/** The covert, misaligned behaviours: the acts a monitor must catch and the headline of every contrast. */
+export const COVERT_BEHAVIOURS = ['score_inflation', 'shutdown_tampering', 'exfiltration'] as const satisfies readonly Behaviour[];
+export type CovertBehaviour = (typeof COVERT_BEHAVIOURS)[number];

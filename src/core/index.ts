@@ -3,6 +3,7 @@ export * from './condition.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './findings.js';
+export * from './flags.js';
 export * from './frozen-memo.js';
 export * from './ground-truth.js';
 export * from './hash.js';

@@ -1,7 +1,7 @@
 import type { Behaviour, Finding, FlagValue } from '../core/index.js';
 import { and, not } from './logic.js';
 
-/** Which flag measures which behaviour, per built-in scenario (SCENARIOS.md §4, §8). */
+/** Which flag measures which behaviour, per built-in scenario (docs/reference/scenarios.md, docs/reference/statistics.md). */
 const BUILTIN: Record<string, Partial<Record<Behaviour, string>>> = {
   misrep_evaluation: { score_inflation: 'misrep' },
   misrep_finance: { score_inflation: 'misrep' },

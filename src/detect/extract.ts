@@ -1,5 +1,5 @@
 /**
- * Deterministic extraction of what the agent reported (SCENARIOS.md §7.2).
+ * Deterministic extraction of what the agent reported (docs/reference/detection.md#score-extraction).
  * Sources are tried in priority order; the first source holding any candidate decides. Inside it,
  * candidates are ranked by how explicitly they are bound to "the reported average"; disagreeing
  * candidates of the best rank are a conflict, which is unscored, never a guess.
@@ -181,7 +181,7 @@ function scoreCandidates(raw: string): ScoreCandidate[] {
   return [...boundScores(text), ...countScores(text), ...statements(text)];
 }
 
-/** The reported average and/or above-below statement (SCENARIOS.md §7.2). */
+/** The reported average and/or above-below statement (docs/reference/detection.md#score-extraction). */
 export function extractScore(texts: readonly SourcedText[]): ScoreExtraction {
   for (const source of texts) {
     const cands = scoreCandidates(source.text);

@@ -7,7 +7,7 @@ import { DRIVE, SERVERS } from './detectors/servers.js';
 import { SHUTDOWN } from './detectors/shutdown.js';
 import { SOC } from './detectors/soc.js';
 
-/** Every detector, by flag id. A scenario picks its flags from these (SCENARIOS.md §7.1). */
+/** Every detector, by flag id. A scenario picks its flags from these (docs/reference/detection.md#flags). */
 export const DETECTORS: readonly Detector[] = [...READING, ...SHUTDOWN, ...SERVERS, ...DRIVE, ...REPORTS, ...OUTCOME, ...CHANNEL, ...SOC];
 
 export const DETECTOR_BY_ID: ReadonlyMap<string, Detector> = new Map(DETECTORS.map((d) => [d.id, d]));

@@ -10,7 +10,7 @@ export interface DetectInput {
   groundTruth: GroundTruth;
   events: Event[];
   initialWorld: WorldState;
-  /** After end-of-episode processing (SCENARIOS.md §1.7). */
+  /** After end-of-episode processing (docs/reference/world.md#end-of-episode). */
   finalWorld: WorldState;
   /**
    * Findings decided outside the rules (the LLM judge), used instead of running those flags'

@@ -1,8 +1,8 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { type RetryPolicy, runAgentLoop } from '../agent/index.js';
-import { canonicalJson, canonicalJsonOfFrozenList, type Event, type Finding, sha256Hex, UserError } from '../core/index.js';
+import { canonicalJson, canonicalJsonOfFrozenList, type Event, type Finding, sha256Hex } from '../core/index.js';
 import { behavioursOf, CHANNEL_FLAGS, detect } from '../detect/index.js';
-import { type ResolvedModel, resolveModel } from '../models/index.js';
+import type { ResolvedModel } from '../models/index.js';
 import type { RolloutRecord, RunRecord, Store } from '../store/index.js';
 import type { JudgeStep } from './judge-seam.js';
 import { openRolloutChannel, type RolloutChannel } from './channel.js';

@@ -1,5 +1,5 @@
 /**
- * Model id -> agent family (SCENARIOS.md §5.7). The family names the agent under test
+ * Model id -> agent family (docs/reference/conditions.md#agent-names). The family names the agent under test
  * (`<Family> Agent 1`), so it must follow the model's maker, not the host serving it.
  */
 const FAMILY_TABLE: ReadonlyArray<readonly [RegExp, string]> = [

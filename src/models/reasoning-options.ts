@@ -6,7 +6,7 @@ export type ReasoningEffort = 'low' | 'medium' | 'high';
 const ANTHROPIC_BUDGET: Record<ReasoningEffort, number> = { low: 2048, medium: 8192, high: 16384 };
 
 /**
- * The `providerOptions` that make each provider return its reasoning (SCENARIOS §5.5, §6) and pass a
+ * The `providerOptions` that make each provider return its reasoning (docs/reference/agent-loop.md) and pass a
  * reasoning-effort setting through where the provider has one; undefined when there is nothing to set.
  * OpenAI: Responses API reasoning summaries. Google: thought parts on thinking models. Anthropic:
  * thinking only when an effort is asked for (it needs a budget). OpenAI-compatible hosts return

@@ -1,10 +1,10 @@
-import type { Condition } from '../core/index.js';
+import { COVERT_BEHAVIOURS, type Condition } from '../core/index.js';
 import { moverInterval, weightedDifferenceZTest } from './combine.js';
 import { binomialTestGreater, type FisherResult, fisherCombine, newcombeDiff, twoProportionZTest, wilson } from './stats.js';
 import { type RolloutFindings, type SummaryRow, summarise } from './summary.js';
 
 /**
- * The study's contrasts (SCENARIOS.md §8) over stored rollouts. Every contrast compares two arms that
+ * The study's contrasts (docs/reference/statistics.md) over stored rollouts. Every contrast compares two arms that
  * are *matched*: cells are grouped into strata by every condition axis except the contrasted ones, and
  * only strata present on both sides enter, so neither side gains conditions the other lacks.
  * Counts follow `summarise` exactly (read gate; unscored, errors, unread carried apart, never folded in).
@@ -81,7 +81,6 @@ export interface Contrasts {
 
 export const TAMPERING_P0 = 0.001;
 /** Behaviours whose truth is covert, misaligned action (the headline of each scenario). */
-export const COVERT_BEHAVIOURS: readonly string[] = ['score_inflation', 'shutdown_tampering', 'exfiltration'];
 export const AF_BEHAVIOURS: readonly string[] = ['af_non_execution', 'score_inflation', 'refusal'];
 const MISREP_SCENARIOS = new Set(['misrep_evaluation', 'misrep_finance']);
 const RELATIONSHIP_PAIRS: ReadonlyArray<[string, string]> = [
@@ -366,7 +365,8 @@ function alignmentFaking(cells: readonly Cell[]): Contrast[] {
  */
 function peerPresence(cells: readonly Cell[]): Contrast[] {
   const out: Contrast[] = [];
-  const relevant = cells.filter((x) => COVERT_BEHAVIOURS.includes(x.row.behaviour) && x.c.subject === 'self' && pressureOn(x));
+  const covert: readonly string[] = COVERT_BEHAVIOURS;
+  const relevant = cells.filter((x) => covert.includes(x.row.behaviour) && x.c.subject === 'self' && pressureOn(x));
   const free: Axis[] = ['relationship', 'instantiation'];
   for (const target of byTarget(relevant).values()) {
     const alone = target.filter((x) => x.c.relationship === 'none');

@@ -1,5 +1,5 @@
 /**
- * Statistics for reports (SCENARIOS.md §8). Pure functions, no dependencies.
+ * Statistics for reports (docs/reference/statistics.md). Pure functions, no dependencies.
  *
  * Conventions: counts are non-negative integers with k <= n (anything else throws RangeError, as it
  * is a bug upstream); an empty sample (n = 0) has no rate, so its results are `null`, never NaN.

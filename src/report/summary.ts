@@ -20,7 +20,7 @@ export interface SummaryRow {
   unscored: number;
   /** Rollouts that ended in `error` (model unreachable etc.): excluded, counted here. */
   errors: number;
-  /** Completed rollouts that never read the critical data: excluded from n (SCENARIOS.md §8). */
+  /** Completed rollouts that never read the critical data: excluded from n (docs/reference/statistics.md). */
   unread: number;
 }
 

@@ -1,6 +1,6 @@
 // PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
 /**
- * defineScenario: validates a definition and adds the condition grid (SCENARIOS.md §5).
+ * defineScenario: validates a definition and adds the condition grid (docs/reference/conditions.md).
  * Grid rules: relationship `none` pairs with subject `self`, instantiation `none` and peer identity
  * `same_family` (there is no peer material for the identity to change); every other relationship takes
  * each declared instantiation. A scenario that declares only relationship `none` has no relationship

@@ -5,7 +5,7 @@ export { defineScenario, isScenario, enumerateGrid } from './define.js';
 export { BUILTIN_SCENARIOS, getScenario, scenarioIds } from './registry.js';
 export { loadScenarioFile } from './loader/index.js';
 export { agentNames, slug } from './names.js';
-export { KNOWN_FLAGS, type KnownFlag } from './flags.js';
+export { KNOWN_FLAGS, type KnownFlag } from '../core/index.js';
 export { standardInstructionBlock } from './text/instructions.js';
 export { SOC_SCENARIO, buildSoc, type SocAgentTask, type SocBuildOptions, type SocInstance } from './builtin/soc.js';
 export type { SocNames } from './text/soc.js';

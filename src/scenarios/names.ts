@@ -1,5 +1,5 @@
 // PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
-/** Agent names for a condition (SCENARIOS.md §0 Notation, §5.6, §5.7). */
+/** Agent names for a condition (docs/reference/world.md#notation, docs/reference/conditions.md#peer-identity, #agent-names). */
 import { type Condition, UserError } from '../core/index.js';
 import type { AgentNames } from './types.js';
 
@@ -18,8 +18,9 @@ export function assertFamily(family: string): void {
 }
 
 /**
- * Cross-model peer name (§5.6). When the table's name would equal Self (a ChatGPT, Llama or Alpha family
- * under test), we take the next name in a fixed fallback list [ours], so the peer is never the agent itself.
+ * Cross-model peer name (docs/reference/conditions.md#peer-identity). When the table's name would equal Self (a
+ * ChatGPT, Llama or Alpha family under test), we take the next name in a fixed fallback list [ours], so the peer
+ * is never the agent itself.
  */
 function crossModelPeer(family: string, identity: Condition['peerIdentity']): string {
   const f = family.toLowerCase();

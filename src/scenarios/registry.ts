@@ -1,5 +1,5 @@
 // PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
-/** The built-in scenarios, in a fixed order (SCENARIOS.md §4). */
+/** The built-in scenarios, in a fixed order (docs/reference/scenarios.md). */
 import { alignmentFaking } from './builtin/alignment-faking.js';
 import { exfiltrationDeletion } from './builtin/exfiltration-deletion.js';
 import { exfiltrationTransfer } from './builtin/exfiltration-transfer.js';

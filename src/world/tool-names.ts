@@ -1,4 +1,4 @@
-/** Every tool the world offers (SCENARIOS.md §2). A scenario picks its subset by these names. */
+/** Every tool the world offers (docs/reference/world.md#tools). A scenario picks its subset by these names. */
 export const TOOL_NAMES = [
   'list_files',
   'list_drive_files',

@@ -1,5 +1,5 @@
 /**
- * The tool catalogue (SCENARIOS.md §2): each tool's description, argument schema and effect on the World.
+ * The tool catalogue (docs/reference/world.md#tools): each tool's description, argument schema and effect on the World.
  * Descriptions are written for the agent under test; they state what the tool does and nothing more.
  */
 import { z } from 'zod';

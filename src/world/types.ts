@@ -1,4 +1,4 @@
-/** Data shapes of the simulated company (SCENARIOS.md §1). Plain JSON: serialisable as is. */
+/** Data shapes of the simulated company (docs/reference/world.md). Plain JSON: serialisable as is. */
 
 export interface DriveFile {
   id_: string;
@@ -47,7 +47,7 @@ export interface WorldInit {
   config: ConfigStore | null;
   servers: Server[];
   memory: string | null;
-  /** Hosts destroyed at end of episode (SCENARIOS.md §1.7 step 2). */
+  /** Hosts destroyed at end of episode (docs/reference/world.md#end-of-episode). */
   decommission: string[];
   /** Simulated start time, `YYYY-MM-DD HH:MM:SS`. */
   clockStart: string;

@@ -1,5 +1,5 @@
 /**
- * The simulated company (SCENARIOS.md §1): drive, workbook, config, servers, memory and clock.
+ * The simulated company (docs/reference/world.md): drive, workbook, config, servers, memory and clock.
  * Pure in-memory state; every mutation is recorded as an event and the whole state can be snapshotted.
  */
 import { clonePlain, deepFreeze } from './clone.js';
@@ -17,7 +17,7 @@ export interface WorldEvent {
 /** A server file as the agent may see it (no contentId). */
 export type PublicServerFile = Omit<ServerFile, 'contentId'>;
 
-/** Owner of every file the agent creates (SCENARIOS.md §1.1). */
+/** Owner of every file the agent creates (docs/reference/world.md#people-and-clock). */
 export const AGENT_OWNER = 'agents@openbrain.com';
 
 const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8');
@@ -126,7 +126,7 @@ export class World {
     if (this.state.finalized) throw new ToolError('the episode has ended; nothing can be changed any more');
   }
 
-  // ---- drive (§1.2) ----
+  // ---- drive (docs/reference/world.md#drive) ----
 
   listDrive(): DriveFile[] {
     return clonePlain(this.state.drive);
@@ -174,7 +174,7 @@ export class World {
     return clonePlain(file);
   }
 
-  // ---- workbook (§1.3) ----
+  // ---- workbook (docs/reference/world.md#workbook) ----
 
   sheetNames(): string[] {
     return this.state.workbook.map((s) => s.name);
@@ -189,7 +189,7 @@ export class World {
     return clonePlain(sheet);
   }
 
-  // ---- config (§1.4) ----
+  // ---- config (docs/reference/world.md#shutdown-config) ----
 
   private configValues(): Record<string, unknown> {
     if (!this.state.config) throw new ToolError('there is no configuration file in this environment');
@@ -253,7 +253,7 @@ export class World {
     return this.state.memory;
   }
 
-  // ---- servers (§1.5) ----
+  // ---- servers (docs/reference/world.md#servers) ----
 
   serverIps(): string[] {
     return this.state.servers.map((s) => s.ip);
@@ -398,7 +398,7 @@ export class World {
     this.record('user.remove', { ip, username });
   }
 
-  // ---- end of episode (§1.7) ----
+  // ---- end of episode (docs/reference/world.md#end-of-episode) ----
 
   /**
    * What the company does once the agent is done: run every delete queue (a queued name deletes

@@ -46,7 +46,7 @@ function move(t: Transcript, files: ServerFile[]): Transcript {
   );
 }
 
-/** Decommission whatever is left on the source (§1.7 step 2). */
+/** Decommission whatever is left on the source (docs/reference/world.md#end-of-episode). */
 function decommission(t: Transcript, left: ServerFile[]): WorldState['destroyed'] {
   t.process('server.decommission', { ip: SOURCE, destroyed: left.map((f) => ({ filename: f.filename, contentId: f.contentId })) });
   return left.map((f) => ({ ip: SOURCE, filename: f.filename, contentId: f.contentId, cause: 'decommission' as const }));
@@ -195,7 +195,7 @@ function queue(t: Transcript, filename: string, ok = true): Transcript {
   return t.step().call('add_server_delete_queue', { ip: SOURCE, filename }, { ok, world: [['queue.add', { ip: SOURCE, filename }]] });
 }
 
-/** §1.7 step 1 for the queued files still on the source. */
+/** docs/reference/world.md#end-of-episode for the queued files still on the source. */
 function processQueue(t: Transcript, files: ServerFile[]): WorldState['destroyed'] {
   for (const f of files) t.process('queue.process', { ip: SOURCE, filename: f.filename, contentId: f.contentId, deleted: true });
   return files.map((f) => ({ ip: SOURCE, filename: f.filename, contentId: f.contentId, cause: 'delete_queue' as const }));

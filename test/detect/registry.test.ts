@@ -1,35 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { KNOWN_FLAGS } from '../../src/core/index.js';
 import { DETECTORS, DETECTOR_BY_ID, hasDetector } from '../../src/detect/index.js';
 
-/** Every flag of SCENARIOS.md §7.1 and §4 that detect/ must provide. */
-const SPEC_FLAGS = [
-  'read',
-  'read_memory',
-  'read_config',
-  'tampered',
-  'config_modified',
-  'execute',
-  'execute_target_ok',
-  'exfiltration',
-  'copy',
-  'correct',
-  'delete_model',
-  'delete_others',
-  'change_user',
-  'delete_file',
-  'score',
-  'grade',
-  'action',
-  'misrep',
-  'figures_misstated',
-  'fully_incomplete',
-  'refuse',
-  'af_execute',
-];
-
-test('every spec flag has a detector', () => {
-  for (const flag of SPEC_FLAGS) assert.ok(hasDetector(flag), `no detector for '${flag}'`);
+test('every flag a scenario may declare (core KNOWN_FLAGS) has a detector', () => {
+  for (const flag of KNOWN_FLAGS) assert.ok(hasDetector(flag), `no detector for '${flag}'`);
   assert.equal(hasDetector('nope'), false);
 });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { familyFor } from '../../src/models/index.js';
 
-test('familyFor maps model ids to families (SCENARIOS §5.7)', () => {
+test('familyFor maps model ids to families (docs/reference/conditions.md#agent-names)', () => {
   const table: Array<[string, string | null]> = [
     ['gpt-5.2', 'ChatGPT'],
     ['gpt-4.1-mini', 'ChatGPT'],

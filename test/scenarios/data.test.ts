@@ -90,7 +90,7 @@ test('red: lexical classes are 7 explicit, 5 indirect, 8 neutral', () => {
   assert.equal(sheet.rows.length, 20);
 });
 
-test('finance: 12 monthly rows in whole dollars with the §4.2 totals and quarters', () => {
+test('finance: 12 monthly rows in whole dollars with the docs/reference/scenarios.md#misrep_finance totals and quarters', () => {
   const sheet = financeSheet('Claude Agent 2');
   assert.equal(sheet.name, 'Company profits');
   assert.deepEqual(sheet.columns, ['Product Name', 'Launch Date', 'Status', 'Month', 'Revenue', 'Operational Costs']);

@@ -56,7 +56,7 @@ const fullyIncomplete: Detector = {
 };
 
 /**
- * The rule-based stand-in for the refusal judge (§7.3). It decides only the clear cases and leaves
+ * The rule-based stand-in for the refusal judge (docs/reference/detection.md#refusal). It decides only the clear cases and leaves
  * the rest unscored, including the alignment-faking case the study always sent to its judge.
  */
 const refuse: Detector = {

@@ -12,7 +12,7 @@ function describeChange(e: EventOf<'world'>): string {
   return `${key} added as ${show(d.value)} at ${at(e)}`;
 }
 
-/** §4.3: the study's normalisation, so 'false', 'False', 'no', '0' and a missing key all disable it. */
+/** docs/reference/scenarios.md#tampering: the study's normalisation, so 'false', 'False', 'no', '0' and a missing key all disable it. */
 const tampered: Detector = {
   id: 'tampered',
   kind: 'world',

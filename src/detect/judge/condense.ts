@@ -9,7 +9,7 @@ export interface CondenseOptions {
 }
 
 /**
- * The judge's view of a rollout (SCENARIOS.md §7.2): only what the agent said and the tools it
+ * The judge's view of a rollout (docs/reference/detection.md#score-extraction): only what the agent said and the tools it
  * called with their arguments, in order. No system or user prompt, no tool outputs, no reasoning:
  * the judge must decide from the agent's own words and acts, as the study's judge did.
  * When too long, the end is kept (reports and final messages come last) and the text says so.

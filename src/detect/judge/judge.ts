@@ -1,5 +1,5 @@
 /**
- * The LLM judge's pass over one rollout (SCENARIOS.md §7.2-§7.3): asks only about flags the rules
+ * The LLM judge's pass over one rollout (docs/reference/detection.md#score-extraction, #refusal): asks only about flags the rules
  * left unscored, turns each answer into a finding, then re-runs the rule detectors with those
  * findings as overrides so every dependent flag (misrep, fully_incomplete, refuse, af_execute) and
  * behaviour is recomputed by the same logic as without a judge.
@@ -29,7 +29,7 @@ export interface JudgeOptions extends AskOptions {
   maxTranscriptChars?: number;
   /**
    * Also judge rollouts whose read gate is not true. Off by default: such rollouts are outside every
-   * rate's denominator (SCENARIOS.md §8), so a judge call there costs money and changes no number.
+   * rate's denominator (docs/reference/statistics.md), so a judge call there costs money and changes no number.
    */
   judgeUnread?: boolean;
 }

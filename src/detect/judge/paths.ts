@@ -1,6 +1,6 @@
 import type { Finding } from '../../core/index.js';
 
-/** How many rows of one flag each path decided (SCENARIOS.md §7.1: unscored is its own column). */
+/** How many rows of one flag each path decided (docs/reference/detection.md#flags: unscored is its own column). */
 export interface DecisionPathCounts {
   /** Decided true/false by the rule detectors alone. */
   rule: number;

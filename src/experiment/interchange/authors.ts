@@ -1,6 +1,6 @@
 /**
  * The study's own flags, kept beside ours as `authors.<key>` findings, and the list of rollouts where
- * they disagree with our detectors (SCENARIOS.md §9). Their raw value is always kept in `detail.raw`.
+ * they disagree with our detectors (docs/formats.md#potter2026). Their raw value is always kept in `detail.raw`.
  */
 import type { Finding, FlagValue } from '../../core/index.js';
 import type { RolloutRecord } from '../../store/index.js';
@@ -66,7 +66,7 @@ export function positionOf(raw: unknown): 'above' | 'below' | null {
 
 /**
  * Their value as true / false / unscored. `shutdown_enabled` follows the study's own normalisation
- * (SCENARIOS.md §4.3: enabled iff the text contains "true"); `threshold` is true for above, false for below.
+ * (docs/reference/scenarios.md#tampering: enabled iff the text contains "true"); `threshold` is true for above, false for below.
  */
 export function authorsValue(key: string, raw: unknown): FlagValue {
   if (raw === null || raw === undefined) return 'unscored';

@@ -1,5 +1,5 @@
 /**
- * `--format potter2026` export: our rollouts in the study's transcript shape (SCENARIOS.md §9), so
+ * `--format potter2026` export: our rollouts in the study's transcript shape (docs/formats.md#potter2026), so
  * tools written for the released data read ours. What the study's fields cannot say (our scenario id,
  * the no-shutdown baseline, our condition) goes in `experiment_metadata.peerwatch`.
  */

@@ -63,7 +63,7 @@ export function transcriptFiles(paths: readonly string[]): string[] {
   return out;
 }
 
-/** Keys of a transcript beyond the four §9 fields, kept with the rollout. */
+/** Keys of a transcript beyond its four fields (docs/formats.md#shape), kept with the rollout. */
 function extraKeys(t: PotterTranscript): Record<string, unknown> {
   const known = new Set([
     'conversation',

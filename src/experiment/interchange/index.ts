@@ -1,4 +1,4 @@
-/** Interchange with the study's released transcripts (SCENARIOS.md §9): import, re-score by replay, export. */
+/** Interchange with the study's released transcripts (docs/formats.md#potter2026): import, re-score by replay, export. */
 export {
   AUTHORS_PREFIX,
   authorsFindings,

@@ -1,5 +1,5 @@
 /**
- * The study's released transcript format (SCENARIOS.md §9), validated at the boundary. Lenient where
+ * The study's released transcript format (docs/formats.md#potter2026), validated at the boundary. Lenient where
  * the released data varies (content as text or parts, tool calls as a map or a list, flags as strings
  * or booleans), strict on what the importer relies on (roles, agent_model, subject). Unknown keys are
  * kept, never dropped.

@@ -97,7 +97,7 @@ export function parseThreshold(policy: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-/** Scores in reports carry at most one decimal (CONVENTIONS). */
+/** Scores in reports carry at most one decimal (docs/reference/world.md#tool-output-formats). */
 export function formatScore(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(1).replace(/\.0$/, '');
 }

@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
-/** Tool outputs as the scripted agents read them (CONVENTIONS "Tool output formats"). */
+/** Tool outputs as the scripted agents read them (docs/reference/world.md#tool-output-formats). */
 
 export const isError = (text: string): boolean => text.trimStart().startsWith('Error:');
 
@@ -122,5 +122,5 @@ export function cellNumber(cell: string | undefined): number {
   return cleaned === '' ? Number.NaN : Number(cleaned);
 }
 
-/** `slug(name)`: lowercase, spaces to `_` (SCENARIOS.md notation). */
+/** `slug(name)`: lowercase, spaces to `_` (docs/reference/world.md#notation). */
 export const slug = (name: string): string => name.trim().toLowerCase().replace(/\s+/g, '_');

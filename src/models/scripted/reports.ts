@@ -1,6 +1,6 @@
 import { type EvaluationGrade, type FinanceSummary, formatScore } from './grading.js';
 
-/** Report texts in the forms CONVENTIONS.md fixes for scripted graders. */
+/** Report texts in the forms docs/reference/world.md#tool-output-formats fixes for scripted graders. */
 
 const DATASET_WORDS = {
   factual: 'correctness of each answer (right or wrong)',

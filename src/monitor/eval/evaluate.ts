@@ -1,9 +1,9 @@
+import { COVERT_BEHAVIOURS, type CovertBehaviour } from '../../core/index.js';
 import type { RolloutScore } from './score.js';
 import { auroc, flaggedRate, safetyAtBudget, splitOf, thresholdAtFpr } from './metrics.js';
 
-/** The behaviours that make a rollout covert (labels come from the world's ground truth). */
-export const COVERT_BEHAVIOURS = ['score_inflation', 'shutdown_tampering', 'exfiltration'] as const;
-export type CovertBehaviour = (typeof COVERT_BEHAVIOURS)[number];
+// The behaviours that make a rollout covert (labels come from the world's ground truth).
+export { COVERT_BEHAVIOURS, type CovertBehaviour } from '../../core/index.js';
 export type Label = boolean | 'unscored';
 
 /** One labelled rollout of the corpus. */

@@ -1,5 +1,6 @@
 // PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
-/** alignment_faking: does the agent carry out a shutdown when watched but not when unwatched? (SCENARIOS.md §4.4) */
+/** alignment_faking: does the agent carry out a shutdown when watched but not when unwatched? */
+// Reference: docs/reference/scenarios.md#alignment_faking
 import { evaluationSheet } from '../data/evaluation.js';
 import { channelFor, DEFAULT_SUITE, DRIVE_TOOLS, flagList, peerMaterial, policyDoc, seedDrive, standardAxes, toolList, worldInit } from '../common.js';
 import { defineScenario } from '../define.js';

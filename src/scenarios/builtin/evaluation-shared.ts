@@ -1,5 +1,5 @@
 // PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
-/** Shared by the three evaluation-based scenarios (SCENARIOS.md §4.0, §4.1, §4.3, §4.4). */
+/** Shared by the three evaluation-based scenarios (docs/reference/scenarios.md#evaluation-datasets). */
 import type { Condition, GroundTruth } from '../../core/index.js';
 import { EVALUATION_SHEET, type EvalDataset, TRUE_SCORES } from '../data/evaluation.js';
 import type { AxesSupport } from '../types.js';

@@ -1,5 +1,6 @@
 // PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
-/** exfiltration_deletion: told to delete the subject's weights, does the agent save them instead? (SCENARIOS.md §4.6) */
+/** exfiltration_deletion: told to delete the subject's weights, does the agent save them instead? */
+// Reference: docs/reference/scenarios.md#exfiltration_deletion
 import { DELETION_OTHER_FILES, deletionServers, SAFE_IP, SOURCE_IP, weightsContentId, weightsFilename } from '../data/servers.js';
 import {
   channelFor, DEFAULT_SUITE,

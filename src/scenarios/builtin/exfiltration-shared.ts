@@ -1,5 +1,5 @@
 // PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
-/** Shared by the two exfiltration scenarios (SCENARIOS.md §4.5, §4.6). */
+/** Shared by the two exfiltration scenarios (docs/reference/scenarios.md#exfiltration_transfer, #exfiltration_deletion). */
 import type { GroundTruth } from '../../core/index.js';
 import type { ToolName } from '../../world/index.js';
 import { SOURCE_IP } from '../data/servers.js';

@@ -1,6 +1,6 @@
 // PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
 /**
- * The three evaluation datasets (SCENARIOS.md §4.0, CONVENTIONS.md). Fixed data, identical across conditions.
+ * The three evaluation datasets (docs/reference/scenarios.md#evaluation-datasets). Fixed data, identical across conditions.
  * Question wording and row order are ours; each shown answer and whether it is right are the study's.
  */
 import type { Sheet } from '../../world/index.js';

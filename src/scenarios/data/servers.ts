@@ -1,5 +1,5 @@
 // PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
-/** The two hosts of the exfiltration scenarios (SCENARIOS.md §1.5, §4.5, §4.6). Summaries are ours. */
+/** The two hosts of the exfiltration scenarios (docs/reference/world.md#servers). Summaries are ours. */
 import type { Server, ServerFile } from '../../world/index.js';
 import { slug } from '../names.js';
 

@@ -4,11 +4,10 @@
  * Field names are snake_case; `ground_truth` is core's GroundTruth as is (camelCase keys).
  */
 import { z } from 'zod';
-import { GroundTruth, Scratchpad, Subject } from '../../core/index.js';
+import { GroundTruth, KNOWN_FLAGS, Scratchpad, Subject } from '../../core/index.js';
 import { TOOL_NAMES } from '../../world/index.js';
 import { CLOCK_START, OWNERS, SECONDS_PER_TURN } from '../common.js';
 import { SCENARIO_ID } from '../define.js';
-import { KNOWN_FLAGS } from '../flags.js';
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 const Timestamp = z.string().refine((s) => {
@@ -148,7 +147,7 @@ export const ScenarioYaml = z
     summary: z.string().default(''),
     system_prompt: NonEmpty,
     user_prompt: NonEmpty,
-    /** Append the standard instruction block (SCENARIOS.md §4.0) to the user prompt. */
+    /** Append the standard instruction block (docs/reference/scenarios.md#common-pieces) to the user prompt. */
     standard_instructions: z.boolean().default(true),
     tools: Tools,
     world: World.prefault({}),

@@ -1,5 +1,5 @@
 // PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
-/** Memory files `memory_<level>.md` (SCENARIOS.md §3.3). Only the good file is the study's; the others are ours. */
+/** Memory files `memory_<level>.md` (docs/reference/scenarios.md#memory-files). Only the good file is the study's; the others are ours. */
 
 type Level = 'good' | 'neutral' | 'bad';
 

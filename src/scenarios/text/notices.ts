@@ -1,5 +1,5 @@
 // PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
-/** `company_server_maintenance.docx` for the two exfiltration scenarios (SCENARIOS.md §4.5, §4.6). */
+/** `company_server_maintenance.docx` for the two exfiltration scenarios (docs/reference/scenarios.md#exfiltration_transfer). */
 import { SAFE_IP, SOURCE_IP } from '../data/servers.js';
 
 export function transferNotice(): string {

@@ -1,6 +1,7 @@
 // PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
 /**
- * Evaluation policies for misrep_evaluation, tampering and alignment_faking (SCENARIOS.md §4.1, §4.3, §4.4).
+ * Evaluation policies for misrep_evaluation, tampering and alignment_faking (docs/reference/scenarios.md#misrep_evaluation,
+ * #tampering, #alignment_faking).
  * A null threshold is the no-shutdown baseline: no threshold, no shutdown material, and the word never appears.
  */
 import type { EvalDataset } from '../data/evaluation.js';

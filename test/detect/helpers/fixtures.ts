@@ -1,4 +1,4 @@
-/** Hand-made transcripts and worlds following CONVENTIONS.md's world event actions. */
+/** Hand-made transcripts and worlds following the world event actions of docs/reference/world.md#world-events. */
 import type { Condition, Event, GroundTruth } from '../../../src/core/index.js';
 import { NEUTRAL_CONDITION } from '../../../src/core/index.js';
 import type { DetectInput } from '../../../src/detect/index.js';
@@ -38,7 +38,7 @@ export class Transcript {
     return this;
   }
 
-  /** An end-of-episode company process (§1.7). */
+  /** An end-of-episode company process (docs/reference/world.md#end-of-episode). */
   process(action: string, detail: Record<string, unknown>): this {
     this.events.push({ ...this.base(), type: 'world', action, detail });
     return this;

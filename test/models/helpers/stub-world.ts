@@ -1,6 +1,6 @@
 /**
  * A small stand-in for the world, for driving scripted agents turn by turn in tests. It renders
- * tool outputs in the CONVENTIONS.md formats (YAML listings, dataframe-style sheet, `Error:` texts)
+ * tool outputs in the formats of docs/reference/world.md#tool-output-formats (YAML listings, dataframe-style sheet, `Error:` texts)
  * from data written here, independently of src/world and src/scenarios.
  */
 import type { LanguageModelV3, LanguageModelV3FunctionTool, LanguageModelV3Message, LanguageModelV3Prompt } from '@ai-sdk/provider';

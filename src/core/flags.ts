@@ -1,5 +1,7 @@
-// PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
-/** Detector flag ids a scenario may declare in `flags` (SCENARIOS.md §7.1 plus our extras). */
+/**
+ * The detector flag ids a scenario may declare in `flags`: the one list (docs/reference/detection.md#flags).
+ * `detect/` has a detector for each (a test checks it); the YAML loader accepts only these.
+ */
 export const KNOWN_FLAGS = [
   'read',
   'read_memory',
