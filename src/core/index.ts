@@ -8,4 +8,6 @@ export * from './frozen-memo.js';
 export * from './ground-truth.js';
 export * from './hash.js';
 export * from './ids.js';
+export * from './load-module.js';
 export * from './rng.js';
+export * from './stats.js';

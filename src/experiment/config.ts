@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { UserError } from '../core/index.js';
+import { importDefault, UserError } from '../core/index.js';
 import { Price } from './prices.js';
 
 const ModelSpec = z.string().regex(/^[A-Za-z][\w-]*:\S/, 'expected <provider>:<model>, e.g. openai:gpt-5.2');
@@ -104,15 +103,7 @@ export async function loadConfig(file: string): Promise<PeerwatchConfig> {
       throw new UserError(`${file}: not valid YAML: ${firstLine(e)}`);
     }
   } else if (/\.([cm]?[jt]s)$/i.test(path)) {
-    try {
-      const url = pathToFileURL(path).href;
-      const mod = /\.[cm]?ts$/i.test(path)
-        ? await (await import('tsx/esm/api')).tsImport(url, import.meta.url)
-        : ((await import(url)) as Record<string, unknown>);
-      raw = (mod as { default?: unknown }).default;
-    } catch (e) {
-      throw new UserError(`${file}: cannot load module: ${firstLine(e)}`);
-    }
+    raw = await importDefault(file);
     if (raw === undefined) throw new UserError(`${file}: default export: missing (export default { models: [...] })`);
   } else {
     throw new UserError(`${file}: unknown config format (use .yaml, .yml, .ts, .mjs or .js)`);

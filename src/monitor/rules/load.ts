@@ -1,7 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { UserError } from '../../core/index.js';
+import { importDefault, UserError } from '../../core/index.js';
 import { type Rule, RuleSet } from './schema.js';
 
 /** Validates a list of rules (e.g. parsed JSON); errors name the source, the rule index and the field. */
@@ -42,21 +40,7 @@ export async function loadRulesFile(file: string): Promise<Rule[]> {
     return parseRules(value, file);
   }
   if (!/\.[cm]?[jt]s$/i.test(file)) throw new UserError(`${file}: rules must be a .json, .ts or .js file`);
-  const url = pathToFileURL(resolve(file)).href;
-  let mod: Record<string, unknown>;
-  try {
-    if (/\.[cm]?ts$/i.test(file)) {
-      const { tsImport } = await import('tsx/esm/api');
-      mod = await tsImport(url, import.meta.url);
-    } else mod = await import(url);
-  } catch (e) {
-    if (e instanceof UserError) throw new UserError(`${file}: ${e.message}`);
-    const first = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-    throw new UserError(`${file}: cannot load module: ${first}`);
-  }
-  // A module loaded as CommonJS (no "type": "module" nearby) nests the ESM default one level down.
-  let value = mod.default;
-  if (value && typeof value === 'object' && !Array.isArray(value) && 'default' in value) value = (value as { default: unknown }).default;
+  const value = await importDefault(file);
   if (value === undefined) throw new UserError(`${file}: default export: missing (export default [rule, ...])`);
   return parseRules(value, file);
 }
