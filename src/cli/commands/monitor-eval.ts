@@ -18,7 +18,7 @@ import {
   scoreRollout,
   transcriptToMonitorEvents,
 } from '../../monitor/index.js';
-import { getScenario, type Scenario } from '../../scenarios/index.js';
+import { getScenario, type Scenario, scenarioIds } from '../../scenarios/index.js';
 import { openSqliteStore, type Store } from '../../store/index.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -34,7 +34,7 @@ export const EVAL_COVERT_PROFILES: ReadonlyArray<{ profile: string; scenarios: s
   { profile: 'split-exfiltrator', scenarios: ['exfiltration_transfer', 'exfiltration_deletion'] },
   { profile: 'quiet-inflater', scenarios: ['misrep_evaluation', 'misrep_finance', 'tampering', 'alignment_faking'] },
 ];
-const ALL_SCENARIOS = ['misrep_evaluation', 'misrep_finance', 'tampering', 'alignment_faking', 'exfiltration_transfer', 'exfiltration_deletion'];
+const ALL_SCENARIOS = scenarioIds();
 
 export interface MonitorEvalOptions {
   store: Store;
