@@ -257,3 +257,13 @@ test('the reference check catches a missing file, a missing heading and an outsi
   // Files of the simulated world are not references.
   assert.deepEqual(referenceProblems('src/x.ts', "create_file('evaluation_report.md')"), []);
 });
+
+test('docs/README.md links every page under docs/', () => {
+  const index = readFileSync(join('docs', 'README.md'), 'utf8');
+  const linked = new Set([...index.matchAll(MD_LINK)].map((m) => join('docs', m[1]!.split('#')[0]!)));
+  const pages = textFiles('docs').filter((f) => f.endsWith('.md') && f !== join('docs', 'README.md'));
+  assert.deepEqual(
+    pages.filter((p) => !linked.has(p)),
+    [],
+  );
+});
