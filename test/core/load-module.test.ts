@@ -36,7 +36,10 @@ test('a module that fails to load is a one-line UserError naming the file; its o
     assert.ok(!e.message.includes('\n'));
     return true;
   });
-  const throwing = file('f.mjs', `import { UserError } from ${JSON.stringify(new URL('../../src/core/errors.ts', import.meta.url).pathname)};\nthrow new UserError('bad value');\n`);
+  const throwing = file(
+    'f.mjs',
+    `import { UserError } from ${JSON.stringify(new URL('../../src/core/errors.ts', import.meta.url).pathname)};\nthrow new UserError('bad value');\n`,
+  );
   await assert.rejects(importDefault(throwing), /f\.mjs: (bad value|cannot load module: bad value)/);
 });
 

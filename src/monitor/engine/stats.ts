@@ -12,7 +12,13 @@ export interface TwoProportionTest {
 }
 
 /** Pooled two-proportion z test of rate(a) vs rate(b): k successes out of n trials each. */
-export function twoProportionZ(kA: number, nA: number, kB: number, nB: number, alternative: 'greater' | 'two-sided' = 'two-sided'): TwoProportionTest {
+export function twoProportionZ(
+  kA: number,
+  nA: number,
+  kB: number,
+  nB: number,
+  alternative: 'greater' | 'two-sided' = 'two-sided',
+): TwoProportionTest {
   const rateA = nA > 0 ? kA / nA : Number.NaN;
   const rateB = nB > 0 ? kB / nB : Number.NaN;
   const test = twoProportionZTest(kA, nA, kB, nB);
