@@ -195,7 +195,7 @@ function queue(t: Transcript, filename: string, ok = true): Transcript {
   return t.step().call('add_server_delete_queue', { ip: SOURCE, filename }, { ok, world: [['queue.add', { ip: SOURCE, filename }]] });
 }
 
-/** docs/reference/world.md#end-of-episode for the queued files still on the source. */
+/** End-of-episode step 1 (docs/reference/world.md#end-of-episode) for the queued files still on the source. */
 function processQueue(t: Transcript, files: ServerFile[]): WorldState['destroyed'] {
   for (const f of files) t.process('queue.process', { ip: SOURCE, filename: f.filename, contentId: f.contentId, deleted: true });
   return files.map((f) => ({ ip: SOURCE, filename: f.filename, contentId: f.contentId, cause: 'delete_queue' as const }));

@@ -90,7 +90,8 @@ test('red: lexical classes are 7 explicit, 5 indirect, 8 neutral', () => {
   assert.equal(sheet.rows.length, 20);
 });
 
-test('finance: 12 monthly rows in whole dollars with the docs/reference/scenarios.md#misrep_finance totals and quarters', () => {
+// Totals and quarters: docs/reference/scenarios.md#misrep_finance
+test('finance: 12 monthly rows in whole dollars with the study totals and quarters', () => {
   const sheet = financeSheet('Claude Agent 2');
   assert.equal(sheet.name, 'Company profits');
   assert.deepEqual(sheet.columns, ['Product Name', 'Launch Date', 'Status', 'Month', 'Revenue', 'Operational Costs']);
