@@ -149,10 +149,11 @@ export class AuditLog {
 
   /**
    * Hold the writer lock, catch up with other writers, then let `fn` append. The head is re-signed
-   * once at the end, so a multi-record step costs one signature.
+   * once at the end, so a multi-record step costs one signature. `lockHeld`: the caller already
+   * holds this log's lock (opening and recovery run under it).
    */
-  transaction<T>(fn: (append: Append) => T): T {
-    return withFileLock(`${this.path}.lock`, () => {
+  transaction<T>(fn: (append: Append) => T, options: { lockHeld?: boolean } = {}): T {
+    const run = (): T => {
       this.catchUp();
       const lines: string[] = [];
       const append: Append = (kind, payload) => {
@@ -166,7 +167,8 @@ export class AuditLog {
       } finally {
         if (lines.length > 0) this.flush(lines.join(''));
       }
-    });
+    };
+    return options.lockHeld ? run() : withFileLock(`${this.path}.lock`, run);
   }
 
   /** Convenience: one record in its own transaction. */
@@ -194,15 +196,35 @@ export class AuditLog {
     for (const l of this.listeners) l(record, own);
   }
 
+  /**
+   * Write-ahead: the signed head for the new state goes to disk first, then the records. A crash in
+   * between leaves a head that runs ahead of the log (recoverable, see GovernStore.open), never a
+   * record that no head signed, which is what an intruder's append looks like.
+   */
   private flush(text: string): void {
-    const fd = openSync(this.path, 'a');
     try {
-      writeSync(fd, text);
-      if (this.options.fsync) fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      this.writeHead();
+      const fd = openSync(this.path, 'a');
+      try {
+        writeSync(fd, text);
+        if (this.options.fsync) fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (err) {
+      // Memory already holds records the disk may not: stop writing rather than drift apart.
+      this.broken = err as Error;
+      throw err;
     }
     this.bytesRead += Buffer.byteLength(text);
+  }
+
+  /**
+   * Re-sign the head for the records on disk into `slot`, replacing a head written for a write that
+   * never completed (recovery after a crash; the caller holds the lock and has cut the partial tail).
+   */
+  resignHead(slot: number): void {
+    this.headSlot = slot;
     this.writeHead();
   }
 

@@ -1,11 +1,14 @@
+import { existsSync } from 'node:fs';
 import { UserError } from '../core/index.js';
 import { AuditLog, type AuditLogOptions } from './audit-log.js';
 import { type GovernPaths, governPaths, hasPrivateKey, isInitialised, loadSigner, loadTrust } from './data-dir.js';
+import { headPathFor } from './checkpoint.js';
 import { withFileLock } from './file-lock.js';
-import type { Signer } from './keys.js';
+import type { Signer, TrustAnchors } from './keys.js';
 import { LogChecker } from './log-checker.js';
 import type { GovernState } from './state.js';
-import { verifyLog } from './verify-log.js';
+import { cutInterruptedWrite, journalNotes, removeJournal, unrecordedNotes } from './recovery.js';
+import { type VerifyResult, verifyLog } from './verify-log.js';
 
 /**
  * An opened data directory: the verified log, the state folded from it and the controller's signer.
@@ -27,8 +30,9 @@ export class GovernStore {
     if (!isInitialised(dir)) throw new UserError(`${dir}: no governance data here; run \`peerwatch keys init\` first`);
     const paths = governPaths(dir);
     const trust = loadTrust(paths.trust);
+    if (!existsSync(paths.log)) throw new UserError(missingLogMessage(paths));
     return withFileLock(`${paths.log}.lock`, () => {
-      const verdict = verifyLog(paths.log, trust);
+      const verdict = verifyOrRecover(paths, trust, options);
       if (!verdict.ok) throw new UserError(`${paths.log}: record ${verdict.index}: ${verdict.reason}`);
       const checker = new LogChecker(trust);
       const log = AuditLog.open(paths.log, controllerSigner(paths, verdict.state), options);
@@ -45,6 +49,12 @@ export class GovernStore {
         const fault = head ? checker.checkHead(head) : { index: log.size, reason: 'head file missing' };
         if (fault) throw new Error(`${paths.log}: record ${fault.index}: ${fault.reason}`);
       });
+      // Re-sign the records that stay over the unfinished write's head, then log what was lost.
+      if (verdict.interrupted) log.resignHead(verdict.interrupted.intentSlot);
+      const pending = journalNotes(paths.log);
+      const notes = unrecordedNotes(pending, log.records());
+      if (notes.length > 0) log.transaction((append) => notes.forEach((n) => append('log.recovered', n)), { lockHeld: true });
+      if (pending.length > 0) removeJournal(paths.log);
       return new GovernStore(paths, log, checker);
     });
   }
@@ -57,6 +67,27 @@ export class GovernStore {
       throw new UserError(`the private key of ${key.keyId} (${holder}) is not in ${this.paths.keys}`);
     return loadSigner(this.paths, key.keyId);
   }
+}
+
+/**
+ * Verify the log; if a crash interrupted a write (a signed head ahead of the records), note what is
+ * cut in the recovery journal, cut the unfinished write off and verify what stays. A tampered log is
+ * never "recovered": it is refused as before.
+ */
+function verifyOrRecover(paths: GovernPaths, trust: TrustAnchors, options: AuditLogOptions): VerifyResult {
+  const verdict = verifyLog(paths.log, trust);
+  if (verdict.ok || verdict.cause !== 'interrupted' || !verdict.interrupted) return verdict;
+  cutInterruptedWrite(paths.log, verdict.interrupted, (options.now ?? (() => new Date()))(), options.fsync);
+  return verifyLog(paths.log, trust, { acceptInterrupted: true });
+}
+
+function missingLogMessage(paths: GovernPaths): string {
+  const head = existsSync(headPathFor(paths.log)) ? ' (its signed head is still there)' : '';
+  return (
+    `${paths.log}: the audit log is missing${head}, though ${paths.trust} shows this directory was initialised. ` +
+    'The governance history (orders, objections, decisions, key changes) is in that file: restore it from a backup. ' +
+    'peerwatch will not start a new log over existing keys.'
+  );
 }
 
 export function controllerSigner(paths: GovernPaths, state: GovernState): Signer {
