@@ -53,7 +53,14 @@ export class GovernStore {
       if (verdict.interrupted) log.resignHead(verdict.interrupted.intentSlot);
       const pending = journalNotes(paths.log);
       const notes = unrecordedNotes(pending, log.records());
-      if (notes.length > 0) log.transaction((append) => notes.forEach((n) => append('log.recovered', n)), { lockHeld: true });
+      if (notes.length > 0) {
+        log.transaction(
+          (append) => {
+            for (const n of notes) append('log.recovered', n);
+          },
+          { lockHeld: true },
+        );
+      }
       if (pending.length > 0) removeJournal(paths.log);
       return new GovernStore(paths, log, checker);
     });
