@@ -13,7 +13,15 @@ export {
   type ObjectionStatus,
   type OrderStatus,
 } from './channel.js';
-export { CheckpointPayload, checkpointStatement, headPathFor, headStatement, parseHeadFile, parseHeadSlots, SignedHead } from './checkpoint.js';
+export {
+  CheckpointPayload,
+  checkpointStatement,
+  headPathFor,
+  headStatement,
+  parseHeadFile,
+  parseHeadSlots,
+  SignedHead,
+} from './checkpoint.js';
 export { Controller, type ControllerOptions, type Executor, type SubmitResult, type TickReport } from './controller.js';
 export { governPaths, type GovernPaths, loadTrust } from './data-dir.js';
 export {

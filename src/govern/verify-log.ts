@@ -158,7 +158,8 @@ function load(source: LogSource): { text: string; bytes: number; heads: Slot[] |
   const text = raw.toString('utf8');
   const h = source.head;
   if (h === undefined || h === null) return { text, bytes: raw.length, heads: null };
-  if (typeof h === 'string' || h instanceof Uint8Array) return { text, bytes: raw.length, heads: parseHeadSlots(Buffer.from(h).toString('utf8')) };
+  if (typeof h === 'string' || h instanceof Uint8Array)
+    return { text, bytes: raw.length, heads: parseHeadSlots(Buffer.from(h).toString('utf8')) };
   const ok = SignedHead.safeParse(h);
   return { text, bytes: raw.length, heads: ok.success ? [{ slot: 0, head: ok.data }] : [] };
 }

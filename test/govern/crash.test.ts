@@ -66,7 +66,15 @@ test('kill -9 loop: 52 writers killed mid-write or mid-recovery, zero logs left 
   const root = tempDir(t);
   const bundle = join(root, 'crash-writer.mjs');
   // One plain-JS file, so each of the 52 processes starts in a fraction of tsx's time.
-  buildSync({ entryPoints: [writerSource], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'error' });
+  buildSync({
+    entryPoints: [writerSource],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: bundle,
+    logLevel: 'error',
+  });
   const dirs = ['a', 'b', 'c', 'd'].map((name) => join(root, name));
   for (const dir of dirs) initKeys(dir, 'alice');
   const lanes = await Promise.all(dirs.map((dir, i) => lane(bundle, dir, 13, 1900 + i)));
@@ -78,14 +86,20 @@ test('kill -9 loop: 52 writers killed mid-write or mid-recovery, zero logs left 
     // Every interrupted write that was seen on disk is named in the log by the recovery that cut it.
     const recovered = new Set(after.records.filter((r) => r.kind === 'log.recovered').map((r) => (r.payload as RecoveryNote).intent.hash));
     const lane = lanes[dirs.indexOf(dir)];
-    for (const hash of lane?.intents ?? []) assert.ok(recovered.has(hash), `interrupted write ${hash.slice(0, 12)} was recovered and logged`);
+    for (const hash of lane?.intents ?? [])
+      assert.ok(recovered.has(hash), `interrupted write ${hash.slice(0, 12)} was recovered and logged`);
     assert.equal(existsSync(`${store.paths.log}.recovery`), false, 'the recovery journal is gone once logged');
   }
-  const total = lanes.reduce((a, l) => ({ intact: a.intact + l.intact, interrupted: a.interrupted + l.interrupted, lockLeft: a.lockLeft + l.lockLeft }), {
-    intact: 0,
-    interrupted: 0,
-    lockLeft: 0,
-  });
-  t.diagnostic(`52 kills: ${total.intact} left the log intact, ${total.interrupted} an interrupted write (recovered), ${total.lockLeft} a lock file`);
+  const total = lanes.reduce(
+    (a, l) => ({ intact: a.intact + l.intact, interrupted: a.interrupted + l.interrupted, lockLeft: a.lockLeft + l.lockLeft }),
+    {
+      intact: 0,
+      interrupted: 0,
+      lockLeft: 0,
+    },
+  );
+  t.diagnostic(
+    `52 kills: ${total.intact} left the log intact, ${total.interrupted} an interrupted write (recovered), ${total.lockLeft} a lock file`,
+  );
   assert.equal(total.intact + total.interrupted, 52);
 });

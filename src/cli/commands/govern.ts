@@ -1,4 +1,4 @@
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -197,10 +197,11 @@ function registerAudit(program: Command): void {
       const r = verifyLog(readable(log), trustFor(log, f.trust), witness ? { witness } : {});
       const summary = r.ok
         ? { ok: true, records: r.size, checkpoints: r.checkpoints, head: r.hash, root: r.root }
-        : { ok: false, index: r.index, reason: r.reason };
+        : { ok: false, cause: r.cause, index: r.index, reason: r.reason };
       if (f.json) json(summary);
       else if (r.ok)
         out(`ok: ${r.size} records, ${r.checkpoints} signed checkpoints, head ${r.hash.slice(0, 16)}…, root ${r.root.slice(0, 16)}…`);
+      else if (r.cause === 'interrupted') out(`INTERRUPTED WRITE at record ${r.index}: ${r.reason}`);
       else out(`FAIL at record ${r.index}: ${r.reason}`);
       if (!r.ok) process.exitCode = 1;
     });
@@ -227,7 +228,13 @@ function readable(path: string): string {
     accessSync(path, constants.R_OK);
     return path;
   } catch (err) {
-    throw new UserError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      const beside = [headPathFor(path), join(dirname(path), 'trust.json')].filter((p) => existsSync(p));
+      const hint = beside.length > 0 ? ` (${beside.join(' and ')} ${beside.length > 1 ? 'are' : 'is'} still there: the log itself was deleted or moved)` : '';
+      throw new UserError(`${path}: no such audit log${hint}`);
+    }
+    throw new UserError(`${path}: cannot read (${code ?? (err as Error).message})`);
   }
 }
 
