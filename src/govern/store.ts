@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { UserError } from '../core/index.js';
-import { AuditLog, type AuditLogOptions } from './audit-log.js';
+import { AuditLog, type AuditLogOptions, REOPEN_HINT } from './audit-log.js';
 import { type GovernPaths, governPaths, hasPrivateKey, isInitialised, loadSigner, loadTrust } from './data-dir.js';
 import { headPathFor } from './checkpoint.js';
 import { withFileLock } from './file-lock.js';
@@ -47,7 +47,8 @@ export class GovernStore {
       log.onCatchUp(() => {
         const head = log.readHead();
         const fault = head ? checker.checkHead(head) : { index: log.size, reason: 'head file missing' };
-        if (fault) throw new Error(`${paths.log}: record ${fault.index}: ${fault.reason}`);
+        const ahead = head !== undefined && head.size > log.size ? REOPEN_HINT : '';
+        if (fault) throw new Error(`${paths.log}: record ${fault.index}: ${fault.reason}${ahead}`);
       });
       // Re-sign the records that stay over the unfinished write's head, then log what was lost.
       if (verdict.interrupted) log.resignHead(verdict.interrupted.intentSlot);

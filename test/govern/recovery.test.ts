@@ -136,3 +136,20 @@ test('a deleted audit log says what is missing (exit 2), in the store, the CLI a
   }
   assert.equal(existsSync(headPathFor(log)), true);
 });
+
+test("a running controller that meets another writer's unfinished write stops acting; reopening recovers", async (t) => {
+  const s = setup(t);
+  const order = await s.controller.issueOrder({ subject: { kind: 'model', id: 'peer-1' }, reason: 'r' }, 'alice');
+  const log = s.controller.logPath;
+  const before = readFileSync(log);
+  // Another process (an operator's CLI) writes, and is killed between the head and the records.
+  const other = GovernStore.open(s.dir, s.opts);
+  other.log.append('attempt.denied', { by: { kind: 'agent', id: 'x' }, action: 'test', reason: 'test' });
+  writeFileSync(log, before);
+  await assert.rejects(s.controller.tick(), /reopening the data directory \(restarting the controller\) recovers it/);
+  assert.equal(s.controller.channelFor('critic').fileObjection(objectionFor(order.id)).ok, false, 'fails closed');
+  const { Controller } = await import('../../src/govern/index.js');
+  const restarted = Controller.open(s.dir, { ...s.opts, executor: s.executor });
+  assert.ok(restarted.channelFor('critic').fileObjection(objectionFor(order.id)).ok);
+  assert.ok(restarted.verify().ok);
+});
