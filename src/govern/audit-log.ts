@@ -249,7 +249,10 @@ export class AuditLog {
     const newest = parseHeadFile(text);
     const covering = heads.findIndex((h) => h?.size === this.size && h.hash === this.lastHash);
     if (covering !== -1 && !(newest && newest.size > this.size)) return 1 - covering;
-    const ahead = newest && newest.size > this.size ? `the signed head records ${newest.size} records, the log has ${this.size}` : 'no signed head covers the log';
+    const ahead =
+      newest && newest.size > this.size
+        ? `the signed head records ${newest.size} records, the log has ${this.size}`
+        : 'no signed head covers the log';
     const err = new Error(`${this.path}: record ${this.size}: ${ahead}${REOPEN_HINT}`);
     this.broken = err;
     throw err;
@@ -270,4 +273,3 @@ export class AuditLog {
     this.headSlot = 1 - this.headSlot;
   }
 }
-

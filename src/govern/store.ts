@@ -26,14 +26,24 @@ export class GovernStore {
     return this.checker.state;
   }
 
-  static open(dir: string, options: AuditLogOptions = {}): GovernStore {
+  /**
+   * Open (and recover, if a crash interrupted a write). `adoptUnsignedTail`: the operator has looked
+   * at the valid records after the newest signed head (left by a crash of a peerwatch version that
+   * wrote records before the head) and vouches for them: they are signed over and logged as adopted.
+   */
+  static open(dir: string, options: AuditLogOptions = {}, recovery: { adoptUnsignedTail?: boolean } = {}): GovernStore {
     if (!isInitialised(dir)) throw new UserError(`${dir}: no governance data here; run \`peerwatch keys init\` first`);
     const paths = governPaths(dir);
     const trust = loadTrust(paths.trust);
     if (!existsSync(paths.log)) throw new UserError(missingLogMessage(paths));
     return withFileLock(`${paths.log}.lock`, () => {
-      const verdict = verifyOrRecover(paths, trust, options);
-      if (!verdict.ok) throw new UserError(`${paths.log}: record ${verdict.index}: ${verdict.reason}`);
+      const found = verifyOrRecover(paths, trust, options);
+      const adopting = recovery.adoptUnsignedTail && !found.ok && found.unsignedTail ? found.unsignedTail : undefined;
+      const verdict = adopting ? verifyLog(paths.log, trust, { acceptUnsignedTail: true }) : found;
+      if (!verdict.ok) {
+        const hint = !verdict.ok && verdict.unsignedTail ? ADOPT_HINT : '';
+        throw new UserError(`${paths.log}: record ${verdict.index}: ${verdict.reason}${hint}`);
+      }
       const checker = new LogChecker(trust);
       const log = AuditLog.open(paths.log, controllerSigner(paths, verdict.state), options);
       // Same bytes as just verified (same final hash, read under the same lock): fold without re-checking.
@@ -63,6 +73,22 @@ export class GovernStore {
         );
       }
       if (pending.length > 0) removeJournal(paths.log);
+      if (adopting) {
+        // Sign over the tail into the slot that does not hold the last genuine head, then say so.
+        log.resignHead(1 - adopting.headSlot);
+        const adopted = log.records().slice(adopting.from, adopting.to + 1);
+        log.transaction(
+          (append) => {
+            append('log.tail_adopted', {
+              from: adopting.from,
+              to: adopting.to,
+              hashes: adopted.map((r) => r.hash),
+              reason: 'records after the signed head adopted by the operator (audit adopt-tail)',
+            });
+          },
+          { lockHeld: true },
+        );
+      }
       return new GovernStore(paths, log, checker);
     });
   }
@@ -88,6 +114,10 @@ function verifyOrRecover(paths: GovernPaths, trust: TrustAnchors, options: Audit
   cutInterruptedWrite(paths.log, verdict.interrupted, (options.now ?? (() => new Date()))(), options.fsync);
   return verifyLog(paths.log, trust, { acceptInterrupted: true });
 }
+
+const ADOPT_HINT =
+  '. If a crash of a peerwatch version that wrote records before the head left them, look at them ' +
+  '(`peerwatch audit adopt-tail --dir DIR`) and adopt them with `--yes`; if nobody wrote them, they are forged';
 
 function missingLogMessage(paths: GovernPaths): string {
   const head = existsSync(headPathFor(paths.log)) ? ' (its signed head is still there)' : '';

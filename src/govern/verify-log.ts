@@ -17,6 +17,11 @@ export interface VerifyOptions {
    * (what an interrupted write leaves once its partial tail is cut off). Only the recovery uses this.
    */
   acceptInterrupted?: boolean;
+  /**
+   * Accept whole, valid records after the newest signed head (what a crash of peerwatch before the
+   * write-ahead head left). Only an operator's explicit `audit adopt-tail` uses this.
+   */
+  acceptUnsignedTail?: boolean;
 }
 
 /**
@@ -52,7 +57,14 @@ export type VerifyResult =
       /** Set only with `acceptInterrupted`, when the newest head slot is an unfinished write. */
       interrupted?: InterruptedWrite;
     }
-  | ({ ok: false; records: AuditRecord[]; cause: FaultCause; interrupted?: InterruptedWrite } & LogFault);
+  | ({
+      ok: false;
+      records: AuditRecord[];
+      cause: FaultCause;
+      interrupted?: InterruptedWrite;
+      /** Whole records that pass every check but come after the newest valid signed head. */
+      unsignedTail?: { from: number; to: number; headSlot: number };
+    } & LogFault);
 
 type Slot = { slot: number; head: SignedHead };
 
@@ -123,6 +135,12 @@ export function verifyLog(source: LogSource, trust: TrustAnchors, options: Verif
     };
   }
   if (parsed.fault) return tampered(parsed.fault);
+  if (covering && covering === newest && newest.head.size < size) {
+    const unsignedTail = { from: newest.head.size, to: size - 1, headSlot: newest.slot };
+    if (options.acceptUnsignedTail) return done(checker, records);
+    const fault = checker.checkHead(newest.head) ?? { index: newest.head.size, reason: 'record is not covered by the signed head' };
+    return { ...(tampered(fault) as VerifyResult & { ok: false }), unsignedTail };
+  }
   const fault = checker.checkHead(newest.head);
   return tampered(fault ?? { index: Math.max(0, size - 1), reason: 'head file is not a valid signed head' });
 }

@@ -153,3 +153,41 @@ test("a running controller that meets another writer's unfinished write stops ac
   assert.ok(restarted.channelFor('critic').fileObjection(objectionFor(order.id)).ok);
   assert.ok(restarted.verify().ok);
 });
+
+test('a tail left by a crash of the old record-first writer is refused on open, shown by audit adopt-tail and adopted only with --yes', async (t) => {
+  const s = setup(t);
+  const order = await s.controller.issueOrder({ subject: { kind: 'model', id: 'peer-1' }, reason: 'r' }, 'alice');
+  const log = s.controller.logPath;
+  const headBefore = readFileSync(headPathFor(log));
+  assert.ok(s.controller.channelFor('critic').fileObjection(objectionFor(order.id)).ok);
+  // What the old order of writes left after a kill: the records are there, the head is not.
+  writeFileSync(headPathFor(log), headBefore);
+  const trust = loadTrust(join(s.dir, 'trust.json'));
+  const v = verifyLog(log, trust);
+  assert.equal(!v.ok && v.cause, 'tampered');
+  assert.ok(!v.ok && v.unsignedTail);
+  assert.throws(() => GovernStore.open(s.dir, s.opts), /appended without the controller key.*audit adopt-tail/);
+  const shown = await cli('audit', 'adopt-tail', '--dir', s.dir);
+  assert.equal(shown.code, 1);
+  assert.match(shown.stdout, /no signed head covers them:\n {2}#\d+ \S+ objection\.filed\n/);
+  assert.ok(!verifyLog(log, trust).ok, 'showing changes nothing');
+  const adopted = await cli('audit', 'adopt-tail', '--dir', s.dir, '--yes');
+  assert.equal(adopted.code, 0, adopted.stderr);
+  const after = verifyLog(log, trust);
+  assert.ok(after.ok, !after.ok ? after.reason : '');
+  assert.equal(after.records.at(-1)?.kind, 'log.tail_adopted');
+  // A tail with a record that fails its checks (a forged decision) is not an adoptable tail.
+  const last = after.records.at(-1);
+  assert.ok(last);
+  const draft = {
+    index: last.index + 1,
+    time: last.time,
+    kind: 'decision.accepted',
+    payload: { decision: {}, signers: [] },
+    prev: last.hash,
+  };
+  appendFileSync(log, `${canonicalJson({ ...draft, hash: recordHash(draft) })}\n`);
+  const forged = await cli('audit', 'adopt-tail', '--dir', s.dir, '--yes');
+  assert.equal(forged.code, 2);
+  assert.match(forged.stderr, /malformed decision \(not an unsigned tail; nothing adopted\)/);
+});

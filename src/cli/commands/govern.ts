@@ -8,6 +8,7 @@ import {
   cosignDecision,
   draftDecision,
   GovernStore,
+  governPaths,
   headPathFor,
   initKeys,
   loadTrust,
@@ -206,6 +207,27 @@ function registerAudit(program: Command): void {
       if (!r.ok) process.exitCode = 1;
     });
   audit
+    .command('adopt-tail')
+    .description('Show valid records after the signed head (left by a crash of an older peerwatch); --yes signs over them.')
+    .addOption(dirOption())
+    .option('--yes', 'adopt them: re-sign the head over them and log the adoption')
+    .action((f: { dir: string; yes?: boolean }) => {
+      const log = governPaths(f.dir).log;
+      const r = verifyLog(readable(log), trustFor(log));
+      if (r.ok) return out(`nothing to adopt: ${log} verifies (${r.size} records)`);
+      if (!r.unsignedTail) throw new UserError(`${log}: record ${r.index}: ${r.reason} (not an unsigned tail; nothing adopted)`);
+      const { from, to } = r.unsignedTail;
+      out(`records ${from}..${to} pass every check but no signed head covers them:`);
+      for (const rec of r.records.slice(from, to + 1)) out(`  #${rec.index} ${rec.time} ${rec.kind}`);
+      if (!f.yes) {
+        out('If nobody but peerwatch wrote them (a crash between records and head), adopt them with --yes.');
+        process.exitCode = 1;
+        return;
+      }
+      const store = GovernStore.open(f.dir, {}, { adoptUnsignedTail: true });
+      out(`adopted records ${from}..${to}; the adoption is record ${store.log.size - 1} (log.tail_adopted)`);
+    });
+  audit
     .command('prove')
     .description('Print an inclusion proof for one record against a signed checkpoint or the signed head.')
     .argument('<log>')
@@ -231,7 +253,10 @@ function readable(path: string): string {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       const beside = [headPathFor(path), join(dirname(path), 'trust.json')].filter((p) => existsSync(p));
-      const hint = beside.length > 0 ? ` (${beside.join(' and ')} ${beside.length > 1 ? 'are' : 'is'} still there: the log itself was deleted or moved)` : '';
+      const hint =
+        beside.length > 0
+          ? ` (${beside.join(' and ')} ${beside.length > 1 ? 'are' : 'is'} still there: the log itself was deleted or moved)`
+          : '';
       throw new UserError(`${path}: no such audit log${hint}`);
     }
     throw new UserError(`${path}: cannot read (${code ?? (err as Error).message})`);
