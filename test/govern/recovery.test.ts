@@ -60,9 +60,9 @@ test('opening the data directory recovers an interrupted write and logs what was
     const v = verifyLog(log, trust);
     assert.ok(v.ok, !v.ok ? v.reason : '');
     assert.equal(existsSync(`${log}.recovery`), false);
-    // The controller works on: the agent can file again.
-    const order = store.state.orders.get('order-1');
-    assert.ok(order);
+    // The controller works on: the objection lost in the crash can be filed again.
+    const { Controller } = await import('../../src/govern/index.js');
+    assert.ok(Controller.open(dir, opts).channelFor('critic').fileObjection(objectionFor('order-1')).ok);
     assert.ok(verifyLog(log, trust).ok);
   }
 });
