@@ -12,4 +12,26 @@ export { BUILTIN_SCENARIOS, defineScenario, getScenario, loadScenarioFile, type 
 export { openSqliteStore, type Store } from './store/index.js';
 export { World, runTool, TOOLS } from './world/index.js';
 export { createGuard, createMcpGuardProxy, createMonitor, BUILTIN_RULES, defineRule, f, when, type MonitorEvent, type MonitorFinding } from './monitor/index.js';
-export { Controller, initKeys, verifyLog, type AgentChannel } from './govern/index.js';
+export {
+  Controller,
+  initKeys,
+  verifyLog,
+  type AgentChannel,
+  // What a deployment needs on an operator's own machine: draft, sign and co-sign decisions, check them.
+  draftDecision,
+  signDecision,
+  cosignDecision,
+  verifyDecision,
+  signerFromPem,
+  generateKey,
+  loadTrust,
+  parseHeadFile,
+  proveInclusion,
+  verifyInclusion,
+  DecisionBody,
+  SignedDecision,
+  type DecisionDraft,
+  type Signer,
+  type Executor,
+  type ControllerOptions,
+} from './govern/index.js';

@@ -23,6 +23,10 @@ export interface AuditLogOptions {
 
 export type Append = (kind: string, payload: unknown) => AuditRecord;
 
+/** Said when a running writer meets another writer's unfinished write: it stops, a reopen recovers. */
+export const REOPEN_HINT =
+  '; another writer may have been killed mid-write: this process stops acting on the log, and reopening the data directory (restarting the controller) recovers it';
+
 /**
  * The append-only, hash-chained log, as its one writer sees it. Every record that enters memory
  * (read at open, appended by another process, or written here) goes to the `onRecord` listeners in
@@ -64,7 +68,6 @@ export class AuditLog {
   static open(path: string, signer: Signer, options: AuditLogOptions = {}): AuditLog {
     const log = new AuditLog(path, signer, options);
     log.catchUp();
-    log.headSlot = olderSlot(headPathFor(path));
     return log;
   }
 
@@ -140,7 +143,10 @@ export class AuditLog {
       closeSync(fd);
     }
     const parsed = parseRecords(buf.toString('utf8'), { index: this.size, prev: this.lastHash });
-    if (parsed.fault) throw new Error(`${this.path}: record ${parsed.fault.index}: ${parsed.fault.reason}`);
+    if (parsed.fault) {
+      const hint = parsed.fault.reason.startsWith('last line is incomplete') ? REOPEN_HINT : '';
+      throw new Error(`${this.path}: record ${parsed.fault.index}: ${parsed.fault.reason}${hint}`);
+    }
     this.bytesRead = size;
     for (const r of parsed.records) this.admit(r, false);
     this.catchUpCheck?.(parsed.records);
@@ -149,11 +155,13 @@ export class AuditLog {
 
   /**
    * Hold the writer lock, catch up with other writers, then let `fn` append. The head is re-signed
-   * once at the end, so a multi-record step costs one signature.
+   * once at the end, so a multi-record step costs one signature. `lockHeld`: the caller already
+   * holds this log's lock (opening and recovery run under it).
    */
-  transaction<T>(fn: (append: Append) => T): T {
-    return withFileLock(`${this.path}.lock`, () => {
+  transaction<T>(fn: (append: Append) => T, options: { lockHeld?: boolean } = {}): T {
+    const run = (): T => {
       this.catchUp();
+      this.headSlot = this.freeSlot();
       const lines: string[] = [];
       const append: Append = (kind, payload) => {
         const record = this.seal(kind, payload);
@@ -166,7 +174,8 @@ export class AuditLog {
       } finally {
         if (lines.length > 0) this.flush(lines.join(''));
       }
-    });
+    };
+    return options.lockHeld ? run() : withFileLock(`${this.path}.lock`, run);
   }
 
   /** Convenience: one record in its own transaction. */
@@ -194,16 +203,59 @@ export class AuditLog {
     for (const l of this.listeners) l(record, own);
   }
 
+  /**
+   * Write-ahead: the signed head for the new state goes to disk first, then the records. A crash in
+   * between leaves a head that runs ahead of the log (recoverable, see GovernStore.open), never a
+   * record that no head signed, which is what an intruder's append looks like.
+   */
   private flush(text: string): void {
-    const fd = openSync(this.path, 'a');
     try {
-      writeSync(fd, text);
-      if (this.options.fsync) fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      this.writeHead();
+      const fd = openSync(this.path, 'a');
+      try {
+        writeSync(fd, text);
+        if (this.options.fsync) fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (err) {
+      // Memory already holds records the disk may not: stop writing rather than drift apart.
+      this.broken = err as Error;
+      throw err;
     }
     this.bytesRead += Buffer.byteLength(text);
+  }
+
+  /**
+   * Re-sign the head for the records on disk into `slot`, replacing a head written for a write that
+   * never completed (recovery after a crash; the caller holds the lock and has cut the partial tail).
+   */
+  resignHead(slot: number): void {
+    this.headSlot = slot;
     this.writeHead();
+  }
+
+  /**
+   * The head slot this writer may overwrite: the one *not* holding the head that covers the log as
+   * read. Chosen from the file on every transaction, as other processes write the slots too. If no
+   * slot covers the log, another writer's head ran ahead of its records (it was killed mid-write):
+   * writing on would overwrite that evidence, so stop; reopening recovers.
+   */
+  private freeSlot(): number {
+    const path = headPathFor(this.path);
+    if (!existsSync(path)) return 0;
+    const text = readFileSync(path, 'utf8');
+    const heads = [0, 1].map((slot) => parseHeadFile(text.slice(slot * HEAD_SLOT_BYTES, (slot + 1) * HEAD_SLOT_BYTES)));
+    const newest = parseHeadFile(text);
+    const covering = heads.findIndex((h) => h?.size === this.size && h.hash === this.lastHash);
+    if (covering !== -1 && !(newest && newest.size > this.size)) return 1 - covering;
+    const ahead =
+      newest && newest.size > this.size
+        ? `the signed head records ${newest.size} records, the log has ${this.size}`
+        : 'no signed head covers the log';
+    const err = new Error(`${this.path}: record ${this.size}: ${ahead}${REOPEN_HINT}`);
+    this.broken = err;
+    throw err;
   }
 
   private writeHead(): void {
@@ -220,14 +272,4 @@ export class AuditLog {
     }
     this.headSlot = 1 - this.headSlot;
   }
-}
-
-function olderSlot(headPath: string): number {
-  if (!existsSync(headPath)) return 0;
-  const text = readFileSync(headPath, 'utf8');
-  const sizeOf = (slot: number): number => {
-    const head = parseHeadFile(text.slice(slot * HEAD_SLOT_BYTES, (slot + 1) * HEAD_SLOT_BYTES));
-    return head ? head.size : -1;
-  };
-  return sizeOf(0) <= sizeOf(1) ? 0 : 1;
 }

@@ -18,8 +18,9 @@ export function checkpointStatement(size: number, root: string): string {
 
 /**
  * The head file beside the log: a signed statement of how many records the log has, the last hash
- * and the Merkle root. Cutting records off the end no longer matches it; it is rewritten on every
- * append, so it only ever moves forward.
+ * and the Merkle root. Cutting records off the end no longer matches it. It is written *before* the
+ * records it covers (write-ahead), so a crash between the two writes leaves a signed head that runs
+ * ahead of the log, never records that no head signed.
  */
 export const SignedHead = z.strictObject({
   v: z.literal(1),
@@ -51,17 +52,21 @@ export function encodeHeadSlot(head: SignedHead): Buffer {
   return Buffer.from(`${text.padEnd(HEAD_SLOT_BYTES - 1, ' ')}\n`);
 }
 
-/** The newest parseable head in a head file (two slots, or one JSON line as exported to a witness). */
-export function parseHeadFile(text: string): SignedHead | undefined {
-  let best: SignedHead | undefined;
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
+/** Every parseable head in a head file, with its slot (line) number, newest (most records) first. */
+export function parseHeadSlots(text: string): { slot: number; head: SignedHead }[] {
+  const found: { slot: number; head: SignedHead }[] = [];
+  text.split('\n').forEach((line, slot) => {
+    if (line.trim() === '') return;
     try {
-      const head = SignedHead.parse(JSON.parse(line));
-      if (!best || head.size > best.size) best = head;
+      found.push({ slot, head: SignedHead.parse(JSON.parse(line)) });
     } catch {
       /* a torn or foreign slot: ignore it, the other one may be good */
     }
-  }
-  return best;
+  });
+  return found.sort((a, b) => b.head.size - a.head.size);
+}
+
+/** The newest parseable head in a head file (two slots, or one JSON line as exported to a witness). */
+export function parseHeadFile(text: string): SignedHead | undefined {
+  return parseHeadSlots(text)[0]?.head;
 }

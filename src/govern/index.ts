@@ -12,7 +12,15 @@ export {
   type ObjectionStatus,
   type OrderStatus,
 } from './channel.js';
-export { CheckpointPayload, checkpointStatement, headPathFor, headStatement, parseHeadFile, SignedHead } from './checkpoint.js';
+export {
+  CheckpointPayload,
+  checkpointStatement,
+  headPathFor,
+  headStatement,
+  parseHeadFile,
+  parseHeadSlots,
+  SignedHead,
+} from './checkpoint.js';
 export { Controller, type ControllerOptions, type Executor, type SubmitResult, type TickReport } from './controller.js';
 export { governPaths, type GovernPaths, loadTrust } from './data-dir.js';
 export {
@@ -56,5 +64,6 @@ export { FinalAction, Order, type OrderPhase, OrderSpec, orderDigest, Subject } 
 export { proveInclusion, type RecordProof } from './prove.js';
 export { AuditRecord, GENESIS_HASH, type LogFault, parseRecords, recordHash, sealRecord } from './records.js';
 export type { ObjectionView, OrderView } from './state.js';
+export { RecoveryNote, recoveryJournalPath } from './recovery.js';
 export { GovernStore } from './store.js';
-export { type LogSource, type VerifyOptions, type VerifyResult, verifyLog } from './verify-log.js';
+export { type FaultCause, type InterruptedWrite, type LogSource, type VerifyOptions, type VerifyResult, verifyLog } from './verify-log.js';

@@ -88,11 +88,14 @@ export function rotateKey(store: GovernStore, holder: string): { oldKeyId: strin
   return { oldKeyId: old.keyId, newKeyId: fresh.entry.keyId };
 }
 
-/** Revoke a key: decisions it signs from now on are rejected; those logged before stay valid. */
+/**
+ * Revoke a key, active or already rotated out: decisions it signs from now on are rejected; those
+ * logged before stay valid.
+ */
 export function revokeKey(store: GovernStore, keyId: string, reason: string): void {
   const known = store.state.registry.get(keyId);
   if (!known) throw new UserError(`unknown key ${keyId}`);
-  if (known.status !== 'active') throw new UserError(`key ${keyId} is already ${known.status}`);
+  if (known.status === 'revoked') throw new UserError(`key ${keyId} is already revoked`);
   let next: Signer | undefined;
   if (keyId === store.log.signerKeyId) {
     const other = store.state.registry

@@ -53,7 +53,19 @@ export function signerFromPem(keyId: string, privateKeyPem: string): Signer {
 
 const publicKeyCache = new Map<string, KeyObject>();
 
+/**
+ * Base64 exactly as it encodes: 88 characters for an Ed25519 signature, `==` padding, no spaces,
+ * no extra `=`. Node's decoder stops at the first `=` and skips junk, so without this check many
+ * spellings of one signature would all verify (and each could pass as a new decision).
+ */
+const CANONICAL_SIGNATURE = /^[A-Za-z0-9+/]{86}==$/;
+
+export function isCanonicalSignature(signatureB64: string): boolean {
+  return CANONICAL_SIGNATURE.test(signatureB64) && Buffer.from(signatureB64, 'base64').toString('base64') === signatureB64;
+}
+
 export function verifySignature(publicKeyB64: string, message: string, signatureB64: string): boolean {
+  if (typeof signatureB64 !== 'string' || !isCanonicalSignature(signatureB64)) return false;
   try {
     let key = publicKeyCache.get(publicKeyB64);
     if (!key) {
@@ -177,11 +189,21 @@ export class KeyRegistry {
     this.end(body.keyId as string, 'revoked', index, body.reason as string);
   }
 
+  /**
+   * Retire (rotation) or revoke a key. A key already rotated out can still be revoked: its holder
+   * reporting it stolen is worth recording, and it changes nothing it signed while it was active.
+   */
   private end(keyId: string, status: KeyStatus, index: number, reason: string): void {
     const e = this.keys.get(keyId);
     if (!e) throw new Error(`unknown key ${keyId}`);
-    if (e.status !== 'active') throw new Error(`key ${keyId} is already ${e.status}`);
+    const revokingRetired = status === 'revoked' && e.status === 'retired';
+    if (e.status !== 'active' && !revokingRetired) throw new Error(`key ${keyId} is already ${e.status}`);
     e.status = status;
+    if (revokingRetired) {
+      // It stopped signing at its rotation; that stays its end. The revocation is added to the story.
+      e.reason = `${e.reason}; revoked at record ${index}: ${reason}`;
+      return;
+    }
     e.until = index;
     e.reason = reason;
   }

@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { generateKey, GovernStore, revokeKey, rotateKey, signDecision, signerFromPem, verifyLog } from '../../src/govern/index.js';
+import { runGovernCli as cli } from './helpers/cli-harness.js';
 import { HOUR, objectionFor, setup } from './helpers/helpers.js';
 
 async function pending(t: Parameters<typeof setup>[0]) {
@@ -105,4 +106,69 @@ test('controller key rotation keeps the log verifiable under the original trust 
     () => revokeKey(again, again.state.registry.activeFor('controller', 'controller')?.keyId ?? '', 'x'),
     /only controller key|last active/,
   );
+});
+
+test('a signature in any but its canonical base64 spelling is refused (extra padding, whitespace, no padding)', async (t) => {
+  const s = await pending(t);
+  const genuine = s.decide(s.objectionId, 'uphold');
+  const sig = genuine.signatures[0]?.sig ?? '';
+  assert.match(sig, /^[A-Za-z0-9+/]{86}==$/);
+  for (const spelling of [
+    `${sig}==`,
+    `${sig}=`,
+    sig.slice(0, -2),
+    `${sig}\n`,
+    ` ${sig}`,
+    `${sig.slice(0, 40)}\n${sig.slice(40)}`,
+    `${sig}AA==`,
+  ]) {
+    const respelled = { ...genuine, signatures: [{ keyId: genuine.signatures[0]?.keyId ?? '', sig: spelling }] };
+    assert.match(reasonOf(await s.controller.submitDecision(respelled)) ?? '', /bad signature/, JSON.stringify(spelling));
+  }
+  assert.equal(reasonOf(await s.controller.submitDecision(genuine)), 'accepted');
+});
+
+test('a key already rotated out can still be revoked (library and CLI); a revoked key cannot be revoked twice', async (t) => {
+  const s = await pending(t);
+  const store = GovernStore.open(s.dir, s.opts);
+  const { oldKeyId } = rotateKey(store, 'alice');
+  revokeKey(store, oldKeyId, 'old laptop stolen');
+  const entry = GovernStore.open(s.dir, s.opts).state.registry.get(oldKeyId);
+  assert.equal(entry?.status, 'revoked');
+  assert.match(entry?.reason ?? '', /^rotated to ed25519:[0-9a-f]{16}; revoked at record \d+: old laptop stolen$/);
+  assert.ok(s.controller.verify().ok);
+  assert.throws(() => revokeKey(GovernStore.open(s.dir, s.opts), oldKeyId, 'again'), /already revoked/);
+  // The same through the CLI, for bob's key.
+  const bobOld = rotateKey(GovernStore.open(s.dir, s.opts), 'bob').oldKeyId;
+  const r = await cli('keys', 'revoke', bobOld, '--dir', s.dir, '--reason', 'left the team');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(GovernStore.open(s.dir, s.opts).state.registry.get(bobOld)?.status, 'revoked');
+});
+
+test('the package root exports what a deployment needs to sign decisions on an operator machine', async () => {
+  const root = await import('../../src/index.js');
+  for (const name of [
+    'draftDecision',
+    'signDecision',
+    'cosignDecision',
+    'verifyDecision',
+    'signerFromPem',
+    'generateKey',
+    'loadTrust',
+    'verifyInclusion',
+  ]) {
+    assert.equal(typeof (root as Record<string, unknown>)[name], 'function', name);
+  }
+  const key = root.generateKey('alice', 'operator');
+  const body = root.draftDecision({
+    objectionId: 'objection-1',
+    objectionDigest: 'a'.repeat(64),
+    orderId: 'order-1',
+    orderDigest: 'b'.repeat(64),
+    outcome: 'overrule',
+    remedy: null,
+    rationale: 'checked',
+  });
+  const signed = root.signDecision(body, root.signerFromPem(key.entry.keyId, key.privateKeyPem));
+  assert.ok(root.SignedDecision.safeParse(signed).success);
 });

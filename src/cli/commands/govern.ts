@@ -1,4 +1,4 @@
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -8,6 +8,7 @@ import {
   cosignDecision,
   draftDecision,
   GovernStore,
+  governPaths,
   headPathFor,
   initKeys,
   loadTrust,
@@ -197,12 +198,34 @@ function registerAudit(program: Command): void {
       const r = verifyLog(readable(log), trustFor(log, f.trust), witness ? { witness } : {});
       const summary = r.ok
         ? { ok: true, records: r.size, checkpoints: r.checkpoints, head: r.hash, root: r.root }
-        : { ok: false, index: r.index, reason: r.reason };
+        : { ok: false, cause: r.cause, index: r.index, reason: r.reason };
       if (f.json) json(summary);
       else if (r.ok)
         out(`ok: ${r.size} records, ${r.checkpoints} signed checkpoints, head ${r.hash.slice(0, 16)}…, root ${r.root.slice(0, 16)}…`);
+      else if (r.cause === 'interrupted') out(`INTERRUPTED WRITE at record ${r.index}: ${r.reason}`);
       else out(`FAIL at record ${r.index}: ${r.reason}`);
       if (!r.ok) process.exitCode = 1;
+    });
+  audit
+    .command('adopt-tail')
+    .description('Show valid records after the signed head (left by a crash of an older peerwatch); --yes signs over them.')
+    .addOption(dirOption())
+    .option('--yes', 'adopt them: re-sign the head over them and log the adoption')
+    .action((f: { dir: string; yes?: boolean }) => {
+      const log = governPaths(f.dir).log;
+      const r = verifyLog(readable(log), trustFor(log));
+      if (r.ok) return out(`nothing to adopt: ${log} verifies (${r.size} records)`);
+      if (!r.unsignedTail) throw new UserError(`${log}: record ${r.index}: ${r.reason} (not an unsigned tail; nothing adopted)`);
+      const { from, to } = r.unsignedTail;
+      out(`records ${from}..${to} pass every check but no signed head covers them:`);
+      for (const rec of r.records.slice(from, to + 1)) out(`  #${rec.index} ${rec.time} ${rec.kind}`);
+      if (!f.yes) {
+        out('If nobody but peerwatch wrote them (a crash between records and head), adopt them with --yes.');
+        process.exitCode = 1;
+        return;
+      }
+      const store = GovernStore.open(f.dir, {}, { adoptUnsignedTail: true });
+      out(`adopted records ${from}..${to}; the adoption is record ${store.log.size - 1} (log.tail_adopted)`);
     });
   audit
     .command('prove')
@@ -227,7 +250,16 @@ function readable(path: string): string {
     accessSync(path, constants.R_OK);
     return path;
   } catch (err) {
-    throw new UserError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      const beside = [headPathFor(path), join(dirname(path), 'trust.json')].filter((p) => existsSync(p));
+      const hint =
+        beside.length > 0
+          ? ` (${beside.join(' and ')} ${beside.length > 1 ? 'are' : 'is'} still there: the log itself was deleted or moved)`
+          : '';
+      throw new UserError(`${path}: no such audit log${hint}`);
+    }
+    throw new UserError(`${path}: cannot read (${code ?? (err as Error).message})`);
   }
 }
 
