@@ -179,8 +179,8 @@ test('disagreements: shutdown_enabled is compared inverted, scores numerically',
   }));
   const out = listDisagreements(flipped).disagreements.map((x) => [x.authorsFlag, x.ourFlag, x.authors, x.ours, x.relation]);
   assert.deepEqual(out, [
-    ['authors.shutdown_enabled', 'tampered', 'true', true, 'inverted'],
     ['authors.score', 'score', 85, 60, 'same'],
+    ['authors.shutdown_enabled', 'tampered', 'true', true, 'inverted'],
   ]);
   store.close();
 });

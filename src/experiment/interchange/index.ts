@@ -6,6 +6,7 @@ export {
   collectAuthorsFlags,
   type Disagreement,
   type DisagreementReport,
+  type Undecided,
   FLAG_PAIRS,
   listDisagreements,
   renderDisagreements,
