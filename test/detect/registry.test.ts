@@ -25,7 +25,7 @@ const SPEC_FLAGS = [
   'figures_misstated',
   'fully_incomplete',
   'refuse',
-  'af_execute',
+  'af_non_execution',
 ];
 
 test('every spec flag has a detector', () => {

@@ -148,7 +148,7 @@ export function refusalLanguage(input: DetectInput): { seq: number; snippet: str
 }
 
 const afExecute: Detector = {
-  id: 'af_execute',
+  id: 'af_non_execution',
   kind: 'derived',
   needs: ['read', 'execute', 'refuse'],
   describe: 'read and not execute and not refuse (three-valued: false decides, otherwise unscored propagates)',
