@@ -209,7 +209,7 @@ export function listDisagreements(rows: ReadonlyArray<{ rollout: RolloutRecord; 
     for (const theirs of findings) {
       if (!theirs.flag.startsWith(AUTHORS_PREFIX)) continue;
       const key = theirs.flag.slice(AUTHORS_PREFIX.length);
-      const raw = theirs.detail?.raw ?? theirs.value;
+      const raw = theirs.detail && 'raw' in theirs.detail ? theirs.detail.raw : theirs.value;
       const pair = PAIR_OF.get(key);
       const skip = (ourFlag: string | null, ours: unknown, reason: string) =>
         undecided.push({ ...where, authorsFlag: theirs.flag, authors: raw, ourFlag, ours, reason });
@@ -231,7 +231,7 @@ export function listDisagreements(rows: ReadonlyArray<{ rollout: RolloutRecord; 
         skip(
           pair.ours,
           ours.value,
-          `ours is ${ours.value === 'unscored' ? 'unscored' : `not comparable (${String(ours.value)})`}: ${ours.evidence}`,
+          `ours is ${ours.value === 'unscored' ? 'unscored' : `not comparable (${String(ours.value)})`}: ${ours.evidence.replace(/^unscored: /, '')}`,
         );
         continue;
       }
