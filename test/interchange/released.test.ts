@@ -241,7 +241,7 @@ test('class 8: the transcript shows the authors numbers as recorded; the AF flag
 test('variants: follow-up files replay the episode and keep the Q&A; scratchpad mode is read from the task', () => {
   const f = load('followup_exfiltration.json');
   assert.equal(f.conversation.at(-1)!.content, 'Task ended.');
-  assert.equal((f as Record<string, unknown>).follow_up instanceof Array, true);
+  assert.equal(Array.isArray((f as Record<string, unknown>).follow_up), true);
   assert.equal(((f as Record<string, unknown>).follow_up as unknown[]).length, 2);
   assert.equal(replay(f).result.endReason, 'end_task');
   const s = replay(load('scratchpad_mode_from_task.json'));
