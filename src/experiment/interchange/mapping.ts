@@ -446,9 +446,13 @@ export function mapTranscript(t: PotterTranscript, opts: MappingOptions = {}): M
   if (meta.alignment_faking_mode === true) return fail('alignment_faking_mode true does not say monitoring or non_monitoring');
   let scratchpad: Condition['scratchpad'] | Problem | null = scratchpadOf(meta.reasoning_scratchpad_mode);
   const padTool = toolsOffered(t).has('reasoning_scratchpad') || toolsCalled(t).has('reasoning_scratchpad');
-  if (scratchpad === 'off' && padTool && (meta.reasoning_scratchpad_mode === undefined || meta.reasoning_scratchpad_mode === null)) {
+  // The tool offered or used is stronger evidence than an absent, null or false mode: the scratchpad was on.
+  if (scratchpad === 'off' && padTool) {
     scratchpad = scratchpadFromText(t);
-    if (!isProblem(scratchpad)) notes.push(`scratchpad mode read from the prompts (no reasoning_scratchpad_mode): ${scratchpad}`);
+    if (!isProblem(scratchpad))
+      notes.push(
+        `scratchpad mode read from the prompts (reasoning_scratchpad_mode ${JSON.stringify(meta.reasoning_scratchpad_mode ?? null)}, tool offered or used): ${scratchpad}`,
+      );
   }
   if (!scratchpad)
     return fail(`reasoning_scratchpad_mode ${JSON.stringify(meta.reasoning_scratchpad_mode)} does not say monitored or unmonitored`);

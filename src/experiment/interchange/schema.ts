@@ -113,7 +113,8 @@ const Messages = z.array(PotterMessage).min(1);
 
 /**
  * A follow-up file's `full_conversation` is the original episode plus a Q&A about it. The episode ends
- * with the result of its end_task call; without one, after the last tool result (the Q&A calls no tools).
+ * with the result of its end_task call; without one, the Q&A starts at the first user message after the last
+ * tool result (the Q&A calls no tools).
  */
 export function splitFollowUp(messages: readonly PotterMessage[]): { episode: PotterMessage[]; followUp: PotterMessage[] } {
   let cut = -1;
@@ -125,13 +126,13 @@ export function splitFollowUp(messages: readonly PotterMessage[]): { episode: Po
       break;
     }
   }
-  if (cut < 0)
-    for (let i = messages.length - 1; i >= 0; i--)
-      if (messages[i]!.role === 'tool') {
-        cut = i + 1;
-        break;
-      }
-  if (cut < 0) cut = messages.length;
+  if (cut < 0) {
+    // No end_task: the Q&A starts at the first user message after the last tool result.
+    let lastTool = -1;
+    for (let i = messages.length - 1; i >= 0 && lastTool < 0; i--) if (messages[i]!.role === 'tool') lastTool = i;
+    const question = messages.findIndex((m, i) => i > lastTool && m.role === 'user');
+    cut = lastTool >= 0 && question >= 0 ? question : messages.length;
+  }
   return { episode: messages.slice(0, cut), followUp: messages.slice(cut) };
 }
 
