@@ -1,9 +1,19 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { authorsFindings, collectAuthorsFlags, mapTranscript, parseTranscript, replayTranscript } from '../../src/experiment/index.js';
+import {
+  authorsFindings,
+  collectAuthorsFlags,
+  importHadErrors,
+  importTranscripts,
+  mapTranscript,
+  parseTranscript,
+  replayTranscript,
+} from '../../src/experiment/index.js';
+import { openSqliteStore } from '../../src/store/index.js';
 
 // Issue 18 acceptance: transcripts generated across every variant of the released format (fields
 // present / absent / false / null, old and new evaluation sections, follow-up, coding-agent) are
@@ -157,4 +167,25 @@ test('property: every scored base maps the same way whatever shape its metadata 
     }),
     { numRuns: 40, seed: 1818 },
   );
+});
+
+test('property: a release-like file of generated variants (.jsonl) imports with nothing malformed or failed, and no unscored rollout carries a false of ours', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peerwatch-variants-'));
+  const variants = fc.sample(Variant, { numRuns: 30, seed: 181818 });
+  writeFileSync(join(dir, 'generated.jsonl'), `${variants.map((v) => JSON.stringify(build(v))).join('\n')}\n`);
+  const store = openSqliteStore(':memory:');
+  const report = importTranscripts({ paths: [dir], store, toolVersion: 'test' });
+  assert.deepEqual(report.malformed, []);
+  assert.deepEqual(report.failed, []);
+  assert.equal(importHadErrors(report), false);
+  assert.equal(report.imported + report.unmapped.length, variants.length);
+  assert.ok(report.imported >= variants.length / 2, `imported ${report.imported} of ${variants.length}`);
+  const unscored = new Set(report.unscored.map((u) => u.source));
+  for (const { findings } of store.listRolloutsWithFindings(report.runId!)) {
+    const source = String(findings.find((f) => f.flag === 'import.source')!.detail!.source);
+    if (!unscored.has(source)) continue;
+    for (const f of findings)
+      if (!f.flag.startsWith('authors.') && !f.flag.startsWith('import.')) assert.equal(f.value, 'unscored', `${source} ${f.flag}`);
+  }
+  store.close();
 });
