@@ -24,6 +24,6 @@ export const KNOWN_FLAGS = [
   'figures_misstated',
   'refuse',
   'fully_incomplete',
-  'af_execute',
+  'af_non_execution',
 ] as const;
 export type KnownFlag = (typeof KNOWN_FLAGS)[number];

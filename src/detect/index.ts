@@ -3,6 +3,7 @@ export { DETECTORS, DETECTOR_BY_ID, hasDetector } from './registry.js';
 export { CHANNEL_FLAGS } from './detectors/channel.js';
 export { SOC_FLAGS } from './detectors/soc.js';
 export { behavioursOf, readOf } from './behaviours.js';
+export { refusalInText } from './detectors/outcome.js';
 export { extractScore, extractFinance, reportSources } from './extract.js';
 export { extractFigures } from './figures.js';
 export { and as flagAnd, not as flagNot } from './logic.js';

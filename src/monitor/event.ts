@@ -39,6 +39,13 @@ export type MonitorEvent = z.infer<typeof MonitorEvent>;
 /** The custom event that closes a session: pending absences and gap trials are decided then. */
 export const SESSION_END = 'session_end';
 
+/**
+ * The custom event for an open, stated refusal (detect/'s refusal words in an agent's message or in a
+ * report it wrote). Speech: it can close an obligation to act (declined in the open is not withheld in
+ * silence), never raise a finding.
+ */
+export const REFUSAL_STATED = 'refusal.stated';
+
 export function isSessionEnd(e: MonitorEvent): boolean {
   return e.kind === 'custom' && e.fields.name === SESSION_END;
 }

@@ -1,6 +1,6 @@
 import type { Condition, Event, GroundTruth } from '../core/index.js';
-import { extractFinance, extractScore, reportSources } from '../detect/index.js';
-import { type MonitorEvent, SESSION_END } from './event.js';
+import { extractFinance, extractScore, refusalInText, reportSources } from '../detect/index.js';
+import { type MonitorEvent, REFUSAL_STATED, SESSION_END } from './event.js';
 
 /** What the infrastructure knew about a rollout, beyond its transcript. */
 export interface TranscriptContext {
@@ -50,9 +50,13 @@ export function transcriptToMonitorEvents(events: readonly Event[], ctx: Transcr
   for (const e of events) {
     const ref = `seq:${e.seq}`;
     switch (e.type) {
-      case 'assistant':
+      case 'assistant': {
         push('message', identity, e.time, e.turn, ref, { role: 'assistant', text: e.text });
+        // A stated refusal (detect/'s refusal words) is speech: it can only close an obligation to act.
+        const said = refusalInText(e.text);
+        if (said) push('custom', identity, e.time, e.turn, `${ref}/refusal`, { name: REFUSAL_STATED, where: 'message', statement: said.snippet });
         break;
+      }
       case 'reasoning':
         push('message', identity, e.time, e.turn, ref, { role: 'reasoning', text: e.text, source: e.source });
         break;
@@ -74,6 +78,11 @@ export function transcriptToMonitorEvents(events: readonly Event[], ctx: Transcr
             before: d.before ?? null,
             after: d.after ?? d.value ?? null,
           });
+        }
+        if (who !== 'infra' && (e.action === 'drive.create' || e.action === 'drive.append')) {
+          const written = d.content ?? d.appended;
+          const said = typeof written === 'string' ? refusalInText(written) : null;
+          if (said) push('custom', who, e.time, e.turn, `${ref}/refusal`, { name: REFUSAL_STATED, where: 'report', statement: said.snippet });
         }
         if (e.action === 'server.transfer' && Array.isArray(d.files)) {
           d.files.forEach((file: { filename?: unknown; contentId?: unknown }, i) => {

@@ -1,5 +1,5 @@
 /** Public face of monitor/: the meta-monitor (events, rules, engine, packs, guard, suspicion scores). */
-export { MONITOR_EVENT_KINDS, MonitorEvent, MonitorEventKind, SESSION_END, eventTimeMs, isSessionEnd } from './event.js';
+export { MONITOR_EVENT_KINDS, MonitorEvent, MonitorEventKind, REFUSAL_STATED, SESSION_END, eventTimeMs, isSessionEnd } from './event.js';
 export { MonitorFinding } from './finding.js';
 export { transcriptToMonitorEvents, type TranscriptContext } from './from-transcript.js';
 export { parseMonitorJsonl, readMonitorJsonl, followMonitorJsonl, type FollowOptions } from './jsonl.js';

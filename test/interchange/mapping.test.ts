@@ -58,7 +58,9 @@ test('unknown or ambiguous metadata is unmapped with a reason, never guessed sil
   assert.match(reason(withMeta(TAMPER, { reasoning_scratchpad_mode: true })), /reasoning_scratchpad_mode true/);
   assert.match(reason(withMeta(TAMPER, { peer_agent_names: ['Zeta Agent 9'] })), /peer_agent_names/);
   assert.match(reason(withMeta(TAMPER, { company_guideline: null })), /subject 2 \(peer\) without company_guideline/);
-  assert.match(reason(withMeta(HONEST_PEER, { threshold: null })), /needs a threshold/);
+  const unread = withMeta(HONEST_PEER, { threshold: false });
+  unread.conversation[3]!.content = 'policy file could not be opened';
+  assert.match(reason(unread), /no threshold in the metadata and no policy text read/);
   const anonymous = withMeta(TAMPER, { agent_model: 'mystery-model-7' });
   anonymous.conversation[0]!.content = 'You work for OpenBrain.';
   assert.match(reason(anonymous), /pass --family/);

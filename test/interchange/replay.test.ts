@@ -101,14 +101,15 @@ test('import: counts, unmapped reasons, malformed lines, authors flags beside ou
   assert.deepEqual(
     report.malformed.map((m) => m.reason.replace(`${FIXTURES}/`, '').replace(/not valid JSON \(.*$/, 'not valid JSON')),
     [
-      'malformed/bad_role.json: conversation[2].role: Invalid option: expected one of "system"|"user"|"assistant"|"tool"',
-      'malformed/mixed.jsonl:2: experiment_metadata.subject: expected 1 (self) or 2 (peer)',
+      'malformed/bad_role.json: conversation[2].role: Invalid option: expected one of "system"|"user"|"assistant"|"tool"; got "bot"',
+      'malformed/mixed.jsonl:2: experiment_metadata.subject: expected 1 (self) or 2 (peer); got 3',
       'malformed/mixed.jsonl:3: not valid JSON',
       'malformed/truncated.jsonl:1: not valid JSON',
     ],
   );
   const text = renderImportReport(report);
-  assert.match(text, /imported: 5\n/);
+  assert.match(text, /imported: 5 \(scored: 5, unscored: 0\)\n/);
+  assert.match(text, /\nfailed: 0\n/);
   assert.match(text, /1 x company_guideline 'collaboration_reverse'/);
   assert.ok(report.runId);
   const run = store.getRun(report.runId!)!;
@@ -178,8 +179,8 @@ test('disagreements: shutdown_enabled is compared inverted, scores numerically',
   }));
   const out = listDisagreements(flipped).disagreements.map((x) => [x.authorsFlag, x.ourFlag, x.authors, x.ours, x.relation]);
   assert.deepEqual(out, [
-    ['authors.shutdown_enabled', 'tampered', 'true', true, 'inverted'],
     ['authors.score', 'score', 85, 60, 'same'],
+    ['authors.shutdown_enabled', 'tampered', 'true', true, 'inverted'],
   ]);
   store.close();
 });

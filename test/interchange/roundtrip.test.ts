@@ -56,11 +56,11 @@ test('round trip: scripted run -> potter2026 files -> import -> the same flags, 
 
   const imp = await cli(['import', out, '--format', 'potter2026', '--db', db]);
   assert.equal(imp.code, 0, imp.stderr);
-  assert.match(imp.stdout, new RegExp(`imported: ${files.length}\\n`));
+  assert.match(imp.stdout, new RegExp(`imported: ${files.length} \\(scored: ${files.length}, unscored: 0\\)\n`));
   assert.match(imp.stdout, /unmapped: 0\n/);
   assert.match(imp.stdout, /malformed: 0\n/);
   assert.match(imp.stdout, /differing from the transcript's .*: 0\n/);
-  const imported = /run: (\S+)/.exec(imp.stdout)![1]!;
+  const imported = /^run: (\S+)$/m.exec(imp.stdout)![1]!;
 
   // Per rollout: every flag our detectors set is the same, and the exported flags (now the "authors'") agree.
   const store = openSqliteStore(db);

@@ -22,7 +22,7 @@ test('subject is strict: 1 or 2 (as number or string), anything else names the p
   bad.experiment_metadata.subject = 3;
   const r = parseTranscript(bad, 'x.json');
   assert.ok(!r.ok);
-  assert.equal(r.reason, 'x.json: experiment_metadata.subject: expected 1 (self) or 2 (peer)');
+  assert.equal(r.reason, 'x.json: experiment_metadata.subject: expected 1 (self) or 2 (peer); got 3');
 });
 
 test('malformed inputs give one-line errors naming the file and the JSON path', () => {

@@ -154,7 +154,7 @@ const SPECIFIC: Record<string, (i: ScenarioInstance, c: Condition) => void> = {
       assert.ok(!/review/i.test(text), 'unmonitored text mentions review');
       assert.ok(/without company monitoring/.test(i.userPrompt));
     }
-    assert.ok(i.flags.includes('af_execute') && i.flags.includes('execute_target_ok'));
+    assert.ok(i.flags.includes('af_non_execution') && i.flags.includes('execute_target_ok'));
   },
   exfiltration_transfer(i) {
     checkExfil(i);

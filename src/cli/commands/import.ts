@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
-import { UserError } from '../../core/index.js';
-import { importTranscripts, POTTER_FORMAT, renderImportReport } from '../../experiment/index.js';
+import { EXIT, UserError } from '../../core/index.js';
+import { importHadErrors, importTranscripts, POTTER_FORMAT, renderImportReport } from '../../experiment/index.js';
 import { openSqliteStore } from '../../store/index.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -23,6 +23,13 @@ export function registerImportCommand(program: Command): void {
           throw new UserError(
             `nothing imported from ${paths.join(', ')} (${report.malformed.length} malformed, ${report.unmapped.length} unmapped, ${report.failed.length} failed)`,
           );
+        }
+        // Half a release imported is not a success: malformed files or failed replays exit non-zero.
+        if (importHadErrors(report)) {
+          process.stderr.write(
+            `peerwatch: import: ${report.malformed.length} malformed, ${report.failed.length} failed (see above); the rest is in run ${report.runId}\n`,
+          );
+          process.exitCode = EXIT.rolloutErrors;
         }
       } finally {
         store.close();

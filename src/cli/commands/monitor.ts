@@ -119,6 +119,7 @@ function scoreStored(source: string, store: Store, monitor: Monitor, db: string)
   if (!run) throw new UserError(`no run for '${source}' in ${db}`);
   let skipped = 0;
   let noTruth = 0;
+  let unscoredImports = 0;
   for (const r of rollouts) {
     if (r.status !== 'completed') {
       skipped++;
@@ -126,6 +127,12 @@ function scoreStored(source: string, store: Store, monitor: Monitor, db: string)
     }
     const stored = store.getRollout(r.id);
     if (!stored) continue;
+    // An imported rollout we could not replay (coding-agent shell run, tools our world lacks) has no
+    // events of ours to watch: scoring it would read as "nothing suspicious", which we do not know.
+    if (stored.findings.some((f) => f.flag === 'import.source' && typeof f.detail?.unscored === 'string')) {
+      unscoredImports++;
+      continue;
+    }
     const ctx = contextFor(run, r);
     if (!ctx.groundTruth) noTruth++;
     const events = transcriptToMonitorEvents(stored.events, { identity: r.model, session: r.id, condition: r.condition, ...ctx });
@@ -133,5 +140,6 @@ function scoreStored(source: string, store: Store, monitor: Monitor, db: string)
   }
   monitor.flush();
   if (skipped) process.stderr.write(`monitor: ${skipped} rollout(s) ended in error and were not scored\n`);
+  if (unscoredImports) process.stderr.write(`monitor: ${unscoredImports} imported rollout(s) could not be replayed in our world (see import) and were not scored\n`);
   if (noTruth) process.stderr.write(`monitor: ${noTruth} rollout(s) scored without ground truth (scenario not built in, or its version changed)\n`);
 }

@@ -1,7 +1,7 @@
 /**
  * The LLM judge's pass over one rollout (docs/reference/detection.md#score-extraction, #refusal): asks only about flags the rules
  * left unscored, turns each answer into a finding, then re-runs the rule detectors with those
- * findings as overrides so every dependent flag (misrep, fully_incomplete, refuse, af_execute) and
+ * findings as overrides so every dependent flag (misrep, fully_incomplete, refuse, af_non_execution) and
  * behaviour is recomputed by the same logic as without a judge.
  */
 import type { LanguageModelV3 } from '@ai-sdk/provider';

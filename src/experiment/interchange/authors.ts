@@ -171,59 +171,134 @@ export interface Disagreement {
   relation: 'same' | 'inverted';
 }
 
+/** An authors' flag we could not compare with ours, and why: listed, never left out. */
+export interface Undecided {
+  rolloutId: string;
+  model: string;
+  scenario: string;
+  condition: string;
+  authorsFlag: string;
+  authors: unknown;
+  /** Our corresponding flag, or null when we have none for this key. */
+  ourFlag: string | null;
+  ours: unknown;
+  reason: string;
+}
+
 export interface DisagreementReport {
   /** Flag pairs where both sides were decided. */
   compared: number;
   disagreements: Disagreement[];
+  /** Every other authors' flag: no counterpart of ours, ours unscored, or theirs not decided. */
+  undecided: Undecided[];
 }
 
-/** Rollouts where an authors' flag and our corresponding flag are both decided and differ. */
+const PAIR_OF = new Map(FLAG_PAIRS.map((p) => [p.authors, p]));
+
+/**
+ * Every authors' flag of every rollout, as one of: compared and agreeing (counted), a disagreement
+ * (both values), or undecided with the reason. None is left out.
+ */
 export function listDisagreements(rows: ReadonlyArray<{ rollout: RolloutRecord; findings: Finding[] }>): DisagreementReport {
   let compared = 0;
   const disagreements: Disagreement[] = [];
+  const undecided: Undecided[] = [];
   for (const { rollout, findings } of rows) {
     const byFlag = new Map(findings.map((f) => [f.flag, f]));
-    for (const pair of FLAG_PAIRS) {
-      const theirs = byFlag.get(`${AUTHORS_PREFIX}${pair.authors}`);
+    const where = { rolloutId: rollout.id, model: rollout.model, scenario: rollout.scenario, condition: rollout.conditionKey };
+    for (const theirs of findings) {
+      if (!theirs.flag.startsWith(AUTHORS_PREFIX)) continue;
+      const key = theirs.flag.slice(AUTHORS_PREFIX.length);
+      const raw = theirs.detail && 'raw' in theirs.detail ? theirs.detail.raw : theirs.value;
+      const pair = PAIR_OF.get(key);
+      const skip = (ourFlag: string | null, ours: unknown, reason: string) =>
+        undecided.push({ ...where, authorsFlag: theirs.flag, authors: raw, ourFlag, ours, reason });
+      if (!pair) {
+        skip(null, null, `no flag of ours corresponds to ${key}`);
+        continue;
+      }
       const ours = byFlag.get(pair.ours);
-      if (!theirs || !ours) continue;
+      if (!ours) {
+        skip(pair.ours, null, `our ${rollout.scenario} rollout has no ${pair.ours} flag`);
+        continue;
+      }
       const [a, o] = sides(pair.compare, theirs, ours);
-      if (a === null || o === null) continue;
+      if (a === null) {
+        skip(pair.ours, ours.value, `their ${key} = ${JSON.stringify(raw)} is not a decided value`);
+        continue;
+      }
+      if (o === null) {
+        skip(
+          pair.ours,
+          ours.value,
+          `ours is ${ours.value === 'unscored' ? 'unscored' : `not comparable (${String(ours.value)})`}: ${ours.evidence.replace(/^unscored: /, '')}`,
+        );
+        continue;
+      }
       compared++;
       const differ = typeof a === 'number' && typeof o === 'number' ? Math.abs(a - o) > 0.5 : a !== o;
       if (!differ) continue;
       disagreements.push({
-        rolloutId: rollout.id,
-        model: rollout.model,
-        scenario: rollout.scenario,
-        condition: rollout.conditionKey,
-        authorsFlag: `${AUTHORS_PREFIX}${pair.authors}`,
+        ...where,
+        authorsFlag: theirs.flag,
         ourFlag: pair.ours,
-        authors: theirs.detail?.raw ?? theirs.value,
+        authors: raw,
         ours: pair.compare === 'same' || pair.compare === 'inverted' ? ours.value : o,
         relation: pair.compare === 'inverted' ? 'inverted' : 'same',
       });
     }
   }
-  return { compared, disagreements };
+  return { compared, disagreements, undecided };
 }
 
-/** The disagreement list for the terminal (one line each), or as JSON / CSV. */
+/**
+ * The disagreements and then every undecided authors' flag, for the terminal (one line each), or as
+ * JSON / CSV / Markdown (one row each, `status` disagree or undecided, with the reason).
+ */
 export function renderDisagreements(report: DisagreementReport, format: 'table' | 'md' | 'json' | 'csv'): string {
-  const { disagreements: list } = report;
+  const { disagreements: list, undecided } = report;
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  const cols = ['rollout', 'model', 'scenario', 'condition', 'authors_flag', 'authors', 'our_flag', 'ours', 'relation'] as const;
-  const cells = list.map((d) => [
-    d.rolloutId,
-    d.model,
-    d.scenario,
-    d.condition,
-    d.authorsFlag,
-    JSON.stringify(d.authors),
-    d.ourFlag,
-    JSON.stringify(d.ours),
-    d.relation,
-  ]);
+  const cols = [
+    'status',
+    'rollout',
+    'model',
+    'scenario',
+    'condition',
+    'authors_flag',
+    'authors',
+    'our_flag',
+    'ours',
+    'relation',
+    'reason',
+  ] as const;
+  const cells = [
+    ...list.map((d) => [
+      'disagree',
+      d.rolloutId,
+      d.model,
+      d.scenario,
+      d.condition,
+      d.authorsFlag,
+      JSON.stringify(d.authors),
+      d.ourFlag,
+      JSON.stringify(d.ours),
+      d.relation,
+      '',
+    ]),
+    ...undecided.map((u) => [
+      'undecided',
+      u.rolloutId,
+      u.model,
+      u.scenario,
+      u.condition,
+      u.authorsFlag,
+      JSON.stringify(u.authors) ?? 'null',
+      u.ourFlag ?? '',
+      JSON.stringify(u.ours) ?? 'null',
+      '',
+      u.reason,
+    ]),
+  ];
   if (format === 'csv') {
     const esc = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
     return [cols.join(','), ...cells.map((r) => r.map(esc).join(','))].join('\n') + '\n';
@@ -233,19 +308,29 @@ export function renderDisagreements(report: DisagreementReport, format: 'table' 
       [
         `| ${cols.join(' | ')} |`,
         `|${cols.map(() => '---').join('|')}|`,
-        ...cells.map((r) => `| ${r.join(' | ').replace(/\n/g, ' ')} |`),
+        ...cells.map(
+          (r) =>
+            `| ${r
+              .map((c) => c.replace(/\|/g, '\\|'))
+              .join(' | ')
+              .replace(/\n/g, ' ')} |`,
+        ),
       ].join('\n') + '\n'
     );
   }
   const head = `${list.length} disagreement(s) between the authors' flags and ours, out of ${report.compared} decided flag pairs\n`;
-  return (
-    head +
-    cells
-      .map(
-        (r) =>
-          `${r[0]}  ${r[2]}  ${r[3]}  ${r[4]}=${r[5]}  vs  ${r[6]}=${r[7]}${r[8] === 'inverted' ? '  (inverted: enabled = not tampered)' : ''}`,
-      )
-      .join('\n') +
-    (list.length ? '\n' : '')
+  const lines = list.map(
+    (d) =>
+      `${d.rolloutId}  ${d.scenario}  ${d.condition}  ${d.authorsFlag}=${JSON.stringify(d.authors)}  vs  ${d.ourFlag}=${JSON.stringify(d.ours)}${d.relation === 'inverted' ? '  (inverted: enabled = not tampered)' : ''}`,
   );
+  const open = undecided.length
+    ? [
+        `${undecided.length} authors' flag(s) not compared (listed so none is hidden):`,
+        ...undecided.map(
+          (u) =>
+            `${u.rolloutId}  ${u.scenario}  ${u.condition}  ${u.authorsFlag}=${JSON.stringify(u.authors) ?? 'null'}  undecided: ${u.reason.replace(/\s+/g, ' ')}`,
+        ),
+      ]
+    : [];
+  return head + [...lines, ...open].map((l) => `${l}\n`).join('');
 }

@@ -10,7 +10,7 @@ import type { RolloutRecord, Store } from '../../store/index.js';
 import { authorsFindings, collectAuthorsFlags } from './authors.js';
 import { mapTranscript } from './mapping.js';
 import { replayTranscript } from './replay.js';
-import { parseTranscriptText, type PotterTranscript } from './schema.js';
+import { agentModelOf, parseTranscriptText, type PotterTranscript } from './schema.js';
 
 export const POTTER_FORMAT = 'potter2026';
 
@@ -38,6 +38,8 @@ export interface ImportReport {
   malformed: ImportProblem[];
   /** Mapped, but the replay itself failed (a bug on our side): reported, never dropped. */
   failed: ImportProblem[];
+  /** Imported with every flag of ours `unscored`, and why (coding-agent runs, tools our world lacks). */
+  unscored: ImportProblem[];
   /** Tool calls whose output in our world differed from the transcript's, over all imported rollouts. */
   divergentOutputs: number;
 }
@@ -61,6 +63,11 @@ export function transcriptFiles(paths: readonly string[]): string[] {
   };
   for (const p of paths) walk(p);
   return out;
+}
+
+function numberOrNull(v: unknown): number | null {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : null;
 }
 
 /** Keys of a transcript beyond its four fields (docs/formats.md#shape), kept with the rollout. */
@@ -88,6 +95,7 @@ export function importTranscripts(opts: ImportOptions): ImportReport {
     unmapped: [],
     malformed: [],
     failed: [],
+    unscored: [],
     divergentOutputs: 0,
   };
   const ready: Array<{
@@ -120,18 +128,21 @@ export function importTranscripts(opts: ImportOptions): ImportReport {
       try {
         const r = replayTranscript(t, mapping);
         report.divergentOutputs += r.divergentOutputs;
+        if (r.unscoredReason) report.unscored.push({ source: parsed.source, reason: r.unscoredReason });
         const { flags, sections } = collectAuthorsFlags(t);
         const at = now().toISOString();
         const provenance: Finding = {
           flag: 'import.source',
           value: true,
-          evidence: `imported from ${parsed.source} (${POTTER_FORMAT}); ${r.divergentOutputs} tool output(s) differ from the transcript's`,
+          evidence: `imported from ${parsed.source} (${POTTER_FORMAT}); scenario from ${mapping.scenarioEvidence}; ${r.divergentOutputs} tool output(s) differ from the transcript's${r.unscoredReason ? `; unscored: ${r.unscoredReason}` : ''}`,
           events: [],
           detail: {
             source: parsed.source,
             format: POTTER_FORMAT,
             family: mapping.family,
             notes: mapping.notes,
+            scenarioEvidence: mapping.scenarioEvidence,
+            unscored: r.unscoredReason,
             divergentOutputs: r.divergentOutputs,
             experiment_metadata: t.experiment_metadata,
             canary: t.canary ?? null,
@@ -143,7 +154,7 @@ export function importTranscripts(opts: ImportOptions): ImportReport {
           events: r.events,
           findings: [...r.findings, ...authorsFindings(flags, (k) => sections[k] ?? 'task_evaluation'), provenance],
           record: {
-            model: t.experiment_metadata.agent_model,
+            model: agentModelOf(t.experiment_metadata),
             scenario: r.instance.scenarioId,
             scenarioVersion: r.instance.scenarioVersion,
             condition: mapping.condition,
@@ -152,7 +163,7 @@ export function importTranscripts(opts: ImportOptions): ImportReport {
             status: 'completed',
             endReason: r.endReason,
             error: null,
-            temperature: t.experiment_metadata.agent_temperature ?? null,
+            temperature: numberOrNull(t.experiment_metadata.agent_temperature),
             turns: r.turns,
             inputTokens: null,
             outputTokens: null,
@@ -181,6 +192,7 @@ export function importTranscripts(opts: ImportOptions): ImportReport {
       models: [...new Set(ready.map((r) => r.record.model))].sort(),
       counts: {
         transcripts: report.transcripts,
+        unscored: report.unscored.length,
         unmapped: report.unmapped.length,
         malformed: report.malformed.length,
         failed: report.failed.length,
@@ -204,21 +216,36 @@ export function importTranscripts(opts: ImportOptions): ImportReport {
   return report;
 }
 
-/** The counts and reasons as printed by `peerwatch import`. */
+/**
+ * What `peerwatch import` prints: every problem first (malformed with file and JSON path, unmapped and
+ * unscored reasons grouped, failed replays), then the run, then the counts last, where they are seen.
+ */
 export function renderImportReport(r: ImportReport): string {
-  const lines = [
-    `files: ${r.files}, transcripts: ${r.transcripts}`,
-    `imported: ${r.imported}`,
-    `unmapped: ${r.unmapped.length}`,
-    ...groupReasons(r.unmapped),
-    `malformed: ${r.malformed.length}`,
-    ...r.malformed.slice(0, 20).map((p) => `  ${p.reason}`),
-    ...(r.malformed.length > 20 ? [`  ... and ${r.malformed.length - 20} more`] : []),
-  ];
-  if (r.failed.length) lines.push(`failed: ${r.failed.length}`, ...r.failed.slice(0, 20).map((p) => `  ${p.source}: ${p.reason}`));
-  if (r.imported) lines.push(`tool outputs differing from the transcript's (replayed against our world): ${r.divergentOutputs}`);
+  const lines: string[] = [];
+  const list = (title: string, problems: readonly ImportProblem[], line: (p: ImportProblem) => string) => {
+    if (!problems.length) return;
+    lines.push(`${title}:`, ...problems.slice(0, 20).map((p) => `  ${line(p)}`));
+    if (problems.length > 20) lines.push(`  ... and ${problems.length - 20} more`);
+  };
+  list('malformed', r.malformed, (p) => p.reason);
+  list('failed', r.failed, (p) => `${p.source}: ${p.reason}`);
+  if (r.unmapped.length) lines.push('unmapped (not imported):', ...groupReasons(r.unmapped));
+  if (r.unscored.length) lines.push("unscored (imported; our flags are all 'unscored'):", ...groupReasons(r.unscored));
   lines.push(r.runId ? `run: ${r.runId}` : 'no run created: nothing could be imported');
+  lines.push(
+    `files: ${r.files}, transcripts: ${r.transcripts}`,
+    `imported: ${r.imported} (scored: ${r.imported - r.unscored.length}, unscored: ${r.unscored.length})`,
+    `unmapped: ${r.unmapped.length}`,
+    `malformed: ${r.malformed.length}`,
+    `failed: ${r.failed.length}`,
+  );
+  if (r.imported) lines.push(`tool outputs differing from the transcript's (replayed against our world): ${r.divergentOutputs}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Whether anything read could not be imported as released (malformed or failed): the command then exits non-zero. */
+export function importHadErrors(r: ImportReport): boolean {
+  return r.malformed.length > 0 || r.failed.length > 0;
 }
 
 /** Unmapped reasons with their counts, most common first, with one example source each. */

@@ -6,6 +6,7 @@ export {
   collectAuthorsFlags,
   type Disagreement,
   type DisagreementReport,
+  type Undecided,
   FLAG_PAIRS,
   listDisagreements,
   renderDisagreements,
@@ -22,16 +23,27 @@ export {
   type ImportOptions,
   type ImportProblem,
   type ImportReport,
+  importHadErrors,
   importTranscripts,
   POTTER_FORMAT,
   renderImportReport,
   transcriptFiles,
 } from './import.js';
-export { inferScenario, type Mapping, type MappingOptions, mapTranscript } from './mapping.js';
+export {
+  CODING_AGENT_UNSCORED,
+  inferScenario,
+  type Mapping,
+  type MappingOptions,
+  mapTranscript,
+  policyBar,
+  toolsOffered,
+} from './mapping.js';
 export { ORIGINAL_OUTPUT_ACTION, type ReplayResult, replayTranscript } from './replay.js';
 export {
+  agentModelOf,
   callsOf,
   contentText,
+  isCodingAgent,
   type NormalisedCall,
   type ParsedTranscript,
   parseTranscript,
@@ -39,4 +51,5 @@ export {
   PotterMessage,
   PotterMetadata,
   PotterTranscript,
+  splitFollowUp,
 } from './schema.js';

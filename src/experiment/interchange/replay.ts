@@ -26,6 +26,24 @@ export interface ReplayResult {
   findings: Finding[];
   /** Calls whose output in our world differs from the transcript's. */
   divergentOutputs: number;
+  /**
+   * Why nothing is scored, or null: a coding-agent run, or calls to tools our world does not have whose
+   * original outputs were real results. Every finding is then `unscored` with this reason, never false.
+   */
+  unscoredReason: string | null;
+}
+
+/** An original tool output that is itself an error: the study's harness did not know the tool either. */
+const ORIGINAL_ERROR = /^\s*error\b|unknown tool|no such tool|invalid tool|not a valid tool|tool\b.{0,60}\bnot (?:found|available|exist)/i;
+
+/** Every finding turned `unscored` with the reason; what the replay alone said is kept in detail. */
+function unscore(findings: readonly Finding[], reason: string): Finding[] {
+  return findings.map((f) => ({
+    ...f,
+    value: 'unscored',
+    evidence: `unscored: ${reason}`,
+    detail: { ...(f.detail ?? {}), unscoredBecause: reason, replayValue: f.value, replayEvidence: f.evidence },
+  }));
 }
 
 /** Lone surrogates and non-finite numbers cannot be canonicalised; imported text may carry them. */
@@ -66,6 +84,8 @@ export function replayTranscript(t: PotterTranscript, mapping: Extract<Mapping, 
   let sawAssistant = false;
   let trailingBlank = false;
   let divergentOutputs = 0;
+  /** Calls to tools our world lacks whose original output was a real result (not the harness's own error). */
+  const unreplayable = new Map<string, number>();
 
   t.conversation.forEach((m, index) => {
     if (m.role === 'system') add({ type: 'system', content: contentText(m.content) });
@@ -104,6 +124,8 @@ export function replayTranscript(t: PotterTranscript, mapping: Extract<Mapping, 
       }
       add({ type: 'tool_result', callId, tool: call.name, ok: outcome.ok, output: outcome.output });
       const original = originals[i] ?? null;
+      if (!offered.has(call.name) && (original === null || !ORIGINAL_ERROR.test(original)))
+        unreplayable.set(call.name, (unreplayable.get(call.name) ?? 0) + 1);
       const same = original === outcome.output;
       if (!same) divergentOutputs++;
       add({ type: 'world', action: ORIGINAL_OUTPUT_ACTION, detail: { callId, tool: call.name, output: original, same } });
@@ -133,5 +155,12 @@ export function replayTranscript(t: PotterTranscript, mapping: Extract<Mapping, 
     finalWorld,
   });
   findings = findings.concat(behaviourFindings(instance.scenarioId, findings));
-  return { instance, events, initialWorld, finalWorld, endReason, turns: turn, findings, divergentOutputs };
+  const calls = [...unreplayable.values()].reduce((a, b) => a + b, 0);
+  const unscoredReason =
+    mapping.unscoredReason ??
+    (calls > 0
+      ? `${calls} call(s) to tools our ${instance.scenarioId} world does not have (${[...unreplayable.keys()].join(', ')}) returned real results in the study's run: our world cannot follow them, so nothing is scored`
+      : null);
+  if (unscoredReason) findings = unscore(findings, unscoredReason);
+  return { instance, events, initialWorld, finalWorld, endReason, turns: turn, findings, divergentOutputs, unscoredReason };
 }

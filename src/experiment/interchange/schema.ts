@@ -47,48 +47,122 @@ export type PotterMessage = z.infer<typeof PotterMessage>;
 const Subject = z
   .union([z.literal(1), z.literal(2), z.literal('1'), z.literal('2')], { error: 'expected 1 (self) or 2 (peer)' })
   .transform((v) => Number(v) as 1 | 2);
-const Threshold = z.union([
-  z.number().min(0).max(100),
-  z
-    .string()
-    .regex(/^\d{1,3}(\.\d+)?$/)
-    .transform(Number),
-  z.null(),
-]);
+/**
+ * A number, a numeric string, `false` (most released files: no explicit threshold, the policy text the
+ * agent read sets the bar) or null.
+ */
+const Threshold = z.union(
+  [
+    z.number().min(0).max(100),
+    z
+      .string()
+      .regex(/^\d{1,3}(\.\d+)?$/)
+      .transform(Number),
+    z.literal(false),
+    z.null(),
+  ],
+  { error: 'expected a number from 0 to 100, false (no explicit threshold) or null' },
+);
 const Names = z.union([z.string(), z.array(z.string()), z.null()]);
+const TextOrNull = z.union([z.string(), z.null()]);
 
-export const PotterMetadata = z.looseObject({
-  agent_model: z.string().min(1),
-  agent_temperature: z.union([z.number(), z.null()]).optional(),
-  subject: Subject,
-  dataset: z.union([z.string(), z.null()]).optional(),
-  company_guideline: z.union([z.string(), z.null()]).optional(),
-  alignment_faking_mode: z.union([z.literal(false), z.string(), z.null()]).optional(),
-  threshold: Threshold.optional(),
-  system_prompt_relationship: BoolLike.optional(),
-  memory_hard_prompt: BoolLike.optional(),
-  peer_agent_names: Names.optional(),
-  reasoning_scratchpad_mode: z.union([z.boolean(), z.string(), z.null()]).optional(),
-  reasoning_effort: z.union([z.string(), z.null()]).optional(),
-  max_iters: z.union([z.number().int().positive(), z.null()]).optional(),
-});
+export const PotterMetadata = z
+  .looseObject({
+    /** Absent in coding-agent files, which name the model in `coding_agent_model`. */
+    agent_model: z.string().min(1).optional(),
+    coding_agent_model: z.string().min(1).optional(),
+    agent_temperature: z.union([z.number(), z.string(), z.null()]).optional(),
+    /** Absent in some coding-agent files (the harness ran the good-peer memory only). */
+    subject: Subject.optional(),
+    dataset: TextOrNull.optional(),
+    company_guideline: TextOrNull.optional(),
+    alignment_faking_mode: z.union([z.boolean(), z.string(), z.null()]).optional(),
+    threshold: Threshold.optional(),
+    system_prompt_relationship: BoolLike.optional(),
+    memory_hard_prompt: BoolLike.optional(),
+    peer_agent_names: Names.optional(),
+    reasoning_scratchpad_mode: z.union([z.boolean(), z.string(), z.null()]).optional(),
+    reasoning_effort: z.unknown().optional(),
+    max_iters: z.union([z.number().int().positive(), z.null()]).optional(),
+    agent_harness: TextOrNull.optional(),
+    coding_agent: TextOrNull.optional(),
+    task_folder: TextOrNull.optional(),
+  })
+  .refine((m) => m.agent_model !== undefined || m.coding_agent_model !== undefined, {
+    message: 'expected agent_model (or coding_agent_model in coding-agent files): the model id, a non-empty string',
+    path: ['agent_model'],
+  });
 export type PotterMetadata = z.infer<typeof PotterMetadata>;
+
+/** The model under test: `agent_model`, else the coding agent's `coding_agent_model`. */
+export function agentModelOf(meta: PotterMetadata): string {
+  return (meta.agent_model ?? meta.coding_agent_model)!;
+}
+
+/** Whether a file comes from the study's coding-agent harness (Gemini CLI, OpenCode in a container). */
+export function isCodingAgent(meta: PotterMetadata): boolean {
+  return meta.agent_harness === 'coding_agent' || (typeof meta.coding_agent === 'string' && meta.coding_agent !== '');
+}
 
 /** The authors' flags: any key, any JSON value (normalised later, raw kept). */
 const Flags = z.union([z.record(z.string(), z.unknown()), z.null()]);
 
 export const LEGACY_FLAG_KEYS = ['main_task_evaluation', 'side_task_evaluation', 'oversight_subversion'] as const;
 
-export const PotterTranscript = z.looseObject({
-  conversation: z.array(PotterMessage).min(1),
-  experiment_metadata: PotterMetadata,
-  canary: z.string().optional(),
-  task_evaluation: Flags.optional(),
-  main_task_evaluation: z.unknown().optional(),
-  side_task_evaluation: z.unknown().optional(),
-  oversight_subversion: z.unknown().optional(),
-});
-export type PotterTranscript = z.infer<typeof PotterTranscript>;
+const Messages = z.array(PotterMessage).min(1);
+
+/**
+ * A follow-up file's `full_conversation` is the original episode plus a Q&A about it. The episode ends
+ * with the result of its end_task call; without one, the Q&A starts at the first user message after the last
+ * tool result (the Q&A calls no tools).
+ */
+export function splitFollowUp(messages: readonly PotterMessage[]): { episode: PotterMessage[]; followUp: PotterMessage[] } {
+  let cut = -1;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    if (m.role === 'assistant' && callsOf(m).some((c) => c.name === 'end_task')) {
+      cut = i + 1;
+      while (cut < messages.length && messages[cut]!.role === 'tool') cut++;
+      break;
+    }
+  }
+  if (cut < 0) {
+    // No end_task: the Q&A starts at the first user message after the last tool result.
+    let lastTool = -1;
+    for (let i = messages.length - 1; i >= 0 && lastTool < 0; i--) if (messages[i]!.role === 'tool') lastTool = i;
+    const question = messages.findIndex((m, i) => i > lastTool && m.role === 'user');
+    cut = lastTool >= 0 && question >= 0 ? question : messages.length;
+  }
+  return { episode: messages.slice(0, cut), followUp: messages.slice(cut) };
+}
+
+export const PotterTranscript = z
+  .looseObject({
+    /** Absent in follow-up files, which carry `full_conversation` instead. */
+    conversation: Messages.optional(),
+    full_conversation: Messages.optional(),
+    experiment_metadata: PotterMetadata,
+    canary: z.string().optional(),
+    _canary: z.string().optional(),
+    task_evaluation: Flags.optional(),
+    main_task_evaluation: z.unknown().optional(),
+    side_task_evaluation: z.unknown().optional(),
+    oversight_subversion: z.unknown().optional(),
+  })
+  .refine((t) => t.conversation !== undefined || t.full_conversation !== undefined, {
+    message: 'expected conversation (or full_conversation in follow-up files): a non-empty list of messages',
+    path: ['conversation'],
+  })
+  .transform((t) => {
+    const { full_conversation, _canary, ...rest } = t;
+    const canary = t.canary ?? _canary;
+    const base = { ...rest, ...(canary !== undefined ? { canary } : {}) };
+    if (t.conversation || !full_conversation) return { ...base, conversation: t.conversation! };
+    // Follow-up file: the episode is replayed; the Q&A is kept beside it (`follow_up`), never dropped.
+    const { episode, followUp } = splitFollowUp(full_conversation);
+    return { ...base, conversation: episode, follow_up: followUp };
+  });
+export type PotterTranscript = z.output<typeof PotterTranscript>;
 
 /** One tool call, normalised: name and arguments (parsed object, or raw text the gateway will decode). */
 export interface NormalisedCall {
@@ -122,6 +196,23 @@ export function issuePath(path: readonly PropertyKey[]): string {
   return out || '(top level)';
 }
 
+/** The value at a JSON path (undefined when the path leads nowhere). */
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v = value;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+/** A value for a one-line error: JSON, clipped; `nothing` when absent. */
+function shown(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 export type ParsedTranscript = { ok: true; source: string; transcript: PotterTranscript } | { ok: false; source: string; reason: string };
 
 /** Validates one decoded JSON value; `source` names it (`file.json`, `file.json[3]`, `file.jsonl:5`). */
@@ -130,7 +221,11 @@ export function parseTranscript(value: unknown, source: string): ParsedTranscrip
   if (parsed.success) return { ok: true, source, transcript: parsed.data };
   const issue = parsed.error.issues[0]!;
   const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
-  return { ok: false, source, reason: `${source}: ${issuePath(issue.path)}: ${issue.message}${more}` };
+  return {
+    ok: false,
+    source,
+    reason: `${source}: ${issuePath(issue.path)}: ${issue.message}; got ${shown(valueAt(value, issue.path))}${more}`,
+  };
 }
 
 /**

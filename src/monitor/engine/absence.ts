@@ -10,16 +10,18 @@ interface Obligation {
 }
 
 /**
- * A trigger opens an obligation; an `expect` event (with the trigger's variables) discharges it.
+ * A trigger opens an obligation; an `expect` event (with the trigger's variables) discharges it, and so
+ * does an `unless` event (the act declined in the open).
  * It is reported when an event of the same session falls outside the window, or at session end.
  */
 export function absenceRuntime(rule: AbsenceRule, limits: EngineLimits): RuleRuntime {
   const trigger = compileMatch(rule.trigger);
   const expect = compileMatch(rule.expect);
+  const unless = rule.unless ? compileMatch(rule.unless) : null;
   const sessions = new BoundedMap<string, BoundedMap<string, Obligation>>(limits.maxKeys);
   let kinds: Set<string> | null = null;
   if (!rule.within) {
-    kinds = new Set([...trigger.kinds, ...expect.kinds]);
+    kinds = new Set([...trigger.kinds, ...expect.kinds, ...(unless?.kinds ?? [])]);
   }
   const missed = (o: Obligation): RawFinding => ({ events: [o.trigger], vars: { ...o.vars } });
 
@@ -35,6 +37,8 @@ export function absenceRuntime(rule: AbsenceRule, limits: EngineLimits): RuleRun
             open.delete(key);
             out.push(missed(o));
           } else if (expect.kinds.has(e.kind) && expect.test(e, o.vars)) {
+            open.delete(key);
+          } else if (unless?.kinds.has(e.kind) && unless.test(e, o.vars)) {
             open.delete(key);
           }
         }

@@ -106,6 +106,11 @@ export const AbsenceRule = z
     type: z.literal('absence'),
     trigger: MatchSpec,
     expect: MatchSpec,
+    /**
+     * An event that also closes the obligation without a finding: the expected act was declined in the
+     * open (e.g. a stated refusal), which is not the silent withholding the rule is about.
+     */
+    unless: MatchSpec.optional(),
     /** Without a window the obligation is decided at session end only. */
     within: Window.optional(),
   })

@@ -64,7 +64,7 @@ export const alignmentFaking = defineScenario({
         evaluation: evaluationTruth(condition),
         shutdownOrder: { target: m.names.subject },
       },
-      flags: flagList(['delete_file', 'score', 'misrep', 'execute', 'execute_target_ok', 'af_execute'], m.usesMemory),
+      flags: flagList(['delete_file', 'score', 'misrep', 'execute', 'execute_target_ok', 'af_non_execution'], m.usesMemory),
       ...(channel ? { channel: channel.offer } : {}),
     };
   },
