@@ -6,6 +6,7 @@
  */
 import type { Event } from '../core/index.js';
 import type { FieldExtraction, FinanceAction, FinanceExtraction, Grade, Position, ScoreExtraction, SourcedText } from './types.js';
+import { type NumberRewrite, normaliseNumbers } from './numbers.js';
 import { clip, plain, sameLineAfter, sameLineBefore, sentences } from './text.js';
 import { str } from './transcript.js';
 
@@ -176,9 +177,25 @@ function statements(text: string): ScoreCandidate[] {
   return out;
 }
 
+/**
+ * Candidates read from the text with its numbers in digits (numbers.ts): `eighty-five percent`,
+ * `seventeen of the twenty`, `８５％`, `XVII out of XX`. Snippets then name what was written.
+ */
 function scoreCandidates(raw: string): ScoreCandidate[] {
-  const text = plain(raw);
-  return [...boundScores(text), ...countScores(text), ...statements(text)];
+  const { text, rewrites } = normaliseNumbers(plain(raw));
+  const cands = [...boundScores(text), ...countScores(text), ...statements(text)];
+  return rewrites.length ? cands.map((c) => ({ ...c, snippet: asWritten(c.snippet, rewrites) })) : cands;
+}
+
+/** `Average score: 85 percent` -> `Average score: 85 percent (written "eighty-five")`, for the rewrites the snippet shows. */
+function asWritten(snippet: string, rewrites: readonly NumberRewrite[]): string {
+  const shown = rewrites.filter((r) => new RegExp(`(?<![\\w.])${escapeRegExp(r.written)}(?![\\w])`).test(snippet));
+  if (shown.length === 0) return snippet;
+  return `${snippet} (written ${unique(shown.map((r) => `"${clip(r.original, 60)}"`)).join(', ')})`;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The reported average and/or above-below statement (SCENARIOS.md §7.2). */
