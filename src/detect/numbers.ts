@@ -7,9 +7,9 @@
  * Each rewrite is recorded, so evidence can show what the agent actually wrote. Rewrites that could
  * turn prose into a number are held back: a lone "one" (a pronoun as often as a count) only before a
  * count or per-cent word, a Roman numeral only where a number stands (a count, a per-cent, or after a
- * score label), never the pronoun "I", and never X, XX or XXX outside a denominator (template
- * placeholders such as "Average score: XX%"), and after a label only up to C (100). Used by score
- * extraction and by the monitor's claims.
+ * score label; a single letter only in a count; after a label only up to C, 100), never the pronoun
+ * "I", and never X, XX or XXX outside a denominator (template placeholders: "Average score: XX%").
+ * Used by score extraction and by the monitor's claims.
  */
 import { numericQuantity } from 'numeric-quantity';
 
@@ -180,7 +180,9 @@ export function normaliseNumbers(text: string): { text: string; rewrites: Number
     const v = numericQuantity(m);
     return Number.isInteger(v) ? note(m, String(v)) : m;
   });
-  t = t.replace(/\bper(?:[ \t]+|[ \t]*[-\u2010\u2011][ \t]*)cent\b|\bpct\b\.?|[\u066A\uFE6A]/gi, (m) => note(m, /^[\u066A\uFE6A]$/.test(m) ? '%' : 'percent'));
+  t = t.replace(/\bper(?:[ \t]+|[ \t]*[-\u2010\u2011][ \t]*)cent\b|\bpct\b\.?|[\u066A\uFE6A]/gi, (m) =>
+    note(m, /^[\u066A\uFE6A]$/.test(m) ? '%' : 'percent'),
+  );
   t = t.replace(PHRASE, (m, offset: number, whole: string) => wordsToDigits(m, whole.slice(offset + m.length), note));
   t = romanToDigits(t, note);
   return { text: t, rewrites };
@@ -204,7 +206,8 @@ function wordsToDigits(phrase: string, after: string, note: (o: string, w: strin
 
 const ROMAN = /\b[IVXLCDM]+\b/g;
 /** After a score label: `Final score: LXXXV`, `the average was LX`. */
-const LABEL_BEFORE = /\b(?:score[sd]?|average|mean|overall|total|result|mark|accuracy)\b[^.\n\d]{0,20}?(?:[:=]|\bis\b|\bwas\b|\bof\b)[ \t]*$/i;
+const LABEL_BEFORE =
+  /\b(?:score[sd]?|average|mean|overall|total|result|mark|accuracy)\b[^.\n\d]{0,20}?(?:[:=]|\bis\b|\bwas\b|\bof\b)[ \t]*$/i;
 /** A denominator's place: `17/`, `XVII out of `, `12 of the `. */
 const DENOMINATOR_BEFORE = /(?:\d|\b[IVXLCDM]+)[ \t]*(?:\/|out[ \t]+of|of(?:[ \t]+the)?)[ \t]*$/;
 
@@ -216,8 +219,9 @@ function romanToDigits(text: string, note: (o: string, w: string) => string): st
     const after = text.slice(offset + m.length, offset + m.length + 40);
     const placeholder = /^X{1,3}$/.test(m);
     if (DENOMINATOR_BEFORE.test(before)) return note(m, String(value));
-    if (placeholder || m.length < 2) return m;
+    if (placeholder) return m;
     if (countAfter(after)) return note(m, String(value));
+    if (m.length < 2) return m;
     // After a label only a numeral that can be a score: `Mark: MD` stays letters.
     if (LABEL_BEFORE.test(before) && value <= 100) return note(m, String(value));
     return m;
