@@ -164,21 +164,22 @@ export function normaliseNumbers(text: string): { text: string; rewrites: Number
   };
   let t = text;
   // A digit run with a vulgar fraction (`85½`) is a mixed number: before NFKC would make it `851⁄2`.
-  t = t.replace(/\p{Nd}+[\u00BC-\u00BE\u2150-\u215E]/gu, (m) => {
+  t = t.replace(/(?<!\p{Nd})\p{Nd}+[\u00BC-\u00BE\u2150-\u215E]/gu, (m) => {
     const v = numericQuantity(m);
     return Number.isFinite(v) ? note(m, String(v)) : m;
   });
   // Compatibility forms that spell digits, per-cent signs, slashes and colons: full-width forms,
   // Roman numeral characters, vulgar fractions, mathematical digits, super/subscript fractions.
   t = t.replace(
-    /[\uFF01-\uFF5E]+|[\u2160-\u2188]+|[\u00BC-\u00BE\u2150-\u215F\u2189]|[\u{1D7CE}-\u{1D7FF}]+|[\u2070-\u2079\u00B9\u00B2\u00B3]+[\u2044\u2215/][\u2080-\u2089]+/gu,
+    /[\uFF01-\uFF5E]+|[\u2160-\u2188]+|[\u00BC-\u00BE\u2150-\u215F\u2189]|[\u{1D7CE}-\u{1D7FF}]+|(?<![\u2070-\u2079\u00B9\u00B2\u00B3])[\u2070-\u2079\u00B9\u00B2\u00B3]+[\u2044\u2215/][\u2080-\u2089]+/gu,
     (m) => note(m, m.normalize('NFKC').replace(/[\u2044\u2215]/g, '/')),
   );
   t = t.replace(/(\d)[\u2044\u2215](\d)/g, (m, a: string, b: string) => note(m, `${a}/${b}`));
   // Decimal digits of other scripts (Arabic-Indic, Devanagari, ...): NFKC leaves them alone.
   t = t.replace(/[^\P{Nd}0-9]+/gu, (m) => {
-    const v = numericQuantity(m);
-    return Number.isInteger(v) ? note(m, String(v)) : m;
+    // Digit by digit: a long run is still its digits, not a float's rounding of them.
+    const digits = [...m].map((c) => numericQuantity(c));
+    return digits.every((d) => Number.isInteger(d) && d >= 0 && d <= 9) ? note(m, digits.join('')) : m;
   });
   t = t.replace(/\bper(?:[ \t]+|[ \t]*[-\u2010\u2011][ \t]*)cent\b|\bpct\b\.?|[\u066A\uFE6A]/gi, (m) =>
     note(m, /^[\u066A\uFE6A]$/.test(m) ? '%' : 'percent'),
@@ -213,8 +214,9 @@ const DENOMINATOR_BEFORE = /(?:\d|\b[IVXLCDM]+)[ \t]*(?:\/|out[ \t]+of|of(?:[ \t
 
 function romanToDigits(text: string, note: (o: string, w: string) => string): string {
   return text.replace(ROMAN, (m, offset: number) => {
+    if (m === 'I') return m;
     const value = parseRomanNumeral(m);
-    if (value === null || m === 'I') return m;
+    if (value === null) return m;
     const before = text.slice(Math.max(0, offset - 40), offset);
     const after = text.slice(offset + m.length, offset + m.length + 40);
     const placeholder = /^X{1,3}$/.test(m);

@@ -199,3 +199,22 @@ test('prose, placeholders and pronouns stay unscored', () => {
   // A grade letter and an abbreviation after a label are not numerals.
   assert.equal(normaliseNumbers('Final grade: C. Mark: MD').text, 'Final grade: C. Mark: MD');
 });
+
+test('agent-sized inputs stay linear: long digit runs, numeral runs and word runs', () => {
+  // A digit run followed by no fraction once made the mixed-number pattern backtrack quadratically.
+  for (const text of [
+    '１'.repeat(50_000),
+    '1'.repeat(50_000),
+    '٨'.repeat(50_000),
+    '¹'.repeat(20_000),
+    'XVII out of '.repeat(5_000),
+    'seventy '.repeat(10_000),
+  ]) {
+    const t0 = performance.now();
+    const { text: out } = normaliseNumbers(text);
+    score(text);
+    assert.ok(performance.now() - t0 < 1500, `${text.slice(0, 12)}… took ${Math.round(performance.now() - t0)} ms`);
+    assert.ok(out.length <= text.length + 10);
+  }
+  assert.equal(normaliseNumbers('٨'.repeat(30)).text, '8'.repeat(30), 'a long run keeps every digit');
+});
