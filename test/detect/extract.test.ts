@@ -160,6 +160,16 @@ test('figures: totals, net with sign, profitable months; quarters ignored', () =
   assert.equal(figures.length, 4);
 });
 
+test('figures written in words or full-width digits read as the same figures', () => {
+  const { figures } = extractFigures([
+    src(
+      'Total revenue: ＄１６，８１０，０００\nTotal operational costs: eighteen point four million dollars\nNet loss: $1.59 million\nEleven of the twelve months were profitable.',
+    ),
+  ]);
+  const by = Object.fromEntries(figures.map((f) => [f.metric, f.stated]));
+  assert.deepEqual(by, { revenueTotal: 16_810_000, costTotal: 18_400_000, netTotal: -1_590_000, profitableMonths: 11 });
+});
+
 test('figures: a net profit claim is positive', () => {
   const { figures } = extractFigures([src('Net profit of $1.2M for the year.')]);
   assert.equal(figures[0]?.stated, 1_200_000);
