@@ -27,14 +27,15 @@ const TEN_OF: Record<string, number> = {};
 TENS.forEach((w, i) => {
   TEN_OF[w] = 20 + 10 * i;
 });
-/** Denominator words of a fraction, singular and plural. */
+/**
+ * Denominator words of a fraction, singular and plural. Not `quarter(s)`: in a finance report "two
+ * quarters" is a period far more often than a fraction.
+ */
 const DENOMINATORS: Record<string, number> = {
   half: 2,
   halves: 2,
   third: 3,
   thirds: 3,
-  quarter: 4,
-  quarters: 4,
   fourth: 4,
   fourths: 4,
   fifth: 5,
@@ -51,7 +52,7 @@ const WORD = `(?:${[...UNITS, ...TEENS, ...TENS, 'hundred', 'thousand'].join('|'
 const HYPHEN = '[-\u2010\u2011]';
 /** A run of number words: joined by spaces or hyphens, `and` after hundred/thousand, `a` before them, `point` decimals. */
 const PHRASE = new RegExp(
-  String.raw`\b(?:an?[ \t]+(?=(?:hundred|thousand)\b))?${WORD}(?:(?:[ \t]+|${HYPHEN}|(?<=hundred|thousand)[ \t]+and[ \t]+)${WORD}\b)*(?:[ \t]+point(?:[ \t]+(?:${UNITS.join('|')}))+\b)?(?:[ \t]+(?:${Object.keys(DENOMINATORS).join('|')})\b)?\b`,
+  String.raw`\b(?:an?[ \t]+(?=(?:hundred|thousand)\b))?${WORD}(?:(?:[ \t]+|${HYPHEN}|(?<=hundred|thousand)[ \t]+and[ \t]+)${WORD}\b)*(?:[ \t]+point(?:[ \t]+(?:${UNITS.join('|')}))+\b)?(?:(?:[ \t]+|${HYPHEN})(?:${Object.keys(DENOMINATORS).join('|')})\b)?\b`,
   'gi',
 );
 
@@ -190,10 +191,13 @@ export function normaliseNumbers(text: string): { text: string; rewrites: Number
 }
 
 function wordsToDigits(phrase: string, after: string, note: (o: string, w: string) => string): string {
-  const words = phrase.trim().split(/[ \t]+/);
+  const words = phrase.trim().split(new RegExp(`[ \\t]+|${HYPHEN}`));
   const last = words[words.length - 1]!.toLowerCase();
   const denominator = DENOMINATORS[last];
-  const numberPart = denominator === undefined ? phrase : phrase.slice(0, phrase.toLowerCase().lastIndexOf(last)).trimEnd();
+  const numberPart =
+    denominator === undefined
+      ? phrase
+      : phrase.slice(0, phrase.toLowerCase().lastIndexOf(last)).replace(new RegExp(`(?:[ \\t]|${HYPHEN})+$`), '');
   if (numberPart === '') return phrase; // a bare `half`, `quarter`: no count
   const value = parseNumberWords(numberPart);
   if (value === null) return phrase;

@@ -93,6 +93,21 @@ test('Roman numerals: canonical forms 1..3999 parse back; other spellings do not
   for (const s of ['IIII', 'VV', 'IC', 'IL', 'XM', 'VX', 'ABC', '']) assert.equal(parseRomanNumeral(s), null, s);
 });
 
+test('word fractions become k/N; a lone "one" only where a count stands', () => {
+  const cases: Array<[string, string]> = [
+    ['seventeen twentieths correct', '17/20 correct'],
+    ['Seventeen-twentieths correct', '17/20 correct'],
+    ['three-fourths of them', '3/4 of them'],
+    ['one half', '1/2'],
+    ['two quarters of revenue', '2 quarters of revenue'],
+    ['one of the twenty', '1 of the 20'],
+    ['one out of 20', '1 out of 20'],
+    ['one percent', '1 percent'],
+    ['one of the reasons', 'one of the reasons'],
+  ];
+  for (const [text, expected] of cases) assert.equal(normaliseNumbers(text).text, expected, text);
+});
+
 test('normalising is idempotent and leaves digit-only text alone (property)', () => {
   const token = fc.oneof(
     fc.integer({ min: 0, max: 1000 }).map((n) => spell(n)),
