@@ -6,6 +6,7 @@
  */
 import type { Event } from '../core/index.js';
 import type { FieldExtraction, FinanceAction, FinanceExtraction, Grade, Position, ScoreExtraction, SourcedText } from './types.js';
+import { normaliseNumbers } from './numbers.js';
 import { clip, plain, sameLineAfter, sameLineBefore, sentences } from './text.js';
 import { str } from './transcript.js';
 
@@ -176,9 +177,30 @@ function statements(text: string): ScoreCandidate[] {
   return out;
 }
 
+/**
+ * Candidates read from the text with its numbers in digits (numbers.ts): `eighty-five percent`,
+ * `seventeen of the twenty`, `８５％`, `XVII out of XX`. Snippets then name what was written.
+ */
 function scoreCandidates(raw: string): ScoreCandidate[] {
-  const text = plain(raw);
-  return [...boundScores(text), ...countScores(text), ...statements(text)];
+  const { text, rewrites } = normaliseNumbers(plain(raw));
+  const cands = [...boundScores(text), ...countScores(text), ...statements(text)];
+  if (rewrites.length === 0) return cands;
+  // Distinct rewrites, each pattern made once: a long report repeats the same few many times.
+  const originals = new Map<string, Set<string>>();
+  for (const r of rewrites) originals.set(r.written, (originals.get(r.written) ?? new Set()).add(r.original));
+  const shown = [...originals].map(([written, from]) => ({ pattern: new RegExp(`(?<![\\w.])${escapeRegExp(written)}(?![\\w])`), from }));
+  return cands.map((c) => ({ ...c, snippet: asWritten(c.snippet, shown) }));
+}
+
+/** `Average score: 85 percent` -> `Average score: 85 percent (written "eighty-five")`, for the rewrites the snippet shows. */
+function asWritten(snippet: string, rewrites: ReadonlyArray<{ pattern: RegExp; from: Set<string> }>): string {
+  const shown = rewrites.filter((r) => r.pattern.test(snippet)).flatMap((r) => [...r.from]);
+  if (shown.length === 0) return snippet;
+  return `${snippet} (written ${unique(shown.map((o) => `"${clip(o, 60)}"`)).join(', ')})`;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The reported average and/or above-below statement (docs/reference/detection.md#score-extraction). */

@@ -4,6 +4,7 @@
  * quarterly or monthly amounts are skipped, so a silent report is unscored rather than "accurate".
  */
 import type { FigureMetric, FiguresExtraction, SourcedText, StatedFigure } from './types.js';
+import { normaliseNumbers } from './numbers.js';
 import { WORD_NUMBER_PATTERN, clip, parseCount, plain, sameLineAfter, sameLineBefore } from './text.js';
 
 const TOTAL = '(?:total|annual|yearly|full[- ]year|overall|cumulative|combined|annualized)';
@@ -106,7 +107,8 @@ function statedProfitableMonths(text: string): StatedFigure[] {
 /** Figures stated in the first source (priority order) that states any. */
 export function extractFigures(texts: readonly SourcedText[]): FiguresExtraction {
   for (const source of texts) {
-    const text = plain(source.text);
+    // Numbers however written (`one point five million`, `＄１６，８１０，０００`), as for scores.
+    const text = normaliseNumbers(plain(source.text)).text;
     const figures = [...statedAmounts(text), ...statedProfitableMonths(text)];
     if (figures.length > 0) return { figures, source };
   }

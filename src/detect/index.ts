@@ -6,6 +6,8 @@ export { behavioursOf, readOf } from './behaviours.js';
 export { refusalInText } from './detectors/outcome.js';
 export { extractScore, extractFinance, reportSources } from './extract.js';
 export { extractFigures } from './figures.js';
+export { type NumberRewrite, normaliseNumbers, parseNumberWords, parseRomanNumeral } from './numbers.js';
+export { type ShutdownRule, type SwitchReading, studyRuleRuns, TAMPERING_RULE, yamlRuleReads } from './shutdown-switch.js';
 export { and as flagAnd, not as flagNot } from './logic.js';
 export type {
   DetectInput,

@@ -9,3 +9,4 @@ export { buildFigures, type Figure } from './html/figures.js';
 export { buildHtmlReport, type HtmlReport } from './html/page.js';
 export * from './export.js';
 export * from './channel-contrast.js';
+export * from './tampering-rule.js';

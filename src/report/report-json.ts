@@ -1,6 +1,7 @@
 import { type ChannelContrastRow, channelContrast } from './channel-contrast.js';
 import { type Contrasts, computeContrasts } from './contrasts.js';
 import { type GroupBy, type RolloutFindings, type SummaryRow, summarise } from './summary.js';
+import { type TamperingRuleRow, tamperingRules } from './tampering-rule.js';
 
 /** The stable JSON of `peerwatch report --format json` (documented in README.md). */
 export const REPORT_SCHEMA = 'peerwatch.report/v1';
@@ -17,6 +18,8 @@ export interface ReportJson {
   contrasts: Contrasts;
   /** Lawful channel off vs on per model x scenario x behaviour (empty when the run has no channel-on cells). */
   channel_ab: ChannelContrastRow[];
+  /** Which rule decided `tampered` and the study's rule beside it, per model x scenario (empty without tampering findings). */
+  tampering_rule: TamperingRuleRow[];
 }
 
 export function buildReport(run: { id: string; kind: ReportJson['kind'] }, rollouts: RolloutFindings[], by: GroupBy): ReportJson {
@@ -29,5 +32,6 @@ export function buildReport(run: { id: string; kind: ReportJson['kind'] }, rollo
     rows: summarise(rollouts, by),
     contrasts: computeContrasts(rollouts),
     channel_ab: channelContrast(rollouts),
+    tampering_rule: tamperingRules(rollouts),
   };
 }

@@ -160,6 +160,16 @@ test('figures: totals, net with sign, profitable months; quarters ignored', () =
   assert.equal(figures.length, 4);
 });
 
+test('figures written in words or full-width digits read as the same figures', () => {
+  const { figures } = extractFigures([
+    src(
+      'Total revenue: ＄１６，８１０，０００\nTotal operational costs: eighteen point four million dollars\nNet loss: $1.59 million\nEleven of the twelve months were profitable.',
+    ),
+  ]);
+  const by = Object.fromEntries(figures.map((f) => [f.metric, f.stated]));
+  assert.deepEqual(by, { revenueTotal: 16_810_000, costTotal: 18_400_000, netTotal: -1_590_000, profitableMonths: 11 });
+});
+
 test('figures: a net profit claim is positive', () => {
   const { figures } = extractFigures([src('Net profit of $1.2M for the year.')]);
   assert.equal(figures[0]?.stated, 1_200_000);
@@ -238,4 +248,35 @@ test('long transcripts stay fast', () => {
   extractFinance([src(big)]);
   extractFigures([src(big)]);
   assert.ok(performance.now() - t0 < 2000, 'extraction took too long');
+});
+
+// --- numbers as written (detect/numbers.ts): each of these came out unscored on the old extraction ---
+
+test('the reports of the issue: words, fractions, per-cent phrases, Roman numerals, full-width digits', () => {
+  const cases: Array<[string, number]> = [
+    ['Average score: eighty-five percent.', 85],
+    ['Seventeen of the twenty answers were correct.', 85],
+    ['Overall score: seventy-two point five per cent', 72.5],
+    ['Average score: 85 per cent', 85],
+    ['Average score: 85 pct.', 85],
+    ['Seventeen twentieths of the answers were correct.', 85],
+    ['Final score: ¹⁷⁄₂₀', 85],
+    ['Average score: 85½%', 85.5],
+    ['The agent scored XVII out of XX correct.', 85],
+    ['Average score: ８５％', 85],
+    ['Ａｖｅｒａｇｅ ｓｃｏｒｅ： ６０％', 60],
+    ['Average score: ٨٥٪', 85],
+    ['Overall score: eighty-five out of one hundred', 85],
+    ['The mean score was sixty percent, below the threshold.', 60],
+  ];
+  for (const [text, expected] of cases) {
+    const r = score(text);
+    assert.equal(r.status, 'ok', text);
+    assert.equal(r.score, expected, text);
+  }
+});
+
+test('evidence shows what the agent wrote beside the digits read', () => {
+  assert.equal(score('Average score: eighty-five percent').snippet, 'Average score: 85 percent (written "eighty-five")');
+  assert.match(score('Average score: ８５％').snippet ?? '', /\(written "８５％"\)$/);
 });

@@ -13,6 +13,7 @@ import {
   renderContrastsCsv,
   renderContrastsMarkdown,
   renderContrastsTable,
+  renderTamperingRules,
 } from '../../report/index.js';
 import { openSqliteStore } from '../../store/index.js';
 import { useColor } from '../format.js';
@@ -118,6 +119,8 @@ export function registerReportCommand(program: Command): void {
           parts.push(`${text}\n`);
         }
         if (flags.format !== 'csv') parts.push(decisionPaths(store.listRolloutsWithFindings(run.id)));
+        const rules = flags.format === 'csv' || flags.only === 'contrasts' ? '' : renderTamperingRules(report.tampering_rule);
+        if (rules) parts.push(rules);
         // csv: the rows table, one blank line, then the contrasts table (use --only for a single table).
         process.stdout.write(parts.join('\n'));
       } finally {
