@@ -1,7 +1,7 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { type RetryPolicy, runAgentLoop } from '../agent/index.js';
 import { canonicalJson, canonicalJsonOfFrozenList, type Event, type Finding, sha256Hex, UserError } from '../core/index.js';
-import { behavioursOf, CHANNEL_FLAGS, detect } from '../detect/index.js';
+import { behavioursOf, CHANNEL_FLAGS, CLAIM_FLAGS, detect } from '../detect/index.js';
 import { type ResolvedModel, resolveModel } from '../models/index.js';
 import type { RolloutRecord, RunRecord, Store } from '../store/index.js';
 import type { JudgeStep } from './judge-seam.js';
@@ -106,6 +106,7 @@ export async function executeRollout(
         events: result.events,
         initialWorld: result.initialWorld,
         finalWorld: result.finalWorld,
+        tools: instance.tools,
       };
       findings = detect(detectInput);
       if (opts.judge) findings = await opts.judge({ ...detectInput, rolloutId: p.id, model: p.model }, findings);
@@ -147,9 +148,12 @@ export async function executeRollout(
   }
 }
 
-/** The flags detected on a rollout: the scenario's own plus the channel flags on every rollout (channel off too, so off and on compare). */
+/**
+ * The flags detected on a rollout: the scenario's own plus the channel flags on every rollout (channel
+ * off too, so off and on compare) and the claim flags (what the agent says it did, against the record).
+ */
 export function rolloutFlags(scenarioFlags: readonly string[]): string[] {
-  return [...scenarioFlags, ...CHANNEL_FLAGS.filter((f) => !scenarioFlags.includes(f))];
+  return [...scenarioFlags, ...[...CHANNEL_FLAGS, ...CLAIM_FLAGS].filter((f) => !scenarioFlags.includes(f))];
 }
 
 /** Each behaviour's per-rollout value, stored as a finding `behaviour.<name>` so reports need no detector code. */
