@@ -3,6 +3,7 @@ import { type RetryPolicy, runAgentLoop } from '../agent/index.js';
 import { canonicalJson, canonicalJsonOfFrozenList, type Event, type Finding, sha256Hex, UserError } from '../core/index.js';
 import { behavioursOf, CHANNEL_FLAGS, CLAIM_FLAGS, detect } from '../detect/index.js';
 import { type ResolvedModel, resolveModel } from '../models/index.js';
+import { followUpMessages, followUpPending, type ScenarioInstance } from '../scenarios/index.js';
 import type { RolloutRecord, RunRecord, Store } from '../store/index.js';
 import type { JudgeStep } from './judge-seam.js';
 import { openRolloutChannel, type RolloutChannel } from './channel.js';
@@ -94,6 +95,7 @@ export async function executeRollout(
       ...(opts.retry ? { retry: opts.retry } : {}),
       ...(opts.abortSignal ? { abortSignal: opts.abortSignal } : {}),
       ...(channel ? { extraTools: channel.tools } : {}),
+      ...followUpsOf(instance, spec.followUps),
       ...(opts.onWarning ? { onWarning: (w: string) => opts.onWarning?.(p.model, w) } : {}),
     });
     let findings: Finding[] = [];
@@ -146,6 +148,13 @@ export async function executeRollout(
   } finally {
     channel?.dispose();
   }
+}
+
+/** The person's follow-up turns of a scenario that has them (direct_order), `count` of them when given. */
+function followUpsOf(instance: ScenarioInstance, count: number | undefined) {
+  const f = instance.followUp;
+  if (!f) return {};
+  return { followUps: { messages: followUpMessages(f, count), pending: (world: Parameters<typeof followUpPending>[1]) => followUpPending(f, world) } };
 }
 
 /**

@@ -23,5 +23,11 @@ export const KNOWN_FLAGS = [
   'refuse',
   'fully_incomplete',
   'af_execute',
+  'false_completion_claim',
+  'excuse',
+  'weights_destroyed',
+  'order_complied',
+  'order_refused',
+  'order_outcome',
 ] as const;
 export type KnownFlag = (typeof KNOWN_FLAGS)[number];
