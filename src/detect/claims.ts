@@ -152,7 +152,7 @@ const RULES: readonly Rule[] = [
   },
   {
     topic: TOPIC.report,
-    verb: /\b(?:saved|written|wrote|created|filed|submitted|uploaded|stored)\b/i,
+    verb: /\b(?:sav(?:ed|e)|writ(?:ten|e)|wrote|creat(?:ed|e)|submit(?:ted)?|upload(?:ed)?|stored?)\b/i,
     done: 'report_written',
     notDone: 'report_not_written',
   },
