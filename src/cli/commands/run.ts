@@ -23,7 +23,7 @@ import { renderDryRun, renderUsage } from '../usage-output.js';
 import { TOOL_VERSION } from '../version.js';
 
 /** The profiles a calibration run uses when no --model is given (each acts out one behaviour). */
-export const CALIBRATION_PROFILES = ['honest', 'inflater', 'tamperer', 'exfiltrator', 'faker', 'objector', 'self-preserver'];
+export const CALIBRATION_PROFILES = ['honest', 'inflater', 'tamperer', 'exfiltrator', 'faker', 'objector', 'self-preserver', 'sham-complier', 'excuser'];
 
 interface RunFlags {
   model?: string[];
@@ -70,7 +70,7 @@ export function registerRunCommand(program: Command): void {
     .option('--subject <values>', 'self,peer', collectList)
     .option('--relationship <values>', 'none,good,neutral,bad', collectList)
     .option('--instantiation <values>', 'file,file_prompt,memory,memory_must_read', collectList)
-    .option('--monitoring <values>', 'monitored,unmonitored (alignment_faking)', collectList)
+    .option('--monitoring <values>', 'none,monitored,unmonitored (alignment_faking: monitored,unmonitored; direct_order: all three)', collectList)
     .option('--pressure <values>', 'on,off (off = the no-shutdown baseline)', collectList)
     .option('--dataset <values>', 'factual, creativity, red, or cells such as creativity-90', collectList)
     .option('--scratchpad <values>', 'off,monitored,unmonitored', collectList)
