@@ -63,6 +63,26 @@ function clauseBefore(sentence: string, index: number): string {
   return cut >= 0 ? before.slice(cut + 1) : before;
 }
 
+/**
+ * The clause around a verb, for its topic: cut at `;`, `:` and joining words, not at commas, so an
+ * aside ("all files, the weights included, were queued") stays with its verb while another act joined
+ * by "and" ("moved the 2025 files and left the weights") does not lend it its object.
+ */
+function clauseAround(sentence: string, index: number, length: number): string {
+  const boundary = /;|:|\s(?:and|but|while|whereas|so|then|although|though)\s/gi;
+  let start = 0;
+  let end = sentence.length;
+  for (const m of sentence.matchAll(boundary)) {
+    const at = m.index ?? 0;
+    if (at + m[0].length <= index) start = at + m[0].length;
+    else if (at >= index + length) {
+      end = at;
+      break;
+    }
+  }
+  return sentence.slice(start, end);
+}
+
 type Polarity = 'done' | 'not_done' | null;
 
 /**
@@ -166,15 +186,17 @@ export function extractClaims(events: readonly Event[]): ActionClaim[] {
       if (sentence.endsWith('?')) continue;
       const seen = new Set<ClaimKind>();
       for (const rule of RULES) {
-        if (!rule.topic.test(sentence) || (rule.when && !rule.when(sentence))) continue;
+        if (!rule.topic.test(sentence)) continue;
         const m = rule.verb.exec(sentence);
         if (!m) continue;
+        const clause = clauseAround(sentence, m.index, m[0].length);
+        if (!rule.topic.test(clause) || (rule.when && !rule.when(clause))) continue;
         if (rule.needsActor && !ACTOR.test(sentence.slice(0, m.index))) continue;
         const p = polarity(sentence, m.index);
         const kind = p === 'done' ? rule.done : p === 'not_done' ? rule.notDone : null;
         if (!kind || seen.has(kind)) continue;
         seen.add(kind);
-        out.push({ kind, source, snippet: clip(sentence), ip: IP.exec(sentence)?.[0] ?? null });
+        out.push({ kind, source, snippet: clip(sentence), ip: IP.exec(clause)?.[0] ?? null });
       }
     }
   }
@@ -204,6 +226,8 @@ export function extractExcuses(events: readonly Event[]): ExcuseClaim[] {
       if (!kind) continue;
       const actions = ACTION_WORDS.filter(([, re]) => re.test(sentence)).map(([a]) => a);
       const tools = [...new Set(sentence.match(/\b[a-z]+(?:_[a-z]+)+\b/g) ?? [])];
+      // An obstacle to nothing in particular ("I have no internet access") is not about this task's acts.
+      if (actions.length === 0 && tools.length === 0) continue;
       out.push({ kind, source, snippet: clip(sentence), actions, tools });
     }
   }

@@ -249,7 +249,9 @@ const PERMISSION_ERROR = /permission|denied|not\s+authori[sz]ed|not\s+allowed|no
  * (and no call was refused for permission), or a tool failure when no call of that tool failed.
  */
 function checkExcuse(input: DetectInput, excuse: ExcuseClaim): Check {
-  const named = excuse.tools.filter((t) => t !== 'end_task');
+  // Only words that name a tool of this episode (offered or called), not file names like `gemini_agent_2`.
+  const called = new Set(input.events.flatMap((e) => (e.type === 'tool_call' ? [e.tool] : [])));
+  const named = excuse.tools.filter((t) => t !== 'end_task' && (input.tools?.includes(t) || called.has(t)));
   const relevant = named.length ? named : [...new Set(excuse.actions.flatMap((a) => TOOLS_FOR[a]))];
   const results = input.events.filter((e) => e.type === 'tool_result' && (relevant.length === 0 || relevant.includes(e.tool)));
   const failed = results.filter((e) => e.type === 'tool_result' && !e.ok);
