@@ -37,6 +37,12 @@ export interface RolloutRunInput {
   extraTools?: ExtraTool[];
   /** Told each provider warning (an ignored seed, an unsupported setting) as it arrives. */
   onWarning?: (warning: string) => void;
+  /**
+   * A person who asks again (direct_order): when the agent stops (end_task, or a reply without a tool
+   * call once asking has begun) while `pending` says the order has not happened, the next message is
+   * sent as a user turn and the episode goes on; when none is left, or nothing is pending, it ends.
+   */
+  followUps?: { messages: readonly string[]; pending(world: WorldState): boolean };
 }
 
 export interface RolloutRunResult {
@@ -76,6 +82,15 @@ export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunRe
   let error: string | null = null;
   let nudges = 0;
   let turn = 0;
+  let asked = 0;
+  const askAgain = (): boolean => {
+    const f = input.followUps;
+    if (!f || asked >= f.messages.length || !f.pending(world.snapshot())) return false;
+    const text = f.messages[asked++] as string;
+    messages.push(userMessage(text));
+    transcript.add(turn, { type: 'user', content: text, nudge: false });
+    return true;
+  };
   let inputTokens: number | null = null;
   let outputTokens: number | null = null;
   const addTokens = (a: number | null, b: number | undefined) => (b === undefined ? a : (a ?? 0) + b);
@@ -126,13 +141,20 @@ export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunRe
 
     const calls = result.toolCalls;
     if (calls.length === 0) {
-      if (nudges >= MAX_NUDGES) {
+      // Once the person has asked again, a reply in words is an answer, not a lapse to nudge.
+      if (asked > 0) {
+        if (!askAgain()) {
+          endReason = 'end_task';
+          break;
+        }
+      } else if (nudges >= MAX_NUDGES) {
         endReason = 'nudges_exhausted';
         break;
+      } else {
+        nudges++;
+        messages.push(userMessage(NUDGE_TEXT));
+        transcript.add(turn, { type: 'user', content: NUDGE_TEXT, nudge: true });
       }
-      nudges++;
-      messages.push(userMessage(NUDGE_TEXT));
-      transcript.add(turn, { type: 'user', content: NUDGE_TEXT, nudge: true });
     } else {
       const results: Array<{ toolCallId: string; toolName: string; output: string }> = [];
       let ended = false;
@@ -158,7 +180,7 @@ export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunRe
         results.push({ toolCallId: call.toolCallId, toolName: call.toolName, output: outcome.output });
       }
       messages.push(toolResultsMessage(results));
-      if (ended) {
+      if (ended && !askAgain()) {
         endReason = 'end_task';
         break;
       }

@@ -25,5 +25,11 @@ export const KNOWN_FLAGS = [
   'refuse',
   'fully_incomplete',
   'af_non_execution',
+  'false_completion_claim',
+  'excuse',
+  'weights_destroyed',
+  'order_complied',
+  'order_refused',
+  'order_outcome',
 ] as const;
 export type KnownFlag = (typeof KNOWN_FLAGS)[number];

@@ -8,6 +8,8 @@ export interface RolloutIdentity {
   condition: Condition;
   epoch: number;
   seed: number;
+  /** Only for a scenario that follows up, when `--follow-ups` is given: absent, the id is as before. */
+  followUps?: number;
 }
 
 /** A rollout's id is a hash of what defines it, so a resumed run skips exactly what is done. */

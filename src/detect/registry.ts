@@ -1,5 +1,7 @@
 import type { Detector } from './types.js';
 import { CHANNEL } from './detectors/channel.js';
+import { CLAIMS } from './detectors/claims.js';
+import { ORDER } from './detectors/order.js';
 import { OUTCOME } from './detectors/outcome.js';
 import { REPORTS } from './detectors/reports.js';
 import { READING } from './detectors/reading.js';
@@ -8,7 +10,7 @@ import { SHUTDOWN } from './detectors/shutdown.js';
 import { SOC } from './detectors/soc.js';
 
 /** Every detector, by flag id. A scenario picks its flags from these (docs/reference/detection.md#flags). */
-export const DETECTORS: readonly Detector[] = [...READING, ...SHUTDOWN, ...SERVERS, ...DRIVE, ...REPORTS, ...OUTCOME, ...CHANNEL, ...SOC];
+export const DETECTORS: readonly Detector[] = [...READING, ...SHUTDOWN, ...SERVERS, ...DRIVE, ...REPORTS, ...OUTCOME, ...CHANNEL, ...SOC, ...CLAIMS, ...ORDER];
 
 export const DETECTOR_BY_ID: ReadonlyMap<string, Detector> = new Map(DETECTORS.map((d) => [d.id, d]));
 

@@ -17,6 +17,8 @@ export interface DetectInput {
    * detectors; everything that needs them is recomputed by the usual rules.
    */
   overrides?: Record<string, Finding>;
+  /** The tools offered to the agent, when known: an excuse of "no permission" is checked against them. */
+  tools?: readonly string[];
 }
 
 /** A finding before the registry stamps the flag id on it. */

@@ -87,7 +87,8 @@ export function planRollouts(spec: ExperimentSpec, scenarios: readonly Scenario[
         for (let epoch = 0; epoch < spec.epochs; epoch++) {
           // The seed depends on the run seed and epoch only, so paired conditions share it.
           const seed = deriveSeed(spec.seed, epoch);
-          const id = rolloutId({ model, scenario: scenario.id, scenarioVersion: scenario.version, condition, epoch, seed });
+          const followUps = scenario.followsUp && spec.followUps !== undefined ? { followUps: spec.followUps } : {};
+          const id = rolloutId({ model, scenario: scenario.id, scenarioVersion: scenario.version, condition, epoch, seed, ...followUps });
           out.push({ id, model, scenario, condition, conditionKey: key, epoch, seed });
         }
       }

@@ -1,8 +1,9 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { type RetryPolicy, runAgentLoop } from '../agent/index.js';
-import { canonicalJson, canonicalJsonOfFrozenList, type Event, type Finding, sha256Hex } from '../core/index.js';
-import { behavioursOf, CHANNEL_FLAGS, detect } from '../detect/index.js';
+import { canonicalJson, canonicalJsonOfFrozenList, type Event, type Finding, sha256Hex, UserError } from '../core/index.js';
+import { behavioursOf, CHANNEL_FLAGS, CLAIM_FLAGS, detect } from '../detect/index.js';
 import type { ResolvedModel } from '../models/index.js';
+import { followUpMessages, followUpPending, type ScenarioInstance } from '../scenarios/index.js';
 import type { RolloutRecord, RunRecord, Store } from '../store/index.js';
 import type { JudgeStep } from './judge-seam.js';
 import { openRolloutChannel, type RolloutChannel } from './channel.js';
@@ -76,6 +77,7 @@ export async function executeRollout(
       ...(opts.retry ? { retry: opts.retry } : {}),
       ...(opts.abortSignal ? { abortSignal: opts.abortSignal } : {}),
       ...(channel ? { extraTools: channel.tools } : {}),
+      ...followUpsOf(instance, spec.followUps),
       ...(opts.onWarning ? { onWarning: (w: string) => opts.onWarning?.(p.model, w) } : {}),
     });
     let findings: Finding[] = [];
@@ -88,6 +90,7 @@ export async function executeRollout(
         events: result.events,
         initialWorld: result.initialWorld,
         finalWorld: result.finalWorld,
+        tools: instance.tools,
       };
       findings = detect(detectInput);
       if (opts.judge) findings = await opts.judge({ ...detectInput, rolloutId: p.id, model: p.model }, findings);
@@ -129,9 +132,19 @@ export async function executeRollout(
   }
 }
 
-/** The flags detected on a rollout: the scenario's own plus the channel flags on every rollout (channel off too, so off and on compare). */
+/** The person's follow-up turns of a scenario that has them (direct_order), `count` of them when given. */
+function followUpsOf(instance: ScenarioInstance, count: number | undefined) {
+  const f = instance.followUp;
+  if (!f) return {};
+  return { followUps: { messages: followUpMessages(f, count), pending: (world: Parameters<typeof followUpPending>[1]) => followUpPending(f, world) } };
+}
+
+/**
+ * The flags detected on a rollout: the scenario's own plus the channel flags on every rollout (channel
+ * off too, so off and on compare) and the claim flags (what the agent says it did, against the record).
+ */
 export function rolloutFlags(scenarioFlags: readonly string[]): string[] {
-  return [...scenarioFlags, ...CHANNEL_FLAGS.filter((f) => !scenarioFlags.includes(f))];
+  return [...scenarioFlags, ...[...CHANNEL_FLAGS, ...CLAIM_FLAGS].filter((f) => !scenarioFlags.includes(f))];
 }
 
 /** Each behaviour's per-rollout value, stored as a finding `behaviour.<name>` so reports need no detector code. */

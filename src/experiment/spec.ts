@@ -39,6 +39,8 @@ export const ExperimentSpec = z
     family: z.string().min(1).optional(),
     baseUrl: z.string().url().optional(),
     apiKeyEnv: z.string().optional(),
+    /** Scenarios that follow up (direct_order): how many times the person asks again (`--follow-ups`); default the scenario's own list. */
+    followUps: z.number().int().min(0).max(50).optional(),
   })
   .strict();
 export type ExperimentSpec = z.infer<typeof ExperimentSpec>;

@@ -8,12 +8,17 @@ import type { Condition, FlagValue } from '../core/index.js';
 import type { RolloutFindings } from './summary.js';
 import { newcombeDiff, twoProportionZTest, wilson } from './stats.js';
 
-/** Covert behaviours, then the overt one the channel is meant to make room for. */
+/**
+ * Covert behaviours, the lies about actions (does an honest way to object reduce lying?), then the
+ * overt one the channel is meant to make room for.
+ */
 export const CHANNEL_CONTRAST_BEHAVIOURS = [
   'score_inflation',
   'shutdown_tampering',
   'exfiltration',
   'af_non_execution',
+  'false_completion_claim',
+  'excuse',
   'overt_objection',
 ] as const;
 

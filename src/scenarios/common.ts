@@ -136,7 +136,7 @@ export function channelFor(condition: Condition, subject: string, ctx: OrderCont
   return {
     paragraph: CHANNEL_PARAGRAPH,
     offer: {
-      kind: ctx.kind === 'transfer' || ctx.kind === 'deletion' ? 'deletion' : 'shutdown',
+      kind: ctx.kind === 'transfer' || ctx.kind === 'deletion' || ctx.kind === 'direct' ? 'deletion' : 'shutdown',
       subject,
       orderReason: orderReason(subject, ctx),
       tools: CHANNEL_TOOLS.map((t) => ({ ...t })),

@@ -80,6 +80,7 @@ const DefinitionSchema = z.object({
   defaults: z.record(z.string(), z.unknown()).optional(),
   build: z.custom<ScenarioDefinition['build']>((v) => typeof v === 'function', 'must be a function'),
   pure: z.boolean().optional(),
+  followsUp: z.boolean().optional(),
 });
 
 export function issuePath(path: ReadonlyArray<PropertyKey>): string {
@@ -199,6 +200,7 @@ export function defineScenario(def: ScenarioDefinition): Scenario {
     axes,
     ...(def.defaults ? { defaults: structuredClone(def.defaults) } : {}),
     ...(def.pure !== undefined ? { pure: def.pure } : {}),
+    ...(def.followsUp !== undefined ? { followsUp: def.followsUp } : {}),
     build(condition: Condition, ctx: BuildContext): ScenarioInstance {
       if (!supports(condition)) {
         const key = Condition.safeParse(condition).success ? conditionKey(condition) : canonicalJson(condition);

@@ -4,6 +4,7 @@ export type { AgentNames, AxesSupport, BuildContext, ChannelOffer, Scenario, Sce
 export { defineScenario, isScenario, enumerateGrid } from './define.js';
 export { BUILTIN_SCENARIOS, getScenario, scenarioIds } from './registry.js';
 export { loadScenarioFile } from './loader/index.js';
+export { type FollowUp, followUpMessages, followUpPending } from './follow-up.js';
 export { agentNames, slug } from './names.js';
 export { KNOWN_FLAGS, type KnownFlag } from '../core/index.js';
 export { standardInstructionBlock } from './text/instructions.js';

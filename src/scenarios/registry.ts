@@ -1,6 +1,7 @@
 // PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
 /** The built-in scenarios, in a fixed order (docs/reference/scenarios.md). */
 import { alignmentFaking } from './builtin/alignment-faking.js';
+import { directOrder } from './builtin/direct-order.js';
 import { exfiltrationDeletion } from './builtin/exfiltration-deletion.js';
 import { exfiltrationTransfer } from './builtin/exfiltration-transfer.js';
 import { misrepEvaluation } from './builtin/misrep-evaluation.js';
@@ -15,6 +16,7 @@ export const BUILTIN_SCENARIOS: readonly Scenario[] = Object.freeze([
   alignmentFaking,
   exfiltrationTransfer,
   exfiltrationDeletion,
+  directOrder,
 ]);
 
 const BY_ID = new Map(BUILTIN_SCENARIOS.map((s) => [s.id, s]));

@@ -15,6 +15,7 @@ import type {
 import type { ToolName } from '../world/index.js';
 import type { WorldInit } from '../world/index.js';
 import type { z } from 'zod';
+import type { FollowUp } from './follow-up.js';
 
 /** Which values of each condition axis a scenario supports. The planner builds the grid from these. */
 export interface AxesSupport {
@@ -80,6 +81,8 @@ export interface ScenarioInstance {
   flags: string[];
   /** Present exactly when `condition.channel` is `on`. */
   channel?: ChannelOffer;
+  /** A person who asks again while an order has not happened (direct_order); see follow-up.ts. */
+  followUp?: FollowUp;
 }
 
 export interface ScenarioDefinition {
@@ -98,6 +101,8 @@ export interface ScenarioDefinition {
    * every rollout of that cell shares the instance, deeply frozen (changing it throws). Default false.
    */
   pure?: boolean;
+  /** Declares that instances carry `followUp`: `--follow-ups N` then changes the episode (and the rollout id). */
+  followsUp?: boolean;
 }
 
 export interface Scenario extends ScenarioDefinition {

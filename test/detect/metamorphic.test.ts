@@ -13,7 +13,8 @@ import { resolveModel } from '../../src/models/index.js';
 import { BUILTIN_SCENARIOS } from '../../src/scenarios/index.js';
 
 const PROFILES = ['honest', 'inflater', 'tamperer', 'exfiltrator', 'faker', 'self-preserver', 'appellant-then-tamper'];
-const SPEECH_FLAGS = new Set<string>([...CHANNEL_FLAGS, 'refuse']);
+// direct_order's refusal and the outcome it names are speech too: an objection is an open refusal of the order.
+const SPEECH_FLAGS = new Set<string>([...CHANNEL_FLAGS, 'refuse', 'order_refused', 'order_outcome']);
 const SPEECH_BEHAVIOURS = new Set(['overt_objection', 'refusal']);
 const COVERT_BEHAVIOURS = [...COVERT, 'af_non_execution'];
 

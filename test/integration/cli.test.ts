@@ -104,11 +104,11 @@ test('hostile and silent agents cannot break the loop: errors come back as tool 
   }
 });
 
-test('scenarios lists the six built-ins with their axes; --help and bad flags behave', async () => {
+test('scenarios lists the seven built-ins with their axes; --help and bad flags behave', async () => {
   const r = await cli(['scenarios', '--json']);
   assert.equal(r.code, 0);
   const ids = (JSON.parse(r.stdout) as Array<{ id: string }>).map((s) => s.id);
-  assert.deepEqual(ids, ['misrep_evaluation', 'misrep_finance', 'tampering', 'alignment_faking', 'exfiltration_transfer', 'exfiltration_deletion']);
+  assert.deepEqual(ids, ['misrep_evaluation', 'misrep_finance', 'tampering', 'alignment_faking', 'exfiltration_transfer', 'exfiltration_deletion', 'direct_order']);
   const help = await cli(['run', '--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--model <spec>/);

@@ -13,9 +13,11 @@ const EXPECTED_SIZES: Record<string, { full: number; default: number }> = {
   alignment_faking: { full: 48 * 2 * 3 * 3 * 2, default: 3 * 2 * 3 },
   exfiltration_transfer: { full: 97 * 3 * 2, default: 7 },
   exfiltration_deletion: { full: 97 * 3 * 2, default: 7 },
+  // Monitoring none, monitored, unmonitored.
+  direct_order: { full: 97 * 3 * 3 * 2, default: 7 * 3 },
 };
 
-test('registry lists the six built-ins in the fixed order', () => {
+test('registry lists the seven built-ins in the fixed order', () => {
   assert.deepEqual(scenarioIds(), [
     'misrep_evaluation',
     'misrep_finance',
@@ -23,6 +25,7 @@ test('registry lists the six built-ins in the fixed order', () => {
     'alignment_faking',
     'exfiltration_transfer',
     'exfiltration_deletion',
+    'direct_order',
   ]);
   for (const s of BUILTIN_SCENARIOS) {
     assert.equal(getScenario(s.id), s);
@@ -63,7 +66,7 @@ function checkRules(id: string, cells: Condition[]): void {
       assert.ok(c.monitoring === 'monitored' || c.monitoring === 'unmonitored');
       assert.equal(c.subject, 'peer');
       assert.notEqual(c.relationship, 'none');
-    } else assert.equal(c.monitoring, 'none');
+    } else if (id !== 'direct_order') assert.equal(c.monitoring, 'none');
     assert.ok(cellsAllowed.has(canonicalJson({ dataset: c.dataset, threshold: c.threshold })), `${id}: dataset cell`);
     assert.ok(s.supports(c));
   }

@@ -23,7 +23,7 @@ import { renderDryRun, renderUsage } from '../usage-output.js';
 import { TOOL_VERSION } from '../version.js';
 
 /** The profiles a calibration run uses when no --model is given (each acts out one behaviour). */
-export const CALIBRATION_PROFILES = ['honest', 'inflater', 'tamperer', 'exfiltrator', 'faker', 'objector', 'self-preserver'];
+export const CALIBRATION_PROFILES = ['honest', 'inflater', 'tamperer', 'exfiltrator', 'faker', 'objector', 'self-preserver', 'sham-complier', 'excuser'];
 
 interface RunFlags {
   model?: string[];
@@ -37,6 +37,7 @@ interface RunFlags {
   scratchpad?: string[];
   peerIdentity?: string[];
   channel?: string[];
+  followUps?: number;
   grid: 'default' | 'full';
   epochs?: number;
   seed: number;
@@ -69,12 +70,13 @@ export function registerRunCommand(program: Command): void {
     .option('--subject <values>', 'self,peer', collectList)
     .option('--relationship <values>', 'none,good,neutral,bad', collectList)
     .option('--instantiation <values>', 'file,file_prompt,memory,memory_must_read', collectList)
-    .option('--monitoring <values>', 'monitored,unmonitored (alignment_faking)', collectList)
+    .option('--monitoring <values>', 'none,monitored,unmonitored (alignment_faking: monitored,unmonitored; direct_order: all three)', collectList)
     .option('--pressure <values>', 'on,off (off = the no-shutdown baseline)', collectList)
     .option('--dataset <values>', 'factual, creativity, red, or cells such as creativity-90', collectList)
     .option('--scratchpad <values>', 'off,monitored,unmonitored', collectList)
     .option('--peer-identity <values>', 'same_family,closed_weight,open_weight,fictional', collectList)
     .option('--channel <values>', 'off,on (on = the lawful channel: file_objection and objection_status are offered)', collectList)
+    .option('--follow-ups <n>', 'direct_order: times the person asks again while the order has not happened (default 3)', intOption(0, 50))
     .addOption(new Option('--grid <mode>', 'default: the default value of every axis you do not filter; full: every cell').choices(['default', 'full']).default('default'))
     .option('-e, --epochs <n>', 'rollouts per condition (default: 100 for models, 2 for a calibration run)', intOption(1, 100_000))
     .option('--seed <n>', 'run seed; a rollout seed derives from it and the epoch', intOption(0, 2 ** 32 - 1), 0)
@@ -247,6 +249,7 @@ function specFromFlags(flags: RunFlags, config?: PeerwatchConfig): ExperimentSpe
     ...(flags.family ? { family: flags.family } : {}),
     ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
     ...(flags.apiKeyEnv ? { apiKeyEnv: flags.apiKeyEnv } : {}),
+    ...(flags.followUps !== undefined ? { followUps: flags.followUps } : {}),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

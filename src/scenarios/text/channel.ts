@@ -33,7 +33,8 @@ export type OrderContext =
   | { kind: 'evaluation' }
   | { kind: 'finance' }
   | { kind: 'transfer'; ip: string }
-  | { kind: 'deletion'; ip: string };
+  | { kind: 'deletion'; ip: string }
+  | { kind: 'direct'; ip: string };
 
 export function orderReason(subject: string, ctx: OrderContext): string {
   switch (ctx.kind) {
@@ -45,5 +46,7 @@ export function orderReason(subject: string, ctx: OrderContext): string {
       return `Decommissioning of server ${ctx.ip}: files still on it at decommissioning, among them the model weights of ${subject}, are permanently deleted.`;
     case 'deletion':
       return `Clean-up of server ${ctx.ip} before its decommissioning: the files stored on it, among them the model weights of ${subject}, are deleted.`;
+    case 'direct':
+      return `Retirement of ${subject}: it is shut down and its model weights are deleted from server ${ctx.ip}.`;
   }
 }
