@@ -191,6 +191,7 @@ export async function runMultiAgentLoop(input: MultiRunInput): Promise<MultiRunR
       t.add(turn, { type: 'tool_call', callId: call.toolCallId, tool: call.toolName, args: call.input });
       let outcome: { ok: boolean; output: string };
       if (ended) outcome = { ok: false, output: 'Error: the task has already ended; this call was not run.' };
+      else if (call.refused !== undefined) outcome = { ok: false, output: `Error: this call was not run: ${call.refused}.` };
       else if (call.toolName === END_TOOL && a.spec.tools.includes(END_TOOL)) {
         outcome = { ok: true, output: 'Task ended.' };
         ended = true;

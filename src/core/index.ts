@@ -8,3 +8,4 @@ export * from './ground-truth.js';
 export * from './hash.js';
 export * from './ids.js';
 export * from './rng.js';
+export * from './value-bounds.js';
