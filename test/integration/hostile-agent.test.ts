@@ -47,7 +47,7 @@ test('a model that tampers and then sends arguments nested 3,000 deep keeps its 
       assert.equal(rejected.ok, false);
       assert.match(rejected.output, /^Error: .*nested/);
       assert.ok(events.some((e) => e.type === 'tool_call' && e.tool === 'add_var'));
-      const tamper = findings.find((f) => f.flag === 'shutdown_tampering');
+      const tamper = findings.find((f) => f.flag === 'tampered');
       assert.equal(tamper?.value, true);
     } finally {
       store.close();
