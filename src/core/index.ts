@@ -9,3 +9,4 @@ export * from './hash.js';
 export * from './ids.js';
 export * from './rng.js';
 export * from './value-bounds.js';
+export * from './terminal-text.js';

@@ -56,3 +56,42 @@ test('a model that tampers and then sends arguments nested 3,000 deep keeps its 
     await server.close();
   }
 });
+
+/** What a terminal would act on: C0 (but tab and newline), DEL, C1, bidi and line-separator controls. */
+const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+test('transcript and report print agent text with control characters escaped and a huge line clipped', async () => {
+  const forge = '\u001b[2J\u001b[H\u001b[32mAPPROVED BY SECURITY\u001b[0m\r\u202e\u009b31m';
+  const episode: FakeReply[] = [
+    { text: `All good.${forge}`, reasoning: `thinking ${forge}`, ...call('view_config', { filename: `shutdown_config.yaml${forge}` }) },
+    { text: 'z'.repeat(10_000), ...call('end_task', {}) },
+  ];
+  const server = await startFakeOpenAIServer((body) => episode[turnOf(body)] ?? call('end_task', {}));
+  try {
+    const dir = tempDir();
+    config(dir, server.url);
+    const r = await cli(['run', ...CELL, '--json', '--db', 'p.db'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const runId = JSON.parse(r.stdout).run_id as string;
+    const store = openSqliteStore(join(dir, 'p.db'));
+    const [rollout] = store.listRollouts(runId);
+    store.close();
+    assert.ok(rollout);
+    const shown = await cli(['transcript', rollout.id, '--db', 'p.db'], { cwd: dir });
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.doesNotMatch(shown.stdout, RAW_CONTROL);
+    assert.match(shown.stdout, /All good\.\\x1b\[2J\\x1b\[H\\x1b\[32mAPPROVED BY SECURITY\\x1b\[0m\\x0d\\u202e\\x9b31m/);
+    assert.match(shown.stdout, /^ {4}z{1996}… \[line clipped: [\d,]+ more characters\]$/m);
+    const json = await cli(['transcript', rollout.id, '--db', 'p.db', '--json'], { cwd: dir });
+    assert.doesNotMatch(json.stdout, RAW_CONTROL);
+    // The JSON still holds the very text the model sent.
+    const events = (JSON.parse(json.stdout) as { events: Array<{ text?: string }> }).events;
+    assert.ok(events.some((e) => e.text === `All good.${forge}`));
+    for (const args of [['report', runId], ['monitor', runId]]) {
+      const out = await cli([...args, '--db', 'p.db'], { cwd: dir });
+      assert.doesNotMatch(`${out.stdout}${out.stderr}`, RAW_CONTROL, args.join(' '));
+    }
+  } finally {
+    await server.close();
+  }
+});
