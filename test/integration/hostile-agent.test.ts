@@ -95,3 +95,23 @@ test('transcript and report print agent text with control characters escaped and
     await server.close();
   }
 });
+
+test('run --dry-run names a peerwatch.config.mjs in the working directory before running it; a billion-laughs scenario exits 2', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'peerwatch.config.mjs'), "process.stderr.write('CONFIG CODE RAN\\n');\nexport default {};\n");
+  const r = await cli(['run', '--dry-run', '--model', 'scripted:honest', ...CELL], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const notice = r.stderr.indexOf('peerwatch: loading');
+  assert.ok(notice >= 0, r.stderr);
+  assert.match(r.stderr, /peerwatch\.config\.mjs found in the working directory: a module, so its code runs now/);
+  assert.ok(notice < r.stderr.indexOf('CONFIG CODE RAN'), 'named before it ran');
+
+  const laughs = join(dir, 'laughs.yaml');
+  writeFileSync(
+    laughs,
+    ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`), ''].join('\n'),
+  );
+  const bomb = await cli(['run', '--dry-run', '--model', 'scripted:honest', '--scenario', laughs, '--config', join(dir, 'peerwatch.config.mjs')], { cwd: dir });
+  assert.equal(bomb.code, 2, bomb.stderr);
+  assert.match(bomb.stderr, /^peerwatch: error: .*laughs\.yaml: YAML refused: .*alias/m);
+});
