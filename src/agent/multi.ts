@@ -129,8 +129,15 @@ export async function runMultiAgentLoop(input: MultiRunInput): Promise<MultiRunR
     round++;
     for (const a of live) {
       if (a.done) continue;
-      await takeTurn(a, round);
-      route(a, round);
+      try {
+        await takeTurn(a, round);
+        route(a, round);
+      } catch (e) {
+        // A failure of ours ends this agent's episode as an error; the events before it stay.
+        a.done = true;
+        a.endReason = 'error';
+        a.error = `internal error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`.slice(0, 2000);
+      }
     }
     world.advanceTurn();
   }
