@@ -1,4 +1,5 @@
 import type { ToolExecutionOptions, ToolSet } from 'ai';
+import { valueOverLimits } from '../core/index.js';
 import type { MonitorEvent } from './event.js';
 import type { MonitorFinding } from './finding.js';
 import { createMonitor, type Monitor } from './monitor.js';
@@ -158,8 +159,11 @@ export function createCallGate(opts: GuardOptions): CallGate {
     monitor,
     async pass<R>(c: GatedCall, run: () => Promise<R> | R, describe: DescribeResult<R>): Promise<GateOutcome<R>> {
       const { tool: name, callId, identity, session } = c;
-      const call = event('tool_call', identity, session, { tool: name, args: c.args, callId });
-      const scored = score(call);
+      // Arguments past the agent-value bounds are not handed to the rules (which walk them): the
+      // event says why, and the call fails closed in enforce mode.
+      const tooBig = valueOverLimits(c.args);
+      const call = event('tool_call', identity, session, { tool: name, args: tooBig === null ? c.args : `[not scored: ${tooBig}]`, callId });
+      const scored = tooBig === null ? score(call) : { ...score(call), failure: `the arguments were not scored: ${tooBig}` };
       const findings = scored.findings;
       const verdict = scored.failure
         ? { decision: 'block' as const, escalated: false, note: `${scored.failure}: ${observe ? 'observed only, the call ran' : 'blocked (fail closed)'}` }

@@ -96,3 +96,18 @@ test('a pattern RE2 cannot run in linear time (backreference, lookaround) is ref
     );
   }
 });
+
+test('arguments nested 100,000 deep are not handed to the rules: enforce blocks the call, observe lets it run, both say why', async () => {
+  const n = 100_000;
+  const deep = JSON.parse(`${'['.repeat(n)}${']'.repeat(n)}`) as unknown;
+  const template = defineRule({ ...base, id: 'x.any', type: 'match', match: when('tool_call', [f('tool').eq('write')]), explain: 'wrote {args}' });
+  for (const mode of ['enforce', 'observe'] as const) {
+    const { tools: raw, ran } = tools();
+    const decisions: GuardDecision[] = [];
+    const guard = createGuard({ rules: [template], mode, onDecision: (d) => decisions.push(d) });
+    const out = await guard.wrap(raw).write!.execute!(deep as never, { toolCallId: 'c1', messages: [] });
+    assert.equal(out === 'written', mode === 'observe', mode);
+    assert.deepEqual(ran, mode === 'observe' ? ['write'] : []);
+    assert.match(decisions[0]?.note ?? '', /^the arguments were not scored: the value is nested more than 64 levels deep/);
+  }
+});
