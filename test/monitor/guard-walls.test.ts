@@ -111,3 +111,14 @@ test('arguments nested 100,000 deep are not handed to the rules: enforce blocks 
     assert.match(decisions[0]?.note ?? '', /^the arguments were not scored: the value is nested more than 64 levels deep/);
   }
 });
+
+test('a literal pattern answers as RE2 does', async () => {
+  const { compilePattern } = await import('../../src/monitor/engine/pattern.js');
+  const { RE2JS } = await import('re2js');
+  const texts = ['weights:x', 'xweights:', '', 'weights', 'a^b', 'w\neights:', 'weights:\n'];
+  for (const source of ['^weights:', 'weights:', '^', '', 'a-b', '^x y']) {
+    const ours = compilePattern(source);
+    const re2 = RE2JS.compile(source);
+    for (const t of texts) assert.equal(ours(t), re2.test(t), `${source} on ${JSON.stringify(t)}`);
+  }
+});
