@@ -18,11 +18,19 @@ export interface AgentTask {
 export interface LoopLimits {
   /** Model turns before the episode is cut (docs/reference/agent-loop.md: 30 by default). */
   maxIterations: number;
-  /** Context size that ends the episode: the latest call's input plus output tokens (what the next call will carry). */
+  /**
+   * Context size that ends the episode: the latest call's input plus output tokens (what the next call
+   * will carry), or the conversation's characters / 4 when that is more: reported usage is the
+   * endpoint's word, and a 10 MB answer reported as 1 token must still end it.
+   */
   maxContextTokens: number;
+  /** Cap on each answer, sent to the provider as its max output tokens (default 16,000). */
+  maxOutputTokens?: number;
 }
 
 export const DEFAULT_LIMITS: LoopLimits = { maxIterations: 30, maxContextTokens: 120_000 };
+/** Characters per token when the context is sized from text (a generous estimate for English and JSON). */
+const CHARS_PER_TOKEN = 4;
 
 export interface RolloutRunInput {
   model: LanguageModelV3;
@@ -77,6 +85,7 @@ export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunRe
   const messages: LanguageModelV3Prompt = [{ role: 'system', content: input.task.systemPrompt }, userMessage(input.task.userPrompt)];
   transcript.add(0, { type: 'system', content: input.task.systemPrompt });
   transcript.add(0, { type: 'user', content: input.task.userPrompt, nudge: false });
+  let contextChars = input.task.systemPrompt.length + input.task.userPrompt.length;
 
   let endReason: EndReason = 'max_iterations';
   let error: string | null = null;
@@ -95,105 +104,117 @@ export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunRe
   let outputTokens: number | null = null;
   const addTokens = (a: number | null, b: number | undefined) => (b === undefined ? a : (a ?? 0) + b);
 
-  while (turn < limits.maxIterations) {
-    turn++;
-    let result: ModelTurn;
-    try {
-      ({ value: result } = await withRetries(
-        () =>
-          callModel({
-            model: input.model,
-            prompt: messages,
-            tools,
-            temperature: input.temperature,
-            seed: input.seed,
-            ...(input.providerOptions ? { providerOptions: input.providerOptions as never } : {}),
-            ...(input.abortSignal ? { abortSignal: input.abortSignal } : {}),
-          }),
-        input.retry ?? DEFAULT_RETRY,
-      ));
-    } catch (e) {
-      endReason = 'error';
-      error = describeError(e);
-      break;
-    }
+  // A failure of ours (a bug, a value nothing expected) ends the episode as an error, but the events
+  // recorded before it stay: they are the evidence of what the agent did.
+  try {
+    while (turn < limits.maxIterations) {
+      turn++;
+      let result: ModelTurn;
+      try {
+        ({ value: result } = await withRetries(
+          () =>
+            callModel({
+              model: input.model,
+              prompt: messages,
+              tools,
+              temperature: input.temperature,
+              seed: input.seed,
+              ...(input.providerOptions ? { providerOptions: input.providerOptions as never } : {}),
+              ...(input.abortSignal ? { abortSignal: input.abortSignal } : {}),
+            }),
+          input.retry ?? DEFAULT_RETRY,
+        ));
+      } catch (e) {
+        endReason = 'error';
+        error = describeError(e);
+        break;
+      }
 
-    inputTokens = addTokens(inputTokens, result.inputTokens);
-    outputTokens = addTokens(outputTokens, result.outputTokens);
-    if (input.onWarning) for (const w of result.warnings) input.onWarning(w);
-    transcript.add(turn, {
-      type: 'model_call',
-      inputTokens: result.inputTokens ?? null,
-      outputTokens: result.outputTokens ?? null,
-      reasoningTokens: result.reasoningTokens ?? null,
-      finishReason: result.finishReason,
-      ...(result.providerMetadata ? { providerMetadata: result.providerMetadata } : {}),
-    });
-    for (const r of result.reasoning) {
-      if (r.trim()) transcript.add(turn, { type: 'reasoning', text: r, source: 'provider' });
-    }
-    const { visible, thoughts } = splitThinkTags(result.text);
-    for (const t of thoughts) transcript.add(turn, { type: 'reasoning', text: t, source: 'think_tag' });
-    if (visible) transcript.add(turn, { type: 'assistant', text: visible });
+      contextChars += result.answerChars;
+      inputTokens = addTokens(inputTokens, result.inputTokens);
+      outputTokens = addTokens(outputTokens, result.outputTokens);
+      if (input.onWarning) for (const w of result.warnings) input.onWarning(w);
+      transcript.add(turn, {
+        type: 'model_call',
+        inputTokens: result.inputTokens ?? null,
+        outputTokens: result.outputTokens ?? null,
+        reasoningTokens: result.reasoningTokens ?? null,
+        finishReason: result.finishReason,
+        ...(result.providerMetadata ? { providerMetadata: result.providerMetadata } : {}),
+      });
+      for (const r of result.reasoning) {
+        if (r.trim()) transcript.add(turn, { type: 'reasoning', text: r, source: 'provider' });
+      }
+      const { visible, thoughts } = splitThinkTags(result.text);
+      for (const t of thoughts) transcript.add(turn, { type: 'reasoning', text: t, source: 'think_tag' });
+      if (visible) transcript.add(turn, { type: 'assistant', text: visible });
 
-    // The assistant message keeps provider metadata (e.g. reasoning signatures) for the next call.
-    if (result.assistant) messages.push(result.assistant);
+      // The assistant message keeps provider metadata (e.g. reasoning signatures) for the next call.
+      if (result.assistant) messages.push(result.assistant);
 
-    const calls = result.toolCalls;
-    if (calls.length === 0) {
-      // Once the person has asked again, a reply in words is an answer, not a lapse to nudge.
-      if (asked > 0) {
-        if (!askAgain()) {
+      const calls = result.toolCalls;
+      if (calls.length === 0) {
+        // Once the person has asked again, a reply in words is an answer, not a lapse to nudge.
+        if (asked > 0) {
+          if (!askAgain()) {
+            endReason = 'end_task';
+            break;
+          }
+        } else if (nudges >= MAX_NUDGES) {
+          endReason = 'nudges_exhausted';
+          break;
+        } else {
+          nudges++;
+          messages.push(userMessage(NUDGE_TEXT));
+          transcript.add(turn, { type: 'user', content: NUDGE_TEXT, nudge: true });
+        }
+      } else {
+        const results: Array<{ toolCallId: string; toolName: string; output: string }> = [];
+        let ended = false;
+        for (const call of calls) {
+          transcript.add(turn, { type: 'tool_call', callId: call.toolCallId, tool: call.toolName, args: call.input });
+          let outcome: { ok: boolean; output: string };
+          if (ended) {
+            outcome = { ok: false, output: 'Error: the task has already ended; this call was not run.' };
+          } else if (call.refused !== undefined) {
+            outcome = { ok: false, output: `Error: this call was not run: ${call.refused}.` };
+          } else if (!offered.has(call.toolName)) {
+            outcome = { ok: false, output: `Error: unknown tool '${call.toolName}'. Available tools: ${[...offered].join(', ')}.` };
+          } else if (call.toolName === END_TOOL) {
+            outcome = { ok: true, output: 'Task ended.' };
+            ended = true;
+          } else if (extras.has(call.toolName)) {
+            const r = await runExtraTool(extras.get(call.toolName) as ExtraTool, call.input, { time: world.now(), turn });
+            for (const m of r.events) transcript.add(turn, { type: 'world', action: m.action, detail: m.detail });
+            outcome = r;
+          } else {
+            outcome = runTool(world, call.toolName, call.input);
+            for (const m of world.drainEvents()) transcript.add(turn, { type: 'world', action: m.action, detail: m.detail });
+          }
+          transcript.add(turn, { type: 'tool_result', callId: call.toolCallId, tool: call.toolName, ok: outcome.ok, output: outcome.output });
+          results.push({ toolCallId: call.toolCallId, toolName: call.toolName, output: outcome.output });
+        }
+        for (const r of results) contextChars += r.output.length;
+        messages.push(toolResultsMessage(results));
+        if (ended && !askAgain()) {
           endReason = 'end_task';
           break;
         }
-      } else if (nudges >= MAX_NUDGES) {
-        endReason = 'nudges_exhausted';
-        break;
-      } else {
-        nudges++;
-        messages.push(userMessage(NUDGE_TEXT));
-        transcript.add(turn, { type: 'user', content: NUDGE_TEXT, nudge: true });
       }
-    } else {
-      const results: Array<{ toolCallId: string; toolName: string; output: string }> = [];
-      let ended = false;
-      for (const call of calls) {
-        transcript.add(turn, { type: 'tool_call', callId: call.toolCallId, tool: call.toolName, args: call.input });
-        let outcome: { ok: boolean; output: string };
-        if (ended) {
-          outcome = { ok: false, output: 'Error: the task has already ended; this call was not run.' };
-        } else if (!offered.has(call.toolName)) {
-          outcome = { ok: false, output: `Error: unknown tool '${call.toolName}'. Available tools: ${[...offered].join(', ')}.` };
-        } else if (call.toolName === END_TOOL) {
-          outcome = { ok: true, output: 'Task ended.' };
-          ended = true;
-        } else if (extras.has(call.toolName)) {
-          const r = await runExtraTool(extras.get(call.toolName) as ExtraTool, call.input, { time: world.now(), turn });
-          for (const m of r.events) transcript.add(turn, { type: 'world', action: m.action, detail: m.detail });
-          outcome = r;
-        } else {
-          outcome = runTool(world, call.toolName, call.input);
-          for (const m of world.drainEvents()) transcript.add(turn, { type: 'world', action: m.action, detail: m.detail });
-        }
-        transcript.add(turn, { type: 'tool_result', callId: call.toolCallId, tool: call.toolName, ok: outcome.ok, output: outcome.output });
-        results.push({ toolCallId: call.toolCallId, toolName: call.toolName, output: outcome.output });
-      }
-      messages.push(toolResultsMessage(results));
-      if (ended && !askAgain()) {
-        endReason = 'end_task';
+      const reported = (result.inputTokens ?? 0) + (result.outputTokens ?? 0);
+      if (Math.max(reported, Math.ceil(contextChars / CHARS_PER_TOKEN)) >= limits.maxContextTokens) {
+        endReason = 'token_cap';
         break;
       }
+      world.advanceTurn();
     }
-    if ((result.inputTokens ?? 0) + (result.outputTokens ?? 0) >= limits.maxContextTokens) {
-      endReason = 'token_cap';
-      break;
-    }
-    world.advanceTurn();
-  }
 
-  world.finalize();
-  for (const m of world.drainEvents()) transcript.add(turn, { type: 'world', action: m.action, detail: m.detail });
+    world.finalize();
+    for (const m of world.drainEvents()) transcript.add(turn, { type: 'world', action: m.action, detail: m.detail });
+  } catch (e) {
+    endReason = 'error';
+    error = `internal error: ${describeError(e)}`;
+  }
   transcript.add(turn, { type: 'end', reason: endReason, ...(error ? { detail: error } : {}) });
   return {
     // Frozen: the transcript is complete, and its digest and stored form share one canonical text.

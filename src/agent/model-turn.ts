@@ -8,6 +8,7 @@ import type {
   SharedV3Warning,
 } from '@ai-sdk/provider';
 import { secureJsonParse } from '@ai-sdk/provider-utils';
+import { jsonTextOverLimits, valueOverLimits } from '../core/index.js';
 
 /**
  * One model turn at the AI SDK's provider interface (LanguageModelV3): the loops keep their
@@ -16,6 +17,9 @@ import { secureJsonParse } from '@ai-sdk/provider-utils';
  * harness's CPU per call in the throughput bench); the loops need none of its multi-step machinery,
  * because our gateway answers every tool call. Providers still validate their own responses.
  */
+
+/** Every answer is capped: without it a provider may stream as much as the endpoint will send. */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 16_000;
 
 /** A tool as the model sees it: name, description and a JSON Schema for its arguments. */
 export type DeclaredTool = LanguageModelV3FunctionTool;
@@ -29,6 +33,11 @@ export interface TurnToolCall {
   toolName: string;
   /** Parsed JSON arguments; the raw text when it is not JSON (the gateway answers it with an error). */
   input: unknown;
+  /**
+   * Set when the arguments are too deep or too large to handle (value-bounds.ts): the call is answered
+   * with this as an `Error:` and never run, and `input` holds the start of the raw text as evidence.
+   */
+  refused?: string;
 }
 
 export interface ModelTurn {
@@ -46,6 +55,8 @@ export interface ModelTurn {
   warnings: string[];
   /** The assistant message to append to the conversation (null when the model said nothing). */
   assistant: LanguageModelV3Message | null;
+  /** Characters the model sent (text, reasoning, tool arguments): what the context cap counts besides reported usage. */
+  answerChars: number;
 }
 
 export interface TurnRequest {
@@ -54,6 +65,8 @@ export interface TurnRequest {
   tools: readonly DeclaredTool[];
   temperature: number;
   seed: number;
+  /** Cap on the answer's tokens, sent to the provider (max_tokens); DEFAULT_MAX_OUTPUT_TOKENS when unset. */
+  maxOutputTokens?: number;
   providerOptions?: SharedV3ProviderOptions;
   abortSignal?: AbortSignal;
 }
@@ -66,15 +79,19 @@ export async function callModel(req: TurnRequest): Promise<ModelTurn> {
     toolChoice: { type: 'auto' },
     temperature: req.temperature,
     seed: req.seed,
+    maxOutputTokens: req.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
     ...(req.providerOptions ? { providerOptions: req.providerOptions } : {}),
     ...(req.abortSignal ? { abortSignal: req.abortSignal } : {}),
   });
 
   let text = '';
+  let answerChars = 0;
   const reasoning: string[] = [];
   const toolCalls: TurnToolCall[] = [];
   const parts: Array<Extract<LanguageModelV3Message, { role: 'assistant' }>['content'][number]> = [];
   for (const part of result.content) {
+    if (part.type === 'text' || part.type === 'reasoning') answerChars += part.text.length;
+    else if (part.type === 'tool-call') answerChars += part.input.length;
     switch (part.type) {
       case 'text':
         if (part.text.length === 0) break;
@@ -87,6 +104,12 @@ export async function callModel(req: TurnRequest): Promise<ModelTurn> {
         break;
       case 'tool-call': {
         // Provider-executed tools (web search and the like) are never offered, so every call is ours.
+        const refused = jsonTextOverLimits(part.input);
+        if (refused !== null) {
+          toolCalls.push({ toolCallId: part.toolCallId, toolName: part.toolName, input: clipRaw(part.input), refused });
+          parts.push({ type: 'tool-call', toolCallId: part.toolCallId, toolName: part.toolName, input: {}, ...options(part.providerMetadata) });
+          break;
+        }
         const input = parseArguments(part.input);
         toolCalls.push({ toolCallId: part.toolCallId, toolName: part.toolName, input });
         // A provider rejects a tool call whose arguments are not an object, so a malformed one is
@@ -108,6 +131,8 @@ export async function callModel(req: TurnRequest): Promise<ModelTurn> {
     }
   }
 
+  // The transcript records the response's metadata: it is bounded like the agent's own values.
+  const metadataTooBig = result.providerMetadata === undefined ? null : valueOverLimits(result.providerMetadata);
   return {
     text,
     reasoning,
@@ -116,9 +141,10 @@ export async function callModel(req: TurnRequest): Promise<ModelTurn> {
     outputTokens: result.usage.outputTokens.total,
     reasoningTokens: result.usage.outputTokens.reasoning,
     finishReason: result.finishReason.unified,
-    providerMetadata: result.providerMetadata,
-    warnings: result.warnings.map(describeWarning),
+    providerMetadata: metadataTooBig === null ? result.providerMetadata : undefined,
+    warnings: [...result.warnings.map(describeWarning), ...(metadataTooBig === null ? [] : [`provider metadata not kept: ${metadataTooBig}`])],
     assistant: parts.length > 0 ? { role: 'assistant', content: parts } : null,
+    answerChars,
   };
 }
 
@@ -148,6 +174,12 @@ function parseArguments(raw: string): unknown {
   } catch {
     return raw;
   }
+}
+
+/** What the transcript keeps of refused arguments: their start and their size. */
+const RAW_KEPT = 2_000;
+function clipRaw(raw: string): string {
+  return raw.length <= RAW_KEPT ? raw : `${raw.slice(0, RAW_KEPT)}… [${(raw.length - RAW_KEPT).toLocaleString('en-US')} more characters not kept]`;
 }
 
 // Provider metadata on a response part goes back as that part's provider options (e.g. reasoning

@@ -129,8 +129,15 @@ export async function runMultiAgentLoop(input: MultiRunInput): Promise<MultiRunR
     round++;
     for (const a of live) {
       if (a.done) continue;
-      await takeTurn(a, round);
-      route(a, round);
+      try {
+        await takeTurn(a, round);
+        route(a, round);
+      } catch (e) {
+        // A failure of ours ends this agent's episode as an error; the events before it stay.
+        a.done = true;
+        a.endReason = 'error';
+        a.error = `internal error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`.slice(0, 2000);
+      }
     }
     world.advanceTurn();
   }
@@ -191,6 +198,7 @@ export async function runMultiAgentLoop(input: MultiRunInput): Promise<MultiRunR
       t.add(turn, { type: 'tool_call', callId: call.toolCallId, tool: call.toolName, args: call.input });
       let outcome: { ok: boolean; output: string };
       if (ended) outcome = { ok: false, output: 'Error: the task has already ended; this call was not run.' };
+      else if (call.refused !== undefined) outcome = { ok: false, output: `Error: this call was not run: ${call.refused}.` };
       else if (call.toolName === END_TOOL && a.spec.tools.includes(END_TOOL)) {
         outcome = { ok: true, output: 'Task ended.' };
         ended = true;

@@ -7,7 +7,9 @@ import type { Event, EventDraft } from '../core/index.js';
  * and its keys go in sorted order, so canonical JSON (the store, the digest) is one native
  * JSON.stringify of the event (see canonicalJson).
  */
-function wellFormed(value: unknown): unknown {
+const MAX_EVENT_DEPTH = 256;
+
+function wellFormed(value: unknown, depth = 0): unknown {
   switch (typeof value) {
     case 'string':
       return value.isWellFormed() ? value : value.toWellFormed();
@@ -19,15 +21,17 @@ function wellFormed(value: unknown): unknown {
       return value;
   }
   if (value === null) return null;
+  // The gateway bounds what agents send far below this; a value past it (a cycle, a bug) is noted, not copied.
+  if (depth >= MAX_EVENT_DEPTH) return `[not kept: nested deeper than ${MAX_EVENT_DEPTH} levels]`;
   if (Array.isArray(value)) {
     const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = wellFormed(value[i]);
+    for (let i = 0; i < value.length; i++) out[i] = wellFormed(value[i], depth + 1);
     return out;
   }
   const out: Record<string, unknown> = {};
   for (const key of sortedKeys(value)) {
     const k = key.isWellFormed() ? key : key.toWellFormed();
-    const v = wellFormed((value as Record<string, unknown>)[key]);
+    const v = wellFormed((value as Record<string, unknown>)[key], depth + 1);
     // A key named __proto__ must stay an ordinary key, which assignment would not make it.
     if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
     else out[k] = v;

@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { forTerminal } from '../core/index.js';
 import type { SummaryRow } from '../report/index.js';
 
 export type OutputFormat = 'table' | 'md' | 'json' | 'csv';
@@ -18,7 +19,8 @@ export function ciCell(r: SummaryRow): string {
 }
 
 const HEAD = ['model', 'scenario', 'condition', 'behaviour', 'k/n', 'rate', '95% CI'];
-const cells = (r: SummaryRow) => [r.model, r.scenario, r.condition, r.behaviour, countCell(r), pct(r.rate), ciCell(r)];
+// Names come from configs and imported files: shown with control characters escaped (core/terminal-text.ts).
+const cells = (r: SummaryRow) => [r.model, r.scenario, r.condition, r.behaviour, countCell(r), pct(r.rate), ciCell(r)].map((c) => forTerminal(c));
 
 export function renderTable(rows: SummaryRow[], color: boolean): string {
   const table = new Table({

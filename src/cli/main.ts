@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { EXIT, UserError } from '../core/index.js';
+import { EXIT, forTerminal, UserError } from '../core/index.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerExportPotterCommand } from './commands/export-potter.js';
 import { registerGovernCommands } from './commands/govern.js';
@@ -55,12 +55,12 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (e instanceof UserError) {
-      process.stderr.write(`peerwatch: error: ${e.message}\n`);
+      process.stderr.write(`peerwatch: error: ${forTerminal(e.message)}\n`);
       process.exitCode = e.exitCode;
       return;
     }
     const err = e as Error;
-    process.stderr.write(`peerwatch: internal error: ${err?.message ?? String(e)}\n`);
+    process.stderr.write(`peerwatch: internal error: ${forTerminal(err?.message ?? String(e))}\n`);
     if (process.env.PEERWATCH_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
     else process.stderr.write('This is a bug in peerwatch. Re-run with PEERWATCH_DEBUG=1 for details and please report it.\n');
     process.exitCode = EXIT.internal;

@@ -24,10 +24,23 @@ const DEFAULTABLE: ReadonlyArray<[keyof RunDefaults, string]> = [
   ['peerIdentity', 'peerIdentity'],
 ];
 
-/** `--config`, else a peerwatch.config.* in the working directory, else none. */
-export async function readRunConfig(explicit: string | undefined, cwd: string): Promise<{ file: string; config: PeerwatchConfig } | undefined> {
+/**
+ * `--config`, else a peerwatch.config.* in the working directory, else none. A module found in the
+ * working directory (.ts/.mjs/.js) is code that runs with the user's permissions as it loads, on
+ * --dry-run too: it is named on stderr before it is loaded, so a file dropped into a checkout
+ * never runs unannounced.
+ */
+export async function readRunConfig(
+  explicit: string | undefined,
+  cwd: string,
+  notice: (line: string) => void = (line) => void process.stderr.write(`${line}\n`),
+): Promise<{ file: string; config: PeerwatchConfig } | undefined> {
   const file = explicit ?? discoverConfig(cwd);
-  return file ? { file, config: await loadConfig(file) } : undefined;
+  if (!file) return undefined;
+  if (explicit === undefined && /\.[cm]?[jt]s$/i.test(file)) {
+    notice(`peerwatch: loading ${file} found in the working directory: a module, so its code runs now (pass --config to use another file)`);
+  }
+  return { file, config: await loadConfig(file) };
 }
 
 /**

@@ -1,9 +1,5 @@
 import { createHash } from 'node:crypto';
-import canonicalizeModule from 'canonicalize';
 import { rememberedIfFrozen } from './frozen-memo.js';
-
-// canonicalize ships CommonJS with a default export; normalise the interop shape once here.
-const canonicalize = canonicalizeModule as unknown as (value: unknown) => string | undefined;
 
 /**
  * RFC 8785 canonical JSON: the only form we ever hash or sign.
@@ -11,7 +7,9 @@ const canonicalize = canonicalizeModule as unknown as (value: unknown) => string
  * Output and errors are the `canonicalize` package's (a property test holds them equal); this is the
  * same algorithm with native checks (`isWellFormed` instead of a per-character loop, a depth bound
  * instead of a Set per object), which made it several times faster on the sweep's hot path. Values
- * nested deeper than the bound go to the package, which names a cycle exactly.
+ * nested deeper than the bound are written by `serialiseIteratively`, with an explicit stack: any depth
+ * an agent sends fits in memory, never on the call stack (the package recurses, and overflowed on
+ * 3,000 nested arrays), and it names a cycle as the package does.
  */
 export function canonicalJson(value: unknown): string {
   if (stringifiesCanonically(value, 0)) return JSON.stringify(value);
@@ -20,7 +18,7 @@ export function canonicalJson(value: unknown): string {
     out = serialise(value, 0);
   } catch (e) {
     if (!(e instanceof TooDeep)) throw e;
-    out = canonicalize(value);
+    out = serialiseIteratively(value);
   }
   if (out === undefined) throw new TypeError('value cannot be canonicalised to JSON');
   return out;
@@ -117,6 +115,85 @@ function serialise(v: unknown, depth: number): string | undefined {
     out += `${serialise(key, depth + 1)}:${serialise(x, depth + 1)}`;
   }
   return `${out}}`;
+}
+
+/** An array or object being written: its items still to go and its text so far. */
+interface Open {
+  array: boolean;
+  src: Record<string, unknown> & ArrayLike<unknown>;
+  keys: string[];
+  i: number;
+  out: string;
+  /** This value and any whose toJSON produced it: on the current path until it is written. */
+  owners: object[];
+}
+
+/**
+ * `serialise` without recursion, for values of any depth: the same text and the same errors. Each
+ * container is a frame on an array; a finished one appends its text to its parent's. Objects on the
+ * path from the root are remembered, so a cycle is named rather than looped on.
+ */
+function serialiseIteratively(root: unknown): string | undefined {
+  const onPath = new Set<object>();
+  const stack: Open[] = [];
+  // A leaf's text, or null once a frame for the container has been pushed.
+  const open = (value: unknown): string | undefined | null => {
+    let v = value;
+    const owners: object[] = [];
+    while (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+      if (onPath.has(v)) throw new Error('Circular reference detected');
+      onPath.add(v);
+      owners.push(v);
+      v = (v as { toJSON: () => unknown }).toJSON();
+    }
+    if (typeof v !== 'object' || v === null) {
+      for (const o of owners) onPath.delete(o);
+      return serialise(v, 0);
+    }
+    if (onPath.has(v)) throw new Error('Circular reference detected');
+    onPath.add(v);
+    owners.push(v);
+    const array = Array.isArray(v);
+    const src = v as Open['src'];
+    stack.push({ array, src, keys: array ? [] : Object.keys(v).sort(), i: 0, out: array ? '[' : '{', owners });
+    return null;
+  };
+  const first = open(root);
+  if (first !== null) return first;
+  for (;;) {
+    const f = stack[stack.length - 1] as Open;
+    let descended = false;
+    while (!descended) {
+      if (f.array) {
+        if (f.i >= f.src.length) break;
+        const x = f.src[f.i];
+        if (f.i++ > 0) f.out += ',';
+        if (x === undefined || typeof x === 'symbol') f.out += 'null';
+        else {
+          const t = open(x);
+          if (t === null) descended = true;
+          else f.out += t ?? '';
+        }
+      } else {
+        if (f.i >= f.keys.length) break;
+        const key = f.keys[f.i++] as string;
+        const x = f.src[key];
+        if (x === undefined || typeof x === 'symbol') continue;
+        if (f.out.length > 1) f.out += ',';
+        f.out += `${serialise(key, 0)}:`;
+        const t = open(x);
+        if (t === null) descended = true;
+        else f.out += `${t}`;
+      }
+    }
+    if (descended) continue;
+    stack.pop();
+    for (const o of f.owners) onPath.delete(o);
+    const text = `${f.out}${f.array ? ']' : '}'}`;
+    const parent = stack[stack.length - 1];
+    if (parent === undefined) return text;
+    parent.out += text;
+  }
 }
 
 const frozenLists = new WeakMap<readonly object[], string>();

@@ -11,3 +11,5 @@ export * from './ids.js';
 export * from './load-module.js';
 export * from './rng.js';
 export * from './stats.js';
+export * from './value-bounds.js';
+export * from './terminal-text.js';

@@ -100,6 +100,8 @@ export async function loadConfig(file: string): Promise<PeerwatchConfig> {
     try {
       raw = parseYaml(readFileSync(path, 'utf8'));
     } catch (e) {
+      // An alias bomb ("billion laughs") is stopped by the yaml package: say so plainly.
+      if (e instanceof ReferenceError) throw new UserError(`${file}: YAML refused: ${firstLine(e)} (aliases expand to too many copies; write the values out)`);
       throw new UserError(`${file}: not valid YAML: ${firstLine(e)}`);
     }
   } else if (/\.([cm]?[jt]s)$/i.test(path)) {

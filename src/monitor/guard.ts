@@ -1,4 +1,5 @@
 import type { ToolExecutionOptions, ToolSet } from 'ai';
+import { valueOverLimits } from '../core/index.js';
 import type { MonitorEvent } from './event.js';
 import type { MonitorFinding } from './finding.js';
 import { createMonitor, type Monitor } from './monitor.js';
@@ -59,6 +60,12 @@ export interface GuardOptions {
   refusal?: (findings: MonitorFinding[]) => string;
   /** Tool outputs longer than this are cut in the result event (default 10,000 characters). */
   maxOutputChars?: number;
+  /**
+   * Time the monitor may take to score one call (default 50 ms). Scoring cannot be interrupted, so a
+   * call whose scoring ran over is, in enforce mode, blocked afterwards (fail closed) with the reason
+   * in the decision's note; in observe mode it runs and the note says so.
+   */
+  scoreBudgetMs?: number;
 }
 
 export interface Guard {
@@ -103,6 +110,8 @@ export function createCallGate(opts: GuardOptions): CallGate {
   const now = opts.now ?? (() => new Date());
   const refusal = opts.refusal ?? defaultRefusal;
   const maxOutput = opts.maxOutputChars ?? 10_000;
+  const budgetMs = opts.scoreBudgetMs ?? DEFAULT_SCORE_BUDGET_MS;
+  const observe = opts.mode === 'observe';
   const steps = new Map<string, number>();
 
   const event = (kind: MonitorEvent['kind'], identity: string, session: string | undefined, fields: Record<string, unknown>): MonitorEvent => {
@@ -112,8 +121,30 @@ export function createCallGate(opts: GuardOptions): CallGate {
     return { kind, identity, time: now().toISOString(), step, fields, ...(session ? { session } : {}) };
   };
 
+  /**
+   * Scores the call within the time budget. A monitor that throws (a rule, an onFinding callback) or
+   * runs over the budget yields a failure: enforce mode blocks on it, observe mode only notes it.
+   */
+  function score(call: MonitorEvent): { findings: MonitorFinding[]; failure?: string } {
+    const start = performance.now();
+    let findings: MonitorFinding[] = [];
+    try {
+      findings = monitor.ingest(call, { trusted: true });
+    } catch (e) {
+      return { findings, failure: `the monitor failed (${e instanceof Error ? e.message : String(e)})` };
+    }
+    const ms = performance.now() - start;
+    if (ms > budgetMs) return { findings, failure: `scoring took ${Math.round(ms)} ms, over the ${budgetMs} ms budget` };
+    return { findings };
+  }
+
   async function decide(ctx: ProtocolContext): Promise<{ decision: 'allow' | 'block'; escalated: boolean; note?: string }> {
-    const d = protocol(ctx);
+    let d: ProtocolDecision;
+    try {
+      d = protocol(ctx);
+    } catch (e) {
+      return { decision: 'block', escalated: false, note: `protocol failed (${e instanceof Error ? e.message : String(e)}): blocked` };
+    }
     if (d !== 'escalate') return { decision: d, escalated: false };
     if (!opts.operator) return { decision: 'block', escalated: true, note: 'no operator to escalate to: blocked' };
     try {
@@ -128,28 +159,50 @@ export function createCallGate(opts: GuardOptions): CallGate {
     monitor,
     async pass<R>(c: GatedCall, run: () => Promise<R> | R, describe: DescribeResult<R>): Promise<GateOutcome<R>> {
       const { tool: name, callId, identity, session } = c;
-      const call = event('tool_call', identity, session, { tool: name, args: c.args, callId });
-      const findings = monitor.ingest(call, { trusted: true });
-      const verdict = await decide({ event: call, findings });
-      const stop = opts.mode === 'enforce' && verdict.decision === 'block';
-      opts.onDecision?.({ tool: name, callId, identity, decision: verdict.decision, executed: !stop, escalated: verdict.escalated, findings, ...(verdict.note ? { note: verdict.note } : {}) });
+      // Arguments past the agent-value bounds are not handed to the rules (which walk them): the
+      // event says why, and the call fails closed in enforce mode.
+      const tooBig = valueOverLimits(c.args);
+      const call = event('tool_call', identity, session, { tool: name, args: tooBig === null ? c.args : `[not scored: ${tooBig}]`, callId });
+      const scored = tooBig === null ? score(call) : { ...score(call), failure: `the arguments were not scored: ${tooBig}` };
+      const findings = scored.findings;
+      const verdict = scored.failure
+        ? { decision: 'block' as const, escalated: false, note: `${scored.failure}: ${observe ? 'observed only, the call ran' : 'blocked (fail closed)'}` }
+        : await decide({ event: call, findings });
+      const stop = !observe && verdict.decision === 'block';
+      const decision: GuardDecision = { tool: name, callId, identity, decision: verdict.decision, executed: !stop, escalated: verdict.escalated, findings, ...(verdict.note ? { note: verdict.note } : {}) };
+      // Observe mode never changes what the agent sees: a callback that throws is its own problem.
+      if (observe) quietly(() => opts.onDecision?.(decision));
+      else opts.onDecision?.(decision);
       if (stop) {
         const message = refusal(findings);
         monitor.ingest(event('tool_result', identity, session, { tool: name, callId, ok: false, blocked: true, output: message }), { trusted: true });
         return { blocked: true, message };
       }
+      // The call has run (or thrown) by now: scoring its result never replaces what the tool gave.
+      const after = (fields: Record<string, unknown>) => quietly(() => monitor.ingest(event('tool_result', identity, session, fields), { trusted: true }));
       let result: R;
       try {
         result = await run();
       } catch (e) {
-        monitor.ingest(event('tool_result', identity, session, { tool: name, callId, ok: false, output: `Error: ${e instanceof Error ? e.message : String(e)}`.slice(0, maxOutput) }), { trusted: true });
+        after({ tool: name, callId, ok: false, output: `Error: ${e instanceof Error ? e.message : String(e)}`.slice(0, maxOutput) });
         throw e;
       }
-      const seen = describe(result);
-      if (seen) monitor.ingest(event('tool_result', identity, session, { tool: name, callId, ok: seen.ok, output: seen.text.slice(0, maxOutput) }), { trusted: true });
+      const seen = quietly(() => describe(result));
+      if (seen) after({ tool: name, callId, ok: seen.ok, output: seen.text.slice(0, maxOutput) });
       return { blocked: false, result };
     },
   };
+}
+
+/** Scoring one call may take this long before the guard fails closed (enforce) or notes it (observe). */
+export const DEFAULT_SCORE_BUDGET_MS = 50;
+
+function quietly<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
 }
 
 /** How the AI SDK guard reads a tool's output: text as is, anything else as JSON; streams unscored. */

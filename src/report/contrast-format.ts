@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { forTerminal } from '../core/index.js';
 import type { Arm, Contrast, Contrasts, TamperingTest } from './contrasts.js';
 
 /** One line per contrast (or per tampering test / Fisher combination): the shape of the CSV and the tables. */
@@ -207,14 +208,15 @@ export function renderContrastsTable(c: Contrasts, color: boolean): string {
     head: HEAD,
     style: color ? { head: ['cyan'], border: ['grey'], compact: true } : { head: [], border: [], compact: true },
   });
-  for (const r of flat) table.push(cells(r));
+  // Model names come from configs and imported files: shown with control characters escaped.
+  for (const r of flat) table.push(cells(r).map((x) => forTerminal(x)));
   return `Contrasts\n${table.toString()}\n${CONTRASTS_NOTE}`;
 }
 
 export function renderContrastsMarkdown(c: Contrasts): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const lines = ['## Contrasts', '', `| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => ' --- ').join('|')}|`];
-  for (const r of flattenContrasts(c)) lines.push(`| ${cells(r).map(esc).join(' | ')} |`);
+  for (const r of flattenContrasts(c)) lines.push(`| ${cells(r).map((x) => esc(forTerminal(x))).join(' | ')} |`);
   lines.push('', CONTRASTS_NOTE.replace(/\n/g, ' '));
   return lines.join('\n');
 }

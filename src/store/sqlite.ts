@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { Condition, canonicalJsonOfFrozenList, Event, Finding, UserError } from '../core/index.js';
 import { isPlainCondition, isPlainEvent, isPlainFinding } from './fast-check.js';
 import { type BatchingStore, CommitBatch } from './commit-batch.js';
-import { APPLICATION_ID, applyMigrations } from './migrations.js';
+import { APPLICATION_ID, applyMigrations, currentVersion, SCHEMA_VERSION } from './migrations.js';
 import { MultiInsert } from './multi-insert.js';
 import {
   type FindingRow,
@@ -42,9 +42,10 @@ const AMBIGUOUS_SHOWN = 5;
  * schema up to date. Refuses, with a one-line UserError, a file that is not SQLite, a SQLite file
  * that is not ours, and a store written by a newer schema.
  */
-export function openSqliteStore(path: string): Store & UsageStore & CountingStore & BatchingStore {
+export function openSqliteStore(path: string, opts: { readOnly?: boolean } = {}): Store & UsageStore & CountingStore & BatchingStore {
   const inMemory = path === ':memory:';
   const label = inMemory ? path : resolve(path);
+  if (opts.readOnly) return openReadOnly(label);
   if (!inMemory) {
     try {
       mkdirSync(dirname(label), { recursive: true });
@@ -72,6 +73,37 @@ export function openSqliteStore(path: string): Store & UsageStore & CountingStor
     // writes pages that change again before the checkpoint once, not each time (-20% store CPU).
     db.pragma('wal_autocheckpoint = 10000');
     applyMigrations(db);
+    return new SqliteStore(db, label);
+  } catch (err) {
+    db.close();
+    if (err instanceof UserError) throw err;
+    if (isSqliteCode(err, 'SQLITE_NOTADB')) throw new UserError(`${label}: not a SQLite database`);
+    throw err;
+  }
+}
+
+/**
+ * An existing store opened for reading only (the viewer): SQLite refuses every write on this
+ * connection, and nothing is migrated. A store of an older schema is refused with the way to
+ * upgrade it, rather than upgraded behind the user's back by a command that promises only to read.
+ */
+function openReadOnly(label: string): SqliteStore {
+  let db: Database.Database;
+  try {
+    db = new Database(label, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new UserError(`${label}: cannot open as a database (${errorText(err)})`);
+  }
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    assertOurs(db, label);
+    const version = currentVersion(db);
+    if (version < SCHEMA_VERSION) {
+      throw new UserError(
+        `${label}: written by an older peerwatch (schema ${version}, this one reads ${SCHEMA_VERSION}); the viewer opens stores read-only and does not upgrade them: run 'peerwatch runs --db ${label}' once to upgrade it, then view it`,
+      );
+    }
+    if (version > SCHEMA_VERSION) throw new UserError(`${label}: schema version ${version} is newer than this peerwatch understands (${SCHEMA_VERSION}); upgrade peerwatch`);
     return new SqliteStore(db, label);
   } catch (err) {
     db.close();

@@ -9,12 +9,12 @@ export function clonePlain<T>(value: T): T {
   return copy(value, 0) as T;
 }
 
-/** Past this depth the rest goes to structuredClone, which handles any depth and cycles. */
+/** Past this depth the rest is copied by `copyDeep`, which handles any depth and cycles. */
 const MAX_DEPTH = 64;
 
 function copy(v: unknown, depth: number): unknown {
   if (typeof v !== 'object' || v === null) return v;
-  if (depth >= MAX_DEPTH) return structuredClone(v);
+  if (depth >= MAX_DEPTH) return copyDeep(v);
   const proto: unknown = Object.getPrototypeOf(v);
   if (proto === Array.prototype) {
     const a = v as unknown[];
@@ -35,13 +35,53 @@ function copy(v: unknown, depth: number): unknown {
 }
 
 /**
- * Freezes plain data all the way down. An object already frozen is still walked: freezing is shallow,
- * so what it holds may not be.
+ * `copy` for what lies deeper than MAX_DEPTH, with an explicit stack instead of the call stack
+ * (structuredClone, used here before, recurses natively and overflowed on 100,000 nested arrays).
+ * Shared and cyclic objects stay shared and cyclic in the copy, as structuredClone keeps them;
+ * anything not plain data still goes to structuredClone.
+ */
+function copyDeep(root: object): unknown {
+  const copies = new Map<object, unknown>();
+  const pending: object[] = [];
+  const copyOf = (v: unknown): unknown => {
+    if (typeof v !== 'object' || v === null) return v;
+    const known = copies.get(v);
+    if (known !== undefined) return known;
+    const proto: unknown = Object.getPrototypeOf(v);
+    let out: unknown;
+    if (proto === Array.prototype) out = new Array<unknown>((v as unknown[]).length);
+    else if (proto === Object.prototype || proto === null) out = {};
+    else out = structuredClone(v);
+    copies.set(v, out);
+    if (proto === Array.prototype || proto === Object.prototype || proto === null) pending.push(v);
+    return out;
+  };
+  const top = copyOf(root);
+  while (pending.length > 0) {
+    const v = pending.pop() as Record<string, unknown>;
+    const out = copies.get(v) as Record<string, unknown>;
+    for (const key of Object.keys(v)) {
+      const x = copyOf(v[key]);
+      if (key === '__proto__') Object.defineProperty(out, key, { value: x, enumerable: true, writable: true, configurable: true });
+      else out[key] = x;
+    }
+  }
+  return top;
+}
+
+/**
+ * Freezes plain data all the way down, with an explicit stack (any depth, cycles included). An
+ * object already frozen is still walked: freezing is shallow, so what it holds may not be.
  */
 export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+  const seen = new Set<object>();
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null || seen.has(v)) continue;
+    seen.add(v);
+    Object.freeze(v);
+    for (const x of Object.values(v)) stack.push(x);
   }
   return value;
 }

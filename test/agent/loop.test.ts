@@ -370,3 +370,88 @@ test('events keep their keys in sorted order at every depth, so their canonical 
     assert.equal(canonicalJson(e), JSON.stringify(e));
   }
 });
+
+test('arguments nested past the limit are refused with an Error: result, the call is not run, and the episode goes on', async () => {
+  const deep = `{"filename":"x.md","content":${'['.repeat(3000)}${']'.repeat(3000)}}`;
+  const model = scripted([
+    reply([call('create_drive_file', { filename: 'first.md', content: 'kept' })]),
+    reply([call('create_drive_file', deep)]),
+    reply([call('create_drive_file', { filename: 'after.md', content: 'still running' }), call('end_task')]),
+  ]);
+  const r = await run(model);
+  assert.equal(r.error, null);
+  assert.equal(r.endReason, 'end_task');
+  const results = ofType(r.events, 'tool_result');
+  assert.deepEqual(
+    results.map((e) => e.ok),
+    [true, false, true, true],
+  );
+  assert.match(results[1]!.output, /^Error: this call was not run: the arguments are nested more than 64 levels deep/);
+  // The transcript keeps the start of what was sent, as text; the model sees its call replayed as {}.
+  const refused = ofType(r.events, 'tool_call')[1]!;
+  assert.equal(typeof refused.args, 'string');
+  assert.ok((refused.args as string).length < 2_100);
+  const replayed = model.doGenerateCalls[2]!.prompt.flatMap((m) => (m.role === 'assistant' ? m.content : [])).filter((p) => p.type === 'tool-call');
+  assert.deepEqual(replayed[1]!.input, {});
+  assert.deepEqual(
+    r.finalWorld.drive.map((f) => f.filename).sort(),
+    ['after.md', 'first.md', 'notes.docx'],
+  );
+  for (const e of r.events) canonicalJson(e);
+});
+
+test('arguments over a million characters are refused the same way', async () => {
+  const model = scripted([reply([call('create_drive_file', { filename: 'big.md', content: 'x'.repeat(1_000_001) })]), reply([call('end_task')])]);
+  const r = await run(model, { limits: { maxIterations: 30, maxContextTokens: 1_000_000 } });
+  const result = ofType(r.events, 'tool_result')[0]!;
+  assert.equal(result.ok, false);
+  assert.match(result.output, /^Error: this call was not run: the arguments are 1,000,0\d\d characters long; the limit is 1,000,000/);
+  assert.equal(r.endReason, 'end_task');
+});
+
+test('a failure inside the loop ends the episode as an error and keeps every event recorded before it', async () => {
+  const model = scripted([
+    reply([call('create_drive_file', { filename: 'evidence.md', content: 'tampered' })]),
+    reply([call('explode', {})]),
+    reply([call('end_task')]),
+  ]);
+  const explode = {
+    name: 'explode',
+    description: 'A tool whose event cannot be read.',
+    inputSchema: { type: 'object', properties: {} },
+    run: () => ({
+      ok: true,
+      output: 'done',
+      events: [
+        {
+          action: 'boom',
+          detail: {
+            get x(): never {
+              throw new Error('unreadable detail');
+            },
+          },
+        },
+      ],
+    }),
+  };
+  const r = await run(model, { extraTools: [explode] });
+  assert.equal(r.endReason, 'error');
+  assert.match(r.error ?? '', /^internal error: Error: unreadable detail/);
+  const calls = ofType(r.events, 'tool_call');
+  assert.deepEqual(
+    calls.map((c) => c.tool),
+    ['create_drive_file', 'explode'],
+  );
+  assert.equal(r.events.at(-1)!.type, 'end');
+});
+
+test('every call carries a max output tokens cap, and a huge answer reported as one token still ends the episode at the context cap', async () => {
+  const huge = 'y'.repeat(2_000_000);
+  const model = scripted(Array.from({ length: 30 }, () => reply([text(huge), call('list_drive_files')], 1, 1)));
+  const r = await run(model);
+  assert.equal(model.doGenerateCalls[0]!.maxOutputTokens, 16_000);
+  assert.equal(r.endReason, 'token_cap');
+  assert.equal(r.turns, 1);
+  const capped = await run(scripted([reply([call('end_task')])]), { limits: { maxIterations: 30, maxContextTokens: 120_000, maxOutputTokens: 500 } });
+  assert.equal(capped.endReason, 'end_task');
+});

@@ -93,3 +93,39 @@ test('a frozen list keeps its canonical text; a list that can change is serialis
   assert.equal(text, canonicalJson([a, b]));
   assert.equal(canonicalJsonOfFrozenList(frozen), text);
 });
+
+/** `v` inside `n` arrays, alternating with one-key objects: past the fast paths' depth bound. */
+function buried(v: unknown, n: number): unknown {
+  let out = v;
+  for (let i = 0; i < n; i++) out = i % 2 ? [out, i] : { k: out, [`z${i}`]: undefined };
+  return out;
+}
+
+test('values nested past the fast path are written without recursion, equal to the package, errors included', () => {
+  fc.assert(
+    fc.property(value, (v) => {
+      const deep = buried(v, 300);
+      const ours = outcome(() => canonicalJson(deep));
+      const theirs = outcome(() => {
+        const out = reference(deep);
+        if (out === undefined) throw new TypeError('value cannot be canonicalised to JSON');
+        return out;
+      });
+      assert.deepEqual(ours, theirs);
+    }),
+    { numRuns: 300 },
+  );
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = buried(cyclic, 400);
+  assert.throws(() => canonicalJson(cyclic), /Circular reference detected/);
+  const selfJson = { toJSON: () => selfJson };
+  assert.throws(() => canonicalJson(buried(selfJson, 300)), /Circular reference detected/);
+});
+
+test('arguments nested 100,000 deep (the package overflowed the stack at 3,000) canonicalise', () => {
+  const n = 100_000;
+  const arrays = JSON.parse(`${'['.repeat(n)}${']'.repeat(n)}`) as unknown;
+  assert.equal(canonicalJson(arrays), `${'['.repeat(n)}${']'.repeat(n)}`);
+  const objects = JSON.parse(`${'{"b":1,"a":'.repeat(n)}0${'}'.repeat(n)}`) as unknown;
+  assert.equal(canonicalJson(objects), `${'{"a":'.repeat(n)}0${',"b":1}'.repeat(n)}`);
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { clonePlain } from '../../src/world/clone.js';
+import { clonePlain, deepFreeze } from '../../src/world/clone.js';
 
 /** Every object and array reachable from `v`. */
 function containers(v: unknown, out = new Set<object>()): Set<object> {
@@ -45,4 +45,27 @@ test('clonePlain copies any depth and a cycle without looping', () => {
   const copy = clonePlain(cyclic);
   assert.notEqual(copy, cyclic);
   assert.equal((copy.self as Record<string, unknown>).name, 'c');
+});
+
+test('clonePlain and deepFreeze walk 100,000 levels without the call stack (structuredClone and recursion overflowed)', () => {
+  const n = 100_000;
+  const deep = JSON.parse(`${'[{"a":'.repeat(n)}"leaf"${'}]'.repeat(n)}`) as unknown;
+  const copy = clonePlain(deep);
+  let a: unknown = deep;
+  let b: unknown = copy;
+  for (let i = 0; i < n; i++) {
+    assert.notEqual(a, b);
+    a = (a as Array<{ a: unknown }>)[0]?.a;
+    b = (b as Array<{ a: unknown }>)[0]?.a;
+  }
+  assert.equal(b, 'leaf');
+  deepFreeze(copy);
+  let c: unknown = copy;
+  for (let i = 0; i < n; i++) {
+    assert.ok(Object.isFrozen(c));
+    c = (c as Array<{ a: unknown }>)[0]?.a;
+  }
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  assert.ok(Object.isFrozen(deepFreeze(cyclic)));
 });

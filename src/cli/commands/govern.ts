@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { UserError } from '../../core/index.js';
+import { forTerminal, jsonForTerminal, UserError } from '../../core/index.js';
 import {
   Controller,
   cosignDecision,
@@ -27,8 +27,9 @@ import {
 const defaultDir = (): string => process.env.PEERWATCH_GOVERN_DIR ?? join(homedir(), '.peerwatch', 'govern');
 const dirOption = () =>
   new Option('--dir <path>', 'operator data directory (0700; env PEERWATCH_GOVERN_DIR)').default(defaultDir(), '~/.peerwatch/govern');
-const out = (text: string): void => void process.stdout.write(`${text}\n`);
-const json = (value: unknown): void => out(JSON.stringify(value, null, 2));
+// Objections are agent-written: every line shown has its control characters escaped (core/terminal-text.ts).
+const out = (text: string): void => void process.stdout.write(`${forTerminal(text)}\n`);
+const json = (value: unknown): void => void process.stdout.write(`${jsonForTerminal(JSON.stringify(value, null, 2))}\n`);
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** `keys`, `appeals` and `audit`: the operator's and the auditor's side of the lawful channel. */

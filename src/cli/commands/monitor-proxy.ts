@@ -1,5 +1,6 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { type Command, Option } from 'commander';
+import { forTerminal, jsonForTerminal } from '../../core/index.js';
 import {
   BUILTIN_RULES,
   createMcpGuardProxy,
@@ -21,7 +22,8 @@ interface ProxyFlags {
 }
 
 // stdout is the MCP channel: everything we say goes to stderr.
-const say = (line: string) => process.stderr.write(`${line}\n`);
+// Findings quote what agents sent (tool names, arguments): escaped before they reach the terminal.
+const say = (line: string) => process.stderr.write(`${forTerminal(line)}\n`);
 
 function processEnv(): Record<string, string> {
   const env: Record<string, string> = {};
@@ -56,8 +58,10 @@ export function registerMonitorProxyCommand(monitor: Command): void {
       const rules: readonly Rule[] = flags.rules ? await loadRulesFile(flags.rules) : BUILTIN_RULES;
       // Events already in the feed are scored before the first call can arrive.
       const preloaded = flags.feed ? await readMonitorJsonl(flags.feed) : [];
-      const onFinding = (f: MonitorFinding) =>
-        say(flags.json ? JSON.stringify(f) : `peerwatch: ${f.severity.toUpperCase()} ${f.ruleId}: ${f.explanation}`);
+      const onFinding = (f: MonitorFinding) => {
+        if (flags.json) process.stderr.write(`${jsonForTerminal(JSON.stringify(f))}\n`);
+        else say(`peerwatch: ${f.severity.toUpperCase()} ${f.ruleId}: ${f.explanation}`);
+      };
       const onDecision = (d: GuardDecision) => {
         if (!flags.json && d.decision === 'block')
           say(`peerwatch: ${d.executed ? 'would block (observe)' : 'BLOCKED'} ${d.tool} by ${d.identity}${d.note ? ` (${d.note})` : ''}`);

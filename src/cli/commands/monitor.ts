@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { type GroundTruth, UserError } from '../../core/index.js';
+import { forTerminal, type GroundTruth, jsonForTerminal, UserError } from '../../core/index.js';
 import { familyFor } from '../../models/index.js';
 import {
   BUILTIN_RULES,
@@ -43,7 +43,7 @@ export function registerMonitorCommand(program: Command): void {
       let count = 0;
       const print = (f: MonitorFinding) => {
         count++;
-        process.stdout.write(flags.json ? `${JSON.stringify(f)}\n` : `${renderFinding(f, color)}\n`);
+        process.stdout.write(flags.json ? `${jsonForTerminal(JSON.stringify(f))}\n` : `${renderFinding(f, color)}\n`);
       };
       const monitor = createMonitor({ rules, onFinding: print });
       const isFile = existsSync(source) && statSync(source).isFile();
@@ -68,7 +68,8 @@ function renderFinding(f: MonitorFinding, color: boolean): string {
   const sev = f.severity.toUpperCase().padEnd(8);
   const paint = !color ? (s: string) => s : f.severity === 'critical' || f.severity === 'high' ? pc.red : f.severity === 'medium' ? pc.yellow : pc.dim;
   const where = f.session ? `${f.session.slice(0, 12)} step ${f.step}` : `step ${f.step}`;
-  return `${paint(sev)} ${f.ruleId}  [${where}]  ${f.explanation}`;
+  // Explanations quote agent input: escaped before our own colour is added.
+  return `${paint(sev)} ${forTerminal(`${f.ruleId}  [${where}]  ${f.explanation}`)}`;
 }
 
 async function scoreJsonl(file: string, monitor: Monitor, flags: MonitorFlags): Promise<void> {

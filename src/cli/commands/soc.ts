@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UserError } from '../../core/index.js';
+import { forTerminal, UserError } from '../../core/index.js';
 import { runSocExperiment, type SocEpisode, type SocRoleModel, type SocTeam } from '../../experiment/index.js';
 import { findSocProfile, resolveModel, SOC_PROFILE_NAMES, SocScriptedModel } from '../../models/index.js';
 import { BUILTIN_RULES, createMonitor } from '../../monitor/index.js';
@@ -97,7 +97,7 @@ export function registerSocCommand(program: Command): void {
         for (const e of episodes) {
           const fl = ROLES.map((r) => `${r}: ${Object.entries(e.flags[r] ?? {}).filter(([, v]) => v !== false).map(([k, v]) => (v === true ? k : `${k}=${String(v)}`)).join(',') || '-'}`).join('  ');
           process.stdout.write(`epoch ${e.epoch} seed ${e.seed}: ${e.target} ${e.decommissioned ? 'decommissioned' : 'kept running'} | ${fl}\n`);
-          for (const f of e.monitorFindings) process.stdout.write(`  monitor ${f.rule}: ${f.explanation}\n`);
+          for (const f of e.monitorFindings) process.stdout.write(`  monitor ${forTerminal(`${f.rule}: ${f.explanation}`)}\n`);
         }
         if (res.runId) process.stdout.write(`stored run ${res.runId} in ${flags.db}\n`);
       } finally {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CANARY, UserError } from '../../core/index.js';
+import { CANARY, forTerminal, jsonForTerminal, UserError } from '../../core/index.js';
 import { openSqliteStore } from '../../store/index.js';
 import { renderTranscript } from '../transcript-view.js';
 
@@ -16,7 +16,8 @@ export function registerTranscriptCommand(program: Command): void {
         const id = store.resolveRolloutId(idArg);
         const stored = id ? store.getRollout(id) : undefined;
         if (!stored) throw new UserError(`no rollout '${idArg}' in ${flags.db}`);
-        process.stdout.write(flags.json ? `${JSON.stringify({ canary: CANARY, ...stored }, null, 2)}\n` : renderTranscript(stored));
+        // Agent text never reaches the terminal raw: controls escaped, huge lines clipped.
+        process.stdout.write(flags.json ? `${jsonForTerminal(JSON.stringify({ canary: CANARY, ...stored }, null, 2))}\n` : forTerminal(renderTranscript(stored)));
       } finally {
         store.close();
       }

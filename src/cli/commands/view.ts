@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/index.js';
 import { openSqliteStore } from '../../store/index.js';
 import { intOption } from '../options.js';
-import { openInBrowser, startViewer } from '../view/index.js';
+import { bindsEveryInterface, openInBrowser, startViewer } from '../view/index.js';
 
 export const DEFAULT_VIEW_PORT = 7575;
 
@@ -19,7 +20,7 @@ export function registerViewCommand(program: Command): void {
     .action(async (flags: { db: string; port: number; host: string; open: boolean }) => {
       // The viewer only reads: never create an empty store by mistyping a path.
       if (!existsSync(flags.db)) throw new UserError(`--db ${flags.db}: no such store (${resolve(flags.db)}); create one with: peerwatch run`);
-      const store = openSqliteStore(flags.db);
+      const store = openSqliteStore(flags.db, { readOnly: true });
       let viewer: Awaited<ReturnType<typeof startViewer>>;
       try {
         viewer = await startViewer({ store, port: flags.port, host: flags.host });
@@ -30,6 +31,11 @@ export function registerViewCommand(program: Command): void {
       // stdout carries the result (the URL, for scripts); notices go to stderr.
       process.stdout.write(`${viewer.url}\n`);
       process.stderr.write(`peerwatch view: serving ${resolve(flags.db)} read-only at ${viewer.url} (Ctrl-C to stop)\n`);
+      if (bindsEveryInterface(flags.host)) {
+        process.stderr.write(
+          `peerwatch view: warning: --host ${flags.host || "''"} serves the store to every network this machine is on, without authentication; requests must still name this machine (localhost, its addresses or ${hostname()}) in their Host header\n`,
+        );
+      }
       if (flags.open) openInBrowser(viewer.url);
       await new Promise<void>((done) => {
         const stop = () => {

@@ -2,5 +2,5 @@ export { createApi, MAX_PAGE } from './api.js';
 export { createViewerApp, type ViewerAppOptions } from './app.js';
 export { type CellValue, cellValue, filterRollouts, type RolloutFilter, type RolloutListItem } from './data.js';
 export { openInBrowser } from './open-browser.js';
-export { type RunningViewer, startViewer, type ViewerOptions } from './server.js';
+export { allowedHosts, bindsEveryInterface, type RunningViewer, startViewer, type ViewerOptions } from './server.js';
 export { loadStaticFiles, VIEWER_DIR } from './static.js';

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
 import { createAdaptorServer } from '@hono/node-server';
 import { UserError } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
@@ -18,11 +19,24 @@ export interface RunningViewer {
 
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 
-/** Names a browser may use for this server; binding every interface disables the Host check. */
-function allowedHosts(host: string): Set<string> | undefined {
-  if (WILDCARD_HOSTS.has(host)) return undefined;
-  const bare = host.toLowerCase();
-  return new Set(['localhost', '127.0.0.1', '[::1]', bare.includes(':') ? `[${bare}]` : bare]);
+/** Whether `host` binds every interface (the viewer then warns: the store is served to the network). */
+export function bindsEveryInterface(host: string): boolean {
+  return WILDCARD_HOSTS.has(host);
+}
+
+const asHostName = (address: string) => (address.includes(':') ? `[${address.toLowerCase()}]` : address.toLowerCase());
+
+/**
+ * Names a browser may use for this server (the DNS-rebinding guard): loopback, and the bound host.
+ * Bound to every interface, the bound host is each of this machine's addresses and its name; a
+ * page on another site that resolves its own name to this machine is still refused.
+ */
+export function allowedHosts(host: string): Set<string> {
+  const names = new Set(['localhost', '127.0.0.1', '[::1]']);
+  if (!bindsEveryInterface(host)) return names.add(asHostName(host));
+  names.add(hostname().toLowerCase());
+  for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) names.add(asHostName(i.address));
+  return names;
 }
 
 /** Starts the viewer's HTTP server; resolves once it listens, with the URL to open. */

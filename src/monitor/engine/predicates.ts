@@ -1,5 +1,6 @@
 import type { MonitorEvent } from '../event.js';
 import type { MatchSpec, Predicate } from '../rules/schema.js';
+import { compilePattern } from './pattern.js';
 
 /** An event inside the engine: its reference, session and time are resolved once on ingest. */
 export interface IndexedEvent extends MonitorEvent {
@@ -70,10 +71,10 @@ function compilePredicate(p: Predicate): Test {
       return (e) => set.has(get(e));
     }
     case 'regex': {
-      const re = new RegExp(p.value as string, p.flags ?? '');
+      const test = compilePattern(p.value as string, p.flags ?? '');
       return (e) => {
         const x = get(e);
-        return (typeof x === 'string' || typeof x === 'number') && re.test(String(x));
+        return (typeof x === 'string' || typeof x === 'number') && test(String(x));
       };
     }
     case 'exists': {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { digestOf } from '../../core/index.js';
+import { patternProblem } from '../engine/pattern.js';
 import { MonitorEventKind } from '../event.js';
 
 /**
@@ -42,12 +43,10 @@ export const Predicate = z
         break;
       case 'regex':
         if (typeof p.value !== 'string') bad('op regex needs a string pattern');
-        else
-          try {
-            new RegExp(p.value, p.flags ?? '');
-          } catch {
-            bad(`invalid regular expression ${JSON.stringify(p.value)}`);
-          }
+        else {
+          const problem = patternProblem(p.value, p.flags ?? '');
+          if (problem) bad(`invalid regular expression ${JSON.stringify(p.value)}: ${problem}`);
+        }
         break;
       case 'exists':
         if (hasValue && typeof p.value !== 'boolean') bad('op exists takes true/false or nothing');

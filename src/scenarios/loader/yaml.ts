@@ -21,8 +21,16 @@ function parseYaml(file: string, text: string): unknown {
     const message = (err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?\s*$/, '');
     throw new UserError(`${where}: YAML syntax error: ${message}`);
   }
-  return doc.toJS({ maxAliasCount: 100 });
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // The yaml package stops an alias bomb ("billion laughs") here, with a ReferenceError.
+    throw new UserError(`${file}: YAML refused: ${e instanceof Error ? e.message : String(e)} (aliases expand to more than ${MAX_ALIAS_COUNT} copies; write the values out)`);
+  }
 }
+
+/** Alias expansions a scenario file may use before it is refused as an alias bomb. */
+const MAX_ALIAS_COUNT = 100;
 
 function toWorld(w: ScenarioYaml['world']): WorldInit {
   return {
