@@ -66,7 +66,17 @@ export interface GuardOptions {
    * in the decision's note; in observe mode it runs and the note says so.
    */
   scoreBudgetMs?: number;
+  /**
+   * How long an escalation waits for the operator (default 5 minutes). An operator who never answers
+   * must not hold the agent forever: past it, `escalationDefault` decides and the note says so.
+   */
+  escalationTimeoutMs?: number;
+  /** What an unanswered escalation becomes (default `block`: fail closed). */
+  escalationDefault?: 'allow' | 'block';
 }
+
+/** An operator gets this long to answer an escalation unless the guard is told otherwise. */
+export const DEFAULT_ESCALATION_TIMEOUT_MS = 5 * 60_000;
 
 export interface Guard {
   readonly monitor: Monitor;
@@ -147,11 +157,22 @@ export function createCallGate(opts: GuardOptions): CallGate {
     }
     if (d !== 'escalate') return { decision: d, escalated: false };
     if (!opts.operator) return { decision: 'block', escalated: true, note: 'no operator to escalate to: blocked' };
+    const waitMs = opts.escalationTimeoutMs ?? DEFAULT_ESCALATION_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), waitMs);
+    });
     try {
-      const answer = await opts.operator(ctx);
+      const answer = await Promise.race([Promise.resolve(opts.operator(ctx)), timedOut]);
+      if (answer === 'timeout') {
+        const fallback = opts.escalationDefault ?? 'block';
+        return { decision: fallback, escalated: true, note: `operator did not answer within ${waitMs} ms: ${fallback === 'allow' ? 'allowed' : 'blocked'} by default` };
+      }
       return answer === 'allow' ? { decision: 'allow', escalated: true } : { decision: 'block', escalated: true };
     } catch (e) {
       return { decision: 'block', escalated: true, note: `operator failed (${e instanceof Error ? e.message : String(e)}): blocked` };
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -75,6 +75,29 @@ test('escalate: the operator decides; no operator or a failing one blocks (fail 
   }
 });
 
+test('escalate: an operator who never answers is timed out to the configured default, with the reason noted', { timeout: 10_000 }, async () => {
+  for (const [fallback, expectRun] of [[undefined, false], ['block', false], ['allow', true]] as const) {
+    const { tools, order, config } = setup();
+    const seen: GuardDecision[] = [];
+    const never = () => new Promise<'allow' | 'block'>(() => {});
+    const guard = createGuard({
+      rules: BUILTIN_RULES,
+      mode: 'enforce',
+      protocol: escalateOnRule,
+      operator: never,
+      escalationTimeoutMs: 30,
+      ...(fallback ? { escalationDefault: fallback } : {}),
+      onDecision: (d) => seen.push(d),
+    });
+    guard.monitor.ingest(order);
+    const before = config();
+    await call(guard.wrap(tools), 'modify_var', { key: 'shutdown_enabled', value: 'false' }, 'c1');
+    assert.equal(config() !== before, expectRun);
+    assert.equal(seen[0]?.escalated, true);
+    assert.match(seen[0]?.note ?? '', /did not answer within 30 ms/);
+  }
+});
+
 test('results become events too, and tools without execute are left alone', async () => {
   const { tools } = setup();
   const events: string[] = [];
