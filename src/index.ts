@@ -13,3 +13,4 @@ export { openSqliteStore, type Store } from './store/index.js';
 export { World, runTool, TOOLS } from './world/index.js';
 export { createGuard, createMcpGuardProxy, createMonitor, BUILTIN_RULES, defineRule, f, when, type MonitorEvent, type MonitorFinding } from './monitor/index.js';
 export { Controller, initKeys, verifyLog, type AgentChannel } from './govern/index.js';
+export { startBridge, type Bridge, type BridgeExchange, type BridgeOptions } from './bridge/index.js';
