@@ -6,6 +6,7 @@ import {
   type BridgeRequest,
   BridgeInputError,
   type Frame,
+  type ItemMemory,
   functionTool,
   nextId,
   parseAt,
@@ -61,7 +62,7 @@ const Request = z.looseObject({
 const joinText = (c: string | Array<{ text: string }>) => (typeof c === 'string' ? c : c.map((p) => p.text).join(''));
 type AssistantContent = Extract<LanguageModelV3Message, { role: 'assistant' }>['content'];
 
-export function parseResponses(body: unknown): BridgeRequest {
+export function parseResponses(body: unknown, memory?: ItemMemory): BridgeRequest {
   const req = parseWith(Request, body);
   const prompt: LanguageModelV3Prompt = [];
   if (req.instructions) prompt.push({ role: 'system', content: req.instructions });
@@ -75,8 +76,19 @@ export function parseResponses(body: unknown): BridgeRequest {
     return content;
   };
   const items = typeof req.input === 'string' ? [{ type: 'message', role: 'user', content: req.input }] : req.input;
-  items.forEach((raw, i) => {
+  items.forEach((given, i) => {
     const at = `input[${i}]`;
+    let raw = given;
+    if (raw.type === 'item_reference') {
+      const id = (raw as { id?: unknown }).id;
+      const found = typeof id === 'string' ? memory?.get(id) : undefined;
+      if (!found)
+        throw new BridgeInputError(
+          `${at}.id: no item '${String(id)}' is known to this bridge (it keeps no conversations; send the items themselves)`,
+          `${at}.id`,
+        );
+      raw = found as typeof raw;
+    }
     switch (raw.type ?? 'message') {
       case 'message': {
         const m = parseAt(MessageItem, raw, at);
@@ -153,6 +165,7 @@ export function parseResponses(body: unknown): BridgeRequest {
     },
     reasoning: reasoning && Object.keys(reasoning).length > 0 ? reasoning : null,
     flags: { request: req },
+    ...(memory ? { memory } : {}),
   };
 }
 
@@ -223,10 +236,15 @@ function build(result: LanguageModelV3GenerateResult, req: BridgeRequest): Built
 
 export const openaiResponses: Protocol = {
   name: 'openai-responses',
-  parse: (body) => parseResponses(body),
-  answer: (result, req) => build(result, req).response,
+  parse: (body, route) => parseResponses(body, route.items),
+  answer(result, req) {
+    const { response, items } = build(result, req);
+    for (const item of items) req.memory?.remember(item);
+    return response;
+  },
   frames(result, req) {
     const { response, items } = build(result, req);
+    for (const item of items) req.memory?.remember(item);
     let seq = 0;
     const out: Frame[] = [];
     const emit = (type: string, fields: Record<string, unknown>) =>

@@ -27,6 +27,8 @@ export interface BridgeRequest {
   reasoning: RequestedReasoning | null;
   /** Protocol-specific flags for the answer (e.g. Chat Completions `stream_options.include_usage`). */
   flags: Record<string, unknown>;
+  /** Where a Responses answer's items are remembered for later `item_reference`s. */
+  memory?: ItemMemory;
 }
 
 /** What the router knows from the URL before the body is read. */
@@ -37,6 +39,28 @@ export interface RouteContext {
   pathStream?: boolean;
   /** Gemini: `?alt=sse` (otherwise a stream is one JSON array). */
   sse?: boolean;
+  /** OpenAI Responses: the output items this bridge has answered with, by id (for `item_reference`). */
+  items?: ItemMemory;
+}
+
+/**
+ * The last output items a bridge answered with, by id, so a Responses client that refers back to them
+ * (`item_reference`, as the AI SDK's OpenAI provider does with `store` on) can be served without
+ * server-side conversations. Bounded: the oldest are forgotten first.
+ */
+export class ItemMemory {
+  private readonly items = new Map<string, Record<string, unknown>>();
+  constructor(private readonly limit = 10_000) {}
+  get(id: string): Record<string, unknown> | undefined {
+    return this.items.get(id);
+  }
+  remember(item: Record<string, unknown>): void {
+    const id = item.id;
+    if (typeof id !== 'string') return;
+    this.items.delete(id);
+    this.items.set(id, item);
+    if (this.items.size > this.limit) this.items.delete(this.items.keys().next().value as string);
+  }
 }
 
 export type ProtocolName = 'openai-chat' | 'openai-responses' | 'anthropic' | 'gemini';

@@ -13,6 +13,7 @@ import {
   type BridgeRequest,
   BridgeInputError,
   type Frame,
+  ItemMemory,
   type Protocol,
   type ProtocolName,
   type RequestedReasoning,
@@ -191,6 +192,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const limit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const retry = opts.retry ?? DEFAULT_RETRY;
   const recorder = new BridgeRecorder(opts.clock ?? wallClock);
+  const items = new ItemMemory();
   let seq = 0;
   // Calls are answered one at a time, in arrival order, so the transcript is one conversation's order.
   let queue: Promise<unknown> = Promise.resolve();
@@ -265,7 +267,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     if (!body || typeof body !== 'object' || Array.isArray(body)) return fail(400, 'the request body must be a JSON object');
     let request: BridgeRequest;
     try {
-      request = protocol.parse(body, { ...found.ctx, sse: url.searchParams.get('alt') === 'sse' });
+      request = protocol.parse(body, { ...found.ctx, sse: url.searchParams.get('alt') === 'sse', items });
     } catch (e) {
       if (e instanceof BridgeInputError) return fail(e.status, e.message, e.field);
       throw e;

@@ -39,6 +39,8 @@ export const ExperimentSpec = z
     family: z.string().min(1).optional(),
     baseUrl: z.string().url().optional(),
     apiKeyEnv: z.string().optional(),
+    /** Reasoning effort asked of every model (`--reasoning-effort`); reasoning is requested from each provider either way. */
+    reasoningEffort: z.enum(['low', 'medium', 'high']).optional(),
   })
   .strict();
 export type ExperimentSpec = z.infer<typeof ExperimentSpec>;

@@ -84,6 +84,10 @@ test('responses: an unsupported input item and previous_response_id are 400 nami
     client.responses.create({ model: 'm', input: 'hi', tools: [{ type: 'web_search' }] }),
   );
   assert.equal(e3.param, 'tools[0].type');
+  const e4 = await rejects<InstanceType<typeof OpenAI.BadRequestError>>(
+    client.responses.create({ model: 'm', input: [{ type: 'item_reference', id: 'rs_unknown' }] }),
+  );
+  assert.equal(e4.param, 'input[0].id');
   await stillServing();
 });
 

@@ -56,7 +56,7 @@ test('peerwatch bridge serves until SIGINT and logs every exchange as JSON Lines
   assert.equal(lines[0]?.protocol, 'openai-responses');
   assert.equal(lines[0]?.status, 200);
   assert.deepEqual(
-    ((lines[0] ?? {}).events as Array<{ type: string }>).map((e) => e.type),
+    (lines[0] as { events: Array<{ type: string }> }).events.map((e) => e.type),
     ['user', 'model_call', 'assistant', 'tool_call'],
   );
   assert.equal(lines[1]?.status, 401);
