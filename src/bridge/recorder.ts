@@ -13,8 +13,14 @@ export class BridgeRecorder {
   readonly transcript: Transcript;
   private recorded: string[] = [];
   private turn = 0;
+  /** Events handed out and forgotten (a long-lived bridge that does not keep its transcript). */
+  private dropped = 0;
 
-  constructor(clock: () => string) {
+  /** `keep` false: each exchange's events are handed out and not kept, so memory stays flat. */
+  constructor(
+    clock: () => string,
+    private readonly keep = true,
+  ) {
     this.transcript = new Transcript(clock);
   }
 
@@ -88,7 +94,14 @@ export class BridgeRecorder {
         providerMetadata: { bridge: { error } },
       });
     }
-    return this.transcript.events.slice(from);
+    const added = this.transcript.events.slice(from);
+    if (!this.keep) {
+      // Positions stay global across exchanges although the events are not kept.
+      for (const e of added) e.seq += this.dropped;
+      this.dropped += this.transcript.events.length;
+      this.transcript.events.length = 0;
+    }
+    return added;
   }
 
   private add(draft: Parameters<Transcript['add']>[1]): void {

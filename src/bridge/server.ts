@@ -44,6 +44,8 @@ export interface BridgeOptions {
   clock?: () => string;
   /** Told every exchange when it ends (answered or refused). */
   onExchange?: (exchange: BridgeExchange) => void;
+  /** Keep every exchange's events in `events` (default true); false for a long-lived bridge that logs them instead. */
+  keepTranscript?: boolean;
 }
 
 /** One request to the bridge and what came of it. */
@@ -80,7 +82,7 @@ export interface Bridge {
   token: string;
   /** The base URL each kind of client is given. */
   urls: Record<ProtocolName, string>;
-  /** Every exchange's events, in order (the harness rollout's transcript). */
+  /** Every exchange's events, in order (the harness rollout's transcript); empty with `keepTranscript: false`. */
   readonly events: readonly Event[];
   readonly model: ResolvedModel;
   close(): Promise<void>;
@@ -191,7 +193,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const expected = Buffer.from(token);
   const limit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const retry = opts.retry ?? DEFAULT_RETRY;
-  const recorder = new BridgeRecorder(opts.clock ?? wallClock);
+  const recorder = new BridgeRecorder(opts.clock ?? wallClock, opts.keepTranscript ?? true);
   const items = new ItemMemory();
   let seq = 0;
   // Calls are answered one at a time, in arrival order, so the transcript is one conversation's order.

@@ -109,6 +109,8 @@ async function serveBridge(flags: BridgeFlags): Promise<void> {
     ...(process.env.PEERWATCH_BRIDGE_TOKEN ? { token: process.env.PEERWATCH_BRIDGE_TOKEN } : {}),
     ...(flags.reasoningEffort ? { reasoningEffort: flags.reasoningEffort } : {}),
     onExchange,
+    // Each exchange's events go to the log; a bridge that serves for hours keeps none in memory.
+    keepTranscript: false,
   });
   process.stdout.write(
     [
