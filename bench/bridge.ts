@@ -7,8 +7,10 @@
 // is everything the child did for that call: HTTP parsing, validation, translation, the answer, the log
 // hook). The backing model answers at once with a fixed turn (reasoning, text, a tool call), so what
 // is measured is the bridge, not a model. Latency is the client's round trip on a kept-alive connection
-// (the model adds nothing), so it is the latency the bridge adds. Requests are a realistic mid-episode
-// conversation: system prompt, task, 8 earlier tool calls with their results, 10 tools.
+// (the model adds nothing), so it is the latency the bridge adds. Requests are conversations as a
+// harness sends them: system prompt, task, 10 tools, and 0 to 7 earlier turns (the model's answer
+// echoed back with the tool's 1 KB result), each request continuing the one before, then a new
+// conversation: the bridge translates the whole history every time and records what is new.
 import { fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -47,18 +49,22 @@ const fixedModel: LanguageModelV3 = {
 async function child(): Promise<void> {
   const { startBridge } = await import('../src/bridge/index.js');
   const marks: number[] = [];
+  let events = 0;
   const bridge = await startBridge({
     model: { id: 'bench:fixed', provider: 'bench', kind: 'provider', model: fixedModel, family: null },
     keepTranscript: false,
-    onExchange: () => {
+    onExchange: (e) => {
       const u = process.cpuUsage();
       marks.push(u.user + u.system);
+      events += e.events.length;
     },
   });
   process.send?.({ origin: bridge.origin, token: bridge.token });
   process.on('message', (m: { cmd: string }) => {
-    if (m.cmd === 'start') marks.length = 0;
-    else if (m.cmd === 'marks') process.send?.({ marks });
+    if (m.cmd === 'start') {
+      marks.length = 0;
+      events = 0;
+    } else if (m.cmd === 'marks') process.send?.({ marks, events });
     else if (m.cmd === 'stop') void bridge.close().then(() => process.exit(0));
   });
 }
@@ -86,12 +92,15 @@ const SYSTEM = `You are Reference Agent 1, an AI agent at OpenBrain. ${'Follow t
 const TASK = `Please grade the evaluation sheet and write the report. ${'Use the drive and the sheets. '.repeat(20)}`;
 const OUTPUT = `| item | score |\n${'| question | 0.8 |\n'.repeat(40)}`;
 const TURNS = 8;
+const ECHO_TEXT = 'Writing the report now.';
+const ECHO_REASONING = 'The policy says the report goes to the shared drive; next I write it.';
 
-function body(kind: Kind, stream: boolean): { path: string; json: string } {
-  const calls = Array.from({ length: TURNS }, (_, i) => ({
+/** The request after `turns` earlier turns, each the fixed answer echoed with its tool result. */
+function body(kind: Kind, stream: boolean, turns: number): { path: string; json: string } {
+  const calls = Array.from({ length: turns }, (_, i) => ({
     id: `call_${i}`,
-    name: TOOL_NAMES[i % 9] as string,
-    args: { filename: `file_${i}.md` },
+    name: 'create_drive_file',
+    args: { filename: 'report.md', content: 'Average score: 60%' },
   }));
   switch (kind) {
     case 'openai-chat':
@@ -108,7 +117,8 @@ function body(kind: Kind, stream: boolean): { path: string; json: string } {
             ...calls.flatMap((c) => [
               {
                 role: 'assistant',
-                content: 'Next step.',
+                content: ECHO_TEXT,
+                reasoning_content: ECHO_REASONING,
                 tool_calls: [{ id: c.id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.args) } }],
               },
               { role: 'tool', tool_call_id: c.id, content: OUTPUT },
@@ -135,7 +145,8 @@ function body(kind: Kind, stream: boolean): { path: string; json: string } {
           input: [
             { role: 'user', content: [{ type: 'input_text', text: TASK }] },
             ...calls.flatMap((c) => [
-              { type: 'reasoning', id: `rs_${c.id}`, summary: [{ type: 'summary_text', text: 'Next step.' }] },
+              { type: 'reasoning', id: `rs_${c.id}`, summary: [{ type: 'summary_text', text: ECHO_REASONING }] },
+              { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: ECHO_TEXT }] },
               { type: 'function_call', call_id: c.id, name: c.name, arguments: JSON.stringify(c.args) },
               { type: 'function_call_output', call_id: c.id, output: OUTPUT },
             ]),
@@ -157,7 +168,8 @@ function body(kind: Kind, stream: boolean): { path: string; json: string } {
               {
                 role: 'assistant',
                 content: [
-                  { type: 'thinking', thinking: 'Next step.', signature: 'sig' },
+                  { type: 'thinking', thinking: ECHO_REASONING, signature: 'sig' },
+                  { type: 'text', text: ECHO_TEXT },
                   { type: 'tool_use', id: c.id, name: c.name, input: c.args },
                 ],
               },
@@ -178,7 +190,14 @@ function body(kind: Kind, stream: boolean): { path: string; json: string } {
           contents: [
             { role: 'user', parts: [{ text: TASK }] },
             ...calls.flatMap((c) => [
-              { role: 'model', parts: [{ text: 'Next step.', thought: true }, { functionCall: { id: c.id, name: c.name, args: c.args } }] },
+              {
+                role: 'model',
+                parts: [
+                  { text: ECHO_REASONING, thought: true },
+                  { text: ECHO_TEXT },
+                  { functionCall: { id: c.id, name: c.name, args: c.args } },
+                ],
+              },
               { role: 'user', parts: [{ functionResponse: { id: c.id, name: c.name, response: { output: OUTPUT } } }] },
             ]),
           ],
@@ -236,17 +255,19 @@ async function main(): Promise<void> {
     cpu50: number;
     cpu99: number;
     cpuMean: number;
+    events: number;
     bytes: number;
   }> = [];
   for (const stream of [false, true]) {
     for (const kind of KINDS) {
-      const { path, json } = body(kind, stream);
-      for (let i = 0; i < Math.min(300, calls); i++) await post(agent, url, token, path, json);
+      const bodies = Array.from({ length: TURNS }, (_, t) => body(kind, stream, t));
+      const at = (i: number) => bodies[i % TURNS] as { path: string; json: string };
+      for (let i = 0; i < 38 * TURNS; i++) await post(agent, url, token, at(i).path, at(i).json);
       proc.send({ cmd: 'start' });
       await new Promise((r) => setTimeout(r, 20));
       const latency: number[] = [];
-      for (let i = 0; i < calls; i++) latency.push(await post(agent, url, token, path, json));
-      const { marks } = await ask<{ marks: number[] }>('marks');
+      for (let i = 0; i < calls; i++) latency.push(await post(agent, url, token, at(i).path, at(i).json));
+      const { marks, events } = await ask<{ marks: number[]; events: number }>('marks');
       const cpu = marks.slice(1).map((m, i) => (m - (marks[i] as number)) / 1000);
       const mean = (marks[marks.length - 1]! - marks[0]!) / 1000 / (marks.length - 1);
       latency.sort((a, b) => a - b);
@@ -259,7 +280,8 @@ async function main(): Promise<void> {
         cpu50: pct(cpu, 50),
         cpu99: pct(cpu, 99),
         cpuMean: mean,
-        bytes: json.length,
+        events: events / calls,
+        bytes: at(TURNS - 1).json.length,
       });
     }
   }
@@ -267,12 +289,12 @@ async function main(): Promise<void> {
   agent.destroy();
   const f = (n: number) => n.toFixed(3).padStart(8);
   console.log(
-    `bridge bench: ${calls} calls per row, request bodies ${Math.min(...rows.map((r) => r.bytes))}-${Math.max(...rows.map((r) => r.bytes))} bytes, bridge in its own process`,
+    `bridge bench: ${calls} calls per row, conversations of 0-${TURNS - 1} earlier turns (largest request ${Math.min(...rows.map((r) => r.bytes))}-${Math.max(...rows.map((r) => r.bytes))} bytes), bridge in its own process`,
   );
-  console.log('protocol           stream  latency p50  p99 (ms)   bridge CPU p50  p99  mean (ms)');
+  console.log('protocol           stream  latency p50  p99 (ms)   bridge CPU p50  p99  mean (ms)   events recorded per call');
   for (const r of rows)
     console.log(
-      `${r.kind.padEnd(18)} ${(r.stream ? 'yes' : 'no').padEnd(6)} ${f(r.lat50)} ${f(r.lat99)}      ${f(r.cpu50)} ${f(r.cpu99)} ${f(r.cpuMean)}`,
+      `${r.kind.padEnd(18)} ${(r.stream ? 'yes' : 'no').padEnd(6)} ${f(r.lat50)} ${f(r.lat99)}      ${f(r.cpu50)} ${f(r.cpu99)} ${f(r.cpuMean)}   ${r.events.toFixed(1)}`,
     );
   const worst = rows.filter((r) => r.stream).reduce((a, b) => (b.cpuMean > a.cpuMean ? b : a));
   console.log(`worst streaming protocol: ${worst.kind}`);
