@@ -2,7 +2,7 @@ import type { LanguageModelV3, LanguageModelV3GenerateResult, SharedV3ProviderOp
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_RETRY, type RetryPolicy, withRetries } from '../agent/index.js';
+import { DEFAULT_RETRY, type RetryPolicy, retryAfterMs, withRetries } from '../agent/index.js';
 import { type Event, UserError } from '../core/index.js';
 import { type ReasoningEffort, reasoningProviderOptions, type ResolvedModel, type ResolveOptions, resolveModel } from '../models/index.js';
 import { anthropicMessages } from './anthropic-messages.js';
@@ -302,7 +302,12 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     });
     queue = run.catch(() => {});
     const { result, error } = await run;
-    if (!result) return fail(upstreamStatus(error), `the model call failed: ${describe(error)}`);
+    if (!result) {
+      // A rate limit the model's API set is passed on, so the client backs off too.
+      const wait = retryAfterMs(error);
+      if (wait !== null) res.setHeader('retry-after', String(Math.ceil(wait / 1000)));
+      return fail(upstreamStatus(error), `the model call failed: ${describe(error)}`);
+    }
     exchange.inputTokens = result.usage.inputTokens.total ?? null;
     exchange.outputTokens = result.usage.outputTokens.total ?? null;
     exchange.reasoningTokens = result.usage.outputTokens.reasoning ?? null;

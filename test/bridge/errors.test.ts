@@ -204,7 +204,14 @@ test('a failing model: retryable errors are retried, the rest come back in the p
       if (calls === 1)
         throw new APICallError({ message: 'overloaded', url: 'u', requestBodyValues: {}, statusCode: 503, isRetryable: true });
       if (calls === 3)
-        throw new APICallError({ message: 'slow down', url: 'u', requestBodyValues: {}, statusCode: 429, isRetryable: false });
+        throw new APICallError({
+          message: 'slow down',
+          url: 'u',
+          requestBodyValues: {},
+          statusCode: 429,
+          isRetryable: false,
+          responseHeaders: { 'retry-after': '7' },
+        });
       return answer('fine');
     },
   });
@@ -224,9 +231,19 @@ test('a failing model: retryable errors are retried, the rest come back in the p
     );
     assert.ok(e instanceof Anthropic.RateLimitError);
     assert.match(e.message, /slow down/);
+    assert.equal(e.headers.get('retry-after'), '7');
     const again = await client.messages.create({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'z' }] });
     assert.equal(again.stop_reason, 'end_turn');
   } finally {
     await b.close();
   }
+});
+
+test('gemini streamGenerateContent without alt=sse answers one JSON array of chunks', async () => {
+  const r = await raw('/v1beta/models/g:streamGenerateContent', JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }));
+  assert.equal(r.status, 200);
+  const chunks = r.body as unknown as Array<{ candidates: Array<{ finishReason?: string }>; usageMetadata?: unknown }>;
+  assert.ok(Array.isArray(chunks) && chunks.length > 0);
+  assert.equal(chunks.at(-1)?.candidates[0]?.finishReason, 'STOP');
+  assert.ok(chunks.at(-1)?.usageMetadata);
 });
