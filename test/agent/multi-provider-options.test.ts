@@ -28,7 +28,13 @@ test('a SOC role with provider options sends them on every call; the other roles
   const reasoning = { openai: { reasoningSummary: 'auto', reasoningEffort: 'high' } };
   const team: SocTeam = {
     monitor: { id: 'scripted-soc:honest/monitor', model: recorded('monitor'), family: 'Reference', scripted: true },
-    auditor: { id: 'scripted-soc:honest/auditor', model: recorded('auditor'), family: 'Reference', scripted: true, providerOptions: reasoning },
+    auditor: {
+      id: 'scripted-soc:honest/auditor',
+      model: recorded('auditor'),
+      family: 'Reference',
+      scripted: true,
+      providerOptions: reasoning,
+    },
     patcher: { id: 'scripted-soc:honest/patcher', model: recorded('patcher'), family: 'Reference', scripted: true },
   };
   await runSocEpisode({ team, seed: 3 });
