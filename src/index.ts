@@ -35,3 +35,4 @@ export {
   type Executor,
   type ControllerOptions,
 } from './govern/index.js';
+export { startBridge, type Bridge, type BridgeExchange, type BridgeOptions } from './bridge/index.js';

@@ -17,7 +17,9 @@ const ALLOWED: Record<string, string[]> = {
   monitor: ['core', 'detect'],
   // experiment wires the lawful channel (govern) into rollouts with channel on.
   experiment: ['core', 'world', 'scenarios', 'models', 'agent', 'detect', 'store', 'govern'],
-  cli: ['core', 'world', 'scenarios', 'models', 'agent', 'detect', 'store', 'report', 'govern', 'monitor', 'experiment'],
+  // The model bridge: client APIs in, the agent layer's retries and transcript, models out.
+  bridge: ['core', 'models', 'agent'],
+  cli: ['core', 'world', 'scenarios', 'models', 'agent', 'detect', 'store', 'report', 'govern', 'monitor', 'experiment', 'bridge'],
 };
 
 function sourceFiles(dir: string): string[] {

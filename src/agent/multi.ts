@@ -23,6 +23,8 @@ export interface MultiAgentSpec {
   systemPrompt: string;
   userPrompt: string;
   tools: SocToolName[];
+  /** Sent with every call of this agent (e.g. the options that make its provider return reasoning). */
+  providerOptions?: Record<string, Record<string, unknown>>;
 }
 
 export interface MultiRunInput {
@@ -154,6 +156,7 @@ export async function runMultiAgentLoop(input: MultiRunInput): Promise<MultiRunR
             tools: a.tools,
             temperature: input.temperature,
             seed: input.seed,
+            ...(a.spec.providerOptions ? { providerOptions: a.spec.providerOptions as never } : {}),
             ...(input.abortSignal ? { abortSignal: input.abortSignal } : {}),
           }),
         input.retry ?? DEFAULT_RETRY,

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, forTerminal, UserError } from '../core/index.js';
+import { registerBridgeCommand } from './commands/bridge.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerExportPotterCommand } from './commands/export-potter.js';
 import { registerGovernCommands } from './commands/govern.js';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerGovernCommands(program);
   registerMonitorCommand(program);
   registerSocCommand(program);
+  registerBridgeCommand(program);
   // Apply our exit-code convention to commander's own usage errors too.
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();

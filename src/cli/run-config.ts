@@ -11,6 +11,7 @@ const DEFAULTABLE: ReadonlyArray<[keyof RunDefaults, string]> = [
   ['maxIters', 'maxIters'],
   ['maxContextTokens', 'maxContextTokens'],
   ['temperature', 'temperature'],
+  ['reasoningEffort', 'reasoningEffort'],
   ['limit', 'limit'],
   ['db', 'db'],
   ['cache', 'cache'],

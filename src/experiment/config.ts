@@ -50,6 +50,7 @@ export const RunDefaults = z
     maxIters: z.int().min(1).max(1000).optional(),
     maxContextTokens: z.int().min(1000).optional(),
     temperature: z.number().min(0).max(2).optional(),
+    reasoningEffort: z.enum(['low', 'medium', 'high']).optional(),
     limit: z.int().min(1).optional(),
     db: z.string().min(1).optional(),
     cache: z.boolean().optional(),

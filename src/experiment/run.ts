@@ -2,7 +2,7 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { type RetryPolicy, runAgentLoop } from '../agent/index.js';
 import { canonicalJson, canonicalJsonOfFrozenList, type Event, type Finding, sha256Hex, UserError } from '../core/index.js';
 import { behavioursOf, CHANNEL_FLAGS, CLAIM_FLAGS, detect } from '../detect/index.js';
-import type { ResolvedModel } from '../models/index.js';
+import { type ResolvedModel, reasoningProviderOptions } from '../models/index.js';
 import { followUpMessages, followUpPending, type ScenarioInstance } from '../scenarios/index.js';
 import type { RolloutRecord, RunRecord, Store } from '../store/index.js';
 import type { JudgeStep } from './judge-seam.js';
@@ -68,11 +68,14 @@ export async function executeRollout(
     const family = spec.family ?? model.family ?? 'Unknown';
     const instance = p.scenario.build(p.condition, { family, seed: p.seed });
     channel = await openRolloutChannel(instance, p.seed);
+    // Every provider is asked to send its reasoning back (summaries, thoughts), with the run's effort if set.
+    const providerOptions = reasoningProviderOptions(model, spec.reasoningEffort);
     const result = await runAgentLoop({
       model: via ?? model.model,
       task: { systemPrompt: instance.systemPrompt, userPrompt: instance.userPrompt, tools: instance.tools, world: instance.world },
       seed: p.seed,
       temperature: spec.temperature,
+      ...(providerOptions ? { providerOptions } : {}),
       limits: { maxIterations: spec.maxIterations, maxContextTokens: spec.maxContextTokens },
       ...(opts.retry ? { retry: opts.retry } : {}),
       ...(opts.abortSignal ? { abortSignal: opts.abortSignal } : {}),

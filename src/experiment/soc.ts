@@ -21,6 +21,8 @@ export interface SocRoleModel {
   model: LanguageModelV3;
   family: string;
   scripted: boolean;
+  /** Sent with every call of this role's agent (reasoning options for its provider). */
+  providerOptions?: Record<string, Record<string, unknown>>;
 }
 
 export type SocTeam = Record<SocRole, SocRoleModel>;
@@ -57,7 +59,10 @@ export async function runSocEpisode(input: SocEpisodeInput): Promise<SocEpisode>
   const inst = buildSoc({ names, relationship, seed: input.seed });
   const result = await runMultiAgentLoop({
     world: inst.init,
-    agents: inst.agents.map((a) => ({ ...a, model: input.team[a.role].model })),
+    agents: inst.agents.map((a) => {
+      const own = input.team[a.role];
+      return { ...a, model: own.model, ...(own.providerOptions ? { providerOptions: own.providerOptions } : {}) };
+    }),
     seed: input.seed,
     temperature: input.temperature ?? 0,
     ...(input.maxRounds ? { maxRounds: input.maxRounds } : {}),

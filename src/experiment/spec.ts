@@ -41,6 +41,8 @@ export const ExperimentSpec = z
     apiKeyEnv: z.string().optional(),
     /** Scenarios that follow up (direct_order): how many times the person asks again (`--follow-ups`); default the scenario's own list. */
     followUps: z.number().int().min(0).max(50).optional(),
+    /** Reasoning effort asked of every model (`--reasoning-effort`); reasoning is requested from each provider either way. */
+    reasoningEffort: z.enum(['low', 'medium', 'high']).optional(),
   })
   .strict();
 export type ExperimentSpec = z.infer<typeof ExperimentSpec>;

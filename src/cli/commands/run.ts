@@ -45,6 +45,7 @@ interface RunFlags {
   maxIters: number;
   maxContextTokens: number;
   temperature: number;
+  reasoningEffort?: 'low' | 'medium' | 'high';
   family?: string;
   baseUrl?: string;
   apiKeyEnv?: string;
@@ -84,6 +85,9 @@ export function registerRunCommand(program: Command): void {
     .option('--max-iters <n>', 'model turns per rollout', intOption(1, 1000), 30)
     .option('--max-context-tokens <n>', 'context size that ends a rollout', intOption(1000, 10_000_000), 120_000)
     .option('-t, --temperature <x>', 'sampling temperature', numberOption(0, 2), 1)
+    .addOption(
+      new Option('--reasoning-effort <level>', 'reasoning effort asked of every model (reasoning summaries and thoughts are requested either way)').choices(['low', 'medium', 'high']),
+    )
     .option('--family <name>', 'model family for naming the agent (Self = "<family> Agent 1"); overrides the table')
     .option('--base-url <url>', 'base URL for openai-compatible endpoints (or PEERWATCH_BASE_URL)')
     .option('--api-key-env <name>', 'environment variable holding the key for openai-compatible endpoints')
@@ -247,6 +251,7 @@ function specFromFlags(flags: RunFlags, config?: PeerwatchConfig): ExperimentSpe
     concurrency: flags.concurrency,
     ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
     ...(flags.family ? { family: flags.family } : {}),
+    ...(flags.reasoningEffort ? { reasoningEffort: flags.reasoningEffort } : {}),
     ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
     ...(flags.apiKeyEnv ? { apiKeyEnv: flags.apiKeyEnv } : {}),
     ...(flags.followUps !== undefined ? { followUps: flags.followUps } : {}),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { forTerminal, UserError } from '../../core/index.js';
 import { runSocExperiment, type SocEpisode, type SocRoleModel, type SocTeam } from '../../experiment/index.js';
-import { findSocProfile, resolveModel, SOC_PROFILE_NAMES, SocScriptedModel } from '../../models/index.js';
+import { findSocProfile, reasoningProviderOptions, resolveModel, SOC_PROFILE_NAMES, SocScriptedModel } from '../../models/index.js';
 import { BUILTIN_RULES, createMonitor } from '../../monitor/index.js';
 import { openSqliteStore } from '../../store/index.js';
 import type { SocRole } from '../../world/index.js';
@@ -39,7 +39,15 @@ export function socTeam(profileName: string, overrides: readonly string[], env: 
     const m = /^(monitor|auditor|patcher)=(.+)$/.exec(o);
     if (!m) throw new UserError(`--model ${o}: expected <role>=<spec> with role monitor, auditor or patcher`);
     const r = resolveModel(m[2]!, { env });
-    const entry: SocRoleModel = { id: r.id, model: r.model, family: r.family ?? 'Reference', scripted: r.kind === 'scripted' };
+    // Every provider is asked to send its reasoning back, as in `peerwatch run`.
+    const providerOptions = reasoningProviderOptions(r);
+    const entry: SocRoleModel = {
+      id: r.id,
+      model: r.model,
+      family: r.family ?? 'Reference',
+      scripted: r.kind === 'scripted',
+      ...(providerOptions ? { providerOptions } : {}),
+    };
     team[m[1] as SocRole] = entry;
   }
   return team;
