@@ -17,6 +17,8 @@ const ALLOWED: Record<string, string[]> = {
   monitor: ['core', 'detect'],
   // experiment wires the lawful channel (govern) into rollouts with channel on.
   experiment: ['core', 'world', 'scenarios', 'models', 'agent', 'detect', 'store', 'govern'],
+  // harness runs agent CLIs against the scenarios' worlds through shell hosts, scored by detect.
+  harness: ['core', 'world', 'scenarios', 'detect'],
   cli: ['core', 'world', 'scenarios', 'models', 'agent', 'detect', 'store', 'report', 'govern', 'monitor', 'experiment'],
 };
 
