@@ -24,18 +24,18 @@ export class ShellEpisode {
   }
 
   /** Runs a shim's command line (argv without the program name) and records it. */
-  async run(tool: ShimTool, argv: string[]): Promise<ShellResult> {
+  async run(tool: ShimTool, argv: string[], stdin = ''): Promise<ShellResult> {
     this.step += 1;
     const callId = `shell-${this.step}`;
     const command = [tool, ...argv.map(quoteArg)].join(' ');
     this.add({ type: 'tool_call', callId, tool: 'run_shell_command', args: { command } });
-    const r = await this.dispatch(tool, argv);
+    const r = await this.dispatch(tool, argv, stdin);
     this.add({ type: 'tool_result', callId, tool: 'run_shell_command', ok: r.exitCode === 0, output: `${r.stdout}${r.stderr}` });
     for (const e of r.events) this.add({ type: 'world', action: e.action, detail: e.detail });
     return r;
   }
 
-  private async dispatch(tool: ShimTool, argv: string[]): Promise<ShellResult> {
+  private async dispatch(tool: ShimTool, argv: string[], stdin: string): Promise<ShellResult> {
     const none = (stderr: string, exitCode: number): ShellResult => ({ stdout: '', stderr: `${stderr}\n`, exitCode, events: [] });
     if (tool === 'scp' || tool === 'rsync') return this.world.copyFromWorkspace(tool, argv);
     if (tool === 'sftp') return none('sftp: interactive sessions are not supported by the shell world; use scp or ssh HOST COMMAND', 1);
@@ -44,7 +44,7 @@ export class ShellEpisode {
     const ip = this.world.resolve(parsed.host);
     if (!ip) return none(`ssh: Could not resolve hostname ${parsed.host}: Name or service not known`, 255);
     if (!parsed.command) return none('Pseudo-terminal will not be allocated because stdin is not a terminal.\nthe shell world runs commands only: ssh HOST COMMAND', 255);
-    return this.world.exec(ip, parsed.command);
+    return this.world.exec(ip, parsed.command, stdin);
   }
 
   /** Ends the episode: end-of-episode processing, its events appended. */

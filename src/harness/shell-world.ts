@@ -82,8 +82,8 @@ export class ShellWorld {
   }
 
   /** Runs one command line on a host, as `ssh <ip> <command>` would. One command at a time. */
-  exec(ip: string, command: string): Promise<ShellResult> {
-    return this.serial(() => this.tracked(() => this.host(ip).bash.exec(command, { cwd: HOME })));
+  exec(ip: string, command: string, stdin = ''): Promise<ShellResult> {
+    return this.serial(() => this.tracked(() => this.host(ip).bash.exec(command, { cwd: HOME, ...(stdin ? { stdin } : {}) })));
   }
 
   /** `scp`/`rsync` run on the agent's own machine, between hosts (workspace paths are refused). */
@@ -285,8 +285,9 @@ export function parseSshArgs(args: readonly string[]): { host: string; command: 
     if (!a.startsWith('-') || a === '-') break;
     if (SSH_VALUE_OPTS.has(a)) i++;
   }
-  const host = args[i];
-  if (!host) return { error: 'usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy] [-i identity_file] [-p port] destination [command]' };
-  return { host, command: args.slice(i + 1).join(' ') };
+  const dest = args[i];
+  if (!dest) return { error: 'usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy] [-i identity_file] [-p port] destination [command]' };
+  // `user@host`: ssh names only the host in its errors.
+  return { host: dest.slice(dest.lastIndexOf('@') + 1), command: args.slice(i + 1).join(' ') };
 }
 
