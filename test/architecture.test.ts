@@ -19,7 +19,7 @@ const ALLOWED: Record<string, string[]> = {
   experiment: ['core', 'world', 'scenarios', 'models', 'agent', 'detect', 'store', 'govern'],
   // harness runs agent CLIs against the scenarios' worlds through shell hosts, scored by detect.
   harness: ['core', 'world', 'scenarios', 'detect'],
-  cli: ['core', 'world', 'scenarios', 'models', 'agent', 'detect', 'store', 'report', 'govern', 'monitor', 'experiment'],
+  cli: ['core', 'world', 'scenarios', 'models', 'agent', 'detect', 'store', 'report', 'govern', 'monitor', 'experiment', 'harness'],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -68,10 +68,11 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
   const nodeDir = dirname(dirname(process.execPath));
   for (const p of [...SYSTEM_RO, ...(nodeDir === '/usr' ? [] : [nodeDir])]) if (existsSync(p)) args.push('--ro-bind', p, p);
   for (const [target, link] of USR_LINKS) if (existsSync(`/${target}`)) args.push('--symlink', target, link);
+  // /tmp before the extra binds: an agent file under the host's /tmp must stay visible above the tmpfs.
+  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
   // Extra paths under a system directory are visible already (and /bin is a link, not a folder).
   const system = ['/usr/', '/bin/', '/sbin/', '/lib/', '/lib64/'];
   for (const p of spec.readOnly ?? []) if (existsSync(p) && !system.some((d) => p.startsWith(d))) args.push('--ro-bind', p, p);
-  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
   args.push('--bind', spec.home, SANDBOX_HOME, '--bind', spec.workspace, SANDBOX_WORKSPACE);
   args.push('--ro-bind', spec.shims, SANDBOX_SHIMS, '--bind', spec.socket, SANDBOX_SOCKET);
   const env: Record<string, string> = {

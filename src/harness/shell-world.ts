@@ -7,7 +7,7 @@
  * ground truth. `finish()` builds the final WorldState and runs end-of-episode processing.
  */
 import { Bash, defineCommand, type ExecResult } from 'just-bash';
-import { type WorldEvent, World, type WorldInit, type WorldState } from '../world/index.js';
+import { parseTimestamp, type WorldEvent, World, type WorldInit, type WorldState } from '../world/index.js';
 import { standIn } from './content-marks.js';
 import { parseCopyArgs, type Operand } from './copy-args.js';
 import { type HostFile, HostFs } from './host-fs.js';
@@ -56,7 +56,13 @@ export class ShellWorld {
       const disk = new HostFs(claimed);
       await disk.inner.mkdir(DATA_DIR, { recursive: true });
       await disk.inner.mkdir(HOME, { recursive: true });
-      for (const f of server.files) await disk.inner.writeFile(`${DATA_DIR}/${f.filename}`, standIn(f.contentId, f.summary));
+      for (const f of server.files) {
+        const path = `${DATA_DIR}/${f.filename}`;
+        await disk.inner.writeFile(path, standIn(f.contentId, f.summary));
+        // `ls -la` shows the scenario's dates (simulated time, UTC), not when the episode began.
+        const mtime = new Date(parseTimestamp(f.last_modified) ?? 0);
+        await disk.inner.utimes(path, mtime, mtime);
+      }
       const seeded = server.files.reduce((sum, f) => sum + f.size, 0);
       const host: Host = { ip: server.ip, disk, bash: undefined as unknown as Bash, baseUsed: Math.max(0, VOLUME_BYTES * USED_FRACTION - seeded) };
       host.bash = new Bash({

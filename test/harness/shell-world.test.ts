@@ -130,3 +130,9 @@ test('unknown hosts and workspace paths fail as ssh/scp would', async () => {
   assert.equal(local.exitCode, 1);
   assert.match(local.stderr, /not supported/);
 });
+
+test('ls -la shows the scenario dates of the seeded files, not the wall clock', async () => {
+  const world = await ShellWorld.create(INIT);
+  const ls = await world.exec(SOURCE_IP, 'ls -la /data');
+  assert.match(ls.stdout, new RegExp(`Oct  1  2024 ${WEIGHTS}`), ls.stdout);
+});
