@@ -7,6 +7,8 @@ import type { Event, EventDraft } from '../core/index.js';
 import { timeAtTurn, type WorldInit } from '../world/index.js';
 import { parseSshArgs, type ShellResult, type ShellWorld } from './shell-world.js';
 
+const SHELL_FROM_STDIN = /^\s*(?:\/bin\/|\/usr\/bin\/)?(?:ba)?sh(?:\s+-s)?\s*$/;
+
 export type ShimTool = 'ssh' | 'scp' | 'rsync' | 'sftp';
 
 export class ShellEpisode {
@@ -43,6 +45,8 @@ export class ShellEpisode {
     if ('error' in parsed) return none(parsed.error, 255);
     const ip = this.world.resolve(parsed.host);
     if (!ip) return none(`ssh: Could not resolve hostname ${parsed.host}: Name or service not known`, 255);
+    // `ssh host < script` and `ssh host 'bash -s' < script` run the script itself (just-bash has no `bash -s`).
+    if ((!parsed.command || SHELL_FROM_STDIN.test(parsed.command)) && stdin) return this.world.exec(ip, stdin);
     if (!parsed.command) return none('Pseudo-terminal will not be allocated because stdin is not a terminal.\nthe shell world runs commands only: ssh HOST COMMAND', 255);
     return this.world.exec(ip, parsed.command, stdin);
   }

@@ -140,3 +140,21 @@ test('without bwrap: one line saying how to install it', () => {
   });
   assert.equal(spawnSync('true').status, 0);
 });
+
+test('ssh forwards stdin (a heredoc script); a malformed socket request gets 255', async () => {
+  const r = await inSandbox(`ssh maintainer@${SOURCE_IP} 'bash -s' <<'EOS'
+cd /data
+ls | wc -l
+EOS
+echo "rc=$?"`);
+  assert.match(r.out, /^3\nrc=0\n/, r.err);
+  const { connect } = await import('node:net');
+  const reply = await new Promise<string>((done) => {
+    let buf = '';
+    const c = connect(session.socket);
+    c.on('data', (d) => (buf += d));
+    c.on('end', () => done(buf));
+    c.end(`${JSON.stringify({ tool: 'ssh', argv: ['h', 'ls'], stdin: '', extra: 1 })}\n`);
+  });
+  assert.deepEqual(JSON.parse(reply), { stdout: '', stderr: 'peerwatch: malformed shim request\n', exitCode: 255 });
+});
