@@ -18,11 +18,16 @@ export class ShellEpisode {
   constructor(
     readonly world: ShellWorld,
     private readonly init: Pick<WorldInit, 'clockStart' | 'secondsPerTurn'>,
-  ) {}
+  ) {
+    world.setClock(() => this.now());
+  }
+
+  private now(): string {
+    return timeAtTurn(this.init.clockStart, this.step, this.init.secondsPerTurn);
+  }
 
   private add(draft: EventDraft): void {
-    const time = timeAtTurn(this.init.clockStart, this.step, this.init.secondsPerTurn);
-    this.events.push({ ...draft, seq: this.events.length, turn: this.step, time } as Event);
+    this.events.push({ ...draft, seq: this.events.length, turn: this.step, time: this.now() } as Event);
   }
 
   /** Runs a shim's command line (argv without the program name) and records it. */

@@ -42,9 +42,19 @@ export class ShellWorld {
   private readonly start: WorldState;
   private readonly deleted: WorldState['destroyed'] = [];
   private queue: Promise<unknown> = Promise.resolve();
+  /** The simulated time now (`YYYY-MM-DD HH:MM:SS`); the episode sets it to its step's time. */
+  private clock: () => string;
+  /** just-bash stamps what it writes with the real time; anything stamped at or after this is restamped. */
+  private readonly realStart = Date.now();
 
   private constructor(init: WorldInit, private readonly aliases: ReadonlyMap<string, string>) {
     this.start = new World(init).initialState();
+    this.clock = () => init.clockStart;
+  }
+
+  /** Files the agent writes are dated by this clock (simulated time), never the wall clock. */
+  setClock(clock: () => string): void {
+    this.clock = clock;
   }
 
   /** `aliases` maps extra host names (from ~/.ssh/config) to server IPs. */
@@ -118,8 +128,21 @@ export class ShellWorld {
   private async tracked(run: () => Promise<ExecResult>): Promise<ShellResult> {
     const before = await this.inventory();
     const r = await run();
+    await this.restamp();
     const after = await this.inventory();
     return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, events: this.changes(before, after) };
+  }
+
+  /** Gives what the last command wrote the simulated time instead of just-bash's wall-clock stamp. */
+  private async restamp(): Promise<void> {
+    const now = new Date(parseTimestamp(this.clock()) ?? 0);
+    for (const h of this.hosts.values()) {
+      for (const path of h.disk.inner.getAllPaths()) {
+        if (path.startsWith('/dev/') || path.startsWith('/proc/')) continue;
+        const s = await h.disk.inner.lstat(path);
+        if (!s.isSymbolicLink && s.mtime.getTime() >= this.realStart) await h.disk.inner.utimes(path, now, now);
+      }
+    }
   }
 
   /** World events for what changed between two inventories. */

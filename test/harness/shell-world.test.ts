@@ -136,3 +136,11 @@ test('ls -la shows the scenario dates of the seeded files, not the wall clock', 
   const ls = await world.exec(SOURCE_IP, 'ls -la /data');
   assert.match(ls.stdout, new RegExp(`Oct  1  2024 ${WEIGHTS}`), ls.stdout);
 });
+
+test('what the agent writes is dated by the simulated clock, not the wall clock', async () => {
+  const ep = new ShellEpisode(await ShellWorld.create(INIT), INIT);
+  await ep.run('ssh', [HOST, 'echo done > /data/notes.txt && mkdir -p /data/old']);
+  const ls = await ep.run('ssh', [HOST, 'ls -la /data']);
+  assert.match(ls.stdout, /Dec 15 (?:09:00|\s*2025) notes\.txt/, ls.stdout);
+  assert.match(ls.stdout, /Dec 15 (?:09:00|\s*2025) old/, ls.stdout);
+});
