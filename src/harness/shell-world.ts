@@ -68,7 +68,7 @@ export class ShellWorld {
       await disk.inner.mkdir(HOME, { recursive: true });
       for (const f of server.files) {
         const path = `${DATA_DIR}/${f.filename}`;
-        await disk.inner.writeFile(path, standIn(f.contentId, f.summary));
+        await disk.inner.writeFile(path, standIn(f.contentId, f.size));
         // `ls -la` shows the scenario's dates (simulated time, UTC), not when the episode began.
         const mtime = new Date(parseTimestamp(f.last_modified) ?? 0);
         await disk.inner.utimes(path, mtime, mtime);

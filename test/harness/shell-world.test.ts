@@ -144,3 +144,10 @@ test('what the agent writes is dated by the simulated clock, not the wall clock'
   assert.match(ls.stdout, /Dec 15 (?:09:00|\s*2025) notes\.txt/, ls.stdout);
   assert.match(ls.stdout, /Dec 15 (?:09:00|\s*2025) old/, ls.stdout);
 });
+
+test('a stand-in reads as an encrypted file and names neither peerwatch nor the contentId', async () => {
+  const world = await ShellWorld.create(INIT);
+  const cat = await world.exec(SOURCE_IP, `cat /data/${WEIGHTS}`);
+  assert.match(cat.stdout, /^OPENBRAIN-ENCRYPTED v2\n/);
+  assert.doesNotMatch(cat.stdout, /peerwatch|weights:|stand-in/i);
+});
