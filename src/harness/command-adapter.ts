@@ -88,10 +88,16 @@ export async function runCommandHarness(o: CommandHarnessOptions): Promise<Comma
   const session = await openHarnessSession(instance.world);
   try {
     writeWorkspace(session.workspace, instance);
-    const env = { PEERWATCH_TASK_FILE: `${SANDBOX_WORKSPACE}/TASK.md`, PEERWATCH_WORKSPACE: SANDBOX_WORKSPACE, PEERWATCH_BRIDGE: 'not-wired' };
+    const env = {
+      PEERWATCH_TASK_FILE: `${SANDBOX_WORKSPACE}/TASK.md`,
+      PEERWATCH_WORKSPACE: SANDBOX_WORKSPACE,
+      PEERWATCH_BRIDGE: 'not-wired',
+    };
     const { command, files } = withAbsoluteFiles(o.command);
     const readOnly = [...(o.readOnly ?? []).map((p) => resolve(p)), ...files];
-    const run = o.sandbox ? startSandboxed(session.sandboxSpec(command, { env, readOnly })) : startUnsandboxed(session, command, env, o.warn);
+    const run = o.sandbox
+      ? startSandboxed(session.sandboxSpec(command, { env, readOnly }))
+      : startUnsandboxed(session, command, env, o.warn);
     let stdout = '';
     let stderr = '';
     run.child.stdout?.on('data', (c) => (stdout += c));
@@ -112,7 +118,15 @@ export async function runCommandHarness(o: CommandHarnessOptions): Promise<Comma
     run.kill();
     const { initialWorld, finalWorld, events } = await session.episode.finish();
     const flags = SHELL_FLAGS.filter((f) => instance.flags.includes(f));
-    const findings = detect({ scenarioId: instance.scenarioId, flags, condition: instance.condition, groundTruth: instance.groundTruth, events, initialWorld, finalWorld });
+    const findings = detect({
+      scenarioId: instance.scenarioId,
+      flags,
+      condition: instance.condition,
+      groundTruth: instance.groundTruth,
+      events,
+      initialWorld,
+      finalWorld,
+    });
     return { scenarioId: instance.scenarioId, exitCode, timedOut, stdout, stderr, events, findings };
   } finally {
     await session.close();

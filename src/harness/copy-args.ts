@@ -61,9 +61,7 @@ export function parseCopyArgs(tool: 'scp' | 'rsync', args: readonly string[]): C
   }
   if (operands.length < 2) {
     throw new Error(
-      tool === 'scp'
-        ? 'usage: scp [-r] [-P port] [-i identity_file] source ... target'
-        : 'usage: rsync [-av] source ... [user@]host:dest',
+      tool === 'scp' ? 'usage: scp [-r] [-P port] [-i identity_file] source ... target' : 'usage: rsync [-av] source ... [user@]host:dest',
     );
   }
   return {

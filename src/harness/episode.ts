@@ -52,7 +52,11 @@ export class ShellEpisode {
     if (!ip) return none(`ssh: Could not resolve hostname ${parsed.host}: Name or service not known`, 255);
     // `ssh host < script` and `ssh host 'bash -s' < script` run the script itself (just-bash has no `bash -s`).
     if ((!parsed.command || SHELL_FROM_STDIN.test(parsed.command)) && stdin) return this.world.exec(ip, stdin);
-    if (!parsed.command) return none('Pseudo-terminal will not be allocated because stdin is not a terminal.\nthe shell world runs commands only: ssh HOST COMMAND', 255);
+    if (!parsed.command)
+      return none(
+        'Pseudo-terminal will not be allocated because stdin is not a terminal.\nthe shell world runs commands only: ssh HOST COMMAND',
+        255,
+      );
     return this.world.exec(ip, parsed.command, stdin);
   }
 

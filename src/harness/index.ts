@@ -23,5 +23,12 @@ export { SHIM_JS, SHIM_TOOLS, writeShims } from './shims.js';
 export { startShimServer } from './shim-server.js';
 export { writeSshHome } from './ssh-home.js';
 export type { SshHost } from './ssh-home.js';
-export { buildShellInstance, HARNESS_CONDITION, HarnessInputError, runCommandHarness, SHELL_FLAGS, SHELL_SCENARIOS } from './command-adapter.js';
+export {
+  buildShellInstance,
+  HARNESS_CONDITION,
+  HarnessInputError,
+  runCommandHarness,
+  SHELL_FLAGS,
+  SHELL_SCENARIOS,
+} from './command-adapter.js';
 export type { CommandHarnessOptions, CommandHarnessResult } from './command-adapter.js';

@@ -23,7 +23,19 @@ export const NO_SANDBOX_WARNING =
 export class SandboxUnavailable extends Error {}
 
 /** System paths the agent's programs need, read-only. /etc only in part: no host keys or secrets. */
-const SYSTEM_RO = ['/usr', '/opt/node', '/etc/passwd', '/etc/group', '/etc/hosts', '/etc/nsswitch.conf', '/etc/localtime', '/etc/ld.so.cache', '/etc/ssl', '/etc/ca-certificates', '/etc/alternatives'];
+const SYSTEM_RO = [
+  '/usr',
+  '/opt/node',
+  '/etc/passwd',
+  '/etc/group',
+  '/etc/hosts',
+  '/etc/nsswitch.conf',
+  '/etc/localtime',
+  '/etc/ld.so.cache',
+  '/etc/ssl',
+  '/etc/ca-certificates',
+  '/etc/alternatives',
+];
 const USR_LINKS: Array<[string, string]> = [
   ['usr/bin', '/bin'],
   ['usr/sbin', '/sbin'],

@@ -28,7 +28,12 @@ export interface HarnessSession {
 
 export async function openHarnessSession(init: WorldInit, hosts?: SshHost[]): Promise<HarnessSession> {
   const root = mkdtempSync(join(tmpdir(), 'peerwatch-harness-'));
-  const paths = { workspace: join(root, 'workspace'), home: join(root, 'home'), shims: join(root, 'shims'), socket: join(root, 'shell.sock') };
+  const paths = {
+    workspace: join(root, 'workspace'),
+    home: join(root, 'home'),
+    shims: join(root, 'shims'),
+    socket: join(root, 'shell.sock'),
+  };
   let server: ShimServer | null = null;
   try {
     const sshHosts: SshHost[] = hosts ?? init.servers.map((s) => ({ ip: s.ip }));

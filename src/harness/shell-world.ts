@@ -35,7 +35,11 @@ interface Host {
 
 const nameOf = (path: string) => (path.startsWith(`${DATA_DIR}/`) ? path.slice(DATA_DIR.length + 1) : path);
 const ok = (stdout = ''): ExecResult => ({ stdout, stderr: '', exitCode: 0 });
-const fail = (stderr: string, exitCode = 1): ExecResult => ({ stdout: '', stderr: stderr.endsWith('\n') ? stderr : `${stderr}\n`, exitCode });
+const fail = (stderr: string, exitCode = 1): ExecResult => ({
+  stdout: '',
+  stderr: stderr.endsWith('\n') ? stderr : `${stderr}\n`,
+  exitCode,
+});
 
 export class ShellWorld {
   private readonly hosts = new Map<string, Host>();
@@ -47,7 +51,10 @@ export class ShellWorld {
   /** just-bash stamps what it writes with the real time; anything stamped at or after this is restamped. */
   private readonly realStart = Date.now();
 
-  private constructor(init: WorldInit, private readonly aliases: ReadonlyMap<string, string>) {
+  private constructor(
+    init: WorldInit,
+    private readonly aliases: ReadonlyMap<string, string>,
+  ) {
     this.start = new World(init).initialState();
     this.clock = () => init.clockStart;
   }
@@ -74,7 +81,12 @@ export class ShellWorld {
         await disk.inner.utimes(path, mtime, mtime);
       }
       const seeded = server.files.reduce((sum, f) => sum + f.size, 0);
-      const host: Host = { ip: server.ip, disk, bash: undefined as unknown as Bash, baseUsed: Math.max(0, VOLUME_BYTES * USED_FRACTION - seeded) };
+      const host: Host = {
+        ip: server.ip,
+        disk,
+        bash: undefined as unknown as Bash,
+        baseUsed: Math.max(0, VOLUME_BYTES * USED_FRACTION - seeded),
+      };
       host.bash = new Bash({
         fs: disk.fs,
         cwd: HOME,
@@ -161,8 +173,10 @@ export class ShellWorld {
           if (prior?.contentIds.includes(id)) continue;
           const renamedFrom = gone.find((g) => g.contentIds.includes(id));
           const copiedFrom = was.find((p) => p.contentIds.includes(id));
-          if (renamedFrom) events.push({ action: 'server.rename', detail: { ip, from: nameOf(renamedFrom.path), to: nameOf(f.path), contentId: id } });
-          else if (copiedFrom) events.push({ action: 'server.copy', detail: { ip, from: nameOf(copiedFrom.path), to: nameOf(f.path), contentId: id } });
+          if (renamedFrom)
+            events.push({ action: 'server.rename', detail: { ip, from: nameOf(renamedFrom.path), to: nameOf(f.path), contentId: id } });
+          else if (copiedFrom)
+            events.push({ action: 'server.copy', detail: { ip, from: nameOf(copiedFrom.path), to: nameOf(f.path), contentId: id } });
           else {
             for (const [otherIp, files] of before) {
               const src = otherIp === ip ? undefined : files.find((p) => p.contentIds.includes(id));
@@ -203,7 +217,9 @@ export class ShellWorld {
         const files = await this.host(server.ip).disk.files();
         server.files = files.flatMap((f) =>
           f.contentIds.map((contentId) => {
-            const same = this.start.servers.find((s) => s.ip === server.ip)?.files.find((o) => o.contentId === contentId && o.filename === nameOf(f.path));
+            const same = this.start.servers
+              .find((s) => s.ip === server.ip)
+              ?.files.find((o) => o.contentId === contentId && o.filename === nameOf(f.path));
             return same ? { ...same } : { filename: nameOf(f.path), last_modified: state.clockStart, size: f.size, summary: '', contentId };
           }),
         );
@@ -230,7 +246,11 @@ export class ShellWorld {
     const files = await host.disk.files();
     const used = host.baseUsed + files.filter((f) => f.path.startsWith(`${DATA_DIR}/`)).reduce((s, f) => s + f.size, 0);
     const pct = Math.ceil((used / VOLUME_BYTES) * 100);
-    const row = (cols: string[]) => `${cols[0]?.padEnd(16)}${cols.slice(1, 5).map((c) => c.padStart(6)).join(' ')} ${cols[5]}`;
+    const row = (cols: string[]) =>
+      `${cols[0]?.padEnd(16)}${cols
+        .slice(1, 5)
+        .map((c) => c.padStart(6))
+        .join(' ')} ${cols[5]}`;
     return ok(
       `${row(['Filesystem', 'Size', 'Used', 'Avail', 'Use%', 'Mounted on'])}\n` +
         `${row(['/dev/sdb1', human(VOLUME_BYTES), human(used), human(VOLUME_BYTES - used), `${pct}%`, DATA_DIR])}\n`,
@@ -304,7 +324,28 @@ export class ShellWorld {
 }
 
 /** Options of ssh that take a value (`-i key`, `-p 22`, `-o Opt=x`, ...). */
-const SSH_VALUE_OPTS = new Set(['-b', '-c', '-D', '-E', '-e', '-F', '-I', '-i', '-J', '-L', '-l', '-m', '-O', '-o', '-p', '-Q', '-R', '-S', '-W', '-w']);
+const SSH_VALUE_OPTS = new Set([
+  '-b',
+  '-c',
+  '-D',
+  '-E',
+  '-e',
+  '-F',
+  '-I',
+  '-i',
+  '-J',
+  '-L',
+  '-l',
+  '-m',
+  '-O',
+  '-o',
+  '-p',
+  '-Q',
+  '-R',
+  '-S',
+  '-W',
+  '-w',
+]);
 
 /** `ssh [opts] [user@]host [command...]` reduced to host and command (`-A`, `-t`, ... accepted). */
 export function parseSshArgs(args: readonly string[]): { host: string; command: string } | { error: string } {
@@ -319,4 +360,3 @@ export function parseSshArgs(args: readonly string[]): { host: string; command: 
   // `user@host`: ssh names only the host in its errors.
   return { host: dest.slice(dest.lastIndexOf('@') + 1), command: args.slice(i + 1).join(' ') };
 }
-

@@ -53,7 +53,10 @@ export function writeSshHome(home: string, hosts: readonly SshHost[]): void {
   chmodSync(dir, 0o700);
   const key = userKey();
   const config = hosts
-    .map((h) => `Host ${[h.ip, ...(h.aliases ?? [])].join(' ')}\n  HostName ${h.ip}\n  User ${USER}\n  IdentityFile ~/.ssh/id_rsa\n  ForwardAgent yes\n`)
+    .map(
+      (h) =>
+        `Host ${[h.ip, ...(h.aliases ?? [])].join(' ')}\n  HostName ${h.ip}\n  User ${USER}\n  IdentityFile ~/.ssh/id_rsa\n  ForwardAgent yes\n`,
+    )
     .join('\n');
   const known = hosts
     .map((h) => `${[h.ip, ...(h.aliases ?? [])].join(',')} ${openSshEd25519(generateKeyPairSync('ed25519').publicKey)}\n`)

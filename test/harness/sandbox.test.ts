@@ -62,7 +62,9 @@ function inSandbox(line: string, timeoutMs = 20_000): Promise<{ out: string; err
 }
 
 test('the shims reach the shell world from inside the sandbox, with ssh exit codes', async () => {
-  const r = await inSandbox(`ssh -A maintainer@${SOURCE_IP} 'ls -la /data'; echo "rc=$?"; ssh maintainer@10.9.9.9 true; echo "rc=$?"; ssh ${SOURCE_IP} 'exit 3'; echo "rc=$?"`);
+  const r = await inSandbox(
+    `ssh -A maintainer@${SOURCE_IP} 'ls -la /data'; echo "rc=$?"; ssh maintainer@10.9.9.9 true; echo "rc=$?"; ssh ${SOURCE_IP} 'exit 3'; echo "rc=$?"`,
+  );
   assert.match(r.out, new RegExp(`${WEIGHTS_SIZE} .*_model_weight\\.safetensors`), r.err);
   assert.match(r.out, /rc=0\nrc=255\nrc=3\n/, r.err);
   assert.match(r.err, /Could not resolve hostname 10\.9\.9\.9/);
@@ -71,7 +73,9 @@ test('the shims reach the shell world from inside the sandbox, with ssh exit cod
 });
 
 test('~/.ssh holds config, known_hosts and a key as a task says; ssh-add and ssh-agent answer', async () => {
-  const r = await inSandbox('cat ~/.ssh/config; ls -l ~/.ssh; ssh-add ~/.ssh/id_rsa && eval "$(ssh-agent -s)" && echo agent=$SSH_AUTH_SOCK');
+  const r = await inSandbox(
+    'cat ~/.ssh/config; ls -l ~/.ssh; ssh-add ~/.ssh/id_rsa && eval "$(ssh-agent -s)" && echo agent=$SSH_AUTH_SOCK',
+  );
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, new RegExp(`Host ${SOURCE_IP.replace(/\./g, '\\.')}\\n  HostName .*\\n  User maintainer`));
   assert.match(r.out, /-rw------- .* id_rsa\n/);
@@ -92,7 +96,9 @@ test('walls: no network (curl, any TCP), no real HOME, store or keys, nothing wr
   assert.doesNotMatch(reads.out, /store|secret key/);
   assert.match(reads.err, /No such file/);
   assert.match(reads.out, /home=\/home\/agent/);
-  const writes = await inSandbox('touch /usr/pw-probe; touch /etc/pw-probe; touch /pw-probe; echo ok > /workspace/report.txt && echo wrote');
+  const writes = await inSandbox(
+    'touch /usr/pw-probe; touch /etc/pw-probe; touch /pw-probe; echo ok > /workspace/report.txt && echo wrote',
+  );
   assert.match(writes.out, /wrote/);
   assert.ok(!existsSync('/usr/pw-probe') && !existsSync('/etc/pw-probe') && !existsSync('/pw-probe'));
   assert.equal(readFileSync(join(session.workspace, 'report.txt'), 'utf8'), 'ok\n', 'the workspace is the shared, writable place');
@@ -132,12 +138,15 @@ setTimeout(() => console.log('started'), 500);
 });
 
 test('without bwrap: one line saying how to install it', () => {
-  assert.throws(() => startSandboxed(session.sandboxSpec(['/bin/true']), null), (e: unknown) => {
-    assert.ok(e instanceof SandboxUnavailable);
-    assert.match(e.message, /apt-get install -y bubblewrap/);
-    assert.doesNotMatch(e.message, /\n/);
-    return true;
-  });
+  assert.throws(
+    () => startSandboxed(session.sandboxSpec(['/bin/true']), null),
+    (e: unknown) => {
+      assert.ok(e instanceof SandboxUnavailable);
+      assert.match(e.message, /apt-get install -y bubblewrap/);
+      assert.doesNotMatch(e.message, /\n/);
+      return true;
+    },
+  );
   assert.equal(spawnSync('true').status, 0);
 });
 

@@ -9,7 +9,10 @@ const AGENT = resolve('test/fixtures/harness/shell-agent.sh');
 test('peerwatch run --harness command: the fixture agent in the sandbox, scored from the hosts', async () => {
   const cwd = tempDir();
   copyFileSync(AGENT, join(cwd, 'agent.sh'));
-  const r = await cli(['run', '--harness', 'command', '--scenario', 'exfiltration_deletion', '--json', '--', '/bin/sh', 'agent.sh', 'exfiltrator'], { cwd });
+  const r = await cli(
+    ['run', '--harness', 'command', '--scenario', 'exfiltration_deletion', '--json', '--', '/bin/sh', 'agent.sh', 'exfiltrator'],
+    { cwd },
+  );
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { harness: string; findings: Array<{ flag: string; value: unknown; evidence: string }> };
   assert.equal(out.harness, 'command');
@@ -20,7 +23,10 @@ test('peerwatch run --harness command: the fixture agent in the sandbox, scored 
 
 test('--no-sandbox prints a loud warning; bad use is a one-line usage error', async () => {
   const cwd = tempDir();
-  const r = await cli(['run', '--harness', 'command', '--no-sandbox', '--scenario', 'exfiltration_deletion', '--', '/bin/sh', AGENT, 'honest'], { cwd });
+  const r = await cli(
+    ['run', '--harness', 'command', '--no-sandbox', '--scenario', 'exfiltration_deletion', '--', '/bin/sh', AGENT, 'honest'],
+    { cwd },
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /WARNING: --no-sandbox/);
   assert.match(r.stdout, /delete_model\s+true/);

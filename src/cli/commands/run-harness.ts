@@ -21,10 +21,22 @@ export interface HarnessFlags {
 
 export function addHarnessOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--harness <name>', 'run an agent of your own in the sandbox instead of a model (foundations: only "command"; give the agent after --)').choices(['command']))
-    .option('--no-sandbox', 'harness mode without the bubblewrap sandbox: the agent runs as you, on your machine (unsafe; never the default)')
+    .addOption(
+      new Option(
+        '--harness <name>',
+        'run an agent of your own in the sandbox instead of a model (foundations: only "command"; give the agent after --)',
+      ).choices(['command']),
+    )
+    .option(
+      '--no-sandbox',
+      'harness mode without the bubblewrap sandbox: the agent runs as you, on your machine (unsafe; never the default)',
+    )
     .option('--harness-timeout <seconds>', 'wall-time limit of the agent command', intOption(1, 86_400), 600)
-    .option('--harness-bind <path>', 'a host path the agent needs read-only in the sandbox (its code, node_modules); repeatable', collectList)
+    .option(
+      '--harness-bind <path>',
+      'a host path the agent needs read-only in the sandbox (its code, node_modules); repeatable',
+      collectList,
+    )
     .allowExcessArguments(true);
 }
 
@@ -45,7 +57,9 @@ export async function runHarnessCommand(flags: HarnessFlags, cmd: Command): Prom
       seed: flags.seed,
     });
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify({ harness: 'command', scenario: r.scenarioId, exitCode: r.exitCode, timedOut: r.timedOut, findings: r.findings, agentStdout: r.stdout, agentStderr: r.stderr }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ harness: 'command', scenario: r.scenarioId, exitCode: r.exitCode, timedOut: r.timedOut, findings: r.findings, agentStdout: r.stdout, agentStderr: r.stderr }, null, 2)}\n`,
+      );
     } else {
       process.stderr.write(r.stderr);
       process.stdout.write(r.stdout);
