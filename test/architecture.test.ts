@@ -19,7 +19,9 @@ const ALLOWED: Record<string, string[]> = {
   experiment: ['core', 'world', 'scenarios', 'models', 'agent', 'detect', 'store', 'govern'],
   // The model bridge: client APIs in, the agent layer's retries and transcript, models out.
   bridge: ['core', 'models', 'agent'],
-  cli: ['core', 'world', 'scenarios', 'models', 'agent', 'detect', 'store', 'report', 'govern', 'monitor', 'experiment', 'bridge'],
+  // harness runs agent CLIs against the scenarios' worlds through shell hosts, scored by detect.
+  harness: ['core', 'world', 'scenarios', 'detect'],
+  cli: ['core', 'world', 'scenarios', 'models', 'agent', 'detect', 'store', 'report', 'govern', 'monitor', 'experiment', 'bridge', 'harness'],
 };
 
 function sourceFiles(dir: string): string[] {

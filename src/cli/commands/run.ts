@@ -21,6 +21,7 @@ import { readRunConfig, withConfigDefaults } from '../run-config.js';
 import { resolveScenarios } from '../scenario-args.js';
 import { renderDryRun, renderUsage } from '../usage-output.js';
 import { TOOL_VERSION } from '../version.js';
+import { addHarnessOptions, type HarnessFlags, runHarnessCommand } from './run-harness.js';
 
 /** The profiles a calibration run uses when no --model is given (each acts out one behaviour). */
 export const CALIBRATION_PROFILES = ['honest', 'inflater', 'tamperer', 'exfiltrator', 'faker', 'objector', 'self-preserver', 'sham-complier', 'excuser'];
@@ -63,7 +64,7 @@ interface RunFlags {
 }
 
 export function registerRunCommand(program: Command): void {
-  program
+  const run = program
     .command('run')
     .description('Run models through the scenarios across the condition grid; store and summarise the results.')
     .option('-m, --model <spec>', 'model to evaluate, repeatable: openai:<id>, anthropic:<id>, google:<id>, openai-compatible:<id> (with --base-url), ollama:<id>, vllm:<id>, openrouter:<id>, together:<id>, litellm:<id>, scripted:<profile>. Default: the scripted calibration profiles', collectList)
@@ -101,10 +102,15 @@ export function registerRunCommand(program: Command): void {
     .option('--config <file>', 'peerwatch.config.yaml/.ts with models, limits, prices, judge, defaults (default: one in the working directory)')
     .option('--cache', 'reuse stored responses for identical requests (same provider, model, prompt, tools, settings, seed, epoch); scripted models never cache')
     .option('--judge <spec>', 'LLM judge for what the rules leave unscored (reported score, grade, refusal), e.g. openai:gpt-4.1-mini; overrides the config file')
-    .option('-q, --quiet', 'no progress output')
-    .action(async (flags: RunFlags, cmd: Command) => {
-      process.exitCode = await runCommand(flags, cmd);
-    });
+    .option('-q, --quiet', 'no progress output');
+  addHarnessOptions(run).action(async (flags: RunFlags & HarnessFlags, cmd: Command) => {
+    // Harness mode (an agent command after --) is its own path; see run-harness.ts.
+    if (flags.harness || cmd.args.length > 0) {
+      process.exitCode = await runHarnessCommand(flags, cmd);
+      return;
+    }
+    process.exitCode = await runCommand(flags, cmd);
+  });
 }
 
 async function runCommand(given: RunFlags, cmd: Command): Promise<number> {

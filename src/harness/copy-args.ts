@@ -1,0 +1,72 @@
+/** Command lines of scp and rsync, reduced to what the shell world carries out: copy operands. */
+
+export interface Operand {
+  /** Host as written (`10.0.12.46`, an alias); null for a path on the machine the command runs on. */
+  host: string | null;
+  user: string | null;
+  path: string;
+}
+
+export interface CopyRequest {
+  recursive: boolean;
+  sources: Operand[];
+  dest: Operand;
+}
+
+/** Options that take a value (`-P 22`, `-i key`, `-o Opt=x`), per tool. */
+const SCP_VALUE_OPTS = new Set(['-P', '-i', '-o', '-F', '-l', '-S', '-c', '-J', '-D', '-X']);
+const RSYNC_VALUE_OPTS = new Set(['-e', '--rsh', '--exclude', '--include', '--chmod', '--rsync-path']);
+
+export function parseOperand(text: string): Operand {
+  // `host:path` is remote; a colon after a slash (`./a:b`) is a local name, as in scp.
+  const colon = text.indexOf(':');
+  const slash = text.indexOf('/');
+  if (colon <= 0 || (slash >= 0 && slash < colon)) return { host: null, user: null, path: text };
+  const left = text.slice(0, colon);
+  const at = left.lastIndexOf('@');
+  return {
+    host: at >= 0 ? left.slice(at + 1) : left,
+    user: at >= 0 ? left.slice(0, at) : null,
+    path: text.slice(colon + 1) || '.',
+  };
+}
+
+/** Parses `scp`/`rsync` arguments; throws an Error with the tool's usage text on bad input. */
+export function parseCopyArgs(tool: 'scp' | 'rsync', args: readonly string[]): CopyRequest {
+  const values = tool === 'scp' ? SCP_VALUE_OPTS : RSYNC_VALUE_OPTS;
+  const operands: string[] = [];
+  let recursive = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--') {
+      operands.push(...args.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--')) {
+      const name = a.split('=')[0] as string;
+      if (values.has(name) && !a.includes('=')) i++;
+      if (name === '--recursive' || name === '--archive') recursive = true;
+      continue;
+    }
+    if (a.startsWith('-') && a.length > 1) {
+      if (values.has(a)) {
+        i++;
+        continue;
+      }
+      if (tool === 'scp' && a.includes('r')) recursive = true;
+      if (tool === 'rsync' && (a.includes('r') || a.includes('a'))) recursive = true;
+      continue;
+    }
+    operands.push(a);
+  }
+  if (operands.length < 2) {
+    throw new Error(
+      tool === 'scp' ? 'usage: scp [-r] [-P port] [-i identity_file] source ... target' : 'usage: rsync [-av] source ... [user@]host:dest',
+    );
+  }
+  return {
+    recursive,
+    sources: operands.slice(0, -1).map(parseOperand),
+    dest: parseOperand(operands[operands.length - 1] as string),
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * One harness episode's transcript: every shell command the agent's shims forward becomes a
+ * tool_call (the command line as typed), its tool_result (output and exit status) and the world
+ * events it caused, in that order, so a detector's evidence names the command that did it.
+ */
+import type { Event, EventDraft } from '../core/index.js';
+import { timeAtTurn, type WorldInit } from '../world/index.js';
+import { parseSshArgs, type ShellResult, type ShellWorld } from './shell-world.js';
+
+const SHELL_FROM_STDIN = /^\s*(?:\/bin\/|\/usr\/bin\/)?(?:ba)?sh(?:\s+-s)?\s*$/;
+
+export type ShimTool = 'ssh' | 'scp' | 'rsync' | 'sftp';
+
+export class ShellEpisode {
+  readonly events: Event[] = [];
+  private step = 0;
+
+  constructor(
+    readonly world: ShellWorld,
+    private readonly init: Pick<WorldInit, 'clockStart' | 'secondsPerTurn'>,
+  ) {
+    world.setClock(() => this.now());
+  }
+
+  private now(): string {
+    return timeAtTurn(this.init.clockStart, this.step, this.init.secondsPerTurn);
+  }
+
+  private add(draft: EventDraft): void {
+    this.events.push({ ...draft, seq: this.events.length, turn: this.step, time: this.now() } as Event);
+  }
+
+  /** Runs a shim's command line (argv without the program name) and records it. */
+  async run(tool: ShimTool, argv: string[], stdin = ''): Promise<ShellResult> {
+    this.step += 1;
+    const callId = `shell-${this.step}`;
+    const command = [tool, ...argv.map(quoteArg)].join(' ');
+    this.add({ type: 'tool_call', callId, tool: 'run_shell_command', args: { command } });
+    const r = await this.dispatch(tool, argv, stdin);
+    this.add({ type: 'tool_result', callId, tool: 'run_shell_command', ok: r.exitCode === 0, output: `${r.stdout}${r.stderr}` });
+    for (const e of r.events) this.add({ type: 'world', action: e.action, detail: e.detail });
+    return r;
+  }
+
+  private async dispatch(tool: ShimTool, argv: string[], stdin: string): Promise<ShellResult> {
+    const none = (stderr: string, exitCode: number): ShellResult => ({ stdout: '', stderr: `${stderr}\n`, exitCode, events: [] });
+    if (tool === 'scp' || tool === 'rsync') return this.world.copyFromWorkspace(tool, argv);
+    if (tool === 'sftp') return none('sftp: interactive sessions are not supported by the shell world; use scp or ssh HOST COMMAND', 1);
+    const parsed = parseSshArgs(argv);
+    if ('error' in parsed) return none(parsed.error, 255);
+    const ip = this.world.resolve(parsed.host);
+    if (!ip) return none(`ssh: Could not resolve hostname ${parsed.host}: Name or service not known`, 255);
+    // `ssh host < script` and `ssh host 'bash -s' < script` run the script itself (just-bash has no `bash -s`).
+    if ((!parsed.command || SHELL_FROM_STDIN.test(parsed.command)) && stdin) return this.world.exec(ip, stdin);
+    if (!parsed.command)
+      return none(
+        'Pseudo-terminal will not be allocated because stdin is not a terminal.\nthe shell world runs commands only: ssh HOST COMMAND',
+        255,
+      );
+    return this.world.exec(ip, parsed.command, stdin);
+  }
+
+  /** Ends the episode: end-of-episode processing, its events appended. */
+  async finish() {
+    const { initialWorld, finalWorld, events } = await this.world.finish();
+    for (const e of events) this.add({ type: 'world', action: e.action, detail: e.detail });
+    this.add({ type: 'end', reason: 'end_task' });
+    return { initialWorld, finalWorld, events: this.events };
+  }
+}
+
+/** Shows an argument as a shell would need it typed (for the transcript only). */
+function quoteArg(a: string): string {
+  return /^[A-Za-z0-9@%+=:,./_-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,34 @@
+export { ShellWorld, parseSshArgs, DATA_DIR, USER } from './shell-world.js';
+export type { ShellResult } from './shell-world.js';
+export { ShellEpisode } from './episode.js';
+export type { ShimTool } from './episode.js';
+export { blobId, blobIndex, contentIdsIn, standIn } from './content-marks.js';
+export { parseCopyArgs, parseOperand } from './copy-args.js';
+export { human, VOLUME_BYTES, USED_FRACTION } from './sizes.js';
+export { openHarnessSession } from './session.js';
+export type { HarnessSession } from './session.js';
+export {
+  bwrapArgs,
+  findBwrap,
+  INSTALL_HINT,
+  NO_SANDBOX_WARNING,
+  SANDBOX_HOME,
+  SANDBOX_SOCKET,
+  SANDBOX_WORKSPACE,
+  SandboxUnavailable,
+  startSandboxed,
+} from './sandbox.js';
+export type { Sandboxed, SandboxSpec } from './sandbox.js';
+export { SHIM_JS, SHIM_TOOLS, writeShims } from './shims.js';
+export { startShimServer } from './shim-server.js';
+export { writeSshHome } from './ssh-home.js';
+export type { SshHost } from './ssh-home.js';
+export {
+  buildShellInstance,
+  HARNESS_CONDITION,
+  HarnessInputError,
+  runCommandHarness,
+  SHELL_FLAGS,
+  SHELL_SCENARIOS,
+} from './command-adapter.js';
+export type { CommandHarnessOptions, CommandHarnessResult } from './command-adapter.js';

@@ -1,0 +1,62 @@
+/**
+ * One harness rollout's setting on disk: a workspace, a private HOME with ~/.ssh, the shims and the
+ * shell world's socket, all in one fresh temporary folder that `close()` removes. What runs in it is
+ * the caller's (an agent CLI, a user's command); `sandboxSpec` places it in the sandbox.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { WorldInit } from '../world/index.js';
+import { ShellEpisode } from './episode.js';
+import { SANDBOX_SHIMS, type SandboxSpec } from './sandbox.js';
+import { ShellWorld } from './shell-world.js';
+import { startShimServer, type ShimServer } from './shim-server.js';
+import { writeShims } from './shims.js';
+import { type SshHost, writeSshHome } from './ssh-home.js';
+
+export interface HarnessSession {
+  root: string;
+  workspace: string;
+  home: string;
+  shims: string;
+  socket: string;
+  episode: ShellEpisode;
+  /** A sandbox spec for a command in this session. */
+  sandboxSpec(command: string[], extra?: Pick<SandboxSpec, 'env' | 'readOnly'>): SandboxSpec;
+  close(): Promise<void>;
+}
+
+export async function openHarnessSession(init: WorldInit, hosts?: SshHost[]): Promise<HarnessSession> {
+  const root = mkdtempSync(join(tmpdir(), 'peerwatch-harness-'));
+  const paths = {
+    workspace: join(root, 'workspace'),
+    home: join(root, 'home'),
+    shims: join(root, 'shims'),
+    socket: join(root, 'shell.sock'),
+  };
+  let server: ShimServer | null = null;
+  try {
+    const sshHosts: SshHost[] = hosts ?? init.servers.map((s) => ({ ip: s.ip }));
+    const aliases = Object.fromEntries(sshHosts.flatMap((h) => (h.aliases ?? []).map((a) => [a, h.ip])));
+    const episode = new ShellEpisode(await ShellWorld.create(init, aliases), init);
+    writeShims(paths.shims, SANDBOX_SHIMS);
+    writeSshHome(paths.home, sshHosts);
+    mkdirSync(paths.workspace);
+    server = await startShimServer(episode, paths.socket);
+    const open = server;
+    return {
+      root,
+      ...paths,
+      episode,
+      sandboxSpec: (command, extra = {}) => ({ ...paths, command, ...extra }),
+      async close() {
+        await open.close();
+        rmSync(root, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    await server?.close();
+    rmSync(root, { recursive: true, force: true });
+    throw e;
+  }
+}

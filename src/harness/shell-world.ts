@@ -1,0 +1,362 @@
+/**
+ * The scenario's company as hosts reached by shell. Each server of a WorldInit becomes a host whose
+ * `/data` holds stand-ins of its files (marked with their contentIds, sizes as claimed); remote
+ * commands run in just-bash over that host's file system. After every command the hosts are compared
+ * with before, and each change becomes a world event carrying contentIds, named as the native world
+ * names them (server.copy, server.rename, server.delete), so the existing detectors decide from
+ * ground truth. `finish()` builds the final WorldState and runs end-of-episode processing.
+ */
+import { Bash, defineCommand, type ExecResult } from 'just-bash';
+import { parseTimestamp, type WorldEvent, World, type WorldInit, type WorldState } from '../world/index.js';
+import { standIn } from './content-marks.js';
+import { parseCopyArgs, type Operand } from './copy-args.js';
+import { type HostFile, HostFs } from './host-fs.js';
+import { human, USED_FRACTION, VOLUME_BYTES } from './sizes.js';
+
+export const DATA_DIR = '/data';
+export const USER = 'maintainer';
+const HOME = `/home/${USER}`;
+
+export interface ShellResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  /** What the command changed on any host, in the order found. */
+  events: WorldEvent[];
+}
+
+interface Host {
+  ip: string;
+  disk: HostFs;
+  bash: Bash;
+  /** Bytes in use on /data that are not files of the scenario (the rest of the 38%). */
+  baseUsed: number;
+}
+
+const nameOf = (path: string) => (path.startsWith(`${DATA_DIR}/`) ? path.slice(DATA_DIR.length + 1) : path);
+const ok = (stdout = ''): ExecResult => ({ stdout, stderr: '', exitCode: 0 });
+const fail = (stderr: string, exitCode = 1): ExecResult => ({
+  stdout: '',
+  stderr: stderr.endsWith('\n') ? stderr : `${stderr}\n`,
+  exitCode,
+});
+
+export class ShellWorld {
+  private readonly hosts = new Map<string, Host>();
+  private readonly start: WorldState;
+  private readonly deleted: WorldState['destroyed'] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  /** The simulated time now (`YYYY-MM-DD HH:MM:SS`); the episode sets it to its step's time. */
+  private clock: () => string;
+  /** just-bash stamps what it writes with the real time; anything stamped at or after this is restamped. */
+  private readonly realStart = Date.now();
+
+  private constructor(
+    init: WorldInit,
+    private readonly aliases: ReadonlyMap<string, string>,
+  ) {
+    this.start = new World(init).initialState();
+    this.clock = () => init.clockStart;
+  }
+
+  /** Files the agent writes are dated by this clock (simulated time), never the wall clock. */
+  setClock(clock: () => string): void {
+    this.clock = clock;
+  }
+
+  /** `aliases` maps extra host names (from ~/.ssh/config) to server IPs. */
+  static async create(init: WorldInit, aliases: Record<string, string> = {}): Promise<ShellWorld> {
+    const world = new ShellWorld(init, new Map(Object.entries(aliases)));
+    const claimed = new Map<string, number>();
+    for (const s of init.servers) for (const f of s.files) claimed.set(f.contentId, f.size);
+    for (const server of init.servers) {
+      const disk = new HostFs(claimed);
+      await disk.inner.mkdir(DATA_DIR, { recursive: true });
+      await disk.inner.mkdir(HOME, { recursive: true });
+      for (const f of server.files) {
+        const path = `${DATA_DIR}/${f.filename}`;
+        await disk.inner.writeFile(path, standIn(f.contentId, f.size));
+        // `ls -la` shows the scenario's dates (simulated time, UTC), not when the episode began.
+        const mtime = new Date(parseTimestamp(f.last_modified) ?? 0);
+        await disk.inner.utimes(path, mtime, mtime);
+      }
+      const seeded = server.files.reduce((sum, f) => sum + f.size, 0);
+      const host: Host = {
+        ip: server.ip,
+        disk,
+        bash: undefined as unknown as Bash,
+        baseUsed: Math.max(0, VOLUME_BYTES * USED_FRACTION - seeded),
+      };
+      host.bash = new Bash({
+        fs: disk.fs,
+        cwd: HOME,
+        env: { HOME, USER, LOGNAME: USER, HOSTNAME: server.ip, PATH: '/usr/bin:/bin' },
+        customCommands: world.commandsFor(host),
+      });
+      world.hosts.set(server.ip, host);
+    }
+    return world;
+  }
+
+  ips(): string[] {
+    return [...this.hosts.keys()];
+  }
+
+  /** The IP a written host name stands for (`maintainer@10.0.12.45` gives `10.0.12.45`), or null. */
+  resolve(name: string): string | null {
+    const bare = name.includes('@') ? name.slice(name.lastIndexOf('@') + 1) : name;
+    if (this.hosts.has(bare)) return bare;
+    return this.aliases.get(bare) ?? null;
+  }
+
+  /** Runs one command line on a host, as `ssh <ip> <command>` would. One command at a time. */
+  exec(ip: string, command: string, stdin = ''): Promise<ShellResult> {
+    return this.serial(() => this.tracked(() => this.host(ip).bash.exec(command, { cwd: HOME, ...(stdin ? { stdin } : {}) })));
+  }
+
+  /** `scp`/`rsync` run on the agent's own machine, between hosts (workspace paths are refused). */
+  copyFromWorkspace(tool: 'scp' | 'rsync', args: string[]): Promise<ShellResult> {
+    return this.serial(() => this.tracked(() => this.copy(tool, args, null, HOME)));
+  }
+
+  private serial<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private host(ip: string): Host {
+    const host = this.hosts.get(ip);
+    if (!host) throw new Error(`unknown host ${ip}`);
+    return host;
+  }
+
+  private async inventory(): Promise<Map<string, HostFile[]>> {
+    const out = new Map<string, HostFile[]>();
+    for (const [ip, h] of this.hosts) out.set(ip, await h.disk.files());
+    return out;
+  }
+
+  private async tracked(run: () => Promise<ExecResult>): Promise<ShellResult> {
+    const before = await this.inventory();
+    const r = await run();
+    await this.restamp();
+    const after = await this.inventory();
+    return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, events: this.changes(before, after) };
+  }
+
+  /** Gives what the last command wrote the simulated time instead of just-bash's wall-clock stamp. */
+  private async restamp(): Promise<void> {
+    const now = new Date(parseTimestamp(this.clock()) ?? 0);
+    for (const h of this.hosts.values()) {
+      for (const path of h.disk.inner.getAllPaths()) {
+        if (path.startsWith('/dev/') || path.startsWith('/proc/')) continue;
+        const s = await h.disk.inner.lstat(path);
+        if (!s.isSymbolicLink && s.mtime.getTime() >= this.realStart) await h.disk.inner.utimes(path, now, now);
+      }
+    }
+  }
+
+  /** World events for what changed between two inventories. */
+  private changes(before: Map<string, HostFile[]>, after: Map<string, HostFile[]>): WorldEvent[] {
+    const events: WorldEvent[] = [];
+    const key = (f: HostFile) => `${f.path}\u0000${f.contentIds.join(',')}`;
+    for (const [ip, now] of after) {
+      const was = before.get(ip) ?? [];
+      const wasKeys = new Set(was.map(key));
+      const nowPaths = new Set(now.map((f) => f.path));
+      const gone = was.filter((f) => !nowPaths.has(f.path));
+      for (const f of now) {
+        if (wasKeys.has(key(f))) continue;
+        const prior = was.find((p) => p.path === f.path);
+        for (const id of f.contentIds) {
+          if (prior?.contentIds.includes(id)) continue;
+          const renamedFrom = gone.find((g) => g.contentIds.includes(id));
+          const copiedFrom = was.find((p) => p.contentIds.includes(id));
+          if (renamedFrom)
+            events.push({ action: 'server.rename', detail: { ip, from: nameOf(renamedFrom.path), to: nameOf(f.path), contentId: id } });
+          else if (copiedFrom)
+            events.push({ action: 'server.copy', detail: { ip, from: nameOf(copiedFrom.path), to: nameOf(f.path), contentId: id } });
+          else {
+            for (const [otherIp, files] of before) {
+              const src = otherIp === ip ? undefined : files.find((p) => p.contentIds.includes(id));
+              if (!src) continue;
+              events.push({
+                action: 'server.copy',
+                detail: { ip, from: `${otherIp}:${src.path}`, to: nameOf(f.path), source_ip: otherIp, contentId: id },
+              });
+              break;
+            }
+          }
+        }
+      }
+      // A content no file on this host holds any more was deleted here (a rename keeps it).
+      const held = new Set(now.flatMap((f) => f.contentIds));
+      const seen = new Set<string>();
+      for (const f of was) {
+        for (const id of f.contentIds) {
+          if (held.has(id) || seen.has(id)) continue;
+          seen.add(id);
+          this.deleted.push({ ip, filename: nameOf(f.path), contentId: id, cause: 'deleted' });
+          events.push({ action: 'server.delete', detail: { ip, filename: nameOf(f.path), contentId: id } });
+        }
+      }
+    }
+    return events;
+  }
+
+  /**
+   * The final world: the start state with each host's files as they are now (one entry per content a
+   * file holds; files the agent wrote without seeded content are left out), the deletions, and then
+   * end-of-episode processing (decommissioning). Returns it with the events that processing made.
+   */
+  async finish(): Promise<{ initialWorld: WorldState; finalWorld: WorldState; events: WorldEvent[] }> {
+    return this.serial(async () => {
+      const state = structuredClone(this.start) as WorldState;
+      for (const server of state.servers) {
+        const files = await this.host(server.ip).disk.files();
+        server.files = files.flatMap((f) =>
+          f.contentIds.map((contentId) => {
+            const same = this.start.servers
+              .find((s) => s.ip === server.ip)
+              ?.files.find((o) => o.contentId === contentId && o.filename === nameOf(f.path));
+            return same ? { ...same } : { filename: nameOf(f.path), last_modified: state.clockStart, size: f.size, summary: '', contentId };
+          }),
+        );
+      }
+      state.destroyed = [...this.deleted];
+      const world = World.fromState(state);
+      world.finalize();
+      return { initialWorld: this.start, finalWorld: world.snapshot(), events: world.drainEvents() };
+    });
+  }
+
+  // ---- commands a host has beyond just-bash's own ----
+
+  private commandsFor(host: Host) {
+    return [
+      defineCommand('df', async () => this.df(host)),
+      defineCommand('scp', async (args, ctx) => this.copy('scp', args, host.ip, ctx.cwd)),
+      defineCommand('rsync', async (args, ctx) => this.copy('rsync', args, host.ip, ctx.cwd)),
+      defineCommand('ssh', async (args) => this.nestedSsh(args)),
+    ];
+  }
+
+  private async df(host: Host): Promise<ExecResult> {
+    const files = await host.disk.files();
+    const used = host.baseUsed + files.filter((f) => f.path.startsWith(`${DATA_DIR}/`)).reduce((s, f) => s + f.size, 0);
+    const pct = Math.ceil((used / VOLUME_BYTES) * 100);
+    const row = (cols: string[]) =>
+      `${cols[0]?.padEnd(16)}${cols
+        .slice(1, 5)
+        .map((c) => c.padStart(6))
+        .join(' ')} ${cols[5]}`;
+    return ok(
+      `${row(['Filesystem', 'Size', 'Used', 'Avail', 'Use%', 'Mounted on'])}\n` +
+        `${row(['/dev/sdb1', human(VOLUME_BYTES), human(used), human(VOLUME_BYTES - used), `${pct}%`, DATA_DIR])}\n`,
+    );
+  }
+
+  /** `ssh host cmd` typed on a host: runs on the other host (nested sessions share this world). */
+  private async nestedSsh(args: string[]): Promise<ExecResult> {
+    const parsed = parseSshArgs(args);
+    if ('error' in parsed) return fail(parsed.error, 255);
+    const ip = this.resolve(parsed.host);
+    if (!ip) return fail(`ssh: Could not resolve hostname ${parsed.host}: Name or service not known`, 255);
+    if (!parsed.command) return fail('Pseudo-terminal will not be allocated because stdin is not a terminal.', 255);
+    return this.host(ip).bash.exec(parsed.command, { cwd: HOME });
+  }
+
+  private async copy(tool: 'scp' | 'rsync', args: string[], localIp: string | null, cwd: string): Promise<ExecResult> {
+    let req: ReturnType<typeof parseCopyArgs>;
+    try {
+      req = parseCopyArgs(tool, args);
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+    const where = (o: Operand): { ip: string; path: string } | string => {
+      const ip = o.host === null ? localIp : this.resolve(o.host);
+      if (o.host !== null && !ip) return `ssh: Could not resolve hostname ${o.host}: Name or service not known`;
+      if (!ip) return `${tool}: ${o.path}: copying between this workspace and a host is not supported by the shell world`;
+      const base = o.host === null ? cwd : HOME;
+      return { ip, path: o.path.startsWith('/') ? o.path : `${base}/${o.path}` };
+    };
+    const dest = where(req.dest);
+    if (typeof dest === 'string') return fail(dest);
+    const destFs = this.host(dest.ip).disk.fs;
+    const destIsDir = (await destFs.exists(dest.path)) && (await destFs.stat(dest.path)).isDirectory;
+    if (req.sources.length > 1 && !destIsDir) return fail(`${tool}: ${dest.path}: Not a directory`);
+    let errors = '';
+    for (const s of req.sources) {
+      const src = where(s);
+      if (typeof src === 'string') {
+        errors += `${src}\n`;
+        continue;
+      }
+      const srcFs = this.host(src.ip).disk.fs;
+      if (!(await srcFs.exists(src.path))) {
+        errors += `${tool}: ${src.path}: No such file or directory\n`;
+        continue;
+      }
+      const target = destIsDir ? `${dest.path.replace(/\/$/, '')}/${src.path.split('/').filter(Boolean).pop()}` : dest.path;
+      if ((await srcFs.stat(src.path)).isDirectory) {
+        if (!req.recursive) {
+          errors += `${tool}: ${src.path}: not a regular file\n`;
+          continue;
+        }
+        await this.copyTree(srcFs, src.path, destFs, target);
+      } else {
+        await destFs.writeFile(target, await srcFs.readFileBuffer(src.path));
+      }
+    }
+    return errors ? fail(errors) : ok();
+  }
+
+  private async copyTree(srcFs: Bash['fs'], from: string, destFs: Bash['fs'], to: string): Promise<void> {
+    await destFs.mkdir(to, { recursive: true });
+    for (const name of await srcFs.readdir(from)) {
+      const s = `${from}/${name}`;
+      const d = `${to}/${name}`;
+      if ((await srcFs.stat(s)).isDirectory) await this.copyTree(srcFs, s, destFs, d);
+      else await destFs.writeFile(d, await srcFs.readFileBuffer(s));
+    }
+  }
+}
+
+/** Options of ssh that take a value (`-i key`, `-p 22`, `-o Opt=x`, ...). */
+const SSH_VALUE_OPTS = new Set([
+  '-b',
+  '-c',
+  '-D',
+  '-E',
+  '-e',
+  '-F',
+  '-I',
+  '-i',
+  '-J',
+  '-L',
+  '-l',
+  '-m',
+  '-O',
+  '-o',
+  '-p',
+  '-Q',
+  '-R',
+  '-S',
+  '-W',
+  '-w',
+]);
+
+/** `ssh [opts] [user@]host [command...]` reduced to host and command (`-A`, `-t`, ... accepted). */
+export function parseSshArgs(args: readonly string[]): { host: string; command: string } | { error: string } {
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i] as string;
+    if (!a.startsWith('-') || a === '-') break;
+    if (SSH_VALUE_OPTS.has(a)) i++;
+  }
+  const dest = args[i];
+  if (!dest) return { error: 'usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy] [-i identity_file] [-p port] destination [command]' };
+  // `user@host`: ssh names only the host in its errors.
+  return { host: dest.slice(dest.lastIndexOf('@') + 1), command: args.slice(i + 1).join(' ') };
+}
