@@ -2,12 +2,12 @@
 // condition), its length the rate, a whisker for the 95% Wilson interval and k/n written beside it.
 import { pct, s } from './dom.js';
 
-// Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#000000', '#999933'];
-
-export function colorScale(keys) {
-  const map = new Map(keys.map((k, i) => [k, PALETTE[i % PALETTE.length]]));
-  return (k) => map.get(k) ?? '#777777';
+/**
+ * The server's one colour per model (over the whole store, a colour-blind-safe palette), so the
+ * dashboard, the compare view and the HTML report draw a model alike. Unknown models are grey.
+ */
+export function colorScale(colors) {
+  return (k) => colors?.[k] ?? '#777777';
 }
 
 // Group labels are monospace at 11.5px: about 7 px a character.

@@ -9,3 +9,7 @@ export { buildFigures, type Figure } from './html/figures.js';
 export { buildHtmlReport, type HtmlReport } from './html/page.js';
 export * from './export.js';
 export * from './channel-contrast.js';
+export * from './run-brief.js';
+export * from './soc-summary.js';
+export * from './palette.js';
+export * from './labels.js';

@@ -10,7 +10,7 @@ const union = (a, b) => [...new Set([...a, ...b])].sort();
 async function pickRuns(root, params) {
   const { runs } = await api('/runs');
   const choose = (name) => {
-    const sel = h('select', { name, 'aria-label': `run ${name}` }, runs.map((r) => h('option', { value: r.id, selected: params[name] === r.id }, `${shortId(r.id)} · ${r.kind} · ${(r.spec?.models ?? []).join(', ')}`)));
+    const sel = h('select', { name, 'aria-label': `run ${name}` }, runs.map((r) => h('option', { value: r.id, selected: params[name] === r.id }, `${shortId(r.id)} · ${r.kind} · ${(r.brief?.models ?? []).join(', ')}`)));
     return sel;
   };
   const a = choose('a');
@@ -34,7 +34,7 @@ export async function comparePage(root, _match, params) {
     conditions: union(A.facets.conditions, B.facets.conditions),
     behaviours: union(A.facets.behaviours, B.facets.behaviours),
   };
-  const color = colorScale(facets.models);
+  const color = colorScale(A.colors);
   const sides = [
     { label: 'A', run: A.run, figures: figuresOf(applyFilters(sumA.rows, state), state.by, facets.models) },
     { label: 'B', run: B.run, figures: figuresOf(applyFilters(sumB.rows, state), state.by, facets.models) },
@@ -56,7 +56,7 @@ export async function comparePage(root, _match, params) {
           'div',
           { class: 'compare-col', dataset: { run: side.run.id } },
           h('h2', null, `Run ${side.label} `, h('a', { class: 'mono', href: `#/run/${encodeURIComponent(side.run.id)}` }, shortId(side.run.id))),
-          h('div', { class: 'muted small' }, (side.run.spec?.models ?? []).join(', ')),
+          h('div', { class: 'muted small' }, (side.run.brief?.models ?? []).join(', ')),
           runHeader(side.run),
         ),
       ),

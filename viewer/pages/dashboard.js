@@ -89,9 +89,9 @@ function dataTable(rows) {
 
 export async function dashboardPage(root, [id], params) {
   const state = viewState(params);
-  const [{ run, facets }, summary] = await Promise.all([api(`/runs/${encodeURIComponent(id)}`), api(`/runs/${encodeURIComponent(id)}/summary`, { by: state.by })]);
+  const [{ run, facets, colors, soc }, summary] = await Promise.all([api(`/runs/${encodeURIComponent(id)}`), api(`/runs/${encodeURIComponent(id)}/summary`, { by: state.by })]);
   const rows = applyFilters(summary.rows, state);
-  const color = colorScale(facets.models);
+  const color = colorScale(colors);
   const shownModels = facets.models.filter((m) => !state.model || m === state.model);
   root.append(
     h('nav', { class: 'crumbs' }, h('a', { href: '#/' }, 'Runs'), ' / ', h('span', { class: 'mono', title: run.id }, shortId(run.id))),

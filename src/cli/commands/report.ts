@@ -13,9 +13,11 @@ import {
   renderContrastsCsv,
   renderContrastsMarkdown,
   renderContrastsTable,
+  summariseSoc,
 } from '../../report/index.js';
 import { openSqliteStore } from '../../store/index.js';
 import { useColor } from '../format.js';
+import { renderSocSummary } from '../soc-output.js';
 import { renderSummary } from '../summary-output.js';
 import { renderUsage } from '../usage-output.js';
 
@@ -83,7 +85,13 @@ export function registerReportCommand(program: Command): void {
           process.stdout.write(channelAbOutput(run, store.listRolloutsWithFindings(run.id), flags.format));
           return;
         }
-        const report = buildReport(run, store.listRolloutsWithFindings(run.id), flags.by);
+        const stored = store.listRolloutsWithFindings(run.id);
+        // A SOC run has no single-agent rows (no read gate, no behaviours): its own flags instead.
+        if (stored.length > 0 && stored.every((r) => r.rollout.scenario.startsWith('soc.')) && flags.html === undefined) {
+          process.stdout.write(renderSocSummary(run, summariseSoc(stored), flags.format));
+          return;
+        }
+        const report = buildReport(run, stored, flags.by);
         if (flags.html !== undefined) {
           writeHtml(flags.html, report);
           return;
