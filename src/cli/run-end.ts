@@ -68,6 +68,8 @@ export function nextSteps(runId: string, db: string, rows: readonly RolloutFindi
   ];
   if (example) steps.push([`peerwatch transcript ${example.id.slice(0, 12)}${dbArg}`, example.why]);
   const w = Math.max(...steps.map(([c]) => c.length));
-  // Each line within 100 columns: the explanation gives way, never the command.
-  return `Next:\n${steps.map(([c, why]) => `  ${c.padEnd(w)}  ${clip(why, Math.max(0, 96 - w)).trimEnd()}`.trimEnd()).join('\n')}\n`;
+  // Within 100 columns: side by side when they fit, else the explanation on a line of its own above.
+  const fits = steps.every(([, why]) => 2 + w + 2 + why.length <= 100);
+  const lines = steps.map(([c, why]) => (fits ? `  ${c.padEnd(w)}  ${why}` : `  # ${clip(why, 96).trimEnd()}\n  ${c}`));
+  return `Next:\n${lines.join('\n')}\n`;
 }
