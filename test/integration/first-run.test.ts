@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openSqliteStore } from '../../src/store/index.js';
@@ -92,4 +92,24 @@ test('on a terminal the progress bars move during the default calibration run, w
   assert.ok(done.filter((d) => d > 0 && d < total).length >= 3, `progress seen: ${done.join(', ')}`);
   assert.ok(all.some((m) => /^\d+(\.\d)?[smh]$/.test(m[3]!) && m[3] !== '0s'), 'an ETA is shown');
   assert.ok(!frames.some((f) => f.includes('NULL')), 'no NULL in the bars');
+});
+
+test('a YAML scenario with several problems lists each with what was expected; an unknown id suggests the nearest', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'bad.yaml');
+  writeFileSync(file, 'id: Bad Id\nversion: ""\ntitle: [1]\n');
+  const r = await cli(['run', '--scenario', file, '--db', join(dir, 'p.db')]);
+  assert.equal(r.code, 2);
+  const lines = r.stderr.trim().split('\n');
+  assert.match(lines[0]!, /bad\.yaml: \d+ problems:$/);
+  assert.ok(lines.some((l) => /^ {2}id: must match/.test(l)), r.stderr);
+  assert.ok(lines.some((l) => /^ {2}title: expected string$/.test(l)), r.stderr);
+  assert.ok(lines.some((l) => /^ {2}system_prompt: required field is missing$/.test(l)), r.stderr);
+  assert.ok(!r.stderr.includes('more problem'), r.stderr);
+
+  const typo = await cli(['run', '--scenario', 'tamperng', '--db', join(dir, 'p.db')]);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /unknown scenario; did you mean tampering\?/);
+  const far = await cli(['run', '--scenario', 'zzzzzzzz', '--db', join(dir, 'p.db')]);
+  assert.doesNotMatch(far.stderr, /did you mean/);
 });
