@@ -13,3 +13,4 @@ export * from './run-brief.js';
 export * from './soc-summary.js';
 export * from './palette.js';
 export * from './labels.js';
+export { svgToPdf, svgToPng } from './html/raster.js';
