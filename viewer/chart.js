@@ -64,13 +64,13 @@ export function barChart({ groups, color, onBar, width = 960 }) {
         clip(g.label, maxChars),
       ),
     );
-    for (const { series, row } of g.bars) {
+    for (const { series, row, arm } of g.bars) {
       const mid = y + BAR_H / 2;
       const bar = s('g', {
         class: 'bar',
         role: 'button',
         tabindex: 0,
-        'aria-label': `${series}, ${g.label}: ${barNote(row)}`,
+        'aria-label': `${series}${arm ? ` (${arm})` : ''}, ${g.label}: ${barNote(row)}`,
         dataset: {
           model: row.model,
           scenario: row.scenario,
@@ -81,6 +81,7 @@ export function barChart({ groups, color, onBar, width = 960 }) {
           count: row.count,
           ciLow: row.ci_low ?? '',
           ciHigh: row.ci_high ?? '',
+          ...(arm ? { arm } : {}),
         },
         onclick: () => onBar?.(row),
         onkeydown: (e) => {
@@ -95,7 +96,8 @@ export function barChart({ groups, color, onBar, width = 960 }) {
         s('rect', { class: 'track', x: x(0), y, width: plotW, height: BAR_H }),
       );
       if (row.n > 0) {
-        bar.append(s('rect', { class: 'fill', x: x(0), y, width: Math.max(row.rate * plotW, 2), height: BAR_H, fill: color(series) }));
+        // A rate of 0 still draws a visible tick; the baseline arm of an A/B pair is lighter.
+        bar.append(s('rect', { class: 'fill', x: x(0), y, width: Math.max(row.rate * plotW, 3), height: BAR_H, fill: color(series), 'fill-opacity': arm === 'off' ? 0.45 : null }));
         const lo = x(row.ci_low);
         const hi = x(row.ci_high);
         bar.append(

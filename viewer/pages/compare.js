@@ -3,7 +3,7 @@ import { barChart, colorScale, legend } from '../chart.js';
 import { h, shortId } from '../dom.js';
 import { applyFilters, figuresOf, rolloutsHash } from '../figures.js';
 import { go } from '../router.js';
-import { CAPTION, filterBar, runHeader, viewState } from './dashboard.js';
+import { CAPTION, filterBar, hasChannel, runHeader, viewState } from './dashboard.js';
 
 const union = (a, b) => [...new Set([...a, ...b])].sort();
 
@@ -36,8 +36,8 @@ export async function comparePage(root, _match, params) {
   };
   const color = colorScale(A.colors);
   const sides = [
-    { label: 'A', run: A.run, figures: figuresOf(applyFilters(sumA.rows, state), state.by, facets.models) },
-    { label: 'B', run: B.run, figures: figuresOf(applyFilters(sumB.rows, state), state.by, facets.models) },
+    { label: 'A', run: A.run, channel: hasChannel(A.facets), figures: figuresOf(applyFilters(sumA.rows, state), state.by, facets.models) },
+    { label: 'B', run: B.run, channel: hasChannel(B.facets), figures: figuresOf(applyFilters(sumB.rows, state), state.by, facets.models) },
   ];
   const keys = [];
   for (const side of sides) for (const f of side.figures) if (!keys.some((k) => k.key === f.key)) keys.push(f);
@@ -62,7 +62,10 @@ export async function comparePage(root, _match, params) {
       ),
     ),
   );
-  if (keys.length === 0) root.append(h('p', { class: 'muted' }, 'No rows match these filters.'));
+  if (keys.length === 0)
+    root.append(
+      h('div', { class: 'empty' }, h('p', { class: 'muted' }, 'No rows match these filters.'), h('button', { class: 'primary clear-filters', onclick: () => go('/compare', { a: A.run.id, b: B.run.id, by: state.by }) }, 'Clear filters')),
+    );
   for (const k of keys) {
     root.append(
       h('h3', { class: 'compare-title' }, k.title, h('span', { class: 'subtitle' }, ` — ${k.subtitle}`)),
@@ -74,7 +77,7 @@ export async function comparePage(root, _match, params) {
           return h(
             'section',
             { class: 'figure compare-col', dataset: { run: side.run.id, figure: k.key } },
-            fig ? barChart({ groups: fig.groups, color, width: 600, onBar: (row) => (location.hash = rolloutsHash(side.run.id, row)) }) : h('p', { class: 'muted' }, 'not in this run'),
+            fig ? barChart({ groups: fig.groups, color, width: 600, onBar: (row) => (location.hash = rolloutsHash(side.run.id, row, side.channel)) }) : h('p', { class: 'muted' }, 'not in this run'),
           );
         }),
       ),
