@@ -3,10 +3,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReportJson, SummaryRow } from '../../../src/report/index.js';
 
-const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescapeXml = (v: string) => v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 const attr = (tag: string, name: string) => {
   const v = tag.match(new RegExp(` data-${name}="([^"]*)"`))?.[1];
-  return v === undefined ? undefined : unescape(v);
+  return v === undefined ? undefined : unescapeXml(v);
 };
 const num = (v: string | undefined) => (v === 'null' || v === undefined ? null : Number(v));
 /** The label a bar must carry: rate and k/n, or "n = 0". Written here again, not imported from the drawing code. */
@@ -94,7 +94,7 @@ export function checkFigures(out: string, report: ReportJson): { headline: strin
         drawnRows.add(key);
       }
       // The label printed beside the bar says the same k/n.
-      assert.equal(unescape(label!), expectedLabel(k, n, rate), where);
+      assert.equal(unescapeXml(label!), expectedLabel(k, n, rate), where);
     }
   }
   for (const r of report.rows.filter((x) => x.behaviour !== '(all)')) assert.ok(drawnRows.has([r.model, r.scenario, r.condition, r.behaviour].join('|')), `row not drawn: ${r.model} ${r.condition} ${r.behaviour}`);
