@@ -42,7 +42,8 @@ async function bars(page: Page, scope = ''): Promise<BarData[]> {
 async function everyPage(page: Page): Promise<BarData[]> {
   const all: BarData[] = [];
   for (;;) {
-    for (const more of await page.locator('button.show-all').all()) await more.click();
+    // Each click removes its button, so always click the first one left.
+    while ((await page.locator('button.show-all').count()) > 0) await page.locator('button.show-all').first().click();
     all.push(...(await bars(page)));
     const next = page.locator('nav.pager').first().locator('button:has-text("next")');
     if ((await next.count()) === 0 || (await next.isDisabled())) return all;
