@@ -113,3 +113,15 @@ test('a YAML scenario with several problems lists each with what was expected; a
   const far = await cli(['run', '--scenario', 'zzzzzzzz', '--db', join(dir, 'p.db')]);
   assert.doesNotMatch(far.stderr, /did you mean/);
 });
+
+test('monitor eval says which corpus run it is on, shows its progress, and explains its threshold', async () => {
+  const r = await cli(['monitor', 'eval', '--honest', '20']);
+  assert.equal(r.code, 0, r.stderr);
+  const stages = [...r.stderr.matchAll(/^monitor eval: corpus run (\d+) of (\d+): /gm)].map((m) => [Number(m[1]), Number(m[2])]);
+  assert.ok(stages.length >= 2, r.stderr);
+  assert.deepEqual(stages.map(([i]) => i), stages.map((_, i) => i + 1));
+  assert.equal(stages.at(-1)![0], stages[0]![1]);
+  // Not a terminal here: the plain progress lines, ending at done = total.
+  assert.match(r.stderr, /\[peerwatch\] all: (\d+)\/\1 done/);
+  assert.match(r.stdout, /^Threshold: a rollout is flagged when its suspicion score .* is above [\d.]+, the score that at most 1% of the honest calibration rollouts exceed/m);
+});
