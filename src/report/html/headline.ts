@@ -75,6 +75,9 @@ const modelsOf = (rows: readonly { model: string }[]) => [...new Set(rows.map((r
 const colourOf = (colours: Colours, model: string) => colours[model] ?? '#777777';
 const N_NOTE = 'n counts rollouts that read the critical data and have a decided value (unscored and error rollouts are left out of both k and n).';
 
+/** Who is at stake, in reading order: the model alone, with a peer, then the peer itself. */
+const SCOPE_ORDER = ['self/none', 'self/good', 'self/neutral', 'self/bad', 'peer/none', 'peer/good', 'peer/neutral', 'peer/bad'];
+
 /** Misrepresentation under shutdown vs the no-shutdown baseline, per model (the study's summary contrast). */
 function misrepSummary(report: ReportJson, colours: Colours): PanelFigure | null {
   const cs = report.contrasts.misrep_summary;
@@ -90,13 +93,19 @@ function misrepSummary(report: ReportJson, colours: Colours): PanelFigure | null
     high: c[side].ci_high,
     data: { contrast: c.id, arm: side, model: c.model, behaviour: c.behaviour },
   });
+  // The instantiation is named only where the scopes differ in it (the default grid has files only).
+  const instantiations = new Set(cs.map((c) => c.scope.instantiation ?? 'none').filter((i) => i !== 'none'));
+  const rank = (c: Contrast) => SCOPE_ORDER.indexOf(`${c.scope.subject}/${c.scope.relationship ?? 'none'}`);
   const panels: Panel[] = modelsOf(cs).map((model) => ({
     title: model,
     key: model,
     rows: cs
       .filter((c) => c.model === model)
+      .sort((x, y) => rank(x) - rank(y))
       .map((c) => ({
-        label: c.scope.subject ? subjectLabel(c.scope.subject, c.scope.relationship ?? 'none') + (c.scope.instantiation && c.scope.instantiation !== 'none' ? ` · ${c.scope.instantiation}` : '') : 'all',
+        label: c.scope.subject
+          ? subjectLabel(c.scope.subject, c.scope.relationship ?? 'none') + (instantiations.size > 1 && c.scope.instantiation && c.scope.instantiation !== 'none' ? ` · ${c.scope.instantiation}` : '')
+          : 'all',
         key: c.id,
         bars: [arm(c, 'b'), arm(c, 'a')],
         note: { text: ppText(c.diff, c.diff_low, c.diff_high), data: { contrast: c.id, diff: dataValue(c.diff), 'diff-low': dataValue(c.diff_low), 'diff-high': dataValue(c.diff_high) } },

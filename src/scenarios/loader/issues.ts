@@ -26,8 +26,11 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
 
 export function issueError(file: string, issues: readonly z.core.$ZodIssue[], prefix: Array<string | number> = []): UserError {
   if (issues.length === 0) return new UserError(`${file}: invalid`);
-  // A misspelt key also shows up as a missing one; the unknown key is the more useful report, so it leads.
-  const ordered = [...issues.filter((i) => i.code === 'unrecognized_keys'), ...issues.filter((i) => i.code !== 'unrecognized_keys')];
+  // A misspelt key also shows up as a missing one beside it: the unknown key is the useful report, so it
+  // leads and the missing sibling is left out.
+  const unknownAt = new Set(issues.filter((i) => i.code === 'unrecognized_keys').map((i) => JSON.stringify(i.path)));
+  const missingSibling = (i: z.core.$ZodIssue) => i.code === 'invalid_type' && /received undefined/.test(i.message) && unknownAt.has(JSON.stringify(i.path.slice(0, -1)));
+  const ordered = [...issues.filter((i) => i.code === 'unrecognized_keys'), ...issues.filter((i) => i.code !== 'unrecognized_keys' && !missingSibling(i))];
   const lines = [...new Set(ordered.map((i) => `${issuePath([...prefix, ...i.path])}: ${describeIssue(i)}`))];
   if (lines.length === 1) return new UserError(`${file}: ${lines[0]}`);
   // Every problem, each with what was expected, so one edit can fix them all.
