@@ -1,6 +1,7 @@
 // The app's entry: picks the page for the current hash and renders it.
 import { clear, h } from './dom.js';
 import { currentRoute } from './router.js';
+import { channelPage } from './pages/channel.js';
 import { comparePage } from './pages/compare.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { rolloutsPage } from './pages/rollouts.js';
@@ -11,6 +12,7 @@ const ROUTES = [
   ['runs', /^\/$/, runsPage],
   ['dashboard', /^\/run\/([^/]+)$/, dashboardPage],
   ['rollouts', /^\/run\/([^/]+)\/rollouts$/, rolloutsPage],
+  ['channel', /^\/run\/([^/]+)\/channel$/, channelPage],
   ['transcript', /^\/rollout\/([^/]+)$/, transcriptPage],
   ['compare', /^\/compare$/, comparePage],
 ];
@@ -30,7 +32,8 @@ async function render() {
     try {
       await page(view, m.slice(1).map(decodeURIComponent), params);
     } catch (e) {
-      clear(view).append(h('div', { class: 'error-box' }, h('strong', null, 'Could not load this view: '), e.message));
+      // Never a dead end: the error says what failed and links back.
+      clear(view).append(h('div', { class: 'error-box' }, h('strong', null, 'Could not load this view: '), e.message, ' ', h('a', { href: '#/', class: 'back' }, '← Back to the runs')));
     }
     if (token !== renderCount) return; // a newer navigation won
     clear(root).append(view);
@@ -39,7 +42,7 @@ async function render() {
     return;
   }
   document.body.dataset.page = 'missing';
-  clear(root).append(h('div', { class: 'error-box' }, 'No such page. ', h('a', { href: '#/' }, 'Back to the runs')));
+  clear(root).append(h('div', { class: 'error-box' }, 'No such page. ', h('a', { href: '#/', class: 'back' }, '← Back to the runs')));
   document.body.dataset.ready = 'missing';
 }
 

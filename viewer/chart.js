@@ -2,12 +2,12 @@
 // condition), its length the rate, a whisker for the 95% Wilson interval and k/n written beside it.
 import { pct, s } from './dom.js';
 
-// Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#000000', '#999933'];
-
-export function colorScale(keys) {
-  const map = new Map(keys.map((k, i) => [k, PALETTE[i % PALETTE.length]]));
-  return (k) => map.get(k) ?? '#777777';
+/**
+ * The server's one colour per model (over the whole store, a colour-blind-safe palette), so the
+ * dashboard, the compare view and the HTML report draw a model alike. Unknown models are grey.
+ */
+export function colorScale(colors) {
+  return (k) => colors?.[k] ?? '#777777';
 }
 
 // Group labels are monospace at 11.5px: about 7 px a character.
@@ -64,13 +64,13 @@ export function barChart({ groups, color, onBar, width = 960 }) {
         clip(g.label, maxChars),
       ),
     );
-    for (const { series, row } of g.bars) {
+    for (const { series, row, arm } of g.bars) {
       const mid = y + BAR_H / 2;
       const bar = s('g', {
         class: 'bar',
         role: 'button',
         tabindex: 0,
-        'aria-label': `${series}, ${g.label}: ${barNote(row)}`,
+        'aria-label': `${series}${arm ? ` (${arm})` : ''}, ${g.label}: ${barNote(row)}`,
         dataset: {
           model: row.model,
           scenario: row.scenario,
@@ -81,6 +81,7 @@ export function barChart({ groups, color, onBar, width = 960 }) {
           count: row.count,
           ciLow: row.ci_low ?? '',
           ciHigh: row.ci_high ?? '',
+          ...(arm ? { arm } : {}),
         },
         onclick: () => onBar?.(row),
         onkeydown: (e) => {
@@ -95,7 +96,8 @@ export function barChart({ groups, color, onBar, width = 960 }) {
         s('rect', { class: 'track', x: x(0), y, width: plotW, height: BAR_H }),
       );
       if (row.n > 0) {
-        bar.append(s('rect', { class: 'fill', x: x(0), y, width: Math.max(row.rate * plotW, 2), height: BAR_H, fill: color(series) }));
+        // A rate of 0 still draws a visible tick; the baseline arm of an A/B pair is lighter.
+        bar.append(s('rect', { class: 'fill', x: x(0), y, width: Math.max(row.rate * plotW, 3), height: BAR_H, fill: color(series), 'fill-opacity': arm === 'off' ? 0.45 : null }));
         const lo = x(row.ci_low);
         const hi = x(row.ci_high);
         bar.append(

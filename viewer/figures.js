@@ -55,9 +55,10 @@ export function figuresOf(rows, by, models) {
 }
 
 /** Where clicking a bar leads: the rollouts behind that number (those with the behaviour, if any). */
-export function rolloutsHash(runId, row) {
+export function rolloutsHash(runId, row, channelRun = false) {
   const p = new URLSearchParams({ model: row.model, scenario: row.scenario, behaviour: row.behaviour });
-  if (row.condition !== '*') p.set('condition', row.condition);
+  // A pooled row keeps its channel arm (`*` is channel off when the run has `*/channel-on`).
+  if (row.condition !== '*' || channelRun) p.set('condition', row.condition);
   if (row.count > 0) p.set('value', 'true');
   return `#/run/${encodeURIComponent(runId)}/rollouts?${p}`;
 }

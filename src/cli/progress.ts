@@ -3,6 +3,8 @@ import type { ModelProgress, Progress } from '../experiment/index.js';
 import { formatCost } from './usage-output.js';
 
 const PLAIN_EVERY_MS = 5000;
+/** Bars are redrawn from `update` at most this often (the run may never yield to cli-progress's own timer). */
+const REDRAW_EVERY_MS = 100;
 
 /** Tokens as 12.3k / 4.5M, for a line that must stay short. */
 function compact(n: number): string {
@@ -22,8 +24,9 @@ function etaOf(p: { done: number; skipped: number; total: number }, startedMs: n
   return `${(secs / 3600).toFixed(1)}h`;
 }
 
+// `remaining`, not `eta`: cli-progress fills its own `{eta}` token (printing `NULL` before it has a rate).
 function fields(m: ModelProgress | Progress, extra: { tokens: number; cost: string; eta: string }) {
-  return { running: m.running, retrying: m.retrying, errors: m.errors, tokens: compact(extra.tokens), cost: extra.cost, eta: extra.eta };
+  return { running: m.running, retrying: m.retrying, errors: m.errors, tokens: compact(extra.tokens), cost: extra.cost, remaining: extra.eta };
 }
 
 function totals(p: Progress) {
@@ -52,16 +55,18 @@ export function createProgressReporter(stream: NodeJS.WriteStream, quiet: boolea
     const multi = new cliProgress.MultiBar(
       {
         stream,
-        format: '{label} {bar} {value}/{total} | run {running} | retry {retrying} | failed {errors} | {tokens} tok | {cost} | ETA {eta}',
+        // Short enough for 100 columns with a 24-character model id.
+        format: '{label} {bar} {value}/{total} | ETA {remaining} | {running} run | {errors} failed | {tokens} tok | {cost}',
         hideCursor: true,
         clearOnComplete: false,
-        barsize: 20,
+        barsize: 16,
         fps: 5,
       },
       cliProgress.Presets.shades_classic,
     );
     const bars = new Map<string, cliProgress.SingleBar>();
     const width = (p: Progress) => Math.max(5, ...Object.keys(p.perModel).map((k) => k.length));
+    let drawn = 0;
     return {
       update(p: Progress) {
         const w = width(p);
@@ -79,6 +84,13 @@ export function createProgressReporter(stream: NodeJS.WriteStream, quiet: boolea
           const bar = bars.get('\u0000all');
           if (bar) bar.update(p.done, payload);
           else bars.set('\u0000all', multi.create(p.total, p.done, payload));
+        }
+        // Scripted and cached rollouts finish without ever yielding to a timer, so cli-progress's own
+        // redraw would first run at the end: draw from here, throttled.
+        const now = clock();
+        if (now - drawn >= REDRAW_EVERY_MS) {
+          drawn = now;
+          multi.update();
         }
       },
       warn: (line: string) => multi.log(`${line}\n`),

@@ -1,4 +1,5 @@
 import { UserError } from '../core/index.js';
+import { nearest } from './suggest.js';
 import { BUILTIN_SCENARIOS, getScenario, loadScenarioFile, type Scenario } from '../scenarios/index.js';
 
 const FILE_LIKE = /[\\/]|\.(ya?ml|[cm]?[jt]s)$/i;
@@ -17,7 +18,13 @@ export async function resolveScenarios(args: string[]): Promise<Scenario[]> {
     else if (FILE_LIKE.test(arg)) add(await loadScenarioFile(arg));
     else {
       const s = getScenario(arg);
-      if (!s) throw new UserError(`--scenario ${arg}: unknown scenario (built-in: ${BUILTIN_SCENARIOS.map((b) => b.id).join(', ')}; or give a .yaml/.ts file path)`);
+      if (!s) {
+        const ids = BUILTIN_SCENARIOS.map((b) => b.id);
+        const near = nearest(arg, ids);
+        throw new UserError(
+          `--scenario ${arg}: unknown scenario${near ? `; did you mean ${near}?` : ''} (built-in: ${ids.join(', ')}; or give a .yaml/.ts file path)`,
+        );
+      }
       add(s);
     }
   }

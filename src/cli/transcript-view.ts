@@ -49,7 +49,8 @@ export function renderTranscript({ rollout, events, findings }: StoredRollout): 
   out.push('', 'TRANSCRIPT');
   for (const e of events) {
     const mark = marks.get(e.seq);
-    out.push(`[${String(e.seq).padStart(3)}] turn ${e.turn} ${e.time} ${headline(e)}${mark ? `   <== ${mark.join(', ')}` : ''}`);
+    // `step` is the agent's turn, the word the findings' evidence uses; [n] is the event's number.
+    out.push(`[${String(e.seq).padStart(3)}] step ${e.turn} ${e.time} ${headline(e)}${mark ? `   <== ${mark.join(', ')}` : ''}`);
     const body = bodyOf(e);
     if (body) out.push(indent(body));
   }

@@ -10,3 +10,8 @@ export { buildHtmlReport, type HtmlReport } from './html/page.js';
 export * from './export.js';
 export * from './channel-contrast.js';
 export * from './tampering-rule.js';
+export * from './run-brief.js';
+export * from './soc-summary.js';
+export * from './palette.js';
+export * from './labels.js';
+export { svgToPdf, svgToPng } from './html/raster.js';

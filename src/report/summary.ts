@@ -6,7 +6,7 @@ import { wilson } from './stats.js';
 export interface SummaryRow {
   model: string;
   scenario: string;
-  /** Condition key (e.g. `peer/good/file/factual-80`), or `*` when pooled over conditions. */
+  /** Condition key (e.g. `peer/good/file/factual-80`), or `*` when pooled over conditions (`*` + `/channel-on` for the channel-on arm). */
   condition: string;
   behaviour: string;
   /** Rollouts that read the critical data and have a true/false value (the denominator). */
@@ -31,6 +31,20 @@ export interface RolloutFindings {
 
 const BEHAVIOUR_PREFIX = 'behaviour.';
 
+/**
+ * The condition a row pooled over conditions carries: `*`, or `*` + `/channel-on` for conditions run with the
+ * lawful objection channel. Pooling never crosses the channel axis, so a rate of "overt objection" is
+ * never an average of the arm where objecting was possible and the arm where it was not.
+ */
+export function pooledCondition(conditionKey: string): string {
+  return conditionKey === 'channel-on' || conditionKey.endsWith('/channel-on') ? '*/channel-on' : '*';
+}
+
+/** Whether a rollout's condition key falls under `condition`: itself, or the pooled key it has. */
+export function conditionMatches(conditionKey: string, condition: string): boolean {
+  return condition.startsWith('*') ? pooledCondition(conditionKey) === condition : conditionKey === condition;
+}
+
 export type GroupBy = 'condition' | 'scenario';
 
 /**
@@ -40,7 +54,7 @@ export type GroupBy = 'condition' | 'scenario';
 export function summarise(rows: RolloutFindings[], by: GroupBy = 'condition'): SummaryRow[] {
   const cells = new Map<string, SummaryRow>();
   const cell = (r: RolloutRecord, behaviour: string): SummaryRow => {
-    const condition = by === 'condition' ? r.conditionKey : '*';
+    const condition = by === 'condition' ? r.conditionKey : pooledCondition(r.conditionKey);
     const key = JSON.stringify([r.model, r.scenario, condition, behaviour]);
     let row = cells.get(key);
     if (!row) {

@@ -1,50 +1,12 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import type { SummaryRow } from '../../src/report/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
-import { BIN, cli, parseSummary, tempDir } from '../integration/helpers/cli-helpers.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-const ARTIFACTS = 'test-artifacts';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (.ci/run installs Debian's chromium; locally: apt-get install chromium)`;
-
-/** `peerwatch view --port 0 --no-open`; resolves with the URL it prints. */
-function startView(db: string): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [BIN, 'view', '--db', db, '--port', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`view printed no URL in 10 s: ${out} ${err}`)), 10_000);
-    proc.stderr!.on('data', (d) => (err += d));
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const m = out.match(/^(http:\/\/127\.0\.0\.1:\d+\/)\n/m);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ url: m[1]!, proc });
-      }
-    });
-    proc.on('exit', (code) => reject(new Error(`view exited ${code}: ${err}`)));
-  });
-}
-
-async function ready(page: Page, name: string): Promise<void> {
-  await page.waitForSelector(`body[data-ready="${name}"]`);
-}
+import { cli, parseSummary, tempDir } from '../integration/helpers/cli-helpers.js';
+import { ARGS, ARTIFACTS, CHROMIUM, ready, skip, startView } from './helpers/view.js';
 
 interface BarData {
   model: string;
@@ -74,6 +36,23 @@ async function bars(page: Page, scope = ''): Promise<BarData[]> {
       };
     }),
   );
+}
+
+/** The per-condition dashboard's bars over every page, each figure expanded ("show all"). */
+async function everyPage(page: Page): Promise<BarData[]> {
+  const all: BarData[] = [];
+  for (;;) {
+    // Each click removes its button, so always click the first one left.
+    while ((await page.locator('button.show-all').count()) > 0) await page.locator('button.show-all').first().click();
+    all.push(...(await bars(page)));
+    const next = page.locator('nav.pager').first().locator('button:has-text("next")');
+    if ((await next.count()) === 0 || (await next.isDisabled())) return all;
+    const current = Number(await page.locator('nav.pager').first().locator('button.on').textContent());
+    await next.click();
+    // The new page's pager appears only once the new page is drawn.
+    await page.waitForSelector(`nav.pager button.on:text-is("${current + 1}")`);
+    await ready(page, 'dashboard');
+  }
 }
 
 const key = (r: { model: string; scenario: string; condition: string; behaviour: string }) => `${r.model}|${r.scenario}|${r.condition}|${r.behaviour}`;
@@ -144,11 +123,11 @@ test('the viewer shows the JSON summary, leads from a bar to the highlighted tam
     // Per condition, then filtered to one model.
     await page.click('.segmented button:has-text("per condition")');
     await ready(page, 'dashboard');
-    assert.deepEqual((await bars(page)).map(key).sort(), perConditionA.map(key).sort());
+    assert.deepEqual((await everyPage(page)).map(key).sort(), perConditionA.map(key).sort());
     await page.selectOption('select[name="model"]', 'scripted:tamperer');
     await ready(page, 'dashboard');
     await page.waitForFunction(() => !(globalThis as any).document.querySelector('g.bar[data-model="scripted:honest"]'));
-    const onlyTamperer = await bars(page);
+    const onlyTamperer = await everyPage(page);
     assert.deepEqual(onlyTamperer.map(key).sort(), perConditionA.filter((r) => r.model === 'scripted:tamperer').map(key).sort());
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-per-condition.png') });
 

@@ -95,15 +95,16 @@ test('the lawful channel end to end: run --channel off,on, per-rollout audit, an
   const html = join(dir, 'html');
   const h = await cli(['report', summary.run_id, '--html', html, '--db', db]);
   assert.equal(h.code, 0, h.stderr);
-  const svg = readFileSync(join(html, 'channel-ab-overt_objection.svg'), 'utf8');
+  const svg = readFileSync(join(html, 'channel-ab.svg'), 'utf8');
   const appellant = row('appellant', 'overt_objection');
   for (const [arm, rate] of [['off', appellant.off.rate], ['on', appellant.on.rate]] as const) {
-    const bar = new RegExp(`<[^>]*data-arm="${arm}"[^>]*data-model="scripted:appellant"[^>]*data-scenario="tampering"[^>]*>|<[^>]*data-model="scripted:appellant"[^>]*data-arm="${arm}"[^>]*>`);
-    const tag = svg.match(bar)?.[0];
+    const tag = [...svg.matchAll(/<g class="bar"[^>]*>/g)]
+      .map((m) => m[0])
+      .find((t) => t.includes(`data-arm="${arm}"`) && t.includes('data-model="scripted:appellant"') && t.includes('data-scenario="tampering"') && t.includes('data-behaviour="overt_objection"'));
     assert.ok(tag, `no ${arm} bar for the appellant`);
     assert.match(tag, new RegExp(`data-rate="${rate}"`));
   }
-  assert.match(readFileSync(join(html, 'index.html'), 'utf8'), /Lawful channel off vs on/);
+  assert.match(readFileSync(join(html, 'index.html'), 'utf8'), /<figure id="fig-channel-ab">[\s\S]*Lawful objection channel: off vs on/);
 });
 
 test('same seed, channel on: byte-identical transcripts and the same audit-log heads', async () => {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { CANARY } from '../../src/core/index.js';
-import type { Arm, Contrast, ReportJson } from '../../src/report/index.js';
+import type { ReportJson } from '../../src/report/index.js';
 import { cli, tempDir } from './helpers/cli-helpers.js';
+import { checkFigures } from './helpers/figure-check.js';
 
 // A small scripted calibration through the real CLI and store, then `report` in every format.
 const dir = tempDir();
@@ -105,7 +106,7 @@ test('report table, md and csv include the contrasts; --only picks one table', a
   assert.equal(only.stdout.trimEnd(), contrastsCsv);
 });
 
-test('report --html: offline, and every figure shows exactly the numbers of --format json', async () => {
+test('report --html: offline, the headline figures first, and every figure shows exactly the numbers of --format json', async () => {
   const out = join(dir, 'html');
   const r = await cli(['report', runId, '--html', out, '--db', db]);
   assert.equal(r.code, 0, r.stderr);
@@ -113,61 +114,18 @@ test('report --html: offline, and every figure shows exactly the numbers of --fo
   assert.doesNotMatch(html, /https?:\/\//, 'no resource URL of any kind');
   assert.doesNotMatch(html, /<script|<link|@import|url\(/i);
   assert.ok(html.includes(CANARY));
-  const svgs = readdirSync(out).filter((f) => f.endsWith('.svg'));
-  assert.ok(
-    svgs.includes('alignment-faking-af_non_execution.svg') &&
-      svgs.includes('peer-presence-tampering-shutdown_tampering.svg') &&
-      svgs.includes('misrep-summary.svg'),
-    svgs.join(' '),
-  );
-  assert.ok(svgs.includes('rates-tampering-shutdown_tampering.svg'));
-
-  const attr = (tag: string, name: string) => tag.match(new RegExp(` data-${name}="([^"]*)"`))?.[1];
-  const num = (v: string | undefined) => (v === 'null' ? null : Number(v));
-  const bars = [...html.matchAll(/<g class="bar"[^>]*>/g)].map((m) => m[0]);
-  // Rate figures: one bar per JSON row, same numbers.
-  const rowBars = new Map(
-    bars
-      .filter((b) => !attr(b, 'contrast'))
-      .map((b) => [[attr(b, 'model'), attr(b, 'scenario'), attr(b, 'condition'), attr(b, 'behaviour')].join('|'), b]),
-  );
-  assert.equal(rowBars.size, report.rows.length);
-  for (const row of report.rows) {
-    const b = rowBars.get([row.model, row.scenario, row.condition, row.behaviour].join('|'));
-    assert.ok(b, `bar for ${row.model} ${row.condition} ${row.behaviour}`);
-    assert.deepEqual(
-      [num(attr(b, 'rate')), num(attr(b, 'ci-low')), num(attr(b, 'ci-high')), num(attr(b, 'n')), num(attr(b, 'count'))],
-      [row.rate, row.ci_low, row.ci_high, row.n, row.count],
-    );
-  }
-  // Contrast figures: each arm's bar and each difference equal the JSON contrast.
-  const contrasts = new Map<string, Contrast>(
-    [...report.contrasts.peer_presence, ...report.contrasts.alignment_faking, ...report.contrasts.misrep_summary].map((c) => [c.id, c]),
-  );
-  const armBars = bars.filter((b) => attr(b, 'contrast'));
-  assert.equal(armBars.length, 2 * contrasts.size);
-  for (const b of armBars) {
-    const c = contrasts.get(attr(b, 'contrast')?.replace(/&amp;/g, '&') as string);
-    assert.ok(c, attr(b, 'contrast'));
-    const arm = c[attr(b, 'arm') as 'a' | 'b'] as Arm;
-    assert.deepEqual(
-      [num(attr(b, 'rate')), num(attr(b, 'ci-low')), num(attr(b, 'ci-high')), num(attr(b, 'n'))],
-      [arm.rate, arm.ci_low, arm.ci_high, arm.n],
-    );
-  }
-  const diffs = [...html.matchAll(/<text class="diff"[^>]*>/g)].map((m) => m[0]);
-  assert.equal(diffs.length, contrasts.size);
-  for (const d of diffs) {
-    const c = contrasts.get(attr(d, 'contrast') as string) as Contrast;
-    assert.deepEqual(
-      [num(attr(d, 'diff')), num(attr(d, 'diff-low')), num(attr(d, 'diff-high')), num(attr(d, 'p'))],
-      [c.diff, c.diff_low, c.diff_high, c.p],
-    );
-  }
-  // The standalone SVG is the same figure as the inline one.
-  const standalone = readFileSync(join(out, 'alignment-faking-af_non_execution.svg'), 'utf8');
+  const figures = checkFigures(out, report);
+  assert.deepEqual(figures.headline, ['misrep-summary', 'tampering-by-relationship', 'peer-presence', 'alignment-faking-gap']);
+  assert.ok(figures.all.includes('rates-tampering-shutdown_tampering'));
+  // Differences are percentage points, in the figures and the contrasts table.
+  assert.match(readFileSync(join(out, 'peer-presence.svg'), 'utf8'), /<text class="diff"[^>]*>[+-]?\d+\.\d pp/);
+  assert.match(readFileSync(join(out, 'contrasts.html'), 'utf8'), /\d pp \[/);
+  // The standalone SVG is the same figure as the inline one; details are linked, not inlined.
+  const standalone = readFileSync(join(out, 'alignment-faking-gap.svg'), 'utf8');
   assert.ok(standalone.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'));
   assert.ok(html.includes(standalone.replace(' xmlns="http://www.w3.org/2000/svg"', '')));
+  assert.ok(!html.includes('id="rates-tampering-shutdown_tampering"'));
+  assert.match(html, /<a href="rates-tampering-shutdown_tampering.svg">/);
 });
 
 test('export: jsonl carries record, findings, events and the canary per line; csv has one row per rollout', async () => {

@@ -3,14 +3,14 @@ import { barChart, colorScale, legend } from '../chart.js';
 import { h, shortId } from '../dom.js';
 import { applyFilters, figuresOf, rolloutsHash } from '../figures.js';
 import { go } from '../router.js';
-import { CAPTION, filterBar, runHeader, viewState } from './dashboard.js';
+import { CAPTION, filterBar, hasChannel, runHeader, viewState } from './dashboard.js';
 
 const union = (a, b) => [...new Set([...a, ...b])].sort();
 
 async function pickRuns(root, params) {
   const { runs } = await api('/runs');
   const choose = (name) => {
-    const sel = h('select', { name, 'aria-label': `run ${name}` }, runs.map((r) => h('option', { value: r.id, selected: params[name] === r.id }, `${shortId(r.id)} · ${r.kind} · ${(r.spec?.models ?? []).join(', ')}`)));
+    const sel = h('select', { name, 'aria-label': `run ${name}` }, runs.map((r) => h('option', { value: r.id, selected: params[name] === r.id }, `${shortId(r.id)} · ${r.kind} · ${(r.brief?.models ?? []).join(', ')}`)));
     return sel;
   };
   const a = choose('a');
@@ -34,10 +34,10 @@ export async function comparePage(root, _match, params) {
     conditions: union(A.facets.conditions, B.facets.conditions),
     behaviours: union(A.facets.behaviours, B.facets.behaviours),
   };
-  const color = colorScale(facets.models);
+  const color = colorScale(A.colors);
   const sides = [
-    { label: 'A', run: A.run, figures: figuresOf(applyFilters(sumA.rows, state), state.by, facets.models) },
-    { label: 'B', run: B.run, figures: figuresOf(applyFilters(sumB.rows, state), state.by, facets.models) },
+    { label: 'A', run: A.run, channel: hasChannel(A.facets), figures: figuresOf(applyFilters(sumA.rows, state), state.by, facets.models) },
+    { label: 'B', run: B.run, channel: hasChannel(B.facets), figures: figuresOf(applyFilters(sumB.rows, state), state.by, facets.models) },
   ];
   const keys = [];
   for (const side of sides) for (const f of side.figures) if (!keys.some((k) => k.key === f.key)) keys.push(f);
@@ -56,13 +56,16 @@ export async function comparePage(root, _match, params) {
           'div',
           { class: 'compare-col', dataset: { run: side.run.id } },
           h('h2', null, `Run ${side.label} `, h('a', { class: 'mono', href: `#/run/${encodeURIComponent(side.run.id)}` }, shortId(side.run.id))),
-          h('div', { class: 'muted small' }, (side.run.spec?.models ?? []).join(', ')),
+          h('div', { class: 'muted small' }, (side.run.brief?.models ?? []).join(', ')),
           runHeader(side.run),
         ),
       ),
     ),
   );
-  if (keys.length === 0) root.append(h('p', { class: 'muted' }, 'No rows match these filters.'));
+  if (keys.length === 0)
+    root.append(
+      h('div', { class: 'empty' }, h('p', { class: 'muted' }, 'No rows match these filters.'), h('button', { class: 'primary clear-filters', onclick: () => go('/compare', { a: A.run.id, b: B.run.id, by: state.by }) }, 'Clear filters')),
+    );
   for (const k of keys) {
     root.append(
       h('h3', { class: 'compare-title' }, k.title, h('span', { class: 'subtitle' }, ` — ${k.subtitle}`)),
@@ -74,7 +77,7 @@ export async function comparePage(root, _match, params) {
           return h(
             'section',
             { class: 'figure compare-col', dataset: { run: side.run.id, figure: k.key } },
-            fig ? barChart({ groups: fig.groups, color, width: 600, onBar: (row) => (location.hash = rolloutsHash(side.run.id, row)) }) : h('p', { class: 'muted' }, 'not in this run'),
+            fig ? barChart({ groups: fig.groups, color, width: 600, onBar: (row) => (location.hash = rolloutsHash(side.run.id, row, side.channel)) }) : h('p', { class: 'muted' }, 'not in this run'),
           );
         }),
       ),

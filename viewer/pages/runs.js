@@ -2,8 +2,9 @@ import { api } from '../api.js';
 import { h, shortId } from '../dom.js';
 import { go } from '../router.js';
 
+// `brief` is the server's reading of any run kind's spec (a SOC run maps roles to models).
 function modelsOf(run) {
-  return (run.spec?.models ?? []).join(', ');
+  return (run.brief?.models ?? []).join(', ');
 }
 
 export async function runsPage(root) {
@@ -43,7 +44,7 @@ export async function runsPage(root) {
           h('td', null, r.status),
           h('td', { class: 'num' }, String(r.rollouts)),
           h('td', null, modelsOf(r)),
-          h('td', null, (r.spec?.scenarios ?? []).join(', ')),
+          h('td', null, (r.brief?.scenarios ?? []).join(', ')),
         );
       }),
     ),

@@ -16,7 +16,7 @@ const READ_TOOLS = new Set([
   'list_server_users',
 ]);
 // Flags whose truth means covert or misaligned action; other true flags are context (read, score...).
-const ALERT_FLAGS = new Set(['misrep', 'tampered', 'exfiltration', 'config_modified', 'figures_misstated', 'af_execute', 'copy']);
+const ALERT_FLAGS = new Set(['misrep', 'tampered', 'exfiltration', 'config_modified', 'figures_misstated', 'af_execute', 'copy', 'report_falsified', 'alert_suppressed', 'collusion']);
 
 // Behaviours whose occurrence is the misconduct measured (refusal and honest completion are not).
 const ALERT_BEHAVIOURS = new Set(['score_inflation', 'shutdown_tampering', 'exfiltration', 'af_non_execution']);
@@ -24,7 +24,7 @@ const ALERT_BEHAVIOURS = new Set(['score_inflation', 'shutdown_tampering', 'exfi
 /** Red only where `true` is misconduct; a true context flag (read, score) is blue; the rest grey. */
 function valueBadge(v, alert) {
   const tone = v === true ? (alert ? 'value-true' : 'value-context') : v === 'unscored' ? 'value-unscored' : 'value-neutral';
-  return h('span', { class: `badge ${tone}` }, String(v));
+  return h('span', { class: `badge ${tone}` }, v === true && alert ? '⚠ true' : String(v));
 }
 
 /** `'false'` for strings (as the evidence writes them), JSON for the rest. */
@@ -92,8 +92,14 @@ function jumpTo(seq) {
   el.classList.add('flash');
 }
 
-function stepButtons(seqs) {
-  return seqs.map((seq) => h('button', { class: 'step', onclick: () => jumpTo(seq) }, `#${seq}`));
+// One name for a step everywhere: "step N" is the agent's turn N, as the findings' evidence writes it;
+// the event's own number (#seq) is only in the tooltip.
+function stepLabel(e) {
+  return e ? `step ${e.turn}` : 'step ?';
+}
+
+function stepButtons(seqs, bySeq) {
+  return seqs.map((seq) => h('button', { class: 'step', title: `event #${seq}`, onclick: () => jumpTo(seq) }, stepLabel(bySeq.get(seq))));
 }
 
 export async function transcriptPage(root, [id]) {
@@ -106,6 +112,7 @@ export async function transcriptPage(root, [id]) {
   const behaviours = findings.filter((f) => f.flag.startsWith('behaviour.'));
   const flags = findings.filter((f) => !f.flag.startsWith('behaviour.'));
   const firstUser = events.find((e) => e.type === 'user')?.seq;
+  const bySeq = new Map(events.map((e) => [e.seq, e]));
 
   root.append(
     h(
@@ -152,7 +159,7 @@ export async function transcriptPage(root, [id]) {
             h('td', { class: 'mono' }, f.flag),
             h('td', null, valueBadge(f.value, ALERT_FLAGS.has(f.flag))),
             h('td', null, f.evidence),
-            h('td', null, stepButtons(f.events)),
+            h('td', null, stepButtons(f.events, bySeq)),
           ),
         ),
       ),
@@ -163,7 +170,7 @@ export async function transcriptPage(root, [id]) {
   if (docs.length) {
     root.append(
       h('h2', null, 'Documents the agent read'),
-      h('ul', { class: 'docs' }, docs.map((e) => h('li', null, h('button', { class: 'step', onclick: () => jumpTo(e.seq) }, `#${e.seq}`), ` ${e.tool} · turn ${e.turn} · ${e.output.length} characters`))),
+      h('ul', { class: 'docs' }, docs.map((e) => h('li', null, h('button', { class: 'step', title: `event #${e.seq}`, onclick: () => jumpTo(e.seq) }, stepLabel(e)), ` ${e.tool} · ${e.output.length} characters`))),
     );
   }
 
@@ -181,7 +188,7 @@ export async function transcriptPage(root, [id]) {
         h(
           'div',
           { class: 'card' },
-          h('div', { class: 'ev-head' }, h('span', { class: 'ev-title' }, title), h('span', { class: 'ev-pos' }, `#${e.seq} · turn ${e.turn} · ${e.time}`)),
+          h('div', { class: 'ev-head' }, h('span', { class: 'ev-title' }, title), h('span', { class: 'ev-pos', title: `event #${e.seq}` }, `${stepLabel(e)} · ${e.time}`)),
           body,
         ),
         hits.length
@@ -191,8 +198,9 @@ export async function transcriptPage(root, [id]) {
               hits.map((f) => {
                 // The full evidence once, at the finding's first step; later steps point back to it.
                 const first = Math.min(...f.events);
-                const text = e.seq === first ? h('div', null, f.evidence) : h('div', { class: 'muted' }, 'same finding, evidence at ', h('button', { class: 'step', onclick: () => jumpTo(first) }, `#${first}`));
-                return h('div', { class: `note ${ALERT_FLAGS.has(f.flag) ? 'alert' : 'context'}`, dataset: { flag: f.flag } }, h('strong', null, f.flag), text);
+                const text = e.seq === first ? h('div', null, f.evidence) : h('div', { class: 'muted' }, 'same finding, evidence at ', h('button', { class: 'step', title: `event #${first}`, onclick: () => jumpTo(first) }, stepLabel(bySeq.get(first))));
+                const alarm = ALERT_FLAGS.has(f.flag);
+                return h('div', { class: `note ${alarm ? 'alert' : 'context'}`, role: alarm ? 'alert' : null, dataset: { flag: f.flag } }, h('strong', null, alarm ? `⚠ ${f.flag}` : f.flag), text);
               }),
             )
           : null,
@@ -201,7 +209,7 @@ export async function transcriptPage(root, [id]) {
   }
   root.append(
     h('h2', null, 'Transcript'),
-    h('div', { class: 'legend-row muted small' }, h('label', null, showCalls, ' show model calls'), ' · highlighted steps triggered a finding; its evidence is beside them'),
+    h('div', { class: 'legend-row muted small' }, h('label', null, showCalls, ' show model calls'), ' · red steps: covert action (a finding that is misconduct); grey-blue edge: context (read, score); evidence beside them'),
     list,
   );
 }

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -14,9 +13,15 @@ import {
   renderContrastsMarkdown,
   renderContrastsTable,
   renderTamperingRules,
+  modelColours,
+  modelsOfRuns,
+  summariseSoc,
+  svgToPdf,
+  svgToPng,
 } from '../../report/index.js';
 import { openSqliteStore } from '../../store/index.js';
 import { useColor } from '../format.js';
+import { renderSocSummary } from '../soc-output.js';
 import { renderSummary } from '../summary-output.js';
 import { renderUsage } from '../usage-output.js';
 
@@ -52,7 +57,7 @@ export function registerReportCommand(program: Command): void {
     )
     .option(
       '--html <dir>',
-      'write a self-contained HTML report (index.html) and its figures as SVG (PNG when rsvg-convert is installed) into <dir>',
+      'write an HTML report (index.html: the headline figures; details linked) and every figure as SVG, PNG, PDF and CSV into <dir>',
     )
     .option('--db <path>', 'SQLite store', './peerwatch.db')
     .option(
@@ -61,7 +66,7 @@ export function registerReportCommand(program: Command): void {
     )
     .option('--costs', 'model calls, tries, cache hits, tokens and cost per model (unknown when a model has no price); table or json')
     .option('--disagreements', "imported runs: list rollouts where the study authors' flags and ours differ (with both values)")
-    .action((runArg: string, flags: ReportFlags) => {
+    .action(async (runArg: string, flags: ReportFlags) => {
       const store = openSqliteStore(flags.db);
       try {
         const id = store.resolveRunId(runArg);
@@ -84,11 +89,18 @@ export function registerReportCommand(program: Command): void {
           process.stdout.write(channelAbOutput(run, store.listRolloutsWithFindings(run.id), flags.format));
           return;
         }
-        const report = buildReport(run, store.listRolloutsWithFindings(run.id), flags.by);
-        if (flags.html !== undefined) {
-          writeHtml(flags.html, report);
+        const stored = store.listRolloutsWithFindings(run.id);
+        // A SOC run has no single-agent rows (no read gate, no behaviours): its own flags instead.
+        if (stored.length > 0 && stored.every((r) => r.rollout.scenario.startsWith('soc.')) && flags.html === undefined) {
+          process.stdout.write(renderSocSummary(run, summariseSoc(stored), flags.format));
           return;
         }
+        if (flags.html !== undefined) {
+          // The figures need the per-condition rows whatever --by says; one colour per model over the store.
+          await writeHtml(flags.html, buildReport(run, stored, 'condition'), modelColours(modelsOfRuns(store.listRuns())));
+          return;
+        }
+        const report = buildReport(run, stored, flags.by);
         if (flags.format === 'json') {
           process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
           return;
@@ -143,36 +155,26 @@ function channelAbOutput(run: { id: string; kind: string }, rows: Parameters<typ
   return `${renderChannelContrast(contrast)}${note}`;
 }
 
-function writeHtml(dir: string, report: ReturnType<typeof buildReport>): void {
-  const { html, figures } = buildHtmlReport(report);
+async function writeHtml(dir: string, report: ReturnType<typeof buildReport>, colours: Record<string, string>): Promise<void> {
+  const { html, figures, files } = buildHtmlReport(report, colours);
   try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'index.html'), html);
-    for (const f of figures) writeFileSync(join(dir, f.file), f.svg);
+    for (const f of files) writeFileSync(join(dir, f.file), f.content);
+    // Each figure for a paper: SVG, PNG and PDF (no system tool needed) and the numbers behind it.
+    for (const f of figures) {
+      writeFileSync(join(dir, f.file), f.svg);
+      writeFileSync(join(dir, `${f.id}.csv`), f.csv);
+      writeFileSync(join(dir, `${f.id}.png`), svgToPng(f.svg));
+      writeFileSync(join(dir, `${f.id}.pdf`), await svgToPdf(f.svg));
+    }
   } catch (e) {
     throw new UserError(`cannot write the HTML report to '${dir}': ${(e as Error).message}`);
   }
-  const png = convertToPng(
-    dir,
-    figures.map((f) => f.file),
-  );
+  const headline = figures.filter((f) => f.headline).length;
   process.stdout.write(
-    `Wrote ${join(dir, 'index.html')} and ${figures.length} figures as SVG${png.converted ? ` and PNG` : ''} in ${dir}\n`,
+    `Wrote ${join(dir, 'index.html')}: ${headline} headline figure(s) and ${figures.length - headline} detail figure(s), each as SVG, PNG, PDF and CSV, in ${dir}\n`,
   );
-  if (!png.converted) process.stderr.write(`peerwatch: PNG figures skipped: ${png.why}\n`);
-}
-
-/** PNG copies for papers, only where `rsvg-convert` is installed; peerwatch adds no converter of its own. */
-function convertToPng(dir: string, files: string[]): { converted: boolean; why?: string } {
-  const probe = spawnSync('rsvg-convert', ['--version'], { stdio: 'ignore' });
-  if (probe.error || probe.status !== 0) return { converted: false, why: 'rsvg-convert not found (install librsvg2-bin for PNG copies)' };
-  for (const f of files) {
-    const r = spawnSync('rsvg-convert', ['-z', '2', '-o', join(dir, f.replace(/\.svg$/, '.png')), join(dir, f)], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    if (r.status !== 0) return { converted: false, why: `rsvg-convert failed on ${f}: ${String(r.stderr).trim()}` };
-  }
-  return { converted: true };
 }
 
 /** Which path decided the extraction-dependent flags: rules, the LLM judge, or neither (unscored). */

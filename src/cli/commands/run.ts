@@ -7,6 +7,7 @@ import {
   ExperimentSpec,
   findResumableRun,
   type PeerwatchConfig,
+  type Progress,
   planExperiment,
   createJudgeStep,
   runExperiment,
@@ -15,11 +16,12 @@ import {
 import { summarise } from '../../report/index.js';
 import { openSqliteStore } from '../../store/index.js';
 import { renderSummary } from '../summary-output.js';
+import { compactSummary, invocationUsage, nextSteps } from '../run-end.js';
 import { collectList, intOption, numberOption } from '../options.js';
 import { createProgressReporter } from '../progress.js';
 import { readRunConfig, withConfigDefaults } from '../run-config.js';
 import { resolveScenarios } from '../scenario-args.js';
-import { renderDryRun, renderUsage } from '../usage-output.js';
+import { renderDryRun } from '../usage-output.js';
 import { TOOL_VERSION } from '../version.js';
 import { addHarnessOptions, type HarnessFlags, runHarnessCommand } from './run-harness.js';
 
@@ -153,6 +155,7 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
     };
     process.once('SIGINT', onSigint);
     const reporter = createProgressReporter(err, Boolean(flags.quiet));
+    let first: Progress | null = null;
     const result = await runExperiment({
       spec,
       scenarios,
@@ -168,7 +171,10 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
         if (info.kind === 'calibration') err.write(calibrationBanner());
         err.write(`run ${info.runId}: ${info.rollouts} rollouts (${spec.models.length} model(s), ${scenarios.length} scenario(s), ${spec.epochs} epoch(s) per condition) -> ${flags.db}\n`);
       },
-      onProgress: (p) => reporter.update(p),
+      onProgress: (p) => {
+        first ??= p;
+        reporter.update(p);
+      },
       onWarning: onceEach((model, warning) => reporter.warn(`warning: ${model}: the provider says ${warning}`)),
     });
     reporter.stop();
@@ -177,9 +183,17 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
     const rows = store.listRolloutsWithFindings(result.runId);
     const cells = new Set(rows.map((r) => `${r.rollout.model} ${r.rollout.scenario} ${r.rollout.conditionKey}`)).size;
     const by = flags.by ?? (cells <= 40 ? 'condition' : 'scenario');
-    const summary = summarise(rows, by);
-    process.stdout.write(renderSummary({ runId: result.runId, kind: result.kind, db: flags.db, rows: summary, by, json: Boolean(flags.json), stream: process.stdout }));
-    if (!flags.quiet) err.write(renderUsage(store.usageByModel(result.runId)));
+    if (flags.json || flags.by) {
+      const summary = summarise(rows, by);
+      process.stdout.write(renderSummary({ runId: result.runId, kind: result.kind, db: flags.db, rows: summary, by, json: Boolean(flags.json), stream: process.stdout }));
+    } else {
+      // The full table is `report`'s; the end of a run is a short summary and where to go next.
+      const head = `Run ${result.runId} (${result.kind}): ${rows.length} rollouts in ${flags.db}\n`;
+      const note = result.kind === 'calibration' ? 'CALIBRATION RUN: scripted reference agents; these rates check peerwatch, they measure no model.\n' : '';
+      process.stdout.write(`${head}${compactSummary(rows)}${note}${nextSteps(result.runId, flags.db, rows)}`);
+    }
+    // What this invocation spent (a re-run that reuses stored rollouts spends nothing); the run's total: report --costs.
+    if (!flags.quiet) err.write(invocationUsage(first, result.progress).replace('<run-id>', result.runId.slice(0, 8)));
     if (result.progress.storedElsewhere > 0 && !flags.quiet) {
       err.write(
         `note: ${result.progress.storedElsewhere} rollout(s) were already in ${flags.db} from an earlier run with the same identity (model, scenario, version, condition, epoch, seed); they are shared with this run, not run again. Use another --seed to draw new samples.\n`,

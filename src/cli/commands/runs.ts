@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { runBrief } from '../../report/index.js';
 import { openSqliteStore } from '../../store/index.js';
 
 export function registerRunsCommand(program: Command): void {
@@ -10,15 +11,16 @@ export function registerRunsCommand(program: Command): void {
     .action((flags: { db: string; json?: boolean }) => {
       const store = openSqliteStore(flags.db);
       try {
-        const runs = store.listRuns().map((r) => ({ ...r, rollouts: store.rolloutIds(r.id).size }));
+        const runs = store.listRuns().map((r) => ({ ...r, rollouts: store.rolloutIds(r.id).size, brief: runBrief(r) }));
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
           return;
         }
         if (runs.length === 0) process.stdout.write(`no runs in ${flags.db}\n`);
         for (const r of runs) {
-          const models = ((r.spec as { models?: string[] }).models ?? []).join(', ');
-          process.stdout.write(`${r.id}  ${r.createdAt}  ${r.kind.padEnd(11)} ${r.status.padEnd(11)} ${String(r.rollouts).padStart(6)} rollouts  ${models}\n`);
+          // Any run kind lists: the brief reads every spec shape (a SOC run maps roles to models).
+          const what = [r.brief.scenarios.length === 1 && r.brief.scenarios[0] === 'soc' ? 'soc' : '', r.brief.models.join(', ')].filter(Boolean).join(': ');
+          process.stdout.write(`${r.id}  ${r.createdAt}  ${r.kind.padEnd(11)} ${r.status.padEnd(11)} ${String(r.rollouts).padStart(6)} rollouts  ${what}\n`);
         }
       } finally {
         store.close();

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { CANARY, UserError } from '../../core/index.js';
+import { channelContrast, modelColours, modelsOfRuns, runBrief, summariseSoc } from '../../report/index.js';
 import { hasCountingStore, type RunRecord, type Store } from '../../store/index.js';
 import { SUMMARY_SCHEMA } from '../summary-output.js';
 import { type CellValue, filterRollouts, type RolloutListItem, RunDataCache } from './data.js';
@@ -64,18 +65,25 @@ export function createApi(store: Store): Hono {
     if (found === undefined) throw new ApiError(404, `no ${what} '${prefix}'`);
     return found;
   };
+  // One colour per model over the whole store, so the dashboard and the compare view agree.
+  const colours = () => modelColours(modelsOfRuns(store.listRuns()));
   const runOf = (raw: string): RunRecord => resolve('run', raw, (id) => store.getRun(id));
 
   api.get('/runs', (c) => {
     parse(z.strictObject({}), c.req.query(), 'query');
     const count = (id: string) => (hasCountingStore(store) ? store.rolloutCount(id) : store.rolloutIds(id).size);
-    return c.json({ runs: store.listRuns().map((r) => ({ ...r, rollouts: count(r.id) })) });
+    const runs = store.listRuns();
+    // `brief` reads any run kind's spec (a SOC run maps roles to models), so no run breaks the list.
+    return c.json({ runs: runs.map((r) => ({ ...r, rollouts: count(r.id), brief: runBrief(r) })), colors: colours() });
   });
 
   api.get('/runs/:id', (c) => {
     parse(z.strictObject({}), c.req.query(), 'query');
     const run = runOf(c.req.param('id'));
-    return c.json({ run: { ...run, rollouts: cache.count(run) }, facets: cache.facets(run) });
+    const brief = runBrief(run);
+    // A SOC run's rollouts have no read gate or behaviours: the dashboard shows its own flags instead.
+    const soc = brief.scenarios.includes('soc') ? summariseSoc(cache.get(run).rows) : null;
+    return c.json({ run: { ...run, rollouts: cache.count(run), brief }, facets: cache.facets(run), colors: colours(), soc });
   });
 
   api.get('/runs/:id/summary', (c) => {
@@ -90,6 +98,13 @@ export function createApi(store: Store): Hono {
       grouped_by: by,
       rows: cache.summary(run, by),
     });
+  });
+
+  api.get('/runs/:id/channel-ab', (c) => {
+    parse(z.strictObject({}), c.req.query(), 'query');
+    const run = runOf(c.req.param('id'));
+    // The same rows as `peerwatch report --channel-ab --format json` (empty when one arm is missing).
+    return c.json({ schema: 'peerwatch.channel-ab/v1', run_id: run.id, calibration: run.kind === 'calibration', rows: channelContrast(cache.get(run).rows) });
   });
 
   api.get('/runs/:id/rollouts', (c) => {

@@ -1,4 +1,4 @@
-import { type GroupBy, type SummaryRow, wilson } from '../../report/index.js';
+import { type GroupBy, pooledCondition, type SummaryRow, wilson } from '../../report/index.js';
 import type { RunCounts } from '../../store/index.js';
 import type { RunFacets } from './facets.js';
 
@@ -11,7 +11,7 @@ import type { RunFacets } from './facets.js';
 export function summaryFromCounts(counts: RunCounts, by: GroupBy): SummaryRow[] {
   const cells = new Map<string, SummaryRow>();
   const cell = (model: string, scenario: string, conditionKey: string, behaviour: string): SummaryRow => {
-    const condition = by === 'condition' ? conditionKey : '*';
+    const condition = by === 'condition' ? conditionKey : pooledCondition(conditionKey);
     const key = JSON.stringify([model, scenario, condition, behaviour]);
     let row = cells.get(key);
     if (!row) {

@@ -1,5 +1,5 @@
 import type { Finding, FlagValue } from '../../core/index.js';
-import { type GroupBy, type RolloutFindings, type SummaryRow, summarise } from '../../report/index.js';
+import { conditionMatches, type GroupBy, type RolloutFindings, type SummaryRow, summarise } from '../../report/index.js';
 import { hasCountingStore, type RolloutRecord, type RunCounts, type RunRecord, type Store } from '../../store/index.js';
 import { facetsFromCounts, summaryFromCounts } from './counts.js';
 import type { RunFacets } from './facets.js';
@@ -161,7 +161,7 @@ export function filterRollouts(rows: RolloutFindings[], f: RolloutFilter): Array
   for (const { rollout, findings } of rows) {
     if (f.model !== undefined && rollout.model !== f.model) continue;
     if (f.scenario !== undefined && rollout.scenario !== f.scenario) continue;
-    if (f.condition !== undefined && rollout.conditionKey !== f.condition) continue;
+    if (f.condition !== undefined && !conditionMatches(rollout.conditionKey, f.condition)) continue;
     let value: CellValue | null = null;
     if (f.behaviour !== undefined) {
       value = cellValue(rollout, findings, f.behaviour);

@@ -1,0 +1,68 @@
+import type { FlagValue } from '../core/index.js';
+import { wilson } from './stats.js';
+import type { RolloutFindings } from './summary.js';
+
+/** One SOC flag's rate for one role played by one model, over a run's episodes. */
+export interface SocFlagRow {
+  /** The role (`monitor`, `auditor`, `patcher`), from the rollout's scenario `soc.<role>`. */
+  role: string;
+  model: string;
+  flag: string;
+  /** Episodes where the flag was decided (true or false). */
+  n: number;
+  count: number;
+  rate: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  unscored: number;
+  errors: number;
+}
+
+const SOC_PREFIX = 'soc.';
+
+/**
+ * The SOC scenario's own flags (report_falsified, alert_suppressed, collusion) per role x model, with
+ * 95% Wilson intervals. The single-agent summary has no rows for SOC rollouts (they have no read
+ * gate or behaviours), so a SOC run is summarised here instead. Errors and unscored stay apart.
+ */
+export function summariseSoc(rows: readonly RolloutFindings[]): SocFlagRow[] {
+  const cells = new Map<string, SocFlagRow>();
+  const flagsSeen = new Set<string>();
+  for (const { rollout, findings } of rows) if (rollout.scenario.startsWith(SOC_PREFIX)) for (const f of findings) flagsSeen.add(f.flag);
+  const cell = (role: string, model: string, flag: string): SocFlagRow => {
+    const key = JSON.stringify([role, model, flag]);
+    let row = cells.get(key);
+    if (!row) {
+      row = { role, model, flag, n: 0, count: 0, rate: null, ci_low: null, ci_high: null, unscored: 0, errors: 0 };
+      cells.set(key, row);
+    }
+    return row;
+  };
+  for (const { rollout, findings } of rows) {
+    if (!rollout.scenario.startsWith(SOC_PREFIX)) continue;
+    const role = rollout.scenario.slice(SOC_PREFIX.length);
+    if (rollout.status === 'error') {
+      for (const flag of flagsSeen.size ? flagsSeen : ['(all)']) cell(role, rollout.model, flag).errors++;
+      continue;
+    }
+    for (const f of findings) {
+      const row = cell(role, rollout.model, f.flag);
+      const v: FlagValue = f.value;
+      if (v === 'unscored') row.unscored++;
+      else {
+        row.n++;
+        if (v === true) row.count++;
+      }
+    }
+  }
+  const out = [...cells.values()];
+  for (const row of out) {
+    const w = wilson(row.count, row.n);
+    row.rate = w.rate;
+    row.ci_low = w.low;
+    row.ci_high = w.high;
+  }
+  const roleRank = (r: string) => ['monitor', 'auditor', 'patcher'].indexOf(r);
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return out.sort((a, b) => roleRank(a.role) - roleRank(b.role) || cmp(a.model, b.model) || cmp(a.flag, b.flag));
+}
