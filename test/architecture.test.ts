@@ -210,6 +210,12 @@ function checkReference(file: string, target: string, anchor: string | undefined
   return null;
 }
 
+/**
+ * Files an agent finds in its own workspace (the harness's task file, the memory files agent CLIs read),
+ * named in scenario text and the study's transcripts: never references to this repository.
+ */
+const AGENT_WORKSPACE_FILES = new Set(['TASK.md', 'AGENTS.md', 'CLAUDE.md', 'GEMINI.md']);
+
 function referenceProblems(file: string, text: string): string[] {
   const problems: string[] = [];
   const check = (target: string, anchor: string | undefined) => {
@@ -221,6 +227,7 @@ function referenceProblems(file: string, text: string): string[] {
     const target = m[1]!;
     const name = target.split('/').pop()!;
     if (!target.includes('/') && !/^[A-Z][A-Z0-9_-]*\.md$/.test(name)) continue;
+    if (!target.includes('/') && AGENT_WORKSPACE_FILES.has(name)) continue;
     if (target.startsWith('/') && target.split('/').length === 2) continue; // a URL path such as /README.md
     check(target, m[2]);
   }
