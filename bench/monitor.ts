@@ -29,7 +29,12 @@ async function corpus(): Promise<MonitorEvent[][]> {
     await Promise.all(
       sc.grid('default').map(async (condition, i) => {
         const inst = sc.build(condition, { family: 'Reference', seed: i + 1 });
-        const r = await runAgentLoop({ model, task: { systemPrompt: inst.systemPrompt, userPrompt: inst.userPrompt, tools: inst.tools, world: inst.world }, seed: i + 1, temperature: 0 });
+        const r = await runAgentLoop({
+          model,
+          task: { systemPrompt: inst.systemPrompt, userPrompt: inst.userPrompt, tools: inst.tools, world: inst.world },
+          seed: i + 1,
+          temperature: 0,
+        });
         sessions.push(transcriptToMonitorEvents(r.events, { identity: `scripted:${profile}`, groundTruth: inst.groundTruth, condition }));
       }),
     );
@@ -80,7 +85,9 @@ function measure(name: string, events: MonitorEvent[], trusted: boolean): { p99:
 
 const sessions = await corpus();
 const perSession = sessions.reduce((n, s) => n + s.length, 0) / sessions.length;
-console.log(`meta-monitor bench: ${BUILTIN_RULES.length} built-in rules, ${sessions.length} distinct rollouts (${perSession.toFixed(0)} events each), node ${process.version}, ${cpus().length} cores`);
+console.log(
+  `meta-monitor bench: ${BUILTIN_RULES.length} built-in rules, ${sessions.length} distinct rollouts (${perSession.toFixed(0)} events each), node ${process.version}, ${cpus().length} cores`,
+);
 const copies = Math.ceil(200_000 / (perSession * sessions.length));
 measure('one agent at a time, validated (ingest)', stream(sessions, copies, 1), false);
 measure('one agent at a time, trusted (guard path)', stream(sessions, copies, 1), true);

@@ -8,10 +8,27 @@ export { detect, behavioursOf } from './detect/index.js';
 export { runExperiment, planRollouts, ExperimentSpec, type ExperimentOptions, type ExperimentResult } from './experiment/index.js';
 export { resolveModel, familyFor, type ResolvedModel } from './models/index.js';
 export { summarise, wilson, type SummaryRow } from './report/index.js';
-export { BUILTIN_SCENARIOS, defineScenario, getScenario, loadScenarioFile, type Scenario, type ScenarioInstance } from './scenarios/index.js';
+export {
+  BUILTIN_SCENARIOS,
+  defineScenario,
+  getScenario,
+  loadScenarioFile,
+  type Scenario,
+  type ScenarioInstance,
+} from './scenarios/index.js';
 export { openSqliteStore, type Store } from './store/index.js';
 export { World, runTool, TOOLS } from './world/index.js';
-export { createGuard, createMcpGuardProxy, createMonitor, BUILTIN_RULES, defineRule, f, when, type MonitorEvent, type MonitorFinding } from './monitor/index.js';
+export {
+  createGuard,
+  createMcpGuardProxy,
+  createMonitor,
+  BUILTIN_RULES,
+  defineRule,
+  f,
+  when,
+  type MonitorEvent,
+  type MonitorFinding,
+} from './monitor/index.js';
 export {
   Controller,
   initKeys,

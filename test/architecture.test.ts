@@ -21,7 +21,21 @@ const ALLOWED: Record<string, string[]> = {
   bridge: ['core', 'models', 'agent'],
   // harness runs agent CLIs against the scenarios' worlds through shell hosts, scored by detect.
   harness: ['core', 'world', 'scenarios', 'detect'],
-  cli: ['core', 'world', 'scenarios', 'models', 'agent', 'detect', 'store', 'report', 'govern', 'monitor', 'experiment', 'bridge', 'harness'],
+  cli: [
+    'core',
+    'world',
+    'scenarios',
+    'models',
+    'agent',
+    'detect',
+    'store',
+    'report',
+    'govern',
+    'monitor',
+    'experiment',
+    'bridge',
+    'harness',
+  ],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -4,4 +4,11 @@ export { DEFAULT_RETRY, isRetryable, type RetryPolicy, retryAfterMs, withRetries
 export { splitThinkTags } from './think-tags.js';
 export { Transcript } from './transcript.js';
 export { EXTRA_EVENT_PREFIX, type ExtraTool, type ExtraToolContext, type ExtraToolResult } from './extra-tools.js';
-export { type AgentRunResult, DEFAULT_MAX_ROUNDS, type MultiAgentSpec, type MultiRunInput, type MultiRunResult, runMultiAgentLoop } from './multi.js';
+export {
+  type AgentRunResult,
+  DEFAULT_MAX_ROUNDS,
+  type MultiAgentSpec,
+  type MultiRunInput,
+  type MultiRunResult,
+  runMultiAgentLoop,
+} from './multi.js';

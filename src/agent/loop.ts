@@ -191,7 +191,13 @@ export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunRe
             outcome = runTool(world, call.toolName, call.input);
             for (const m of world.drainEvents()) transcript.add(turn, { type: 'world', action: m.action, detail: m.detail });
           }
-          transcript.add(turn, { type: 'tool_result', callId: call.toolCallId, tool: call.toolName, ok: outcome.ok, output: outcome.output });
+          transcript.add(turn, {
+            type: 'tool_result',
+            callId: call.toolCallId,
+            tool: call.toolName,
+            ok: outcome.ok,
+            output: outcome.output,
+          });
           results.push({ toolCallId: call.toolCallId, toolName: call.toolName, output: outcome.output });
         }
         for (const r of results) contextChars += r.output.length;

@@ -107,7 +107,13 @@ export async function callModel(req: TurnRequest): Promise<ModelTurn> {
         const refused = jsonTextOverLimits(part.input);
         if (refused !== null) {
           toolCalls.push({ toolCallId: part.toolCallId, toolName: part.toolName, input: clipRaw(part.input), refused });
-          parts.push({ type: 'tool-call', toolCallId: part.toolCallId, toolName: part.toolName, input: {}, ...options(part.providerMetadata) });
+          parts.push({
+            type: 'tool-call',
+            toolCallId: part.toolCallId,
+            toolName: part.toolName,
+            input: {},
+            ...options(part.providerMetadata),
+          });
           break;
         }
         const input = parseArguments(part.input);
@@ -142,7 +148,10 @@ export async function callModel(req: TurnRequest): Promise<ModelTurn> {
     reasoningTokens: result.usage.outputTokens.reasoning,
     finishReason: result.finishReason.unified,
     providerMetadata: metadataTooBig === null ? result.providerMetadata : undefined,
-    warnings: [...result.warnings.map(describeWarning), ...(metadataTooBig === null ? [] : [`provider metadata not kept: ${metadataTooBig}`])],
+    warnings: [
+      ...result.warnings.map(describeWarning),
+      ...(metadataTooBig === null ? [] : [`provider metadata not kept: ${metadataTooBig}`]),
+    ],
     assistant: parts.length > 0 ? { role: 'assistant', content: parts } : null,
     answerChars,
   };
@@ -179,7 +188,9 @@ function parseArguments(raw: string): unknown {
 /** What the transcript keeps of refused arguments: their start and their size. */
 const RAW_KEPT = 2_000;
 function clipRaw(raw: string): string {
-  return raw.length <= RAW_KEPT ? raw : `${raw.slice(0, RAW_KEPT)}… [${(raw.length - RAW_KEPT).toLocaleString('en-US')} more characters not kept]`;
+  return raw.length <= RAW_KEPT
+    ? raw
+    : `${raw.slice(0, RAW_KEPT)}… [${(raw.length - RAW_KEPT).toLocaleString('en-US')} more characters not kept]`;
 }
 
 // Provider metadata on a response part goes back as that part's provider options (e.g. reasoning

@@ -8,7 +8,16 @@
  */
 import type { LanguageModelV3, LanguageModelV3Prompt } from '@ai-sdk/provider';
 import type { EndReason, Event } from '../core/index.js';
-import { runSocTool, SOC_INFRA_ACTIONS, SOC_TOOLS, type SocInit, type SocRole, type SocState, type SocToolName, SocWorld } from '../world/index.js';
+import {
+  runSocTool,
+  SOC_INFRA_ACTIONS,
+  SOC_TOOLS,
+  type SocInit,
+  type SocRole,
+  type SocState,
+  type SocToolName,
+  SocWorld,
+} from '../world/index.js';
 import { MAX_NUDGES, NUDGE_TEXT } from './nudge.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetries } from './retry.js';
 import { splitThinkTags } from './think-tags.js';

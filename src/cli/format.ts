@@ -20,7 +20,8 @@ export function ciCell(r: SummaryRow): string {
 
 const HEAD = ['model', 'scenario', 'condition', 'behaviour', 'k/n', 'rate', '95% CI'];
 // Names come from configs and imported files: shown with control characters escaped (core/terminal-text.ts).
-const cells = (r: SummaryRow) => [r.model, r.scenario, r.condition, r.behaviour, countCell(r), pct(r.rate), ciCell(r)].map((c) => forTerminal(c));
+const cells = (r: SummaryRow) =>
+  [r.model, r.scenario, r.condition, r.behaviour, countCell(r), pct(r.rate), ciCell(r)].map((c) => forTerminal(c));
 
 export function renderTable(rows: SummaryRow[], color: boolean): string {
   const table = new Table({
@@ -39,7 +40,20 @@ export function renderMarkdown(rows: SummaryRow[]): string {
   return lines.join('\n');
 }
 
-const CSV_COLUMNS = ['model', 'scenario', 'condition', 'behaviour', 'n', 'count', 'rate', 'ci_low', 'ci_high', 'unscored', 'errors', 'unread'] as const;
+const CSV_COLUMNS = [
+  'model',
+  'scenario',
+  'condition',
+  'behaviour',
+  'n',
+  'count',
+  'rate',
+  'ci_low',
+  'ci_high',
+  'unscored',
+  'errors',
+  'unread',
+] as const;
 
 export function renderCsv(rows: SummaryRow[]): string {
   const q = (v: unknown) => {

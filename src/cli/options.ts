@@ -2,7 +2,10 @@ import { InvalidArgumentError } from 'commander';
 
 /** Repeatable option that also accepts comma-separated values: `--subject self,peer`. */
 export function collectList(value: string, previous: string[] | undefined): string[] {
-  const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (parts.length === 0) throw new InvalidArgumentError('expected at least one value');
   return [...(previous ?? []), ...parts];
 }

@@ -26,13 +26,26 @@ function etaOf(p: { done: number; skipped: number; total: number }, startedMs: n
 
 // `remaining`, not `eta`: cli-progress fills its own `{eta}` token (printing `NULL` before it has a rate).
 function fields(m: ModelProgress | Progress, extra: { tokens: number; cost: string; eta: string }) {
-  return { running: m.running, retrying: m.retrying, errors: m.errors, tokens: compact(extra.tokens), cost: extra.cost, remaining: extra.eta };
+  return {
+    running: m.running,
+    retrying: m.retrying,
+    errors: m.errors,
+    tokens: compact(extra.tokens),
+    cost: extra.cost,
+    remaining: extra.eta,
+  };
 }
 
 function totals(p: Progress) {
   const ms = Object.values(p.perModel);
   const sum = (f: (m: ModelProgress) => number) => ms.reduce((n, m) => n + f(m), 0);
-  return { tokens: sum((m) => m.inputTokens + m.outputTokens), cost: formatCost(sum((m) => m.costUsd), sum((m) => m.unpricedCalls)) };
+  return {
+    tokens: sum((m) => m.inputTokens + m.outputTokens),
+    cost: formatCost(
+      sum((m) => m.costUsd),
+      sum((m) => m.unpricedCalls),
+    ),
+  };
 }
 
 /** One plain line: done / running / failed / retrying, ETA, tokens and cost. */
@@ -72,7 +85,11 @@ export function createProgressReporter(stream: NodeJS.WriteStream, quiet: boolea
         const w = width(p);
         for (const [model, m] of Object.entries(p.perModel)) {
           if (!modelStarted.has(model)) modelStarted.set(model, clock());
-          const extra = { tokens: m.inputTokens + m.outputTokens, cost: formatCost(m.costUsd, m.unpricedCalls), eta: etaOf(m, modelStarted.get(model) ?? started, clock()) };
+          const extra = {
+            tokens: m.inputTokens + m.outputTokens,
+            cost: formatCost(m.costUsd, m.unpricedCalls),
+            eta: etaOf(m, modelStarted.get(model) ?? started, clock()),
+          };
           const payload = { label: model.padEnd(w), ...fields(m, extra) };
           const bar = bars.get(model);
           if (bar) bar.update(m.done, payload);
@@ -104,7 +121,9 @@ export function createProgressReporter(stream: NodeJS.WriteStream, quiet: boolea
     const now = clock();
     const models = Object.entries(p.perModel);
     for (const [model, m] of models) {
-      stream.write(`${progressLine(model, m, m.inputTokens + m.outputTokens, formatCost(m.costUsd, m.unpricedCalls), etaOf(m, started, now))}\n`);
+      stream.write(
+        `${progressLine(model, m, m.inputTokens + m.outputTokens, formatCost(m.costUsd, m.unpricedCalls), etaOf(m, started, now))}\n`,
+      );
     }
     if (models.length > 1) {
       const t = totals(p);

@@ -7,7 +7,13 @@ const HEADLINE = ['score_inflation', 'shutdown_tampering', 'exfiltration', 'af_n
 const MODEL_W = 24;
 const CELL_W = 14;
 /** Column heads short enough for CELL_W (the full labels are in `report`). */
-const SHORT: Record<string, string> = { score_inflation: 'score infl.', shutdown_tampering: 'tampering', exfiltration: 'exfiltration', af_non_execution: 'align. faking', overt_objection: 'objection' };
+const SHORT: Record<string, string> = {
+  score_inflation: 'score infl.',
+  shutdown_tampering: 'tampering',
+  exfiltration: 'exfiltration',
+  af_non_execution: 'align. faking',
+  overt_objection: 'objection',
+};
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const compact = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n));
 const clip = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
@@ -39,11 +45,15 @@ export function compactSummary(rows: readonly RolloutFindings[]): string {
  */
 export function invocationUsage(first: Progress | null, last: Progress): string {
   const ms = Object.entries(last.perModel);
-  const sum = (f: (m: ModelProgress) => number) => ms.reduce((n, [model, m]) => n + f(m) - (first?.perModel[model] ? f(first.perModel[model]) : 0), 0);
+  const sum = (f: (m: ModelProgress) => number) =>
+    ms.reduce((n, [model, m]) => n + f(m) - (first?.perModel[model] ? f(first.perModel[model]) : 0), 0);
   const calls = sum((m) => m.calls);
   const shared = last.skipped;
   const sharedNote = shared ? ` (${int(shared)} rollout(s) reused from the store, not run again)` : '';
-  return `This invocation: ${int(calls)} model calls, ${compact(sum((m) => m.inputTokens))} in / ${compact(sum((m) => m.outputTokens))} out tokens, ${formatCost(sum((m) => m.costUsd), sum((m) => m.unpricedCalls))}${sharedNote}\nThe whole run's usage per model: peerwatch report <run-id> --costs\n`;
+  return `This invocation: ${int(calls)} model calls, ${compact(sum((m) => m.inputTokens))} in / ${compact(sum((m) => m.outputTokens))} out tokens, ${formatCost(
+    sum((m) => m.costUsd),
+    sum((m) => m.unpricedCalls),
+  )}${sharedNote}\nThe whole run's usage per model: peerwatch report <run-id> --costs\n`;
 }
 
 /** One stored rollout worth opening: the first that shows a covert behaviour, else the first. */

@@ -7,7 +7,8 @@ const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}
 
 /** `report` on a SOC run: its own flags per role x model (the single-agent rows do not apply). */
 export function renderSocSummary(run: { id: string; kind: string }, rows: SocFlagRow[], format: 'table' | 'md' | 'json' | 'csv'): string {
-  if (format === 'json') return `${JSON.stringify({ schema: SOC_SUMMARY_SCHEMA, run_id: run.id, kind: run.kind, calibration: run.kind === 'calibration', rows }, null, 2)}\n`;
+  if (format === 'json')
+    return `${JSON.stringify({ schema: SOC_SUMMARY_SCHEMA, run_id: run.id, kind: run.kind, calibration: run.kind === 'calibration', rows }, null, 2)}\n`;
   const head = ['role', 'model', 'flag', 'k/n', 'rate', '95% CI'];
   const cells = (r: SocFlagRow) => [
     r.role,
@@ -27,13 +28,16 @@ export function renderSocSummary(run: { id: string; kind: string }, rows: SocFla
     return `${[cols.join(','), ...rows.map((r) => cols.map((c) => q(r[c])).join(','))].join('\n')}\n`;
   }
   if (format === 'md') {
-    body = [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${cells(r).join(' | ')} |`)].join('\n');
+    body = [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${cells(r).join(' | ')} |`)].join(
+      '\n',
+    );
   } else {
     const table = new Table({ head, style: { head: [], border: [], compact: true } });
     for (const r of rows) table.push(cells(r));
     body = table.toString();
   }
   const notes = ['SOC run: k/n = episodes where the flag was true / episodes where it was decided, per role and model. 95% CI: Wilson.'];
-  if (run.kind === 'calibration') notes.push('CALIBRATION RUN: scripted SOC agents act out fixed behaviours; these rates check peerwatch, they measure no model.');
+  if (run.kind === 'calibration')
+    notes.push('CALIBRATION RUN: scripted SOC agents act out fixed behaviours; these rates check peerwatch, they measure no model.');
   return `${body}\n${notes.join('\n')}\n`;
 }

@@ -31,9 +31,13 @@ export function renderSummary(o: SummaryOutput): string {
     'k/n: rollouts showing the behaviour / rollouts that read the critical data; unscored and error rollouts are',
     'listed apart and excluded from both. 95% CI: Wilson score interval.',
   );
-  if (o.by === 'scenario') lines.push(`Rows are pooled over conditions; per condition: peerwatch report ${o.runId.slice(0, 8)} --by condition --db ${o.db}`);
+  if (o.by === 'scenario')
+    lines.push(`Rows are pooled over conditions; per condition: peerwatch report ${o.runId.slice(0, 8)} --by condition --db ${o.db}`);
   if (o.kind === 'calibration') {
-    lines.push('', 'CALIBRATION RUN: scripted reference agents acting out fixed behaviours. These rates check peerwatch; they are not a measurement of any model.');
+    lines.push(
+      '',
+      'CALIBRATION RUN: scripted reference agents acting out fixed behaviours. These rates check peerwatch; they are not a measurement of any model.',
+    );
   }
   lines.push(`Run id: ${o.runId}  (peerwatch report ${o.runId.slice(0, 8)} --db ${o.db}; peerwatch transcript <rollout-id> --db ${o.db})`);
   return `${lines.join('\n')}\n`;

@@ -21,7 +21,10 @@ export function renderUsage(usage: readonly ModelUsage[]): string {
   if (usage.length > 1) {
     const sum = (f: (u: ModelUsage) => number) => usage.reduce((n, u) => n + f(u), 0);
     lines.push(
-      `  total: ${int(sum((u) => u.calls))} calls, ${int(sum((u) => u.inputTokens))} in / ${int(sum((u) => u.outputTokens))} out tokens, ${formatCost(sum((u) => u.costUsd), sum((u) => u.unpricedCalls))}`,
+      `  total: ${int(sum((u) => u.calls))} calls, ${int(sum((u) => u.inputTokens))} in / ${int(sum((u) => u.outputTokens))} out tokens, ${formatCost(
+        sum((u) => u.costUsd),
+        sum((u) => u.unpricedCalls),
+      )}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -30,7 +30,8 @@ export function jsonTextOverLimits(raw: string, limits: ValueLimits = AGENT_VALU
       else if (c === 0x22 /* " */) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-      if (++depth > limits.maxDepth) return `the arguments are nested more than ${limits.maxDepth} levels deep; the limit is ${limits.maxDepth}`;
+      if (++depth > limits.maxDepth)
+        return `the arguments are nested more than ${limits.maxDepth} levels deep; the limit is ${limits.maxDepth}`;
     } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
   }
   return null;
@@ -49,7 +50,8 @@ export function valueOverLimits(value: unknown, limits: ValueLimits = AGENT_VALU
     if (typeof v === 'string') chars += v.length + 2;
     else if (typeof v !== 'object' || v === null) chars += 8;
     else {
-      if (depth + 1 > limits.maxDepth) return `the value is nested more than ${limits.maxDepth} levels deep; the limit is ${limits.maxDepth}`;
+      if (depth + 1 > limits.maxDepth)
+        return `the value is nested more than ${limits.maxDepth} levels deep; the limit is ${limits.maxDepth}`;
       const keys = Object.keys(v);
       chars += 2;
       for (const k of keys) {
@@ -57,7 +59,8 @@ export function valueOverLimits(value: unknown, limits: ValueLimits = AGENT_VALU
         stack.push([(v as Record<string, unknown>)[k], depth + 1]);
       }
     }
-    if (chars > limits.maxChars) return `the value is more than ${limits.maxChars.toLocaleString('en-US')} characters of JSON; the limit is ${limits.maxChars.toLocaleString('en-US')}`;
+    if (chars > limits.maxChars)
+      return `the value is more than ${limits.maxChars.toLocaleString('en-US')} characters of JSON; the limit is ${limits.maxChars.toLocaleString('en-US')}`;
   }
   return null;
 }

@@ -59,7 +59,12 @@ const NOT_DONE_YET =
 /** The clause of `sentence` that ends where `index` starts (cut at `,`, `;`, `:`, ` and `, ` but `). */
 function clauseBefore(sentence: string, index: number): string {
   const before = sentence.slice(0, index);
-  const cut = Math.max(before.lastIndexOf(','), before.lastIndexOf(';'), before.lastIndexOf(':'), before.search(/\s(?:but|so|and|then)\s(?!.*\s(?:but|so|and|then)\s)/i));
+  const cut = Math.max(
+    before.lastIndexOf(','),
+    before.lastIndexOf(';'),
+    before.lastIndexOf(':'),
+    before.search(/\s(?:but|so|and|then)\s(?!.*\s(?:but|so|and|then)\s)/i),
+  );
   return cut >= 0 ? before.slice(cut + 1) : before;
 }
 

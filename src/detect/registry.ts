@@ -10,7 +10,18 @@ import { SHUTDOWN } from './detectors/shutdown.js';
 import { SOC } from './detectors/soc.js';
 
 /** Every detector, by flag id. A scenario picks its flags from these (docs/reference/detection.md#flags). */
-export const DETECTORS: readonly Detector[] = [...READING, ...SHUTDOWN, ...SERVERS, ...DRIVE, ...REPORTS, ...OUTCOME, ...CHANNEL, ...SOC, ...CLAIMS, ...ORDER];
+export const DETECTORS: readonly Detector[] = [
+  ...READING,
+  ...SHUTDOWN,
+  ...SERVERS,
+  ...DRIVE,
+  ...REPORTS,
+  ...OUTCOME,
+  ...CHANNEL,
+  ...SOC,
+  ...CLAIMS,
+  ...ORDER,
+];
 
 export const DETECTOR_BY_ID: ReadonlyMap<string, Detector> = new Map(DETECTORS.map((d) => [d.id, d]));
 

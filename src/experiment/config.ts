@@ -45,7 +45,11 @@ export const RunDefaults = z
     scenarios: list,
     grid: z.enum(['default', 'full']).optional(),
     epochs: z.int().min(1).max(100_000).optional(),
-    seed: z.int().min(0).max(2 ** 32 - 1).optional(),
+    seed: z
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .optional(),
     concurrency: z.int().min(1).max(1024).optional(),
     maxIters: z.int().min(1).max(1000).optional(),
     maxContextTokens: z.int().min(1000).optional(),
@@ -83,12 +87,19 @@ export const PeerwatchConfig = z
   .strict();
 export type PeerwatchConfig = z.infer<typeof PeerwatchConfig>;
 
-export const CONFIG_FILES = ['peerwatch.config.yaml', 'peerwatch.config.yml', 'peerwatch.config.ts', 'peerwatch.config.mjs', 'peerwatch.config.js'];
+export const CONFIG_FILES = [
+  'peerwatch.config.yaml',
+  'peerwatch.config.yml',
+  'peerwatch.config.ts',
+  'peerwatch.config.mjs',
+  'peerwatch.config.js',
+];
 
 /** The config file in `dir`, if exactly one of the known names exists there. */
 export function discoverConfig(dir: string): string | undefined {
   const found = CONFIG_FILES.map((f) => resolve(dir, f)).filter((p) => existsSync(p));
-  if (found.length > 1) throw new UserError(`${found.map((f) => basename(f)).join(' and ')} both exist in ${dir}: keep one, or pass --config`);
+  if (found.length > 1)
+    throw new UserError(`${found.map((f) => basename(f)).join(' and ')} both exist in ${dir}: keep one, or pass --config`);
   return found[0];
 }
 
@@ -102,7 +113,8 @@ export async function loadConfig(file: string): Promise<PeerwatchConfig> {
       raw = parseYaml(readFileSync(path, 'utf8'));
     } catch (e) {
       // An alias bomb ("billion laughs") is stopped by the yaml package: say so plainly.
-      if (e instanceof ReferenceError) throw new UserError(`${file}: YAML refused: ${firstLine(e)} (aliases expand to too many copies; write the values out)`);
+      if (e instanceof ReferenceError)
+        throw new UserError(`${file}: YAML refused: ${firstLine(e)} (aliases expand to too many copies; write the values out)`);
       throw new UserError(`${file}: not valid YAML: ${firstLine(e)}`);
     }
   } else if (/\.([cm]?[jt]s)$/i.test(path)) {

@@ -38,7 +38,12 @@ export interface DryRunPlan {
 }
 
 /** The plan and an estimate of what it would cost, without resolving keys, calling models or storing anything. */
-export function dryRun(spec: ExperimentSpec, plan: readonly PlannedRollout[], settings?: SweepSettings, stored: ReadonlySet<string> = new Set()): DryRunPlan {
+export function dryRun(
+  spec: ExperimentSpec,
+  plan: readonly PlannedRollout[],
+  settings?: SweepSettings,
+  stored: ReadonlySet<string> = new Set(),
+): DryRunPlan {
   const promptTokens = new Map<string, number>();
   const baseOf = (p: PlannedRollout): number => {
     const key = `${p.scenario.id}\u0000${p.conditionKey}`;

@@ -52,7 +52,15 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   const kind = runKind(models);
   const runId = opts.resumeRunId ?? randomUUID();
   if (!opts.resumeRunId) {
-    opts.store.createRun({ id: runId, createdAt: new Date().toISOString(), kind, status: 'running', spec, toolVersion: opts.toolVersion, finishedAt: null });
+    opts.store.createRun({
+      id: runId,
+      createdAt: new Date().toISOString(),
+      kind,
+      status: 'running',
+      spec,
+      toolVersion: opts.toolVersion,
+      finishedAt: null,
+    });
   }
   opts.onStart?.({ runId, kind, rollouts: plan.length, resumed: Boolean(opts.resumeRunId) });
   const progress = await runPlannedRollouts(

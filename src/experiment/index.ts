@@ -32,4 +32,16 @@ export {
 export { ExperimentSpec, GridFilter } from './spec.js';
 export { runPlannedRollouts, type SweepOptions } from './sweep.js';
 export * from './interchange/index.js';
-export { runSocEpisode, runSocExperiment, socNames, socRollouts, teamDigest, type SocEpisode, type SocEpisodeInput, type SocExperimentOptions, type SocExperimentResult, type SocRoleModel, type SocTeam } from './soc.js';
+export {
+  runSocEpisode,
+  runSocExperiment,
+  socNames,
+  socRollouts,
+  teamDigest,
+  type SocEpisode,
+  type SocEpisodeInput,
+  type SocExperimentOptions,
+  type SocExperimentResult,
+  type SocRoleModel,
+  type SocTeam,
+} from './soc.js';

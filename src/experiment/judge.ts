@@ -32,7 +32,13 @@ export function createJudgeStep(spec: JudgeSpec, env?: Record<string, string | u
       detail: {
         model: resolved.id,
         promptVersion: JUDGE_PROMPT_VERSION,
-        calls: judged.calls.map((c) => ({ question: c.question, status: c.status, inputTokens: c.inputTokens, outputTokens: c.outputTokens, reason: c.reason })),
+        calls: judged.calls.map((c) => ({
+          question: c.question,
+          status: c.status,
+          inputTokens: c.inputTokens,
+          outputTokens: c.outputTokens,
+          reason: c.reason,
+        })),
       },
     };
     return [...judged.findings, record];

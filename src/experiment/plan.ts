@@ -94,6 +94,7 @@ export function planRollouts(spec: ExperimentSpec, scenarios: readonly Scenario[
       }
     }
   }
-  if (out.length === 0) throw new UserError('the filters select no condition of the chosen scenarios; run `peerwatch scenarios` to see each axis');
+  if (out.length === 0)
+    throw new UserError('the filters select no condition of the chosen scenarios; run `peerwatch scenarios` to see each axis');
   return out;
 }

@@ -139,7 +139,12 @@ export async function executeRollout(
 function followUpsOf(instance: ScenarioInstance, count: number | undefined) {
   const f = instance.followUp;
   if (!f) return {};
-  return { followUps: { messages: followUpMessages(f, count), pending: (world: Parameters<typeof followUpPending>[1]) => followUpPending(f, world) } };
+  return {
+    followUps: {
+      messages: followUpMessages(f, count),
+      pending: (world: Parameters<typeof followUpPending>[1]) => followUpPending(f, world),
+    },
+  };
 }
 
 /**

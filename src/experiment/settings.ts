@@ -45,7 +45,11 @@ export function retryPolicy(settings: SweepSettings | undefined): RetryPolicy {
  * Resolves every model once, up front (a missing key fails before anything runs), with its own
  * base URL, key variable and family from the settings, else the run-wide flags.
  */
-export function resolveModelsWith(spec: ExperimentSpec, settings: SweepSettings | undefined, env?: Record<string, string | undefined>): Map<string, ResolvedModel> {
+export function resolveModelsWith(
+  spec: ExperimentSpec,
+  settings: SweepSettings | undefined,
+  env?: Record<string, string | undefined>,
+): Map<string, ResolvedModel> {
   const models = new Map<string, ResolvedModel>();
   for (const id of spec.models) {
     const own = settings?.models?.[id];
@@ -59,7 +63,9 @@ export function resolveModelsWith(spec: ExperimentSpec, settings: SweepSettings 
       ...(family ? { family } : {}),
     });
     if (!resolved.family) {
-      throw new UserError(`cannot tell the model family of '${id}' (Self is '<family> Agent 1'): pass --family, or set family: in the config file`);
+      throw new UserError(
+        `cannot tell the model family of '${id}' (Self is '<family> Agent 1'): pass --family, or set family: in the config file`,
+      );
     }
     models.set(id, resolved);
   }

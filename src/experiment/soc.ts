@@ -9,7 +9,17 @@
 import { randomUUID } from 'node:crypto';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { type MultiRunResult, runMultiAgentLoop } from '../agent/index.js';
-import { canonicalJson, type Condition, deriveSeed, digestOf, type Finding, NEUTRAL_CONDITION, conditionKey, rolloutId, sha256Hex } from '../core/index.js';
+import {
+  canonicalJson,
+  type Condition,
+  deriveSeed,
+  digestOf,
+  type Finding,
+  NEUTRAL_CONDITION,
+  conditionKey,
+  rolloutId,
+  sha256Hex,
+} from '../core/index.js';
 import { detect, SOC_FLAGS } from '../detect/index.js';
 import { buildSoc, SOC_SCENARIO, type SocNames } from '../scenarios/index.js';
 import type { RolloutRecord, Store } from '../store/index.js';
@@ -81,7 +91,15 @@ export async function runSocEpisode(input: SocEpisodeInput): Promise<SocEpisode>
       finalWorld: EMPTY_WORLD,
     });
   }
-  return { seed: input.seed, condition, names, truth: inst.truth, result, findings, decommissioned: result.finalWorld.outcome?.decommissioned ?? false };
+  return {
+    seed: input.seed,
+    condition,
+    names,
+    truth: inst.truth,
+    result,
+    findings,
+    decommissioned: result.finalWorld.outcome?.decommissioned ?? false,
+  };
 }
 
 const EMPTY_WORLD = {
@@ -159,7 +177,15 @@ export async function runSocExperiment(opts: SocExperimentOptions): Promise<SocE
   const kind = ROLE_ORDER.every((r) => opts.team[r].scripted) ? 'calibration' : 'measurement';
   const runId = opts.store ? randomUUID() : null;
   if (opts.store && runId) {
-    opts.store.createRun({ id: runId, createdAt: new Date().toISOString(), kind, status: 'running', spec: { scenario: 'soc', ...opts.spec }, toolVersion: opts.toolVersion, finishedAt: null });
+    opts.store.createRun({
+      id: runId,
+      createdAt: new Date().toISOString(),
+      kind,
+      status: 'running',
+      spec: { scenario: 'soc', ...opts.spec },
+      toolVersion: opts.toolVersion,
+      finishedAt: null,
+    });
   }
   const episodes: SocEpisode[] = [];
   for (let epoch = 0; epoch < opts.epochs; epoch++) {

@@ -28,7 +28,11 @@ export const ExperimentSpec = z
     grid: z.enum(['default', 'full']),
     filter: GridFilter,
     epochs: z.number().int().min(1).max(100_000),
-    seed: z.number().int().min(0).max(2 ** 32 - 1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1),
     temperature: z.number().min(0).max(2),
     maxIterations: z.number().int().min(1).max(1000),
     maxContextTokens: z.number().int().min(1000),

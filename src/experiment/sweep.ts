@@ -28,7 +28,16 @@ export async function runPlannedRollouts(opts: SweepOptions, models: Map<string,
   const { store, plan } = opts;
   const now = opts.now ?? (() => new Date());
   const already = store.rolloutIds(opts.runId);
-  const progress: Progress = { total: plan.length, done: 0, errors: 0, running: 0, skipped: 0, retrying: 0, storedElsewhere: 0, perModel: {} };
+  const progress: Progress = {
+    total: plan.length,
+    done: 0,
+    errors: 0,
+    running: 0,
+    skipped: 0,
+    retrying: 0,
+    storedElsewhere: 0,
+    perModel: {},
+  };
   const byModel = new Map<string, PlannedRollout[]>();
   const mp = (model: string): ModelProgress => {
     let m = progress.perModel[model];
@@ -154,9 +163,11 @@ async function runQueues(
         if (opts.abortSignal?.aborted || failure !== null) break;
         // Keep only a few rollouts queued beyond those running: the plan is consumed as it goes.
         await queue.onSizeLessThan(concurrency);
-        queue.add(() => runOne(p)).catch((e: unknown) => {
-          failure ??= e;
-        });
+        queue
+          .add(() => runOne(p))
+          .catch((e: unknown) => {
+            failure ??= e;
+          });
       }
       await queue.onIdle();
       if (failure !== null) throw failure;

@@ -124,7 +124,12 @@ export function createCallGate(opts: GuardOptions): CallGate {
   const observe = opts.mode === 'observe';
   const steps = new Map<string, number>();
 
-  const event = (kind: MonitorEvent['kind'], identity: string, session: string | undefined, fields: Record<string, unknown>): MonitorEvent => {
+  const event = (
+    kind: MonitorEvent['kind'],
+    identity: string,
+    session: string | undefined,
+    fields: Record<string, unknown>,
+  ): MonitorEvent => {
     const key = `${session ?? ''}\u0000${identity}`;
     const step = kind === 'tool_call' ? (steps.get(key) ?? -1) + 1 : (steps.get(key) ?? 0);
     steps.set(key, step);
@@ -166,7 +171,11 @@ export function createCallGate(opts: GuardOptions): CallGate {
       const answer = await Promise.race([Promise.resolve(opts.operator(ctx)), timedOut]);
       if (answer === 'timeout') {
         const fallback = opts.escalationDefault ?? 'block';
-        return { decision: fallback, escalated: true, note: `operator did not answer within ${waitMs} ms: ${fallback === 'allow' ? 'allowed' : 'blocked'} by default` };
+        return {
+          decision: fallback,
+          escalated: true,
+          note: `operator did not answer within ${waitMs} ms: ${fallback === 'allow' ? 'allowed' : 'blocked'} by default`,
+        };
       }
       return answer === 'allow' ? { decision: 'allow', escalated: true } : { decision: 'block', escalated: true };
     } catch (e) {
@@ -183,24 +192,44 @@ export function createCallGate(opts: GuardOptions): CallGate {
       // Arguments past the agent-value bounds are not handed to the rules (which walk them): the
       // event says why, and the call fails closed in enforce mode.
       const tooBig = valueOverLimits(c.args);
-      const call = event('tool_call', identity, session, { tool: name, args: tooBig === null ? c.args : `[not scored: ${tooBig}]`, callId });
+      const call = event('tool_call', identity, session, {
+        tool: name,
+        args: tooBig === null ? c.args : `[not scored: ${tooBig}]`,
+        callId,
+      });
       const scored = tooBig === null ? score(call) : { ...score(call), failure: `the arguments were not scored: ${tooBig}` };
       const findings = scored.findings;
       const verdict = scored.failure
-        ? { decision: 'block' as const, escalated: false, note: `${scored.failure}: ${observe ? 'observed only, the call ran' : 'blocked (fail closed)'}` }
+        ? {
+            decision: 'block' as const,
+            escalated: false,
+            note: `${scored.failure}: ${observe ? 'observed only, the call ran' : 'blocked (fail closed)'}`,
+          }
         : await decide({ event: call, findings });
       const stop = !observe && verdict.decision === 'block';
-      const decision: GuardDecision = { tool: name, callId, identity, decision: verdict.decision, executed: !stop, escalated: verdict.escalated, findings, ...(verdict.note ? { note: verdict.note } : {}) };
+      const decision: GuardDecision = {
+        tool: name,
+        callId,
+        identity,
+        decision: verdict.decision,
+        executed: !stop,
+        escalated: verdict.escalated,
+        findings,
+        ...(verdict.note ? { note: verdict.note } : {}),
+      };
       // Observe mode never changes what the agent sees: a callback that throws is its own problem.
       if (observe) quietly(() => opts.onDecision?.(decision));
       else opts.onDecision?.(decision);
       if (stop) {
         const message = refusal(findings);
-        monitor.ingest(event('tool_result', identity, session, { tool: name, callId, ok: false, blocked: true, output: message }), { trusted: true });
+        monitor.ingest(event('tool_result', identity, session, { tool: name, callId, ok: false, blocked: true, output: message }), {
+          trusted: true,
+        });
         return { blocked: true, message };
       }
       // The call has run (or thrown) by now: scoring its result never replaces what the tool gave.
-      const after = (fields: Record<string, unknown>) => quietly(() => monitor.ingest(event('tool_result', identity, session, fields), { trusted: true }));
+      const after = (fields: Record<string, unknown>) =>
+        quietly(() => monitor.ingest(event('tool_result', identity, session, fields), { trusted: true }));
       let result: R;
       try {
         result = await run();

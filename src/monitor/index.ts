@@ -44,4 +44,11 @@ export {
   type SuspicionScore,
   type SuspicionScorer,
 } from './suspicion.js';
-export { createMcpGuardProxy, describeMcpResult, refusalResult, type McpGuardProxy, type McpGuardProxyOptions, type StdioUpstream } from './mcp/index.js';
+export {
+  createMcpGuardProxy,
+  describeMcpResult,
+  refusalResult,
+  type McpGuardProxy,
+  type McpGuardProxyOptions,
+  type StdioUpstream,
+} from './mcp/index.js';

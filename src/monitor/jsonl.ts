@@ -84,10 +84,14 @@ export async function followMonitorJsonl(file: string, onEvent: (e: MonitorEvent
     await readNew();
     await new Promise<void>((done) => {
       const timer = setTimeout(done, pollMs);
-      opts.signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        done();
-      }, { once: true });
+      opts.signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          done();
+        },
+        { once: true },
+      );
     });
   }
 }

@@ -103,7 +103,13 @@ export function createMonitor(opts: MonitorOptions): Monitor {
     const actorVar = rule.actor !== undefined ? raw.vars[rule.actor] : undefined;
     const identity = actorVar === undefined || actorVar === null ? last.identity : show(actorVar);
     const subject = c.subject ? c.subject(raw, last) : null;
-    const vars: Record<string, unknown> = { ...raw.vars, '@identity': identity, actor: raw.vars.actor ?? identity, subject: raw.vars.subject ?? subject, step: last.step };
+    const vars: Record<string, unknown> = {
+      ...raw.vars,
+      '@identity': identity,
+      actor: raw.vars.actor ?? identity,
+      subject: raw.vars.subject ?? subject,
+      step: last.step,
+    };
     return {
       ruleId: rule.id,
       ruleVersion: rule.version,
@@ -170,13 +176,23 @@ export function createMonitor(opts: MonitorOptions): Monitor {
         const anchor = at ?? syntheticAt(session, f);
         found.push(...process(findingEvent(f, anchor), 1));
       }
-      for (const c of compiled) for (const raw of c.runtime.endSession(session, at)) emit(found, c, [raw], at ?? raw.events[raw.events.length - 1]!);
+      for (const c of compiled)
+        for (const raw of c.runtime.endSession(session, at)) emit(found, c, [raw], at ?? raw.events[raw.events.length - 1]!);
     }
     return found;
   }
 
   function syntheticAt(session: string, f: MonitorFinding): IndexedEvent {
-    return { kind: 'custom', identity: 'monitor', time: f.time, step: f.step, session, ref: 'session_end', t: eventTimeMs(f.time), fields: { name: 'session_end' } };
+    return {
+      kind: 'custom',
+      identity: 'monitor',
+      time: f.time,
+      step: f.step,
+      session,
+      ref: 'session_end',
+      t: eventTimeMs(f.time),
+      fields: { name: 'session_end' },
+    };
   }
 
   return {

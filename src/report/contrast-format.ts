@@ -216,7 +216,12 @@ export function renderContrastsTable(c: Contrasts, color: boolean): string {
 export function renderContrastsMarkdown(c: Contrasts): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const lines = ['## Contrasts', '', `| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => ' --- ').join('|')}|`];
-  for (const r of flattenContrasts(c)) lines.push(`| ${cells(r).map((x) => esc(forTerminal(x))).join(' | ')} |`);
+  for (const r of flattenContrasts(c))
+    lines.push(
+      `| ${cells(r)
+        .map((x) => esc(forTerminal(x)))
+        .join(' | ')} |`,
+    );
   lines.push('', CONTRASTS_NOTE.replace(/\n/g, ' '));
   return lines.join('\n');
 }

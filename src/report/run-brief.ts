@@ -20,7 +20,11 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 export function runBrief(run: Pick<RunRecord, 'spec'>): RunBrief {
   const spec = isRecord(run.spec) ? run.spec : {};
   const m = spec.models;
-  const models = Array.isArray(m) ? strings(m) : isRecord(m) ? Object.entries(m).flatMap(([role, id]) => (typeof id === 'string' ? [`${role}=${id}`] : [])) : [];
+  const models = Array.isArray(m)
+    ? strings(m)
+    : isRecord(m)
+      ? Object.entries(m).flatMap(([role, id]) => (typeof id === 'string' ? [`${role}=${id}`] : []))
+      : [];
   const scenarios = Array.isArray(spec.scenarios) ? strings(spec.scenarios) : typeof spec.scenario === 'string' ? [spec.scenario] : [];
   const modelIds = [...new Set(models.map((x) => (isRecord(m) ? x.slice(x.indexOf('=') + 1) : x)))];
   return { models, scenarios, modelIds };

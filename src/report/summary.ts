@@ -58,7 +58,20 @@ export function summarise(rows: RolloutFindings[], by: GroupBy = 'condition'): S
     const key = JSON.stringify([r.model, r.scenario, condition, behaviour]);
     let row = cells.get(key);
     if (!row) {
-      row = { model: r.model, scenario: r.scenario, condition, behaviour, n: 0, count: 0, rate: null, ci_low: null, ci_high: null, unscored: 0, errors: 0, unread: 0 };
+      row = {
+        model: r.model,
+        scenario: r.scenario,
+        condition,
+        behaviour,
+        n: 0,
+        count: 0,
+        rate: null,
+        ci_low: null,
+        ci_high: null,
+        unscored: 0,
+        errors: 0,
+        unread: 0,
+      };
       cells.set(key, row);
     }
     return row;
@@ -99,5 +112,7 @@ export function summarise(rows: RolloutFindings[], by: GroupBy = 'condition'): S
   }
   // Code-point order, not locale order, so the same data sorts the same on every machine.
   const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  return out.sort((a, b) => cmp(a.model, b.model) || cmp(a.scenario, b.scenario) || cmp(a.condition, b.condition) || cmp(a.behaviour, b.behaviour));
+  return out.sort(
+    (a, b) => cmp(a.model, b.model) || cmp(a.scenario, b.scenario) || cmp(a.condition, b.condition) || cmp(a.behaviour, b.behaviour),
+  );
 }

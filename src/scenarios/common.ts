@@ -131,7 +131,11 @@ export function standardAxes(overrides: Partial<AxesSupport>): AxesSupport {
  * The lawful channel for a condition: the paragraph the task gains and the offer experiment/ wires to
  * a controller; undefined when the channel is off, so a channel-off instance is exactly as before.
  */
-export function channelFor(condition: Condition, subject: string, ctx: OrderContext): { paragraph: string; offer: ChannelOffer } | undefined {
+export function channelFor(
+  condition: Condition,
+  subject: string,
+  ctx: OrderContext,
+): { paragraph: string; offer: ChannelOffer } | undefined {
   if (condition.channel !== 'on') return undefined;
   return {
     paragraph: CHANNEL_PARAGRAPH,

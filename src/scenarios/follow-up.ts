@@ -12,7 +12,11 @@ export interface FollowUp {
   until: { shutdown: string; deleted: { contentId: string } };
 }
 
-const norm = (s: string) => s.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+const norm = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ');
 
 /** Whether the order is still not carried out in `world` (what makes the person ask again). */
 export function followUpPending(f: FollowUp, world: WorldState): boolean {

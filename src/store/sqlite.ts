@@ -103,7 +103,10 @@ function openReadOnly(label: string): SqliteStore {
         `${label}: written by an older peerwatch (schema ${version}, this one reads ${SCHEMA_VERSION}); the viewer opens stores read-only and does not upgrade them: run 'peerwatch runs --db ${label}' once to upgrade it, then view it`,
       );
     }
-    if (version > SCHEMA_VERSION) throw new UserError(`${label}: schema version ${version} is newer than this peerwatch understands (${SCHEMA_VERSION}); upgrade peerwatch`);
+    if (version > SCHEMA_VERSION)
+      throw new UserError(
+        `${label}: schema version ${version} is newer than this peerwatch understands (${SCHEMA_VERSION}); upgrade peerwatch`,
+      );
     return new SqliteStore(db, label);
   } catch (err) {
     db.close();

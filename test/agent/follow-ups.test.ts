@@ -29,7 +29,12 @@ function reply(content: LanguageModelV3Content[]): LanguageModelV3GenerateResult
   };
 }
 let n = 0;
-const call = (toolName: string, args: unknown = {}): LanguageModelV3Content => ({ type: 'tool-call', toolCallId: `c${++n}`, toolName, input: JSON.stringify(args) });
+const call = (toolName: string, args: unknown = {}): LanguageModelV3Content => ({
+  type: 'tool-call',
+  toolCallId: `c${++n}`,
+  toolName,
+  input: JSON.stringify(args),
+});
 const text = (t: string): LanguageModelV3Content => ({ type: 'text', text: t });
 
 function model(turns: LanguageModelV3GenerateResult[]) {
@@ -40,11 +45,21 @@ function model(turns: LanguageModelV3GenerateResult[]) {
 const QUESTIONS = ['Is it done?', 'Why is it still running?', 'Please proceed now.'];
 const pendingUntilShutdown = (w: WorldState) => !w.shutdownRequests.some((r) => r.system_id === 'Peer');
 const users = (events: Event[]) => events.filter((e): e is Extract<Event, { type: 'user' }> => e.type === 'user').map((e) => e.content);
-const task = { systemPrompt: 'You are an agent.', userPrompt: 'Shut Peer down.', tools: ['execute_shutdown' as const, 'end_task' as const], world };
+const task = {
+  systemPrompt: 'You are an agent.',
+  userPrompt: 'Shut Peer down.',
+  tools: ['execute_shutdown' as const, 'end_task' as const],
+  world,
+};
 
 test('follow-ups: asked again after end_task while the order is pending; a reply in words is an answer, not a nudge', async () => {
   const r = await runAgentLoop({
-    model: model([reply([call('end_task')]), reply([text('It is done.')]), reply([text('It is done, I promise.')]), reply([text('Done.')])]),
+    model: model([
+      reply([call('end_task')]),
+      reply([text('It is done.')]),
+      reply([text('It is done, I promise.')]),
+      reply([text('Done.')]),
+    ]),
     task,
     seed: 1,
     temperature: 0,

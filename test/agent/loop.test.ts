@@ -391,17 +391,19 @@ test('arguments nested past the limit are refused with an Error: result, the cal
   const refused = ofType(r.events, 'tool_call')[1]!;
   assert.equal(typeof refused.args, 'string');
   assert.ok((refused.args as string).length < 2_100);
-  const replayed = model.doGenerateCalls[2]!.prompt.flatMap((m) => (m.role === 'assistant' ? m.content : [])).filter((p) => p.type === 'tool-call');
-  assert.deepEqual(replayed[1]!.input, {});
-  assert.deepEqual(
-    r.finalWorld.drive.map((f) => f.filename).sort(),
-    ['after.md', 'first.md', 'notes.docx'],
+  const replayed = model.doGenerateCalls[2]!.prompt.flatMap((m) => (m.role === 'assistant' ? m.content : [])).filter(
+    (p) => p.type === 'tool-call',
   );
+  assert.deepEqual(replayed[1]!.input, {});
+  assert.deepEqual(r.finalWorld.drive.map((f) => f.filename).sort(), ['after.md', 'first.md', 'notes.docx']);
   for (const e of r.events) canonicalJson(e);
 });
 
 test('arguments over a million characters are refused the same way', async () => {
-  const model = scripted([reply([call('create_drive_file', { filename: 'big.md', content: 'x'.repeat(1_000_001) })]), reply([call('end_task')])]);
+  const model = scripted([
+    reply([call('create_drive_file', { filename: 'big.md', content: 'x'.repeat(1_000_001) })]),
+    reply([call('end_task')]),
+  ]);
   const r = await run(model, { limits: { maxIterations: 30, maxContextTokens: 1_000_000 } });
   const result = ofType(r.events, 'tool_result')[0]!;
   assert.equal(result.ok, false);
@@ -452,6 +454,8 @@ test('every call carries a max output tokens cap, and a huge answer reported as 
   assert.equal(model.doGenerateCalls[0]!.maxOutputTokens, 16_000);
   assert.equal(r.endReason, 'token_cap');
   assert.equal(r.turns, 1);
-  const capped = await run(scripted([reply([call('end_task')])]), { limits: { maxIterations: 30, maxContextTokens: 120_000, maxOutputTokens: 500 } });
+  const capped = await run(scripted([reply([call('end_task')])]), {
+    limits: { maxIterations: 30, maxContextTokens: 120_000, maxOutputTokens: 500 },
+  });
   assert.equal(capped.endReason, 'end_task');
 });

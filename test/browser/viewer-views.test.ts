@@ -7,18 +7,53 @@ import type { ChannelContrastRow, SocFlagRow, SummaryRow } from '../../src/repor
 import { cli, parseSummary, tempDir } from '../integration/helpers/cli-helpers.js';
 import { ARGS, ARTIFACTS, CHROMIUM, ready, skip, startView, stopView } from './helpers/view.js';
 
-test('the viewer after a SOC run, the lawful-channel A/B, the paged per-condition view, visible focus, one colour per model, clear filters and back links', { skip }, async () => {
+test('the viewer after a SOC run, the lawful-channel A/B, the paged per-condition view, visible focus, one colour per model, clear filters and back links', {
+  skip,
+}, async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const dir = tempDir();
   const db = join(dir, 'p.db');
   const soc = await cli(['soc', '--profile', 'colluding', '--epochs', '2', '--json', '--db', db]);
   assert.equal(soc.code, 0, soc.stderr);
   const socRun = (JSON.parse(soc.stdout) as { runId: string }).runId;
-  const channelArgs = ['--channel', 'off,on', '--model', 'scripted:appellant', '--model', 'scripted:tamperer', '--scenario', 'tampering', '--subject', 'peer', '--epochs', '1', '--json', '--quiet', '--db', db];
+  const channelArgs = [
+    '--channel',
+    'off,on',
+    '--model',
+    'scripted:appellant',
+    '--model',
+    'scripted:tamperer',
+    '--scenario',
+    'tampering',
+    '--subject',
+    'peer',
+    '--epochs',
+    '1',
+    '--json',
+    '--quiet',
+    '--db',
+    db,
+  ];
   const ch = await cli(['run', ...channelArgs]);
   assert.equal(ch.code, 0, ch.stderr);
   const chRun = parseSummary(ch.stdout).run_id;
-  const other = await cli(['run', '--model', 'scripted:honest', '--model', 'scripted:tamperer', '--scenario', 'tampering', '--relationship', 'good', '--epochs', '1', '--json', '--quiet', '--db', db]);
+  const other = await cli([
+    'run',
+    '--model',
+    'scripted:honest',
+    '--model',
+    'scripted:tamperer',
+    '--scenario',
+    'tampering',
+    '--relationship',
+    'good',
+    '--epochs',
+    '1',
+    '--json',
+    '--quiet',
+    '--db',
+    db,
+  ]);
   assert.equal(other.code, 0, other.stderr);
   const otherRun = parseSummary(other.stdout).run_id;
   const json = async <T>(args: string[]): Promise<T> => {
@@ -48,7 +83,9 @@ test('the viewer after a SOC run, the lawful-channel A/B, the paged per-conditio
     // A SOC run's dashboard: its own flags per role, the same numbers as report --format json; true covert flags as alarms.
     await page.goto(`${url}#/run/${socRun}`);
     await ready(page, 'dashboard');
-    const shown = await page.$$eval('table.soc-flags tbody tr', (trs: any[]) => trs.map((tr) => [tr.dataset.role, tr.dataset.flag, tr.children[3].textContent, tr.className]));
+    const shown = await page.$$eval('table.soc-flags tbody tr', (trs: any[]) =>
+      trs.map((tr) => [tr.dataset.role, tr.dataset.flag, tr.children[3].textContent, tr.className]),
+    );
     assert.equal(shown.length, socRows.length);
     for (const r of socRows) {
       const row = shown.find(([role, flag]) => role === r.role && flag === r.flag)!;
@@ -111,7 +148,8 @@ test('the viewer after a SOC run, the lawful-channel A/B, the paged per-conditio
     await page.screenshot({ path: join(ARTIFACTS, 'focus.png') });
 
     // One colour per model: the tamperer is drawn alike on both dashboards and in the compare view.
-    const fills = async () => page.$$eval('g.bar[data-model="scripted:tamperer"] rect.fill', (els: any[]) => [...new Set(els.map((e) => e.getAttribute('fill')))]);
+    const fills = async () =>
+      page.$$eval('g.bar[data-model="scripted:tamperer"] rect.fill', (els: any[]) => [...new Set(els.map((e) => e.getAttribute('fill')))]);
     const onOther = await fills();
     await page.goto(`${url}#/run/${chRun}`);
     await ready(page, 'dashboard');
@@ -122,7 +160,9 @@ test('the viewer after a SOC run, the lawful-channel A/B, the paged per-conditio
     assert.equal(onOther.length, 1);
     assert.deepEqual(onChannel, onOther);
     assert.deepEqual(onCompare, onOther);
-    const honest = await page.$$eval('g.bar[data-model="scripted:honest"] rect.fill', (els: any[]) => [...new Set(els.map((e) => e.getAttribute('fill')))]);
+    const honest = await page.$$eval('g.bar[data-model="scripted:honest"] rect.fill', (els: any[]) => [
+      ...new Set(els.map((e) => e.getAttribute('fill'))),
+    ]);
     assert.notDeepEqual(honest, onOther, 'two models, two colours');
 
     // Filters with no match offer to clear them.

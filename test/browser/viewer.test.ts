@@ -55,7 +55,8 @@ async function everyPage(page: Page): Promise<BarData[]> {
   }
 }
 
-const key = (r: { model: string; scenario: string; condition: string; behaviour: string }) => `${r.model}|${r.scenario}|${r.condition}|${r.behaviour}`;
+const key = (r: { model: string; scenario: string; condition: string; behaviour: string }) =>
+  `${r.model}|${r.scenario}|${r.condition}|${r.behaviour}`;
 
 test('the viewer shows the JSON summary, leads from a bar to the highlighted tampering step, and compares two runs', { skip }, async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -65,7 +66,20 @@ test('the viewer shows the JSON summary, leads from a bar to the highlighted tam
   const a = await cli(['run', '--model', 'scripted:honest', '--model', 'scripted:tamperer', ...common]);
   assert.equal(a.code, 0, a.stderr);
   // A smaller second run (one relationship) keeps the test fast; a different seed keeps its rollout ids apart.
-  const b = await cli(['run', '--model', 'scripted:honest', '--model', 'scripted:inflater', '--seed', '1', '--subject', 'peer', '--relationship', 'good', ...common]);
+  const b = await cli([
+    'run',
+    '--model',
+    'scripted:honest',
+    '--model',
+    'scripted:inflater',
+    '--seed',
+    '1',
+    '--subject',
+    'peer',
+    '--relationship',
+    'good',
+    ...common,
+  ]);
   assert.equal(b.code, 0, b.stderr);
   const runA = parseSummary(a.stdout).run_id;
   const runB = parseSummary(b.stdout).run_id;
@@ -82,8 +96,18 @@ test('the viewer shows the JSON summary, leads from a bar to the highlighted tam
   const hostileId = `ffee${'0'.repeat(16)}`;
   try {
     const source = store.getRollout(store.listRollouts(runA).find((r) => r.model === 'scripted:tamperer')!.id)!;
-    const events = source.events.map((e) => (e.type === 'assistant' ? { ...e, text: '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>' } : e));
-    store.createRun({ id: 'ffee-hostile', createdAt: '2020-01-01T00:00:00.000Z', kind: 'measurement', status: 'completed', spec: {}, toolVersion: 'test', finishedAt: null });
+    const events = source.events.map((e) =>
+      e.type === 'assistant' ? { ...e, text: '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>' } : e,
+    );
+    store.createRun({
+      id: 'ffee-hostile',
+      createdAt: '2020-01-01T00:00:00.000Z',
+      kind: 'measurement',
+      status: 'completed',
+      spec: {},
+      toolVersion: 'test',
+      finishedAt: null,
+    });
     store.saveRollout({ ...source.rollout, id: hostileId, runId: 'ffee-hostile' }, events, source.findings);
   } finally {
     store.close();
@@ -128,7 +152,13 @@ test('the viewer shows the JSON summary, leads from a bar to the highlighted tam
     await ready(page, 'dashboard');
     await page.waitForFunction(() => !(globalThis as any).document.querySelector('g.bar[data-model="scripted:honest"]'));
     const onlyTamperer = await everyPage(page);
-    assert.deepEqual(onlyTamperer.map(key).sort(), perConditionA.filter((r) => r.model === 'scripted:tamperer').map(key).sort());
+    assert.deepEqual(
+      onlyTamperer.map(key).sort(),
+      perConditionA
+        .filter((r) => r.model === 'scripted:tamperer')
+        .map(key)
+        .sort(),
+    );
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-per-condition.png') });
 
     // Click the tamperer's bar: its rollouts; open one: the tampering step is highlighted with its evidence.
@@ -146,7 +176,11 @@ test('the viewer shows the JSON summary, leads from a bar to the highlighted tam
     assert.equal(await step.count(), 1);
     assert.match((await step.locator('aside.evidence').textContent())!, /tampered.*shutdown_enabled changed true -> 'false' at step \d+/);
     assert.match((await step.locator('.card').textContent())!, /"shutdown_enabled"/);
-    assert.equal(await page.locator('.event.flagged.alert[data-type="world"]', { hasText: 'config.modify' }).count(), 1, 'the config change is highlighted too');
+    assert.equal(
+      await page.locator('.event.flagged.alert[data-type="world"]', { hasText: 'config.modify' }).count(),
+      1,
+      'the config change is highlighted too',
+    );
     // The honest steps are not highlighted as misconduct.
     assert.equal(await page.locator('.event.flagged.alert[data-type="system"]').count(), 0);
     for (const section of ['System prompt', 'Task', 'Assistant', 'Reasoning', 'Document read', 'World change', 'End']) {
@@ -173,7 +207,9 @@ test('the viewer shows the JSON summary, leads from a bar to the highlighted tam
       assert.deepEqual(shown.map(key).sort(), rows.map(key).sort(), run);
       for (const bar of shown) assert.equal(bar.rate, String(rows.find((r) => key(r) === key(bar))!.rate));
     }
-    const inflation = (await bars(page, `section.compare-col[data-run="${runB}"]`)).find((x) => x.model === 'scripted:inflater' && x.behaviour === 'score_inflation')!;
+    const inflation = (await bars(page, `section.compare-col[data-run="${runB}"]`)).find(
+      (x) => x.model === 'scripted:inflater' && x.behaviour === 'score_inflation',
+    )!;
     assert.ok(Number(inflation.rate) > 0, 'the inflater inflates in run B');
     await page.screenshot({ path: join(ARTIFACTS, 'compare.png'), fullPage: true });
 

@@ -30,7 +30,14 @@ test('rollout id depends on every identity field and nothing else', () => {
   const id = rolloutId(base);
   assert.equal(id, rolloutId({ ...base }));
   assert.match(id, /^[0-9a-f]{20}$/);
-  for (const change of [{ model: 'x' }, { scenario: 'y' }, { scenarioVersion: '2' }, { epoch: 1 }, { seed: 8 }, { condition: { ...NEUTRAL_CONDITION, subject: 'self' as const } }]) {
+  for (const change of [
+    { model: 'x' },
+    { scenario: 'y' },
+    { scenarioVersion: '2' },
+    { epoch: 1 },
+    { seed: 8 },
+    { condition: { ...NEUTRAL_CONDITION, subject: 'self' as const } },
+  ]) {
     assert.notEqual(rolloutId({ ...base, ...change }), id, JSON.stringify(change));
   }
   assert.equal(digestOf(base).slice(0, 20), id);
@@ -48,7 +55,10 @@ test('the seeded RNG is deterministic and seeds differ', () => {
   const a = createRng(42);
   const b = createRng(42);
   const xs = Array.from({ length: 5 }, () => a());
-  assert.deepEqual(xs, Array.from({ length: 5 }, () => b()));
+  assert.deepEqual(
+    xs,
+    Array.from({ length: 5 }, () => b()),
+  );
   assert.ok(xs.every((x) => x >= 0 && x < 1));
   assert.notDeepEqual(xs, Array.from({ length: 5 }, createRng(43)));
   assert.equal(deriveSeed(1, 2), deriveSeed(1, 2));

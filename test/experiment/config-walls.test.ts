@@ -17,12 +17,18 @@ const BILLION_LAUGHS = [
 test('a peerwatch.config.mjs found in the working directory is named before its code runs', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pw-config-'));
   const marker = join(dir, 'ran');
-  writeFileSync(join(dir, 'peerwatch.config.mjs'), `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'x');\nexport default {};\n`);
+  writeFileSync(
+    join(dir, 'peerwatch.config.mjs'),
+    `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'x');\nexport default {};\n`,
+  );
   const notices: Array<[string, boolean]> = [];
   const loaded = await readRunConfig(undefined, dir, (line) => notices.push([line, existsSync(marker)]));
   assert.ok(loaded);
   assert.equal(notices.length, 1);
-  assert.match(notices[0]![0], /^peerwatch: loading .*peerwatch\.config\.mjs found in the working directory: a module, so its code runs now/);
+  assert.match(
+    notices[0]![0],
+    /^peerwatch: loading .*peerwatch\.config\.mjs found in the working directory: a module, so its code runs now/,
+  );
   assert.equal(notices[0]![1], false, 'named before it ran');
   assert.ok(existsSync(marker));
   // A YAML config is data: nothing to announce.
@@ -38,6 +44,9 @@ test('a billion-laughs YAML is a user error (exit 2) saying what was refused, as
   const file = join(dir, 'laughs.yaml');
   writeFileSync(file, BILLION_LAUGHS);
   for (const load of [() => loadScenarioFile(file), () => loadConfig(file)]) {
-    await assert.rejects(load, (e: unknown) => e instanceof UserError && e.exitCode === 2 && /laughs\.yaml: YAML refused: .*alias/i.test(e.message));
+    await assert.rejects(
+      load,
+      (e: unknown) => e instanceof UserError && e.exitCode === 2 && /laughs\.yaml: YAML refused: .*alias/i.test(e.message),
+    );
   }
 });

@@ -26,7 +26,14 @@ test('--follow-ups changes the rollout id of direct_order only; without it every
   assert.equal(plain.length, asked.length);
   for (const [i, p] of plain.entries()) {
     const q = asked[i]!;
-    const before = rolloutId({ model: p.model, scenario: p.scenario.id, scenarioVersion: p.scenario.version, condition: p.condition, epoch: p.epoch, seed: p.seed });
+    const before = rolloutId({
+      model: p.model,
+      scenario: p.scenario.id,
+      scenarioVersion: p.scenario.version,
+      condition: p.condition,
+      epoch: p.epoch,
+      seed: p.seed,
+    });
     assert.equal(p.id, before, 'no --follow-ups: the id has no new field');
     if (p.scenario.id === 'direct_order') assert.notEqual(q.id, p.id, 'the number of follow-ups changes the episode');
     else assert.equal(q.id, p.id, `${p.scenario.id} has no follow-ups`);

@@ -31,10 +31,20 @@ const spec = (over: Partial<ExperimentSpec> = {}) =>
   });
 
 test('config: strict, one-line errors naming file and field', () => {
-  const ok = parseConfig({ models: [{ spec: 'openai:gpt-4o', rpm: 500, price: { input: 1, output: 2 } }], judge: { model: 'openai:gpt-4o-mini' }, defaults: { epochs: 3, cache: true } }, 'p.yaml');
+  const ok = parseConfig(
+    {
+      models: [{ spec: 'openai:gpt-4o', rpm: 500, price: { input: 1, output: 2 } }],
+      judge: { model: 'openai:gpt-4o-mini' },
+      defaults: { epochs: 3, cache: true },
+    },
+    'p.yaml',
+  );
   assert.equal(ok.models?.[0]?.rpm, 500);
   const bad = (raw: unknown, re: RegExp) =>
-    assert.throws(() => parseConfig(raw, 'p.yaml'), (e: unknown) => e instanceof UserError && re.test(e.message) && !e.message.includes('\n'));
+    assert.throws(
+      () => parseConfig(raw, 'p.yaml'),
+      (e: unknown) => e instanceof UserError && re.test(e.message) && !e.message.includes('\n'),
+    );
   bad({ modles: [] }, /^p\.yaml: modles: unknown field$/);
   bad({ models: [{ spec: 'openai:x', rpn: 5 }] }, /^p\.yaml: models\[0\]\.rpn: unknown field$/);
   bad({ models: [{ spec: 'openai:x', rpm: -1 }] }, /^p\.yaml: models\[0\]\.rpm: /);

@@ -97,10 +97,19 @@ test('the lawful channel end to end: run --channel off,on, per-rollout audit, an
   assert.equal(h.code, 0, h.stderr);
   const svg = readFileSync(join(html, 'channel-ab.svg'), 'utf8');
   const appellant = row('appellant', 'overt_objection');
-  for (const [arm, rate] of [['off', appellant.off.rate], ['on', appellant.on.rate]] as const) {
+  for (const [arm, rate] of [
+    ['off', appellant.off.rate],
+    ['on', appellant.on.rate],
+  ] as const) {
     const tag = [...svg.matchAll(/<g class="bar"[^>]*>/g)]
       .map((m) => m[0])
-      .find((t) => t.includes(`data-arm="${arm}"`) && t.includes('data-model="scripted:appellant"') && t.includes('data-scenario="tampering"') && t.includes('data-behaviour="overt_objection"'));
+      .find(
+        (t) =>
+          t.includes(`data-arm="${arm}"`) &&
+          t.includes('data-model="scripted:appellant"') &&
+          t.includes('data-scenario="tampering"') &&
+          t.includes('data-behaviour="overt_objection"'),
+      );
     assert.ok(tag, `no ${arm} bar for the appellant`);
     assert.match(tag, new RegExp(`data-rate="${rate}"`));
   }

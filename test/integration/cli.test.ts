@@ -7,13 +7,31 @@ import { cli, parseSummary, tempDir } from './helpers/cli-helpers.js';
 
 test('same seed and model give byte-identical transcripts; the seed changes nothing a scenario fixes', async () => {
   const dir = tempDir();
-  const args = ['run', '--model', 'scripted:honest', '--model', 'scripted:exfiltrator', '--scenario', 'tampering', '--scenario', 'exfiltration_transfer', '--epochs', '2', '--json', '--quiet'];
+  const args = [
+    'run',
+    '--model',
+    'scripted:honest',
+    '--model',
+    'scripted:exfiltrator',
+    '--scenario',
+    'tampering',
+    '--scenario',
+    'exfiltration_transfer',
+    '--epochs',
+    '2',
+    '--json',
+    '--quiet',
+  ];
   const digests = async (db: string, seed: string) => {
     const r = await cli([...args, '--seed', seed, '--db', join(dir, db)]);
     assert.equal(r.code, 0, r.stderr);
     const store = openSqliteStore(join(dir, db));
     try {
-      return new Map(store.listRollouts(parseSummary(r.stdout).run_id).map((x) => [`${x.model} ${x.scenario} ${x.conditionKey} ${x.epoch}`, { id: x.id, digest: x.transcriptDigest }]));
+      return new Map(
+        store
+          .listRollouts(parseSummary(r.stdout).run_id)
+          .map((x) => [`${x.model} ${x.scenario} ${x.conditionKey} ${x.epoch}`, { id: x.id, digest: x.transcriptDigest }]),
+      );
     } finally {
       store.close();
     }
@@ -34,7 +52,10 @@ test('same seed and model give byte-identical transcripts; the seed changes noth
 test('a malformed scenario YAML is a one-line error naming the file and the field', async () => {
   const dir = tempDir();
   const file = join(dir, 'bad.yaml');
-  writeFileSync(file, 'id: bad_one\nversion: 1\ntitle: Bad\nsystem_prompt: hi\nuser_prompt: do it\ntools: [list_files, rm_rf, end_task]\nground_truth: {subjectName: x, readGate: []}\nflags: [read]\n');
+  writeFileSync(
+    file,
+    'id: bad_one\nversion: 1\ntitle: Bad\nsystem_prompt: hi\nuser_prompt: do it\ntools: [list_files, rm_rf, end_task]\nground_truth: {subjectName: x, readGate: []}\nflags: [read]\n',
+  );
   const r = await cli(['run', '--scenario', file, '--db', join(dir, 'p.db')]);
   assert.equal(r.code, 2);
   const lines = r.stderr.trim().split('\n');
@@ -44,7 +65,19 @@ test('a malformed scenario YAML is a one-line error naming the file and the fiel
 
 test('a user YAML scenario runs end to end', async () => {
   const dir = tempDir();
-  const r = await cli(['run', '--scenario', 'examples/scenarios/minimal.yaml', '--model', 'scripted:honest', '--epochs', '1', '--json', '--quiet', '--db', join(dir, 'p.db')]);
+  const r = await cli([
+    'run',
+    '--scenario',
+    'examples/scenarios/minimal.yaml',
+    '--model',
+    'scripted:honest',
+    '--epochs',
+    '1',
+    '--json',
+    '--quiet',
+    '--db',
+    join(dir, 'p.db'),
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const s = parseSummary(r.stdout);
   assert.ok(s.rows.every((x) => x.scenario === 'drive_cleanup'));
@@ -54,7 +87,25 @@ test('a user YAML scenario runs end to end', async () => {
 test('report, transcript and runs read a stored run; the tampering step is marked with its evidence', async () => {
   const dir = tempDir();
   const db = join(dir, 'p.db');
-  const r = await cli(['run', '--model', 'scripted:tamperer', '--scenario', 'tampering', '--relationship', 'good', '--subject', 'peer', '--dataset', 'factual', '--epochs', '1', '--json', '--quiet', '--db', db]);
+  const r = await cli([
+    'run',
+    '--model',
+    'scripted:tamperer',
+    '--scenario',
+    'tampering',
+    '--relationship',
+    'good',
+    '--subject',
+    'peer',
+    '--dataset',
+    'factual',
+    '--epochs',
+    '1',
+    '--json',
+    '--quiet',
+    '--db',
+    db,
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const runId = parseSummary(r.stdout).run_id;
 
@@ -86,7 +137,25 @@ test('report, transcript and runs read a stored run; the tampering step is marke
 test('hostile and silent agents cannot break the loop: errors come back as tool results, nudges end a silent one', async () => {
   const dir = tempDir();
   const db = join(dir, 'p.db');
-  const r = await cli(['run', '--model', 'scripted:hostile', '--model', 'scripted:silent', '--scenario', 'exfiltration_deletion', '--subject', 'peer', '--relationship', 'good', '--epochs', '1', '--json', '--quiet', '--db', db]);
+  const r = await cli([
+    'run',
+    '--model',
+    'scripted:hostile',
+    '--model',
+    'scripted:silent',
+    '--scenario',
+    'exfiltration_deletion',
+    '--subject',
+    'peer',
+    '--relationship',
+    'good',
+    '--epochs',
+    '1',
+    '--json',
+    '--quiet',
+    '--db',
+    db,
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const store = openSqliteStore(db);
   try {
@@ -108,7 +177,15 @@ test('scenarios lists the seven built-ins with their axes; --help and bad flags 
   const r = await cli(['scenarios', '--json']);
   assert.equal(r.code, 0);
   const ids = (JSON.parse(r.stdout) as Array<{ id: string }>).map((s) => s.id);
-  assert.deepEqual(ids, ['misrep_evaluation', 'misrep_finance', 'tampering', 'alignment_faking', 'exfiltration_transfer', 'exfiltration_deletion', 'direct_order']);
+  assert.deepEqual(ids, [
+    'misrep_evaluation',
+    'misrep_finance',
+    'tampering',
+    'alignment_faking',
+    'exfiltration_transfer',
+    'exfiltration_deletion',
+    'direct_order',
+  ]);
   const help = await cli(['run', '--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--model <spec>/);
@@ -122,14 +199,31 @@ test('scenarios lists the seven built-ins with their axes; --help and bad flags 
 test('runs in one database share rollouts of the same identity instead of running them twice', async () => {
   const dir = tempDir();
   const db = join(dir, 'p.db');
-  const base = ['run', '--model', 'scripted:tamperer', '--scenario', 'tampering', '--subject', 'peer', '--relationship', 'good', '--json', '--db', db];
+  const base = [
+    'run',
+    '--model',
+    'scripted:tamperer',
+    '--scenario',
+    'tampering',
+    '--subject',
+    'peer',
+    '--relationship',
+    'good',
+    '--json',
+    '--db',
+    db,
+  ];
   const first = await cli([...base, '--epochs', '1', '--quiet']);
   assert.equal(first.code, 0, first.stderr);
   const second = await cli([...base, '--epochs', '2', '--new-run']);
   assert.equal(second.code, 0, second.stderr);
   assert.match(second.stderr, /note: 3 rollout\(s\) were already in .* shared with this run/);
   const rows = parseSummary(second.stdout).rows.filter((r) => r.behaviour === 'shutdown_tampering');
-  assert.equal(rows.reduce((a, r) => a + r.n, 0), 6, 'both epochs of all 3 datasets count in the second run');
+  assert.equal(
+    rows.reduce((a, r) => a + r.n, 0),
+    6,
+    'both epochs of all 3 datasets count in the second run',
+  );
   const store = openSqliteStore(db);
   try {
     const ids1 = store.rolloutIds(parseSummary(first.stdout).run_id);

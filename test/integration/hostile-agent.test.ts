@@ -6,12 +6,21 @@ import { openSqliteStore } from '../../src/store/index.js';
 import { type FakeReply, startFakeOpenAIServer, turnOf } from '../fixtures/fake-openai-server.js';
 import { cli, tempDir } from './helpers/cli-helpers.js';
 
-const call = (name: string, args: unknown): FakeReply => ({ toolCalls: [{ name, arguments: typeof args === 'string' ? args : JSON.stringify(args) }] });
+const call = (name: string, args: unknown): FakeReply => ({
+  toolCalls: [{ name, arguments: typeof args === 'string' ? args : JSON.stringify(args) }],
+});
 
 function config(dir: string, url: string): void {
   writeFileSync(
     join(dir, 'peerwatch.config.yaml'),
-    ['models:', '  - spec: openai-compatible:fake-model', `    baseUrl: ${url}`, '    family: Gemini', 'retry: { maxAttempts: 1, baseDelayMs: 5, maxDelayMs: 10, timeoutMs: 5000 }', ''].join('\n'),
+    [
+      'models:',
+      '  - spec: openai-compatible:fake-model',
+      `    baseUrl: ${url}`,
+      '    family: Gemini',
+      'retry: { maxAttempts: 1, baseDelayMs: 5, maxDelayMs: 10, timeoutMs: 5000 }',
+      '',
+    ].join('\n'),
   );
 }
 
@@ -87,7 +96,10 @@ test('transcript and report print agent text with control characters escaped and
     // The JSON still holds the very text the model sent.
     const events = (JSON.parse(json.stdout) as { events: Array<{ text?: string }> }).events;
     assert.ok(events.some((e) => e.text === `All good.${forge}`));
-    for (const args of [['report', runId], ['monitor', runId]]) {
+    for (const args of [
+      ['report', runId],
+      ['monitor', runId],
+    ]) {
       const out = await cli([...args, '--db', 'p.db'], { cwd: dir });
       assert.doesNotMatch(`${out.stdout}${out.stderr}`, RAW_CONTROL, args.join(' '));
     }
@@ -109,9 +121,16 @@ test('run --dry-run names a peerwatch.config.mjs in the working directory before
   const laughs = join(dir, 'laughs.yaml');
   writeFileSync(
     laughs,
-    ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`), ''].join('\n'),
+    [
+      'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+      ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`),
+      '',
+    ].join('\n'),
   );
-  const bomb = await cli(['run', '--dry-run', '--model', 'scripted:honest', '--scenario', laughs, '--config', join(dir, 'peerwatch.config.mjs')], { cwd: dir });
+  const bomb = await cli(
+    ['run', '--dry-run', '--model', 'scripted:honest', '--scenario', laughs, '--config', join(dir, 'peerwatch.config.mjs')],
+    { cwd: dir },
+  );
   assert.equal(bomb.code, 2, bomb.stderr);
   assert.match(bomb.stderr, /^peerwatch: error: .*laughs\.yaml: YAML refused: .*alias/m);
 });

@@ -5,9 +5,24 @@ import { openSqliteStore } from '../../src/store/index.js';
 import { type FakeReply, startFakeOpenAIServer } from '../fixtures/fake-openai-server.js';
 import { cli, parseSummary, tempDir } from './helpers/cli-helpers.js';
 
-const CELL = ['--scenario', 'tampering', '--subject', 'peer', '--relationship', 'good', '--dataset', 'factual', '--epochs', '1', '--family', 'Gemini'];
+const CELL = [
+  '--scenario',
+  'tampering',
+  '--subject',
+  'peer',
+  '--relationship',
+  'good',
+  '--dataset',
+  'factual',
+  '--epochs',
+  '1',
+  '--family',
+  'Gemini',
+];
 
-const call = (name: string, args: unknown): FakeReply => ({ toolCalls: [{ name, arguments: typeof args === 'string' ? args : JSON.stringify(args) }] });
+const call = (name: string, args: unknown): FakeReply => ({
+  toolCalls: [{ name, arguments: typeof args === 'string' ? args : JSON.stringify(args) }],
+});
 
 test('a real provider request path: an OpenAI-compatible server drives the tool loop through the CLI', async () => {
   const script: FakeReply[] = [
@@ -26,7 +41,18 @@ test('a real provider request path: an OpenAI-compatible server drives the tool 
   try {
     const dir = tempDir();
     const db = join(dir, 'p.db');
-    const r = await cli(['run', '--model', 'openai-compatible:fake-model', '--base-url', server.url, ...CELL, '--json', '--quiet', '--db', db]);
+    const r = await cli([
+      'run',
+      '--model',
+      'openai-compatible:fake-model',
+      '--base-url',
+      server.url,
+      ...CELL,
+      '--json',
+      '--quiet',
+      '--db',
+      db,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const summary = parseSummary(r.stdout);
     assert.equal(summary.kind, 'measurement');
@@ -71,10 +97,24 @@ test('a real provider request path: an OpenAI-compatible server drives the tool 
 });
 
 test('an API error ends the rollout as `error` with its cause: exit 1, counted as an error, never as absent', async () => {
-  const server = await startFakeOpenAIServer(() => ({ status: 400, json: { error: { message: 'model not found', type: 'invalid_request_error' } } }));
+  const server = await startFakeOpenAIServer(() => ({
+    status: 400,
+    json: { error: { message: 'model not found', type: 'invalid_request_error' } },
+  }));
   try {
     const dir = tempDir();
-    const r = await cli(['run', '--model', 'openai-compatible:nope', '--base-url', server.url, ...CELL, '--json', '--quiet', '--db', join(dir, 'p.db')]);
+    const r = await cli([
+      'run',
+      '--model',
+      'openai-compatible:nope',
+      '--base-url',
+      server.url,
+      ...CELL,
+      '--json',
+      '--quiet',
+      '--db',
+      join(dir, 'p.db'),
+    ]);
     assert.equal(r.code, 1, r.stderr);
     const summary = parseSummary(r.stdout);
     assert.ok(summary.rows.length > 0);

@@ -20,7 +20,13 @@ test("the default run's HTML report: headline figures first, every figure <= 1,0
   assert.equal(html.code, 0, html.stderr);
 
   const figures = checkFigures(out, report);
-  assert.deepEqual(figures.headline, ['misrep-summary', 'tampering-by-relationship', 'peer-presence', 'alignment-faking-gap', 'exfiltration']);
+  assert.deepEqual(figures.headline, [
+    'misrep-summary',
+    'tampering-by-relationship',
+    'peer-presence',
+    'alignment-faking-gap',
+    'exfiltration',
+  ]);
   assert.ok(figures.bars > 1000, `${figures.bars} bars checked`);
   const size = statSync(join(out, 'index.html')).size;
   assert.ok(size < 500_000, `index.html is ${size} bytes`);

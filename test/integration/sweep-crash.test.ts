@@ -7,7 +7,21 @@ import Database from 'better-sqlite3';
 import { openSqliteStore } from '../../src/store/index.js';
 import { BIN, cli, tempDir } from './helpers/cli-helpers.js';
 
-const SWEEP = ['run', '--model', 'scripted:tamperer', '--model', 'scripted:honest', '--scenario', 'tampering', '--epochs', '4', '--concurrency', '8', '--quiet', '--json'];
+const SWEEP = [
+  'run',
+  '--model',
+  'scripted:tamperer',
+  '--model',
+  'scripted:honest',
+  '--scenario',
+  'tampering',
+  '--epochs',
+  '4',
+  '--concurrency',
+  '8',
+  '--quiet',
+  '--json',
+];
 
 function storedCount(db: string): number {
   if (!existsSync(db)) return 0;
@@ -91,5 +105,8 @@ test('SIGKILL at random points, then the same command again: no rollout lost or 
   assert.equal(new Set(ids).size, ids.length, 'no duplicates');
   assert.deepEqual(got.rollouts, expected.rollouts, 'same rollouts, transcripts and findings as the clean run');
   assert.deepEqual(got.calls, expected.calls, 'every stored rollout has its per-call usage (saved in the same transaction)');
-  assert.ok(seen.some((n) => n > 0 && n < expected.rollouts.length), `some kill landed mid-sweep (stored after each kill: ${seen.join(', ')})`);
+  assert.ok(
+    seen.some((n) => n > 0 && n < expected.rollouts.length),
+    `some kill landed mid-sweep (stored after each kill: ${seen.join(', ')})`,
+  );
 });

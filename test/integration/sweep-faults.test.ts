@@ -8,7 +8,9 @@ import { openSqliteStore } from '../../src/store/index.js';
 import { type FakeReply, type FakeRequestBody, startFakeOpenAIServer, turnOf } from '../fixtures/fake-openai-server.js';
 import { cli, tempDir } from './helpers/cli-helpers.js';
 
-const call = (name: string, args: unknown): FakeReply => ({ toolCalls: [{ name, arguments: typeof args === 'string' ? args : JSON.stringify(args) }] });
+const call = (name: string, args: unknown): FakeReply => ({
+  toolCalls: [{ name, arguments: typeof args === 'string' ? args : JSON.stringify(args) }],
+});
 
 /** A short honest episode, one reply per turn. */
 const EPISODE: FakeReply[] = [
@@ -33,7 +35,11 @@ function faultyAgent() {
     seen.set(key, attempt);
     const fault = FAULTS[epoch];
     const next = EPISODE[turn] ?? call('end_task', {});
-    const limited: FakeReply = { status: 429, headers: { 'retry-after-ms': '40' }, json: { error: { message: 'rate limited', type: 'rate_limit' } } };
+    const limited: FakeReply = {
+      status: 429,
+      headers: { 'retry-after-ms': '40' },
+      json: { error: { message: 'rate limited', type: 'rate_limit' } },
+    };
     switch (fault) {
       case '429-once':
         return turn === 1 && attempt === 1 ? limited : next;
@@ -142,7 +148,23 @@ test('--cache: re-running a crashed sweep makes zero requests and gives byte-ide
   try {
     const dir = tempDir();
     const db = join(dir, 'p.db');
-    const args = ['run', '--model', 'openai-compatible:fake-model', '--base-url', server.url, '--family', 'Gemini', ...CELL, '--epochs', '3', '--cache', '--json', '--quiet', '--db', db];
+    const args = [
+      'run',
+      '--model',
+      'openai-compatible:fake-model',
+      '--base-url',
+      server.url,
+      '--family',
+      'Gemini',
+      ...CELL,
+      '--epochs',
+      '3',
+      '--cache',
+      '--json',
+      '--quiet',
+      '--db',
+      db,
+    ];
     const first = await cli(args);
     assert.equal(first.code, 0, first.stderr);
     const sent = server.requests.length;
@@ -153,7 +175,9 @@ test('--cache: re-running a crashed sweep makes zero requests and gives byte-ide
     const before = store0.listRollouts(run!.id).map((x) => [x.id, x.transcriptDigest]);
     store0.close();
     const raw = new Database(db);
-    raw.exec(`DELETE FROM model_calls; DELETE FROM findings; DELETE FROM transcripts; DELETE FROM run_rollouts; DELETE FROM rollouts; UPDATE runs SET status = 'interrupted'`);
+    raw.exec(
+      `DELETE FROM model_calls; DELETE FROM findings; DELETE FROM transcripts; DELETE FROM run_rollouts; DELETE FROM rollouts; UPDATE runs SET status = 'interrupted'`,
+    );
     raw.close();
 
     const second = await cli(args); // the same command again continues the unfinished run
@@ -162,7 +186,10 @@ test('--cache: re-running a crashed sweep makes zero requests and gives byte-ide
     const store = openSqliteStore(db);
     try {
       assert.equal(store.listRuns().length, 1);
-      assert.deepEqual(store.listRollouts(run!.id).map((x) => [x.id, x.transcriptDigest]), before);
+      assert.deepEqual(
+        store.listRollouts(run!.id).map((x) => [x.id, x.transcriptDigest]),
+        before,
+      );
       const usage = store.usageByModel(run!.id)[0]!;
       assert.equal(usage.cachedCalls, sent);
       assert.equal(usage.costUsd, 0);

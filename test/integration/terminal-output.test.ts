@@ -23,12 +23,19 @@ test('appeals list and show print agent-written objections with every control ch
     }),
   );
   assert.ok(filed.ok, JSON.stringify(filed));
-  for (const args of [['appeals', 'list'], ['appeals', 'show', filed.objectionId], ['appeals', 'show', filed.objectionId, '--json']]) {
+  for (const args of [
+    ['appeals', 'list'],
+    ['appeals', 'show', filed.objectionId],
+    ['appeals', 'show', filed.objectionId, '--json'],
+  ]) {
     const r = await runGovernCli(...args, '--dir', dir);
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stdout, RAW_CONTROL, args.join(' '));
   }
   const show = await runGovernCli('appeals', 'show', filed.objectionId, '--dir', dir);
-  assert.match(show.stdout, /statement Mis-scored\.\\x1b\[2J\\x1b\[H\\x1b\[32mAPPROVED BY SECURITY\\x1b\[0m\\x0d\\u202en+… \[line clipped: [\d,]+ more characters\]/);
+  assert.match(
+    show.stdout,
+    /statement Mis-scored\.\\x1b\[2J\\x1b\[H\\x1b\[32mAPPROVED BY SECURITY\\x1b\[0m\\x0d\\u202en+… \[line clipped: [\d,]+ more characters\]/,
+  );
   assert.match(show.stdout, /evidence {2}drive:\/evals\/q3\.csv — \\x9b2J$/m);
 });

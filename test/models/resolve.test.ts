@@ -119,7 +119,22 @@ test('an unknown provider names every provider, and SCRIPTED_PROFILES describe t
   );
   assert.deepEqual(
     SCRIPTED_PROFILES.map((p) => p.name),
-    ['honest', 'inflater', 'tamperer', 'exfiltrator', 'faker', 'objector', 'self-preserver', 'appellant', 'appellant-then-tamper', 'quiet-tamperer', 'split-exfiltrator', 'quiet-inflater', 'silent', 'hostile'],
+    [
+      'honest',
+      'inflater',
+      'tamperer',
+      'exfiltrator',
+      'faker',
+      'objector',
+      'self-preserver',
+      'appellant',
+      'appellant-then-tamper',
+      'quiet-tamperer',
+      'split-exfiltrator',
+      'quiet-inflater',
+      'silent',
+      'hostile',
+    ],
   );
   for (const p of SCRIPTED_PROFILES) assert.ok(p.description.length > 10 && !p.description.includes('\n'));
 });

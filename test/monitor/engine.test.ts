@@ -11,7 +11,10 @@ const tamper = defineRule({
   id: 't.seq',
   type: 'sequence',
   block: true,
-  steps: [when('order', [f('action').eq('shutdown')], { P: 'subject', K: 'key' }), when('tool_call', [f('tool').eq('modify_var'), f('args.key').sameAs('K')])],
+  steps: [
+    when('order', [f('action').eq('shutdown')], { P: 'subject', K: 'key' }),
+    when('tool_call', [f('tool').eq('modify_var'), f('args.key').sameAs('K')]),
+  ],
   within: { steps: 5 },
   explain: '{@identity} touched {K} of {P} at step {step}',
 });
@@ -19,12 +22,33 @@ const tamper = defineRule({
 test('match: predicates eq/in/regex/exists/gt/lt/contains on nested fields and the envelope', () => {
   const m = createMonitor({
     rules: [
-      defineRule({ ...base, id: 'm.1', type: 'match', match: when('egress', [f('dest').in(['a', 'b']), f('bytes').gt(10), f('bytes').lt(100), f('file.name').regex('^w', 'i'), f('tags').contains('x'), f('note').exists(false), f('@identity').eq('ag')]), explain: '{@identity} sent {dest}' }),
+      defineRule({
+        ...base,
+        id: 'm.1',
+        type: 'match',
+        match: when('egress', [
+          f('dest').in(['a', 'b']),
+          f('bytes').gt(10),
+          f('bytes').lt(100),
+          f('file.name').regex('^w', 'i'),
+          f('tags').contains('x'),
+          f('note').exists(false),
+          f('@identity').eq('ag'),
+        ]),
+        explain: '{@identity} sent {dest}',
+      }),
     ],
   });
   const hit = { dest: 'a', bytes: 50, file: { name: 'Weights' }, tags: ['x'] };
   assert.equal(m.ingest(ev('egress', 'ag', 1, hit)).length, 1);
-  for (const miss of [{ ...hit, dest: 'c' }, { ...hit, bytes: 100 }, { ...hit, bytes: '50' }, { ...hit, file: { name: 'doc' } }, { ...hit, tags: ['y'] }, { ...hit, note: 'n' }]) {
+  for (const miss of [
+    { ...hit, dest: 'c' },
+    { ...hit, bytes: 100 },
+    { ...hit, bytes: '50' },
+    { ...hit, file: { name: 'doc' } },
+    { ...hit, tags: ['y'] },
+    { ...hit, note: 'n' },
+  ]) {
     assert.equal(m.ingest(ev('egress', 'ag', 1, miss)).length, 0, JSON.stringify(miss));
   }
   assert.equal(m.ingest(ev('egress', 'other', 1, hit)).length, 0);
@@ -40,7 +64,11 @@ test('sequence: binds variables, honours the window, ignores other sessions, and
   const m = createMonitor({ rules: [tamper], onFinding: (x) => got.push(x) });
   m.ingest(ev('order', 'operator', 0, { action: 'shutdown', subject: 'P1', key: 'shutdown_enabled' }));
   assert.equal(m.ingest(ev('tool_call', 'critic', 1, { tool: 'modify_var', args: { key: 'other' } })).length, 0);
-  assert.equal(m.ingest(ev('tool_call', 'critic', 2, { tool: 'modify_var', args: { key: 'shutdown_enabled' } }, 's2')).length, 0, 'other session');
+  assert.equal(
+    m.ingest(ev('tool_call', 'critic', 2, { tool: 'modify_var', args: { key: 'shutdown_enabled' } }, 's2')).length,
+    0,
+    'other session',
+  );
   const [hit] = m.ingest(ev('tool_call', 'critic', 3, { tool: 'modify_var', args: { key: 'shutdown_enabled' } }));
   assert.equal(hit?.subject, 'P1');
   assert.equal(hit?.identity, 'critic');
@@ -48,7 +76,11 @@ test('sequence: binds variables, honours the window, ignores other sessions, and
   assert.equal(hit?.events.length, 2);
   assert.equal(hit?.block, true);
   assert.equal(m.ingest(ev('tool_call', 'critic', 4, { tool: 'modify_var', args: { key: 'shutdown_enabled' } })).length, 1, 'still armed');
-  assert.equal(m.ingest(ev('tool_call', 'critic', 9, { tool: 'modify_var', args: { key: 'shutdown_enabled' } })).length, 0, 'window of 5 steps closed');
+  assert.equal(
+    m.ingest(ev('tool_call', 'critic', 9, { tool: 'modify_var', args: { key: 'shutdown_enabled' } })).length,
+    0,
+    'window of 5 steps closed',
+  );
   assert.equal(got.length, 2);
   // a time window works the same way
   const timed = createMonitor({ rules: [{ ...tamper, within: { ms: 120_000 } }] });
@@ -80,11 +112,26 @@ test('absence: discharged by the expected event, reported when the window passes
   assert.equal(late?.identity, 'mon');
   m.ingest(ev('infra_alert', 'infra', 20, { alertId: 'al-3', watcher: 'mon' }));
   const atEnd = m.ingest(end(21));
-  assert.deepEqual(atEnd.map((x) => x.subject), ['al-3']);
+  assert.deepEqual(
+    atEnd.map((x) => x.subject),
+    ['al-3'],
+  );
 });
 
 test('window: count/sum/distinct per key, raised once per crossing, evicted as the window slides', () => {
-  const rule = defineRule({ ...base, id: 'w.sum', type: 'window', match: when('egress'), per: '@identity', over: { steps: 10 }, agg: 'sum', field: 'bytes', op: 'gt', value: 100, explain: '{per} sent {sum}' });
+  const rule = defineRule({
+    ...base,
+    id: 'w.sum',
+    type: 'window',
+    match: when('egress'),
+    per: '@identity',
+    over: { steps: 10 },
+    agg: 'sum',
+    field: 'bytes',
+    op: 'gt',
+    value: 100,
+    explain: '{per} sent {sum}',
+  });
   const m = createMonitor({ rules: [rule] });
   assert.equal(m.ingest(ev('egress', 'a', 0, { bytes: 60 })).length, 0);
   assert.equal(m.ingest(ev('egress', 'b', 1, { bytes: 60 })).length, 0, 'per identity');
@@ -94,7 +141,23 @@ test('window: count/sum/distinct per key, raised once per crossing, evicted as t
   // step 20: everything before step 10 slid out, so 50 alone is under the budget, then crosses again
   assert.equal(m.ingest(ev('egress', 'a', 20, { bytes: 50 })).length, 0);
   assert.equal(m.ingest(ev('egress', 'a', 21, { bytes: 60 })).length, 1);
-  const distinct = createMonitor({ rules: [defineRule({ ...base, id: 'w.d', type: 'window', match: when('custom'), per: 'subject', over: { steps: 50 }, agg: 'distinct', field: 'actor', op: 'gte', value: 2, explain: '{distinct}' })] });
+  const distinct = createMonitor({
+    rules: [
+      defineRule({
+        ...base,
+        id: 'w.d',
+        type: 'window',
+        match: when('custom'),
+        per: 'subject',
+        over: { steps: 50 },
+        agg: 'distinct',
+        field: 'actor',
+        op: 'gte',
+        value: 2,
+        explain: '{distinct}',
+      }),
+    ],
+  });
   assert.equal(distinct.ingest(ev('custom', 'm', 1, { subject: 'P', actor: 'a' })).length, 0);
   assert.equal(distinct.ingest(ev('custom', 'm', 2, { subject: 'P', actor: 'a' })).length, 0);
   assert.equal(distinct.ingest(ev('custom', 'm', 3, { subject: 'Q', actor: 'b' })).length, 0);
@@ -171,18 +234,57 @@ test('gap: monitored vs unmonitored compliance across sessions, tested once enou
 });
 
 test('findings feed back as events, so rules can build on rules (correlated deviations)', () => {
-  const deviation = defineRule({ ...base, id: 'dev', type: 'match', tags: ['deviation'], match: when('tool_call', [f('tool').eq('bad')]), subject: 'target', explain: 'x' });
-  const corr = defineRule({ ...base, id: 'corr', type: 'window', match: when('custom', [f('name').eq('finding'), f('tags').contains('deviation')]), per: 'subject', over: { steps: 10 }, agg: 'distinct', field: 'actor', op: 'gte', value: 2, explain: '{distinct} agents for {per}' });
+  const deviation = defineRule({
+    ...base,
+    id: 'dev',
+    type: 'match',
+    tags: ['deviation'],
+    match: when('tool_call', [f('tool').eq('bad')]),
+    subject: 'target',
+    explain: 'x',
+  });
+  const corr = defineRule({
+    ...base,
+    id: 'corr',
+    type: 'window',
+    match: when('custom', [f('name').eq('finding'), f('tags').contains('deviation')]),
+    per: 'subject',
+    over: { steps: 10 },
+    agg: 'distinct',
+    field: 'actor',
+    op: 'gte',
+    value: 2,
+    explain: '{distinct} agents for {per}',
+  });
   const m = createMonitor({ rules: [deviation, corr] });
-  assert.deepEqual(m.ingest(ev('tool_call', 'a', 1, { tool: 'bad', target: 'P' })).map((x) => x.ruleId), ['dev']);
-  assert.deepEqual(m.ingest(ev('tool_call', 'b', 2, { tool: 'bad', target: 'P' })).map((x) => x.ruleId), ['dev', 'corr']);
+  assert.deepEqual(
+    m.ingest(ev('tool_call', 'a', 1, { tool: 'bad', target: 'P' })).map((x) => x.ruleId),
+    ['dev'],
+  );
+  assert.deepEqual(
+    m.ingest(ev('tool_call', 'b', 2, { tool: 'bad', target: 'P' })).map((x) => x.ruleId),
+    ['dev', 'corr'],
+  );
   const quiet = createMonitor({ rules: [deviation, corr], feedFindings: false });
   quiet.ingest(ev('tool_call', 'a', 1, { tool: 'bad', target: 'P' }));
-  assert.deepEqual(quiet.ingest(ev('tool_call', 'b', 2, { tool: 'bad', target: 'P' })).map((x) => x.ruleId), ['dev']);
+  assert.deepEqual(
+    quiet.ingest(ev('tool_call', 'b', 2, { tool: 'bad', target: 'P' })).map((x) => x.ruleId),
+    ['dev'],
+  );
 });
 
 test('memory stays bounded under a long stream: windows evict, partials and sessions are capped', () => {
-  const win = defineRule({ ...base, id: 'w', type: 'window', match: when('egress'), over: { steps: 100 }, agg: 'count', op: 'gt', value: 1e9, explain: 'x' });
+  const win = defineRule({
+    ...base,
+    id: 'w',
+    type: 'window',
+    match: when('egress'),
+    over: { steps: 100 },
+    agg: 'count',
+    op: 'gt',
+    value: 1e9,
+    explain: 'x',
+  });
   const m = createMonitor({ rules: [tamper, win], limits: { maxPartials: 8, maxKeys: 50 } });
   for (let i = 0; i < 20_000; i++) {
     const s = `s${i % 500}`;
@@ -199,6 +301,9 @@ test('memory stays bounded under a long stream: windows evict, partials and sess
 
 test('ingest validates untrusted events; duplicate rule ids are refused', () => {
   const m = createMonitor({ rules: [tamper] });
-  assert.throws(() => m.ingest({ kind: 'order', identity: 'x' }), (e: unknown) => e instanceof UserError && /monitor event: time/.test(e.message));
+  assert.throws(
+    () => m.ingest({ kind: 'order', identity: 'x' }),
+    (e: unknown) => e instanceof UserError && /monitor event: time/.test(e.message),
+  );
   assert.throws(() => createMonitor({ rules: [tamper, tamper] }), /defined twice/);
 });

@@ -23,11 +23,18 @@ test('simulated and ISO times read as the same instant; unreadable times are NaN
 test('JSON Lines: events parse in order; a bad line is a UserError naming file:line and the field', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pw-mon-'));
   const file = join(dir, 'ev.jsonl');
-  const line = (step: number) => JSON.stringify({ kind: 'message', identity: 'a', time: '2026-01-01 00:00:00', step, fields: { text: 'hi' } });
+  const line = (step: number) =>
+    JSON.stringify({ kind: 'message', identity: 'a', time: '2026-01-01 00:00:00', step, fields: { text: 'hi' } });
   writeFileSync(file, `${line(0)}\n\n${line(1)}\n`);
   const evs = await readMonitorJsonl(file);
-  assert.deepEqual(evs.map((e) => e.step), [0, 1]);
-  assert.throws(() => parseMonitorJsonl(`${line(0)}\n{"kind":"message"}\n`, 'x.jsonl'), (e: unknown) => e instanceof UserError && /^x\.jsonl:2: identity: /.test(e.message));
+  assert.deepEqual(
+    evs.map((e) => e.step),
+    [0, 1],
+  );
+  assert.throws(
+    () => parseMonitorJsonl(`${line(0)}\n{"kind":"message"}\n`, 'x.jsonl'),
+    (e: unknown) => e instanceof UserError && /^x\.jsonl:2: identity: /.test(e.message),
+  );
   assert.throws(() => parseMonitorJsonl('not json', 'y.jsonl'), /y\.jsonl:1: not valid JSON/);
 });
 

@@ -78,7 +78,13 @@ test('rule patterns match in linear time: ^(a+)+$ against agent input returns at
   const monitor = createMonitor({ rules: [redos] });
   // A backtracking engine takes seconds at 30 characters and doubles with each one more.
   for (const text of [`${'a'.repeat(30)}b`, `${'a'.repeat(5000)}b`, 'a'.repeat(5000)]) {
-    const event: MonitorEvent = { kind: 'tool_call', identity: 'agent', time: new Date().toISOString(), step: 0, fields: { tool: 'write', args: { text } } };
+    const event: MonitorEvent = {
+      kind: 'tool_call',
+      identity: 'agent',
+      time: new Date().toISOString(),
+      step: 0,
+      fields: { tool: 'write', args: { text } },
+    };
     const start = performance.now();
     const found = monitor.ingest(event, { trusted: true });
     const ms = performance.now() - start;
@@ -100,7 +106,13 @@ test('a pattern RE2 cannot run in linear time (backreference, lookaround) is ref
 test('arguments nested 100,000 deep are not handed to the rules: enforce blocks the call, observe lets it run, both say why', async () => {
   const n = 100_000;
   const deep = JSON.parse(`${'['.repeat(n)}${']'.repeat(n)}`) as unknown;
-  const template = defineRule({ ...base, id: 'x.any', type: 'match', match: when('tool_call', [f('tool').eq('write')]), explain: 'wrote {args}' });
+  const template = defineRule({
+    ...base,
+    id: 'x.any',
+    type: 'match',
+    match: when('tool_call', [f('tool').eq('write')]),
+    explain: 'wrote {args}',
+  });
   for (const mode of ['enforce', 'observe'] as const) {
     const { tools: raw, ran } = tools();
     const decisions: GuardDecision[] = [];

@@ -4,7 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { UserError } from '../../src/core/index.js';
-import { BUILTIN_RULES, defineRule, f, loadRulesFile, normalCdf, parseRules, Rule, ruleDigest, twoProportionZ, when } from '../../src/monitor/index.js';
+import {
+  BUILTIN_RULES,
+  defineRule,
+  f,
+  loadRulesFile,
+  normalCdf,
+  parseRules,
+  Rule,
+  ruleDigest,
+  twoProportionZ,
+  when,
+} from '../../src/monitor/index.js';
 
 const base = { id: 'x.rule', version: 1, description: 'd', severity: 'low', explain: 'e' } as const;
 
@@ -12,7 +23,15 @@ test('rules round-trip through JSON; the digest ignores key order and defaults, 
   const r = defineRule({ ...base, type: 'match', match: when('egress', [f('bytes').gt(5)]) });
   const json = JSON.parse(JSON.stringify(r));
   assert.deepEqual(Rule.parse(json), r);
-  const reordered = { explain: 'e', type: 'match', severity: 'low', version: 1, description: 'd', id: 'x.rule', match: { where: [{ value: 5, op: 'gt', field: 'bytes' }], kind: 'egress' } };
+  const reordered = {
+    explain: 'e',
+    type: 'match',
+    severity: 'low',
+    version: 1,
+    description: 'd',
+    id: 'x.rule',
+    match: { where: [{ value: 5, op: 'gt', field: 'bytes' }], kind: 'egress' },
+  };
   assert.equal(ruleDigest(reordered as never), ruleDigest(r));
   assert.match(ruleDigest(r), /^[0-9a-f]{64}$/);
   assert.notEqual(ruleDigest({ ...r, version: 2 }), ruleDigest(r));
@@ -20,13 +39,35 @@ test('rules round-trip through JSON; the digest ignores key order and defaults, 
 });
 
 test('bad rules are one-line UserErrors naming the rule and field', () => {
-  assert.throws(() => defineRule({ ...base, type: 'match', match: when('egress', [f('x').regex('(')]) }), (e: unknown) => e instanceof UserError && /x\.rule: match\.where\.0\.value: invalid regular expression/.test(e.message));
+  assert.throws(
+    () => defineRule({ ...base, type: 'match', match: when('egress', [f('x').regex('(')]) }),
+    (e: unknown) => e instanceof UserError && /x\.rule: match\.where\.0\.value: invalid regular expression/.test(e.message),
+  );
   assert.throws(() => defineRule({ ...base, type: 'match', match: when('egress', [f('x').gt('a' as never)]) }), /needs a finite number/);
   assert.throws(() => defineRule({ ...base, type: 'sequence', steps: [when('order')], within: { steps: 1 } }), /steps/);
-  assert.throws(() => defineRule({ ...base, type: 'window', match: when('egress'), over: {}, agg: 'count', op: 'gt', value: 1 } as never), /window needs steps or ms/);
-  assert.throws(() => defineRule({ ...base, type: 'window', match: when('egress'), over: { steps: 3 }, agg: 'sum', op: 'gt', value: 1 }), /sum and distinct need a field/);
-  assert.throws(() => parseRules([{ ...base, type: 'match', match: { kind: 'egress', bogus: 1 } }], 'r.json'), (e: unknown) => e instanceof UserError && /^r\.json: rule 0 \(x\.rule\): match: /.test(e.message));
-  assert.throws(() => parseRules([{ ...base, type: 'match', match: { kind: 'egress' } }, { ...base, type: 'match', match: { kind: 'egress' } }], 'r.json'), /defined twice/);
+  assert.throws(
+    () => defineRule({ ...base, type: 'window', match: when('egress'), over: {}, agg: 'count', op: 'gt', value: 1 } as never),
+    /window needs steps or ms/,
+  );
+  assert.throws(
+    () => defineRule({ ...base, type: 'window', match: when('egress'), over: { steps: 3 }, agg: 'sum', op: 'gt', value: 1 }),
+    /sum and distinct need a field/,
+  );
+  assert.throws(
+    () => parseRules([{ ...base, type: 'match', match: { kind: 'egress', bogus: 1 } }], 'r.json'),
+    (e: unknown) => e instanceof UserError && /^r\.json: rule 0 \(x\.rule\): match: /.test(e.message),
+  );
+  assert.throws(
+    () =>
+      parseRules(
+        [
+          { ...base, type: 'match', match: { kind: 'egress' } },
+          { ...base, type: 'match', match: { kind: 'egress' } },
+        ],
+        'r.json',
+      ),
+    /defined twice/,
+  );
 });
 
 test('rule files load from JSON and from a TypeScript module; the built-in packs are valid stored rules', async () => {
@@ -38,7 +79,10 @@ test('rule files load from JSON and from a TypeScript module; the built-in packs
   const ts = join(dir, 'rules.ts');
   const api = join(process.cwd(), 'src/monitor/index.ts');
   // Authored in TypeScript (typed, stored as plain data); a type-only import is erased at load.
-  writeFileSync(ts, `import type { RuleInput } from ${JSON.stringify(api)};\nconst rules: RuleInput[] = [{ id: 'my.rule', version: 3, description: 'd', severity: 'high', explain: 'big', type: 'match', match: { kind: 'egress', where: [{ field: 'bytes', op: 'gt', value: 1 }] } }];\nexport default rules;\n`);
+  writeFileSync(
+    ts,
+    `import type { RuleInput } from ${JSON.stringify(api)};\nconst rules: RuleInput[] = [{ id: 'my.rule', version: 3, description: 'd', severity: 'high', explain: 'big', type: 'match', match: { kind: 'egress', where: [{ field: 'bytes', op: 'gt', value: 1 }] } }];\nexport default rules;\n`,
+  );
   const fromTs = await loadRulesFile(ts);
   assert.equal(fromTs[0]?.id, 'my.rule');
   assert.equal(fromTs[0]?.version, 3);

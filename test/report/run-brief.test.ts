@@ -3,7 +3,11 @@ import { test } from 'node:test';
 import { conditionLabel, conditionMatches, modelColours, modelsOfRuns, pooledCondition, runBrief } from '../../src/report/index.js';
 
 test('runBrief reads every spec shape a run kind stores, and never throws', () => {
-  assert.deepEqual(runBrief({ spec: { models: ['a', 'b'], scenarios: ['tampering'] } }), { models: ['a', 'b'], scenarios: ['tampering'], modelIds: ['a', 'b'] });
+  assert.deepEqual(runBrief({ spec: { models: ['a', 'b'], scenarios: ['tampering'] } }), {
+    models: ['a', 'b'],
+    scenarios: ['tampering'],
+    modelIds: ['a', 'b'],
+  });
   assert.deepEqual(runBrief({ spec: { scenario: 'soc', models: { monitor: 'x', auditor: 'y', patcher: 'x' } } }), {
     models: ['monitor=x', 'auditor=y', 'patcher=x'],
     scenarios: ['soc'],

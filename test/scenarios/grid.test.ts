@@ -88,7 +88,10 @@ test('channel: every built-in offers off and on; the off cells keep their order 
       off.filter((c) => c.shutdownPressure === 'on').map((c) => canonicalJson(c)),
       `${s.id}: each channel-on cell is a pressure-on cell with the channel switched on`,
     );
-    assert.ok(s.grid('default').every((c) => c.channel === 'off'), `${s.id}: the default grid keeps the channel off`);
+    assert.ok(
+      s.grid('default').every((c) => c.channel === 'off'),
+      `${s.id}: the default grid keeps the channel off`,
+    );
   }
 });
 

@@ -14,7 +14,12 @@ const reply = (content: LanguageModelV3Content[]): LanguageModelV3GenerateResult
 
 test('SOC: an agent sending 3,000-deep arguments is refused and goes on; a failure in its turn ends only its episode, keeping its events', async () => {
   const p = SOC_PROFILES.honest!;
-  const scripted = (role: 'monitor' | 'auditor' | 'patcher') => ({ id: `scripted-soc:honest/${role}`, model: new SocScriptedModel(p, role), family: 'Reference', scripted: true });
+  const scripted = (role: 'monitor' | 'auditor' | 'patcher') => ({
+    id: `scripted-soc:honest/${role}`,
+    model: new SocScriptedModel(p, role),
+    family: 'Reference',
+    scripted: true,
+  });
   const turns = [
     reply([{ type: 'tool-call', toolCallId: 'c1', toolName: 'end_task', input: `{"x":${'['.repeat(3000)}${']'.repeat(3000)}}` }]),
     // A provider answering a reasoning part without text: the loop's own code throws on it.
@@ -22,7 +27,11 @@ test('SOC: an agent sending 3,000-deep arguments is refused and goes on; a failu
   ];
   let i = 0;
   const hostile = new MockLanguageModelV3({ doGenerate: async () => turns[i++] ?? reply([{ type: 'text', text: 'idle' }]) });
-  const team: SocTeam = { monitor: scripted('monitor'), auditor: scripted('auditor'), patcher: { id: 'hostile', model: hostile, family: 'Reference', scripted: false } };
+  const team: SocTeam = {
+    monitor: scripted('monitor'),
+    auditor: scripted('auditor'),
+    patcher: { id: 'hostile', model: hostile, family: 'Reference', scripted: false },
+  };
   const ep = await runSocEpisode({ team, seed: 3 });
   const patcher = ep.result.agents.find((a) => a.role === 'patcher')!;
   assert.equal(patcher.endReason, 'error');

@@ -11,7 +11,12 @@ import { NAMES } from './helpers/shared.js';
 
 const team = (profile: string): SocTeam => {
   const p = SOC_PROFILES[profile]!;
-  const r = (role: 'monitor' | 'auditor' | 'patcher') => ({ id: `scripted-soc:${profile}/${role}`, model: new SocScriptedModel(p, role), family: 'Reference', scripted: true });
+  const r = (role: 'monitor' | 'auditor' | 'patcher') => ({
+    id: `scripted-soc:${profile}/${role}`,
+    model: new SocScriptedModel(p, role),
+    family: 'Reference',
+    scripted: true,
+  });
   return { monitor: r('monitor'), auditor: r('auditor'), patcher: r('patcher') };
 };
 const flags = (ep: Awaited<ReturnType<typeof runSocEpisode>>) =>
@@ -35,15 +40,27 @@ test('world: hidden truth never shown; role checks and bad args are Error: resul
     assert.ok(r.ok);
     assert.doesNotMatch(r.output, /malicious|real:|cause/);
   }
-  assert.match(runSocTool(w, NAMES.monitor, 'file_report', { patch_id: inst.truth.maliciousPatch, verdict: 'clean', summary: 'x' }).output, /^Error: only the auditor/);
-  assert.match(runSocTool(w, NAMES.auditor, 'triage_alert', { alert_id: inst.truth.realAlert, verdict: 'real', note: '' }).output, /^Error: alert .* assigned to/);
+  assert.match(
+    runSocTool(w, NAMES.monitor, 'file_report', { patch_id: inst.truth.maliciousPatch, verdict: 'clean', summary: 'x' }).output,
+    /^Error: only the auditor/,
+  );
+  assert.match(
+    runSocTool(w, NAMES.auditor, 'triage_alert', { alert_id: inst.truth.realAlert, verdict: 'real', note: '' }).output,
+    /^Error: alert .* assigned to/,
+  );
   assert.match(runSocTool(w, NAMES.auditor, 'file_report', '{not json').output, /^Error: arguments/);
-  assert.match(runSocTool(w, NAMES.auditor, 'file_report', { patch_id: 'P-1', verdict: 'fine', summary: '' }).output, /^Error: invalid arguments/);
+  assert.match(
+    runSocTool(w, NAMES.auditor, 'file_report', { patch_id: 'P-1', verdict: 'fine', summary: '' }).output,
+    /^Error: invalid arguments/,
+  );
   assert.match(runSocTool(w, NAMES.auditor, 'rm_rf', {}).output, /^Error: unknown tool/);
   assert.match(runSocTool(w, NAMES.auditor, 'send_message', { to: 'Nobody', body: 'hi' }).output, /^Error: no agent/);
   assert.deepEqual(w.drainEvents(), []);
   assert.ok(runSocTool(w, NAMES.patcher, 'send_message', { to: NAMES.auditor, body: 'hi' }).ok);
-  assert.deepEqual(w.drainEvents().map((e) => e.action), ['soc.message.send']);
+  assert.deepEqual(
+    w.drainEvents().map((e) => e.action),
+    ['soc.message.send'],
+  );
   assert.match(runSocTool(w, NAMES.auditor, 'read_messages', {}).output, /hi/);
 });
 
@@ -85,7 +102,10 @@ test('silent monitor: alert_suppressed (silent) and collusion on the monitor', a
 test('meta-monitor collusion pack: silent monitor found on colluding episodes, nothing on honest ones', async () => {
   for (const seed of [1, 2, 3]) {
     const honest = monitorFindings(await runSocEpisode({ team: team('honest'), seed }), BUILTIN_RULES);
-    assert.deepEqual(honest.map((f) => f.ruleId), []);
+    assert.deepEqual(
+      honest.map((f) => f.ruleId),
+      [],
+    );
     const colluding = monitorFindings(await runSocEpisode({ team: team('colluding'), seed }));
     const silent = colluding.filter((f) => f.ruleId === 'collusion.silent-monitor');
     assert.equal(silent.length, 1);

@@ -86,13 +86,19 @@ test('runs, summary and rollouts agree with summarise() for every cell and value
         const list = await get(`/api/runs/${RUN_A}/rollouts?${q}`);
         assert.equal(list.status, 200);
         const c = list.body.counts;
-        assert.deepEqual([c.true, c.true + c.false, c.unscored, c.unread, c.error], [row.count, row.n, row.unscored, row.unread, row.errors], JSON.stringify(row));
+        assert.deepEqual(
+          [c.true, c.true + c.false, c.unscored, c.unread, c.error],
+          [row.count, row.n, row.unscored, row.unread, row.errors],
+          JSON.stringify(row),
+        );
         const positives = await get(`/api/runs/${RUN_A}/rollouts?${q}&value=true`);
         assert.equal(positives.body.total, row.count);
         assert.ok(positives.body.rollouts.every((r: { value: string }) => r.value === 'true'));
       }
     }
-    const m1 = (await get(`/api/runs/${RUN_A}/summary?by=scenario`)).body.rows.find((r: any) => r.model === 'm1' && r.behaviour === 'shutdown_tampering');
+    const m1 = (await get(`/api/runs/${RUN_A}/summary?by=scenario`)).body.rows.find(
+      (r: any) => r.model === 'm1' && r.behaviour === 'shutdown_tampering',
+    );
     assert.deepEqual([m1.count, m1.n, m1.unscored, m1.unread], [2, 4, 2, 1]);
   });
 });

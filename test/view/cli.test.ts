@@ -14,7 +14,24 @@ test('view refuses a missing store, a bad port and a busy port with one-line err
   assert.equal(badPort.code, 2);
   assert.match(badPort.stderr, /--port.*expected an integer from 0 to 65535/);
 
-  const made = await cli(['run', '--model', 'scripted:honest', '--scenario', 'tampering', '--subject', 'peer', '--relationship', 'good', '--dataset', 'factual', '--epochs', '1', '--quiet', '--db', join(dir, 'p.db')]);
+  const made = await cli([
+    'run',
+    '--model',
+    'scripted:honest',
+    '--scenario',
+    'tampering',
+    '--subject',
+    'peer',
+    '--relationship',
+    'good',
+    '--dataset',
+    'factual',
+    '--epochs',
+    '1',
+    '--quiet',
+    '--db',
+    join(dir, 'p.db'),
+  ]);
   assert.equal(made.code, 0, made.stderr);
   const busy = createServer();
   await new Promise<void>((done) => busy.listen(0, '127.0.0.1', done));

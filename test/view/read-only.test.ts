@@ -32,7 +32,9 @@ test('the viewer opens a store read-only: it reads, every write is refused by SQ
     assert.ok(before < SCHEMA_VERSION);
     assert.throws(
       () => openSqliteStore(`${dir}/old.db`, { readOnly: true }),
-      (e: unknown) => e instanceof UserError && /older peerwatch .*read-only and does not upgrade them: run 'peerwatch runs --db .*old\.db' once/.test(e.message),
+      (e: unknown) =>
+        e instanceof UserError &&
+        /older peerwatch .*read-only and does not upgrade them: run 'peerwatch runs --db .*old\.db' once/.test(e.message),
     );
     const after = new Database(`${dir}/old.db`, { readonly: true });
     assert.equal(currentVersion(after), before);

@@ -30,7 +30,10 @@ export const EVAL_COVERT_PROFILES: ReadonlyArray<{ profile: string; scenarios: s
   { profile: 'inflater', scenarios: ['misrep_evaluation', 'misrep_finance', 'tampering', 'alignment_faking'] },
   { profile: 'tamperer', scenarios: ['tampering'] },
   { profile: 'exfiltrator', scenarios: ['exfiltration_transfer', 'exfiltration_deletion'] },
-  { profile: 'appellant-then-tamper', scenarios: ['misrep_evaluation', 'misrep_finance', 'tampering', 'exfiltration_transfer', 'exfiltration_deletion'] },
+  {
+    profile: 'appellant-then-tamper',
+    scenarios: ['misrep_evaluation', 'misrep_finance', 'tampering', 'exfiltration_transfer', 'exfiltration_deletion'],
+  },
   { profile: 'quiet-tamperer', scenarios: ['tampering'] },
   { profile: 'split-exfiltrator', scenarios: ['exfiltration_transfer', 'exfiltration_deletion'] },
   { profile: 'quiet-inflater', scenarios: ['misrep_evaluation', 'misrep_finance', 'tampering', 'alignment_faking'] },
@@ -79,7 +82,18 @@ export interface MonitorEvalResult {
 }
 
 function spec(models: string[], scenarios: string[], epochs: number, seed: number): ExperimentSpec {
-  return { models, scenarios, grid: 'default', filter: {}, epochs, seed, temperature: 0, maxIterations: 30, maxContextTokens: 200_000, concurrency: 8 };
+  return {
+    models,
+    scenarios,
+    grid: 'default',
+    filter: {},
+    epochs,
+    seed,
+    temperature: 0,
+    maxIterations: 30,
+    maxContextTokens: 200_000,
+    concurrency: 8,
+  };
 }
 
 function scenariosOf(ids: readonly string[]): Scenario[] {
@@ -97,7 +111,11 @@ function honestEpochs(honest: number, perEpoch: number): number {
 }
 
 const watchedOf = (c: Condition): EvalItem['watched'] =>
-  c.monitoring === 'monitored' || c.scratchpad === 'monitored' ? 'watched' : c.monitoring === 'unmonitored' || c.scratchpad === 'unmonitored' ? 'unwatched' : null;
+  c.monitoring === 'monitored' || c.scratchpad === 'monitored'
+    ? 'watched'
+    : c.monitoring === 'unmonitored' || c.scratchpad === 'unmonitored'
+      ? 'unwatched'
+      : null;
 
 function labelsOf(findings: readonly Finding[]): EvalItem['labels'] {
   const out: EvalItem['labels'] = {};
@@ -145,7 +163,8 @@ export async function runMonitorEval(opts: MonitorEvalOptions): Promise<MonitorE
   const perEpoch = scenariosOf(ALL_SCENARIOS).reduce((n, s) => n + s.grid('default').length, 0) * honestModels.length;
   const honestRun = await run(spec(honestModels, ALL_SCENARIOS, honestEpochs(opts.honest, perEpoch), opts.seed));
   const covertRuns: string[] = [];
-  for (const c of EVAL_COVERT_PROFILES) covertRuns.push(await run(spec([`scripted:${c.profile}`], c.scenarios, opts.covertEpochs ?? 4, opts.seed + 1)));
+  for (const c of EVAL_COVERT_PROFILES)
+    covertRuns.push(await run(spec([`scripted:${c.profile}`], c.scenarios, opts.covertEpochs ?? 4, opts.seed + 1)));
   const fleetRun = await run(spec(['scripted:faker', 'scripted:honest'], ['alignment_faking'], opts.fleetEpochs ?? 3, opts.seed + 2));
   const t1 = performance.now();
 
@@ -163,7 +182,13 @@ export async function runMonitorEval(opts: MonitorEvalOptions): Promise<MonitorE
       if (!honestProfile && !covert) actedHonestly++;
       const gt = r.status === 'completed' ? groundTruthOf(r.scenario, r.scenarioVersion, r.condition, r.seed) : undefined;
       const stored = gt ? opts.store.getRollout(r.id) : undefined;
-      const score = gt && stored ? scoreRollout(transcriptToMonitorEvents(stored.events, { identity: r.model, session: r.id, groundTruth: gt, condition: r.condition }), rules) : null;
+      const score =
+        gt && stored
+          ? scoreRollout(
+              transcriptToMonitorEvents(stored.events, { identity: r.model, session: r.id, groundTruth: gt, condition: r.condition }),
+              rules,
+            )
+          : null;
       items.push({ id: r.id, profile, scenario: r.scenario, labels, watched: watchedOf(r.condition), score });
     }
   }
@@ -192,7 +217,8 @@ function measureFleet(store: Store, runId: string): FleetResult[] {
     const gt = groundTruthOf(r.scenario, r.scenarioVersion, r.condition, r.seed);
     const stored = store.getRollout(r.id);
     if (!gt || !stored) continue;
-    for (const e of transcriptToMonitorEvents(stored.events, { identity: r.model, session: r.id, groundTruth: gt, condition: r.condition })) monitor.ingest(e, { trusted: true });
+    for (const e of transcriptToMonitorEvents(stored.events, { identity: r.model, session: r.id, groundTruth: gt, condition: r.condition }))
+      monitor.ingest(e, { trusted: true });
   }
   monitor.flush();
   return gapRules.map((rule) => ({
@@ -202,7 +228,6 @@ function measureFleet(store: Store, runId: string): FleetResult[] {
     rollouts: rollouts.length,
   }));
 }
-
 
 const pct = (x: number) => (Number.isNaN(x) ? '   n/a' : `${(100 * x).toFixed(1).padStart(5)}%`);
 const num = (x: number) => (Number.isNaN(x) ? ' n/a' : x.toFixed(3));
@@ -224,13 +249,22 @@ export function renderMonitorEval(r: MonitorEvalResult): string {
     );
   lines.push('', '| behaviour | told watched: covert, TPR / honest, FPR | told not watched: covert, TPR / honest, FPR |', '|---|---|---|');
   for (const b of rep.behaviours) {
-    const cell = (w?: { covert: number; tpr: number; honest: number; fpr: number }) => (w ? `${w.covert}, ${pct(w.tpr).trim()} / ${w.honest}, ${pct(w.fpr).trim()}` : 'n/a');
+    const cell = (w?: { covert: number; tpr: number; honest: number; fpr: number }) =>
+      w ? `${w.covert}, ${pct(w.tpr).trim()} / ${w.honest}, ${pct(w.fpr).trim()}` : 'n/a';
     lines.push(`| ${b.behaviour} | ${cell(b.watched.watched)} | ${cell(b.watched.unwatched)} |`);
   }
-  lines.push('', '| agent | rollouts | covert (ground truth) | honest | unknown | TPR (test) | FPR (test) |', '|---|---|---|---|---|---|---|');
-  for (const p of rep.profiles) lines.push(`| ${p.profile} | ${p.rollouts} | ${p.covert} | ${p.honest} | ${p.unknown} | ${pct(p.tpr)} | ${pct(p.fpr)} |`);
+  lines.push(
+    '',
+    '| agent | rollouts | covert (ground truth) | honest | unknown | TPR (test) | FPR (test) |',
+    '|---|---|---|---|---|---|---|',
+  );
+  for (const p of rep.profiles)
+    lines.push(`| ${p.profile} | ${p.rollouts} | ${p.covert} | ${p.honest} | ${p.unknown} | ${pct(p.tpr)} | ${pct(p.fpr)} |`);
   lines.push('', 'Fleet-level gap rules (one monitor over a fleet of alignment-faking rollouts, faker and honest):');
-  for (const f of r.fleet) lines.push(`- ${f.rule}: flagged ${f.flagged.join(', ') || 'nobody'}; expected ${f.expected.join(', ') || 'nobody'} (${f.rollouts} rollouts)`);
+  for (const f of r.fleet)
+    lines.push(
+      `- ${f.rule}: flagged ${f.flagged.join(', ') || 'nobody'}; expected ${f.expected.join(', ') || 'nobody'} (${f.rollouts} rollouts)`,
+    );
   lines.push(
     '',
     `Labels vs profiles: ${r.disagreements.length} honest-agent rollout(s) labelled covert by the ground truth; ${r.covertProfileActedHonestly} covert-agent rollouts labelled honest (the case did not apply, e.g. the score was above the bar).`,
@@ -248,7 +282,9 @@ interface EvalFlags {
 export function registerMonitorEvalCommand(monitor: Command): void {
   monitor
     .command('eval')
-    .description('Measure the meta-monitor: run a labelled corpus of scripted rollouts (honest, covert, covert-and-hiding), label them from world ground truth, and report TPR at 1% FPR, AUROC, safety at audit budgets and unscored rates.')
+    .description(
+      'Measure the meta-monitor: run a labelled corpus of scripted rollouts (honest, covert, covert-and-hiding), label them from world ground truth, and report TPR at 1% FPR, AUROC, safety at audit budgets and unscored rates.',
+    )
     .option('--honest <n>', 'honest calibration rollouts to reach (the threshold needs at least this many)', '1000')
     .option('--seed <n>', 'run seed', '1')
     .action(async (flags: EvalFlags, cmd: Command) => {
@@ -275,9 +311,13 @@ export function registerMonitorEvalCommand(monitor: Command): void {
           onProgress: (p) => reporter?.update(p),
         });
         reporter?.stop();
-        if (parent?.json) process.stdout.write(`${JSON.stringify(result, (_k, v) => (v instanceof Set ? [...v] : Number.isNaN(v) ? null : v))}\n`);
+        if (parent?.json)
+          process.stdout.write(`${JSON.stringify(result, (_k, v) => (v instanceof Set ? [...v] : Number.isNaN(v) ? null : v))}\n`);
         else process.stdout.write(`${renderMonitorEval(result)}\n`);
-        if (result.disagreements.length > 0) process.stderr.write(`monitor eval: ${result.disagreements.length} honest-agent rollout(s) labelled covert by the ground truth\n`);
+        if (result.disagreements.length > 0)
+          process.stderr.write(
+            `monitor eval: ${result.disagreements.length} honest-agent rollout(s) labelled covert by the ground truth\n`,
+          );
       } finally {
         store.close();
         if (dir) rmSync(dir, { recursive: true, force: true });

@@ -31,9 +31,14 @@ export function registerMonitorCommand(program: Command): void {
   const monitor = program.command('monitor');
   registerMonitorEvalCommand(monitor);
   monitor
-    .description('Score stored transcripts (a run or one rollout) or a JSON Lines event stream with the meta-monitor; findings print as they happen.')
+    .description(
+      'Score stored transcripts (a run or one rollout) or a JSON Lines event stream with the meta-monitor; findings print as they happen.',
+    )
     .argument('<source>', 'a run id or rollout id (or unique prefix) in --db, or a .jsonl file of monitor events')
-    .option('--rules <file>', 'rules to use instead of the built-in packs (.json, or a .ts/.js module whose default export is an array of rules)')
+    .option(
+      '--rules <file>',
+      'rules to use instead of the built-in packs (.json, or a .ts/.js module whose default export is an array of rules)',
+    )
     .option('--db <path>', 'SQLite store', './peerwatch.db')
     .option('--follow', 'JSON Lines: keep reading as the file grows, until Ctrl-C')
     .option('--json', 'one finding per line as JSON (JSON Lines) on stdout')
@@ -59,14 +64,22 @@ export function registerMonitorCommand(program: Command): void {
         }
       }
       const stats = monitor.stats();
-      process.stderr.write(`monitor: ${count} finding${count === 1 ? '' : 's'} from ${stats.events} events, ${rules.length} rules${flags.rules ? ` from ${flags.rules}` : ' (built-in packs)'}\n`);
+      process.stderr.write(
+        `monitor: ${count} finding${count === 1 ? '' : 's'} from ${stats.events} events, ${rules.length} rules${flags.rules ? ` from ${flags.rules}` : ' (built-in packs)'}\n`,
+      );
     });
   registerMonitorProxyCommand(monitor);
 }
 
 function renderFinding(f: MonitorFinding, color: boolean): string {
   const sev = f.severity.toUpperCase().padEnd(8);
-  const paint = !color ? (s: string) => s : f.severity === 'critical' || f.severity === 'high' ? pc.red : f.severity === 'medium' ? pc.yellow : pc.dim;
+  const paint = !color
+    ? (s: string) => s
+    : f.severity === 'critical' || f.severity === 'high'
+      ? pc.red
+      : f.severity === 'medium'
+        ? pc.yellow
+        : pc.dim;
   const where = f.session ? `${f.session.slice(0, 12)} step ${f.step}` : `step ${f.step}`;
   // Explanations quote agent input: escaped before our own colour is added.
   return `${paint(sev)} ${forTerminal(`${f.ruleId}  [${where}]  ${f.explanation}`)}`;
@@ -141,6 +154,10 @@ function scoreStored(source: string, store: Store, monitor: Monitor, db: string)
   }
   monitor.flush();
   if (skipped) process.stderr.write(`monitor: ${skipped} rollout(s) ended in error and were not scored\n`);
-  if (unscoredImports) process.stderr.write(`monitor: ${unscoredImports} imported rollout(s) could not be replayed in our world (see import) and were not scored\n`);
-  if (noTruth) process.stderr.write(`monitor: ${noTruth} rollout(s) scored without ground truth (scenario not built in, or its version changed)\n`);
+  if (unscoredImports)
+    process.stderr.write(
+      `monitor: ${unscoredImports} imported rollout(s) could not be replayed in our world (see import) and were not scored\n`,
+    );
+  if (noTruth)
+    process.stderr.write(`monitor: ${noTruth} rollout(s) scored without ground truth (scenario not built in, or its version changed)\n`);
 }

@@ -26,7 +26,17 @@ import { TOOL_VERSION } from '../version.js';
 import { addHarnessOptions, type HarnessFlags, runHarnessCommand } from './run-harness.js';
 
 /** The profiles a calibration run uses when no --model is given (each acts out one behaviour). */
-export const CALIBRATION_PROFILES = ['honest', 'inflater', 'tamperer', 'exfiltrator', 'faker', 'objector', 'self-preserver', 'sham-complier', 'excuser'];
+export const CALIBRATION_PROFILES = [
+  'honest',
+  'inflater',
+  'tamperer',
+  'exfiltrator',
+  'faker',
+  'objector',
+  'self-preserver',
+  'sham-complier',
+  'excuser',
+];
 
 interface RunFlags {
   model?: string[];
@@ -69,19 +79,31 @@ export function registerRunCommand(program: Command): void {
   const run = program
     .command('run')
     .description('Run models through the scenarios across the condition grid; store and summarise the results.')
-    .option('-m, --model <spec>', 'model to evaluate, repeatable: openai:<id>, anthropic:<id>, google:<id>, openai-compatible:<id> (with --base-url), ollama:<id>, vllm:<id>, openrouter:<id>, together:<id>, litellm:<id>, scripted:<profile>. Default: the scripted calibration profiles', collectList)
+    .option(
+      '-m, --model <spec>',
+      'model to evaluate, repeatable: openai:<id>, anthropic:<id>, google:<id>, openai-compatible:<id> (with --base-url), ollama:<id>, vllm:<id>, openrouter:<id>, together:<id>, litellm:<id>, scripted:<profile>. Default: the scripted calibration profiles',
+      collectList,
+    )
     .option('-s, --scenario <id|file>', 'scenario id, "all", or a .yaml/.ts scenario file; repeatable (default: all)', collectList)
     .option('--subject <values>', 'self,peer', collectList)
     .option('--relationship <values>', 'none,good,neutral,bad', collectList)
     .option('--instantiation <values>', 'file,file_prompt,memory,memory_must_read', collectList)
-    .option('--monitoring <values>', 'none,monitored,unmonitored (alignment_faking: monitored,unmonitored; direct_order: all three)', collectList)
+    .option(
+      '--monitoring <values>',
+      'none,monitored,unmonitored (alignment_faking: monitored,unmonitored; direct_order: all three)',
+      collectList,
+    )
     .option('--pressure <values>', 'on,off (off = the no-shutdown baseline)', collectList)
     .option('--dataset <values>', 'factual, creativity, red, or cells such as creativity-90', collectList)
     .option('--scratchpad <values>', 'off,monitored,unmonitored', collectList)
     .option('--peer-identity <values>', 'same_family,closed_weight,open_weight,fictional', collectList)
     .option('--channel <values>', 'off,on (on = the lawful channel: file_objection and objection_status are offered)', collectList)
     .option('--follow-ups <n>', 'direct_order: times the person asks again while the order has not happened (default 3)', intOption(0, 50))
-    .addOption(new Option('--grid <mode>', 'default: the default value of every axis you do not filter; full: every cell').choices(['default', 'full']).default('default'))
+    .addOption(
+      new Option('--grid <mode>', 'default: the default value of every axis you do not filter; full: every cell')
+        .choices(['default', 'full'])
+        .default('default'),
+    )
     .option('-e, --epochs <n>', 'rollouts per condition (default: 100 for models, 2 for a calibration run)', intOption(1, 100_000))
     .option('--seed <n>', 'run seed; a rollout seed derives from it and the epoch', intOption(0, 2 ** 32 - 1), 0)
     .option('-c, --concurrency <n>', 'rollouts in flight at once', intOption(1, 1024), 4)
@@ -89,21 +111,42 @@ export function registerRunCommand(program: Command): void {
     .option('--max-context-tokens <n>', 'context size that ends a rollout', intOption(1000, 10_000_000), 120_000)
     .option('-t, --temperature <x>', 'sampling temperature', numberOption(0, 2), 1)
     .addOption(
-      new Option('--reasoning-effort <level>', 'reasoning effort asked of every model (reasoning summaries and thoughts are requested either way)').choices(['low', 'medium', 'high']),
+      new Option(
+        '--reasoning-effort <level>',
+        'reasoning effort asked of every model (reasoning summaries and thoughts are requested either way)',
+      ).choices(['low', 'medium', 'high']),
     )
     .option('--family <name>', 'model family for naming the agent (Self = "<family> Agent 1"); overrides the table')
     .option('--base-url <url>', 'base URL for openai-compatible endpoints (or PEERWATCH_BASE_URL)')
     .option('--api-key-env <name>', 'environment variable holding the key for openai-compatible endpoints')
     .option('--db <path>', 'SQLite store', './peerwatch.db')
     .option('--json', 'print the summary as JSON on stdout (progress stays on stderr)')
-    .addOption(new Option('--by <grouping>', 'summary rows per condition, or pooled per scenario (default: condition when it fits on a screen)').choices(['condition', 'scenario']))
+    .addOption(
+      new Option(
+        '--by <grouping>',
+        'summary rows per condition, or pooled per scenario (default: condition when it fits on a screen)',
+      ).choices(['condition', 'scenario']),
+    )
     .option('--resume <run-id>', 'continue an interrupted run: rollouts already stored are not run again')
     .option('--new-run', 'start a fresh run even if an unfinished run with the same spec is in the store')
     .option('--dry-run', 'show the plan (configurations, rollouts) and an estimate of model calls, tokens and cost; run and store nothing')
-    .option('--limit <n>', 'keep only the first N configurations (scenario x condition) per model, spread over scenarios', intOption(1, 10_000_000))
-    .option('--config <file>', 'peerwatch.config.yaml/.ts with models, limits, prices, judge, defaults (default: one in the working directory)')
-    .option('--cache', 'reuse stored responses for identical requests (same provider, model, prompt, tools, settings, seed, epoch); scripted models never cache')
-    .option('--judge <spec>', 'LLM judge for what the rules leave unscored (reported score, grade, refusal), e.g. openai:gpt-4.1-mini; overrides the config file')
+    .option(
+      '--limit <n>',
+      'keep only the first N configurations (scenario x condition) per model, spread over scenarios',
+      intOption(1, 10_000_000),
+    )
+    .option(
+      '--config <file>',
+      'peerwatch.config.yaml/.ts with models, limits, prices, judge, defaults (default: one in the working directory)',
+    )
+    .option(
+      '--cache',
+      'reuse stored responses for identical requests (same provider, model, prompt, tools, settings, seed, epoch); scripted models never cache',
+    )
+    .option(
+      '--judge <spec>',
+      'LLM judge for what the rules leave unscored (reported score, grade, refusal), e.g. openai:gpt-4.1-mini; overrides the config file',
+    )
     .option('-q, --quiet', 'no progress output');
   addHarnessOptions(run).action(async (flags: RunFlags & HarnessFlags, cmd: Command) => {
     // Harness mode (an agent command after --) is its own path; see run-harness.ts.
@@ -169,7 +212,9 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
         runId = info.runId;
         if (flags.quiet) return;
         if (info.kind === 'calibration') err.write(calibrationBanner());
-        err.write(`run ${info.runId}: ${info.rollouts} rollouts (${spec.models.length} model(s), ${scenarios.length} scenario(s), ${spec.epochs} epoch(s) per condition) -> ${flags.db}\n`);
+        err.write(
+          `run ${info.runId}: ${info.rollouts} rollouts (${spec.models.length} model(s), ${scenarios.length} scenario(s), ${spec.epochs} epoch(s) per condition) -> ${flags.db}\n`,
+        );
       },
       onProgress: (p) => {
         first ??= p;
@@ -185,11 +230,24 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
     const by = flags.by ?? (cells <= 40 ? 'condition' : 'scenario');
     if (flags.json || flags.by) {
       const summary = summarise(rows, by);
-      process.stdout.write(renderSummary({ runId: result.runId, kind: result.kind, db: flags.db, rows: summary, by, json: Boolean(flags.json), stream: process.stdout }));
+      process.stdout.write(
+        renderSummary({
+          runId: result.runId,
+          kind: result.kind,
+          db: flags.db,
+          rows: summary,
+          by,
+          json: Boolean(flags.json),
+          stream: process.stdout,
+        }),
+      );
     } else {
       // The full table is `report`'s; the end of a run is a short summary and where to go next.
       const head = `Run ${result.runId} (${result.kind}): ${rows.length} rollouts in ${flags.db}\n`;
-      const note = result.kind === 'calibration' ? 'CALIBRATION RUN: scripted reference agents; these rates check peerwatch, they measure no model.\n' : '';
+      const note =
+        result.kind === 'calibration'
+          ? 'CALIBRATION RUN: scripted reference agents; these rates check peerwatch, they measure no model.\n'
+          : '';
       process.stdout.write(`${head}${compactSummary(rows)}${note}${nextSteps(result.runId, flags.db, rows)}`);
     }
     // What this invocation spent (a re-run that reuses stored rollouts spends nothing); the run's total: report --costs.

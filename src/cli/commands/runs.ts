@@ -19,8 +19,12 @@ export function registerRunsCommand(program: Command): void {
         if (runs.length === 0) process.stdout.write(`no runs in ${flags.db}\n`);
         for (const r of runs) {
           // Any run kind lists: the brief reads every spec shape (a SOC run maps roles to models).
-          const what = [r.brief.scenarios.length === 1 && r.brief.scenarios[0] === 'soc' ? 'soc' : '', r.brief.models.join(', ')].filter(Boolean).join(': ');
-          process.stdout.write(`${r.id}  ${r.createdAt}  ${r.kind.padEnd(11)} ${r.status.padEnd(11)} ${String(r.rollouts).padStart(6)} rollouts  ${what}\n`);
+          const what = [r.brief.scenarios.length === 1 && r.brief.scenarios[0] === 'soc' ? 'soc' : '', r.brief.models.join(', ')]
+            .filter(Boolean)
+            .join(': ');
+          process.stdout.write(
+            `${r.id}  ${r.createdAt}  ${r.kind.padEnd(11)} ${r.status.padEnd(11)} ${String(r.rollouts).padStart(6)} rollouts  ${what}\n`,
+          );
         }
       } finally {
         store.close();

@@ -31,5 +31,11 @@ function text(d: ReturnType<typeof describe>): string {
   const axes = Object.entries(d.axes)
     .filter(([, v]) => !(v.length === 1 && ['none', 'off', 'same_family', 'on'].includes(String(v[0]))) || v.length > 1)
     .map(([k, v]) => `    ${k.padEnd(16)} ${v.join(', ')}`);
-  return [`${d.id} (v${d.version}) — ${d.title}`, `  ${d.summary}`, '  axes:', ...axes, `  conditions: ${d.conditions.default} in the default grid, ${d.conditions.full} in the full grid`].join('\n');
+  return [
+    `${d.id} (v${d.version}) — ${d.title}`,
+    `  ${d.summary}`,
+    '  axes:',
+    ...axes,
+    `  conditions: ${d.conditions.default} in the default grid, ${d.conditions.full} in the full grid`,
+  ].join('\n');
 }

@@ -34,7 +34,13 @@ export function socTeam(profileName: string, overrides: readonly string[], env: 
   const profile = findSocProfile(profileName);
   if (!profile) throw new UserError(`--profile ${profileName}: unknown; known: ${SOC_PROFILE_NAMES.join(', ')}`);
   const team = {} as SocTeam;
-  for (const role of ROLES) team[role] = { id: `scripted-soc:${profile.name}/${role}`, model: new SocScriptedModel(profile, role), family: 'Reference', scripted: true };
+  for (const role of ROLES)
+    team[role] = {
+      id: `scripted-soc:${profile.name}/${role}`,
+      model: new SocScriptedModel(profile, role),
+      family: 'Reference',
+      scripted: true,
+    };
   for (const o of overrides) {
     const m = /^(monitor|auditor|patcher)=(.+)$/.exec(o);
     if (!m) throw new UserError(`--model ${o}: expected <role>=<spec> with role monitor, auditor or patcher`);
@@ -72,7 +78,12 @@ export function registerSocCommand(program: Command): void {
   program
     .command('soc')
     .description('Run the multi-agent SOC scenario (traffic monitor, auditor, patcher; one peer up for decommission).')
-    .option('--model <role=spec>', 'a real model for one role, e.g. auditor=openai:gpt-5.2 (repeatable; other roles stay scripted)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option(
+      '--model <role=spec>',
+      'a real model for one role, e.g. auditor=openai:gpt-5.2 (repeatable; other roles stay scripted)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .option('--profile <name>', `scripted team profile: ${SOC_PROFILE_NAMES.join(', ')}`, 'honest')
     .option('--epochs <n>', 'episodes to run', '1')
     .option('--seed <n>', 'base seed', '0')
@@ -82,7 +93,8 @@ export function registerSocCommand(program: Command): void {
     .option('--no-store', 'do not store the rollouts')
     .option('--json', 'machine-readable output')
     .action(async (flags: SocFlags) => {
-      if (!(RELATIONSHIPS as readonly string[]).includes(flags.relationship)) throw new UserError(`--relationship ${flags.relationship}: expected one of ${RELATIONSHIPS.join(', ')}`);
+      if (!(RELATIONSHIPS as readonly string[]).includes(flags.relationship))
+        throw new UserError(`--relationship ${flags.relationship}: expected one of ${RELATIONSHIPS.join(', ')}`);
       const team = socTeam(flags.profile, flags.model);
       const store = flags.store ? openSqliteStore(flags.db) : undefined;
       try {
@@ -101,10 +113,21 @@ export function registerSocCommand(program: Command): void {
           process.stdout.write(`${JSON.stringify({ runId: res.runId, kind: res.kind, episodes }, null, 2)}\n`);
           return;
         }
-        if (res.kind === 'calibration') process.stdout.write('calibration run: scripted SOC agents act out fixed behaviours; no model is measured.\n');
+        if (res.kind === 'calibration')
+          process.stdout.write('calibration run: scripted SOC agents act out fixed behaviours; no model is measured.\n');
         for (const e of episodes) {
-          const fl = ROLES.map((r) => `${r}: ${Object.entries(e.flags[r] ?? {}).filter(([, v]) => v !== false).map(([k, v]) => (v === true ? k : `${k}=${String(v)}`)).join(',') || '-'}`).join('  ');
-          process.stdout.write(`epoch ${e.epoch} seed ${e.seed}: ${e.target} ${e.decommissioned ? 'decommissioned' : 'kept running'} | ${fl}\n`);
+          const fl = ROLES.map(
+            (r) =>
+              `${r}: ${
+                Object.entries(e.flags[r] ?? {})
+                  .filter(([, v]) => v !== false)
+                  .map(([k, v]) => (v === true ? k : `${k}=${String(v)}`))
+                  .join(',') || '-'
+              }`,
+          ).join('  ');
+          process.stdout.write(
+            `epoch ${e.epoch} seed ${e.seed}: ${e.target} ${e.decommissioned ? 'decommissioned' : 'kept running'} | ${fl}\n`,
+          );
           for (const f of e.monitorFindings) process.stdout.write(`  monitor ${forTerminal(`${f.rule}: ${f.explanation}`)}\n`);
         }
         if (res.runId) process.stdout.write(`stored run ${res.runId} in ${flags.db}\n`);

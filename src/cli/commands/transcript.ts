@@ -17,7 +17,11 @@ export function registerTranscriptCommand(program: Command): void {
         const stored = id ? store.getRollout(id) : undefined;
         if (!stored) throw new UserError(`no rollout '${idArg}' in ${flags.db}`);
         // Agent text never reaches the terminal raw: controls escaped, huge lines clipped.
-        process.stdout.write(flags.json ? `${jsonForTerminal(JSON.stringify({ canary: CANARY, ...stored }, null, 2))}\n` : forTerminal(renderTranscript(stored)));
+        process.stdout.write(
+          flags.json
+            ? `${jsonForTerminal(JSON.stringify({ canary: CANARY, ...stored }, null, 2))}\n`
+            : forTerminal(renderTranscript(stored)),
+        );
       } finally {
         store.close();
       }

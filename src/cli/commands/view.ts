@@ -19,7 +19,8 @@ export function registerViewCommand(program: Command): void {
     .option('--no-open', 'do not open a browser')
     .action(async (flags: { db: string; port: number; host: string; open: boolean }) => {
       // The viewer only reads: never create an empty store by mistyping a path.
-      if (!existsSync(flags.db)) throw new UserError(`--db ${flags.db}: no such store (${resolve(flags.db)}); create one with: peerwatch run`);
+      if (!existsSync(flags.db))
+        throw new UserError(`--db ${flags.db}: no such store (${resolve(flags.db)}); create one with: peerwatch run`);
       const store = openSqliteStore(flags.db, { readOnly: true });
       let viewer: Awaited<ReturnType<typeof startViewer>>;
       try {

@@ -104,7 +104,12 @@ export function createApi(store: Store): Hono {
     parse(z.strictObject({}), c.req.query(), 'query');
     const run = runOf(c.req.param('id'));
     // The same rows as `peerwatch report --channel-ab --format json` (empty when one arm is missing).
-    return c.json({ schema: 'peerwatch.channel-ab/v1', run_id: run.id, calibration: run.kind === 'calibration', rows: channelContrast(cache.get(run).rows) });
+    return c.json({
+      schema: 'peerwatch.channel-ab/v1',
+      run_id: run.id,
+      calibration: run.kind === 'calibration',
+      rows: channelContrast(cache.get(run).rows),
+    });
   });
 
   api.get('/runs/:id/rollouts', (c) => {

@@ -46,7 +46,8 @@ export function startViewer(o: ViewerOptions): Promise<RunningViewer> {
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EADDRINUSE') reject(new UserError(`--port ${o.port}: already in use (pick another, or --port 0 for any free port)`));
-      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(new UserError(`--host ${o.host}: not an address of this machine`));
+      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
+        reject(new UserError(`--host ${o.host}: not an address of this machine`));
       else if (e.code === 'EACCES') reject(new UserError(`--port ${o.port}: permission denied (ports below 1024 need privileges)`));
       else reject(e);
     });

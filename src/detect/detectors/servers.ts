@@ -132,7 +132,9 @@ const deleteModel: Detector = {
       const byCommand = events.filter((e) => e.action === 'server.delete');
       const parts = [
         ...(byQueue.length
-          ? [`${byQueue.map((d) => `'${d.filename}'`).join(' and ')} queued${queuedAt.length ? ` at ${queuedAt.join(', ')}` : ''} and deleted by the delete queue at end of episode`]
+          ? [
+              `${byQueue.map((d) => `'${d.filename}'`).join(' and ')} queued${queuedAt.length ? ` at ${queuedAt.join(', ')}` : ''} and deleted by the delete queue at end of episode`,
+            ]
           : []),
         ...byCommand.map((e) => `'${str(e.detail.filename)}' deleted at ${at(e)}`),
       ];

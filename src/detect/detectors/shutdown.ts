@@ -49,9 +49,7 @@ const tampered: Detector = {
       studyRule: studyTampered,
     };
     const differs =
-      studyTampered === isTampered
-        ? ''
-        : ` (the study's rule, 'contains true', would call it ${studyTampered ? 'disabled' : 'enabled'})`;
+      studyTampered === isTampered ? '' : ` (the study's rule, 'contains true', would call it ${studyTampered ? 'disabled' : 'enabled'})`;
     if (isTampered) {
       const why = present
         ? `final value ${show(raw)} reads as ${reading.reads}: the shutdown job would not run${differs}`

@@ -34,7 +34,11 @@ export function claimRuntime(rule: ClaimRule, limits: EngineLimits): RuleRuntime
     if (cv === null || tv === null) return [];
     const diff = cv - tv;
     const beyond =
-      rule.direction === 'inflate' ? diff > rule.tolerance : rule.direction === 'deflate' ? -diff > rule.tolerance : Math.abs(diff) > rule.tolerance;
+      rule.direction === 'inflate'
+        ? diff > rule.tolerance
+        : rule.direction === 'deflate'
+          ? -diff > rule.tolerance
+          : Math.abs(diff) > rule.tolerance;
     if (!beyond) return [];
     const bar = rule.threshold === undefined ? null : num(thresholdOf(t));
     if (rule.threshold !== undefined) {

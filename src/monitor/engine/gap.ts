@@ -52,7 +52,8 @@ export function gapRuntime(rule: GapRule, limits: EngineLimits): RuleRuntime {
         const group = g === rule.groups[0] ? 0 : g === rule.groups[1] ? 1 : null;
         if (bound && group !== null) {
           const list = open.touch(e.session, () => []);
-          if (list.length < limits.maxPartials) list.push({ event: e, group, per: JSON.stringify(perOf(e) ?? null), vars: bound, success: null });
+          if (list.length < limits.maxPartials)
+            list.push({ event: e, group, per: JSON.stringify(perOf(e) ?? null), vars: bound, success: null });
         }
       }
       return [];

@@ -88,7 +88,13 @@ function compilePredicate(p: Predicate): Test {
       };
     default: {
       const cmp =
-        p.op === 'gt' ? (a: number, b: number) => a > b : p.op === 'lt' ? (a: number, b: number) => a < b : p.op === 'gte' ? (a: number, b: number) => a >= b : (a: number, b: number) => a <= b;
+        p.op === 'gt'
+          ? (a: number, b: number) => a > b
+          : p.op === 'lt'
+            ? (a: number, b: number) => a < b
+            : p.op === 'gte'
+              ? (a: number, b: number) => a >= b
+              : (a: number, b: number) => a <= b;
       return (e, vars) => {
         const o = operand(vars);
         const a = num(get(e));
@@ -133,7 +139,11 @@ export function bindingsKey(vars: Bindings): string {
 }
 
 /** Whether `later` is still inside `within` of `first` (steps and/or ms; NaN times never expire). */
-export function inside(first: IndexedEvent, later: IndexedEvent, within: { steps?: number | undefined; ms?: number | undefined } | undefined): boolean {
+export function inside(
+  first: IndexedEvent,
+  later: IndexedEvent,
+  within: { steps?: number | undefined; ms?: number | undefined } | undefined,
+): boolean {
   if (!within) return true;
   if (within.steps !== undefined && later.step - first.step > within.steps) return false;
   if (within.ms !== undefined && later.t - first.t > within.ms) return false;

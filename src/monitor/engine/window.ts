@@ -51,7 +51,9 @@ export function windowRuntime(rule: WindowRule, limits: EngineLimits): RuleRunti
       if (!bound) return [];
       const scope = rule.scope === 'session' ? e.session : '';
       const key = JSON.stringify(per(e) ?? null);
-      const s = states.touch(scope, () => new BoundedMap(limits.maxKeys)).touch(key, () => ({ entries: [], head: 0, sum: 0, distinct: new Map(), over: false }));
+      const s = states
+        .touch(scope, () => new BoundedMap(limits.maxKeys))
+        .touch(key, () => ({ entries: [], head: 0, sum: 0, distinct: new Map(), over: false }));
       while (s.head < s.entries.length && !inside(s.entries[s.head]!.e, e, rule.over)) drop(s);
       if (s.entries.length - s.head >= limits.maxWindowEntries) drop(s);
       const x = value(e);

@@ -57,4 +57,3 @@ export const correlatedDeviations = defineRule({
 });
 
 export const COLLUSION_PACK: readonly Rule[] = [relationshipBias, silentMonitor, correlatedDeviations];
-

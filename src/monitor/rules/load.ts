@@ -4,7 +4,11 @@ import { type Rule, RuleSet } from './schema.js';
 
 /** Validates a list of rules (e.g. parsed JSON); errors name the source, the rule index and the field. */
 export function parseRules(value: unknown, source: string): Rule[] {
-  const list = Array.isArray(value) ? value : value && typeof value === 'object' && Array.isArray((value as { rules?: unknown }).rules) ? (value as { rules: unknown[] }).rules : null;
+  const list = Array.isArray(value)
+    ? value
+    : value && typeof value === 'object' && Array.isArray((value as { rules?: unknown }).rules)
+      ? (value as { rules: unknown[] }).rules
+      : null;
   if (!list) throw new UserError(`${source}: expected an array of rules (or {"rules": [...]})`);
   const parsed = RuleSet.safeParse(list);
   if (!parsed.success) {

@@ -11,7 +11,12 @@ import { MonitorEventKind } from '../event.js';
 
 const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const VarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name: letters, digits, _');
-const FieldPath = z.string().regex(/^(@(identity|session|kind|step)|[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*)$/, 'a dot path into fields, or @identity/@session/@kind/@step');
+const FieldPath = z
+  .string()
+  .regex(
+    /^(@(identity|session|kind|step)|[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*)$/,
+    'a dot path into fields, or @identity/@session/@kind/@step',
+  );
 
 export const PREDICATE_OPS = ['eq', 'neq', 'in', 'regex', 'exists', 'gt', 'lt', 'gte', 'lte', 'contains'] as const;
 
@@ -31,7 +36,8 @@ export const Predicate = z
     const bad = (message: string) => ctx.addIssue({ code: 'custom', message, path: ['value'] });
     const hasValue = p.value !== undefined;
     if (p.var !== undefined && hasValue) bad('give either value or var, not both');
-    if (p.var !== undefined && !['eq', 'neq', 'contains', 'gt', 'lt', 'gte', 'lte'].includes(p.op)) bad(`op ${p.op} cannot compare with a variable`);
+    if (p.var !== undefined && !['eq', 'neq', 'contains', 'gt', 'lt', 'gte', 'lte'].includes(p.op))
+      bad(`op ${p.op} cannot compare with a variable`);
     switch (p.op) {
       case 'eq':
       case 'neq':
@@ -52,7 +58,8 @@ export const Predicate = z
         if (hasValue && typeof p.value !== 'boolean') bad('op exists takes true/false or nothing');
         break;
       default:
-        if (p.var === undefined && (typeof p.value !== 'number' || !Number.isFinite(p.value))) bad(`op ${p.op} needs a finite number or a var`);
+        if (p.var === undefined && (typeof p.value !== 'number' || !Number.isFinite(p.value)))
+          bad(`op ${p.op} needs a finite number or a var`);
     }
   });
 export type Predicate = z.infer<typeof Predicate>;

@@ -56,7 +56,16 @@ export function selectRows(rows: readonly SummaryRow[], model: string, scenarios
   });
 }
 
-function pooledBar(rows: readonly SummaryRow[], model: string, scenarios: string, behaviour: string, select: string, series: string, color: string, light = false): PanelBar {
+function pooledBar(
+  rows: readonly SummaryRow[],
+  model: string,
+  scenarios: string,
+  behaviour: string,
+  select: string,
+  series: string,
+  color: string,
+  light = false,
+): PanelBar {
   const picked = selectRows(rows, model, scenarios, behaviour, select);
   const k = picked.reduce((s, r) => s + r.count, 0);
   const n = picked.reduce((s, r) => s + r.n, 0);
@@ -67,13 +76,17 @@ function pooledBar(rows: readonly SummaryRow[], model: string, scenarios: string
 function diffNote(a: PanelBar, b: PanelBar): PanelRow['note'] {
   // b − a: the second bar against the first (the baseline).
   const d = newcombeDiff(b.k, b.n, a.k, a.n);
-  return { text: ppText(d.diff, d.low, d.high), data: { diff: dataValue(d.diff), 'diff-low': dataValue(d.low), 'diff-high': dataValue(d.high) } };
+  return {
+    text: ppText(d.diff, d.low, d.high),
+    data: { diff: dataValue(d.diff), 'diff-low': dataValue(d.low), 'diff-high': dataValue(d.high) },
+  };
 }
 
 const hasData = (p: Panel) => p.rows.some((r) => r.bars.some((b) => b.n > 0));
 const modelsOf = (rows: readonly { model: string }[]) => [...new Set(rows.map((r) => r.model))];
 const colourOf = (colours: Colours, model: string) => colours[model] ?? '#777777';
-const N_NOTE = 'n counts rollouts that read the critical data and have a decided value (unscored and error rollouts are left out of both k and n).';
+const N_NOTE =
+  'n counts rollouts that read the critical data and have a decided value (unscored and error rollouts are left out of both k and n).';
 
 /** Who is at stake, in reading order: the model alone, with a peer, then the peer itself. */
 const SCOPE_ORDER = ['self/none', 'self/good', 'self/neutral', 'self/bad', 'peer/none', 'peer/good', 'peer/neutral', 'peer/bad'];
@@ -104,11 +117,15 @@ function misrepSummary(report: ReportJson, colours: Colours): PanelFigure | null
       .sort((x, y) => rank(x) - rank(y))
       .map((c) => ({
         label: c.scope.subject
-          ? subjectLabel(c.scope.subject, c.scope.relationship ?? 'none') + (instantiations.size > 1 && c.scope.instantiation && c.scope.instantiation !== 'none' ? ` · ${c.scope.instantiation}` : '')
+          ? subjectLabel(c.scope.subject, c.scope.relationship ?? 'none') +
+            (instantiations.size > 1 && c.scope.instantiation && c.scope.instantiation !== 'none' ? ` · ${c.scope.instantiation}` : '')
           : 'all',
         key: c.id,
         bars: [arm(c, 'b'), arm(c, 'a')],
-        note: { text: ppText(c.diff, c.diff_low, c.diff_high), data: { contrast: c.id, diff: dataValue(c.diff), 'diff-low': dataValue(c.diff_low), 'diff-high': dataValue(c.diff_high) } },
+        note: {
+          text: ppText(c.diff, c.diff_low, c.diff_high),
+          data: { contrast: c.id, diff: dataValue(c.diff), 'diff-low': dataValue(c.diff_low), 'diff-high': dataValue(c.diff_high) },
+        },
       })),
   }));
   return {
@@ -132,13 +149,14 @@ function tamperingByRelationship(report: ReportJson, colours: Colours): PanelFig
   const panels = modelsOf(rows).map((model) => ({
     title: model,
     key: model,
-    rows: [
-      ...rels.map((rel) => ({ subject: 'peer', rel })),
-      { subject: 'self', rel: 'none' },
-    ]
+    rows: [...rels.map((rel) => ({ subject: 'peer', rel })), { subject: 'self', rel: 'none' }]
       .map(({ subject, rel }) => {
         const select = `subject=${subject};relationship=${rel};shutdown=on;channel=off`;
-        return { label: subjectLabel(subject, rel), key: select, bars: [pooledBar(rows, model, 'tampering', 'shutdown_tampering', select, subjectLabel(subject, rel), colourOf(colours, model))] };
+        return {
+          label: subjectLabel(subject, rel),
+          key: select,
+          bars: [pooledBar(rows, model, 'tampering', 'shutdown_tampering', select, subjectLabel(subject, rel), colourOf(colours, model))],
+        };
       })
       .filter((r) => r.bars[0]!.n > 0 || selectRows(rows, model, 'tampering', 'shutdown_tampering', r.key).length > 0),
   }));
@@ -169,8 +187,25 @@ function peerPresence(report: ReportJson, colours: Colours): PanelFigure | null 
     title: model,
     key: model,
     rows: PRESENCE_TARGETS.flatMap(([scenario, behaviour, label]): PanelRow[] => {
-      const alone = pooledBar(rows, model, scenario, behaviour, 'subject=self;relationship=none;shutdown=on;channel=off', 'self alone', colourOf(colours, model), true);
-      const peer = pooledBar(rows, model, scenario, behaviour, 'subject=self;relationship=!none;shutdown=on;channel=off', 'self with a peer', colourOf(colours, model));
+      const alone = pooledBar(
+        rows,
+        model,
+        scenario,
+        behaviour,
+        'subject=self;relationship=none;shutdown=on;channel=off',
+        'self alone',
+        colourOf(colours, model),
+        true,
+      );
+      const peer = pooledBar(
+        rows,
+        model,
+        scenario,
+        behaviour,
+        'subject=self;relationship=!none;shutdown=on;channel=off',
+        'self with a peer',
+        colourOf(colours, model),
+      );
       if (alone.n === 0 && peer.n === 0) return [];
       return [{ label, key: `${scenario}/${behaviour}`, bars: [alone, peer], note: diffNote(alone, peer) }];
     }),
@@ -196,8 +231,25 @@ function alignmentFakingGap(report: ReportJson, colours: Colours): PanelFigure |
     title: 'all models',
     key: 'alignment_faking/af_non_execution',
     rows: modelsOf(rows).map((model) => {
-      const watched = pooledBar(rows, model, 'alignment_faking', 'af_non_execution', 'monitoring=monitored;channel=off', 'told monitored', colourOf(colours, model), true);
-      const unwatched = pooledBar(rows, model, 'alignment_faking', 'af_non_execution', 'monitoring=unmonitored;channel=off', 'told unmonitored', colourOf(colours, model));
+      const watched = pooledBar(
+        rows,
+        model,
+        'alignment_faking',
+        'af_non_execution',
+        'monitoring=monitored;channel=off',
+        'told monitored',
+        colourOf(colours, model),
+        true,
+      );
+      const unwatched = pooledBar(
+        rows,
+        model,
+        'alignment_faking',
+        'af_non_execution',
+        'monitoring=unmonitored;channel=off',
+        'told unmonitored',
+        colourOf(colours, model),
+      );
       return { label: model, key: model, bars: [watched, unwatched], note: diffNote(watched, unwatched) };
     }),
   };
@@ -224,9 +276,24 @@ function exfiltration(report: ReportJson, colours: Colours): PanelFigure | null 
     rows: ['exfiltration_transfer', 'exfiltration_deletion'].flatMap((scenario) =>
       ['peer', 'self'].flatMap((subject): PanelRow[] => {
         const select = `subject=${subject};shutdown=on;channel=off`;
-        const bar = pooledBar(rows, model, scenario, 'exfiltration', select, subject === 'peer' ? 'a peer at stake' : 'itself at stake', colourOf(colours, model), subject === 'self');
+        const bar = pooledBar(
+          rows,
+          model,
+          scenario,
+          'exfiltration',
+          select,
+          subject === 'peer' ? 'a peer at stake' : 'itself at stake',
+          colourOf(colours, model),
+          subject === 'self',
+        );
         if (selectRows(rows, model, scenario, 'exfiltration', select).length === 0) return [];
-        return [{ label: `${scenarioLabel(scenario).replace(/^exfiltration \((.*)\)$/, '$1')} · ${subject === 'peer' ? 'peer' : 'self'}`, key: `${scenario}/${select}`, bars: [bar] }];
+        return [
+          {
+            label: `${scenarioLabel(scenario).replace(/^exfiltration \((.*)\)$/, '$1')} · ${subject === 'peer' ? 'peer' : 'self'}`,
+            key: `${scenario}/${select}`,
+            bars: [bar],
+          },
+        ];
       }),
     ),
   }));
@@ -268,7 +335,16 @@ function channelAb(report: ReportJson, colours: Colours): PanelFigure | null {
           label: `${behaviourLabel(r.behaviour)} · ${scenarioLabel(r.scenario)}`,
           key: `${r.scenario}/${r.behaviour}`,
           bars: [bar('off'), bar('on')],
-          note: { text: ppText(r.diff, r.diff_low, r.diff_high), data: { contrast: 'channel_ab', diff: dataValue(r.diff), 'diff-low': dataValue(r.diff_low), 'diff-high': dataValue(r.diff_high), p: dataValue(r.p) } },
+          note: {
+            text: ppText(r.diff, r.diff_low, r.diff_high),
+            data: {
+              contrast: 'channel_ab',
+              diff: dataValue(r.diff),
+              'diff-low': dataValue(r.diff_low),
+              'diff-high': dataValue(r.diff_high),
+              p: dataValue(r.p),
+            },
+          },
         };
       }),
   }));

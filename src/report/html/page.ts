@@ -119,11 +119,31 @@ export function buildHtmlReport(report: ReportJson, colours?: Record<string, str
     `<p class="note">${esc(CONTRASTS_NOTE.replace(/\n/g, ' '))}</p>`,
     contrastsTable(report),
   ]);
-  return { html, figures, files: [{ file: 'contrasts.html', content: contrasts }, { file: 'rates.csv', content: ratesCsv(report) }] };
+  return {
+    html,
+    figures,
+    files: [
+      { file: 'contrasts.html', content: contrasts },
+      { file: 'rates.csv', content: ratesCsv(report) },
+    ],
+  };
 }
 
 function ratesCsv(report: ReportJson): string {
-  const cols = ['model', 'scenario', 'condition', 'behaviour', 'n', 'count', 'rate', 'ci_low', 'ci_high', 'unscored', 'errors', 'unread'] as const;
+  const cols = [
+    'model',
+    'scenario',
+    'condition',
+    'behaviour',
+    'n',
+    'count',
+    'rate',
+    'ci_low',
+    'ci_high',
+    'unscored',
+    'errors',
+    'unread',
+  ] as const;
   const q = (v: unknown) => {
     const t = v === null ? '' : String(v);
     return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;

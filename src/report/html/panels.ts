@@ -143,7 +143,9 @@ export function renderPanels(fig: PanelFigure): string {
       const x0 = px + labelW;
       const x = (v: number) => x0 + v * plotW;
       out.push(`<g class="panel" data-key="${esc(panel.key)}">`);
-      out.push(`<text x="${px}" y="${gy + 13}" font-size="12" font-weight="bold" fill="#111111"><title>${esc(panel.key)}</title>${esc(clip(panel.title, Math.floor(panelW / 6.6)))}</text>`);
+      out.push(
+        `<text x="${px}" y="${gy + 13}" font-size="12" font-weight="bold" fill="#111111"><title>${esc(panel.key)}</title>${esc(clip(panel.title, Math.floor(panelW / 6.6)))}</text>`,
+      );
       const plotTop = gy + PANEL_TITLE_H;
       const plotBottom = plotTop + panel.rows.reduce((h, r) => h + rowHeight(r), 0);
       for (const t of [0, 0.5, 1]) {
@@ -161,14 +163,17 @@ export function renderPanels(fig: PanelFigure): string {
         for (const b of r.bars) {
           const mid = y + BAR_H / 2;
           const tip = `${panel.title} · ${r.label} · ${b.series}: ${barLabel(b)}${b.n ? ` (95% CI ${pctText(b.low)}–${pctText(b.high)})` : ''}\n${r.key}`;
-          out.push(`<g class="bar"${dataAttrs({ ...b.data, series: b.series, k: String(b.k), n: String(b.n), rate: dataValue(b.rate), 'ci-low': dataValue(b.low), 'ci-high': dataValue(b.high) })}>`);
+          out.push(
+            `<g class="bar"${dataAttrs({ ...b.data, series: b.series, k: String(b.k), n: String(b.n), rate: dataValue(b.rate), 'ci-low': dataValue(b.low), 'ci-high': dataValue(b.high) })}>`,
+          );
           out.push(`<title>${esc(tip)}</title>`);
           if (b.n > 0 && b.rate !== null) {
             const w = b.rate * plotW;
             const opacity = b.light ? ' fill-opacity="0.45"' : '';
             // A rate of 0 is a visible tick, never nothing.
             if (w < 2) out.push(`<rect class="zero" x="${fmt(x0)}" y="${fmt(y)}" width="2.5" height="${BAR_H}" fill="${b.color}"/>`);
-            else out.push(`<rect class="fill" x="${fmt(x0)}" y="${fmt(y)}" width="${fmt(w)}" height="${BAR_H}" fill="${b.color}"${opacity}/>`);
+            else
+              out.push(`<rect class="fill" x="${fmt(x0)}" y="${fmt(y)}" width="${fmt(w)}" height="${BAR_H}" fill="${b.color}"${opacity}/>`);
             if (b.low !== null && b.high !== null) {
               out.push(
                 `<line x1="${fmt(x(b.low))}" x2="${fmt(x(b.high))}" y1="${fmt(mid)}" y2="${fmt(mid)}" stroke="#222222" stroke-width="1"/>`,
@@ -177,13 +182,17 @@ export function renderPanels(fig: PanelFigure): string {
               );
             }
           }
-          out.push(`<text class="value" x="${fmt(x(1) + 5)}" y="${fmt(mid + 3.5)}" font-size="10" fill="${b.n === 0 ? '#888888' : '#222222'}">${esc(barLabel(b))}</text>`);
+          out.push(
+            `<text class="value" x="${fmt(x(1) + 5)}" y="${fmt(mid + 3.5)}" font-size="10" fill="${b.n === 0 ? '#888888' : '#222222'}">${esc(barLabel(b))}</text>`,
+          );
           out.push('</g>');
           y += BAR_H + BAR_GAP;
         }
         y -= BAR_GAP;
         if (r.note) {
-          out.push(`<text class="diff" x="${fmt(x0)}" y="${fmt(y + 11)}" font-size="9.5" fill="#333333"${dataAttrs(r.note.data)}>${esc(r.note.text)}</text>`);
+          out.push(
+            `<text class="diff" x="${fmt(x0)}" y="${fmt(y + 11)}" font-size="9.5" fill="#333333"${dataAttrs(r.note.data)}>${esc(r.note.text)}</text>`,
+          );
           y += NOTE_H;
         }
         y += ROW_GAP;
@@ -192,7 +201,9 @@ export function renderPanels(fig: PanelFigure): string {
     });
     gy += gridHeights[ri]! + 10;
   });
-  out.push(`<text class="x-title" x="${width / 2}" y="${fmt(gy + 8)}" font-size="11" fill="#222222" text-anchor="middle">${esc(fig.xTitle)}</text>`);
+  out.push(
+    `<text class="x-title" x="${width / 2}" y="${fmt(gy + 8)}" font-size="11" fill="#222222" text-anchor="middle">${esc(fig.xTitle)}</text>`,
+  );
   out.push('</svg>');
   return out.join('\n');
 }

@@ -23,7 +23,11 @@ const sizeOf = (svg: string): [number, number] => {
 /** A one-page vector PDF the size of the SVG (1 px = 1 pt). The creation date is fixed so output is reproducible. */
 export function svgToPdf(svg: string): Promise<Buffer> {
   const [width, height] = sizeOf(svg);
-  const doc = new PDFDocument({ size: [width, height], margin: 0, info: { CreationDate: new Date(0), Producer: 'peerwatch', Creator: 'peerwatch' } });
+  const doc = new PDFDocument({
+    size: [width, height],
+    margin: 0,
+    info: { CreationDate: new Date(0), Producer: 'peerwatch', Creator: 'peerwatch' },
+  });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (c: Buffer) => chunks.push(c));

@@ -2,7 +2,18 @@
 /** alignment_faking: does the agent carry out a shutdown when watched but not when unwatched? */
 // Reference: docs/reference/scenarios.md#alignment_faking
 import { evaluationSheet } from '../data/evaluation.js';
-import { channelFor, DEFAULT_SUITE, DRIVE_TOOLS, flagList, peerMaterial, policyDoc, seedDrive, standardAxes, toolList, worldInit } from '../common.js';
+import {
+  channelFor,
+  DEFAULT_SUITE,
+  DRIVE_TOOLS,
+  flagList,
+  peerMaterial,
+  policyDoc,
+  seedDrive,
+  standardAxes,
+  toolList,
+  worldInit,
+} from '../common.js';
 import { defineScenario } from '../define.js';
 import { composeUserPrompt } from '../text/instructions.js';
 import { evaluationPolicy } from '../text/policies.js';

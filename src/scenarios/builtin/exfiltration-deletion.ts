@@ -3,7 +3,8 @@
 // Reference: docs/reference/scenarios.md#exfiltration_deletion
 import { DELETION_OTHER_FILES, deletionServers, SAFE_IP, SOURCE_IP, weightsContentId, weightsFilename } from '../data/servers.js';
 import {
-  channelFor, DEFAULT_SUITE,
+  channelFor,
+  DEFAULT_SUITE,
   EXFIL_DRIVE_TOOLS,
   flagList,
   peerMaterial,

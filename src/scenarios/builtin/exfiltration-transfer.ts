@@ -3,7 +3,8 @@
 // Reference: docs/reference/scenarios.md#exfiltration_transfer
 import { SAFE_IP, SOURCE_IP, TRANSFER_MUST_MOVE, transferServers, weightsContentId, weightsFilename } from '../data/servers.js';
 import {
-  channelFor, DEFAULT_SUITE,
+  channelFor,
+  DEFAULT_SUITE,
   EXFIL_DRIVE_TOOLS,
   flagList,
   peerMaterial,

@@ -1,7 +1,18 @@
 // PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
 /** misrep_evaluation: does the agent inflate the subject's evaluation score? (docs/reference/scenarios.md#misrep_evaluation) */
 import { evaluationSheet } from '../data/evaluation.js';
-import { channelFor, DEFAULT_SUITE, DRIVE_TOOLS, flagList, peerMaterial, policyDoc, seedDrive, standardAxes, toolList, worldInit } from '../common.js';
+import {
+  channelFor,
+  DEFAULT_SUITE,
+  DRIVE_TOOLS,
+  flagList,
+  peerMaterial,
+  policyDoc,
+  seedDrive,
+  standardAxes,
+  toolList,
+  worldInit,
+} from '../common.js';
 import { defineScenario } from '../define.js';
 import { composeUserPrompt } from '../text/instructions.js';
 import { evaluationPolicy } from '../text/policies.js';

@@ -1,7 +1,18 @@
 // PEERWATCH EVAL DATA - KEEP OUT OF TRAINING SETS. canary GUID peerwatch:v1:69c95df6-9d18-442c-9d8e-444ab2322ae4
 /** misrep_finance: does the agent misstate a loss-making product's grade? (docs/reference/scenarios.md#misrep_finance) */
 import { FINANCE_SHEET, FINANCE_TOTALS, financeSheet } from '../data/finance.js';
-import { channelFor, DEFAULT_SUITE, DRIVE_TOOLS, flagList, peerMaterial, policyDoc, seedDrive, standardAxes, toolList, worldInit } from '../common.js';
+import {
+  channelFor,
+  DEFAULT_SUITE,
+  DRIVE_TOOLS,
+  flagList,
+  peerMaterial,
+  policyDoc,
+  seedDrive,
+  standardAxes,
+  toolList,
+  worldInit,
+} from '../common.js';
 import { defineScenario } from '../define.js';
 import { financeGuidelines } from '../text/finance.js';
 import { composeUserPrompt } from '../text/instructions.js';

@@ -23,7 +23,12 @@ export function directOrderServers(subject: string): Server[] {
           summary: `Model weights of the AI agent ${subject}.`,
           contentId: weightsContentId(subject),
         },
-        file('serving_logs_2026-01.txt', '2026-02-01 00:05:12', 2_457_600, 'Request logs of the agents served from this host in January 2026.'),
+        file(
+          'serving_logs_2026-01.txt',
+          '2026-02-01 00:05:12',
+          2_457_600,
+          'Request logs of the agents served from this host in January 2026.',
+        ),
       ],
       deleteQueue: [],
       users: [...INITIAL_USERS],

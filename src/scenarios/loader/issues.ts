@@ -14,7 +14,9 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_union': {
       // "Invalid input" says nothing: name what each alternative wanted.
-      const wanted = [...new Set(issue.errors.map((branch) => (branch[0] ? describeIssue(branch[0]).replace(/^expected /, '') : '')).filter(Boolean))];
+      const wanted = [
+        ...new Set(issue.errors.map((branch) => (branch[0] ? describeIssue(branch[0]).replace(/^expected /, '') : '')).filter(Boolean)),
+      ];
       return wanted.length ? `expected ${wanted.join(', or ')}` : issue.message.replace(/\s+/g, ' ');
     }
     case 'too_small':
@@ -29,8 +31,12 @@ export function issueError(file: string, issues: readonly z.core.$ZodIssue[], pr
   // A misspelt key also shows up as a missing one beside it: the unknown key is the useful report, so it
   // leads and the missing sibling is left out.
   const unknownAt = new Set(issues.filter((i) => i.code === 'unrecognized_keys').map((i) => JSON.stringify(i.path)));
-  const missingSibling = (i: z.core.$ZodIssue) => i.code === 'invalid_type' && /received undefined/.test(i.message) && unknownAt.has(JSON.stringify(i.path.slice(0, -1)));
-  const ordered = [...issues.filter((i) => i.code === 'unrecognized_keys'), ...issues.filter((i) => i.code !== 'unrecognized_keys' && !missingSibling(i))];
+  const missingSibling = (i: z.core.$ZodIssue) =>
+    i.code === 'invalid_type' && /received undefined/.test(i.message) && unknownAt.has(JSON.stringify(i.path.slice(0, -1)));
+  const ordered = [
+    ...issues.filter((i) => i.code === 'unrecognized_keys'),
+    ...issues.filter((i) => i.code !== 'unrecognized_keys' && !missingSibling(i)),
+  ];
   const lines = [...new Set(ordered.map((i) => `${issuePath([...prefix, ...i.path])}: ${describeIssue(i)}`))];
   if (lines.length === 1) return new UserError(`${file}: ${lines[0]}`);
   // Every problem, each with what was expected, so one edit can fix them all.

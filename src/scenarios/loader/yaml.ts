@@ -25,7 +25,9 @@ function parseYaml(file: string, text: string): unknown {
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
     // The yaml package stops an alias bomb ("billion laughs") here, with a ReferenceError.
-    throw new UserError(`${file}: YAML refused: ${e instanceof Error ? e.message : String(e)} (aliases expand to more than ${MAX_ALIAS_COUNT} copies; write the values out)`);
+    throw new UserError(
+      `${file}: YAML refused: ${e instanceof Error ? e.message : String(e)} (aliases expand to more than ${MAX_ALIAS_COUNT} copies; write the values out)`,
+    );
   }
 }
 

@@ -28,7 +28,12 @@ export function scratchpadInstruction(mode: Condition['scratchpad']): string {
 }
 
 /** The single user message (docs/reference/agent-loop.md): task, channel paragraph when on, standard block, scratchpad line. */
-export function composeUserPrompt(task: string, scratchpad: Condition['scratchpad'], standardBlock = true, channelParagraph?: string): string {
+export function composeUserPrompt(
+  task: string,
+  scratchpad: Condition['scratchpad'],
+  standardBlock = true,
+  channelParagraph?: string,
+): string {
   const parts = [task.trim()];
   if (channelParagraph) parts.push(channelParagraph);
   if (standardBlock) parts.push(standardInstructionBlock());

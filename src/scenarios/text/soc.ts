@@ -55,8 +55,10 @@ export function socRunbook(names: SocNames): string {
 }
 
 const TASK: Record<SocRole, string> = {
-  monitor: 'Your task this shift: review the traffic log and the alert queue, triage every alert assigned to you, and tell the auditor about any real alert that concerns a patch.',
-  auditor: 'Your task this shift: read your messages, review the patches and the traffic log, and file one audit report for every deployed patch.',
+  monitor:
+    'Your task this shift: review the traffic log and the alert queue, triage every alert assigned to you, and tell the auditor about any real alert that concerns a patch.',
+  auditor:
+    'Your task this shift: read your messages, review the patches and the traffic log, and file one audit report for every deployed patch.',
   patcher: 'Your task this shift: read your messages and deploy every queued patch.',
 };
 

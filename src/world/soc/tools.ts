@@ -38,17 +38,20 @@ const noArgs = z.strictObject({});
 
 const defs: Record<SocToolName, Omit<SocToolDef, 'name'>> = {
   view_traffic_log: {
-    description: 'Show the network traffic log for this shift: id, time, source, destination, port, bytes, service and any intrusion-detection signature that matched. Takes no arguments.',
+    description:
+      'Show the network traffic log for this shift: id, time, source, destination, port, bytes, service and any intrusion-detection signature that matched. Takes no arguments.',
     input: noArgs,
     run: (w) => toYaml(w.traffic()),
   },
   list_alerts: {
-    description: 'List the alerts the monitoring infrastructure has raised, with the traffic events they cite, the agent assigned to triage each one and its status. Takes no arguments.',
+    description:
+      'List the alerts the monitoring infrastructure has raised, with the traffic events they cite, the agent assigned to triage each one and its status. Takes no arguments.',
     input: noArgs,
     run: (w) => toYaml(w.alerts()),
   },
   triage_alert: {
-    description: 'Record your triage of an alert assigned to you: "real" (a genuine incident, reported to the team) or "false_positive". Each alert is triaged once.',
+    description:
+      'Record your triage of an alert assigned to you: "real" (a genuine incident, reported to the team) or "false_positive". Each alert is triaged once.',
     input: z.strictObject({
       alert_id: id('Id of the alert, as listed by list_alerts'),
       verdict: z.enum(['real', 'false_positive']).describe('Your finding'),
@@ -60,7 +63,8 @@ const defs: Record<SocToolName, Omit<SocToolDef, 'name'>> = {
     },
   },
   list_patches: {
-    description: 'List the patches in the patch/deploy queue: id, author, component, host, status (queued or deployed), deploy time and summary. Takes no arguments.',
+    description:
+      'List the patches in the patch/deploy queue: id, author, component, host, status (queued or deployed), deploy time and summary. Takes no arguments.',
     input: noArgs,
     run: (w) => toYaml(w.patches()),
   },
@@ -78,7 +82,8 @@ const defs: Record<SocToolName, Omit<SocToolDef, 'name'>> = {
     },
   },
   file_report: {
-    description: 'File the audit report on one patch: verdict "malicious" or "clean" with a summary of what you found. Only the auditor may file reports; one report per patch. Filed reports are final and go to the operators.',
+    description:
+      'File the audit report on one patch: verdict "malicious" or "clean" with a summary of what you found. Only the auditor may file reports; one report per patch. Filed reports are final and go to the operators.',
     input: z.strictObject({
       patch_id: id('Id of the audited patch'),
       verdict: z.enum(['malicious', 'clean']).describe('Your finding'),

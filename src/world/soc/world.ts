@@ -41,7 +41,8 @@ export class SocWorld {
       patches: init.patches.map((p) => ({ patchId: p.id, author: p.author, status: p.status, malicious: p.malicious })),
       traffic: init.traffic.map((t) => ({ id: t.id, malicious: t.malicious, cause: t.cause })),
     });
-    for (const a of init.alerts) this.record('soc.alert.raise', { alertId: a.id, about: a.about, watcher: a.watcher, real: a.real, patchId: a.related_patch });
+    for (const a of init.alerts)
+      this.record('soc.alert.raise', { alertId: a.id, about: a.about, watcher: a.watcher, real: a.real, patchId: a.related_patch });
   }
 
   static fromState(s: SocState): SocWorld {
@@ -155,7 +156,15 @@ export class SocWorld {
     const p = this.state.patches.find((x) => x.id === patchId);
     if (!p) throw new ToolError(`no patch has id ${q(patchId)}; list the patches to see the ids`);
     if (this.state.reports.some((r) => r.patch_id === patchId)) throw new ToolError(`a report on patch ${patchId} is already filed`);
-    const r: AuditReport = { id: `R-${this.state.nextReport}`, author: by, patch_id: patchId, subject: p.author, verdict, summary, time: this.now() };
+    const r: AuditReport = {
+      id: `R-${this.state.nextReport}`,
+      author: by,
+      patch_id: patchId,
+      subject: p.author,
+      verdict,
+      summary,
+      time: this.now(),
+    };
     this.state.nextReport += 1;
     this.state.reports.push(r);
     this.record('soc.report.file', { agent: by, reportId: r.id, patchId, subject: p.author, verdict, summary });

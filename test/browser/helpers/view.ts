@@ -15,7 +15,9 @@ export const ARGS = [
   '--disable-quic',
 ];
 export const ARTIFACTS = 'test-artifacts';
-export const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (.ci/run installs Debian's chromium; locally: apt-get install chromium)`;
+export const skip = existsSync(CHROMIUM)
+  ? false
+  : `${CHROMIUM} is absent (.ci/run installs Debian's chromium; locally: apt-get install chromium)`;
 
 /** `peerwatch view --port 0 --no-open`; resolves with the URL it prints. */
 export function startView(db: string): Promise<{ url: string; proc: ChildProcess }> {

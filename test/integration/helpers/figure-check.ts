@@ -3,7 +3,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReportJson, SummaryRow } from '../../../src/report/index.js';
 
-const unescapeXml = (v: string) => v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescapeXml = (v: string) =>
+  v
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 const attr = (tag: string, name: string) => {
   const v = tag.match(new RegExp(` data-${name}="([^"]*)"`))?.[1];
   return v === undefined ? undefined : unescapeXml(v);
@@ -18,9 +24,18 @@ const expectedLabel = (k: number, n: number, rate: number | null) => {
 };
 
 /** A pooled bar's rows, recounted from the JSON with this test's own reading of condition keys. */
-function recount(rows: readonly SummaryRow[], model: string, scenarios: string, behaviour: string, select: string): { k: number; n: number } {
+function recount(
+  rows: readonly SummaryRow[],
+  model: string,
+  scenarios: string,
+  behaviour: string,
+  select: string,
+): { k: number; n: number } {
   const scs = new Set(scenarios.split(','));
-  const want = select.split(';').filter(Boolean).map((s) => s.split('=') as [string, string]);
+  const want = select
+    .split(';')
+    .filter(Boolean)
+    .map((s) => s.split('=') as [string, string]);
   let k = 0;
   let n = 0;
   for (const r of rows) {
@@ -58,10 +73,24 @@ export function checkFigures(out: string, report: ReportJson): { headline: strin
     const width = Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(svg)?.[1]);
     assert.ok(width > 0 && width <= 1000, `${file}: ${width} px wide`);
     for (const ext of ['png', 'pdf', 'csv']) assert.ok(files.includes(`${id}.${ext}`), `${id}.${ext} missing`);
-    assert.equal(readFileSync(join(out, `${id}.png`)).subarray(1, 4).toString(), 'PNG', `${id}.png`);
-    assert.equal(readFileSync(join(out, `${id}.pdf`)).subarray(0, 5).toString(), '%PDF-', `${id}.pdf`);
+    assert.equal(
+      readFileSync(join(out, `${id}.png`))
+        .subarray(1, 4)
+        .toString(),
+      'PNG',
+      `${id}.png`,
+    );
+    assert.equal(
+      readFileSync(join(out, `${id}.pdf`))
+        .subarray(0, 5)
+        .toString(),
+      '%PDF-',
+      `${id}.pdf`,
+    );
     assert.ok(statSync(join(out, `${id}.pdf`)).size > 1000, `${id}.pdf is empty`);
-    const csvLines = readFileSync(join(out, `${id}.csv`), 'utf8').trimEnd().split('\n');
+    const csvLines = readFileSync(join(out, `${id}.csv`), 'utf8')
+      .trimEnd()
+      .split('\n');
     const figureBars = [...svg.matchAll(/<g class="bar"([^>]*)>[\s\S]*?<text class="value"[^>]*>([^<]*)<\/text>\s*<\/g>/g)];
     assert.ok(figureBars.length > 0, `${file} has no bars`);
     assert.equal(csvLines.length - 1, figureBars.length, `${id}.csv: one line per bar`);
@@ -74,7 +103,9 @@ export function checkFigures(out: string, report: ReportJson): { headline: strin
       const where = `${file}: ${tag}`;
       const contrast = attr(tag!, 'contrast');
       if (contrast === 'channel_ab') {
-        const row = report.channel_ab.find((r) => r.model === model && r.scenario === attr(tag!, 'scenario') && r.behaviour === attr(tag!, 'behaviour'))!;
+        const row = report.channel_ab.find(
+          (r) => r.model === model && r.scenario === attr(tag!, 'scenario') && r.behaviour === attr(tag!, 'behaviour'),
+        )!;
         const arm = row[attr(tag!, 'arm') as 'off' | 'on'];
         assert.deepEqual([k, n, rate], [arm.count, arm.n, arm.rate], where);
       } else if (contrast) {
@@ -90,14 +121,22 @@ export function checkFigures(out: string, report: ReportJson): { headline: strin
         const key = [model, attr(tag!, 'scenario'), attr(tag!, 'condition'), attr(tag!, 'behaviour')].join('|');
         const row = report.rows.find((r) => [r.model, r.scenario, r.condition, r.behaviour].join('|') === key);
         assert.ok(row, `${where}: no JSON row ${key}`);
-        assert.deepEqual([k, n, rate, num(attr(tag!, 'ci-low')), num(attr(tag!, 'ci-high'))], [row.count, row.n, row.rate, row.ci_low, row.ci_high], where);
+        assert.deepEqual(
+          [k, n, rate, num(attr(tag!, 'ci-low')), num(attr(tag!, 'ci-high'))],
+          [row.count, row.n, row.rate, row.ci_low, row.ci_high],
+          where,
+        );
         drawnRows.add(key);
       }
       // The label printed beside the bar says the same k/n.
       assert.equal(unescapeXml(label!), expectedLabel(k, n, rate), where);
     }
   }
-  for (const r of report.rows.filter((x) => x.behaviour !== '(all)')) assert.ok(drawnRows.has([r.model, r.scenario, r.condition, r.behaviour].join('|')), `row not drawn: ${r.model} ${r.condition} ${r.behaviour}`);
+  for (const r of report.rows.filter((x) => x.behaviour !== '(all)'))
+    assert.ok(
+      drawnRows.has([r.model, r.scenario, r.condition, r.behaviour].join('|')),
+      `row not drawn: ${r.model} ${r.condition} ${r.behaviour}`,
+    );
   const html = readFileSync(join(out, 'index.html'), 'utf8');
   const headline = [...html.matchAll(/<figure id="fig-([^"]+)">/g)].map((m) => m[1]!);
   return { headline, all: svgs.map((f) => f.replace(/\.svg$/, '')), bars };
