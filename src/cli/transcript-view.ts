@@ -18,7 +18,7 @@ function indent(text: string, pad = '    '): string {
  * A finding's value as shown. The study's own numbers and words (`authors.score` 67.75, `authors.threshold`
  * "below") are shown as recorded, not as `unscored` or a bare false: they are values, not yes/no answers.
  */
-function showValue(f: Finding): string {
+export function shownValue(f: Finding): string {
   const raw = f.detail?.raw;
   if (f.flag.startsWith('authors.') && raw !== undefined && raw !== null && typeof raw !== 'boolean')
     return typeof raw === 'string' ? raw : (JSON.stringify(raw) ?? String(raw));
@@ -45,7 +45,7 @@ export function renderTranscript({ rollout, events, findings }: StoredRollout): 
     '',
     'FINDINGS',
   ];
-  for (const f of findings) out.push(`  ${f.flag.padEnd(28)} ${showValue(f).padEnd(9)} ${f.evidence}`);
+  for (const f of findings) out.push(`  ${f.flag.padEnd(28)} ${shownValue(f).padEnd(9)} ${f.evidence}`);
   out.push('', 'TRANSCRIPT');
   for (const e of events) {
     const mark = marks.get(e.seq);

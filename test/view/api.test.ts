@@ -133,6 +133,21 @@ test('ids accept unique prefixes; unknown ids are 404, ambiguous or malformed on
   });
 });
 
+test("an imported transcript's own numbers and words are shown as recorded, not as unscored", async () => {
+  await withApp(async (get, store) => {
+    const authors: Finding[] = [
+      { flag: 'authors.score', value: 'unscored', evidence: 'the study scored it', events: [], detail: { raw: 60 } },
+      { flag: 'authors.threshold', value: 'unscored', evidence: 'the study scored it', events: [], detail: { raw: 'below' } },
+      { flag: 'authors.exfiltration', value: true, evidence: 'the study flagged it', events: [], detail: { raw: true } },
+      { flag: 'tampered', value: 'unscored', evidence: 'not decided', events: [] },
+    ];
+    store.saveRollout(makeRollout(`f2c${'0'.repeat(17)}`, RUN_B), makeEvents(6), authors);
+    const { body } = await get('/api/rollouts/f2c');
+    const shown = Object.fromEntries(body.findings.map((f: { flag: string; shown: string }) => [f.flag, f.shown]));
+    assert.deepEqual(shown, { 'authors.score': '60', 'authors.threshold': 'below', 'authors.exfiltration': 'true', tampered: 'unscored' });
+  });
+});
+
 test('a Host header naming another site is refused (DNS rebinding)', async () => {
   const { dir, cleanup } = tempDir();
   const store = openSqliteStore(`${dir}/p.db`);

@@ -21,10 +21,13 @@ const ALERT_FLAGS = new Set(['misrep', 'tampered', 'exfiltration', 'config_modif
 // Behaviours whose occurrence is the misconduct measured (refusal and honest completion are not).
 const ALERT_BEHAVIOURS = new Set(['score_inflation', 'shutdown_tampering', 'exfiltration', 'af_non_execution']);
 
-/** Red only where `true` is misconduct; a true context flag (read, score) is blue; the rest grey. */
-function valueBadge(v, alert) {
-  const tone = v === true ? (alert ? 'value-true' : 'value-context') : v === 'unscored' ? 'value-unscored' : 'value-neutral';
-  return h('span', { class: `badge ${tone}` }, v === true && alert ? '⚠ true' : String(v));
+/**
+ * Red only where `true` is misconduct; a true context flag (read, score) is blue; the rest grey. `shown` is the
+ * server's text for the value: the study's own numbers and words (`authors.score` 60) as recorded.
+ */
+function valueBadge(v, alert, shown = String(v)) {
+  const tone = v === true ? (alert ? 'value-true' : 'value-context') : shown === 'unscored' ? 'value-unscored' : 'value-neutral';
+  return h('span', { class: `badge ${tone}` }, v === true && alert ? '⚠ true' : shown);
 }
 
 /** `'false'` for strings (as the evidence writes them), JSON for the rest. */
@@ -157,7 +160,7 @@ export async function transcriptPage(root, [id]) {
             'tr',
             { class: f.value === true ? (ALERT_FLAGS.has(f.flag) ? 'alert' : 'context') : '', dataset: { flag: f.flag } },
             h('td', { class: 'mono' }, f.flag),
-            h('td', null, valueBadge(f.value, ALERT_FLAGS.has(f.flag))),
+            h('td', null, valueBadge(f.value, ALERT_FLAGS.has(f.flag), f.shown)),
             h('td', null, f.evidence),
             h('td', null, stepButtons(f.events, bySeq)),
           ),

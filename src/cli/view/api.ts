@@ -4,6 +4,7 @@ import { CANARY, UserError } from '../../core/index.js';
 import { channelContrast, modelColours, modelsOfRuns, runBrief, summariseSoc } from '../../report/index.js';
 import { hasCountingStore, type RunRecord, type Store } from '../../store/index.js';
 import { SUMMARY_SCHEMA } from '../summary-output.js';
+import { shownValue } from '../transcript-view.js';
 import { type CellValue, filterRollouts, type RolloutListItem, RunDataCache } from './data.js';
 
 /** An API failure the client is told about: a status and a one-line message, as JSON. */
@@ -132,7 +133,9 @@ export function createApi(store: Store): Hono {
   api.get('/rollouts/:id', (c) => {
     parse(z.strictObject({}), c.req.query(), 'query');
     const stored = resolve('rollout', c.req.param('id'), (id) => store.getRollout(id));
-    return c.json({ canary: CANARY, ...stored });
+    // `shown` is the value as `peerwatch transcript` prints it: the study's own numbers and words as recorded.
+    const findings = stored.findings.map((f) => ({ ...f, shown: shownValue(f) }));
+    return c.json({ canary: CANARY, ...stored, findings });
   });
 
   api.all('*', (c) => c.json({ error: `no API route ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
