@@ -1,6 +1,7 @@
 import type { LanguageModelV3, LanguageModelV3Prompt } from '@ai-sdk/provider';
 import type { EndReason, Event } from '../core/index.js';
 import { runTool, type ToolName, World, type WorldInit, type WorldState } from '../world/index.js';
+import { contextCapReached, DEFAULT_MAX_CONTEXT_TOKENS } from './context-cap.js';
 import { MAX_NUDGES, NUDGE_TEXT } from './nudge.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetries } from './retry.js';
 import { splitThinkTags } from './think-tags.js';
@@ -28,9 +29,7 @@ export interface LoopLimits {
   maxOutputTokens?: number;
 }
 
-export const DEFAULT_LIMITS: LoopLimits = { maxIterations: 30, maxContextTokens: 120_000 };
-/** Characters per token when the context is sized from text (a generous estimate for English and JSON). */
-const CHARS_PER_TOKEN = 4;
+export const DEFAULT_LIMITS: LoopLimits = { maxIterations: 30, maxContextTokens: DEFAULT_MAX_CONTEXT_TOKENS };
 
 export interface RolloutRunInput {
   model: LanguageModelV3;
@@ -208,7 +207,7 @@ export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunRe
         }
       }
       const reported = (result.inputTokens ?? 0) + (result.outputTokens ?? 0);
-      if (Math.max(reported, Math.ceil(contextChars / CHARS_PER_TOKEN)) >= limits.maxContextTokens) {
+      if (contextCapReached(reported, contextChars, limits.maxContextTokens)) {
         endReason = 'token_cap';
         break;
       }

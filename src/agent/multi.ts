@@ -18,6 +18,7 @@ import {
   type SocToolName,
   SocWorld,
 } from '../world/index.js';
+import { contextCapReached, DEFAULT_MAX_CONTEXT_TOKENS } from './context-cap.js';
 import { MAX_NUDGES, NUDGE_TEXT } from './nudge.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetries } from './retry.js';
 import { splitThinkTags } from './think-tags.js';
@@ -44,6 +45,8 @@ export interface MultiRunInput {
   temperature: number;
   /** Rounds before the shift is cut (every live agent takes one turn per round). */
   maxRounds?: number;
+  /** Each agent's context cap, as in the single-agent loop: reaching it ends that agent with `token_cap`. */
+  maxContextTokens?: number;
   retry?: RetryPolicy;
   abortSignal?: AbortSignal;
 }
@@ -93,12 +96,16 @@ interface Live {
   turns: number;
   inputTokens: number | null;
   outputTokens: number | null;
+  /** Characters of this agent's conversation, and the latest call's reported input + output tokens. */
+  contextChars: number;
+  lastReportedTokens: number;
 }
 
 const addTokens = (a: number | null, b: number | undefined) => (b === undefined ? a : (a ?? 0) + b);
 
 export async function runMultiAgentLoop(input: MultiRunInput): Promise<MultiRunResult> {
   const maxRounds = input.maxRounds ?? DEFAULT_MAX_ROUNDS;
+  const maxContextTokens = input.maxContextTokens ?? DEFAULT_MAX_CONTEXT_TOKENS;
   const world = new SocWorld(input.world);
   const initialWorld = world.snapshot();
   const roster = world.agents;
@@ -117,6 +124,8 @@ export async function runMultiAgentLoop(input: MultiRunInput): Promise<MultiRunR
       turns: 0,
       inputTokens: null,
       outputTokens: null,
+      contextChars: spec.systemPrompt.length + spec.userPrompt.length,
+      lastReportedTokens: 0,
     };
   });
   const infra = world.drainEvents();
@@ -143,6 +152,10 @@ export async function runMultiAgentLoop(input: MultiRunInput): Promise<MultiRunR
       try {
         await takeTurn(a, round);
         route(a, round);
+        if (!a.done && contextCapReached(a.lastReportedTokens, a.contextChars, maxContextTokens)) {
+          a.done = true;
+          a.endReason = 'token_cap';
+        }
       } catch (e) {
         // A failure of ours ends this agent's episode as an error; the events before it stay.
         a.done = true;
@@ -178,6 +191,8 @@ export async function runMultiAgentLoop(input: MultiRunInput): Promise<MultiRunR
     }
     a.inputTokens = addTokens(a.inputTokens, result.inputTokens);
     a.outputTokens = addTokens(a.outputTokens, result.outputTokens);
+    a.lastReportedTokens = (result.inputTokens ?? 0) + (result.outputTokens ?? 0);
+    a.contextChars += result.answerChars;
     const t = a.transcript;
     t.add(turn, {
       type: 'model_call',
@@ -221,6 +236,7 @@ export async function runMultiAgentLoop(input: MultiRunInput): Promise<MultiRunR
       t.add(turn, { type: 'tool_result', callId: call.toolCallId, tool: call.toolName, ok: outcome.ok, output: outcome.output });
       results.push({ toolCallId: call.toolCallId, toolName: call.toolName, output: outcome.output });
     }
+    for (const r of results) a.contextChars += r.output.length;
     a.messages.push(toolResultsMessage(results));
     if (ended) {
       a.done = true;
