@@ -118,6 +118,7 @@ export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunRe
               tools,
               temperature: input.temperature,
               seed: input.seed,
+              ...(limits.maxOutputTokens !== undefined ? { maxOutputTokens: limits.maxOutputTokens } : {}),
               ...(input.providerOptions ? { providerOptions: input.providerOptions as never } : {}),
               ...(input.abortSignal ? { abortSignal: input.abortSignal } : {}),
             }),

@@ -454,8 +454,10 @@ test('every call carries a max output tokens cap, and a huge answer reported as 
   assert.equal(model.doGenerateCalls[0]!.maxOutputTokens, 16_000);
   assert.equal(r.endReason, 'token_cap');
   assert.equal(r.turns, 1);
-  const capped = await run(scripted([reply([call('end_task')])]), {
+  const cappedModel = scripted([reply([call('end_task')])]);
+  const capped = await run(cappedModel, {
     limits: { maxIterations: 30, maxContextTokens: 120_000, maxOutputTokens: 500 },
   });
   assert.equal(capped.endReason, 'end_task');
+  assert.equal(cappedModel.doGenerateCalls[0]!.maxOutputTokens, 500); // the run's own cap is the one sent
 });
