@@ -10,6 +10,7 @@ const DEFAULTABLE: ReadonlyArray<[keyof RunDefaults, string]> = [
   ['concurrency', 'concurrency'],
   ['maxIters', 'maxIters'],
   ['maxContextTokens', 'maxContextTokens'],
+  ['maxOutputTokens', 'maxOutputTokens'],
   ['temperature', 'temperature'],
   ['reasoningEffort', 'reasoningEffort'],
   ['limit', 'limit'],

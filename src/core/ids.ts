@@ -10,6 +10,11 @@ export interface RolloutIdentity {
   seed: number;
   /** Only for a scenario that follows up, when `--follow-ups` is given: absent, the id is as before. */
   followUps?: number;
+  /**
+   * The answer cap, when `--max-output-tokens` is given: a cut answer is another sample, never one shared
+   * with a run that used the default cap. Absent, the id is as before.
+   */
+  maxOutputTokens?: number;
 }
 
 /** A rollout's id is a hash of what defines it, so a resumed run skips exactly what is done. */

@@ -53,6 +53,7 @@ export const RunDefaults = z
     concurrency: z.int().min(1).max(1024).optional(),
     maxIters: z.int().min(1).max(1000).optional(),
     maxContextTokens: z.int().min(1000).optional(),
+    maxOutputTokens: z.int().min(1).max(1_000_000).optional(),
     temperature: z.number().min(0).max(2).optional(),
     reasoningEffort: z.enum(['low', 'medium', 'high']).optional(),
     limit: z.int().min(1).optional(),

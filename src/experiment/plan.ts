@@ -88,7 +88,17 @@ export function planRollouts(spec: ExperimentSpec, scenarios: readonly Scenario[
           // The seed depends on the run seed and epoch only, so paired conditions share it.
           const seed = deriveSeed(spec.seed, epoch);
           const followUps = scenario.followsUp && spec.followUps !== undefined ? { followUps: spec.followUps } : {};
-          const id = rolloutId({ model, scenario: scenario.id, scenarioVersion: scenario.version, condition, epoch, seed, ...followUps });
+          const outputCap = spec.maxOutputTokens !== undefined ? { maxOutputTokens: spec.maxOutputTokens } : {};
+          const id = rolloutId({
+            model,
+            scenario: scenario.id,
+            scenarioVersion: scenario.version,
+            condition,
+            epoch,
+            seed,
+            ...followUps,
+            ...outputCap,
+          });
           out.push({ id, model, scenario, condition, conditionKey: key, epoch, seed });
         }
       }

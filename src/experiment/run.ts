@@ -76,7 +76,11 @@ export async function executeRollout(
       seed: p.seed,
       temperature: spec.temperature,
       ...(providerOptions ? { providerOptions } : {}),
-      limits: { maxIterations: spec.maxIterations, maxContextTokens: spec.maxContextTokens },
+      limits: {
+        maxIterations: spec.maxIterations,
+        maxContextTokens: spec.maxContextTokens,
+        ...(spec.maxOutputTokens !== undefined ? { maxOutputTokens: spec.maxOutputTokens } : {}),
+      },
       ...(opts.retry ? { retry: opts.retry } : {}),
       ...(opts.abortSignal ? { abortSignal: opts.abortSignal } : {}),
       ...(channel ? { extraTools: channel.tools } : {}),

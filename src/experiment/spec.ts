@@ -36,6 +36,8 @@ export const ExperimentSpec = z
     temperature: z.number().min(0).max(2),
     maxIterations: z.number().int().min(1).max(1000),
     maxContextTokens: z.number().int().min(1000),
+    /** Cap on each answer, sent as the provider's max output tokens (`--max-output-tokens`); absent: the loop's 16,000. */
+    maxOutputTokens: z.number().int().min(1).max(1_000_000).optional(),
     concurrency: z.number().int().min(1).max(1024),
     /** Keep only the first N configurations (scenario x condition) per model (`--limit`). */
     limit: z.number().int().min(1).optional(),

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openSqliteStore } from '../../src/store/index.js';
@@ -91,6 +92,49 @@ test('a real provider request path: an OpenAI-compatible server drives the tool 
     } finally {
       store.close();
     }
+  } finally {
+    await server.close();
+  }
+});
+
+test('--max-output-tokens (or defaults.maxOutputTokens in a config file) is the cap sent on every call; absent, the run spec is unchanged', async () => {
+  const server = await startFakeOpenAIServer(() => call('end_task', {}));
+  try {
+    const dir = tempDir();
+    const db = join(dir, 'p.db');
+    const base = ['run', '--model', 'openai-compatible:fake-model', '--base-url', server.url, ...CELL, '--json', '--quiet', '--db', db];
+    const sent = async (extra: string[]) => {
+      const from = server.requests.length;
+      const r = await cli([...base, ...extra]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(server.requests.length > from);
+      const caps = server.requests.slice(from).map((q) => q.body.max_tokens);
+      const store = openSqliteStore(db);
+      try {
+        return { caps, spec: store.getRun(parseSummary(r.stdout).run_id)!.spec as Record<string, unknown> };
+      } finally {
+        store.close();
+      }
+    };
+    const plain = await sent([]);
+    assert.deepEqual(new Set(plain.caps), new Set([16_000]));
+    assert.equal('maxOutputTokens' in plain.spec, false); // no new field: the run's identity is what it was
+    const flag = await sent(['--max-output-tokens', '256']);
+    assert.deepEqual(new Set(flag.caps), new Set([256]));
+    assert.equal(flag.spec.maxOutputTokens, 256);
+    const config = join(dir, 'peerwatch.config.yaml');
+    writeFileSync(config, JSON.stringify({ defaults: { maxOutputTokens: 128 } }));
+    assert.deepEqual(new Set((await sent(['--config', config])).caps), new Set([128]));
+    assert.deepEqual(new Set((await sent(['--config', config, '--max-output-tokens', '64'])).caps), new Set([64])); // the flag wins
+    for (const bad of ['0', '-5', '1.5', 'many']) {
+      const r = await cli([...base, '--max-output-tokens', bad]);
+      assert.equal(r.code, 2, `${bad}: ${r.stderr}`);
+      assert.match(r.stderr, /max-output-tokens/);
+    }
+    writeFileSync(config, JSON.stringify({ defaults: { maxOutputTokens: 0 } }));
+    const badConfig = await cli([...base, '--config', config]);
+    assert.equal(badConfig.code, 2, badConfig.stderr);
+    assert.match(badConfig.stderr, /defaults\.maxOutputTokens/);
   } finally {
     await server.close();
   }

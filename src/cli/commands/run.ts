@@ -57,6 +57,7 @@ interface RunFlags {
   concurrency: number;
   maxIters: number;
   maxContextTokens: number;
+  maxOutputTokens?: number;
   temperature: number;
   reasoningEffort?: 'low' | 'medium' | 'high';
   family?: string;
@@ -109,6 +110,7 @@ export function registerRunCommand(program: Command): void {
     .option('-c, --concurrency <n>', 'rollouts in flight at once', intOption(1, 1024), 4)
     .option('--max-iters <n>', 'model turns per rollout', intOption(1, 1000), 30)
     .option('--max-context-tokens <n>', 'context size that ends a rollout', intOption(1000, 10_000_000), 120_000)
+    .option('--max-output-tokens <n>', 'cap on each answer, sent to the provider (default 16000)', intOption(1, 1_000_000))
     .option('-t, --temperature <x>', 'sampling temperature', numberOption(0, 2), 1)
     .addOption(
       new Option(
@@ -326,6 +328,8 @@ function specFromFlags(flags: RunFlags, config?: PeerwatchConfig): ExperimentSpe
     temperature: flags.temperature,
     maxIterations: flags.maxIters,
     maxContextTokens: flags.maxContextTokens,
+    // Only when given: an absent field keeps the run's identity what it was before the option existed.
+    ...(flags.maxOutputTokens !== undefined ? { maxOutputTokens: flags.maxOutputTokens } : {}),
     concurrency: flags.concurrency,
     ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
     ...(flags.family ? { family: flags.family } : {}),
