@@ -48,9 +48,12 @@ export function invocationUsage(first: Progress | null, last: Progress): string 
   const sum = (f: (m: ModelProgress) => number) =>
     ms.reduce((n, [model, m]) => n + f(m) - (first?.perModel[model] ? f(first.perModel[model]) : 0), 0);
   const calls = sum((m) => m.calls);
+  // Tries beyond the calls are retries (429s, 5xx, timeouts): worth seeing on a run that met faults.
+  const tries = sum((m) => m.attempts);
+  const triesNote = tries > calls ? ` (${int(tries)} tries incl. retries)` : '';
   const shared = last.skipped;
   const sharedNote = shared ? ` (${int(shared)} rollout(s) reused from the store, not run again)` : '';
-  return `This invocation: ${int(calls)} model calls, ${compact(sum((m) => m.inputTokens))} in / ${compact(sum((m) => m.outputTokens))} out tokens, ${formatCost(
+  return `This invocation: ${int(calls)} model calls${triesNote}, ${compact(sum((m) => m.inputTokens))} in / ${compact(sum((m) => m.outputTokens))} out tokens, ${formatCost(
     sum((m) => m.costUsd),
     sum((m) => m.unpricedCalls),
   )}${sharedNote}\nThe whole run's usage per model: peerwatch report <run-id> --costs\n`;

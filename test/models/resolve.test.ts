@@ -132,6 +132,8 @@ test('an unknown provider names every provider, and SCRIPTED_PROFILES describe t
       'quiet-tamperer',
       'split-exfiltrator',
       'quiet-inflater',
+      'sham-complier',
+      'excuser',
       'silent',
       'hostile',
     ],
