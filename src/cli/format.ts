@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { forTerminal } from '../core/index.js';
-import type { SummaryRow } from '../report/index.js';
+import { renderRowsCsv, type SummaryRow } from '../report/index.js';
 
 export type OutputFormat = 'table' | 'md' | 'json' | 'csv';
 
@@ -40,28 +40,8 @@ export function renderMarkdown(rows: SummaryRow[]): string {
   return lines.join('\n');
 }
 
-const CSV_COLUMNS = [
-  'model',
-  'scenario',
-  'condition',
-  'behaviour',
-  'n',
-  'count',
-  'rate',
-  'ci_low',
-  'ci_high',
-  'unscored',
-  'errors',
-  'unread',
-] as const;
-
-export function renderCsv(rows: SummaryRow[]): string {
-  const q = (v: unknown) => {
-    const s = v === null ? '' : String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => q(r[c])).join(','))].join('\n');
-}
+/** Summary rows as CSV: one writer, shared with the HTML report's rates.csv. */
+export const renderCsv = renderRowsCsv;
 
 export function useColor(stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && !process.env.NO_COLOR;

@@ -15,3 +15,4 @@ export * from './soc-summary.js';
 export * from './palette.js';
 export * from './labels.js';
 export { svgToPdf, svgToPng } from './html/raster.js';
+export { renderRowsCsv } from './rows-csv.js';

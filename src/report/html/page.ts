@@ -1,6 +1,7 @@
 import { CANARY } from '../../core/index.js';
 import { CONTRASTS_NOTE, type FlatContrast, flattenContrasts } from '../contrast-format.js';
 import type { ReportJson } from '../report-json.js';
+import { renderRowsCsv } from '../rows-csv.js';
 import { buildFigures, type Figure } from './figures.js';
 import { escapeXml as esc } from './xml.js';
 
@@ -130,23 +131,5 @@ export function buildHtmlReport(report: ReportJson, colours?: Record<string, str
 }
 
 function ratesCsv(report: ReportJson): string {
-  const cols = [
-    'model',
-    'scenario',
-    'condition',
-    'behaviour',
-    'n',
-    'count',
-    'rate',
-    'ci_low',
-    'ci_high',
-    'unscored',
-    'errors',
-    'unread',
-  ] as const;
-  const q = (v: unknown) => {
-    const t = v === null ? '' : String(v);
-    return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
-  };
-  return `${[cols.join(','), ...report.rows.map((r) => cols.map((c) => q(r[c])).join(','))].join('\n')}\n`;
+  return `${renderRowsCsv(report.rows)}\n`;
 }
