@@ -95,10 +95,15 @@ export class RateLimiter {
       this.window.push(entry);
       this.windowTokens += estimatedTokens;
     }
+    // No request starts before one that took an earlier slot: when the clock has passed this one's grid
+    // time (or it needs no wait) while earlier waiters still wait for their timer (a busy event loop),
+    // it joins the last of them instead of starting at once.
+    const pending = this.lastPendingRelease();
     if (slot > now) {
       const release = Math.round(slot / this.releaseStepMs) * this.releaseStepMs;
-      if (release > now) await this.releaseAt(release, signal);
-    }
+      if (pending !== undefined && release <= Math.max(now, pending)) await this.releaseAt(pending, signal);
+      else if (release > now) await this.releaseAt(release, signal);
+    } else if (pending !== undefined) await this.releaseAt(pending, signal);
     return {
       settle: (tokens: number) => {
         if (!this.limits.tpm) return;
@@ -127,6 +132,13 @@ export class RateLimiter {
       waiting.add(go);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /** The latest grid time that still has waiters (times are added in increasing order), if any. */
+  private lastPendingRelease(): number | undefined {
+    let last: number | undefined;
+    for (const at of this.releases.keys()) last = at;
+    return last;
   }
 
   /** The waiters released at `at`; the first to ask starts the one timer that releases them all. */

@@ -33,6 +33,18 @@ test('rate limiter: waiters start in slot order, on the release grid, none more 
   assert.ok((times[19] as number) < 1000);
 });
 
+test('rate limiter: a request whose grid time the clock has already passed never starts before an earlier waiter', async () => {
+  // A busy event loop: between two acquires the clock passes the grid time an earlier waiter still waits
+  // for. At 2,000 RPM slots are ~30 ms apart; slot 1 (1030) waits for grid time 1050; slot 2 (1060) rounds
+  // to 1050 too, but its clock already reads 1051.
+  const clockReads = [1000, 1000, 1001, 1001, 1051, 1051];
+  let read = 0;
+  const limiter = new RateLimiter({ rpm: 2000 }, () => clockReads[Math.min(read++, clockReads.length - 1)] as number);
+  const starts: number[] = [];
+  await Promise.all([0, 1, 2].map((i) => limiter.acquire(0).then(() => starts.push(i))));
+  assert.deepEqual(starts, [0, 1, 2]);
+});
+
 test('rate limiter: with the release grid, no 60 seconds hold more than RPM + 1 starts', async () => {
   // 61 simulated seconds of a backlog at 600 RPM (slots 0.1 s apart, so one grid step holds 0 or 1
   // slot) and at 12,000 RPM (about 10 slots per step), on mock timers and the mock clock.
