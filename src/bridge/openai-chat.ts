@@ -1,6 +1,7 @@
 import type { LanguageModelV3GenerateResult, LanguageModelV3Message, LanguageModelV3Prompt } from '@ai-sdk/provider';
 import { z } from 'zod';
 import {
+  appendToolResult,
   type BridgeRequest,
   BridgeInputError,
   type Frame,
@@ -108,15 +109,7 @@ export function parseChat(body: unknown): BridgeRequest {
             `messages[${i}].tool_call_id: no earlier assistant tool call has id '${m.tool_call_id}'`,
             `messages[${i}].tool_call_id`,
           );
-        const part = {
-          type: 'tool-result' as const,
-          toolCallId: m.tool_call_id,
-          toolName,
-          output: { type: 'text' as const, value: text(m.content) },
-        };
-        const last = prompt[prompt.length - 1];
-        if (last?.role === 'tool') last.content.push(part);
-        else prompt.push({ role: 'tool', content: [part] });
+        appendToolResult(prompt, m.tool_call_id, toolName, text(m.content));
         break;
       }
     }

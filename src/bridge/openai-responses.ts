@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseArgs } from './openai-chat.js';
 import { openaiError } from './openai-chat.js';
 import {
+  appendToolResult,
   type BridgeRequest,
   BridgeInputError,
   type Frame,
@@ -109,15 +110,7 @@ export function parseResponses(body: unknown, memory?: ItemMemory): BridgeReques
         const toolName = toolNames.get(o.call_id);
         if (toolName === undefined)
           throw new BridgeInputError(`${at}.call_id: no earlier function_call has call_id '${o.call_id}'`, `${at}.call_id`);
-        const part = {
-          type: 'tool-result' as const,
-          toolCallId: o.call_id,
-          toolName,
-          output: { type: 'text' as const, value: joinText(o.output) },
-        };
-        const last = prompt[prompt.length - 1];
-        if (last?.role === 'tool') last.content.push(part);
-        else prompt.push({ role: 'tool', content: [part] });
+        appendToolResult(prompt, o.call_id, toolName, joinText(o.output));
         break;
       }
       case 'reasoning': {

@@ -3,6 +3,7 @@ import type {
   LanguageModelV3FunctionTool,
   LanguageModelV3GenerateResult,
   LanguageModelV3ToolChoice,
+  LanguageModelV3Prompt,
 } from '@ai-sdk/provider';
 import type { z } from 'zod';
 
@@ -187,4 +188,15 @@ export function parseAt<T>(schema: z.ZodType<T>, value: unknown, prefix: string)
   const rest = issue ? fieldPath(issue.path) : '';
   const field = rest === '' ? prefix : rest.startsWith('[') ? `${prefix}${rest}` : `${prefix}.${rest}`;
   throw new BridgeInputError(`${field}: ${issue?.message ?? 'invalid value'}`, field);
+}
+
+/**
+ * Adds a tool result to the prompt the OpenAI way (each result its own message): consecutive results
+ * join one `tool` message, as the AI SDK's prompt shape has them.
+ */
+export function appendToolResult(prompt: LanguageModelV3Prompt, toolCallId: string, toolName: string, value: string): void {
+  const part = { type: 'tool-result' as const, toolCallId, toolName, output: { type: 'text' as const, value } };
+  const last = prompt[prompt.length - 1];
+  if (last?.role === 'tool') last.content.push(part);
+  else prompt.push({ role: 'tool', content: [part] });
 }
