@@ -1,24 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { rolloutId } from '../../src/core/index.js';
-import { ExperimentSpec, planRollouts } from '../../src/experiment/index.js';
+import { planRollouts } from '../../src/experiment/index.js';
 import { BUILTIN_SCENARIOS } from '../../src/scenarios/index.js';
-
-function spec(over: Partial<ExperimentSpec> = {}): ExperimentSpec {
-  return ExperimentSpec.parse({
-    models: ['mock:a'],
-    scenarios: ['all'],
-    grid: 'default',
-    filter: {},
-    epochs: 1,
-    seed: 42,
-    temperature: 1,
-    maxIterations: 30,
-    maxContextTokens: 120_000,
-    concurrency: 4,
-    ...over,
-  });
-}
+import { spec } from './helpers/spec.js';
 
 test('--follow-ups changes the rollout id of direct_order only; without it every id is as before', () => {
   const plain = planRollouts(spec(), BUILTIN_SCENARIOS);

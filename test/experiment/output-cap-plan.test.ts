@@ -1,24 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { rolloutId } from '../../src/core/index.js';
-import { ExperimentSpec, planRollouts, specDigest } from '../../src/experiment/index.js';
+import { planRollouts, specDigest } from '../../src/experiment/index.js';
 import { BUILTIN_SCENARIOS } from '../../src/scenarios/index.js';
-
-function spec(over: Partial<ExperimentSpec> = {}): ExperimentSpec {
-  return ExperimentSpec.parse({
-    models: ['mock:a'],
-    scenarios: ['all'],
-    grid: 'default',
-    filter: {},
-    epochs: 1,
-    seed: 42,
-    temperature: 1,
-    maxIterations: 30,
-    maxContextTokens: 120_000,
-    concurrency: 4,
-    ...over,
-  });
-}
+import { spec } from './helpers/spec.js';
 
 // The digest of the spec above as computed before --max-output-tokens existed: without the option, the run is the same run.
 const DIGEST_BEFORE = '154892ad79d1831bd08be174c86383a83b456907295eebd555b7a02979b8a983';

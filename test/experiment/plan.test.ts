@@ -3,27 +3,12 @@ import { test } from 'node:test';
 import { conditionKey, deriveSeed, UserError } from '../../src/core/index.js';
 import { ExperimentSpec, planRollouts, selectConditions, validateFilter } from '../../src/experiment/index.js';
 import { BUILTIN_SCENARIOS, getScenario, type Scenario } from '../../src/scenarios/index.js';
+import { spec } from './helpers/spec.js';
 
 function scenario(id: string): Scenario {
   const s = getScenario(id);
   assert.ok(s, `built-in scenario ${id} exists`);
   return s;
-}
-
-function spec(over: Partial<ExperimentSpec> = {}): ExperimentSpec {
-  return ExperimentSpec.parse({
-    models: ['mock:a'],
-    scenarios: ['all'],
-    grid: 'default',
-    filter: {},
-    epochs: 1,
-    seed: 42,
-    temperature: 1,
-    maxIterations: 30,
-    maxContextTokens: 120_000,
-    concurrency: 4,
-    ...over,
-  });
 }
 
 test('default grid per scenario matches scenario.grid("default")', () => {
