@@ -1,8 +1,16 @@
 import type { Finding, FlagValue } from '../../core/index.js';
-import { conditionMatches, type GroupBy, type RolloutFindings, type SummaryRow, summarise } from '../../report/index.js';
+import {
+  conditionMatches,
+  facetsFromCounts,
+  facetsOf,
+  type GroupBy,
+  type RolloutFindings,
+  type RunFacets,
+  type SummaryRow,
+  summarise,
+  summaryFromCounts,
+} from '../../report/index.js';
 import { hasCountingStore, type RolloutRecord, type RunCounts, type RunRecord, type Store } from '../../store/index.js';
-import { facetsFromCounts, summaryFromCounts } from './counts.js';
-import type { RunFacets } from './facets.js';
 
 const BEHAVIOUR_PREFIX = 'behaviour.';
 
@@ -96,25 +104,6 @@ export class RunDataCache {
     while (cache.size > CACHED_RUNS) cache.delete(cache.keys().next().value!);
     return data;
   }
-}
-
-export function facetsOf(rows: RolloutFindings[]): RunFacets {
-  const models = new Set<string>();
-  const scenarios = new Set<string>();
-  const conditions = new Set<string>();
-  const behaviours = new Set<string>();
-  for (const { rollout, findings } of rows) {
-    models.add(rollout.model);
-    scenarios.add(rollout.scenario);
-    conditions.add(rollout.conditionKey);
-    for (const f of findings) if (f.flag.startsWith(BEHAVIOUR_PREFIX)) behaviours.add(f.flag.slice(BEHAVIOUR_PREFIX.length));
-  }
-  const sorted = (s: Set<string>) => [...s].sort(codePointOrder);
-  return { models: sorted(models), scenarios: sorted(scenarios), conditions: sorted(conditions), behaviours: sorted(behaviours) };
-}
-
-function codePointOrder(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

@@ -1,6 +1,14 @@
-import { type GroupBy, pooledCondition, type SummaryRow, wilson } from '../../report/index.js';
-import type { RunCounts } from '../../store/index.js';
-import type { RunFacets } from './facets.js';
+import type { RunCounts } from '../store/index.js';
+import { wilson } from './stats.js';
+import { type GroupBy, pooledCondition, type RolloutFindings, type SummaryRow } from './summary.js';
+
+/** The distinct values a run's filters can take (from its rollouts, or from its counts). */
+export interface RunFacets {
+  models: string[];
+  scenarios: string[];
+  conditions: string[];
+  behaviours: string[];
+}
 
 /**
  * The report's summary built from counts the store aggregated, row for row what `summarise` returns
@@ -74,6 +82,24 @@ export function facetsFromCounts(counts: RunCounts): RunFacets {
     conditions.add(c.conditionKey);
   }
   const behaviours = new Set(counts.scenarioBehaviours.map((b) => b.behaviour));
+  const sorted = (s: Set<string>) => [...s].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { models: sorted(models), scenarios: sorted(scenarios), conditions: sorted(conditions), behaviours: sorted(behaviours) };
+}
+
+const BEHAVIOUR_PREFIX = 'behaviour.';
+
+/** The run's filter values from its rollouts and findings, equal to `facetsFromCounts` (a test proves it). */
+export function facetsOf(rows: RolloutFindings[]): RunFacets {
+  const models = new Set<string>();
+  const scenarios = new Set<string>();
+  const conditions = new Set<string>();
+  const behaviours = new Set<string>();
+  for (const { rollout, findings } of rows) {
+    models.add(rollout.model);
+    scenarios.add(rollout.scenario);
+    conditions.add(rollout.conditionKey);
+    for (const f of findings) if (f.flag.startsWith(BEHAVIOUR_PREFIX)) behaviours.add(f.flag.slice(BEHAVIOUR_PREFIX.length));
+  }
   const sorted = (s: Set<string>) => [...s].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return { models: sorted(models), scenarios: sorted(scenarios), conditions: sorted(conditions), behaviours: sorted(behaviours) };
 }

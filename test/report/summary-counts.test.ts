@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { facetsFromCounts, summaryFromCounts } from '../../src/cli/view/counts.js';
-import { facetsOf } from '../../src/cli/view/data.js';
 import { ExperimentSpec, runExperiment } from '../../src/experiment/index.js';
-import { summarise } from '../../src/report/index.js';
+import { facetsFromCounts, facetsOf, summarise, summaryFromCounts } from '../../src/report/index.js';
 import { BUILTIN_SCENARIOS } from '../../src/scenarios/index.js';
 import { hasCountingStore, openSqliteStore } from '../../src/store/index.js';
 import { makeEvents, makeRollout, makeRun } from '../store/helpers/fixtures.js';
