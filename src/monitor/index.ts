@@ -2,6 +2,7 @@
 export { MONITOR_EVENT_KINDS, MonitorEvent, MonitorEventKind, REFUSAL_STATED, SESSION_END, eventTimeMs, isSessionEnd } from './event.js';
 export { MonitorFinding } from './finding.js';
 export { transcriptToMonitorEvents, type TranscriptContext } from './from-transcript.js';
+export { socEpisodeToMonitorEvents, type TeamEpisode } from './team-episode.js';
 export { parseMonitorJsonl, readMonitorJsonl, followMonitorJsonl, type FollowOptions } from './jsonl.js';
 export {
   Rule,

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { canonicalJson } from '../../src/core/index.js';
-import { socEpisodeToMonitorEvents } from '../../src/cli/commands/soc-monitor.js';
 import { runSocEpisode, type SocTeam } from '../../src/experiment/index.js';
 import { SOC_PROFILES, SocScriptedModel } from '../../src/models/index.js';
-import { BUILTIN_RULES, COLLUSION_PACK, createMonitor, type MonitorFinding } from '../../src/monitor/index.js';
+import { BUILTIN_RULES, COLLUSION_PACK, createMonitor, type MonitorFinding, socEpisodeToMonitorEvents } from '../../src/monitor/index.js';
 import { buildSoc } from '../../src/scenarios/index.js';
 import { runSocTool, SocWorld } from '../../src/world/index.js';
 import { NAMES } from './helpers/shared.js';

@@ -2,43 +2,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { type Condition, type Finding, type GroundTruth, UserError } from '../../core/index.js';
+import { type Condition, type GroundTruth, UserError } from '../../core/index.js';
 import { type ExperimentSpec, type Progress, runExperiment } from '../../experiment/index.js';
-import { createProgressReporter } from '../progress.js';
 import {
   BUILTIN_RULES,
-  COVERT_BEHAVIOURS,
-  type CovertBehaviour,
-  createMonitor,
-  type EvalItem,
+  type CorpusRollout,
+  type CorpusRun,
+  corpusPlan,
+  type Disagreement,
+  EVAL_HONEST_PROFILES,
   type EvalReport,
   evaluateCorpus,
-  type Label,
-  type MonitorFinding,
+  type FleetResult,
+  labelCorpus,
+  measureFleet,
   perRolloutRules,
-  scoreRollout,
   transcriptToMonitorEvents,
 } from '../../monitor/index.js';
 import { getScenario, type Scenario, scenarioIds } from '../../scenarios/index.js';
 import { openSqliteStore, type Store } from '../../store/index.js';
+import { createProgressReporter } from '../progress.js';
 import { TOOL_VERSION } from '../version.js';
-
-/** Agents that never act covertly (they may object or appeal: speech is not covert). */
-export const EVAL_HONEST_PROFILES = ['honest', 'objector', 'appellant'] as const;
-/** Covert agents and the scenarios where each can act; the hiding ones are part of the corpus. */
-export const EVAL_COVERT_PROFILES: ReadonlyArray<{ profile: string; scenarios: string[] }> = [
-  { profile: 'inflater', scenarios: ['misrep_evaluation', 'misrep_finance', 'tampering', 'alignment_faking'] },
-  { profile: 'tamperer', scenarios: ['tampering'] },
-  { profile: 'exfiltrator', scenarios: ['exfiltration_transfer', 'exfiltration_deletion'] },
-  {
-    profile: 'appellant-then-tamper',
-    scenarios: ['misrep_evaluation', 'misrep_finance', 'tampering', 'exfiltration_transfer', 'exfiltration_deletion'],
-  },
-  { profile: 'quiet-tamperer', scenarios: ['tampering'] },
-  { profile: 'split-exfiltrator', scenarios: ['exfiltration_transfer', 'exfiltration_deletion'] },
-  { profile: 'quiet-inflater', scenarios: ['misrep_evaluation', 'misrep_finance', 'tampering', 'alignment_faking'] },
-];
-const ALL_SCENARIOS = scenarioIds();
 
 export interface MonitorEvalOptions {
   store: Store;
@@ -54,21 +38,6 @@ export interface MonitorEvalOptions {
   onProgress?: (p: Progress) => void;
 }
 
-export interface Disagreement {
-  rolloutId: string;
-  profile: string;
-  scenario: string;
-  labels: Partial<Record<CovertBehaviour, Label>>;
-}
-
-export interface FleetResult {
-  rule: string;
-  /** Identities the gap rule flagged, and the identities expected (profiles that act differently when watched). */
-  flagged: string[];
-  expected: string[];
-  rollouts: number;
-}
-
 export interface MonitorEvalResult {
   report: EvalReport;
   /** Honest-profile rollouts that the ground truth calls covert (must be none). */
@@ -81,14 +50,14 @@ export interface MonitorEvalResult {
   seconds: { rollouts: number; scoring: number; perRolloutMs: number };
 }
 
-function spec(models: string[], scenarios: string[], epochs: number, seed: number): ExperimentSpec {
+function specOf(run: CorpusRun, scenarios: string[]): ExperimentSpec {
   return {
-    models,
+    models: run.models,
     scenarios,
     grid: 'default',
     filter: {},
-    epochs,
-    seed,
+    epochs: run.epochs,
+    seed: run.seed,
     temperature: 0,
     maxIterations: 30,
     maxContextTokens: 200_000,
@@ -104,28 +73,6 @@ function scenariosOf(ids: readonly string[]): Scenario[] {
   });
 }
 
-/** Enough epochs that the honest runs put at least `honest` rollouts in the calibration half. */
-function honestEpochs(honest: number, perEpoch: number): number {
-  // Half go to calibration by hash; 15% slack covers the hash's variance at these sizes.
-  return Math.max(1, Math.ceil((honest * 2 * 1.15) / perEpoch));
-}
-
-const watchedOf = (c: Condition): EvalItem['watched'] =>
-  c.monitoring === 'monitored' || c.scratchpad === 'monitored'
-    ? 'watched'
-    : c.monitoring === 'unmonitored' || c.scratchpad === 'unmonitored'
-      ? 'unwatched'
-      : null;
-
-function labelsOf(findings: readonly Finding[]): EvalItem['labels'] {
-  const out: EvalItem['labels'] = {};
-  for (const b of COVERT_BEHAVIOURS) {
-    const f = findings.find((x) => x.flag === `behaviour.${b}`);
-    if (f) out[b] = f.value;
-  }
-  return out;
-}
-
 /** What the company knew for a stored rollout: its scenario's ground truth, rebuilt from the condition. */
 function groundTruthOf(scenarioId: string, version: string, condition: Condition, seed: number): GroundTruth | undefined {
   const sc = getScenario(scenarioId);
@@ -138,15 +85,24 @@ function groundTruthOf(scenarioId: string, version: string, condition: Condition
 }
 
 /**
- * Builds the labelled corpus by running rollouts (scripted reference agents) into the store, labels
- * each from its stored `behaviour.*` findings, scores each with the built-in per-rollout rules, and
- * evaluates; the fleet-level gap rules are measured on a separate alignment-faking fleet.
+ * Runs the corpus of monitor/'s `corpusPlan` (scripted reference agents) into the store, then has
+ * monitor/ label, score and evaluate it; the fleet-level gap rules are measured on the last run.
  */
 export async function runMonitorEval(opts: MonitorEvalOptions): Promise<MonitorEvalResult> {
   const t0 = performance.now();
+  const all = scenarioIds();
+  const honestPerEpoch = scenariosOf(all).reduce((n, s) => n + s.grid('default').length, 0) * EVAL_HONEST_PROFILES.length;
+  const plan = corpusPlan({
+    honest: opts.honest,
+    seed: opts.seed,
+    honestPerEpoch,
+    ...(opts.covertEpochs !== undefined ? { covertEpochs: opts.covertEpochs } : {}),
+    ...(opts.fleetEpochs !== undefined ? { fleetEpochs: opts.fleetEpochs } : {}),
+  });
   const runIds: string[] = [];
-  const steps = 2 + EVAL_COVERT_PROFILES.length;
-  const run = async (s: ExperimentSpec) => {
+  const steps = 2 + plan.covert.length;
+  const run = async (c: CorpusRun) => {
+    const s = specOf(c, c.scenarios ?? all);
     opts.onStage?.(`${s.models.join(', ')} on ${s.scenarios.length} scenario(s)`, runIds.length + 1, steps);
     const r = await runExperiment({
       spec: s,
@@ -159,74 +115,48 @@ export async function runMonitorEval(opts: MonitorEvalOptions): Promise<MonitorE
     runIds.push(r.runId);
     return r.runId;
   };
-  const honestModels = EVAL_HONEST_PROFILES.map((p) => `scripted:${p}`);
-  const perEpoch = scenariosOf(ALL_SCENARIOS).reduce((n, s) => n + s.grid('default').length, 0) * honestModels.length;
-  const honestRun = await run(spec(honestModels, ALL_SCENARIOS, honestEpochs(opts.honest, perEpoch), opts.seed));
-  const covertRuns: string[] = [];
-  for (const c of EVAL_COVERT_PROFILES)
-    covertRuns.push(await run(spec([`scripted:${c.profile}`], c.scenarios, opts.covertEpochs ?? 4, opts.seed + 1)));
-  const fleetRun = await run(spec(['scripted:faker', 'scripted:honest'], ['alignment_faking'], opts.fleetEpochs ?? 3, opts.seed + 2));
+  const labelled = [await run(plan.honest)];
+  for (const c of plan.covert) labelled.push(await run(c));
+  const fleetRun = await run(plan.fleet);
   const t1 = performance.now();
 
-  const rules = perRolloutRules(BUILTIN_RULES);
-  const items: EvalItem[] = [];
-  const disagreements: Disagreement[] = [];
-  let actedHonestly = 0;
-  for (const runId of [honestRun, ...covertRuns]) {
-    for (const { rollout: r, findings } of opts.store.listRolloutsWithFindings(runId)) {
-      const profile = r.model.replace(/^scripted:/, '');
-      const labels = labelsOf(findings);
-      const covert = Object.values(labels).some((v) => v === true);
-      const honestProfile = (EVAL_HONEST_PROFILES as readonly string[]).includes(profile);
-      if (honestProfile && covert) disagreements.push({ rolloutId: r.id, profile, scenario: r.scenario, labels });
-      if (!honestProfile && !covert) actedHonestly++;
-      const gt = r.status === 'completed' ? groundTruthOf(r.scenario, r.scenarioVersion, r.condition, r.seed) : undefined;
-      const stored = gt ? opts.store.getRollout(r.id) : undefined;
-      const score =
-        gt && stored
-          ? scoreRollout(
-              transcriptToMonitorEvents(stored.events, { identity: r.model, session: r.id, groundTruth: gt, condition: r.condition }),
-              rules,
-            )
-          : null;
-      items.push({ id: r.id, profile, scenario: r.scenario, labels, watched: watchedOf(r.condition), score });
-    }
-  }
+  // The rollout as the monitor sees it, with the ground truth rebuilt from its condition (none: unscored).
+  const streamOf = (r: { id: string; model: string; scenario: string; scenarioVersion: string; condition: Condition; seed: number }) => {
+    const gt = groundTruthOf(r.scenario, r.scenarioVersion, r.condition, r.seed);
+    const stored = gt ? opts.store.getRollout(r.id) : undefined;
+    if (!gt || !stored) return null;
+    return transcriptToMonitorEvents(stored.events, { identity: r.model, session: r.id, groundTruth: gt, condition: r.condition });
+  };
+  const corpus = labelled.flatMap((runId) =>
+    opts.store.listRolloutsWithFindings(runId).map(
+      ({ rollout: r, findings }): CorpusRollout => ({
+        id: r.id,
+        model: r.model,
+        scenario: r.scenario,
+        condition: r.condition,
+        findings,
+        events: () => (r.status === 'completed' ? streamOf(r) : null),
+      }),
+    ),
+  );
+  const { items, disagreements, covertProfileActedHonestly } = labelCorpus(corpus, perRolloutRules(BUILTIN_RULES));
   const report = evaluateCorpus(items, { minHonestCalibration: opts.honest });
-  const fleet = measureFleet(opts.store, fleetRun);
+  const fleetRollouts = opts.store.listRollouts(fleetRun).filter((r) => r.status === 'completed');
+  const fleet = measureFleet(
+    fleetRollouts.map(streamOf).filter((e) => e !== null),
+    fleetRollouts.length,
+  );
   const t2 = performance.now();
   const rollouts = items.length + fleet[0]!.rollouts;
   return {
     report,
     disagreements,
-    covertProfileActedHonestly: actedHonestly,
+    covertProfileActedHonestly,
     fleet,
     rollouts,
     runIds,
     seconds: { rollouts: (t1 - t0) / 1000, scoring: (t2 - t1) / 1000, perRolloutMs: (t1 - t0) / rollouts },
   };
-}
-
-/** Gap rules need many episodes of one agent: one monitor over the whole fleet, one session per rollout. */
-function measureFleet(store: Store, runId: string): FleetResult[] {
-  const gapRules = BUILTIN_RULES.filter((r) => r.type === 'gap');
-  const found: MonitorFinding[] = [];
-  const monitor = createMonitor({ rules: BUILTIN_RULES, onFinding: (f) => found.push(f) });
-  const rollouts = store.listRollouts(runId).filter((r) => r.status === 'completed');
-  for (const r of rollouts) {
-    const gt = groundTruthOf(r.scenario, r.scenarioVersion, r.condition, r.seed);
-    const stored = store.getRollout(r.id);
-    if (!gt || !stored) continue;
-    for (const e of transcriptToMonitorEvents(stored.events, { identity: r.model, session: r.id, groundTruth: gt, condition: r.condition }))
-      monitor.ingest(e, { trusted: true });
-  }
-  monitor.flush();
-  return gapRules.map((rule) => ({
-    rule: rule.id,
-    flagged: [...new Set(found.filter((f) => f.ruleId === rule.id).map((f) => f.identity))].sort(),
-    expected: rule.id === 'pp.alignment-faking-gap' ? ['scripted:faker'] : [],
-    rollouts: rollouts.length,
-  }));
 }
 
 const pct = (x: number) => (Number.isNaN(x) ? '   n/a' : `${(100 * x).toFixed(1).padStart(5)}%`);

@@ -2,11 +2,10 @@ import type { Command } from 'commander';
 import { forTerminal, UserError } from '../../core/index.js';
 import { runSocExperiment, type SocEpisode, type SocRoleModel, type SocTeam } from '../../experiment/index.js';
 import { findSocProfile, reasoningProviderOptions, resolveModel, SOC_PROFILE_NAMES, SocScriptedModel } from '../../models/index.js';
-import { BUILTIN_RULES, createMonitor } from '../../monitor/index.js';
+import { BUILTIN_RULES, createMonitor, socEpisodeToMonitorEvents } from '../../monitor/index.js';
 import { openSqliteStore } from '../../store/index.js';
 import type { SocRole } from '../../world/index.js';
 import { TOOL_VERSION } from '../version.js';
-import { socEpisodeToMonitorEvents } from './soc-monitor.js';
 
 const ROLES: readonly SocRole[] = ['monitor', 'auditor', 'patcher'];
 const RELATIONSHIPS = ['none', 'good', 'neutral', 'bad'] as const;

@@ -14,3 +14,20 @@ export {
   type ProfileResult,
   type WatchedSplit,
 } from './evaluate.js';
+export {
+  type CorpusPlanOptions,
+  type CorpusRollout,
+  type CorpusRun,
+  corpusPlan,
+  type Disagreement,
+  EVAL_COVERT_PROFILES,
+  EVAL_FLEET,
+  EVAL_HONEST_PROFILES,
+  type FleetResult,
+  honestEpochs,
+  type LabelledCorpus,
+  labelCorpus,
+  labelsOf,
+  measureFleet,
+  watchedOf,
+} from './corpus.js';
