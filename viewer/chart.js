@@ -32,10 +32,11 @@ export function barNote(row) {
 }
 
 /**
- * groups: [{ label, bars: [{ series, row }] }] where row is a summary row; onBar(row) on click.
- * Returns an <svg> whose bars carry the row's numbers as data attributes (tests read them).
+ * groups: [{ label, key?, bars: [{ series, row }] }] where row is a summary row; onBar(row) on click.
+ * `label` (figures.js `labeller`) turns raw keys into words for tooltips. Returns an <svg> whose bars
+ * carry the row's numbers and raw keys as data attributes (tests read them).
  */
-export function barChart({ groups, color, onBar, width = 960 }) {
+export function barChart({ groups, color, onBar, width = 960, label = { scenario: (k) => k, condition: (k) => k, behaviour: (k) => k } }) {
   const longest = Math.max(8, ...groups.map((g) => g.label.length));
   const LABEL_W = Math.min(MAX_LABEL_W, Math.ceil(longest * CHAR_W) + 16);
   const maxChars = Math.floor((LABEL_W - 16) / CHAR_W);
@@ -59,8 +60,8 @@ export function barChart({ groups, color, onBar, width = 960 }) {
     svg.append(
       s(
         'text',
-        { class: 'group-label', x: LABEL_W - 10, y: y + blockH / 2, 'text-anchor': 'end', 'dominant-baseline': 'middle' },
-        s('title', null, g.label),
+        { class: 'group-label', x: LABEL_W - 10, y: y + blockH / 2, 'text-anchor': 'end', 'dominant-baseline': 'middle', dataset: g.key ? { key: g.key } : {} },
+        s('title', null, g.key && g.key !== g.label ? `${g.label}\n${g.key}` : g.label),
         clip(g.label, maxChars),
       ),
     );
@@ -92,7 +93,7 @@ export function barChart({ groups, color, onBar, width = 960 }) {
         },
       });
       bar.append(
-        s('title', null, `${series}\n${row.scenario} · ${row.condition === '*' ? 'all conditions' : row.condition} · ${row.behaviour}\n${barNote(row)}${row.n ? `\n95% CI ${pct(row.ci_low)} – ${pct(row.ci_high)}` : ''}${row.unread ? `\n${row.unread} did not read the data (excluded)` : ''}\nclick for the rollouts`),
+        s('title', null, `${series}\n${label.scenario(row.scenario)} · ${label.condition(row.condition)} · ${label.behaviour(row.behaviour)}\n(${row.scenario} · ${row.condition} · ${row.behaviour})\n${barNote(row)}${row.n ? `\n95% CI ${pct(row.ci_low)} – ${pct(row.ci_high)}` : ''}${row.unread ? `\n${row.unread} did not read the data (excluded)` : ''}\nclick for the rollouts`),
         s('rect', { class: 'track', x: x(0), y, width: plotW, height: BAR_H }),
       );
       if (row.n > 0) {

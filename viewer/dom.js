@@ -48,10 +48,13 @@ export function shortId(id) {
   return id.length > 12 ? id.slice(0, 8) : id;
 }
 
-/** A `<select>` with an "all" choice; calls onChange with the chosen value or undefined. */
-export function select(label, values, current, onChange, allLabel = 'all') {
+/**
+ * A `<select>` with an "all" choice; calls onChange with the chosen value or undefined. `text(v)` is what
+ * an option shows (a human label); its value stays the raw key.
+ */
+export function select(label, values, current, onChange, allLabel = 'all', text = (v) => v) {
   const sel = h('select', { 'aria-label': label, name: label, onchange: () => onChange(sel.value === '' ? undefined : sel.value) });
   sel.append(h('option', { value: '' }, allLabel));
-  for (const v of values) sel.append(h('option', { value: v, selected: v === current }, v));
+  for (const v of values) sel.append(h('option', { value: v, selected: v === current, title: v }, text(v)));
   return h('label', { class: 'filter' }, h('span', null, label), sel);
 }

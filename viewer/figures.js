@@ -1,5 +1,17 @@
 // Turns summary rows into the dashboard's figures: which chart, which group, which bar.
 
+/**
+ * Human labels from the server (`labels` of GET /runs/:id, report/labels.ts) as functions; an unknown key
+ * reads as itself. The raw key stays in data attributes, tooltips, filters and links.
+ */
+export function labeller(...sources) {
+  const pick = (kind) => (k) => {
+    for (const l of sources) if (l?.[kind]?.[k] !== undefined) return l[kind][k];
+    return k;
+  };
+  return { scenario: pick('scenarios'), behaviour: pick('behaviours'), condition: pick('conditions') };
+}
+
 const BEHAVIOUR_ORDER = ['score_inflation', 'shutdown_tampering', 'exfiltration', 'af_non_execution', 'refusal', 'honest_completion'];
 
 export function compareBehaviours(a, b) {
@@ -24,30 +36,33 @@ export function applyFilters(rows, f) {
  * Per condition: one figure per scenario x behaviour, a group per condition, a bar per model.
  * Returns [{ key, title, subtitle, groups: [{ label, bars: [{ series, row }] }] }].
  */
-export function figuresOf(rows, by, models) {
+export function figuresOf(rows, by, models, label = labeller()) {
   const figures = new Map();
   const modelRank = (m) => models.indexOf(m);
   for (const r of rows) {
     const key = by === 'scenario' ? r.scenario : `${r.scenario} · ${r.behaviour}`;
-    const groupLabel = by === 'scenario' ? r.behaviour : r.condition;
+    // Pooled, a group is a behaviour (and its channel arm, never mixed); per condition, a condition.
+    const groupKey = by === 'scenario' ? (r.condition === '*' ? r.behaviour : `${r.behaviour} ${r.condition}`) : r.condition;
+    const groupLabel =
+      by === 'scenario' ? (r.condition === '*' ? label.behaviour(r.behaviour) : `${label.behaviour(r.behaviour)} · ${label.condition(r.condition).replace(/^all conditions, /, '')}`) : label.condition(r.condition);
     let fig = figures.get(key);
     if (!fig) {
       fig = {
         key,
         scenario: r.scenario,
         behaviour: by === 'scenario' ? null : r.behaviour,
-        title: by === 'scenario' ? r.scenario : r.scenario,
-        subtitle: by === 'scenario' ? 'pooled over conditions' : r.behaviour,
+        title: label.scenario(r.scenario),
+        subtitle: by === 'scenario' ? 'pooled over conditions' : label.behaviour(r.behaviour),
         groups: new Map(),
       };
       figures.set(key, fig);
     }
-    if (!fig.groups.has(groupLabel)) fig.groups.set(groupLabel, { label: groupLabel, bars: [] });
-    fig.groups.get(groupLabel).bars.push({ series: r.model, row: r });
+    if (!fig.groups.has(groupKey)) fig.groups.set(groupKey, { key: groupKey, behaviour: r.behaviour, label: groupLabel, bars: [] });
+    fig.groups.get(groupKey).bars.push({ series: r.model, row: r });
   }
   const out = [...figures.values()].map((f) => {
     const groups = [...f.groups.values()];
-    if (by === 'scenario') groups.sort((a, b) => compareBehaviours(a.label, b.label));
+    if (by === 'scenario') groups.sort((a, b) => compareBehaviours(a.behaviour, b.behaviour) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     for (const g of groups) g.bars.sort((a, b) => modelRank(a.series) - modelRank(b.series));
     return { ...f, groups };
   });

@@ -74,3 +74,24 @@ export function conditionLabel(key: string): string {
   }
   return parts.join(' · ');
 }
+
+/** Human labels for every raw key a run's filters can take, by kind (pooled conditions included). */
+export interface KeyLabels {
+  scenarios: Record<string, string>;
+  behaviours: Record<string, string>;
+  conditions: Record<string, string>;
+}
+
+/** The labels the viewer draws for a run's `facets`; the raw keys stay the values it filters and links by. */
+export function keyLabels(facets: {
+  scenarios: readonly string[];
+  behaviours: readonly string[];
+  conditions: readonly string[];
+}): KeyLabels {
+  const map = (keys: Iterable<string>, label: (k: string) => string) => Object.fromEntries([...keys].map((k) => [k, label(k)]));
+  return {
+    scenarios: map(facets.scenarios, scenarioLabel),
+    behaviours: map(facets.behaviours, behaviourLabel),
+    conditions: map(['*', '*/channel-on', ...facets.conditions], conditionLabel),
+  };
+}

@@ -165,6 +165,25 @@ test('the viewer after a SOC run, the lawful-channel A/B, the paged per-conditio
     ]);
     assert.notDeepEqual(honest, onOther, 'two models, two colours');
 
+    // Human labels in the compare view and the dashboard, raw keys kept in a tooltip or data attribute.
+    const titles = await page.$$eval('h3.compare-title', (els: any[]) =>
+      els.map((e) => [e.getAttribute('title'), e.firstChild.textContent]),
+    );
+    assert.ok(
+      titles.some(([key, text]) => key === 'tampering' && text === 'shutdown tampering'),
+      JSON.stringify(titles),
+    );
+    await page.goto(`${url}#/run/${otherRun}?by=condition&behaviour=shutdown_tampering`);
+    await ready(page, 'dashboard');
+    const groupLabels = await page.$$eval('text.group-label', (els: any[]) => els.map((e) => [e.dataset.key, e.lastChild.textContent]));
+    assert.ok(groupLabels.length > 0);
+    for (const [key, text] of groupLabels) assert.match(`${key} ${text}`, /^peer\/good\S* good peer\b|^self\/good\S* self \+ good peer\b/);
+    assert.ok(
+      (await page.$$eval('select[name="condition"] option', (els: any[]) => els.map((e) => e.textContent))).some((t) =>
+        t.startsWith('good peer'),
+      ),
+    );
+
     // Filters with no match offer to clear them.
     await page.goto(`${url}#/run/${otherRun}?model=scripted:honest&behaviour=exfiltration`);
     await ready(page, 'dashboard');

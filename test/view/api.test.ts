@@ -61,6 +61,20 @@ async function withApp(fn: (get: (path: string) => Promise<{ status: number; bod
   }
 }
 
+test('a run comes with human labels for every raw key its filters take, pooled conditions included', async () => {
+  await withApp(async (get) => {
+    const { body } = await get(`/api/runs/${RUN_A}`);
+    assert.deepEqual(body.labels.behaviours, { refusal: 'refusal', shutdown_tampering: 'shutdown tampering' });
+    assert.deepEqual(body.labels.conditions, {
+      '*': 'all conditions',
+      '*/channel-on': 'all conditions, channel on',
+      'peer/bad/file': 'bad peer · file',
+      'peer/good/file': 'good peer · file',
+    });
+    assert.deepEqual(Object.keys(body.labels.conditions).slice(2), body.facets.conditions);
+  });
+});
+
 test('runs, summary and rollouts agree with summarise() for every cell and value', async () => {
   await withApp(async (get, store) => {
     const runs = await get('/api/runs');

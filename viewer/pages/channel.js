@@ -3,6 +3,7 @@
 import { api } from '../api.js';
 import { barChart, colorScale, legend } from '../chart.js';
 import { h, shortId } from '../dom.js';
+import { labeller } from '../figures.js';
 import { runHeader } from './dashboard.js';
 
 const pp = (x) => (x === null ? '–' : `${x > 0 ? '+' : ''}${(x * 100).toFixed(1)} pp`);
@@ -25,8 +26,9 @@ const armRow = (r, arm) => ({
 });
 
 export async function channelPage(root, [id]) {
-  const [{ run, colors }, ab] = await Promise.all([api(`/runs/${encodeURIComponent(id)}`), api(`/runs/${encodeURIComponent(id)}/channel-ab`)]);
+  const [{ run, labels, colors }, ab] = await Promise.all([api(`/runs/${encodeURIComponent(id)}`), api(`/runs/${encodeURIComponent(id)}/channel-ab`)]);
   const color = colorScale(colors);
+  const label = labeller(labels);
   root.append(
     h('nav', { class: 'crumbs' }, h('a', { href: '#/' }, 'Runs'), ' / ', h('a', { href: `#/run/${encodeURIComponent(run.id)}` }, shortId(run.id)), ' / lawful channel A/B'),
     h('h1', null, 'Lawful channel: off vs on'),
@@ -52,7 +54,8 @@ export async function channelPage(root, [id]) {
   for (const r of ab.rows) byScenario.set(r.scenario, [...(byScenario.get(r.scenario) ?? []), r]);
   for (const [scenario, rows] of byScenario) {
     const groups = rows.map((r) => ({
-      label: `${r.behaviour} · ${r.model}`,
+      key: `${r.behaviour} ${r.model}`,
+      label: `${label.behaviour(r.behaviour)} · ${r.model}`,
       bars: [
         { series: r.model, row: armRow(r, 'off'), arm: 'off' },
         { series: r.model, row: armRow(r, 'on'), arm: 'on' },
@@ -62,8 +65,8 @@ export async function channelPage(root, [id]) {
       h(
         'section',
         { class: 'figure channel-ab', dataset: { scenario } },
-        h('h3', null, scenario, h('span', { class: 'subtitle' }, ' — channel off vs on')),
-        barChart({ groups, color }),
+        h('h3', { title: scenario }, label.scenario(scenario), h('span', { class: 'subtitle' }, ' — channel off vs on')),
+        barChart({ groups, color, label }),
         h(
           'table',
           { class: 'table ab-diffs' },
@@ -76,7 +79,7 @@ export async function channelPage(root, [id]) {
                 'tr',
                 { dataset: { model: r.model, behaviour: r.behaviour } },
                 h('td', null, r.model),
-                h('td', null, r.behaviour),
+                h('td', { title: r.behaviour }, label.behaviour(r.behaviour)),
                 h('td', { class: 'num' }, `${r.off.count}/${r.off.n}`),
                 h('td', { class: 'num' }, `${r.on.count}/${r.on.n}`),
                 h('td', { class: 'num diff' }, r.diff === null ? '–' : `${pp(r.diff)} [${pp(r.diff_low)}, ${pp(r.diff_high)}]`),

@@ -1,7 +1,7 @@
 import { api } from '../api.js';
 import { barChart, colorScale, legend } from '../chart.js';
 import { h, shortId } from '../dom.js';
-import { applyFilters, figuresOf, rolloutsHash } from '../figures.js';
+import { applyFilters, figuresOf, labeller, rolloutsHash } from '../figures.js';
 import { go } from '../router.js';
 import { CAPTION, filterBar, hasChannel, runHeader, viewState } from './dashboard.js';
 
@@ -35,9 +35,10 @@ export async function comparePage(root, _match, params) {
     behaviours: union(A.facets.behaviours, B.facets.behaviours),
   };
   const color = colorScale(A.colors);
+  const label = labeller(A.labels, B.labels);
   const sides = [
-    { label: 'A', run: A.run, channel: hasChannel(A.facets), figures: figuresOf(applyFilters(sumA.rows, state), state.by, facets.models) },
-    { label: 'B', run: B.run, channel: hasChannel(B.facets), figures: figuresOf(applyFilters(sumB.rows, state), state.by, facets.models) },
+    { label: 'A', run: A.run, channel: hasChannel(A.facets), figures: figuresOf(applyFilters(sumA.rows, state), state.by, facets.models, label) },
+    { label: 'B', run: B.run, channel: hasChannel(B.facets), figures: figuresOf(applyFilters(sumB.rows, state), state.by, facets.models, label) },
   ];
   const keys = [];
   for (const side of sides) for (const f of side.figures) if (!keys.some((k) => k.key === f.key)) keys.push(f);
@@ -45,7 +46,7 @@ export async function comparePage(root, _match, params) {
   root.append(
     h('nav', { class: 'crumbs' }, h('a', { href: '#/' }, 'Runs'), ' / compare'),
     h('h1', null, 'Compare ', h('span', { class: 'mono' }, shortId(A.run.id)), ' and ', h('span', { class: 'mono' }, shortId(B.run.id))),
-    filterBar(facets, state, (next) => go('/compare', { a: A.run.id, b: B.run.id, ...next })),
+    filterBar(facets, state, (next) => go('/compare', { a: A.run.id, b: B.run.id, ...next }), label),
     legend(facets.models.filter((m) => !state.model || m === state.model), color),
     h('p', { class: 'caption' }, CAPTION),
     h(
@@ -68,7 +69,7 @@ export async function comparePage(root, _match, params) {
     );
   for (const k of keys) {
     root.append(
-      h('h3', { class: 'compare-title' }, k.title, h('span', { class: 'subtitle' }, ` — ${k.subtitle}`)),
+      h('h3', { class: 'compare-title', title: k.key }, k.title, h('span', { class: 'subtitle' }, ` — ${k.subtitle}`)),
       h(
         'div',
         { class: 'compare-grid' },
@@ -77,7 +78,7 @@ export async function comparePage(root, _match, params) {
           return h(
             'section',
             { class: 'figure compare-col', dataset: { run: side.run.id, figure: k.key } },
-            fig ? barChart({ groups: fig.groups, color, width: 600, onBar: (row) => (location.hash = rolloutsHash(side.run.id, row, side.channel)) }) : h('p', { class: 'muted' }, 'not in this run'),
+            fig ? barChart({ groups: fig.groups, color, width: 600, label, onBar: (row) => (location.hash = rolloutsHash(side.run.id, row, side.channel)) }) : h('p', { class: 'muted' }, 'not in this run'),
           );
         }),
       ),

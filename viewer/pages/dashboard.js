@@ -1,7 +1,7 @@
 import { api } from '../api.js';
 import { barChart, colorScale, legend } from '../chart.js';
 import { h, pct, select, shortId } from '../dom.js';
-import { applyFilters, figuresOf, rolloutsHash } from '../figures.js';
+import { applyFilters, figuresOf, labeller, rolloutsHash } from '../figures.js';
 import { go } from '../router.js';
 
 /** The grouping and filters in the URL; a chosen condition implies per-condition rows. */
@@ -19,8 +19,8 @@ export const GROUPS_SHOWN = 12;
 /** Whether the run has the lawful channel on in some condition (then pooled rows never mix the arms). */
 export const hasChannel = (facets) => facets.conditions.some((c) => c === 'channel-on' || c.endsWith('/channel-on'));
 
-/** Filter bar shared by the dashboard and the compare view. */
-export function filterBar(facets, state, onChange) {
+/** Filter bar shared by the dashboard and the compare view; options read as labels, values stay raw keys. */
+export function filterBar(facets, state, onChange, label = labeller()) {
   const set = (k) => (v) => onChange({ ...state, [k]: v });
   const byToggle = h(
     'div',
@@ -36,9 +36,9 @@ export function filterBar(facets, state, onChange) {
     'div',
     { class: 'filters' },
     select('model', facets.models, state.model, set('model')),
-    select('scenario', facets.scenarios, state.scenario, set('scenario')),
-    select('condition', facets.conditions, state.condition, set('condition')),
-    select('behaviour', facets.behaviours, state.behaviour, set('behaviour')),
+    select('scenario', facets.scenarios, state.scenario, set('scenario'), 'all', label.scenario),
+    select('condition', facets.conditions, state.condition, set('condition'), 'all', label.condition),
+    select('behaviour', facets.behaviours, state.behaviour, set('behaviour'), 'all', label.behaviour),
     byToggle,
   );
 }
@@ -61,25 +61,25 @@ export const CAPTION =
  * The figures for one run's filtered rows, one section each. A figure with more than GROUPS_SHOWN
  * groups (conditions) shows the first ones and a button for the rest, so no page draws thousands of bars.
  */
-export function figureSections(runId, figures, color, channelRun) {
+export function figureSections(runId, figures, color, channelRun, label = labeller()) {
   return figures.map((fig) => {
     const onBar = (row) => (location.hash = rolloutsHash(runId, row, channelRun));
     const many = fig.groups.length > GROUPS_SHOWN;
-    const chartBox = h('div', { class: 'chart-box' }, barChart({ groups: many ? fig.groups.slice(0, GROUPS_SHOWN) : fig.groups, color, onBar }));
+    const chartBox = h('div', { class: 'chart-box' }, barChart({ groups: many ? fig.groups.slice(0, GROUPS_SHOWN) : fig.groups, color, onBar, label }));
     const more = many
       ? h(
           'button',
           {
             class: 'show-all',
             onclick: () => {
-              chartBox.replaceChildren(barChart({ groups: fig.groups, color, onBar }));
+              chartBox.replaceChildren(barChart({ groups: fig.groups, color, onBar, label }));
               more.remove();
             },
           },
           `Show all ${fig.groups.length} conditions (${fig.groups.length - GROUPS_SHOWN} more)`,
         )
       : null;
-    return h('section', { class: 'figure', dataset: { figure: fig.key, groups: fig.groups.length } }, h('h3', null, fig.title, h('span', { class: 'subtitle' }, ` — ${fig.subtitle}`)), chartBox, more);
+    return h('section', { class: 'figure', dataset: { figure: fig.key, groups: fig.groups.length } }, h('h3', { title: fig.key }, fig.title, h('span', { class: 'subtitle' }, ` — ${fig.subtitle}`)), chartBox, more);
   });
 }
 
@@ -164,12 +164,13 @@ function socSection(soc, color) {
 
 export async function dashboardPage(root, [id], params) {
   const state = viewState(params);
-  const [{ run, facets, colors, soc }, summary] = await Promise.all([api(`/runs/${encodeURIComponent(id)}`), api(`/runs/${encodeURIComponent(id)}/summary`, { by: state.by })]);
+  const [{ run, facets, labels, colors, soc }, summary] = await Promise.all([api(`/runs/${encodeURIComponent(id)}`), api(`/runs/${encodeURIComponent(id)}/summary`, { by: state.by })]);
   const rows = applyFilters(summary.rows, state);
   const color = colorScale(colors);
   const shownModels = facets.models.filter((m) => !state.model || m === state.model);
   const here = (next) => go(`/run/${encodeURIComponent(run.id)}`, next);
   const channelRun = hasChannel(facets);
+  const label = labeller(labels);
   root.append(
     h('nav', { class: 'crumbs' }, h('a', { href: '#/' }, 'Runs'), ' / ', h('span', { class: 'mono', title: run.id }, shortId(run.id))),
     h('h1', null, 'Run ', h('span', { class: 'mono' }, shortId(run.id))),
@@ -189,7 +190,7 @@ export async function dashboardPage(root, [id], params) {
       ),
     );
   }
-  root.append(filterBar(facets, state, (next) => here({ ...next, page: undefined })), legend(shownModels, color), h('p', { class: 'caption' }, CAPTION));
+  root.append(filterBar(facets, state, (next) => here({ ...next, page: undefined }), label), legend(shownModels, color), h('p', { class: 'caption' }, CAPTION));
   if (rows.length === 0) {
     root.append(
       h(
@@ -201,12 +202,12 @@ export async function dashboardPage(root, [id], params) {
     );
     return;
   }
-  const figures = figuresOf(rows, state.by, facets.models);
+  const figures = figuresOf(rows, state.by, facets.models, label);
   // Per condition, a run can have thousands of bars: show the figures a page at a time.
   const pages = state.by === 'condition' ? Math.ceil(figures.length / FIGURES_PER_PAGE) : 1;
   const page = Math.min(Math.max(1, state.page), pages);
   const shown = pages > 1 ? figures.slice((page - 1) * FIGURES_PER_PAGE, page * FIGURES_PER_PAGE) : figures;
   const onPage = (p) => here({ ...state, page: p === 1 ? undefined : p });
   if (pages > 1) root.append(h('p', { class: 'muted small page-info' }, `Figures ${(page - 1) * FIGURES_PER_PAGE + 1}–${(page - 1) * FIGURES_PER_PAGE + shown.length} of ${figures.length}`), pager(page, pages, onPage));
-  root.append(h('div', { class: 'figures' }, figureSections(run.id, shown, color, channelRun)), pager(page, pages, onPage), dataTable(rows));
+  root.append(h('div', { class: 'figures' }, figureSections(run.id, shown, color, channelRun, label)), pager(page, pages, onPage), dataTable(rows));
 }

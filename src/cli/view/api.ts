@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { CANARY, UserError } from '../../core/index.js';
-import { channelContrast, modelColours, modelsOfRuns, runBrief, summariseSoc } from '../../report/index.js';
+import { channelContrast, keyLabels, modelColours, modelsOfRuns, runBrief, summariseSoc } from '../../report/index.js';
 import { hasCountingStore, type RunRecord, type Store } from '../../store/index.js';
 import { SUMMARY_SCHEMA } from '../summary-output.js';
 import { shownValue } from '../transcript-view.js';
@@ -84,7 +84,9 @@ export function createApi(store: Store): Hono {
     const brief = runBrief(run);
     // A SOC run's rollouts have no read gate or behaviours: the dashboard shows its own flags instead.
     const soc = brief.scenarios.includes('soc') ? summariseSoc(cache.get(run).rows) : null;
-    return c.json({ run: { ...run, rollouts: cache.count(run), brief }, facets: cache.facets(run), colors: colours(), soc });
+    const facets = cache.facets(run);
+    // Human labels for the raw keys (report/labels.ts): the viewer shows them, and filters and links by the keys.
+    return c.json({ run: { ...run, rollouts: cache.count(run), brief }, facets, labels: keyLabels(facets), colors: colours(), soc });
   });
 
   api.get('/runs/:id/summary', (c) => {
