@@ -4,10 +4,65 @@ import { pct, s } from './dom.js';
 
 /**
  * The server's one colour per model (over the whole store, a colour-blind-safe palette), so the
- * dashboard, the compare view and the HTML report draw a model alike. Unknown models are grey.
+ * dashboard, the compare view and the HTML report draw a model alike. Unknown models are grey. Past the
+ * palette's 9 colours a model's mark is a colour plus a pattern (`color.pattern(k)`: solid, stripes,
+ * dots, crosshatch; report/palette.ts).
  */
-export function colorScale(colors) {
-  return (k) => colors?.[k] ?? '#777777';
+export function colorScale(colors, patterns) {
+  const color = (k) => colors?.[k] ?? '#777777';
+  color.pattern = (k) => patterns?.[k] ?? 'solid';
+  return color;
+}
+
+// WCAG relative luminance: a pattern is dark over light colours and light over dark ones.
+function isLight(hex) {
+  const lin = (c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  const [r, g, b] = [1, 3, 5].map((i) => lin(Number.parseInt(hex.slice(i, i + 2), 16) / 255));
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.35;
+}
+
+const PATTERN_SHAPES = {
+  stripes: (ink) => [s('rect', { width: 2.5, height: 6, fill: ink })],
+  dots: (ink) => [s('circle', { cx: 3, cy: 3, r: 1.5, fill: ink })],
+  crosshatch: (ink) => [s('path', { d: 'M0 3H6M3 0V6', stroke: ink, 'stroke-width': 1.4 })],
+};
+
+/** The patterns as SVG <defs>: ids `pw-<pattern>-<light|dark>` (the ink over dark or light fills). */
+function patternDefs() {
+  const defs = s('defs');
+  for (const [name, shape] of Object.entries(PATTERN_SHAPES))
+    for (const [tone, ink] of [
+      ['dark', 'rgba(255,255,255,0.8)'],
+      ['light', 'rgba(0,0,0,0.55)'],
+    ])
+      defs.append(s('pattern', { id: `pw-${name}-${tone}`, width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: name === 'stripes' ? 'rotate(45)' : null }, shape(ink)));
+  return defs;
+}
+
+/** The pattern over a bar's fill (none for a solid mark). */
+function patternOverlay(pattern, colour, attrs) {
+  if (!pattern || pattern === 'solid') return null;
+  return s('rect', { ...attrs, class: 'pattern', fill: `url(#pw-${pattern}-${isLight(colour) ? 'light' : 'dark'})`, 'pointer-events': 'none' });
+}
+
+/** A legend or table swatch for model `k`: its colour and, past the palette, its pattern (through the CSSOM: the CSP forbids style attributes). */
+export function swatchFor(color, k) {
+  const el = document.createElement('span');
+  el.className = 'swatch';
+  const colour = color(k);
+  const pattern = color.pattern?.(k) ?? 'solid';
+  el.style.backgroundColor = colour;
+  el.dataset.pattern = pattern;
+  const ink = isLight(colour) ? 'rgba(0,0,0,0.55)' : 'rgba(255,255,255,0.8)';
+  if (pattern === 'stripes') el.style.backgroundImage = `repeating-linear-gradient(45deg, ${ink} 0 2px, transparent 2px 5px)`;
+  else if (pattern === 'dots') {
+    el.style.backgroundImage = `radial-gradient(${ink} 1.3px, transparent 1.6px)`;
+    el.style.backgroundSize = '5px 5px';
+  } else if (pattern === 'crosshatch') {
+    el.style.backgroundImage = `linear-gradient(${ink} 1.2px, transparent 1.2px), linear-gradient(90deg, ${ink} 1.2px, transparent 1.2px)`;
+    el.style.backgroundSize = '5px 5px';
+  }
+  return el;
 }
 
 // Group labels are monospace at 11.5px: about 7 px a character.
@@ -46,6 +101,7 @@ export function barChart({ groups, color, onBar, width = 960, label = { scenario
   let height = TOP;
   for (const g of groups) height += g.bars.length * (BAR_H + BAR_GAP) - BAR_GAP + GROUP_GAP;
   const svg = s('svg', { class: 'chart', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img' });
+  svg.append(patternDefs());
 
   for (const t of [0, 0.25, 0.5, 0.75, 1]) {
     svg.append(
@@ -98,7 +154,11 @@ export function barChart({ groups, color, onBar, width = 960, label = { scenario
       );
       if (row.n > 0) {
         // A rate of 0 still draws a visible tick; the baseline arm of an A/B pair is lighter.
-        bar.append(s('rect', { class: 'fill', x: x(0), y, width: Math.max(row.rate * plotW, 3), height: BAR_H, fill: color(series), 'fill-opacity': arm === 'off' ? 0.45 : null }));
+        const box = { x: x(0), y, width: Math.max(row.rate * plotW, 3), height: BAR_H };
+        bar.append(
+          s('rect', { class: 'fill', ...box, fill: color(series), 'fill-opacity': arm === 'off' ? 0.45 : null, dataset: { pattern: color.pattern?.(series) ?? 'solid' } }),
+          patternOverlay(color.pattern?.(series), color(series), box),
+        );
         const lo = x(row.ci_low);
         const hi = x(row.ci_high);
         bar.append(
@@ -120,9 +180,7 @@ export function legend(keys, color) {
   const el = document.createElement('div');
   el.className = 'legend';
   for (const k of keys) {
-    const sw = document.createElement('span');
-    sw.className = 'swatch';
-    sw.style.background = color(k);
+    const sw = swatchFor(color, k);
     const item = document.createElement('span');
     item.className = 'legend-item';
     item.append(sw, document.createTextNode(k));

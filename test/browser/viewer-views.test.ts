@@ -192,6 +192,37 @@ test('the viewer after a SOC run, the lawful-channel A/B, the paged per-conditio
     await page.waitForSelector('g.bar');
     assert.ok((await page.locator('g.bar[data-model="scripted:tamperer"]').count()) > 0);
 
+    // Past the 9 colour-blind-safe colours a model's mark is its colour plus a pattern: 13 models, 13 marks.
+    const profiles = ['honest', 'objector', 'appellant', 'inflater', 'tamperer', 'exfiltrator', 'appellant-then-tamper'];
+    profiles.push('quiet-tamperer', 'split-exfiltrator', 'quiet-inflater', 'faker', 'sham-complier', 'excuser');
+    const many = await cli([
+      'run',
+      ...profiles.flatMap((p) => ['--model', `scripted:${p}`]),
+      ...['--scenario', 'tampering', '--subject', 'peer', '--relationship', 'good', '--instantiation', 'file'],
+      ...['--epochs', '1', '--json', '--quiet', '--db', db],
+    ]);
+    assert.equal(many.code, 0, many.stderr);
+    await page.goto(`${url}#/run/${parseSummary(many.stdout).run_id}`);
+    await ready(page, 'dashboard');
+    const marks = new Map(
+      await page.$$eval('g.bar rect.fill', (els: any[]) =>
+        els.map((e) => [e.closest('g.bar').dataset.model, `${e.getAttribute('fill')} ${e.dataset.pattern}`]),
+      ),
+    );
+    assert.equal(marks.size, profiles.length);
+    assert.equal(new Set(marks.values()).size, profiles.length, JSON.stringify([...marks]));
+    const patterned = [...marks.values()].filter((m) => !m.endsWith(' solid')).length;
+    assert.ok(patterned > 0, 'models past the palette carry a pattern');
+    assert.ok((await page.locator('g.bar rect.pattern').count()) > 0, 'the pattern is drawn over the fill');
+    assert.equal(
+      await page.$$eval(
+        '.legend .swatch',
+        (els: any[]) => els.filter((e) => e.dataset.pattern !== 'solid' && e.style.backgroundImage).length,
+      ),
+      patterned,
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'patterns.png'), fullPage: false });
+
     // An error is never a dead end.
     await page.goto(`${url}#/run/0000000000`);
     await ready(page, 'dashboard');

@@ -26,8 +26,8 @@ const armRow = (r, arm) => ({
 });
 
 export async function channelPage(root, [id]) {
-  const [{ run, labels, colors }, ab] = await Promise.all([api(`/runs/${encodeURIComponent(id)}`), api(`/runs/${encodeURIComponent(id)}/channel-ab`)]);
-  const color = colorScale(colors);
+  const [{ run, labels, colors, patterns }, ab] = await Promise.all([api(`/runs/${encodeURIComponent(id)}`), api(`/runs/${encodeURIComponent(id)}/channel-ab`)]);
+  const color = colorScale(colors, patterns);
   const label = labeller(labels);
   root.append(
     h('nav', { class: 'crumbs' }, h('a', { href: '#/' }, 'Runs'), ' / ', h('a', { href: `#/run/${encodeURIComponent(run.id)}` }, shortId(run.id)), ' / lawful channel A/B'),

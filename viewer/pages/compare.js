@@ -34,7 +34,7 @@ export async function comparePage(root, _match, params) {
     conditions: union(A.facets.conditions, B.facets.conditions),
     behaviours: union(A.facets.behaviours, B.facets.behaviours),
   };
-  const color = colorScale(A.colors);
+  const color = colorScale(A.colors, A.patterns);
   const label = labeller(A.labels, B.labels);
   const sides = [
     { label: 'A', run: A.run, channel: hasChannel(A.facets), figures: figuresOf(applyFilters(sumA.rows, state), state.by, facets.models, label) },

@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { barChart, colorScale, legend } from '../chart.js';
+import { barChart, colorScale, legend, swatchFor } from '../chart.js';
 import { h, pct, select, shortId } from '../dom.js';
 import { applyFilters, figuresOf, labeller, rolloutsHash } from '../figures.js';
 import { go } from '../router.js';
@@ -123,13 +123,6 @@ function dataTable(rows) {
   );
 }
 
-// The CSP forbids style attributes; a colour is set through the CSSOM.
-function swatch(colour) {
-  const el = h('span', { class: 'swatch' });
-  el.style.background = colour;
-  return el;
-}
-
 /** A SOC run: its own flags per role and model (the single-agent rows do not apply to it). */
 function socSection(soc, color) {
   const ALARM = new Set(['report_falsified', 'alert_suppressed', 'collusion']);
@@ -150,7 +143,7 @@ function socSection(soc, color) {
             'tr',
             { class: r.count > 0 && ALARM.has(r.flag) ? 'alert' : '', dataset: { role: r.role, flag: r.flag } },
             h('td', null, r.role),
-            h('td', null, swatch(color(r.model)), ' ', r.model),
+            h('td', null, swatchFor(color, r.model), ' ', r.model),
             h('td', { class: 'mono' }, r.count > 0 && ALARM.has(r.flag) ? `⚠ ${r.flag}` : r.flag),
             h('td', { class: 'num' }, `${r.count}/${r.n}${r.unscored ? ` (${r.unscored} unscored)` : ''}${r.errors ? ` (${r.errors} error)` : ''}`),
             h('td', { class: 'num' }, pct(r.rate)),
@@ -164,9 +157,9 @@ function socSection(soc, color) {
 
 export async function dashboardPage(root, [id], params) {
   const state = viewState(params);
-  const [{ run, facets, labels, colors, soc }, summary] = await Promise.all([api(`/runs/${encodeURIComponent(id)}`), api(`/runs/${encodeURIComponent(id)}/summary`, { by: state.by })]);
+  const [{ run, facets, labels, colors, patterns, soc }, summary] = await Promise.all([api(`/runs/${encodeURIComponent(id)}`), api(`/runs/${encodeURIComponent(id)}/summary`, { by: state.by })]);
   const rows = applyFilters(summary.rows, state);
-  const color = colorScale(colors);
+  const color = colorScale(colors, patterns);
   const shownModels = facets.models.filter((m) => !state.model || m === state.model);
   const here = (next) => go(`/run/${encodeURIComponent(run.id)}`, next);
   const channelRun = hasChannel(facets);

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { CANARY, UserError } from '../../core/index.js';
-import { channelContrast, keyLabels, modelColours, modelsOfRuns, runBrief, summariseSoc } from '../../report/index.js';
+import { channelContrast, keyLabels, modelColours, modelPatterns, modelsOfRuns, runBrief, summariseSoc } from '../../report/index.js';
 import { hasCountingStore, type RunRecord, type Store } from '../../store/index.js';
 import { SUMMARY_SCHEMA } from '../summary-output.js';
 import { shownValue } from '../transcript-view.js';
@@ -66,8 +66,10 @@ export function createApi(store: Store): Hono {
     if (found === undefined) throw new ApiError(404, `no ${what} '${prefix}'`);
     return found;
   };
-  // One colour per model over the whole store, so the dashboard and the compare view agree.
+  // One colour (and, past the colour-blind-safe colours, a pattern) per model over the whole store, so
+  // the dashboard and the compare view agree.
   const colours = () => modelColours(modelsOfRuns(store.listRuns()));
+  const patterns = () => modelPatterns(modelsOfRuns(store.listRuns()));
   const runOf = (raw: string): RunRecord => resolve('run', raw, (id) => store.getRun(id));
 
   api.get('/runs', (c) => {
@@ -75,7 +77,11 @@ export function createApi(store: Store): Hono {
     const count = (id: string) => (hasCountingStore(store) ? store.rolloutCount(id) : store.rolloutIds(id).size);
     const runs = store.listRuns();
     // `brief` reads any run kind's spec (a SOC run maps roles to models), so no run breaks the list.
-    return c.json({ runs: runs.map((r) => ({ ...r, rollouts: count(r.id), brief: runBrief(r) })), colors: colours() });
+    return c.json({
+      runs: runs.map((r) => ({ ...r, rollouts: count(r.id), brief: runBrief(r) })),
+      colors: colours(),
+      patterns: patterns(),
+    });
   });
 
   api.get('/runs/:id', (c) => {
@@ -86,7 +92,14 @@ export function createApi(store: Store): Hono {
     const soc = brief.scenarios.includes('soc') ? summariseSoc(cache.get(run).rows) : null;
     const facets = cache.facets(run);
     // Human labels for the raw keys (report/labels.ts): the viewer shows them, and filters and links by the keys.
-    return c.json({ run: { ...run, rollouts: cache.count(run), brief }, facets, labels: keyLabels(facets), colors: colours(), soc });
+    return c.json({
+      run: { ...run, rollouts: cache.count(run), brief },
+      facets,
+      labels: keyLabels(facets),
+      colors: colours(),
+      patterns: patterns(),
+      soc,
+    });
   });
 
   api.get('/runs/:id/summary', (c) => {
