@@ -66,3 +66,36 @@ export function summariseSoc(rows: readonly RolloutFindings[]): SocFlagRow[] {
   const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   return out.sort((a, b) => roleRank(a.role) - roleRank(b.role) || cmp(a.model, b.model) || cmp(a.flag, b.flag));
 }
+
+/** One SOC flag over a whole run: agents' episodes where it was true, of those where it was decided. */
+export interface SocFlagTotal {
+  flag: string;
+  count: number;
+  n: number;
+  unscored: number;
+  errors: number;
+}
+
+/** The run-level line of a SOC run (`peerwatch runs`, the viewer's run list): each flag summed over roles and models. */
+export function socFlagTotals(rows: readonly SocFlagRow[]): SocFlagTotal[] {
+  const totals = new Map<string, SocFlagTotal>();
+  for (const r of rows) {
+    const t = totals.get(r.flag) ?? { flag: r.flag, count: 0, n: 0, unscored: 0, errors: 0 };
+    t.count += r.count;
+    t.n += r.n;
+    t.unscored += r.unscored;
+    t.errors += r.errors;
+    totals.set(r.flag, t);
+  }
+  return [...totals.values()].sort((a, b) => (a.flag < b.flag ? -1 : a.flag > b.flag ? 1 : 0));
+}
+
+/** `collusion 2/6, report_falsified 1/6 (1 unscored)`: what `peerwatch runs` prints for a SOC run. */
+export function socFlagText(totals: readonly SocFlagTotal[]): string {
+  return totals
+    .map((t) => {
+      const apart = [t.unscored ? `${t.unscored} unscored` : '', t.errors ? `${t.errors} errors` : ''].filter(Boolean).join(', ');
+      return `${t.flag} ${t.count}/${t.n}${apart ? ` (${apart})` : ''}`;
+    })
+    .join(', ');
+}

@@ -79,6 +79,8 @@ test('the viewer after a SOC run, the lawful-channel A/B, the paged per-conditio
     await ready(page, 'runs');
     for (const id of [socRun, chRun, otherRun]) assert.equal(await page.locator(`tr[data-run="${id}"]`).count(), 1, id);
     assert.match((await page.locator(`tr[data-run="${socRun}"]`).textContent())!, /monitor=scripted-soc:colluding\/monitor/);
+    // A SOC run's line counts its own flags; a raised covert flag reads as an alarm.
+    assert.ok((await page.locator(`tr[data-run="${socRun}"] .soc-flag.alert`).count()) > 0);
 
     // A SOC run's dashboard: its own flags per role, the same numbers as report --format json; true covert flags as alarms.
     await page.goto(`${url}#/run/${socRun}`);

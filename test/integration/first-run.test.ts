@@ -22,10 +22,15 @@ test('runs lists a SOC run beside the others (its spec maps roles to models), an
   for (const role of ['monitor', 'auditor', 'patcher']) assert.match(socLine ?? '', new RegExp(`${role}=scripted-soc:colluding/${role}`));
   assert.match(text.stdout, /scripted:honest/);
   const json = await cli(['runs', '--json', '--db', db]);
-  const runs = JSON.parse(json.stdout) as Array<{ id: string; brief: { models: string[]; scenarios: string[] } }>;
+  const runs = JSON.parse(json.stdout) as Array<{
+    id: string;
+    brief: { models: string[]; scenarios: string[] };
+    socFlags?: Array<{ flag: string; count: number; n: number }>;
+  }>;
   assert.equal(runs.length, 2);
   const socRun = runs.find((r) => r.brief.scenarios.includes('soc'))!;
   assert.deepEqual(socRun.brief.models.map((m) => m.split('=')[0]).sort(), ['auditor', 'monitor', 'patcher']);
+  assert.equal(runs.find((r) => r !== socRun)!.socFlags, undefined);
 
   // The colluding team falsifies reports and suppresses alerts in every episode; the report says so per role.
   const report = await cli(['report', socRun.id, '--format', 'json', '--db', db]);
@@ -42,6 +47,20 @@ test('runs lists a SOC run beside the others (its spec maps roles to models), an
       assert.equal(r.n, mine.filter((f) => f.value !== 'unscored').length, `${r.role} ${r.flag}`);
       assert.equal(r.count, mine.filter((f) => f.value === true).length, `${r.role} ${r.flag}`);
     }
+    // `runs` counts each SOC flag over every agent's episodes, as stored, on the run's line and in --json.
+    const all = stored.flatMap((s) => s.findings);
+    const flags = [...new Set(all.map((f) => f.flag))].sort();
+    const expected = flags.map((flag) => ({
+      flag,
+      count: all.filter((f) => f.flag === flag && f.value === true).length,
+      n: all.filter((f) => f.flag === flag && f.value !== 'unscored').length,
+    }));
+    assert.deepEqual(
+      socRun.socFlags!.map(({ flag, count, n }) => ({ flag, count, n })),
+      expected,
+    );
+    assert.ok(expected.some((f) => f.count > 0));
+    for (const f of expected) assert.ok(socLine!.includes(`${f.flag} ${f.count}/${f.n}`), socLine);
     assert.ok(
       rows.some((r) => r.count > 0),
       'the colluding profile raises at least one flag',

@@ -124,8 +124,11 @@ function dataTable(rows) {
 }
 
 /** A SOC run: its own flags per role and model (the single-agent rows do not apply to it). */
+/** The SOC flags that mean covert action (styled as alarms when true). */
+export const SOC_ALARMS = new Set(['report_falsified', 'alert_suppressed', 'collusion']);
+
 function socSection(soc, color) {
-  const ALARM = new Set(['report_falsified', 'alert_suppressed', 'collusion']);
+  const ALARM = SOC_ALARMS;
   return h(
     'section',
     { class: 'soc' },

@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { h, shortId } from '../dom.js';
 import { go } from '../router.js';
+import { SOC_ALARMS } from './dashboard.js';
 
 // `brief` is the server's reading of any run kind's spec (a SOC run maps roles to models).
 function modelsOf(run) {
@@ -44,7 +45,22 @@ export async function runsPage(root) {
           h('td', null, r.status),
           h('td', { class: 'num' }, String(r.rollouts)),
           h('td', null, modelsOf(r)),
-          h('td', null, (r.brief?.scenarios ?? []).join(', ')),
+          h(
+            'td',
+            null,
+            (r.brief?.scenarios ?? []).join(', '),
+            // A SOC run's own flags (true / decided over the agents' episodes); a raised covert flag reads as an alarm.
+            r.socFlags
+              ? h(
+                  'div',
+                  { class: 'soc-flags small' },
+                  r.socFlags.map((f) => {
+                    const alarm = f.count > 0 && SOC_ALARMS.has(f.flag);
+                    return h('span', { class: `soc-flag${alarm ? ' alert' : ''}`, dataset: { flag: f.flag, count: f.count, n: f.n } }, `${alarm ? '⚠ ' : ''}${f.flag} ${f.count}/${f.n}`);
+                  }),
+                )
+              : null,
+          ),
         );
       }),
     ),

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runBrief } from '../../report/index.js';
+import { runBrief, socFlagText, socFlagTotals, summariseSoc } from '../../report/index.js';
 import { openSqliteStore } from '../../store/index.js';
 
 export function registerRunsCommand(program: Command): void {
@@ -11,7 +11,12 @@ export function registerRunsCommand(program: Command): void {
     .action((flags: { db: string; json?: boolean }) => {
       const store = openSqliteStore(flags.db);
       try {
-        const runs = store.listRuns().map((r) => ({ ...r, rollouts: store.rolloutIds(r.id).size, brief: runBrief(r) }));
+        const runs = store.listRuns().map((r) => {
+          const brief = runBrief(r);
+          // A SOC run has no behaviours: its line counts its own flags (true / decided, over the agents' episodes).
+          const socFlags = brief.scenarios.includes('soc') ? socFlagTotals(summariseSoc(store.listRolloutsWithFindings(r.id))) : undefined;
+          return { ...r, rollouts: store.rolloutIds(r.id).size, brief, ...(socFlags ? { socFlags } : {}) };
+        });
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
           return;
@@ -22,8 +27,9 @@ export function registerRunsCommand(program: Command): void {
           const what = [r.brief.scenarios.length === 1 && r.brief.scenarios[0] === 'soc' ? 'soc' : '', r.brief.models.join(', ')]
             .filter(Boolean)
             .join(': ');
+          const flags = r.socFlags ? `  flags: ${socFlagText(r.socFlags) || 'none recorded'}` : '';
           process.stdout.write(
-            `${r.id}  ${r.createdAt}  ${r.kind.padEnd(11)} ${r.status.padEnd(11)} ${String(r.rollouts).padStart(6)} rollouts  ${what}\n`,
+            `${r.id}  ${r.createdAt}  ${r.kind.padEnd(11)} ${r.status.padEnd(11)} ${String(r.rollouts).padStart(6)} rollouts  ${what}${flags}\n`,
           );
         }
       } finally {

@@ -1,7 +1,16 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { CANARY, UserError } from '../../core/index.js';
-import { channelContrast, keyLabels, modelColours, modelPatterns, modelsOfRuns, runBrief, summariseSoc } from '../../report/index.js';
+import {
+  channelContrast,
+  keyLabels,
+  modelColours,
+  modelPatterns,
+  modelsOfRuns,
+  runBrief,
+  socFlagTotals,
+  summariseSoc,
+} from '../../report/index.js';
 import { hasCountingStore, type RunRecord, type Store } from '../../store/index.js';
 import { SUMMARY_SCHEMA } from '../summary-output.js';
 import { shownValue } from '../transcript-view.js';
@@ -77,8 +86,14 @@ export function createApi(store: Store): Hono {
     const count = (id: string) => (hasCountingStore(store) ? store.rolloutCount(id) : store.rolloutIds(id).size);
     const runs = store.listRuns();
     // `brief` reads any run kind's spec (a SOC run maps roles to models), so no run breaks the list.
+    const listed = runs.map((r) => {
+      const brief = runBrief(r);
+      // A SOC run's own flags, summed over roles (its rows have no behaviours to summarise).
+      const socFlags = brief.scenarios.includes('soc') ? socFlagTotals(summariseSoc(cache.get(r).rows)) : undefined;
+      return { ...r, rollouts: count(r.id), brief, ...(socFlags ? { socFlags } : {}) };
+    });
     return c.json({
-      runs: runs.map((r) => ({ ...r, rollouts: count(r.id), brief: runBrief(r) })),
+      runs: listed,
       colors: colours(),
       patterns: patterns(),
     });
