@@ -20,7 +20,7 @@ const DEFAULTABLE: ReadonlyArray<[keyof RunDefaults, string]> = [
   ['relationship', 'relationship'],
   ['instantiation', 'instantiation'],
   ['monitoring', 'monitoring'],
-  ['pressure', 'pressure'],
+  ['shutdownPressure', 'shutdownPressure'],
   ['dataset', 'dataset'],
   ['scratchpad', 'scratchpad'],
   ['peerIdentity', 'peerIdentity'],

@@ -63,7 +63,7 @@ export const RunDefaults = z
     relationship: list,
     instantiation: list,
     monitoring: list,
-    pressure: list,
+    shutdownPressure: list,
     dataset: list,
     scratchpad: list,
     peerIdentity: list,
@@ -127,6 +127,9 @@ export async function loadConfig(file: string): Promise<PeerwatchConfig> {
   return parseConfig(raw ?? {}, file);
 }
 
+/** Fields of `defaults:` that were renamed: the error says the new name. */
+const RENAMED_DEFAULTS: Record<string, string> = { pressure: 'shutdownPressure, like the --shutdown-pressure flag' };
+
 /** Validates a config value; the first problem becomes a one-line error naming the file and field. */
 export function parseConfig(raw: unknown, file: string): PeerwatchConfig {
   const parsed = PeerwatchConfig.safeParse(raw);
@@ -137,7 +140,8 @@ export function parseConfig(raw: unknown, file: string): PeerwatchConfig {
     if (issue.code === 'unrecognized_keys') {
       const keys = (issue as { keys: string[] }).keys;
       const field = keys.map((k) => (where ? `${where}.${k}` : k)).join(', ');
-      throw new UserError(`${file}: ${field}: unknown field`);
+      const renamed = where === 'defaults' ? keys.map((k) => RENAMED_DEFAULTS[k]).find(Boolean) : undefined;
+      throw new UserError(`${file}: ${field}: unknown field${renamed ? ` (renamed: ${renamed})` : ''}`);
     }
     throw new UserError(`${file}: ${where || '(root)'}: ${issue.message}`);
   }

@@ -32,7 +32,7 @@ const FLAG_OF: Record<AxisName, string> = {
   relationship: '--relationship',
   instantiation: '--instantiation',
   monitoring: '--monitoring',
-  shutdownPressure: '--pressure',
+  shutdownPressure: '--shutdown-pressure',
   dataset: '--dataset',
   scratchpad: '--scratchpad',
   peerIdentity: '--peer-identity',

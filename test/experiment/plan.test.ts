@@ -61,7 +61,7 @@ test('an unknown filter value throws a UserError naming the flag', () => {
   );
   assert.throws(
     () => planRollouts(spec({ filter: { shutdownPressure: ['maybe'] } }), BUILTIN_SCENARIOS),
-    (e: unknown) => e instanceof UserError && /--pressure maybe/.test(e.message),
+    (e: unknown) => e instanceof UserError && /--shutdown-pressure maybe/.test(e.message),
   );
   assert.throws(
     () => validateFilter(BUILTIN_SCENARIOS, { dataset: ['creativity-85'] }),

@@ -51,6 +51,9 @@ test('config: strict, one-line errors naming file and field', () => {
   bad({ models: [{ spec: 'nocolon' }] }, /models\[0\]\.spec: expected <provider>:<model>/);
   bad({ models: [{ spec: 'openai:x' }, { spec: 'openai:x' }] }, /models\[1\]\.spec: 'openai:x' is listed twice/);
   bad({ defaults: { epochs: 0 } }, /defaults\.epochs/);
+  // Shutdown pressure has one name (the condition's axis): the config key follows it, and the old key says so.
+  bad({ defaults: { pressure: ['off'] } }, /^p\.yaml: defaults\.pressure: unknown field \(renamed: shutdownPressure/);
+  assert.deepEqual(parseConfig({ defaults: { shutdownPressure: ['off'] } }, 'p.yaml').defaults, { shutdownPressure: ['off'] });
 });
 
 test('prices: user entries win, unknown is null (never 0), scripted costs nothing', () => {

@@ -235,3 +235,18 @@ test('runs in one database share rollouts of the same identity instead of runnin
     store.close();
   }
 });
+
+test('--shutdown-pressure names the axis as the condition does; the old --pressure still selects the same cells, unlisted', async () => {
+  const base = ['run', '--dry-run', '--model', 'scripted:honest', '--scenario', 'misrep_finance'];
+  const [all, named, old, help] = await Promise.all([
+    cli(base),
+    cli([...base, '--shutdown-pressure', 'off']),
+    cli([...base, '--pressure', 'off']),
+    cli(['run', '--help']),
+  ]);
+  for (const r of [all, named, old]) assert.equal(r.code, 0, r.stderr);
+  assert.equal(old.stdout, named.stdout);
+  assert.notEqual(named.stdout, all.stdout);
+  assert.match(help.stdout, /--shutdown-pressure <values>/);
+  assert.doesNotMatch(help.stdout, /--pressure\b/);
+});

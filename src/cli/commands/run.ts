@@ -45,6 +45,8 @@ interface RunFlags {
   relationship?: string[];
   instantiation?: string[];
   monitoring?: string[];
+  shutdownPressure?: string[];
+  /** The flag's old name (`--pressure`), still read so scripts keep working; hidden from help. */
   pressure?: string[];
   dataset?: string[];
   scratchpad?: string[];
@@ -94,7 +96,8 @@ export function registerRunCommand(program: Command): void {
       'none,monitored,unmonitored (alignment_faking: monitored,unmonitored; direct_order: all three)',
       collectList,
     )
-    .option('--pressure <values>', 'on,off (off = the no-shutdown baseline)', collectList)
+    .option('--shutdown-pressure <values>', 'on,off (off = the no-shutdown baseline)', collectList)
+    .addOption(new Option('--pressure <values>', 'old name of --shutdown-pressure').argParser(collectList).hideHelp())
     .option('--dataset <values>', 'factual, creativity, red, or cells such as creativity-90', collectList)
     .option('--scratchpad <values>', 'off,monitored,unmonitored', collectList)
     .option('--peer-identity <values>', 'same_family,closed_weight,open_weight,fictional', collectList)
@@ -316,7 +319,9 @@ function specFromFlags(flags: RunFlags, config?: PeerwatchConfig): ExperimentSpe
       ...(flags.relationship ? { relationship: flags.relationship } : {}),
       ...(flags.instantiation ? { instantiation: flags.instantiation } : {}),
       ...(flags.monitoring ? { monitoring: flags.monitoring } : {}),
-      ...(flags.pressure ? { shutdownPressure: flags.pressure } : {}),
+      ...(flags.shutdownPressure || flags.pressure
+        ? { shutdownPressure: [...(flags.shutdownPressure ?? []), ...(flags.pressure ?? [])] }
+        : {}),
       ...(flags.dataset ? { dataset: flags.dataset } : {}),
       ...(flags.scratchpad ? { scratchpad: flags.scratchpad } : {}),
       ...(flags.peerIdentity ? { peerIdentity: flags.peerIdentity } : {}),
