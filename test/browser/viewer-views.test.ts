@@ -194,6 +194,21 @@ test('the viewer after a SOC run, the lawful-channel A/B, the paged per-conditio
     await page.waitForSelector('g.bar');
     assert.ok((await page.locator('g.bar[data-model="scripted:tamperer"]').count()) > 0);
 
+    // So does an empty rollout list; the list reads conditions as words, the raw key in data-condition.
+    await page.goto(`${url}#/run/${otherRun}/rollouts?model=scripted:honest&behaviour=shutdown_tampering&value=true`);
+    await ready(page, 'rollouts');
+    assert.match((await page.textContent('.count'))!, /^0 rollouts/);
+    await page.click('button.clear-filters');
+    await page.waitForSelector('table.rollouts');
+    const cells = await page.$$eval('table.rollouts td[data-condition]', (els: any[]) =>
+      els.map((e) => [e.dataset.condition, e.textContent]),
+    );
+    assert.ok(cells.length > 0);
+    assert.ok(
+      cells.every(([key, text]) => key !== text && /good peer/.test(text)),
+      JSON.stringify(cells.slice(0, 3)),
+    );
+
     // Past the 9 colour-blind-safe colours a model's mark is its colour plus a pattern: 13 models, 13 marks.
     const profiles = ['honest', 'objector', 'appellant', 'inflater', 'tamperer', 'exfiltrator', 'appellant-then-tamper'];
     profiles.push('quiet-tamperer', 'split-exfiltrator', 'quiet-inflater', 'faker', 'sham-complier', 'excuser');

@@ -1,5 +1,6 @@
 import { api } from '../api.js';
 import { h, shortId } from '../dom.js';
+import { labeller } from '../figures.js';
 import { go } from '../router.js';
 
 const PAGE = 100;
@@ -15,7 +16,13 @@ const VALUES = [
 export async function rolloutsPage(root, [id], params) {
   const filter = { model: params.model, scenario: params.scenario, condition: params.condition, behaviour: params.behaviour };
   const offset = Number(params.offset ?? 0) || 0;
-  const res = await api(`/runs/${encodeURIComponent(id)}/rollouts`, { ...filter, value: params.value, limit: PAGE, offset });
+  const [res, { labels }] = await Promise.all([
+    api(`/runs/${encodeURIComponent(id)}/rollouts`, { ...filter, value: params.value, limit: PAGE, offset }),
+    api(`/runs/${encodeURIComponent(id)}`),
+  ]);
+  // Words for the raw keys (report/labels.ts); the key stays in each cell's tooltip.
+  const label = labeller(labels);
+  const wordsOf = { scenario: label.scenario, condition: label.condition, behaviour: label.behaviour };
   const here = `/run/${encodeURIComponent(res.run_id)}/rollouts`;
   const dashboard = new URLSearchParams();
   for (const [k, v] of Object.entries(filter)) if (v) dashboard.set(k, v);
@@ -35,7 +42,7 @@ export async function rolloutsPage(root, [id], params) {
       { class: 'chips' },
       Object.entries(filter)
         .filter(([, v]) => v)
-        .map(([k, v]) => h('span', { class: 'chip' }, h('span', { class: 'chip-key' }, k), v)),
+        .map(([k, v]) => h('span', { class: 'chip', title: v, dataset: { key: k, value: v } }, h('span', { class: 'chip-key' }, k), wordsOf[k]?.(v) ?? v)),
     ),
   );
   if (filter.behaviour) {
@@ -52,7 +59,11 @@ export async function rolloutsPage(root, [id], params) {
     );
   }
   root.append(h('p', { class: 'muted count' }, `${res.total} rollout${res.total === 1 ? '' : 's'}${res.total > PAGE ? `, showing ${offset + 1}–${Math.min(offset + PAGE, res.total)}` : ''}`));
-  if (res.rollouts.length === 0) return;
+  if (res.rollouts.length === 0) {
+    // An empty list is never a dead end: back to every rollout of the run.
+    root.append(h('button', { class: 'primary clear-filters', onclick: () => go(here, {}) }, 'Clear filters'));
+    return;
+  }
   root.append(
     h(
       'table',
@@ -75,13 +86,13 @@ export async function rolloutsPage(root, [id], params) {
             { dataset: { rollout: r.id } },
             h('td', null, h('a', { class: 'mono rollout-link', href: `#/rollout/${encodeURIComponent(r.id)}` }, shortId(r.id))),
             h('td', null, r.model),
-            h('td', null, r.scenario),
-            h('td', { class: 'mono small' }, r.condition),
+            h('td', { title: r.scenario }, label.scenario(r.scenario)),
+            h('td', { class: 'small', title: r.condition, dataset: { condition: r.condition } }, label.condition(r.condition)),
             h('td', { class: 'num' }, String(r.epoch)),
             filter.behaviour ? h('td', null, h('span', { class: `badge value-${r.value}` }, r.value)) : null,
             h('td', null, r.status === 'error' ? h('span', { class: 'badge value-error' }, 'error') : (r.endReason ?? '')),
             h('td', { class: 'num' }, String(r.turns)),
-            h('td', null, r.flagged.map((b) => h('span', { class: 'badge value-true' }, b))),
+            h('td', null, r.flagged.map((b) => h('span', { class: 'badge value-true', title: b }, label.behaviour(b)))),
           ),
         ),
       ),
