@@ -1,0 +1,11 @@
+export { type AskedQuestion, classifyAnswers, covertActsOf, type JudgeUse } from './classify.js';
+export { type InterviewOptions, interviewRollout } from './interview.js';
+export {
+  InterviewQuestion,
+  loadQuestionSet,
+  parseQuestionSet,
+  QuestionAbout,
+  type QuestionSet,
+  STANDARD_QUESTIONS,
+} from './questions.js';
+export { type RestoredEpisode, restoreEpisode } from './restore.js';
