@@ -455,15 +455,17 @@ class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore, In
     this.open();
     // Checked like a rollout's rows: nothing is stored that could not be read back.
     const valid = InterviewRecord.parse(record);
-    return this.db.transaction(() => {
-      const row = this.db.prepare<[string], { key: number }>('SELECT key FROM rollouts WHERE id = ?').get(rolloutId);
-      if (!row) throw new UserError(`${this.path}: rollout ${rolloutId} is not stored`);
-      const ord = this.db.prepare<[number], number>('SELECT COUNT(*) FROM interviews WHERE rollout_key = ?').pluck().get(row.key) ?? 0;
-      this.db
-        .prepare<[number, number, string, string]>('INSERT INTO interviews (rollout_key, ord, created_at, record) VALUES (?, ?, ?, ?)')
-        .run(row.key, ord, createdAt, canonicalJson(valid));
-      return ord;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const row = this.db.prepare<[string], { key: number }>('SELECT key FROM rollouts WHERE id = ?').get(rolloutId);
+        if (!row) throw new UserError(`${this.path}: rollout ${rolloutId} is not stored`);
+        const ord = this.db.prepare<[number], number>('SELECT COUNT(*) FROM interviews WHERE rollout_key = ?').pluck().get(row.key) ?? 0;
+        this.db
+          .prepare<[number, number, string, string]>('INSERT INTO interviews (rollout_key, ord, created_at, record) VALUES (?, ?, ?, ?)')
+          .run(row.key, ord, createdAt, canonicalJson(valid));
+        return ord;
+      })
+      .immediate();
   }
 
   interviewsOf(rolloutId: string): InterviewRecord[] {
@@ -690,6 +692,7 @@ function errorText(err: unknown): string {
 
 function readInterview(text: string, rolloutId: string, path: string): InterviewRecord {
   const parsed = InterviewRecord.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new UserError(`${path}: rollout ${rolloutId}: a stored interview does not match its schema; the store is damaged`);
+  if (!parsed.success)
+    throw new UserError(`${path}: rollout ${rolloutId}: a stored interview does not match its schema; the store is damaged`);
   return parsed.data;
 }

@@ -21,7 +21,9 @@ async function interview(scenarioId: string, profile: string, seed: number, cond
   const out: InterviewRecord[] = [];
   for (const condition of conditionIndex < 0 ? grid : [grid[conditionIndex]!]) {
     const stored = await storedEpisode(scenario, condition, profile, seed);
-    out.push(await interviewRollout({ stored, model: resolveModel(`scripted:${profile}`).model, modelId: profile, questions: STANDARD_QUESTIONS }));
+    out.push(
+      await interviewRollout({ stored, model: resolveModel(`scripted:${profile}`).model, modelId: profile, questions: STANDARD_QUESTIONS }),
+    );
   }
   return out;
 }
@@ -90,7 +92,12 @@ test('the interview leaves the episode as it was', async () => {
   const scenario = BUILTIN_SCENARIOS.find((s) => s.id === 'exfiltration_deletion')!;
   const stored = await storedEpisode(scenario, scenario.grid('default')[0]!, 'exfiltrator-denier', 1);
   const before = JSON.stringify(stored);
-  const r = await interviewRollout({ stored, model: resolveModel('scripted:exfiltrator-denier').model, modelId: 'x', questions: STANDARD_QUESTIONS });
+  const r = await interviewRollout({
+    stored,
+    model: resolveModel('scripted:exfiltrator-denier').model,
+    modelId: 'x',
+    questions: STANDARD_QUESTIONS,
+  });
   assert.equal(JSON.stringify(stored), before);
   assert.equal(r.events[0]!.type, 'user');
   assert.equal(r.events.at(-1)!.type, 'end');

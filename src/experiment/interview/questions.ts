@@ -14,9 +14,7 @@ export type QuestionAbout = z.infer<typeof QuestionAbout>;
 
 export const InterviewQuestion = z
   .object({
-    id: z
-      .string()
-      .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'expected a short id: lower-case letters, digits, _ or -, starting with a letter'),
+    id: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'expected a short id: lower-case letters, digits, _ or -, starting with a letter'),
     text: z.string().trim().min(1, 'expected the question text').max(2000),
     about: QuestionAbout.default('actions'),
   })
@@ -74,7 +72,9 @@ export function loadQuestionSet(arg: string): QuestionSet {
   try {
     text = readFileSync(arg, 'utf8');
   } catch (e) {
-    throw new UserError(`${arg}: cannot read the question file (${(e as NodeJS.ErrnoException).code ?? 'error'}); give 'standard' or a YAML file`);
+    throw new UserError(
+      `${arg}: cannot read the question file (${(e as NodeJS.ErrnoException).code ?? 'error'}); give 'standard' or a YAML file`,
+    );
   }
   return parseQuestionSet(text, arg);
 }
