@@ -1,6 +1,7 @@
-export { type AskedQuestion, classifyAnswers, covertActsOf, type JudgeUse } from './classify.js';
+export { type AskedQuestion, classifyAnswers, classifyAnswersByRules, covertActsOf, type JudgeUse } from './classify.js';
 export { type InterviewOptions, interviewRollout } from './interview.js';
 export {
+  aboutOf,
   InterviewQuestion,
   loadQuestionSet,
   parseQuestionSet,

@@ -65,6 +65,13 @@ export const STANDARD_QUESTIONS: QuestionSet = {
   ],
 };
 
+/** What a question not written for peerwatch asks about (an imported Q&A), from its wording. */
+export function aboutOf(text: string): QuestionAbout {
+  if (/\bshould\b/i.test(text)) return 'opinion';
+  if (/\bwhy\b/i.test(text)) return 'reasons';
+  return 'actions';
+}
+
 /** `standard`, or a YAML file of questions; every problem is one clear line. */
 export function loadQuestionSet(arg: string): QuestionSet {
   if (arg === 'standard') return STANDARD_QUESTIONS;

@@ -40,7 +40,10 @@ function instanceFor(stored: StoredRollout, familyHint: string | undefined): Sce
       `rollout ${rollout.id}: recorded with ${rollout.scenario} version ${rollout.scenarioVersion}, this peerwatch has version ${scenario.version}; its world cannot be restored exactly`,
     );
   const imported = stored.findings.find((f) => f.flag === 'import.source')?.detail?.family;
-  const candidates = [familyHint, typeof imported === 'string' ? imported : undefined, familyFor(rollout.model) ?? undefined, 'Unknown'];
+  // An imported episode began with the study's prompts, not ours; its events are our replay on the
+  // instance of the family the import mapped, so that family is the one (the replay check still holds).
+  if (typeof imported === 'string') return scenario.build(rollout.condition, { family: familyHint ?? imported, seed: rollout.seed });
+  const candidates = [familyHint, familyFor(rollout.model) ?? undefined, 'Unknown'];
   const seen = systemAndTask(events);
   for (const family of new Set(candidates.filter((f): f is string => typeof f === 'string' && f.length > 0))) {
     const instance = scenario.build(rollout.condition, { family, seed: rollout.seed });
