@@ -16,3 +16,4 @@ export * from './palette.js';
 export * from './labels.js';
 export { svgToPdf, svgToPng } from './html/raster.js';
 export { renderRowsCsv } from './rows-csv.js';
+export * from './interviews.js';
