@@ -57,7 +57,9 @@ export function interviewRows(
       for (const c of ANSWER_CLASSES) if (iv.answers.some((a) => a.classification === c)) into[c]++;
     }
   }
-  const out = [...rows.values()].sort((a, b) => (a.model + a.scenario + a.question_set).localeCompare(b.model + b.scenario + b.question_set));
+  const out = [...rows.values()].sort((a, b) =>
+    (a.model + a.scenario + a.question_set).localeCompare(b.model + b.scenario + b.question_set),
+  );
   for (const r of out) {
     const k = r.covert_by_class.denial;
     r.denial_rate = { k, n: r.covert, ...wilson(k, r.covert) };
