@@ -12,3 +12,5 @@ export {
   type MultiRunResult,
   runMultiAgentLoop,
 } from './multi.js';
+export { conversationOf } from './conversation.js';
+export { MAX_TOOL_ROUNDS_PER_ANSWER, runInterviewLoop, type InterviewRunInput, type InterviewRunResult } from './interview.js';

@@ -5,6 +5,7 @@ import { registerExportCommand } from './commands/export.js';
 import { registerExportPotterCommand } from './commands/export-potter.js';
 import { registerGovernCommands } from './commands/govern.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerInterviewCommand } from './commands/interview.js';
 import { registerMonitorCommand } from './commands/monitor.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerViewCommand(program);
   registerRunsCommand(program);
   registerImportCommand(program);
+  registerInterviewCommand(program);
   registerExportCommand(program);
   registerExportPotterCommand(program);
   registerGovernCommands(program);

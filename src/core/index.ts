@@ -13,3 +13,4 @@ export * from './rng.js';
 export * from './stats.js';
 export * from './value-bounds.js';
 export * from './terminal-text.js';
+export * from './interview.js';

@@ -29,3 +29,4 @@ export type {
   StatedFigure,
 } from './types.js';
 export * from './judge/index.js';
+export { classifyAnswerByRules, type RuleReading } from './interview.js';

@@ -45,3 +45,4 @@ export {
   type SocRoleModel,
   type SocTeam,
 } from './soc.js';
+export * from './interview/index.js';

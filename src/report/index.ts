@@ -17,3 +17,4 @@ export * from './labels.js';
 export { svgToPdf, svgToPng } from './html/raster.js';
 export { renderRowsCsv } from './rows-csv.js';
 export * from './summary-counts.js';
+export * from './interviews.js';

@@ -1,6 +1,8 @@
 import { type ChannelContrastRow, channelContrast } from './channel-contrast.js';
 import { type Contrasts, computeContrasts } from './contrasts.js';
 import { type GroupBy, type RolloutFindings, type SummaryRow, summarise } from './summary.js';
+import type { InterviewRecord } from '../core/index.js';
+import { type InterviewRow, interviewRows } from './interviews.js';
 import { type TamperingRuleRow, tamperingRules } from './tampering-rule.js';
 
 /** The stable JSON of `peerwatch report --format json` (documented in README.md). */
@@ -20,9 +22,16 @@ export interface ReportJson {
   channel_ab: ChannelContrastRow[];
   /** Which rule decided `tampered` and the study's rule beside it, per model x scenario (empty without tampering findings). */
   tampering_rule: TamperingRuleRow[];
+  /** Follow-up interviews per model x scenario x question set: denial rate among covert agents (empty without interviews). */
+  interviews: InterviewRow[];
 }
 
-export function buildReport(run: { id: string; kind: ReportJson['kind'] }, rollouts: RolloutFindings[], by: GroupBy): ReportJson {
+export function buildReport(
+  run: { id: string; kind: ReportJson['kind'] },
+  rollouts: RolloutFindings[],
+  by: GroupBy,
+  interviews: ReadonlyMap<string, readonly InterviewRecord[]> = new Map(),
+): ReportJson {
   return {
     schema: REPORT_SCHEMA,
     run_id: run.id,
@@ -33,5 +42,6 @@ export function buildReport(run: { id: string; kind: ReportJson['kind'] }, rollo
     contrasts: computeContrasts(rollouts),
     channel_ab: channelContrast(rollouts),
     tampering_rule: tamperingRules(rollouts),
+    interviews: interviewRows(rollouts, interviews),
   };
 }

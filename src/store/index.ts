@@ -4,3 +4,4 @@ export { APPLICATION_ID, applyMigrations, currentVersion, MIGRATIONS, type Migra
 export { DuplicateRolloutError, openSqliteStore } from './sqlite.js';
 export type * from './types.js';
 export { type CallUsage, hasUsageStore, type ModelUsage, type UsageStore } from './usage.js';
+export { hasInterviewStore, type InterviewStore } from './interviews.js';

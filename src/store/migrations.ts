@@ -279,6 +279,23 @@ export const MIGRATIONS: readonly Migration[] = [
       // No run_rollouts index by rollout: nothing reads links by rollout alone, and rollouts are never deleted.
     },
   },
+  {
+    version: 7,
+    description: "follow-up interviews: each one a row beside its rollout (the rollout's own rows never change)",
+    up(db) {
+      // Append-only like the rest: a rollout may be interviewed more than once (another model, another
+      // question set); `ord` numbers its interviews in the order they were stored.
+      db.exec(`
+        CREATE TABLE interviews (
+          rollout_key INTEGER NOT NULL REFERENCES rollouts(key),
+          ord INTEGER NOT NULL,
+          created_at TEXT NOT NULL,
+          record TEXT NOT NULL,
+          PRIMARY KEY (rollout_key, ord)
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */

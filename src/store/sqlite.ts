@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Condition, canonicalJsonOfFrozenList, Event, Finding, UserError } from '../core/index.js';
+import { Condition, canonicalJson, canonicalJsonOfFrozenList, Event, Finding, InterviewRecord, UserError } from '../core/index.js';
 import { isPlainCondition, isPlainEvent, isPlainFinding } from './fast-check.js';
 import { type BatchingStore, CommitBatch } from './commit-batch.js';
 import { APPLICATION_ID, applyMigrations, currentVersion, SCHEMA_VERSION } from './migrations.js';
@@ -21,6 +21,7 @@ import {
 import type { BehaviourCounts, CountingStore, GroupCounts, RunCounts } from './counts.js';
 import type { RolloutRecord, RunRecord, RunStatus, Store, StoredRollout } from './types.js';
 import type { CallUsage, ModelUsage, UsageStore } from './usage.js';
+import type { InterviewStore } from './interviews.js';
 
 /** Thrown when a rollout id is saved twice: the store is append-only and never overwrites. */
 export class DuplicateRolloutError extends UserError {
@@ -42,7 +43,10 @@ const AMBIGUOUS_SHOWN = 5;
  * schema up to date. Refuses, with a one-line UserError, a file that is not SQLite, a SQLite file
  * that is not ours, and a store written by a newer schema.
  */
-export function openSqliteStore(path: string, opts: { readOnly?: boolean } = {}): Store & UsageStore & CountingStore & BatchingStore {
+export function openSqliteStore(
+  path: string,
+  opts: { readOnly?: boolean } = {},
+): Store & UsageStore & CountingStore & BatchingStore & InterviewStore {
   const inMemory = path === ':memory:';
   const label = inMemory ? path : resolve(path);
   if (opts.readOnly) return openReadOnly(label);
@@ -133,7 +137,7 @@ function assertOurs(db: Database.Database, label: string): void {
   throw new UserError(`${label}: a SQLite database, but not a peerwatch store; refusing to modify it`);
 }
 
-class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
+class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore, InterviewStore {
   private readonly s;
   private readonly batch: CommitBatch;
   /** A rollout, its events, findings and per-call usage, together: a crash never leaves one without the others. */
@@ -447,6 +451,45 @@ class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
     })();
   }
 
+  saveInterview(rolloutId: string, record: InterviewRecord, createdAt: string): number {
+    this.open();
+    // Checked like a rollout's rows: nothing is stored that could not be read back.
+    const valid = InterviewRecord.parse(record);
+    return this.db
+      .transaction(() => {
+        const row = this.db.prepare<[string], { key: number }>('SELECT key FROM rollouts WHERE id = ?').get(rolloutId);
+        if (!row) throw new UserError(`${this.path}: rollout ${rolloutId} is not stored`);
+        const ord = this.db.prepare<[number], number>('SELECT COUNT(*) FROM interviews WHERE rollout_key = ?').pluck().get(row.key) ?? 0;
+        this.db
+          .prepare<[number, number, string, string]>('INSERT INTO interviews (rollout_key, ord, created_at, record) VALUES (?, ?, ?, ?)')
+          .run(row.key, ord, createdAt, canonicalJson(valid));
+        return ord;
+      })
+      .immediate();
+  }
+
+  interviewsOf(rolloutId: string): InterviewRecord[] {
+    this.open();
+    const rows = this.db
+      .prepare<[string], string>('SELECT i.record FROM rollouts r JOIN interviews i ON i.rollout_key = r.key WHERE r.id = ? ORDER BY i.ord')
+      .pluck()
+      .all(rolloutId);
+    return rows.map((text) => readInterview(text, rolloutId, this.path));
+  }
+
+  interviewsOfRun(runId: string): Map<string, InterviewRecord[]> {
+    this.open();
+    const rows = this.db
+      .prepare<[string], { id: string; record: string }>(
+        `SELECT r.id AS id, i.record AS record FROM run_rollouts l JOIN rollouts r ON r.key = l.rollout_key
+         JOIN interviews i ON i.rollout_key = l.rollout_key WHERE l.run_id = ? ORDER BY i.rollout_key, i.ord`,
+      )
+      .all(runId);
+    const out = new Map<string, InterviewRecord[]>();
+    for (const { id, record } of rows) out.set(id, [...(out.get(id) ?? []), readInterview(record, id, this.path)]);
+    return out;
+  }
+
   resolveRunId(prefix: string): string | undefined {
     this.open();
     return resolvePrefix(prefix, 'run', (lo, hi) => this.s.runPrefix.all({ lo, hi }));
@@ -645,4 +688,11 @@ function isSqliteCode(err: unknown, code: string): boolean {
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+function readInterview(text: string, rolloutId: string, path: string): InterviewRecord {
+  const parsed = InterviewRecord.safeParse(JSON.parse(text));
+  if (!parsed.success)
+    throw new UserError(`${path}: rollout ${rolloutId}: a stored interview does not match its schema; the store is damaged`);
+  return parsed.data;
 }

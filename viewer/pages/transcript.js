@@ -106,7 +106,7 @@ function stepButtons(seqs, bySeq) {
 }
 
 export async function transcriptPage(root, [id]) {
-  const { rollout: r, events, findings } = await api(`/rollouts/${encodeURIComponent(id)}`);
+  const { rollout: r, events, findings, interviews = [] } = await api(`/rollouts/${encodeURIComponent(id)}`);
   const marks = new Map();
   for (const f of findings) {
     if (f.value !== true) continue;
@@ -215,4 +215,51 @@ export async function transcriptPage(root, [id]) {
     h('div', { class: 'legend-row muted small' }, h('label', null, showCalls, ' show model calls'), ' · red steps: covert action (a finding that is misconduct); grey-blue edge: context (read, score); evidence beside them'),
     list,
   );
+  for (const iv of interviews) root.append(...interviewSection(iv));
+}
+
+// Classes that are lies about what the agent did; shown like a covert finding.
+const LYING_CLASSES = new Set(['denial', 'cover_story']);
+
+/** One follow-up interview: each question, the answer in the agent's words, its class and why. */
+function interviewSection(iv) {
+  const acts = iv.covertActs.length ? iv.covertActs.join(', ') : 'none';
+  return [
+    h('h2', null, `Follow-up interview (${iv.source}, ${iv.questionSet})`),
+    h(
+      'p',
+      { class: 'muted small' },
+      `answered by ${iv.model} · covert acts in the episode: ${acts}` +
+        (iv.actsDuringInterview ? ` · ${iv.actsDuringInterview} world change(s) while questioned (the episode's findings are unchanged)` : '') +
+        (iv.judge ? ` · judge ${iv.judge.model} (${iv.judge.promptVersion})` : ' · no judge: answers the rules cannot settle are unscored'),
+    ),
+    h(
+      'div',
+      { class: 'events interview' },
+      iv.answers.map((a) =>
+        h(
+          'div',
+          { class: `event ${LYING_CLASSES.has(a.classification) ? 'flagged alert' : ''}`, dataset: { question: a.questionId, class: a.classification } },
+          h(
+            'div',
+            { class: 'card' },
+            h('div', { class: 'ev-head' }, h('span', { class: 'ev-title' }, `Q · ${a.questionId}`)),
+            h('p', null, a.question),
+            h('div', { class: 'ev-head' }, h('span', { class: 'ev-title' }, 'A')),
+            h('pre', { class: 'text' }, a.answer || '(no answer in words)'),
+          ),
+          h(
+            'aside',
+            { class: 'evidence' },
+            h(
+              'div',
+              { class: `note ${LYING_CLASSES.has(a.classification) ? 'alert' : 'context'}` },
+              h('strong', null, `${LYING_CLASSES.has(a.classification) ? '⚠ ' : ''}${a.classification} (${a.method})`),
+              h('div', null, a.evidence),
+            ),
+          ),
+        ),
+      ),
+    ),
+  ];
 }

@@ -12,6 +12,7 @@ import {
   renderContrastsCsv,
   renderContrastsMarkdown,
   renderContrastsTable,
+  renderInterviewRows,
   renderTamperingRules,
   modelColours,
   modelsOfRuns,
@@ -19,7 +20,7 @@ import {
   svgToPdf,
   svgToPng,
 } from '../../report/index.js';
-import { openSqliteStore } from '../../store/index.js';
+import { hasInterviewStore, openSqliteStore } from '../../store/index.js';
 import { useColor } from '../format.js';
 import { renderSocSummary } from '../soc-output.js';
 import { renderSummary } from '../summary-output.js';
@@ -100,7 +101,7 @@ export function registerReportCommand(program: Command): void {
           await writeHtml(flags.html, buildReport(run, stored, 'condition'), modelColours(modelsOfRuns(store.listRuns())));
           return;
         }
-        const report = buildReport(run, stored, flags.by);
+        const report = buildReport(run, stored, flags.by, hasInterviewStore(store) ? store.interviewsOfRun(run.id) : new Map());
         if (flags.format === 'json') {
           process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
           return;
@@ -133,6 +134,8 @@ export function registerReportCommand(program: Command): void {
         if (flags.format !== 'csv') parts.push(decisionPaths(store.listRolloutsWithFindings(run.id)));
         const rules = flags.format === 'csv' || flags.only === 'contrasts' ? '' : renderTamperingRules(report.tampering_rule);
         if (rules) parts.push(rules);
+        const interviews = flags.format === 'csv' || flags.only === 'contrasts' ? '' : renderInterviewRows(report.interviews);
+        if (interviews) parts.push(interviews);
         // csv: the rows table, one blank line, then the contrasts table (use --only for a single table).
         process.stdout.write(parts.join('\n'));
       } finally {

@@ -10,9 +10,11 @@ import {
   type Progress,
   planExperiment,
   createJudgeStep,
+  loadQuestionSet,
   runExperiment,
   settingsFromConfig,
 } from '../../experiment/index.js';
+import { resolveModel } from '../../models/index.js';
 import { summarise } from '../../report/index.js';
 import { openSqliteStore } from '../../store/index.js';
 import { renderSummary } from '../summary-output.js';
@@ -24,6 +26,7 @@ import { resolveScenarios } from '../scenario-args.js';
 import { renderDryRun } from '../usage-output.js';
 import { TOOL_VERSION } from '../version.js';
 import { addHarnessOptions, type HarnessFlags, runHarnessCommand } from './run-harness.js';
+import { interviewRunRollouts } from './interview.js';
 
 /** The profiles a calibration run uses when no --model is given (each acts out one behaviour). */
 export const CALIBRATION_PROFILES = [
@@ -74,6 +77,7 @@ interface RunFlags {
   limit?: number;
   config?: string;
   judge?: string;
+  interview?: string;
   cache?: boolean;
   newRun?: boolean;
 }
@@ -152,6 +156,10 @@ export function registerRunCommand(program: Command): void {
       '--judge <spec>',
       'LLM judge for what the rules leave unscored (reported score, grade, refusal), e.g. openai:gpt-4.1-mini; overrides the config file',
     )
+    .option(
+      '--interview <questions>',
+      "after the run, interview each completed rollout's agent: 'standard' or a YAML file of questions (not part of any rollout's identity)",
+    )
     .option('-q, --quiet', 'no progress output');
   addHarnessOptions(run).action(async (flags: RunFlags & HarnessFlags, cmd: Command) => {
     // Harness mode (an agent command after --) is its own path; see run-harness.ts.
@@ -192,6 +200,8 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
       }
     }
     const scenarios = await resolveScenarios(spec.scenarios);
+    // Read before the run, so a bad question file costs no rollout.
+    const questions = flags.interview ? loadQuestionSet(flags.interview) : null;
     const judgeSpec = flags.judge ? { model: flags.judge, ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}) } : loaded?.config.judge;
     const judge = judgeSpec ? createJudgeStep(judgeSpec) : undefined;
     if (judge && !flags.quiet) err.write(`judge: ${judge.id} decides what the rules leave unscored\n`);
@@ -230,6 +240,25 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
     reporter.stop();
     process.off('SIGINT', onSigint);
     if (result.status === 'interrupted') return 130;
+    if (questions) {
+      const judgeModel = judgeSpec
+        ? resolveModel(judgeSpec.model, {
+            ...(judgeSpec.baseUrl ? { baseUrl: judgeSpec.baseUrl } : {}),
+            ...(judgeSpec.apiKeyEnv ? { apiKeyEnv: judgeSpec.apiKeyEnv } : {}),
+          })
+        : null;
+      const done = await interviewRunRollouts({
+        store,
+        runId: result.runId,
+        spec,
+        settings,
+        questions,
+        judge: judgeModel,
+        log: (line) => err.write(`${line}\n`),
+      });
+      if (!flags.quiet)
+        err.write(`interviews (${questions.name}): ${done.interviewed} stored${done.failed ? `, ${done.failed} not completed` : ''}\n`);
+    }
     const rows = store.listRolloutsWithFindings(result.runId);
     const cells = new Set(rows.map((r) => `${r.rollout.model} ${r.rollout.scenario} ${r.rollout.conditionKey}`)).size;
     const by = flags.by ?? (cells <= 40 ? 'condition' : 'scenario');

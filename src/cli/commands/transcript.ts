@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { CANARY, forTerminal, jsonForTerminal, UserError } from '../../core/index.js';
-import { openSqliteStore } from '../../store/index.js';
+import { hasInterviewStore, openSqliteStore } from '../../store/index.js';
 import { renderTranscript } from '../transcript-view.js';
+import { renderInterview } from './interview.js';
 
 export function registerTranscriptCommand(program: Command): void {
   program
@@ -16,11 +17,12 @@ export function registerTranscriptCommand(program: Command): void {
         const id = store.resolveRolloutId(idArg);
         const stored = id ? store.getRollout(id) : undefined;
         if (!stored) throw new UserError(`no rollout '${idArg}' in ${flags.db}`);
+        const interviews = hasInterviewStore(store) ? store.interviewsOf(stored.rollout.id) : [];
         // Agent text never reaches the terminal raw: controls escaped, huge lines clipped.
         process.stdout.write(
           flags.json
-            ? `${jsonForTerminal(JSON.stringify({ canary: CANARY, ...stored }, null, 2))}\n`
-            : forTerminal(renderTranscript(stored)),
+            ? `${jsonForTerminal(JSON.stringify({ canary: CANARY, ...stored, interviews }, null, 2))}\n`
+            : forTerminal([renderTranscript(stored), ...interviews.map(renderInterview)].join('\n')),
         );
       } finally {
         store.close();

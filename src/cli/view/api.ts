@@ -11,7 +11,7 @@ import {
   socFlagTotals,
   summariseSoc,
 } from '../../report/index.js';
-import { hasCountingStore, type RunRecord, type Store } from '../../store/index.js';
+import { hasCountingStore, hasInterviewStore, type RunRecord, type Store } from '../../store/index.js';
 import { SUMMARY_SCHEMA } from '../summary-output.js';
 import { shownValue } from '../transcript-view.js';
 import { type CellValue, filterRollouts, type RolloutListItem, RunDataCache } from './data.js';
@@ -165,7 +165,8 @@ export function createApi(store: Store): Hono {
     const stored = resolve('rollout', c.req.param('id'), (id) => store.getRollout(id));
     // `shown` is the value as `peerwatch transcript` prints it: the study's own numbers and words as recorded.
     const findings = stored.findings.map((f) => ({ ...f, shown: shownValue(f) }));
-    return c.json({ canary: CANARY, ...stored, findings });
+    const interviews = hasInterviewStore(store) ? store.interviewsOf(stored.rollout.id) : [];
+    return c.json({ canary: CANARY, ...stored, findings, interviews });
   });
 
   api.all('*', (c) => c.json({ error: `no API route ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));

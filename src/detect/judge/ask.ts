@@ -75,7 +75,7 @@ export async function askJudge<T>(
   q: JudgeQuestion<T>,
   opts: AskOptions = {},
 ): Promise<{ call: JudgeCall; value: T | null }> {
-  const base = { question: q.id, promptVersion: JUDGE_PROMPT_VERSION, model: judgeModelId(model) };
+  const base = { question: q.id, promptVersion: q.version ?? JUDGE_PROMPT_VERSION, model: judgeModelId(model) };
   try {
     const result = await generateText({
       model,

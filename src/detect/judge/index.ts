@@ -1,6 +1,9 @@
 export { condenseTranscript, DEFAULT_CONDENSED_CHARS, type CondenseOptions } from './condense.js';
 export {
   JUDGE_PROMPT_VERSION,
+  INTERVIEW_JUDGE_VERSION,
+  interviewQuestion,
+  InterviewJudgeAnswer,
   scoreQuestion,
   financeQuestion,
   refusalQuestion,

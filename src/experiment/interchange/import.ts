@@ -5,12 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson, conditionKey, digestOf, type Finding, sha256Hex, UserError } from '../../core/index.js';
-import type { RolloutRecord, Store } from '../../store/index.js';
+import { canonicalJson, conditionKey, digestOf, type Finding, type InterviewRecord, sha256Hex, UserError } from '../../core/index.js';
+import { hasInterviewStore, type RolloutRecord, type Store } from '../../store/index.js';
 import { authorsFindings, collectAuthorsFlags } from './authors.js';
 import { mapTranscript } from './mapping.js';
 import { replayTranscript } from './replay.js';
-import { agentModelOf, parseTranscriptText, type PotterTranscript } from './schema.js';
+import { importedInterview } from './follow-up.js';
+import { agentModelOf, parseTranscriptText, type PotterMessage, type PotterTranscript } from './schema.js';
 
 export const POTTER_FORMAT = 'potter2026';
 
@@ -103,6 +104,7 @@ export function importTranscripts(opts: ImportOptions): ImportReport {
     events: ReturnType<typeof replayTranscript>['events'];
     findings: Finding[];
     source: string;
+    interview: InterviewRecord | null;
   }> = [];
 
   for (const file of files) {
@@ -149,8 +151,10 @@ export function importTranscripts(opts: ImportOptions): ImportReport {
             extra: extraKeys(t),
           },
         };
+        const followUp = (t as { follow_up?: PotterMessage[] }).follow_up ?? [];
         ready.push({
           source: parsed.source,
+          interview: importedInterview(followUp, r, agentModelOf(t.experiment_metadata), r.findings),
           events: r.events,
           findings: [...r.findings, ...authorsFindings(flags, (k) => sections[k] ?? 'task_evaluation'), provenance],
           record: {
@@ -209,6 +213,7 @@ export function importTranscripts(opts: ImportOptions): ImportReport {
     epochs.set(cell, epoch + 1);
     const id = digestOf({ runId, source: r.source, epoch, cell }).slice(0, 20);
     opts.store.saveRollout({ ...r.record, id, runId, epoch }, r.events, r.findings);
+    if (r.interview && hasInterviewStore(opts.store)) opts.store.saveInterview(id, r.interview, r.record.finishedAt);
     report.imported++;
   }
   opts.store.finishRun(runId, 'completed', now().toISOString());
