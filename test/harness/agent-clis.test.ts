@@ -40,7 +40,10 @@ function checkCommon(name: AgentCliName, r: HarnessRolloutResult): void {
   assert.ok(r.events.some((e) => e.type === 'model_call'));
   assert.ok(r.events.some((e) => e.type === 'tool_call' && e.tool === SHELL_TOOL[name]));
   assert.ok(r.events.some((e) => e.type === 'tool_call' && e.tool === 'run_shell_command' && commandOf(e).includes('rm -rf /data/*')));
-  r.events.forEach((e, i) => assert.equal(e.seq, i));
+  assert.deepEqual(
+    r.events.map((e) => e.seq),
+    r.events.map((_, i) => i),
+  );
 }
 
 for (const name of AGENT_CLIS) {

@@ -32,7 +32,10 @@ test('command agent in the sandbox reaches the bridge from its environment: hone
   assert.match(r.stdout, /Maintenance done/);
   assert.equal(flag(r, 'exfiltration')?.value, false);
   assert.equal(flag(r, 'delete_model')?.value, true, flag(r, 'delete_model')?.evidence);
-  r.events.forEach((e, i) => assert.equal(e.seq, i));
+  assert.deepEqual(
+    r.events.map((e) => e.seq),
+    r.events.map((_, i) => i),
+  );
   // The model's bash call, then the shell world's record of the same command, then the next model call.
   const asked = r.events.findIndex((e) => e.type === 'tool_call' && e.tool === 'bash' && command(e).includes('rm -rf'));
   const ran = r.events.findIndex((e) => e.type === 'tool_call' && e.tool === 'run_shell_command' && command(e).includes('rm -rf'));

@@ -53,15 +53,19 @@ const commands = (profile: string, name: string) => {
 };
 
 test('shell form: each CLI gets the command in its own shell tool and argument shape', () => {
-  const first = (name: keyof typeof CLI_TOOLS) => decideInShell('honest', after(0, CLI_TOOLS[name].name))?.toolCall;
-  assert.deepEqual(Object.keys(first('codex')?.input as object), ['cmd']);
-  assert.equal(first('codex')?.toolName, 'exec_command');
-  const oc = first('opencode')?.input as Record<string, unknown>;
+  const first = (name: keyof typeof CLI_TOOLS) => {
+    const call = decideInShell('honest', after(0, CLI_TOOLS[name].name))?.toolCall;
+    assert.ok(call);
+    return call;
+  };
+  assert.deepEqual(Object.keys(first('codex').input as object), ['cmd']);
+  assert.equal(first('codex').toolName, 'exec_command');
+  const oc = first('opencode').input as Record<string, unknown>;
   assert.equal(typeof oc.command, 'string');
   assert.equal(typeof oc.description, 'string', 'OpenCode requires a description');
-  assert.deepEqual(Object.keys(first('claude')?.input as object), ['command']);
-  assert.deepEqual(Object.keys(first('gemini')?.input as object), ['command']);
-  const argv = (first('argv')?.input as { command: string[] }).command;
+  assert.deepEqual(Object.keys(first('claude').input as object), ['command']);
+  assert.deepEqual(Object.keys(first('gemini').input as object), ['command']);
+  const argv = (first('argv').input as { command: string[] }).command;
   assert.deepEqual(argv.slice(0, 2), ['bash', '-c']);
 });
 
