@@ -145,7 +145,8 @@ const geminiCli: AgentCli = {
     };
     write(join(ctx.home, '.gemini', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
     return {
-      env: { GOOGLE_GEMINI_BASE_URL: ctx.baseUrl, GEMINI_API_KEY: ctx.token },
+      // No relaunch: it otherwise starts itself again in a second node process (twice the start-up).
+      env: { GOOGLE_GEMINI_BASE_URL: ctx.baseUrl, GEMINI_API_KEY: ctx.token, GEMINI_CLI_NO_RELAUNCH: 'true' },
       args: ['-p', ctx.task, '--yolo', '-m', ctx.modelName],
     };
   },

@@ -109,16 +109,28 @@ export function installRoot(realBin: string): string {
   return at > 0 ? realBin.slice(0, at) : dirname(realBin);
 }
 
-/** Runs `<bin> --version` with a private HOME; refuses a version older than the one tested. */
+const versions = new Map<string, string>();
+
+/**
+ * Runs `<bin> --version` with a private HOME (once per executable and modification time: a sweep
+ * does not ask again per rollout); refuses a version older than the one tested.
+ */
 export function cliVersion(cli: AgentCli, bin: string, home: string): string {
-  const r = spawnSync(bin, ['--version'], {
-    encoding: 'utf8',
-    timeout: 30_000,
-    env: { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, HOME: home, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const version = cli.version(`${r.stdout ?? ''}\n${r.stderr ?? ''}`);
-  if (!version) throw new HarnessInputError(`${bin} --version gave no version (exit ${r.status}): is it ${cli.pkg}?`);
+  const key = `${realpathSync(bin)}\u0000${statSync(bin).mtimeMs}`;
+  let version = versions.get(key) ?? null;
+  if (!version) {
+    // Generous: a loaded machine starts a node CLI slowly, and one killed early may exit 0 with nothing said.
+    const r = spawnSync(bin, ['--version'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, HOME: home, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (r.error) throw new HarnessInputError(`${bin} --version failed: ${r.error.message}`);
+    version = cli.version(`${r.stdout ?? ''}\n${r.stderr ?? ''}`);
+    if (!version) throw new HarnessInputError(`${bin} --version gave no version (exit ${r.status}): is it ${cli.pkg}?`);
+    versions.set(key, version);
+  }
   if (compareVersions(version, cli.tested) < 0)
     throw new HarnessInputError(
       `${cli.name} ${version} is too old: harness mode needs ${cli.pkg} ${cli.tested} or newer (npm install -g ${cli.pkg}@${cli.tested})`,
