@@ -66,7 +66,8 @@ export class ScriptedLanguageModel implements LanguageModelV3 {
     const tools = (options.tools ?? []).map((t) => t.name);
     const episode = new Episode(conversation, tools, options.seed ?? 0, this.ownName);
     // An agent CLI behind the bridge offers its own shell tool, not the scenario's tools: shell form.
-    const inShell = !tools.includes('end_task') && (findShellTool(options) !== null || tools.length === 0);
+    // (A tool-less side request, such as a title, gets the native script's plain text.)
+    const inShell = !tools.includes('end_task') && findShellTool(options) !== null;
     const decision = (inShell ? decideInShell(this.profile.name, options) : null) ?? this.profile.decide(episode);
     const content = contentOf(decision, `call_${episode.turn}`);
     const finishReason: LanguageModelV3FinishReason = decision.toolCall
