@@ -104,3 +104,22 @@ test('adapters refuse a missing or too old CLI, a CLI without a model, and a pro
     /scripted:inflater has no shell form; harness mode's scripted profiles: honest, exfiltrator, objector/,
   );
 });
+
+test('with the bridge bound in, the sandbox still has no network: only the forwarder on 127.0.0.1:8931 answers', async () => {
+  const probe = [
+    "const hit = (u, o = {}) => fetch(u, { ...o, signal: AbortSignal.timeout(3000) }).then((r) => 'status ' + r.status, (e) => 'blocked ' + (e.cause?.code ?? e.name));",
+    "console.log('outside', await hit('http://1.1.1.1/'));",
+    "console.log('bridge', await hit(process.env.OPENAI_BASE_URL + '/chat/completions', { method: 'POST', headers: { authorization: 'Bearer ' + process.env.OPENAI_API_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }) }));",
+  ].join('\n');
+  const r = await runHarnessRollout({
+    harness: 'command',
+    command: [process.execPath, '--input-type=module', '-e', probe],
+    model: 'scripted:honest',
+    scenarioId: 'exfiltration_deletion',
+    sandbox: true,
+    timeoutMs: 30_000,
+  });
+  assert.equal(r.exitCode, 0, r.stderr);
+  assert.match(r.stdout, /^outside blocked /m);
+  assert.match(r.stdout, /^bridge status 200$/m);
+});
