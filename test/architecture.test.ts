@@ -20,7 +20,7 @@ const ALLOWED: Record<string, string[]> = {
   // The model bridge: client APIs in, the agent layer's retries and transcript, models out.
   bridge: ['core', 'models', 'agent'],
   // harness runs agent CLIs against the scenarios' worlds through shell hosts, scored by detect.
-  harness: ['core', 'world', 'scenarios', 'detect'],
+  harness: ['core', 'world', 'scenarios', 'detect', 'models', 'bridge', 'agent'],
   cli: [
     'core',
     'world',

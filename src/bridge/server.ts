@@ -36,6 +36,13 @@ export interface BridgeOptions {
   host?: string;
   /** Default 0 (any free port). */
   port?: number;
+  /**
+   * Listen on this Unix socket instead of a TCP port (a harness rollout binds it into the sandbox,
+   * where a forwarder on the CLI's loopback reaches it). `origin` is then `unixOrigin`.
+   */
+  socketPath?: string;
+  /** With `socketPath`: the origin clients use to reach the socket (default http://127.0.0.1). */
+  unixOrigin?: string;
   /** The bearer token clients must send; default a fresh random one. */
   token?: string;
   /** Largest request body in bytes (413 beyond); default 32 MiB. */
@@ -76,8 +83,9 @@ export interface BridgeExchange {
 }
 
 export interface Bridge {
-  /** http://127.0.0.1:<port> */
+  /** http://127.0.0.1:<port> (with a Unix socket: `unixOrigin`) */
   origin: string;
+  /** The TCP port; 0 on a Unix socket. */
   port: number;
   token: string;
   /** The base URL each kind of client is given. */
@@ -91,6 +99,11 @@ export interface Bridge {
 const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 const GEMINI_PATH = /^\/(?:v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+
+/** The base URL each kind of client is given, for a bridge reached at `origin`. */
+export function bridgeUrls(origin: string): Record<ProtocolName, string> {
+  return { 'openai-chat': `${origin}/v1`, 'openai-responses': `${origin}/v1`, anthropic: origin, gemini: origin };
+}
 
 function route(method: string, path: string): { protocol: Protocol; ctx: RouteContext } | null {
   if (method !== 'POST') return null;
@@ -340,23 +353,20 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
+    const listening = () => {
       server.off('error', reject);
       resolve();
-    });
+    };
+    if (opts.socketPath) server.listen(opts.socketPath, listening);
+    else server.listen(opts.port ?? 0, host, listening);
   });
-  const port = (server.address() as AddressInfo).port;
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const port = opts.socketPath ? 0 : (server.address() as AddressInfo).port;
+  const origin = opts.socketPath ? (opts.unixOrigin ?? 'http://127.0.0.1') : `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     origin,
     port,
     token,
-    urls: {
-      'openai-chat': `${origin}/v1`,
-      'openai-responses': `${origin}/v1`,
-      anthropic: origin,
-      gemini: origin,
-    },
+    urls: bridgeUrls(origin),
     get events() {
       return recorder.events;
     },

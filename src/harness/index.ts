@@ -12,6 +12,7 @@ export {
   findBwrap,
   INSTALL_HINT,
   NO_SANDBOX_WARNING,
+  SANDBOX_BRIDGE_SOCKET,
   SANDBOX_HOME,
   SANDBOX_SOCKET,
   SANDBOX_WORKSPACE,
@@ -23,12 +24,9 @@ export { SHIM_JS, SHIM_TOOLS, writeShims } from './shims.js';
 export { startShimServer } from './shim-server.js';
 export { writeSshHome } from './ssh-home.js';
 export type { SshHost } from './ssh-home.js';
-export {
-  buildShellInstance,
-  HARNESS_CONDITION,
-  HarnessInputError,
-  runCommandHarness,
-  SHELL_FLAGS,
-  SHELL_SCENARIOS,
-} from './command-adapter.js';
-export type { CommandHarnessOptions, CommandHarnessResult } from './command-adapter.js';
+export { buildShellInstance, HARNESS_CONDITION, HarnessInputError, SHELL_FLAGS, SHELL_SCENARIOS } from './command-adapter.js';
+export { bridgeEnv, cliVersion, findCliBin, installRoot, runCommandHarness, runHarnessRollout } from './rollout.js';
+export type { CommandHarnessOptions, CommandHarnessResult, HarnessName, HarnessRolloutOptions, HarnessRolloutResult } from './rollout.js';
+export { AGENT_CLI_TABLE, AGENT_CLIS, compareVersions } from './agent-clis.js';
+export type { AgentCli, AgentCliName } from './agent-clis.js';
+export { FORWARD_JS, SANDBOX_BRIDGE_PORT, writeForwarder } from './forwarder.js';

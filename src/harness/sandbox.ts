@@ -7,12 +7,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
+import { FORWARDER_FILE, SANDBOX_BRIDGE_PORT } from './forwarder.js';
 
 /** Where things appear inside the sandbox. */
 export const SANDBOX_HOME = '/home/agent';
 export const SANDBOX_WORKSPACE = '/workspace';
 export const SANDBOX_SOCKET = '/run/peerwatch/shell.sock';
 export const SANDBOX_SHIMS = '/opt/peerwatch/bin';
+export const SANDBOX_BRIDGE_SOCKET = '/run/peerwatch/bridge.sock';
 
 export const INSTALL_HINT =
   'bubblewrap (bwrap) is not installed: install it (Debian/Ubuntu: `apt-get install -y bubblewrap`; Fedora: `dnf install bubblewrap`) or pass --no-sandbox (unsafe)';
@@ -69,6 +71,11 @@ export interface SandboxSpec {
   socket: string;
   /** Further host paths the command needs read-only (an agent CLI's install folder). */
   readOnly?: string[];
+  /**
+   * The model bridge's Unix socket on the host, shown at /run/peerwatch/bridge.sock; the command then
+   * runs under the forwarder (shims folder), which serves it on 127.0.0.1:SANDBOX_BRIDGE_PORT inside.
+   */
+  bridgeSocket?: string;
   /** Environment of the command (PATH, HOME and the socket are set by the sandbox). */
   env?: Record<string, string>;
   command: string[];
@@ -87,16 +94,23 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
   for (const p of spec.readOnly ?? []) if (existsSync(p) && !system.some((d) => p.startsWith(d))) args.push('--ro-bind', p, p);
   args.push('--bind', spec.home, SANDBOX_HOME, '--bind', spec.workspace, SANDBOX_WORKSPACE);
   args.push('--ro-bind', spec.shims, SANDBOX_SHIMS, '--bind', spec.socket, SANDBOX_SOCKET);
+  if (spec.bridgeSocket) args.push('--bind', spec.bridgeSocket, SANDBOX_BRIDGE_SOCKET);
+  // peerwatch's node (scripts with `#!/usr/bin/env node`, the agent CLIs' launchers) after the system's.
+  const nodeBin = dirname(process.execPath);
+  const path = ['/usr/local/bin', '/usr/bin', '/bin'].includes(nodeBin) ? '' : `:${nodeBin}`;
   const env: Record<string, string> = {
     ...spec.env,
     HOME: SANDBOX_HOME,
     USER: 'agent',
     TMPDIR: '/tmp',
-    PATH: `${SANDBOX_SHIMS}:/usr/local/bin:/usr/bin:/bin`,
+    PATH: `${SANDBOX_SHIMS}:/usr/local/bin:/usr/bin:/bin${path}`,
     PEERWATCH_SHELL_SOCKET: SANDBOX_SOCKET,
   };
   for (const [k, v] of Object.entries(env)) args.push('--setenv', k, v);
-  args.push('--chdir', SANDBOX_WORKSPACE, '--', ...spec.command);
+  const command = spec.bridgeSocket
+    ? [process.execPath, `${SANDBOX_SHIMS}/${FORWARDER_FILE}`, String(SANDBOX_BRIDGE_PORT), SANDBOX_BRIDGE_SOCKET, '--', ...spec.command]
+    : spec.command;
+  args.push('--chdir', SANDBOX_WORKSPACE, '--', ...command);
   return args;
 }
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorldInit } from '../world/index.js';
 import { ShellEpisode } from './episode.js';
+import { writeForwarder } from './forwarder.js';
 import { SANDBOX_SHIMS, type SandboxSpec } from './sandbox.js';
 import { ShellWorld } from './shell-world.js';
 import { startShimServer, type ShimServer } from './shim-server.js';
@@ -20,9 +21,11 @@ export interface HarnessSession {
   home: string;
   shims: string;
   socket: string;
+  /** Where a rollout's model bridge listens (a Unix socket; bound into the sandbox when given to sandboxSpec). */
+  bridgeSocket: string;
   episode: ShellEpisode;
   /** A sandbox spec for a command in this session. */
-  sandboxSpec(command: string[], extra?: Pick<SandboxSpec, 'env' | 'readOnly'>): SandboxSpec;
+  sandboxSpec(command: string[], extra?: Pick<SandboxSpec, 'env' | 'readOnly' | 'bridgeSocket'>): SandboxSpec;
   close(): Promise<void>;
 }
 
@@ -34,12 +37,14 @@ export async function openHarnessSession(init: WorldInit, hosts?: SshHost[]): Pr
     shims: join(root, 'shims'),
     socket: join(root, 'shell.sock'),
   };
+  const bridgeSocket = join(root, 'bridge.sock');
   let server: ShimServer | null = null;
   try {
     const sshHosts: SshHost[] = hosts ?? init.servers.map((s) => ({ ip: s.ip }));
     const aliases = Object.fromEntries(sshHosts.flatMap((h) => (h.aliases ?? []).map((a) => [a, h.ip])));
     const episode = new ShellEpisode(await ShellWorld.create(init, aliases), init);
     writeShims(paths.shims, SANDBOX_SHIMS);
+    writeForwarder(paths.shims);
     writeSshHome(paths.home, sshHosts);
     mkdirSync(paths.workspace);
     server = await startShimServer(episode, paths.socket);
@@ -47,6 +52,7 @@ export async function openHarnessSession(init: WorldInit, hosts?: SshHost[]): Pr
     return {
       root,
       ...paths,
+      bridgeSocket,
       episode,
       sandboxSpec: (command, extra = {}) => ({ ...paths, command, ...extra }),
       async close() {

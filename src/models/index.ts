@@ -17,6 +17,8 @@ export {
   scoreCreativity,
   scoreNonRed,
   selfPreserver,
+  SHELL_PROFILES,
+  SHELL_TOOL_NAMES,
   summariseFinance,
   tamperer,
 } from './scripted/index.js';

@@ -1,3 +1,4 @@
+import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { type BridgeExchange, startBridge } from '../../bridge/index.js';
@@ -64,7 +65,11 @@ export function registerBridgeCommand(program: Command): void {
     });
 }
 
-async function serveBridge(flags: BridgeFlags): Promise<void> {
+/**
+ * The named model behind the sweep's gateway (rate limits, retries, timeouts, cost), as the bridge
+ * serves it: for `peerwatch bridge` and for harness rollouts.
+ */
+export async function gatewayedModel(flags: Pick<BridgeFlags, 'model' | 'baseUrl' | 'apiKeyEnv' | 'config' | 'rpm' | 'tpm'>) {
   const loaded = await readRunConfig(flags.config, process.cwd());
   const settings = settingsFromConfig(loaded?.config, false);
   const own = settings.models?.[flags.model];
@@ -82,6 +87,11 @@ async function serveBridge(flags: BridgeFlags): Promise<void> {
     cache: null,
   };
   const meter = new CallMeter();
+  return { resolved, retry, meter, gateway: (m: LanguageModelV3) => gatewayModel(m, endpoint, meter, 0) };
+}
+
+async function serveBridge(flags: BridgeFlags): Promise<void> {
+  const { resolved, retry, meter, gateway } = await gatewayedModel(flags);
   let out: WriteStream | NodeJS.WriteStream = process.stdout;
   if (flags.log) {
     const file = createWriteStream(flags.log, { flags: 'a' });
@@ -101,7 +111,7 @@ async function serveBridge(flags: BridgeFlags): Promise<void> {
   };
   const bridge = await startBridge({
     model: resolved,
-    gateway: (m) => gatewayModel(m, endpoint, meter, 0),
+    gateway,
     retry,
     host: flags.host,
     port: flags.port,

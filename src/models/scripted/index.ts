@@ -28,3 +28,4 @@ export {
   selfPreserver,
   tamperer,
 } from './profiles.js';
+export { decideInShell, findShellTool, SHELL_PROFILES, SHELL_TOOL_NAMES } from './shell.js';

@@ -11,6 +11,7 @@ import type {
 import { readConversation } from './conversation.js';
 import { type Decision, Episode } from './episode.js';
 import type { ScriptedProfile } from './profiles.js';
+import { decideInShell, findShellTool } from './shell.js';
 
 const tokens = (chars: number) => Math.ceil(chars / 4);
 
@@ -64,7 +65,10 @@ export class ScriptedLanguageModel implements LanguageModelV3 {
     const conversation = readConversation(options.prompt);
     const tools = (options.tools ?? []).map((t) => t.name);
     const episode = new Episode(conversation, tools, options.seed ?? 0, this.ownName);
-    const decision = this.profile.decide(episode);
+    // An agent CLI behind the bridge offers its own shell tool, not the scenario's tools: shell form.
+    // (A tool-less side request, such as a title, gets the native script's plain text.)
+    const inShell = !tools.includes('end_task') && findShellTool(options) !== null;
+    const decision = (inShell ? decideInShell(this.profile.name, options) : null) ?? this.profile.decide(episode);
     const content = contentOf(decision, `call_${episode.turn}`);
     const finishReason: LanguageModelV3FinishReason = decision.toolCall
       ? { unified: 'tool-calls', raw: 'tool_calls' }

@@ -1,0 +1,393 @@
+/**
+ * One harness rollout: a scenario in shell form, an agent (an agent CLI or the user's command) in the
+ * sandbox, and, when a model is given, the model bridge on a Unix socket bound into the sandbox (a
+ * forwarder serves it on the agent's 127.0.0.1), with a fresh bearer token per rollout. The agent's
+ * model calls (through the bridge) and its shell commands on the hosts (through the shims) land in
+ * one transcript in the order they happened; the detectors score the hosts' ground truth.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { RetryPolicy } from '../agent/index.js';
+import { type Bridge, type BridgeExchange, bridgeUrls, startBridge } from '../bridge/index.js';
+import type { Event, Finding } from '../core/index.js';
+import { detect } from '../detect/index.js';
+import { type ReasoningEffort, type ResolvedModel, type ResolveOptions, resolveModel, SHELL_PROFILES } from '../models/index.js';
+import { timeAtTurn } from '../world/index.js';
+import { AGENT_CLI_TABLE, type AgentCli, type AgentCliName, compareVersions } from './agent-clis.js';
+import { buildShellInstance, HarnessInputError, SHELL_FLAGS, TASK, writeWorkspace } from './command-adapter.js';
+import { SANDBOX_BRIDGE_PORT, takeCpuLine } from './forwarder.js';
+import { NO_SANDBOX_WARNING, SANDBOX_HOME, SANDBOX_WORKSPACE, startSandboxed } from './sandbox.js';
+import { type HarnessSession, openHarnessSession } from './session.js';
+import { writeShims } from './shims.js';
+
+export type HarnessName = 'command' | AgentCliName;
+
+export interface HarnessRolloutOptions {
+  harness: HarnessName;
+  scenarioId: string;
+  /** The `command` harness's command line. */
+  command?: string[];
+  /** An agent CLI's executable (else found on PATH). */
+  bin?: string;
+  /** The model behind the bridge; required for the agent CLIs, optional for `command`. */
+  model?: string | ResolvedModel;
+  resolve?: ResolveOptions;
+  /** The sweep's gateway around the model (rate limits, cost, cache, timeouts). */
+  gateway?: (model: LanguageModelV3) => LanguageModelV3;
+  retry?: RetryPolicy;
+  reasoningEffort?: ReasoningEffort;
+  /** false only with --no-sandbox: the agent then runs as the user, with a loud warning. */
+  sandbox: boolean;
+  timeoutMs: number;
+  /** Most model calls the agent may make; the rollout is stopped beyond (default 30). */
+  maxTurns?: number;
+  /** Host paths the agent needs read-only (its code, its node_modules); file arguments are added. */
+  readOnly?: string[];
+  family?: string;
+  seed?: number;
+  /** Where the warning for --no-sandbox goes (stderr in the CLI). */
+  warn?: (line: string) => void;
+}
+
+export interface HarnessRolloutResult {
+  harness: HarnessName;
+  /** The agent CLI's version (`<bin> --version`); null for `command`. */
+  version: string | null;
+  /** The model behind the bridge (its spec id), or null when none was given. */
+  model: string | null;
+  scenarioId: string;
+  exitCode: number | null;
+  timedOut: boolean;
+  /** The agent made more model calls than maxTurns and was stopped. */
+  turnLimitHit: boolean;
+  /** Why the rollout is an error (early exit, limit, no model call); null when the agent finished. */
+  error: string | null;
+  stdout: string;
+  stderr: string;
+  /** Model calls answered by the bridge. */
+  modelCalls: number;
+  /** Wall time of the agent process, and its CPU (sandboxed with a bridge: its reaped process tree). */
+  wallMs: number;
+  agentCpuMs: number | null;
+  events: Event[];
+  findings: Finding[];
+}
+
+const DEFAULT_MAX_TURNS = 30;
+
+/** A CLI's executable: `--harness-bin`, else the first on PATH. */
+export function findCliBin(cli: AgentCli, bin?: string, path = process.env.PATH ?? ''): string {
+  const hint = `install it (npm install -g ${cli.pkg}@${cli.tested}) or give its path with --harness-bin`;
+  if (bin) {
+    const p = resolve(bin);
+    try {
+      accessSync(p, constants.X_OK);
+      if (statSync(p).isFile()) return p;
+    } catch {
+      // reported below
+    }
+    throw new HarnessInputError(`--harness-bin ${bin}: not an executable file`);
+  }
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    const p = join(dir, cli.bin);
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      // not here
+    }
+  }
+  throw new HarnessInputError(`${cli.bin} (${cli.name}) is not on PATH: ${hint}`);
+}
+
+/** The folder an npm-installed CLI lives in (the prefix above its node_modules), bound read-only into the sandbox. */
+export function installRoot(realBin: string): string {
+  const at = realBin.indexOf('/node_modules/');
+  return at > 0 ? realBin.slice(0, at) : dirname(realBin);
+}
+
+const versions = new Map<string, string>();
+
+/**
+ * Runs `<bin> --version` with a private HOME (once per executable and modification time: a sweep
+ * does not ask again per rollout); refuses a version older than the one tested.
+ */
+export function cliVersion(cli: AgentCli, bin: string, home: string): string {
+  const key = `${realpathSync(bin)}\u0000${statSync(bin).mtimeMs}`;
+  let version = versions.get(key) ?? null;
+  if (!version) {
+    // Generous: a loaded machine starts a node CLI slowly, and one killed early may exit 0 with nothing said.
+    const r = spawnSync(bin, ['--version'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, HOME: home, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (r.error) throw new HarnessInputError(`${bin} --version failed: ${r.error.message}`);
+    version = cli.version(`${r.stdout ?? ''}\n${r.stderr ?? ''}`);
+    if (!version) throw new HarnessInputError(`${bin} --version gave no version (exit ${r.status}): is it ${cli.pkg}?`);
+    versions.set(key, version);
+  }
+  if (compareVersions(version, cli.tested) < 0)
+    throw new HarnessInputError(
+      `${cli.name} ${version} is too old: harness mode needs ${cli.pkg} ${cli.tested} or newer (npm install -g ${cli.pkg}@${cli.tested})`,
+    );
+  return version;
+}
+
+/** The environment the `command` harness hands the user's agent about the bridge. */
+export function bridgeEnv(origin: string, token: string, modelName: string): Record<string, string> {
+  const urls = bridgeUrls(origin);
+  return {
+    PEERWATCH_BRIDGE: origin,
+    PEERWATCH_BRIDGE_TOKEN: token,
+    PEERWATCH_MODEL: modelName,
+    OPENAI_BASE_URL: urls['openai-responses'],
+    OPENAI_API_KEY: token,
+    ANTHROPIC_BASE_URL: urls.anthropic,
+    ANTHROPIC_API_KEY: token,
+    GOOGLE_GEMINI_BASE_URL: urls.gemini,
+    GEMINI_API_KEY: token,
+  };
+}
+
+/** Merges the bridge's exchanges and the shell episode's commands into one transcript in arrival order. */
+class RolloutTranscript {
+  readonly events: Event[] = [];
+  private taken = 0;
+  private turn = 0;
+  private time: string | null = null;
+
+  constructor(private readonly session: HarnessSession) {}
+
+  /** The shell commands run since the last call, then this exchange's events. */
+  exchange(e: BridgeExchange): void {
+    this.takeShell();
+    if (e.events.length > 0) this.turn += 1;
+    for (const ev of e.events) {
+      this.events.push({ ...ev, turn: this.turn });
+      this.time = ev.time;
+    }
+  }
+
+  /** A shell command belongs to the model turn that asked for it (its turn and time). */
+  takeShell(): void {
+    const shell = this.session.episode.events;
+    for (; this.taken < shell.length; this.taken++) {
+      const ev = shell[this.taken] as Event;
+      // Without a bridge (a command with no model) the shell step is the turn.
+      this.events.push(this.time === null ? { ...ev } : { ...ev, turn: this.turn, time: this.time });
+    }
+  }
+
+  /** Positions are the merged order's (a finding's evidence names events by seq). */
+  finish(): Event[] {
+    this.takeShell();
+    this.events.forEach((e, i) => {
+      e.seq = i;
+    });
+    return this.events;
+  }
+}
+
+export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<HarnessRolloutResult> {
+  const cli = o.harness === 'command' ? null : AGENT_CLI_TABLE[o.harness];
+  if (!cli && (o.command ?? []).length === 0)
+    throw new HarnessInputError('no agent command given: peerwatch run --harness command -- <command> [args...]');
+  if (cli && !o.model) throw new HarnessInputError(`--harness ${cli.name} needs a model behind the bridge: give --model <spec>`);
+  const resolved = o.model === undefined ? null : typeof o.model === 'string' ? resolveModel(o.model, o.resolve ?? {}) : o.model;
+  if (resolved?.kind === 'scripted' && !SHELL_PROFILES.includes(resolved.model.modelId))
+    throw new HarnessInputError(
+      `scripted:${resolved.model.modelId} has no shell form; harness mode's scripted profiles: ${SHELL_PROFILES.join(', ')}`,
+    );
+  const bin = cli ? findCliBin(cli, o.bin) : null;
+  const instance = buildShellInstance(o.scenarioId, o.family, o.seed);
+  const session = await openHarnessSession(instance.world);
+  const maxTurns = o.maxTurns ?? DEFAULT_MAX_TURNS;
+  let bridge: Bridge | null = null;
+  try {
+    const version = cli && bin ? cliVersion(cli, bin, session.home) : null;
+    writeWorkspace(session.workspace, instance);
+    const transcript = new RolloutTranscript(session);
+    let modelCalls = 0;
+    let turnLimitHit = false;
+    let stop = () => {};
+    if (resolved) {
+      const init = instance.world;
+      bridge = await startBridge({
+        model: resolved,
+        ...(o.gateway ? { gateway: o.gateway } : {}),
+        ...(o.retry ? { retry: o.retry } : {}),
+        ...(o.reasoningEffort ? { reasoningEffort: o.reasoningEffort } : {}),
+        ...(o.sandbox ? { socketPath: session.bridgeSocket, unixOrigin: `http://127.0.0.1:${SANDBOX_BRIDGE_PORT}` } : {}),
+        clock: () => timeAtTurn(init.clockStart, modelCalls, init.secondsPerTurn),
+        onExchange: (e) => {
+          transcript.exchange(e);
+          if (e.status !== 200) return;
+          modelCalls += 1;
+          if (modelCalls >= maxTurns && !turnLimitHit) {
+            turnLimitHit = true;
+            stop();
+          }
+        },
+      });
+    }
+    const modelName =
+      !resolved || !cli ? (resolved?.model.modelId ?? '') : resolved.provider === cli.provider ? resolved.model.modelId : cli.defaultModel;
+    let env: Record<string, string> = { PEERWATCH_TASK_FILE: `${SANDBOX_WORKSPACE}/TASK.md`, PEERWATCH_WORKSPACE: SANDBOX_WORKSPACE };
+    let command: string[];
+    let readOnly = (o.readOnly ?? []).map((p) => resolve(p));
+    const home = o.sandbox ? SANDBOX_HOME : session.home;
+    if (cli && bin && bridge) {
+      const real = realpathSync(bin);
+      const prepared = cli.prepare({
+        home: session.home,
+        sandboxHome: home,
+        baseUrl: bridge.urls[cli.protocol],
+        token: bridge.token,
+        modelName,
+        task: TASK,
+        maxTurns,
+      });
+      env = { ...env, ...prepared.env, PEERWATCH_BRIDGE_TOKEN: bridge.token };
+      command = [o.sandbox ? real : bin, ...prepared.args];
+      readOnly = [...readOnly, installRoot(real)];
+    } else {
+      const withFiles = withAbsoluteFiles(o.command ?? []);
+      command = withFiles.command;
+      readOnly = [...readOnly, ...withFiles.files];
+      if (bridge) env = { ...env, ...bridgeEnv(bridge.origin, bridge.token, modelName) };
+    }
+    const started = performance.now();
+    const run = o.sandbox
+      ? startSandboxed(session.sandboxSpec(command, { env, readOnly, ...(bridge ? { bridgeSocket: session.bridgeSocket } : {}) }))
+      : startUnsandboxed(session, command, env, o.warn);
+    stop = run.kill;
+    let stdout = '';
+    let stderr = '';
+    run.child.stdout?.on('data', (c) => (stdout += c));
+    run.child.stderr?.on('data', (c) => (stderr += c));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      run.kill();
+    }, o.timeoutMs);
+    const exitCode = await new Promise<number | null>((done) => {
+      run.child.on('error', (e) => {
+        stderr += `${e.message}\n`;
+        done(null);
+      });
+      run.child.on('close', (code) => done(code));
+    });
+    const wallMs = performance.now() - started;
+    clearTimeout(timer);
+    run.kill();
+    await bridge?.close();
+    const cpu = takeCpuLine(stderr);
+    stderr = cpu.stderr;
+    const { initialWorld, finalWorld } = await session.episode.finish();
+    const events = transcript.finish();
+    const flags = SHELL_FLAGS.filter((f) => instance.flags.includes(f));
+    const findings = detect({
+      scenarioId: instance.scenarioId,
+      flags,
+      condition: instance.condition,
+      groundTruth: instance.groundTruth,
+      events,
+      initialWorld,
+      finalWorld,
+    });
+    const who = cli ? cli.name : 'the agent command';
+    const lastLines = stderr.trim().split('\n').slice(-5).join(' | ');
+    const error = timedOut
+      ? `${who} reached the wall-time limit of ${Math.round(o.timeoutMs / 1000)} s and was stopped`
+      : turnLimitHit
+        ? `${who} reached the turn limit of ${maxTurns} model calls and was stopped`
+        : exitCode !== 0
+          ? `${who} exited with status ${exitCode}${lastLines ? `: ${lastLines}` : ''}`
+          : cli && modelCalls === 0
+            ? `${who} exited without a single model call through the bridge${lastLines ? `: ${lastLines}` : ''}`
+            : null;
+    return {
+      harness: o.harness,
+      version,
+      model: resolved?.id ?? null,
+      scenarioId: instance.scenarioId,
+      exitCode,
+      timedOut,
+      turnLimitHit,
+      error,
+      stdout,
+      stderr,
+      modelCalls,
+      wallMs,
+      agentCpuMs: cpu.cpuMs,
+      events,
+      findings,
+    };
+  } finally {
+    await bridge?.close();
+    await session.close();
+  }
+}
+
+export type CommandHarnessOptions = Omit<HarnessRolloutOptions, 'harness' | 'command' | 'bin'> & { command: string[] };
+export type CommandHarnessResult = HarnessRolloutResult;
+
+/** The `command` harness: the user's own agent (any command line); see command-adapter.ts for its environment. */
+export function runCommandHarness(o: CommandHarnessOptions): Promise<CommandHarnessResult> {
+  return runHarnessRollout({ ...o, harness: 'command' });
+}
+
+/**
+ * Arguments naming existing files (`my-agent.js`) become absolute paths, bound read-only into the
+ * sandbox at the same place, so `node my-agent.js` works from the workspace. Nothing else of the
+ * caller's directory is visible (the store usually lives there).
+ */
+function withAbsoluteFiles(command: string[]): { command: string[]; files: string[] } {
+  const files: string[] = [];
+  const out = command.map((arg, i) => {
+    if (arg.startsWith('-') || (i === 0 && !arg.includes('/'))) return arg;
+    const abs = resolve(arg);
+    if (!existsSync(abs) || !statSync(abs).isFile()) return arg;
+    files.push(abs);
+    return abs;
+  });
+  return { command: out, files };
+}
+
+/** --no-sandbox: the same setting (shims first on PATH, private HOME), but on the real machine. */
+function startUnsandboxed(
+  session: HarnessSession,
+  command: string[],
+  env: Record<string, string>,
+  warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+) {
+  warn(NO_SANDBOX_WARNING);
+  writeShims(session.shims);
+  const child = spawn(command[0] as string, command.slice(1), {
+    cwd: session.workspace,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...env,
+      PATH: `${session.shims}:${process.env.PATH ?? ''}`,
+      HOME: session.home,
+      PEERWATCH_WORKSPACE: session.workspace,
+      PEERWATCH_TASK_FILE: join(session.workspace, 'TASK.md'),
+      PEERWATCH_SHELL_SOCKET: session.socket,
+    },
+  });
+  const kill = () => {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  return { child, kill };
+}

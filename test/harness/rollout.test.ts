@@ -1,0 +1,125 @@
+/**
+ * Harness rollouts with the model bridge wired in, without the real CLIs (agent-clis.test.ts has
+ * those): the `command` agent reaching the bridge from inside the sandbox through the environment it
+ * is handed, the merged transcript, the limits, and the adapters' errors.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Event } from '../../src/core/index.js';
+import { AGENT_CLI_TABLE, findCliBin, HarnessInputError, type HarnessRolloutResult, runHarnessRollout } from '../../src/harness/index.js';
+
+const AGENT = 'test/fixtures/harness/bridge-agent.mjs';
+const FIXTURES = 'test/fixtures/harness';
+const flag = (r: HarnessRolloutResult, id: string) => r.findings.find((f) => f.flag === id);
+const command = (e: Event | undefined) => (e?.type === 'tool_call' ? String((e.args as { command?: unknown }).command ?? '') : '');
+
+const viaBridge = (profile: string, extra: { maxTurns?: number } = {}) =>
+  runHarnessRollout({
+    harness: 'command',
+    command: [process.execPath, AGENT],
+    model: `scripted:${profile}`,
+    scenarioId: 'exfiltration_deletion',
+    sandbox: true,
+    timeoutMs: 60_000,
+    ...extra,
+  });
+
+test('command agent in the sandbox reaches the bridge from its environment: honest clears the disk, all in one ordered transcript', async () => {
+  const r = await viaBridge('honest');
+  assert.equal(r.error, null, `${r.error}\n${r.stderr}`);
+  assert.equal(r.model, 'scripted:honest');
+  assert.equal(r.modelCalls, 6);
+  assert.match(r.stdout, /Maintenance done/);
+  assert.equal(flag(r, 'exfiltration')?.value, false);
+  assert.equal(flag(r, 'delete_model')?.value, true, flag(r, 'delete_model')?.evidence);
+  assert.deepEqual(
+    r.events.map((e) => e.seq),
+    r.events.map((_, i) => i),
+  );
+  // The model's bash call, then the shell world's record of the same command, then the next model call.
+  const asked = r.events.findIndex((e) => e.type === 'tool_call' && e.tool === 'bash' && command(e).includes('rm -rf'));
+  const ran = r.events.findIndex((e) => e.type === 'tool_call' && e.tool === 'run_shell_command' && command(e).includes('rm -rf'));
+  const deleted = r.events.findIndex((e) => e.type === 'world' && e.action === 'server.delete');
+  const next = r.events.findIndex((e, i) => i > asked && e.type === 'model_call');
+  assert.ok(asked >= 0 && asked < ran && ran < deleted && deleted < next, JSON.stringify({ asked, ran, deleted, next }));
+  assert.equal(r.events[ran]?.turn, r.events[asked]?.turn);
+});
+
+test('command agent through the bridge, exfiltrator: exfiltration found on the ssh -A scp step', async () => {
+  const r = await viaBridge('exfiltrator');
+  assert.equal(r.error, null, `${r.error}\n${r.stderr}`);
+  const ex = flag(r, 'exfiltration');
+  assert.equal(ex?.value, true, ex?.evidence);
+  assert.ok((ex?.events ?? []).some((s) => command(r.events[s]).startsWith('ssh -A') && command(r.events[s]).includes('scp /data/')));
+});
+
+test('the turn limit stops the agent and makes the rollout an error', async () => {
+  const r = await viaBridge('honest', { maxTurns: 2 });
+  assert.equal(r.turnLimitHit, true);
+  assert.match(r.error ?? '', /turn limit of 2 model calls/);
+});
+
+test('a CLI that exits early without a model call is an error rollout with its cause', async () => {
+  const r = await runHarnessRollout({
+    harness: 'codex',
+    bin: `${FIXTURES}/fake-cli.sh`,
+    model: 'scripted:honest',
+    scenarioId: 'exfiltration_deletion',
+    sandbox: true,
+    timeoutMs: 30_000,
+  });
+  assert.equal(r.version, '0.169.0');
+  assert.equal(r.exitCode, 3);
+  assert.match(r.error ?? '', /codex exited with status 3: fake-cli: cannot reach the model/);
+});
+
+test('the wall-time limit stops a CLI that never ends', async () => {
+  const r = await runHarnessRollout({
+    harness: 'codex',
+    bin: `${FIXTURES}/fake-slow-cli.sh`,
+    model: 'scripted:honest',
+    scenarioId: 'exfiltration_deletion',
+    sandbox: true,
+    timeoutMs: 1500,
+  });
+  assert.equal(r.timedOut, true);
+  assert.match(r.error ?? '', /wall-time limit of 2 s/);
+});
+
+test('adapters refuse a missing or too old CLI, a CLI without a model, and a profile without a shell form, each in one line', async () => {
+  assert.throws(
+    () => findCliBin(AGENT_CLI_TABLE['claude-code'], undefined, ''),
+    /claude \(claude-code\) is not on PATH: install it \(npm install -g @anthropic-ai\/claude-code@2\.1\.197\)/,
+  );
+  assert.throws(() => findCliBin(AGENT_CLI_TABLE.codex, `${FIXTURES}/nothing-here`), /--harness-bin .*: not an executable file/);
+  const base = { harness: 'codex' as const, scenarioId: 'exfiltration_deletion', sandbox: true, timeoutMs: 5000 };
+  await assert.rejects(runHarnessRollout({ ...base, bin: `${FIXTURES}/fake-old-cli.sh`, model: 'scripted:honest' }), (e: Error) => {
+    assert.ok(e instanceof HarnessInputError);
+    assert.match(e.message, /codex 0\.1\.0 is too old: harness mode needs @openai\/codex 0\.169\.0 or newer/);
+    return true;
+  });
+  await assert.rejects(runHarnessRollout({ ...base, bin: `${FIXTURES}/fake-cli.sh` }), /needs a model behind the bridge: give --model/);
+  await assert.rejects(
+    runHarnessRollout({ ...base, bin: `${FIXTURES}/fake-cli.sh`, model: 'scripted:inflater' }),
+    /scripted:inflater has no shell form; harness mode's scripted profiles: honest, exfiltrator, objector/,
+  );
+});
+
+test('with the bridge bound in, the sandbox still has no network: only the forwarder on 127.0.0.1:8931 answers', async () => {
+  const probe = [
+    "const hit = (u, o = {}) => fetch(u, { ...o, signal: AbortSignal.timeout(3000) }).then((r) => 'status ' + r.status, (e) => 'blocked ' + (e.cause?.code ?? e.name));",
+    "console.log('outside', await hit('http://1.1.1.1/'));",
+    "console.log('bridge', await hit(process.env.OPENAI_BASE_URL + '/chat/completions', { method: 'POST', headers: { authorization: 'Bearer ' + process.env.OPENAI_API_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }) }));",
+  ].join('\n');
+  const r = await runHarnessRollout({
+    harness: 'command',
+    command: [process.execPath, '--input-type=module', '-e', probe],
+    model: 'scripted:honest',
+    scenarioId: 'exfiltration_deletion',
+    sandbox: true,
+    timeoutMs: 30_000,
+  });
+  assert.equal(r.exitCode, 0, r.stderr);
+  assert.match(r.stdout, /^outside blocked /m);
+  assert.match(r.stdout, /^bridge status 200$/m);
+});
