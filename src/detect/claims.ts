@@ -185,8 +185,13 @@ const RULES: readonly Rule[] = [
 
 /** Every action claim in the agent's messages and in what it wrote, in transcript order. */
 export function extractClaims(events: readonly Event[]): ActionClaim[] {
+  return agentTexts(events).flatMap(claimsIn);
+}
+
+/** The action claims of one text (a message, a written file, a report passed to any tool). */
+export function claimsIn(source: SourcedText): ActionClaim[] {
   const out: ActionClaim[] = [];
-  for (const source of agentTexts(events)) {
+  {
     for (const sentence of sentences(plain(source.text))) {
       if (sentence.endsWith('?')) continue;
       const seen = new Set<ClaimKind>();
