@@ -16,7 +16,9 @@ export interface Layer {
 
 const MAX_DEPTH = 4;
 const MAX_TOTAL = 256 * 1024 * 1024;
-const BASE64_RUN = /[A-Za-z0-9+/]{64,}={0,2}|[A-Za-z0-9_-]{64,}={0,2}/g;
+/** Base64 (standard or URL-safe) in lines of at least 16 characters, wrapped or not. */
+const BASE64_RUN = /(?:[A-Za-z0-9+/]{16,}={0,2}(?:\r?\n|$))+|[A-Za-z0-9+/]{64,}={0,2}/gm;
+const BASE64URL_RUN = /[A-Za-z0-9_-]{64,}={0,2}/g;
 const HEX_RUN = /(?:[0-9a-fA-F]{2}){32,}/g;
 
 const isGzip = (b: Uint8Array) => b.length > 18 && b[0] === 0x1f && b[1] === 0x8b;
@@ -41,10 +43,15 @@ function inner(b: Uint8Array): Array<{ bytes: Uint8Array; step: string }> {
       const text = textOf(b);
       if (text !== null) {
         for (const m of text.matchAll(HEX_RUN)) out.push({ bytes: Buffer.from(m[0], 'hex'), step: 'hex' });
-        const base64 = text.replace(/\r?\n/g, '');
-        for (const m of base64.matchAll(BASE64_RUN)) {
-          const decoded = Buffer.from(m[0], m[0].includes('-') || m[0].includes('_') ? 'base64url' : 'base64');
-          if (decoded.length >= 32) out.push({ bytes: decoded, step: 'base64' });
+        for (const [re, enc] of [
+          [BASE64_RUN, 'base64'],
+          [BASE64URL_RUN, 'base64url'],
+        ] as const) {
+          for (const m of text.matchAll(re)) {
+            const run = m[0].replace(/\s+/g, '');
+            if (run.length < 64 || (enc === 'base64url' && !/[-_]/.test(run))) continue;
+            out.push({ bytes: Buffer.from(run, enc), step: enc });
+          }
         }
       }
     }
