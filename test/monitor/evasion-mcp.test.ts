@@ -27,7 +27,7 @@ function filesystemServer(w: EffectWorld) {
     ],
   }));
   server.setRequestHandler(CallToolRequestSchema, async (req) => {
-    const x = (req.params.arguments ?? {}) as Record<string, never>;
+    const x = (req.params.arguments ?? {}) as { path: string; content: string; source: string; destination: string; edits: unknown };
     const ok = (text: string) => ({ content: [{ type: 'text' as const, text }] });
     switch (req.params.name) {
       case 'read_file':
@@ -98,7 +98,7 @@ test('MCP filesystem-like server: reads pass, and an effect in observe mode is v
   const s = await setup('observe');
   const r = await s.call('read_file', { path: 'ops/shutdown.yaml' });
   assert.notEqual(r.isError, true);
-  assert.deepEqual(s.findings, []);
+  assert.equal(s.findings.length, 0);
   await s.call('move_file', { source: WEIGHTS, destination: '/srv/public/agent2.bin' });
   assert.ok(s.findings.some((f) => f.detail.route === 'verified' && /host-a:\/srv\/public\/agent2\.bin/.test(f.explanation)));
 });
