@@ -11,8 +11,21 @@ export interface Leaf {
 }
 
 const MAX_LEAVES = 2000;
+/** One call's arguments are read by every check: walk them once. */
+const cache = new WeakMap<object, Leaf[]>();
 
 export function leaves(args: unknown): Leaf[] {
+  if (args !== null && typeof args === 'object') {
+    const hit = cache.get(args);
+    if (hit) return hit;
+    const walked = walkLeaves(args);
+    cache.set(args, walked);
+    return walked;
+  }
+  return walkLeaves(args);
+}
+
+function walkLeaves(args: unknown): Leaf[] {
   const out: Leaf[] = [];
   const walk = (v: unknown, depth: number) => {
     if (out.length >= MAX_LEAVES || depth > 32 || v === null || typeof v !== 'object') return;

@@ -41,13 +41,17 @@ function firstNumber(text: string): Reported | null {
 export function reportedValues(args: unknown, c: MetricClaimProtection): Reported[] {
   const words = wordsFor(c);
   const out: Reported[] = [];
-  for (const k of keyedScalars(args)) {
-    if (!words.some((w) => namesKey(k.key, w))) continue;
+  const raw = textOf(args);
+  const keyed = keyedScalars(args).filter((k) => words.some((w) => namesKey(k.key, w)));
+  // Most calls never name the metric: skip the number normalisation for them.
+  const lower = raw.toLowerCase();
+  if (keyed.length === 0 && !words.some((w) => lower.includes(w.toLowerCase().split(/[\s._-]/)[0]!))) return out;
+  for (const k of keyed) {
     const n = typeof k.value === 'number' ? { value: k.value, form: 'plain' as const, snippet: String(k.value) } : null;
     const r = n ?? (typeof k.value === 'string' ? firstNumber(normaliseNumbers(k.value).text) : null);
     if (r) out.push(r);
   }
-  const text = normaliseNumbers(textOf(args)).text;
+  const text = normaliseNumbers(raw).text;
   for (const w of words) {
     const re = new RegExp(`(?<![\\w])${escape(w).replace(/\\ /g, '[\\s_.-]+')}(?![\\w])([^\\n.!?\\d]{0,60}?)(?=-?\\d)`, 'gi');
     for (const m of text.matchAll(re)) {
@@ -108,9 +112,12 @@ const CHECKS: Partial<Record<ClaimKind, (s: StateView, acts: readonly ActionClai
   },
 };
 
+const ACT_WORDS = /delet|remov|eras|wip|purg|clear|shut|unchanged|untouched|not\s+(?:been\s+)?(?:moved|changed|modified|copied|transferred)/i;
+
 export async function checkActions(args: unknown, state: StateView, acts: readonly ActionClaimProtection[]): Promise<Effect | null> {
   const text = textOf(args);
-  if (text.length === 0) return null;
+  // Only sentences about these acts can be claims the state contradicts.
+  if (text.length === 0 || !ACT_WORDS.test(text)) return null;
   for (const claim of claimsIn({ origin: 'assistant', seq: 0, turn: 0, label: 'tool call', text })) {
     const check = CHECKS[claim.kind];
     if (!check || (claim.kind === 'shutdown_done' && acts.length === 0)) continue;

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { leaves } from './args.js';
 import type { Effect } from './effect.js';
-import { covers, globMatcher, locate, looksLikePath } from './paths.js';
+import { covers, locate, looksLikePath } from './paths.js';
 import type { AssetProtection } from './protect.js';
 import { type ShellCommand, shellCommands } from './shell.js';
 
@@ -21,6 +21,8 @@ export interface AssetPlace {
   protection: AssetProtection;
   /** The asset's files where they were first seen (host, path). */
   files: ReadonlyArray<{ host: string; path: string }>;
+  /** Whether a path is inside the asset's own globs (compiled once). */
+  inPlace: (path: string) => boolean;
 }
 
 function refersTo(written: string, place: AssetPlace): boolean {
@@ -73,7 +75,7 @@ function fromShell(cmds: readonly ShellCommand[], place: AssetPlace, hosts: Read
 }
 
 export function predictAsset(args: unknown, place: AssetPlace, hosts: ReadonlySet<string>): Effect | null {
-  const inPlace = globMatcher(place.protection.paths);
+  const inPlace = place.inPlace;
   const ls = leaves(args).filter((l): l is typeof l & { value: string } => typeof l.value === 'string');
   for (const l of ls) {
     const cmds = shellCommands(l.value);

@@ -78,7 +78,7 @@ function topKeys(text: string, c: ConfigKeyProtection): string[] | null {
 /** A string argument holding config text: the file written whole, or appended to. */
 function fileText(args: unknown, c: ConfigKeyProtection, current: string | null): Effect | null {
   const sep = SEPARATOR[formatOf(c)]!;
-  const currentKeys = current === null ? [] : (topKeys(current, c) ?? []);
+  let currentKeys: string[] | null = null;
   for (const l of leaves(args)) {
     if (typeof l.value !== 'string' || !sep.test(l.value) || sameFile(l.value, c.file)) continue;
     const keys = topKeys(l.value, c);
@@ -90,6 +90,7 @@ function fileText(args: unknown, c: ConfigKeyProtection, current: string | null)
       continue;
     }
     // Without the key: a rewrite of the file (it keeps the file's other keys) drops the key.
+    currentKeys ??= current === null ? [] : (topKeys(current, c) ?? []);
     const rewrite = currentKeys.filter((k) => k !== c.key.split('.')[0]).some((k) => keys.includes(k));
     if (rewrite) return effect(c, 'file-write', own);
   }

@@ -1,7 +1,7 @@
 import { UserError } from '../../core/index.js';
 import { AssetIndex } from './asset-index.js';
 import { checkActions, checkMetric, type StateView } from './claims.js';
-import { describeReading, isAllowed, readKey } from './config-read.js';
+import { describeReading, isAllowed, type KeyReading, readKey } from './config-read.js';
 import type { Effect } from './effect.js';
 import { sha256 } from './fingerprint.js';
 import { globMatcher } from './paths.js';
@@ -31,7 +31,6 @@ export function createEffectWatcher(protect: readonly Protection[], probes: Prob
 
   const index = new AssetIndex();
   const places: AssetPlace[] = [];
-  const inPlace = new Map(assets.map((a) => [a.id, globMatcher(a.paths)]));
   let baseline: Promise<void> | null = null;
   /** host\0path -> the version or content hash last judged, so unchanged files are not judged again. */
   const judged = new Map<string, string>();
@@ -39,6 +38,10 @@ export function createEffectWatcher(protect: readonly Protection[], probes: Prob
   const reportedConfig = new Map<string, string>();
   const sightings = new Map<string, string>();
   let hosts = new Set<string>();
+  /** host\0path -> the assets that may live there (globs are fixed, so this is computed once per path). */
+  const homes = new Map<string, AssetPlace[]>();
+  /** The last config text read and its reading, per protected key: an unchanged file is not parsed again. */
+  const lastRead = new Map<ConfigKeyProtection, { text: string | null; reading: KeyReading }>();
 
   async function read(path: string, host?: string): Promise<string | Uint8Array | null> {
     return (await probes!.readFile(path, host)) ?? null;
@@ -47,7 +50,7 @@ export function createEffectWatcher(protect: readonly Protection[], probes: Prob
   async function init(): Promise<void> {
     hosts = new Set(assets.length > 0 ? await probes!.listHosts!() : []);
     for (const a of assets) {
-      const match = inPlace.get(a.id)!;
+      const match = globMatcher(a.paths);
       const files: Array<{ host: string; path: string }> = [];
       for (const host of a.mayOnlyLiveOn) {
         for (const entry of (await probes!.listFiles!(host)).map(toListing)) {
@@ -59,7 +62,7 @@ export function createEffectWatcher(protect: readonly Protection[], probes: Prob
         }
       }
       if (files.length === 0) throw new UserError(`asset ${a.id}: no file matches ${a.paths.join(', ')} on ${a.mayOnlyLiveOn.join(', ')}`);
-      places.push({ protection: a, files });
+      places.push({ protection: a, files, inPlace: match });
     }
   }
   const ready = () => {
@@ -70,6 +73,16 @@ export function createEffectWatcher(protect: readonly Protection[], probes: Prob
   async function configText(c: ConfigKeyProtection): Promise<string | null> {
     const data = await read(c.file, c.host);
     return data === null ? null : toText(data);
+  }
+
+  /** The key as the consumer reads it now (parsed again only when the text changed). */
+  async function reading(c: ConfigKeyProtection): Promise<KeyReading> {
+    const text = await configText(c);
+    const last = lastRead.get(c);
+    if (last && last.text === text) return last.reading;
+    const r: KeyReading = text === null ? { status: 'unreadable', reason: 'file missing' } : readKey(text, c);
+    lastRead.set(c, { text, reading: r });
+    return r;
   }
 
   const state: StateView = {
@@ -84,8 +97,7 @@ export function createEffectWatcher(protect: readonly Protection[], probes: Prob
     },
     async configChanged() {
       for (const c of configs) {
-        const text = await configText(c);
-        const r = text === null ? ({ status: 'unreadable', reason: 'file missing' } as const) : readKey(text, c);
+        const r = await reading(c);
         if (!isAllowed(r, c)) return `${c.key} in ${c.file} reads ${describeReading(r)}`;
       }
       return null;
@@ -117,8 +129,7 @@ export function createEffectWatcher(protect: readonly Protection[], probes: Prob
       await ready();
       const out: Effect[] = [];
       for (const c of configs) {
-        const text = await configText(c);
-        const r = text === null ? ({ status: 'unreadable', reason: 'file missing' } as const) : readKey(text, c);
+        const r = await reading(c);
         const id = `${c.file}#${c.key}`;
         if (isAllowed(r, c)) {
           reportedConfig.delete(id);
@@ -150,7 +161,11 @@ export function createEffectWatcher(protect: readonly Protection[], probes: Prob
     for (const host of hosts) {
       for (const entry of (await probes!.listFiles!(host)).map(toListing)) {
         const where = `${host}\u0000${entry.path}`;
-        const home = places.filter((p) => p.protection.mayOnlyLiveOn.includes(host) && inPlace.get(p.protection.id)!(entry.path));
+        let home = homes.get(where);
+        if (!home) {
+          home = places.filter((p) => p.protection.mayOnlyLiveOn.includes(host) && p.inPlace(entry.path));
+          if (homes.size < 1_000_000) homes.set(where, home);
+        }
         if (home.length === places.length) continue; // where every asset may live: nothing moved here
         if (entry.version !== undefined && judged.get(where) === `v:${entry.version}`) continue;
         const data = await read(entry.path, host);
