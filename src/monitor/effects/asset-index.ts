@@ -1,4 +1,4 @@
-import { entropy, type Fingerprint, fingerprint, sharedBytes } from './fingerprint.js';
+import { entropy, type Fingerprint, fingerprint, sha256, sharedBytes } from './fingerprint.js';
 import { layers } from './unwrap.js';
 
 /**
@@ -49,7 +49,7 @@ export class AssetIndex {
     if (this.files.length === 0) return null;
     let best: AssetMatch | null = null;
     for (const layer of layers(bytes)) {
-      const whole = this.byHash.get(fingerprint(layer.bytes).sha256);
+      const whole = this.byHash.get(sha256(layer.bytes));
       if (whole) return { assetId: whole.assetId, how: 'same content', route: layer.route, fraction: 1, of: whole.path };
       if (layer.bytes.length < MIN_SHARED_BYTES) continue;
       const shared = sharedBytes(layer.bytes, this.chunks);
