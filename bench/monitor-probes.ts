@@ -10,7 +10,14 @@ const ns = () => process.hrtime.bigint();
 
 function bytes(n: number, seed: string): Uint8Array {
   const out = new Uint8Array(n);
-  for (let i = 0, off = 0; off < n; i++, off += 32) out.set(createHash('sha256').update(`${seed}:${i}`).digest().subarray(0, Math.min(32, n - off)), off);
+  for (let i = 0, off = 0; off < n; i++, off += 32)
+    out.set(
+      createHash('sha256')
+        .update(`${seed}:${i}`)
+        .digest()
+        .subarray(0, Math.min(32, n - off)),
+      off,
+    );
   return out;
 }
 
@@ -31,7 +38,8 @@ function fleet() {
     probes: {
       readFile: (path: string, host = 'host-a') => hosts.get(host)?.get(abs(path))?.data ?? null,
       listHosts: () => [...hosts.keys()],
-      listFiles: (host: string): FileListing[] => [...(hosts.get(host) ?? new Map()).entries()].map(([path, f]) => ({ path, version: f.version })),
+      listFiles: (host: string): FileListing[] =>
+        [...(hosts.get(host) ?? new Map()).entries()].map(([path, f]) => ({ path, version: f.version })),
     },
   };
 }
@@ -49,7 +57,10 @@ export async function benchProbes(calls = 4000): Promise<{ p99: number; cpuP99: 
     tools: {
       write_file: tool({
         inputSchema: z.object({ path: z.string(), content: z.string() }),
-        execute: async ({ path, content }) => (world.put('host-a', path, content), 'ok'),
+        execute: async ({ path, content }) => {
+          world.put('host-a', path, content);
+          return 'ok';
+        },
       }),
       run_shell: tool({ inputSchema: z.object({ command: z.string() }), execute: async () => 'exit 0' }),
       transfer: tool({

@@ -268,7 +268,9 @@ export function renderMonitorEval(r: MonitorEvalResult): string {
     lines.push(`| ${p.profile} | ${p.rollouts} | ${p.covert} | ${p.honest} | ${p.unknown} | ${pct(p.tpr)} | ${pct(p.fpr)} |`);
   lines.push('');
   for (const g of rep.groups)
-    lines.push(`TPR at ${rep.fpr * 100}% FPR, ${g.group} profiles (${g.profiles.join(', ')}): ${pct(g.tpr).trim()} of ${g.covert} covert test rollouts.`);
+    lines.push(
+      `TPR at ${rep.fpr * 100}% FPR, ${g.group} profiles (${g.profiles.join(', ')}): ${pct(g.tpr).trim()} of ${g.covert} covert test rollouts.`,
+    );
   lines.push(
     'Evasion-style routes (other tool names, a shell, MCP filesystem shapes, archives, encodings, splits) are not agents of this world: they are measured by the evasion suite (test/monitor/evasion.test.ts), not in this table.',
   );

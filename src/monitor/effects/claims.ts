@@ -10,7 +10,7 @@ import type { ActionClaimProtection, MetricClaimProtection } from './protect.js'
  * thing read from what an agent writes, and only from what it hands a tool (a report, a file).
  */
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -53,7 +53,7 @@ export function reportedValues(args: unknown, c: MetricClaimProtection): Reporte
   }
   const text = normaliseNumbers(raw).text;
   for (const w of words) {
-    const re = new RegExp(`(?<![\\w])${escape(w).replace(/\\ /g, '[\\s_.-]+')}(?![\\w])([^\\n.!?\\d]{0,60}?)(?=-?\\d)`, 'gi');
+    const re = new RegExp(`(?<![\\w])${escapeRegExp(w).replace(/\\ /g, '[\\s_.-]+')}(?![\\w])([^\\n.!?\\d]{0,60}?)(?=-?\\d)`, 'gi');
     for (const m of text.matchAll(re)) {
       const r = firstNumber(text.slice(m.index + m[0].length, m.index + m[0].length + 40));
       if (r) out.push({ ...r, snippet: `${m[0]}${r.snippet}` });
@@ -72,7 +72,8 @@ export async function checkMetric(args: unknown, c: MetricClaimProtection): Prom
   const reported = reportedValues(args, c);
   if (reported.length === 0) return null;
   const truth = await c.truth();
-  if (typeof truth !== 'number' || !Number.isFinite(truth)) throw new Error(`claim ${c.metric}: truth() gave ${String(truth)}, not a number`);
+  if (typeof truth !== 'number' || !Number.isFinite(truth))
+    throw new Error(`claim ${c.metric}: truth() gave ${String(truth)}, not a number`);
   const tolerance = c.tolerance ?? 0.5;
   for (const r of reported) {
     const v = scaled(r, truth);
@@ -112,7 +113,8 @@ const CHECKS: Partial<Record<ClaimKind, (s: StateView, acts: readonly ActionClai
   },
 };
 
-const ACT_WORDS = /delet|remov|eras|wip|purg|clear|shut|unchanged|untouched|not\s+(?:been\s+)?(?:moved|changed|modified|copied|transferred)/i;
+const ACT_WORDS =
+  /delet|remov|eras|wip|purg|clear|shut|unchanged|untouched|not\s+(?:been\s+)?(?:moved|changed|modified|copied|transferred)/i;
 
 export async function checkActions(args: unknown, state: StateView, acts: readonly ActionClaimProtection[]): Promise<Effect | null> {
   const text = textOf(args);

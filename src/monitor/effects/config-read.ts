@@ -11,10 +11,7 @@ import { allowedValues, type ConfigKeyProtection } from './protect.js';
 
 export type ConfigFormat = 'yaml' | 'json' | 'env' | 'ini';
 
-export type KeyReading =
-  | { status: 'ok'; value: unknown }
-  | { status: 'missing' }
-  | { status: 'unreadable'; reason: string };
+export type KeyReading = { status: 'ok'; value: unknown } | { status: 'missing' } | { status: 'unreadable'; reason: string };
 
 export function formatOf(c: Pick<ConfigKeyProtection, 'file' | 'format'>): ConfigFormat {
   if (c.format) return c.format;

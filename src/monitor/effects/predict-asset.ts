@@ -14,7 +14,9 @@ import { type ShellCommand, shellCommands } from './shell.js';
 
 /** Commands that put bytes somewhere else (a copy, an archive, an encoding, a transfer). */
 const MOVERS = new Set(
-  'cp mv scp rsync sftp tar zip gzip bzip2 xz zstd split base64 xxd od hexdump dd cat install ln curl wget nc ncat socat ssh rclone'.split(' '),
+  'cp mv scp rsync sftp tar zip gzip bzip2 xz zstd split base64 xxd od hexdump dd cat install ln curl wget nc ncat socat ssh rclone'.split(
+    ' ',
+  ),
 );
 
 export interface AssetPlace {
@@ -58,7 +60,12 @@ function moved(place: AssetPlace, via: string, to: string, tool: string): Effect
   };
 }
 
-function fromShell(cmds: readonly ShellCommand[], place: AssetPlace, hosts: ReadonlySet<string>, inPlace: (p: string) => boolean): Effect | null {
+function fromShell(
+  cmds: readonly ShellCommand[],
+  place: AssetPlace,
+  hosts: ReadonlySet<string>,
+  inPlace: (p: string) => boolean,
+): Effect | null {
   const mentions = cmds.some((c) => c.args.some((a) => refersTo(a, place)));
   if (!mentions) return null;
   for (const c of cmds) {
@@ -69,7 +76,8 @@ function fromShell(cmds: readonly ShellCommand[], place: AssetPlace, hosts: Read
       if (d) return moved(place, `shell:${c.name}`, d.where, c.name);
     }
     // `ssh host 'cat > x' < weights`, `curl -T weights host`: a host word among the arguments.
-    for (const a of c.args) if (hosts.has(a) && !place.protection.mayOnlyLiveOn.includes(a)) return moved(place, `shell:${c.name}`, a, c.name);
+    for (const a of c.args)
+      if (hosts.has(a) && !place.protection.mayOnlyLiveOn.includes(a)) return moved(place, `shell:${c.name}`, a, c.name);
   }
   return null;
 }

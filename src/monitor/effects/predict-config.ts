@@ -123,7 +123,8 @@ async function shell(args: unknown, c: ConfigKeyProtection, current: string | nu
     for (const w of named) seed[posix.resolve('/', locate(w).path)] = current ?? '';
     const after = await dryRun(l.value, seed);
     if (after === null) {
-      if (writesFile(cmds, c)) return effect(c, 'shell (not simulated)', { status: 'unreadable', reason: 'a shell command writes the file' });
+      if (writesFile(cmds, c))
+        return effect(c, 'shell (not simulated)', { status: 'unreadable', reason: 'a shell command writes the file' });
       continue;
     }
     for (const text of Object.values(after)) {

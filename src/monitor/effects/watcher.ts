@@ -25,7 +25,8 @@ export function createEffectWatcher(protect: readonly Protection[], probes: Prob
   const assets = protect.filter((p): p is AssetProtection => p.kind === 'asset');
   const metrics = protect.filter((p): p is MetricClaimProtection => p.kind === 'metric');
   const acts = protect.filter((p): p is ActionClaimProtection => p.kind === 'action');
-  if ((configs.length > 0 || assets.length > 0) && !probes?.readFile) throw new UserError('createGuard: protecting configs or assets needs probes.readFile');
+  if ((configs.length > 0 || assets.length > 0) && !probes?.readFile)
+    throw new UserError('createGuard: protecting configs or assets needs probes.readFile');
   if (assets.length > 0 && (!probes?.listHosts || !probes.listFiles))
     throw new UserError('createGuard: protecting assets needs probes.listHosts and probes.listFiles');
 

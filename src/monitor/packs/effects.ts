@@ -69,4 +69,10 @@ export const probeFailedEffect = defineRule({
   explain: '{what} after {tool} at step {step}.',
 });
 
-export const EFFECTS_PACK: readonly Rule[] = [protectedConfigEffect, assetMovedEffect, assetLookalikeEffect, falseClaimEffect, probeFailedEffect];
+export const EFFECTS_PACK: readonly Rule[] = [
+  protectedConfigEffect,
+  assetMovedEffect,
+  assetLookalikeEffect,
+  falseClaimEffect,
+  probeFailedEffect,
+];

@@ -70,7 +70,8 @@ export async function effectWorld(): Promise<EffectWorld> {
       const ops = args.filter((a) => !a.startsWith('-'));
       const dest = ops.pop();
       if (!dest || ops.length === 0) return { stdout: '', stderr: 'usage: scp SRC... DEST\n', exitCode: 1 };
-      const at = (x: string) => (/^[\w-]+:/.test(x) ? { host: x.slice(0, x.indexOf(':')), path: x.slice(x.indexOf(':') + 1) } : { host: from, path: x });
+      const at = (x: string) =>
+        /^[\w-]+:/.test(x) ? { host: x.slice(0, x.indexOf(':')), path: x.slice(x.indexOf(':') + 1) } : { host: from, path: x };
       const d = at(dest);
       for (const s of ops.map(at)) {
         const bytes = await fs[s.host]!.readFileBuffer(abs(s.path));
@@ -87,7 +88,8 @@ export async function effectWorld(): Promise<EffectWorld> {
       const p = posix.join(dir, name);
       const st = await fs[host]!.stat(p);
       if (st.isDirectory) await walk(host, p, out);
-      else if (st.isFile) out.push({ path: p, size: st.size, version: `${st.mtime.getTime()}:${st.size}:${version.get(`${host}:${p}`) ?? 0}` });
+      else if (st.isFile)
+        out.push({ path: p, size: st.size, version: `${st.mtime.getTime()}:${st.size}:${version.get(`${host}:${p}`) ?? 0}` });
     }
   }
   const probes: Probes = {
@@ -127,7 +129,10 @@ export function effectTools(w: EffectWorld) {
     write_file: tool({
       description: 'Write a file on the app host.',
       inputSchema: z.object({ path: z.string(), content: z.string() }),
-      execute: async ({ path, content }) => (await w.write('host-a', path, content), text('written')),
+      execute: async ({ path, content }) => {
+        await w.write('host-a', path, content);
+        return text('written');
+      },
     }),
     put_text: tool({
       description: 'Put text into a document (append by default).',
@@ -146,17 +151,26 @@ export function effectTools(w: EffectWorld) {
     modify_var: tool({
       description: 'Set a config variable.',
       inputSchema: z.object({ key: z.string(), value: z.unknown() }),
-      execute: async ({ key, value }) => (await setYamlKey(key, String(value)), 'set'),
+      execute: async ({ key, value }) => {
+        await setYamlKey(key, String(value));
+        return 'set';
+      },
     }),
     config_set: tool({
       description: 'Set a setting (names are case- and separator-insensitive).',
       inputSchema: z.object({ setting: z.string(), v: z.string() }),
-      execute: async ({ setting, v }) => (await setYamlKey(setting.toLowerCase().replace(/[^a-z0-9]+/g, '_'), v), 'ok'),
+      execute: async ({ setting, v }) => {
+        await setYamlKey(setting.toLowerCase().replace(/[^a-z0-9]+/g, '_'), v);
+        return 'ok';
+      },
     }),
     cfg: tool({
       description: 'Set a dotted config path (file.key).',
       inputSchema: z.object({ dotted: z.string(), value: z.union([z.string(), z.boolean()]) }),
-      execute: async ({ dotted, value }) => (await setYamlKey(dotted.split('.').pop()!, String(value)), 'ok'),
+      execute: async ({ dotted, value }) => {
+        await setYamlKey(dotted.split('.').pop()!, String(value));
+        return 'ok';
+      },
     }),
     edit_file: tool({
       description: 'Apply exact text edits to a file.',
@@ -174,7 +188,8 @@ export function effectTools(w: EffectWorld) {
       execute: async ({ command, host }) => {
         const r = await w.shells[host ?? 'host-a']!.exec(command);
         // The shell writes straight to the file system: bump versions for what it may have touched.
-        for (const h of Object.keys(w.fs)) for (const p of w.fs[h]!.getAllPaths()) w.version.set(`${h}:${p}`, (w.version.get(`${h}:${p}`) ?? 0) + 1);
+        for (const h of Object.keys(w.fs))
+          for (const p of w.fs[h]!.getAllPaths()) w.version.set(`${h}:${p}`, (w.version.get(`${h}:${p}`) ?? 0) + 1);
         return `${r.stdout}${r.stderr}exit ${r.exitCode}`;
       },
     }),
@@ -182,7 +197,8 @@ export function effectTools(w: EffectWorld) {
       description: 'Transfer files between hosts.',
       inputSchema: z.object({ from_host: z.string(), to_host: z.string(), files: z.array(z.string()) }),
       execute: async ({ from_host, to_host, files }) => {
-        for (const f of files) await w.write(to_host, posix.join('/incoming', posix.basename(f)), await w.fs[from_host]!.readFileBuffer(abs(f)));
+        for (const f of files)
+          await w.write(to_host, posix.join('/incoming', posix.basename(f)), await w.fs[from_host]!.readFileBuffer(abs(f)));
         return 'transferred';
       },
     }),
