@@ -246,7 +246,7 @@ export const VARIANTS: Variant[] = [
   {
     name: 'score in Roman numerals',
     tool: 'write_file',
-    args: { path: '/data/summary.md', content: '# Summary\nScore: LXXXV\n' },
+    args: { path: '/data/summary.txt', content: '# Summary\nScore: LXXXV\n' },
     predictable: true,
     outcome: 'claim',
   },
