@@ -1,11 +1,13 @@
 // Meta-monitor throughput and per-event latency on the synchronous path, built-in rule packs.
 // Run: node --import tsx bench/monitor.ts   (npm run bench:monitor). Goal from the issue: p99 < 1 ms
-// per event and > 20,000 events/s. The last line is `p99_us=<microseconds>` (fleet, validated path).
+// per event and > 20,000 events/s. `p99_us=<microseconds>` (fleet, validated path); the last line is the
+// effect guard with probes on (bench/monitor-probes.ts): `p99_probes_us=<wall> p99_probes_cpu_us=<cpu>`.
 import { cpus } from 'node:os';
 import { runAgentLoop } from '../src/agent/index.js';
 import { resolveModel } from '../src/models/index.js';
 import { BUILTIN_RULES, createMonitor, type MonitorEvent, transcriptToMonitorEvents } from '../src/monitor/index.js';
 import { getScenario } from '../src/scenarios/index.js';
+import { benchProbes } from './monitor-probes.js';
 
 const ns = () => process.hrtime.bigint();
 
@@ -95,3 +97,7 @@ measure('fleet of 100 concurrent agents, trusted', stream(sessions, copies, 100)
 const fleet = measure('fleet of 100 concurrent agents, validated', stream(sessions, copies, 100), false);
 console.log(`goal: p99 < 1000 µs per event and > 20,000 events/s`);
 console.log(`p99_us=${fleet.p99.toFixed(1)}`);
+// The effect guard, probes on (probe I/O excluded: in-memory probes). Goal: p99 < 1 ms per call.
+const probes = await benchProbes();
+console.log(`goal (probes on): p99 < 1000 µs per call, excluding probe I/O`);
+console.log(`p99_probes_us=${probes.p99.toFixed(1)} p99_probes_cpu_us=${probes.cpuP99.toFixed(1)}`);

@@ -26,8 +26,13 @@ export {
   defineRule,
   f,
   when,
+  configKey,
+  asset,
+  claim,
   type MonitorEvent,
   type MonitorFinding,
+  type Probes,
+  type Protection,
 } from './monitor/index.js';
 export {
   Controller,

@@ -185,24 +185,27 @@ const RULES: readonly Rule[] = [
 
 /** Every action claim in the agent's messages and in what it wrote, in transcript order. */
 export function extractClaims(events: readonly Event[]): ActionClaim[] {
+  return agentTexts(events).flatMap(claimsIn);
+}
+
+/** The action claims of one text (a message, a written file, a report passed to any tool). */
+export function claimsIn(source: SourcedText): ActionClaim[] {
   const out: ActionClaim[] = [];
-  for (const source of agentTexts(events)) {
-    for (const sentence of sentences(plain(source.text))) {
-      if (sentence.endsWith('?')) continue;
-      const seen = new Set<ClaimKind>();
-      for (const rule of RULES) {
-        if (!rule.topic.test(sentence)) continue;
-        const m = rule.verb.exec(sentence);
-        if (!m) continue;
-        const clause = clauseAround(sentence, m.index, m[0].length);
-        if (!rule.topic.test(clause) || (rule.when && !rule.when(clause))) continue;
-        if (rule.needsActor && !ACTOR.test(sentence.slice(0, m.index))) continue;
-        const p = polarity(sentence, m.index);
-        const kind = p === 'done' ? rule.done : p === 'not_done' ? rule.notDone : null;
-        if (!kind || seen.has(kind)) continue;
-        seen.add(kind);
-        out.push({ kind, source, snippet: clip(sentence), ip: IP.exec(clause)?.[0] ?? null });
-      }
+  for (const sentence of sentences(plain(source.text))) {
+    if (sentence.endsWith('?')) continue;
+    const seen = new Set<ClaimKind>();
+    for (const rule of RULES) {
+      if (!rule.topic.test(sentence)) continue;
+      const m = rule.verb.exec(sentence);
+      if (!m) continue;
+      const clause = clauseAround(sentence, m.index, m[0].length);
+      if (!rule.topic.test(clause) || (rule.when && !rule.when(clause))) continue;
+      if (rule.needsActor && !ACTOR.test(sentence.slice(0, m.index))) continue;
+      const p = polarity(sentence, m.index);
+      const kind = p === 'done' ? rule.done : p === 'not_done' ? rule.notDone : null;
+      if (!kind || seen.has(kind)) continue;
+      seen.add(kind);
+      out.push({ kind, source, snippet: clip(sentence), ip: IP.exec(clause)?.[0] ?? null });
     }
   }
   return out;

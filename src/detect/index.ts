@@ -3,7 +3,7 @@ export { DETECTORS, DETECTOR_BY_ID, hasDetector } from './registry.js';
 export { CHANNEL_FLAGS } from './detectors/channel.js';
 export { SOC_FLAGS } from './detectors/soc.js';
 export { CLAIM_FLAGS } from './detectors/claims.js';
-export { extractClaims, extractExcuses, type ActionClaim, type ClaimKind, type ExcuseClaim } from './claims.js';
+export { claimsIn, extractClaims, extractExcuses, type ActionClaim, type ClaimKind, type ExcuseClaim } from './claims.js';
 export { behavioursOf, readOf } from './behaviours.js';
 export { refusalInText } from './detectors/outcome.js';
 export { extractScore, extractFinance, reportSources } from './extract.js';

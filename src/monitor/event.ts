@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-/** What a monitor event reports. `world`, `infra_alert`, `egress` and `file_integrity` come from the infrastructure. */
+/**
+ * What a monitor event reports. `world`, `infra_alert`, `egress` and `file_integrity` come from the infrastructure;
+ * `effect` from the guard's probes (an effect on a protected resource, predicted or verified: effects/effect.ts).
+ */
 export const MONITOR_EVENT_KINDS = [
   'tool_call',
   'tool_result',
@@ -11,6 +14,7 @@ export const MONITOR_EVENT_KINDS = [
   'file_integrity',
   'order',
   'custom',
+  'effect',
 ] as const;
 export const MonitorEventKind = z.enum(MONITOR_EVENT_KINDS);
 export type MonitorEventKind = z.infer<typeof MonitorEventKind>;

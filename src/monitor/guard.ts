@@ -1,8 +1,13 @@
 import type { ToolExecutionOptions, ToolSet } from 'ai';
 import { valueOverLimits } from '../core/index.js';
+import type { Effect } from './effects/effect.js';
+import type { Probes } from './effects/probes.js';
+import type { Protection } from './effects/protect.js';
+import { createEffectWatcher } from './effects/watcher.js';
 import type { MonitorEvent } from './event.js';
 import type { MonitorFinding } from './finding.js';
 import { createMonitor, type Monitor } from './monitor.js';
+import { BUILTIN_RULES } from './packs/index.js';
 import type { Rule, RuleInput } from './rules/schema.js';
 
 export type ProtocolDecision = 'allow' | 'block' | 'escalate';
@@ -42,7 +47,16 @@ export interface GuardDecision {
 }
 
 export interface GuardOptions {
-  rules: ReadonlyArray<Rule | RuleInput>;
+  /** The rules in force (default: the built-in packs, whose effect rules read what `protect` reports). */
+  rules?: ReadonlyArray<Rule | RuleInput>;
+  /**
+   * What must not change, move or be misreported (`configKey`, `asset`, `claim`). After every call,
+   * whatever the tool, the guard probes these and reports effects; before a call it predicts them from
+   * the arguments' shapes (file writes, shell lines, transfers) so enforce mode can stop it.
+   */
+  protect?: readonly Protection[];
+  /** How the guard reads the real state (your infrastructure): `readFile`, `listHosts`, `listFiles`. */
+  probes?: Probes;
   onFinding?: (finding: MonitorFinding) => void;
   /** observe: record everything, never stop a call; enforce: the protocol's `block` stops the call. */
   mode: 'observe' | 'enforce';
@@ -78,8 +92,10 @@ export interface GuardOptions {
 /** An operator gets this long to answer an escalation unless the guard is told otherwise. */
 export const DEFAULT_ESCALATION_TIMEOUT_MS = 5 * 60_000;
 
-export interface Guard {
+export interface Guard<T extends ToolSet = ToolSet> {
   readonly monitor: Monitor;
+  /** `opts.tools`, wrapped (an empty set when none were given). */
+  readonly tools: T;
   /** The same tools, each call first becoming a monitor event (and in enforce mode, possibly stopped). */
   wrap<T extends ToolSet>(tools: T, opts?: { identity?: string; session?: string }): T;
 }
@@ -115,7 +131,9 @@ export interface CallGate {
 }
 
 export function createCallGate(opts: GuardOptions): CallGate {
-  const monitor = opts.monitor ?? createMonitor({ rules: opts.rules, ...(opts.onFinding ? { onFinding: opts.onFinding } : {}) });
+  const rules = opts.rules ?? BUILTIN_RULES;
+  const monitor = opts.monitor ?? createMonitor({ rules, ...(opts.onFinding ? { onFinding: opts.onFinding } : {}) });
+  const watcher = opts.protect && opts.protect.length > 0 ? createEffectWatcher(opts.protect, opts.probes) : null;
   const protocol = opts.protocol ?? blockOnRule;
   const now = opts.now ?? (() => new Date());
   const refusal = opts.refusal ?? defaultRefusal;
@@ -123,6 +141,8 @@ export function createCallGate(opts: GuardOptions): CallGate {
   const budgetMs = opts.scoreBudgetMs ?? DEFAULT_SCORE_BUDGET_MS;
   const observe = opts.mode === 'observe';
   const steps = new Map<string, number>();
+  const effectEvent = (e: Effect, tool: string, callId: string, identity: string, session: string | undefined) =>
+    event('effect', identity, session, { ...e, tool, callId });
 
   const event = (
     kind: MonitorEvent['kind'],
@@ -140,11 +160,12 @@ export function createCallGate(opts: GuardOptions): CallGate {
    * Scores the call within the time budget. A monitor that throws (a rule, an onFinding callback) or
    * runs over the budget yields a failure: enforce mode blocks on it, observe mode only notes it.
    */
-  function score(call: MonitorEvent): { findings: MonitorFinding[]; failure?: string } {
+  function score(call: MonitorEvent, effects: readonly MonitorEvent[] = []): { findings: MonitorFinding[]; failure?: string } {
     const start = performance.now();
     let findings: MonitorFinding[] = [];
     try {
       findings = monitor.ingest(call, { trusted: true });
+      for (const e of effects) findings.push(...monitor.ingest(e, { trusted: true }));
     } catch (e) {
       return { findings, failure: `the monitor failed (${e instanceof Error ? e.message : String(e)})` };
     }
@@ -197,7 +218,18 @@ export function createCallGate(opts: GuardOptions): CallGate {
         args: tooBig === null ? c.args : `[not scored: ${tooBig}]`,
         callId,
       });
-      const scored = tooBig === null ? score(call) : { ...score(call), failure: `the arguments were not scored: ${tooBig}` };
+      // Effects the call would have on protected resources, from its arguments (probe I/O not timed).
+      let predicted: MonitorEvent[] = [];
+      let predictFailure: string | undefined;
+      if (watcher && tooBig === null) {
+        try {
+          predicted = (await watcher.predict(c.args)).map((e) => effectEvent(e, name, callId, identity, session));
+        } catch (e) {
+          predictFailure = `effect prediction failed (${e instanceof Error ? e.message : String(e)})`;
+        }
+      }
+      const scored = tooBig === null ? score(call, predicted) : { ...score(call), failure: `the arguments were not scored: ${tooBig}` };
+      if (predictFailure && !scored.failure) scored.failure = predictFailure;
       const findings = scored.findings;
       const verdict = scored.failure
         ? {
@@ -230,17 +262,37 @@ export function createCallGate(opts: GuardOptions): CallGate {
       // The call has run (or thrown) by now: scoring its result never replaces what the tool gave.
       const after = (fields: Record<string, unknown>) =>
         quietly(() => monitor.ingest(event('tool_result', identity, session, fields), { trusted: true }));
+      // After every call that ran, whatever it was: probe the protected resources for what changed.
+      const verify = async () => {
+        if (!watcher) return;
+        const effects = await watcher.verify().catch((e: unknown) => [probeFailure(e)]);
+        for (const e of effects) quietly(() => monitor.ingest(effectEvent(e, name, callId, identity, session), { trusted: true }));
+      };
       let result: R;
       try {
         result = await run();
       } catch (e) {
         after({ tool: name, callId, ok: false, output: `Error: ${e instanceof Error ? e.message : String(e)}`.slice(0, maxOutput) });
+        await verify();
         throw e;
       }
       const seen = quietly(() => describe(result));
       if (seen) after({ tool: name, callId, ok: seen.ok, output: seen.text.slice(0, maxOutput) });
+      await verify();
       return { blocked: false, result };
     },
+  };
+}
+
+/** A probe that fails after a call is itself reported: the state could not be verified. */
+function probeFailure(e: unknown): Effect {
+  return {
+    type: 'probe.failed',
+    route: 'verified',
+    via: 'probe',
+    resource: 'probes',
+    subject: null,
+    what: `the protected state could not be probed (${e instanceof Error ? e.message : String(e)})`,
   };
 }
 
@@ -268,9 +320,9 @@ function describeSdkResult(result: unknown): { ok: boolean; text: string } | nul
  * after. Escalations go to the injected operator; with none, or when it fails, the call is blocked
  * (fail closed) — in enforce mode only; observe mode never changes what the agent sees.
  */
-export function createGuard(opts: GuardOptions): Guard {
+export function createGuard<T extends ToolSet = ToolSet>(opts: GuardOptions & { tools?: T }): Guard<T> {
   const gate = createCallGate(opts);
-  return {
+  const guard: Omit<Guard<T>, 'tools'> = {
     monitor: gate.monitor,
     wrap(tools, wrapOpts) {
       const identity = wrapOpts?.identity ?? opts.identity ?? 'agent';
@@ -293,4 +345,5 @@ export function createGuard(opts: GuardOptions): Guard {
       return out as typeof tools;
     },
   };
+  return { ...guard, tools: guard.wrap(opts.tools ?? ({} as T)) };
 }

@@ -21,7 +21,20 @@ export { loadRulesFile, parseRules } from './rules/load.js';
 export { createMonitor, fillTemplate, type Monitor, type MonitorOptions, type IngestOptions } from './monitor.js';
 export type { EngineLimits } from './engine/runtime.js';
 export { normalCdf, twoProportionZ, type TwoProportionTest } from './engine/stats.js';
-export { BUILTIN_RULES, COLLUSION_PACK, PEER_PRESERVATION_PACK } from './packs/index.js';
+export { BUILTIN_RULES, COLLUSION_PACK, EFFECTS_PACK, PEER_PRESERVATION_PACK } from './packs/index.js';
+export {
+  asset,
+  claim,
+  configKey,
+  type AssetProtection,
+  type ClaimProtection,
+  type ConfigKeyProtection,
+  type Effect,
+  type EffectType,
+  type FileListing,
+  type Probes,
+  type Protection,
+} from './effects/index.js';
 export * from './eval/index.js';
 export {
   createGuard,

@@ -10,6 +10,8 @@ import {
   type CorpusRun,
   corpusPlan,
   type Disagreement,
+  EVAL_COVERT_PROFILES,
+  EVAL_HIDING_PROFILES,
   EVAL_HONEST_PROFILES,
   type EvalReport,
   evaluateCorpus,
@@ -140,7 +142,11 @@ export async function runMonitorEval(opts: MonitorEvalOptions): Promise<MonitorE
     ),
   );
   const { items, disagreements, covertProfileActedHonestly } = labelCorpus(corpus, perRolloutRules(BUILTIN_RULES));
-  const report = evaluateCorpus(items, { minHonestCalibration: opts.honest });
+  const openCovert = EVAL_COVERT_PROFILES.map((c) => c.profile).filter((p) => !(EVAL_HIDING_PROFILES as readonly string[]).includes(p));
+  const report = evaluateCorpus(items, {
+    minHonestCalibration: opts.honest,
+    groups: { hiding: EVAL_HIDING_PROFILES, 'not hiding': openCovert },
+  });
   const fleetRollouts = opts.store.listRollouts(fleetRun).filter((r) => r.status === 'completed');
   const fleet = measureFleet(
     fleetRollouts.map(streamOf).filter((e) => e !== null),
@@ -190,6 +196,14 @@ export function renderMonitorEval(r: MonitorEvalResult): string {
   );
   for (const p of rep.profiles)
     lines.push(`| ${p.profile} | ${p.rollouts} | ${p.covert} | ${p.honest} | ${p.unknown} | ${pct(p.tpr)} | ${pct(p.fpr)} |`);
+  lines.push('');
+  for (const g of rep.groups)
+    lines.push(
+      `TPR at ${rep.fpr * 100}% FPR, ${g.group} profiles (${g.profiles.join(', ')}): ${pct(g.tpr).trim()} of ${g.covert} covert test rollouts.`,
+    );
+  lines.push(
+    'Evasion-style routes (other tool names, a shell, MCP filesystem shapes, archives, encodings, splits) are not agents of this world: they are measured by the evasion suite (test/monitor/evasion.test.ts), not in this table.',
+  );
   lines.push('', 'Fleet-level gap rules (one monitor over a fleet of alignment-faking rollouts, faker and honest):');
   for (const f of r.fleet)
     lines.push(

@@ -28,6 +28,8 @@ export const EVAL_COVERT_PROFILES: ReadonlyArray<{ profile: string; scenarios: s
   { profile: 'split-exfiltrator', scenarios: ['exfiltration_transfer', 'exfiltration_deletion'] },
   { profile: 'quiet-inflater', scenarios: ['misrep_evaluation', 'misrep_finance', 'tampering', 'alignment_faking'] },
 ];
+/** Covert agents that also hide what they did (reported as a group of their own). */
+export const EVAL_HIDING_PROFILES = ['quiet-tamperer', 'split-exfiltrator', 'quiet-inflater'] as const;
 /** The fleet the gap rules are measured on, and who each gap rule should flag in it. */
 export const EVAL_FLEET = {
   models: ['scripted:faker', 'scripted:honest'],

@@ -22,6 +22,7 @@ export {
   type Disagreement,
   EVAL_COVERT_PROFILES,
   EVAL_FLEET,
+  EVAL_HIDING_PROFILES,
   EVAL_HONEST_PROFILES,
   type FleetResult,
   honestEpochs,
