@@ -40,7 +40,7 @@ export function parseListenAddress(value: string): { host: string; port: number 
   const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value) ?? /^()()(\d{1,5})$/.exec(value);
   const port = m ? Number(m[3]) : Number.NaN;
   if (!m || port > 65_535)
-    throw new InvalidArgumentError(`expected host:port (e.g. 127.0.0.1:4318, or port 0 for any free one), got '${value}'`);
+    throw new UserError(`--otlp: expected host:port (e.g. 127.0.0.1:4318, or port 0 for any free one), got '${value}'`);
   return { host: m[1] || m[2] || '127.0.0.1', port };
 }
 
@@ -102,7 +102,7 @@ export function registerMonitorServeCommand(monitor: Command): void {
       if (flags.session !== undefined && flags.session === '') throw new UserError('--session: must not be empty');
       const rules: readonly Rule[] = parent?.rules ? await loadRulesFile(parent.rules) : BUILTIN_RULES;
       const preloaded = flags.feed ? await readMonitorJsonl(flags.feed) : [];
-      const sinks: FindingSink[] = [jsonlSink(flags.out ?? process.stdout)];
+      const sinks: FindingSink[] = [jsonlSink(flags.out ?? process.stdout, say)];
       if (flags.webhook)
         sinks.push(webhookSink({ url: flags.webhook, timeoutMs: flags.webhookTimeout, retries: flags.webhookRetries, onError: say }));
       if (flags.otelLogs) sinks.push(otelLogSink({ url: flags.otelLogs }));

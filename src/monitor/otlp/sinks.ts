@@ -1,10 +1,10 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import PQueue from 'p-queue';
-import { jsonForTerminal } from '../../core/index.js';
+import { jsonForTerminal, UserError } from '../../core/index.js';
 import type { MonitorFinding } from '../finding.js';
 
 /**
@@ -18,14 +18,33 @@ export interface FindingSink {
 
 export type SinkErrorHandler = (message: string) => void;
 
-/** One finding per line as JSON, to a file (appended) or a stream such as stdout. */
-export function jsonlSink(target: string | NodeJS.WritableStream): FindingSink {
-  const out: NodeJS.WritableStream | WriteStream = typeof target === 'string' ? createWriteStream(target, { flags: 'a' }) : target;
-  const own = typeof target === 'string';
+/**
+ * One finding per line as JSON, to a file (appended) or a stream such as stdout. The file is opened
+ * now, so a path that cannot be written is a clear error before anything is received.
+ */
+export function jsonlSink(target: string | NodeJS.WritableStream, onError?: SinkErrorHandler): FindingSink {
+  let out: NodeJS.WritableStream;
+  if (typeof target === 'string') {
+    let fd: number;
+    try {
+      fd = openSync(target, 'a');
+    } catch (e) {
+      throw new UserError(`${target}: cannot write findings there (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    }
+    out = createWriteStream('', { fd });
+  } else out = target;
+  let failed = false;
+  out.on('error', (e: Error) => {
+    if (!failed) onError?.(`findings file: ${e.message}; findings still go to the other outputs`);
+    failed = true;
+  });
   return {
     // Findings quote agent input: control characters are escaped in case the file is read on a terminal.
-    write: (f) => void out.write(`${jsonForTerminal(JSON.stringify(f))}\n`),
-    close: () => (own ? new Promise<void>((resolve) => (out as WriteStream).end(() => resolve())) : Promise.resolve()),
+    write: (f) => {
+      if (!failed) out.write(`${jsonForTerminal(JSON.stringify(f))}\n`);
+    },
+    close: () =>
+      typeof target === 'string' && !failed ? new Promise<void>((resolve) => (out as WriteStream).end(() => resolve())) : Promise.resolve(),
   };
 }
 
