@@ -8,8 +8,6 @@ import {
   type MonitorFinding,
   readMonitorJsonl,
   type Rule,
-} from '../../monitor/index.js';
-import {
   DEFAULT_MAX_BODY_BYTES,
   type FindingSink,
   fanOut,
@@ -17,7 +15,7 @@ import {
   otelLogSink,
   startOtlpReceiver,
   webhookSink,
-} from '../../monitor/otlp/index.js';
+} from '../../monitor/index.js';
 
 interface ServeFlags {
   otlp: string;
