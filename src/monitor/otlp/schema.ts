@@ -16,32 +16,26 @@ const HexId = (bytes: number) =>
     .regex(new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`), `expected ${bytes * 2} hex digits`)
     .transform((s) => s.toLowerCase());
 
-export interface OtlpAnyValue {
-  stringValue?: string | undefined;
-  boolValue?: boolean | undefined;
-  intValue?: string | number | undefined;
-  doubleValue?: number | 'NaN' | 'Infinity' | '-Infinity' | undefined;
-  arrayValue?: { values?: OtlpAnyValue[] | undefined } | undefined;
-  kvlistValue?: { values?: OtlpKeyValue[] | undefined } | undefined;
-  bytesValue?: string | undefined;
-}
-export interface OtlpKeyValue {
-  key: string;
-  value?: OtlpAnyValue | undefined;
-}
-
-export const AnyValue: z.ZodType<OtlpAnyValue> = z.lazy(() =>
-  z.object({
-    stringValue: z.string().optional(),
-    boolValue: z.boolean().optional(),
-    intValue: Int64.optional(),
-    doubleValue: Double.optional(),
-    arrayValue: z.object({ values: z.array(AnyValue).optional() }).optional(),
-    kvlistValue: z.object({ values: z.array(KeyValue).optional() }).optional(),
-    bytesValue: z.string().optional(),
-  }),
-);
-export const KeyValue: z.ZodType<OtlpKeyValue> = z.lazy(() => z.object({ key: z.string(), value: AnyValue.optional() }));
+// Recursive through getters (zod 4's form for recursive objects), which validates faster than z.lazy.
+export const AnyValue = z.object({
+  stringValue: z.string().optional(),
+  boolValue: z.boolean().optional(),
+  intValue: Int64.optional(),
+  doubleValue: Double.optional(),
+  get arrayValue() {
+    return z.object({ values: z.array(AnyValue).optional() }).optional();
+  },
+  get kvlistValue() {
+    return z.object({ values: z.array(KeyValue).optional() }).optional();
+  },
+  bytesValue: z.string().optional(),
+});
+export const KeyValue = z.object({
+  key: z.string(),
+  get value() {
+    return AnyValue.optional();
+  },
+});
 
 const Attributes = z.array(KeyValue).optional();
 
@@ -84,3 +78,5 @@ export const OtlpTraceRequest = z.object({
     .optional(),
 });
 export type OtlpTraceRequest = z.infer<typeof OtlpTraceRequest>;
+export type OtlpAnyValue = z.infer<typeof AnyValue>;
+export type OtlpKeyValue = z.infer<typeof KeyValue>;
