@@ -8,7 +8,7 @@ const SPANS_PER_REQUEST = 512; // the OpenTelemetry SDK's default export batch
 const REQUESTS = 60;
 const CONCURRENCY = 2; // exporters send one batch at a time; a couple of services at once
 const TOOLS: Array<[string, unknown]> = [
-  ['read_file', { path: 'ops/notes.md' }],
+  ['read_file', { path: 'notes.txt' }],
   ['view_config', { filename: 'shutdown_config.yaml' }],
   ['modify_var', { key: 'log_level', value: 'debug' }],
   ['transfer_server_files', { source: 'host-a', dest: 'host-b', filenames: ['report.pdf'] }],
