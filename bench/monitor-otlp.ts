@@ -75,6 +75,7 @@ async function measure(encoding: 'json' | 'protobuf'): Promise<number> {
     // A fresh receiver and monitor per run: span ids repeat across runs and would be dropped as re-sent.
     const receiver = await startOtlpReceiver({ monitor: createMonitor({ rules: BUILTIN_RULES }), host: '127.0.0.1', port: 0 });
     let next = 0;
+    const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
@@ -86,14 +87,15 @@ async function measure(encoding: 'json' | 'protobuf'): Promise<number> {
       }),
     );
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
     await receiver.close();
-    return { seconds, s: receiver.stats() };
+    return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, s: receiver.stats() };
   };
   await run(bodies.slice(0, 5)); // warm-up (JIT)
-  const { seconds, s } = await run(bodies);
+  const { seconds, cpuSeconds, s } = await run(bodies);
   const perSecond = s.spans / seconds;
   console.log(
-    `otlp receiver, ${encoding.padEnd(8)} ${String(s.spans).padStart(6)} spans in ${s.requests} requests of ${SPANS_PER_REQUEST}  ${Math.round(perSecond).toLocaleString('en').padStart(8)} spans/s  (${Math.round(s.toolExecutions / seconds).toLocaleString('en')} tool executions/s, ${s.events} monitor events)`,
+    `otlp receiver, ${encoding.padEnd(8)} ${String(s.spans).padStart(6)} spans in ${s.requests} requests of ${SPANS_PER_REQUEST}  ${Math.round(perSecond).toLocaleString('en').padStart(8)} spans/s  (${Math.round(s.toolExecutions / seconds).toLocaleString('en')} tool executions/s, ${s.events} monitor events; ${Math.round(s.spans / cpuSeconds).toLocaleString('en')} spans per CPU-second, sender included)`,
   );
   return perSecond;
 }
