@@ -207,6 +207,17 @@ test('bad input is refused with a message that says what and where', () => {
     [new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 1]), 'protobuf', /not a protobuf ExportTraceServiceRequest/],
     [encodeTraceRequestProto({ resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'no ids' }] }] }] }), 'protobuf', /traceId/],
   ];
+  // protobuf nested deeper than our bounds (protobufjs itself stops at 100 message levels): refused before the schema walks it
+  let deep: Record<string, unknown> = { stringValue: 'x' };
+  for (let i = 0; i < 40; i++) deep = { arrayValue: { values: [deep] } };
+  const nested = request([executeTool(sid(1), 'a', {})]) as {
+    resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }>;
+  };
+  const s0 = nested.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+  s0.traceId = Buffer.from(String(s0.traceId), 'hex').toString('base64');
+  s0.spanId = Buffer.from(String(s0.spanId), 'hex').toString('base64');
+  s0.attributes = [{ key: 'deep', value: deep }];
+  bad.push([encodeTraceRequestProto(nested), 'protobuf', /nested more than 64 levels/]);
   for (const [body, enc, message] of bad) {
     assert.throws(
       () => decodeTraceRequest(body, enc),
