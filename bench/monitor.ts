@@ -7,6 +7,7 @@ import { runAgentLoop } from '../src/agent/index.js';
 import { resolveModel } from '../src/models/index.js';
 import { BUILTIN_RULES, createMonitor, type MonitorEvent, transcriptToMonitorEvents } from '../src/monitor/index.js';
 import { getScenario } from '../src/scenarios/index.js';
+import { benchOtlpReceiver } from './monitor-otlp.js';
 import { benchProbes } from './monitor-probes.js';
 
 const ns = () => process.hrtime.bigint();
@@ -96,6 +97,7 @@ measure('one agent at a time, trusted (guard path)', stream(sessions, copies, 1)
 measure('fleet of 100 concurrent agents, trusted', stream(sessions, copies, 100), true);
 const fleet = measure('fleet of 100 concurrent agents, validated', stream(sessions, copies, 100), false);
 console.log(`goal: p99 < 1000 µs per event and > 20,000 events/s`);
+await benchOtlpReceiver(); // the OTLP receiver's spans/s (bench/monitor-otlp.ts)
 console.log(`p99_us=${fleet.p99.toFixed(1)}`);
 // The effect guard, probes on (probe I/O excluded: in-memory probes). Goal: p99 < 1 ms per call.
 const probes = await benchProbes();

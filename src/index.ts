@@ -58,3 +58,5 @@ export {
   type ControllerOptions,
 } from './govern/index.js';
 export { startBridge, type Bridge, type BridgeExchange, type BridgeOptions } from './bridge/index.js';
+/** OpenTelemetry in: the OTLP/HTTP trace receiver behind `peerwatch monitor serve --otlp`. */
+export { startOtlpReceiver, createOtlpReceiverApp, type RunningOtlpReceiver } from './monitor/index.js';

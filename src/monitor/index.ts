@@ -66,3 +66,4 @@ export {
   type McpGuardProxyOptions,
   type StdioUpstream,
 } from './mcp/index.js';
+export * from './otlp/index.js';

@@ -19,6 +19,7 @@ import { openSqliteStore, type RolloutRecord, type RunRecord, type Store } from 
 import { useColor } from '../format.js';
 import { registerMonitorEvalCommand } from './monitor-eval.js';
 import { registerMonitorProxyCommand } from './monitor-proxy.js';
+import { registerMonitorServeCommand } from './monitor-serve.js';
 
 interface MonitorFlags {
   rules?: string;
@@ -69,6 +70,7 @@ export function registerMonitorCommand(program: Command): void {
       );
     });
   registerMonitorProxyCommand(monitor);
+  registerMonitorServeCommand(monitor);
 }
 
 function renderFinding(f: MonitorFinding, color: boolean): string {
