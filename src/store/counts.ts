@@ -1,5 +1,3 @@
-import type { Store } from './types.js';
-
 /**
  * Per-cell counts of a run computed by the database, so a dashboard over 20,000 rollouts (hundreds of
  * thousands of findings) need not read and parse every finding. Counted in the same terms as the
@@ -35,16 +33,4 @@ export interface RunCounts {
   groups: GroupCounts[];
   /** Every behaviour some rollout of the scenario has a finding for (error rollouts included). */
   scenarioBehaviours: Array<{ scenario: string; behaviour: string }>;
-}
-
-/** Aggregate reads on top of `Store`, for views that must stay fast on large runs. */
-export interface CountingStore {
-  runCounts(runId: string): RunCounts;
-  /** How many rollouts a run has (its own and linked ones), without reading them. */
-  rolloutCount(runId: string): number;
-}
-
-export function hasCountingStore(store: Store): store is Store & CountingStore {
-  const s = store as Partial<CountingStore>;
-  return typeof s.runCounts === 'function' && typeof s.rolloutCount === 'function';
 }

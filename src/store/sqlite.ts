@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Condition, canonicalJsonOfFrozenList, Event, Finding, UserError } from '../core/index.js';
 import { isPlainCondition, isPlainEvent, isPlainFinding } from './fast-check.js';
-import { type BatchingStore, CommitBatch } from './commit-batch.js';
+import { CommitBatch } from './commit-batch.js';
 import { APPLICATION_ID, applyMigrations, currentVersion, SCHEMA_VERSION } from './migrations.js';
 import { MultiInsert } from './multi-insert.js';
 import {
@@ -18,9 +18,9 @@ import {
   runToRow,
   transcriptToEvents,
 } from './rows.js';
-import type { BehaviourCounts, CountingStore, GroupCounts, RunCounts } from './counts.js';
+import type { BehaviourCounts, GroupCounts, RunCounts } from './counts.js';
 import type { RolloutRecord, RunRecord, RunStatus, Store, StoredRollout } from './types.js';
-import type { CallUsage, ModelUsage, UsageStore } from './usage.js';
+import type { CallUsage, ModelUsage } from './usage.js';
 
 /** Thrown when a rollout id is saved twice: the store is append-only and never overwrites. */
 export class DuplicateRolloutError extends UserError {
@@ -42,7 +42,7 @@ const AMBIGUOUS_SHOWN = 5;
  * schema up to date. Refuses, with a one-line UserError, a file that is not SQLite, a SQLite file
  * that is not ours, and a store written by a newer schema.
  */
-export function openSqliteStore(path: string, opts: { readOnly?: boolean } = {}): Store & UsageStore & CountingStore & BatchingStore {
+export function openSqliteStore(path: string, opts: { readOnly?: boolean } = {}): Store {
   const inMemory = path === ':memory:';
   const label = inMemory ? path : resolve(path);
   if (opts.readOnly) return openReadOnly(label);
@@ -133,7 +133,7 @@ function assertOurs(db: Database.Database, label: string): void {
   throw new UserError(`${label}: a SQLite database, but not a peerwatch store; refusing to modify it`);
 }
 
-class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore {
+class SqliteStore implements Store {
   private readonly s;
   private readonly batch: CommitBatch;
   /** A rollout, its events, findings and per-call usage, together: a crash never leaves one without the others. */

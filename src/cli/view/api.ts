@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { CANARY, UserError } from '../../core/index.js';
 import { channelContrast, modelColours, modelsOfRuns, runBrief, summariseSoc } from '../../report/index.js';
-import { hasCountingStore, type RunRecord, type Store } from '../../store/index.js';
+import type { RunRecord, Store } from '../../store/index.js';
 import { SUMMARY_SCHEMA } from '../summary-output.js';
 import { shownValue } from '../transcript-view.js';
 import { type CellValue, filterRollouts, type RolloutListItem, RunDataCache } from './data.js';
@@ -72,7 +72,7 @@ export function createApi(store: Store): Hono {
 
   api.get('/runs', (c) => {
     parse(z.strictObject({}), c.req.query(), 'query');
-    const count = (id: string) => (hasCountingStore(store) ? store.rolloutCount(id) : store.rolloutIds(id).size);
+    const count = (id: string) => store.rolloutCount(id);
     const runs = store.listRuns();
     // `brief` reads any run kind's spec (a SOC run maps roles to models), so no run breaks the list.
     return c.json({ runs: runs.map((r) => ({ ...r, rollouts: count(r.id), brief: runBrief(r) })), colors: colours() });

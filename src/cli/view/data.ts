@@ -1,6 +1,6 @@
 import type { Finding, FlagValue } from '../../core/index.js';
-import { conditionMatches, type GroupBy, type RolloutFindings, type SummaryRow, summarise } from '../../report/index.js';
-import { hasCountingStore, type RolloutRecord, type RunCounts, type RunRecord, type Store } from '../../store/index.js';
+import { conditionMatches, type GroupBy, type RolloutFindings, type SummaryRow } from '../../report/index.js';
+import type { RolloutRecord, RunCounts, RunRecord, Store } from '../../store/index.js';
 import { facetsFromCounts, summaryFromCounts } from './counts.js';
 import type { RunFacets } from './facets.js';
 
@@ -19,7 +19,7 @@ interface RunData {
 /** What the dashboard needs, aggregated by the store: no rollout or finding is read one by one. */
 interface RunSummaryData {
   count: number;
-  counts: RunCounts | null;
+  counts: RunCounts;
   summaries: Map<GroupBy, SummaryRow[]>;
   facets: RunFacets;
 }
@@ -58,7 +58,7 @@ export class RunDataCache {
     const data = this.summaryData(run);
     let rows = data.summaries.get(by);
     if (!rows) {
-      rows = data.counts ? summaryFromCounts(data.counts, by) : summarise(this.get(run).rows, by);
+      rows = summaryFromCounts(data.counts, by);
       data.summaries.set(by, rows);
     }
     return rows;
@@ -66,10 +66,6 @@ export class RunDataCache {
 
   private summaryData(run: RunRecord): RunSummaryData {
     return this.cached(this.summaryCache, run, () => {
-      if (!hasCountingStore(this.store)) {
-        const data = this.get(run);
-        return { count: data.count, counts: null, summaries: new Map(), facets: facetsOf(data.rows) };
-      }
       const store = this.store;
       // Counted before aggregating: a running run that grows in between is re-read next time, never missed.
       const count = store.rolloutCount(run.id);
@@ -79,7 +75,7 @@ export class RunDataCache {
   }
 
   private rolloutCount(runId: string): number {
-    return hasCountingStore(this.store) ? this.store.rolloutCount(runId) : this.store.rolloutIds(runId).size;
+    return this.store.rolloutCount(runId);
   }
 
   private cached<T extends { count: number }>(cache: Map<string, T>, run: RunRecord, load: () => T): T {
