@@ -34,3 +34,48 @@ export interface RunCounts {
   /** Every behaviour some rollout of the scenario has a finding for (error rollouts included). */
   scenarioBehaviours: Array<{ scenario: string; behaviour: string }>;
 }
+
+export interface BehaviourValueRow {
+  model: string;
+  scenario: string;
+  conditionKey: string;
+  behaviour: string;
+  /** The rollout's `read` value; null when it has no `read` finding. */
+  read: string | null;
+  value: string;
+  k: number;
+}
+
+/** Classifies as `summarise` does: unread first, then unscored (read or behaviour), else decided. Rows arrive cell by cell. */
+export function behaviourCounts(rows: BehaviourValueRow[]): BehaviourCounts[] {
+  const out: BehaviourCounts[] = [];
+  let cur: BehaviourCounts | undefined;
+  for (const r of rows) {
+    if (
+      !cur ||
+      cur.model !== r.model ||
+      cur.scenario !== r.scenario ||
+      cur.conditionKey !== r.conditionKey ||
+      cur.behaviour !== r.behaviour
+    ) {
+      cur = {
+        model: r.model,
+        scenario: r.scenario,
+        conditionKey: r.conditionKey,
+        behaviour: r.behaviour,
+        n: 0,
+        count: 0,
+        unscored: 0,
+        unread: 0,
+      };
+      out.push(cur);
+    }
+    if (r.read === 'false') cur.unread += r.k;
+    else if (r.read !== 'true' || r.value === 'unscored') cur.unscored += r.k;
+    else {
+      cur.n += r.k;
+      if (r.value === 'true') cur.count += r.k;
+    }
+  }
+  return out;
+}

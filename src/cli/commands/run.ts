@@ -14,10 +14,10 @@ import {
   settingsFromConfig,
 } from '../../experiment/index.js';
 import { summarise } from '../../report/index.js';
-import { openSqliteStore } from '../../store/index.js';
+import { openStore } from '../../store/index.js';
 import { renderSummary } from '../summary-output.js';
 import { compactSummary, invocationUsage, nextSteps } from '../run-end.js';
-import { collectList, intOption, numberOption } from '../options.js';
+import { collectList, intOption, numberOption, DB_HELP, defaultDb } from '../options.js';
 import { createProgressReporter } from '../progress.js';
 import { readRunConfig, withConfigDefaults } from '../run-config.js';
 import { resolveScenarios } from '../scenario-args.js';
@@ -121,7 +121,7 @@ export function registerRunCommand(program: Command): void {
     .option('--family <name>', 'model family for naming the agent (Self = "<family> Agent 1"); overrides the table')
     .option('--base-url <url>', 'base URL for openai-compatible endpoints (or PEERWATCH_BASE_URL)')
     .option('--api-key-env <name>', 'environment variable holding the key for openai-compatible endpoints')
-    .option('--db <path>', 'SQLite store', './peerwatch.db')
+    .option('--db <path>', DB_HELP, defaultDb())
     .option('--json', 'print the summary as JSON on stdout (progress stays on stderr)')
     .addOption(
       new Option(
@@ -165,7 +165,7 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
   const flags = withConfigDefaults(given, cmd, loaded?.config.defaults);
   const settings = settingsFromConfig(loaded?.config, Boolean(flags.cache));
   if (flags.dryRun) return dryRunCommand(flags, loaded?.config);
-  const store = openSqliteStore(flags.db);
+  const store = openStore(flags.db);
   const err = process.stderr;
   try {
     let spec: ExperimentSpec;
@@ -288,7 +288,7 @@ async function dryRunCommand(flags: RunFlags, config: PeerwatchConfig | undefine
   let stored = new Set<string>();
   let resumeOf: string | null = null;
   if (!flags.newRun && existsSync(flags.db)) {
-    const store = openSqliteStore(flags.db);
+    const store = openStore(flags.db);
     try {
       const run = flags.resume ? store.getRun(store.resolveRunId(flags.resume) ?? '') : findResumableRun(store, spec);
       if (run) {

@@ -1,15 +1,16 @@
 import type { Command } from 'commander';
 import { runBrief } from '../../report/index.js';
-import { openSqliteStore } from '../../store/index.js';
+import { openStore } from '../../store/index.js';
+import { DB_HELP, defaultDb } from '../options.js';
 
 export function registerRunsCommand(program: Command): void {
   program
     .command('runs')
     .description('List stored runs, newest first.')
-    .option('--db <path>', 'SQLite store', './peerwatch.db')
+    .option('--db <path>', DB_HELP, defaultDb())
     .option('--json', 'machine-readable output')
     .action((flags: { db: string; json?: boolean }) => {
-      const store = openSqliteStore(flags.db);
+      const store = openStore(flags.db);
       try {
         const runs = store.listRuns().map((r) => ({ ...r, rollouts: store.rolloutIds(r.id).size, brief: runBrief(r) }));
         if (flags.json) {

@@ -1,17 +1,18 @@
 import type { Command } from 'commander';
 import { CANARY, forTerminal, jsonForTerminal, UserError } from '../../core/index.js';
-import { openSqliteStore } from '../../store/index.js';
+import { openStore } from '../../store/index.js';
 import { renderTranscript } from '../transcript-view.js';
+import { DB_HELP, defaultDb } from '../options.js';
 
 export function registerTranscriptCommand(program: Command): void {
   program
     .command('transcript')
     .description('Show one rollout: its findings with evidence, then every event, with the triggering steps marked.')
     .argument('<rollout-id>', 'rollout id or a unique prefix')
-    .option('--db <path>', 'SQLite store', './peerwatch.db')
+    .option('--db <path>', DB_HELP, defaultDb())
     .option('--json', 'the stored rollout as JSON (record, events, findings)')
     .action((idArg: string, flags: { db: string; json?: boolean }) => {
-      const store = openSqliteStore(flags.db);
+      const store = openStore(flags.db);
       try {
         const id = store.resolveRolloutId(idArg);
         const stored = id ? store.getRollout(id) : undefined;
