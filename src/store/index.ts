@@ -7,3 +7,4 @@ export type * from './types.js';
 export type { CallUsage, ModelUsage } from './usage.js';
 export { openStore } from './open.js';
 export { isPostgresUrl, openPostgresStore, postgresLabel } from './postgres/store.js';
+export { type CopyReport, copyStore } from './copy.js';

@@ -35,8 +35,8 @@ function redisBin(): string | undefined {
 }
 
 const HOW = {
-  postgres: 'install Debian\'s postgresql (apt-get install -y postgresql) to run it',
-  redis: 'install Debian\'s redis-server (apt-get install -y redis-server) to run it',
+  postgres: "install Debian's postgresql (apt-get install -y postgresql) to run it",
+  redis: "install Debian's redis-server (apt-get install -y redis-server) to run it",
 };
 
 /** The one line a suite skips with, or false when it can run (always false under CI=true: then a missing server fails). */

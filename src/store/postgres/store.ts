@@ -177,7 +177,7 @@ class PostgresStore implements Store {
     return this.query<UsageRow>(
       `SELECT r.model AS model, COUNT(DISTINCT r.id) AS rollouts, COALESCE(SUM(c.ok), 0) AS calls,
          COALESCE(SUM(c.attempts), 0) AS attempts, COALESCE(SUM(c.cached), 0) AS cached_calls,
-         COALESCE(SUM(c.input_tokens), 0) AS input_tokens, COALESCE(SUM(c.output_tokens), 0) AS output_tokens,
+         COALESCE(SUM(c.input_tokens), 0)::float8 AS input_tokens, COALESCE(SUM(c.output_tokens), 0)::float8 AS output_tokens,
          COALESCE(SUM(c.cost_usd), 0) AS cost_usd,
          COALESCE(SUM(CASE WHEN c.ok = 1 AND c.cached = 0 AND c.cost_usd IS NULL THEN 1 ELSE 0 END), 0) AS unpriced_calls
        FROM run_rollouts l JOIN rollouts r ON r.key = l.rollout_key LEFT JOIN model_calls c ON c.rollout_key = l.rollout_key
