@@ -7,6 +7,7 @@ import { registerExportPotterCommand } from './commands/export-potter.js';
 import { registerGovernCommands } from './commands/govern.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerMonitorCommand } from './commands/monitor.js';
+import { registerQueueCommands } from './commands/queue.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerRunsCommand } from './commands/runs.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerSocCommand(program);
   registerBridgeCommand(program);
   registerDbCommand(program);
+  registerQueueCommands(program);
   // Apply our exit-code convention to commander's own usage errors too.
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();

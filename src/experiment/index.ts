@@ -45,3 +45,15 @@ export {
   type SocRoleModel,
   type SocTeam,
 } from './soc.js';
+export {
+  cancelRun,
+  planDistributedRun,
+  QUEUE_NAME,
+  queueProgress,
+  type RolloutJob,
+  redisConnection,
+  rolloutQueue,
+  uncancel,
+} from './distributed/queue.js';
+export { SharedRateLimiter } from './distributed/limiter.js';
+export { type RolloutWorkerOptions, startRolloutWorker } from './distributed/worker.js';

@@ -20,6 +20,7 @@ import { compactSummary, invocationUsage, nextSteps } from '../run-end.js';
 import { collectList, intOption, numberOption, DB_HELP, defaultDb } from '../options.js';
 import { createProgressReporter } from '../progress.js';
 import { readRunConfig, withConfigDefaults } from '../run-config.js';
+import { runOnQueue } from './queue.js';
 import { resolveScenarios } from '../scenario-args.js';
 import { renderDryRun } from '../usage-output.js';
 import { TOOL_VERSION } from '../version.js';
@@ -64,6 +65,8 @@ interface RunFlags {
   baseUrl?: string;
   apiKeyEnv?: string;
   db: string;
+  queue?: string;
+  wait?: boolean;
   json?: boolean;
   by?: 'condition' | 'scenario';
   resume?: string;
@@ -149,6 +152,11 @@ export function registerRunCommand(program: Command): void {
       '--judge <spec>',
       'LLM judge for what the rules leave unscored (reported score, grade, refusal), e.g. openai:gpt-4.1-mini; overrides the config file',
     )
+    .option(
+      '--queue <url>',
+      'plan the run as jobs on this Redis (redis://host:port) for `peerwatch worker`s; prints the run id and returns',
+    )
+    .option('--wait', 'with --queue: follow the run until every rollout is stored')
     .option('-q, --quiet', 'no progress output');
   addHarnessOptions(run).action(async (flags: RunFlags & HarnessFlags, cmd: Command) => {
     // Harness mode (an agent command after --) is its own path; see run-harness.ts.
@@ -189,6 +197,19 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
       }
     }
     const scenarios = await resolveScenarios(spec.scenarios);
+    if (flags.queue) {
+      return await runOnQueue({
+        queueUrl: flags.queue,
+        store,
+        spec,
+        scenarios,
+        settings,
+        ...(resumeRunId ? { resumeRunId } : {}),
+        wait: Boolean(flags.wait),
+        quiet: Boolean(flags.quiet),
+        db: flags.db,
+      });
+    }
     const judgeSpec = flags.judge ? { model: flags.judge, ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}) } : loaded?.config.judge;
     const judge = judgeSpec ? createJudgeStep(judgeSpec) : undefined;
     if (judge && !flags.quiet) err.write(`judge: ${judge.id} decides what the rules leave unscored\n`);
