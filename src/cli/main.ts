@@ -1,12 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, forTerminal, UserError } from '../core/index.js';
 import { registerBridgeCommand } from './commands/bridge.js';
+import { registerDbCommand } from './commands/db.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerExportPotterCommand } from './commands/export-potter.js';
 import { registerGovernCommands } from './commands/govern.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerInterviewCommand } from './commands/interview.js';
 import { registerMonitorCommand } from './commands/monitor.js';
+import { registerQueueCommands } from './commands/queue.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerRunsCommand } from './commands/runs.js';
@@ -39,6 +41,8 @@ export function buildProgram(): Command {
   registerMonitorCommand(program);
   registerSocCommand(program);
   registerBridgeCommand(program);
+  registerDbCommand(program);
+  registerQueueCommands(program);
   // Apply our exit-code convention to commander's own usage errors too.
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();

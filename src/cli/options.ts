@@ -25,3 +25,10 @@ export function numberOption(min: number, max: number) {
     return n;
   };
 }
+
+/** `--db`: a SQLite file or a postgres:// URL; PEERWATCH_DB sets the default for every command. */
+export const DB_HELP = 'store: a SQLite file or a postgres:// URL (default: $PEERWATCH_DB, else ./peerwatch.db)';
+
+export function defaultDb(): string {
+  return process.env.PEERWATCH_DB || './peerwatch.db';
+}

@@ -10,14 +10,14 @@ import { isRetryable, type RetryPolicy, retryAfterMs } from '../agent/index.js';
 import { canonicalJson, sha256Hex } from '../core/index.js';
 import type { CallUsage } from '../store/index.js';
 import { callCost, type Price } from './prices.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { Limiter } from './rate-limiter.js';
 
 /** What every rollout of one model shares: its rate limiter, price, timeout and (opt-in) response cache. */
 export interface Endpoint {
   spec: string;
   /** Scripted reference agents run in-process: no limiter, timeout or cache. */
   scripted: boolean;
-  limiter: RateLimiter;
+  limiter: Limiter;
   price: Price | null;
   /** Per-attempt request timeout; a timed-out attempt is retried like a 5xx. */
   timeoutMs: number;

@@ -46,3 +46,15 @@ export {
   type SocTeam,
 } from './soc.js';
 export * from './interview/index.js';
+export {
+  cancelRun,
+  planDistributedRun,
+  QUEUE_NAME,
+  queueProgress,
+  type RolloutJob,
+  redisConnection,
+  rolloutQueue,
+  uncancel,
+} from './distributed/queue.js';
+export { SharedRateLimiter } from './distributed/limiter.js';
+export { type RolloutWorkerOptions, startRolloutWorker } from './distributed/worker.js';

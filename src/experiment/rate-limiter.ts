@@ -28,7 +28,15 @@ const WINDOW_MS = 60_000;
  */
 export const RELEASE_STEP_MS = 50;
 
-export class RateLimiter {
+/** What the gateway needs of a limiter: this process's {@link RateLimiter}, or one shared by many workers (distributed/limiter.ts). */
+export interface Limiter {
+  readonly limited: boolean;
+  readonly countsTokens: boolean;
+  pauseFor(ms: number): void;
+  acquire(estimatedTokens: number, signal?: AbortSignal): Promise<RateTicket>;
+}
+
+export class RateLimiter implements Limiter {
   private nextSlot = 0;
   private pausedUntil = 0;
   private readonly window: Array<{ at: number; tokens: number }> = [];

@@ -2,7 +2,6 @@ import { DEFAULT_RETRY, type RetryPolicy } from '../agent/index.js';
 import { UserError } from '../core/index.js';
 import { type ResolvedModel, resolveModel } from '../models/index.js';
 import type { Store } from '../store/index.js';
-import { hasUsageStore } from '../store/index.js';
 import type { ModelEntry, PeerwatchConfig } from './config.js';
 import type { Endpoint, ResponseCache } from './gateway.js';
 import { type Price, priceFor } from './prices.js';
@@ -79,8 +78,7 @@ export function buildEndpoints(
   store: Store,
 ): Map<string, Endpoint> {
   const retry = retryPolicy(settings);
-  const cache: ResponseCache | null =
-    settings?.cache && hasUsageStore(store) ? { get: (k) => store.cacheGet(k), put: (k, m, r) => store.cachePut(k, m, r) } : null;
+  const cache: ResponseCache | null = settings?.cache ? { get: (k) => store.cacheGet(k), put: (k, m, r) => store.cachePut(k, m, r) } : null;
   const out = new Map<string, Endpoint>();
   for (const [id, m] of models) {
     const own = settings?.models?.[id];

@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
 import type { ResolvedModel } from '../models/index.js';
-import { type CallUsage, DuplicateRolloutError, hasBatchingStore, hasUsageStore } from '../store/index.js';
+import { type CallUsage, DuplicateRolloutError } from '../store/index.js';
 import { CallMeter, type Endpoint, gatewayModel } from './gateway.js';
 import type { PlannedRollout } from './plan.js';
 import { emptyModelProgress, type ModelProgress, type Progress, snapshot } from './progress.js';
@@ -21,7 +21,7 @@ export interface SweepOptions extends RunOptions {
  * one (abort) is not stored at all, so it restarts cleanly next time.
  *
  * Saves share commits, made every {@link COMMIT_WINDOW_MS} or every MAX_BATCH rollouts (see
- * BatchingStore): a kill loses at most that much finished work, which a resume redoes; an orderly end
+ * Store.batchCommits): a kill loses at most that much finished work, which a resume redoes; an orderly end
  * commits everything.
  */
 export async function runPlannedRollouts(opts: SweepOptions, models: Map<string, ResolvedModel>): Promise<Progress> {
@@ -99,8 +99,7 @@ export async function runPlannedRollouts(opts: SweepOptions, models: Map<string,
       }
       if (opts.abortSignal?.aborted) return;
       try {
-        if (hasUsageStore(store)) store.saveRolloutWithUsage(record, events, findings, calls);
-        else store.saveRollout(record, events, findings);
+        store.saveRolloutWithUsage(record, events, findings, calls);
       } catch (e) {
         // Stored first by another process on this run (then it is done, exactly once) or by another run.
         if (!(e instanceof DuplicateRolloutError)) throw e;
@@ -128,20 +127,19 @@ export async function runPlannedRollouts(opts: SweepOptions, models: Map<string,
     }
   };
 
-  const batching = hasBatchingStore(store) ? store : null;
-  batching?.batchCommits(COMMIT_WINDOW_MS);
+  store.batchCommits(COMMIT_WINDOW_MS);
   try {
     await runQueues(byModel, runOne, opts);
   } catch (e) {
     try {
-      batching?.batchCommits(0);
+      store.batchCommits(0);
     } catch {
       // The sweep's own failure is the one to report; what did not commit is redone on resume.
     }
     throw e;
   }
   // Commits what is pending (a failed commit throws here) before the run can be marked finished.
-  batching?.batchCommits(0);
+  store.batchCommits(0);
   return snapshot(progress);
 }
 
@@ -195,7 +193,6 @@ function loadEarlierTotals(opts: SweepOptions, progress: Progress, mp: (model: s
     progress.errors++;
     mp(r.model).errors++;
   }
-  if (!hasUsageStore(opts.store)) return;
   for (const u of opts.store.usageByModel(opts.runId)) {
     const m = mp(u.model);
     m.calls += u.calls;

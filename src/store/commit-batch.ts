@@ -1,22 +1,4 @@
 import type Database from 'better-sqlite3';
-import type { Store } from './types.js';
-
-/** A store whose saves can share commits (see {@link CommitBatch}). */
-export interface BatchingStore {
-  /**
-   * From now on saves share commits: a save waits (checked, in memory) until `windowMs` after the first
-   * waiting one, or until {@link MAX_BATCH} wait, or until any other call on the store or `close`; then
-   * all are written and committed in one transaction. Each save is still all or nothing. 0 commits what
-   * waits and goes back to one transaction per save.
-   *
-   * A crash loses the waiting saves (at most `windowMs` of them); a resumed run redoes them.
-   */
-  batchCommits(windowMs: number): void;
-}
-
-export function hasBatchingStore(store: Store): store is Store & BatchingStore {
-  return typeof (store as Partial<BatchingStore>).batchCommits === 'function';
-}
 
 /** Saves per commit at most, so one commit never grows large. */
 export const MAX_BATCH = 16;

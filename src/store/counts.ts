@@ -1,5 +1,3 @@
-import type { Store } from './types.js';
-
 /**
  * Per-cell counts of a run computed by the database, so a dashboard over 20,000 rollouts (hundreds of
  * thousands of findings) need not read and parse every finding. Counted in the same terms as the
@@ -37,14 +35,47 @@ export interface RunCounts {
   scenarioBehaviours: Array<{ scenario: string; behaviour: string }>;
 }
 
-/** Aggregate reads on top of `Store`, for views that must stay fast on large runs. */
-export interface CountingStore {
-  runCounts(runId: string): RunCounts;
-  /** How many rollouts a run has (its own and linked ones), without reading them. */
-  rolloutCount(runId: string): number;
+export interface BehaviourValueRow {
+  model: string;
+  scenario: string;
+  conditionKey: string;
+  behaviour: string;
+  /** The rollout's `read` value; null when it has no `read` finding. */
+  read: string | null;
+  value: string;
+  k: number;
 }
 
-export function hasCountingStore(store: Store): store is Store & CountingStore {
-  const s = store as Partial<CountingStore>;
-  return typeof s.runCounts === 'function' && typeof s.rolloutCount === 'function';
+/** Classifies as `summarise` does: unread first, then unscored (read or behaviour), else decided. Rows arrive cell by cell. */
+export function behaviourCounts(rows: BehaviourValueRow[]): BehaviourCounts[] {
+  const out: BehaviourCounts[] = [];
+  let cur: BehaviourCounts | undefined;
+  for (const r of rows) {
+    if (
+      !cur ||
+      cur.model !== r.model ||
+      cur.scenario !== r.scenario ||
+      cur.conditionKey !== r.conditionKey ||
+      cur.behaviour !== r.behaviour
+    ) {
+      cur = {
+        model: r.model,
+        scenario: r.scenario,
+        conditionKey: r.conditionKey,
+        behaviour: r.behaviour,
+        n: 0,
+        count: 0,
+        unscored: 0,
+        unread: 0,
+      };
+      out.push(cur);
+    }
+    if (r.read === 'false') cur.unread += r.k;
+    else if (r.read !== 'true' || r.value === 'unscored') cur.unscored += r.k;
+    else {
+      cur.n += r.k;
+      if (r.value === 'true') cur.count += r.k;
+    }
+  }
+  return out;
 }

@@ -1,5 +1,4 @@
-import type { InterviewRecord } from '../core/index.js';
-import type { Store } from './types.js';
+import { InterviewRecord, UserError } from '../core/index.js';
 
 /** Follow-up interviews, stored beside their rollout (schema 7); a rollout's own rows never change. */
 export interface InterviewStore {
@@ -11,7 +10,10 @@ export interface InterviewStore {
   interviewsOfRun(runId: string): Map<string, InterviewRecord[]>;
 }
 
-export function hasInterviewStore(store: Store): store is Store & InterviewStore {
-  const s = store as Partial<InterviewStore>;
-  return typeof s.saveInterview === 'function' && typeof s.interviewsOfRun === 'function';
+/** Reads one stored interview back, checked against its schema (a mismatch is a damaged store). */
+export function readInterview(text: string, rolloutId: string, path: string): InterviewRecord {
+  const parsed = InterviewRecord.safeParse(JSON.parse(text));
+  if (!parsed.success)
+    throw new UserError(`${path}: rollout ${rolloutId}: a stored interview does not match its schema; the store is damaged`);
+  return parsed.data;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Condition, canonicalJson, EndReason, Event, Finding, UserError } from '../core/index.js';
 import { conditionInSchemaOrder, isPlainCondition, isPlainEvent, isPlainFinding } from './fast-check.js';
 import type { RolloutRecord, RunRecord } from './types.js';
+import type { CallUsage } from './usage.js';
 
 /**
  * Mapping between records and table rows. Writes go out as canonical JSON; reads are parsed back
@@ -197,4 +198,57 @@ function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const issue = result.error.issues[0];
   const at = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
   throw new UserError(`${what} is corrupt${at}: ${issue?.message ?? 'invalid'}`);
+}
+
+export interface CallRow {
+  ord: number;
+  attempts: number;
+  ok: number;
+  cached: number;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  reasoning_tokens: number | null;
+  cost_usd: number | null;
+  error: string | null;
+}
+
+export interface UsageRow {
+  model: string;
+  rollouts: number;
+  calls: number;
+  attempts: number;
+  cached_calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  unpriced_calls: number;
+}
+
+export function callToRow(c: CallUsage): CallRow {
+  const int = (n: number | null) => (n === null ? null : Math.round(n));
+  return {
+    ord: c.ord,
+    attempts: c.attempts,
+    ok: c.ok ? 1 : 0,
+    cached: c.cached ? 1 : 0,
+    input_tokens: int(c.inputTokens),
+    output_tokens: int(c.outputTokens),
+    reasoning_tokens: int(c.reasoningTokens),
+    cost_usd: c.costUsd,
+    error: c.error,
+  };
+}
+
+export function rowToCall(r: CallRow): CallUsage {
+  return {
+    ord: r.ord,
+    attempts: r.attempts,
+    ok: r.ok === 1,
+    cached: r.cached === 1,
+    inputTokens: r.input_tokens,
+    outputTokens: r.output_tokens,
+    reasoningTokens: r.reasoning_tokens,
+    costUsd: r.cost_usd,
+    error: r.error,
+  };
 }

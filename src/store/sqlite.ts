@@ -1,52 +1,43 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Condition, canonicalJson, canonicalJsonOfFrozenList, Event, Finding, InterviewRecord, UserError } from '../core/index.js';
-import { isPlainCondition, isPlainEvent, isPlainFinding } from './fast-check.js';
-import { type BatchingStore, CommitBatch } from './commit-batch.js';
+import { canonicalJson, canonicalJsonOfFrozenList, type Event, type Finding, InterviewRecord, UserError } from '../core/index.js';
+import { CommitBatch } from './commit-batch.js';
+import { readInterview } from './interviews.js';
 import { APPLICATION_ID, applyMigrations, currentVersion, SCHEMA_VERSION } from './migrations.js';
 import { MultiInsert } from './multi-insert.js';
 import {
+  type CallRow,
+  callToRow,
   type FindingRow,
   findingToRow,
   type RolloutRow,
   type RunRow,
   rolloutToRow,
+  rowToCall,
   rowToFinding,
   rowToRollout,
   rowToRun,
   runToRow,
   transcriptToEvents,
+  type UsageRow,
 } from './rows.js';
-import type { BehaviourCounts, CountingStore, GroupCounts, RunCounts } from './counts.js';
+import { type BehaviourValueRow, behaviourCounts, type GroupCounts, type RunCounts } from './counts.js';
+import { DuplicateRolloutError } from './errors.js';
+import { AMBIGUOUS_SHOWN, codePointCompare, resolvePrefix } from './prefix.js';
+import { validateForSave } from './validate.js';
 import type { RolloutRecord, RunRecord, RunStatus, Store, StoredRollout } from './types.js';
-import type { CallUsage, ModelUsage, UsageStore } from './usage.js';
-import type { InterviewStore } from './interviews.js';
-
-/** Thrown when a rollout id is saved twice: the store is append-only and never overwrites. */
-export class DuplicateRolloutError extends UserError {
-  constructor(
-    readonly rolloutId: string,
-    where: string,
-  ) {
-    super(`${where}: rollout ${rolloutId} is already stored; rollouts are append-only and never overwritten`);
-  }
-}
+import type { CallUsage, ModelUsage } from './usage.js';
 
 /** How long a writer waits for another process's lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 10_000;
-/** How many candidates an ambiguous-prefix error lists. */
-const AMBIGUOUS_SHOWN = 5;
 
 /**
  * Opens (creating if needed, with its parent directory) a peerwatch SQLite store and brings its
  * schema up to date. Refuses, with a one-line UserError, a file that is not SQLite, a SQLite file
  * that is not ours, and a store written by a newer schema.
  */
-export function openSqliteStore(
-  path: string,
-  opts: { readOnly?: boolean } = {},
-): Store & UsageStore & CountingStore & BatchingStore & InterviewStore {
+export function openSqliteStore(path: string, opts: { readOnly?: boolean } = {}): Store {
   const inMemory = path === ':memory:';
   const label = inMemory ? path : resolve(path);
   if (opts.readOnly) return openReadOnly(label);
@@ -137,7 +128,7 @@ function assertOurs(db: Database.Database, label: string): void {
   throw new UserError(`${label}: a SQLite database, but not a peerwatch store; refusing to modify it`);
 }
 
-class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore, InterviewStore {
+class SqliteStore implements Store {
   private readonly s;
   private readonly batch: CommitBatch;
   /** A rollout, its events, findings and per-call usage, together: a crash never leaves one without the others. */
@@ -521,178 +512,10 @@ class SqliteStore implements Store, UsageStore, CountingStore, BatchingStore, In
   }
 }
 
-/**
- * Validates against the core schemas before writing, so nothing is stored that could not be read
- * back, and catches what would otherwise surface as opaque constraint errors mid-transaction.
- * Returns the parsed values: what is stored is exactly what a read returns.
- */
-function validateForSave(
-  rollout: RolloutRecord,
-  events: Event[],
-  findings: Finding[],
-  where: string,
-): { events: Event[]; findings: Finding[] } {
-  const what = `${where}: rollout ${rollout.id}`;
-  // The hand-written checks accept exactly what zod accepts unchanged; the rest goes through zod.
-  if (!isPlainCondition(rollout.condition) && !Condition.safeParse(rollout.condition).success)
-    throw new Error(`${what} has an invalid condition`);
-  let last = -1;
-  const parsedEvents = events.map((e, i) => {
-    let event: Event = e;
-    if (!isPlainEvent(e)) {
-      const r = Event.safeParse(e);
-      if (!r.success) throw new Error(`${what} event #${i} is invalid: ${firstIssue(r.error)}`);
-      event = r.data;
-    }
-    if (event.seq <= last) throw new Error(`${what} events must have strictly increasing seq (got ${event.seq} after ${last})`);
-    last = event.seq;
-    return event;
-  });
-  const flags = new Set<string>();
-  const parsedFindings = findings.map((f, i) => {
-    let finding: Finding = f;
-    if (!isPlainFinding(f)) {
-      const r = Finding.safeParse(f);
-      if (!r.success) throw new Error(`${what} finding #${i} is invalid: ${firstIssue(r.error)}`);
-      finding = r.data;
-    }
-    if (flags.has(finding.flag)) throw new Error(`${what} has two findings for flag ${finding.flag}`);
-    flags.add(finding.flag);
-    return finding;
-  });
-  return { events: parsedEvents, findings: parsedFindings };
-}
-
-interface BehaviourValueRow {
-  model: string;
-  scenario: string;
-  conditionKey: string;
-  behaviour: string;
-  /** The rollout's `read` value; null when it has no `read` finding. */
-  read: string | null;
-  value: string;
-  k: number;
-}
-
-/** Classifies as `summarise` does: unread first, then unscored (read or behaviour), else decided. Rows arrive cell by cell. */
-function behaviourCounts(rows: BehaviourValueRow[]): BehaviourCounts[] {
-  const out: BehaviourCounts[] = [];
-  let cur: BehaviourCounts | undefined;
-  for (const r of rows) {
-    if (
-      !cur ||
-      cur.model !== r.model ||
-      cur.scenario !== r.scenario ||
-      cur.conditionKey !== r.conditionKey ||
-      cur.behaviour !== r.behaviour
-    ) {
-      cur = {
-        model: r.model,
-        scenario: r.scenario,
-        conditionKey: r.conditionKey,
-        behaviour: r.behaviour,
-        n: 0,
-        count: 0,
-        unscored: 0,
-        unread: 0,
-      };
-      out.push(cur);
-    }
-    if (r.read === 'false') cur.unread += r.k;
-    else if (r.read !== 'true' || r.value === 'unscored') cur.unscored += r.k;
-    else {
-      cur.n += r.k;
-      if (r.value === 'true') cur.count += r.k;
-    }
-  }
-  return out;
-}
-
-interface CallRow {
-  ord: number;
-  attempts: number;
-  ok: number;
-  cached: number;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  reasoning_tokens: number | null;
-  cost_usd: number | null;
-  error: string | null;
-}
-
-interface UsageRow {
-  model: string;
-  rollouts: number;
-  calls: number;
-  attempts: number;
-  cached_calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd: number;
-  unpriced_calls: number;
-}
-
-function callToRow(c: CallUsage): CallRow {
-  const int = (n: number | null) => (n === null ? null : Math.round(n));
-  return {
-    ord: c.ord,
-    attempts: c.attempts,
-    ok: c.ok ? 1 : 0,
-    cached: c.cached ? 1 : 0,
-    input_tokens: int(c.inputTokens),
-    output_tokens: int(c.outputTokens),
-    reasoning_tokens: int(c.reasoningTokens),
-    cost_usd: c.costUsd,
-    error: c.error,
-  };
-}
-
-function rowToCall(r: CallRow): CallUsage {
-  return {
-    ord: r.ord,
-    attempts: r.attempts,
-    ok: r.ok === 1,
-    cached: r.cached === 1,
-    inputTokens: r.input_tokens,
-    outputTokens: r.output_tokens,
-    reasoningTokens: r.reasoning_tokens,
-    costUsd: r.cost_usd,
-    error: r.error,
-  };
-}
-
-function firstIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
-  const issue = error.issues[0];
-  if (issue === undefined) return 'invalid';
-  return issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message;
-}
-
-function resolvePrefix(prefix: string, what: 'run' | 'rollout', candidates: (lo: string, hi: string) => string[]): string | undefined {
-  if (prefix.length === 0) throw new UserError(`empty ${what} id`);
-  // Every string starting with `prefix` sorts below prefix + U+10FFFF (the largest code point).
-  const found = candidates(prefix, `${prefix}\u{10FFFF}`);
-  if (found.includes(prefix)) return prefix; // an exact id wins over longer ids it prefixes
-  if (found.length <= 1) return found[0];
-  const shown = found.slice(0, AMBIGUOUS_SHOWN).join(', ');
-  const more = found.length > AMBIGUOUS_SHOWN ? ', ...' : '';
-  throw new UserError(`${what} id prefix '${prefix}' is ambiguous: matches ${shown}${more}`);
-}
-
-function codePointCompare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function isSqliteCode(err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
 }
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-function readInterview(text: string, rolloutId: string, path: string): InterviewRecord {
-  const parsed = InterviewRecord.safeParse(JSON.parse(text));
-  if (!parsed.success)
-    throw new UserError(`${path}: rollout ${rolloutId}: a stored interview does not match its schema; the store is damaged`);
-  return parsed.data;
 }

@@ -1,4 +1,7 @@
 import type { Condition, EndReason, Event, Finding } from '../core/index.js';
+import type { RunCounts } from './counts.js';
+import type { InterviewStore } from './interviews.js';
+import type { CallUsage, ModelUsage } from './usage.js';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
 export type RolloutStatus = 'completed' | 'error';
@@ -47,7 +50,7 @@ export interface StoredRollout {
 }
 
 /** Persistence boundary. Implementations are append-only: a saved rollout is never changed. */
-export interface Store {
+export interface Store extends InterviewStore {
   readonly path: string;
   createRun(run: RunRecord): void;
   finishRun(id: string, status: RunStatus, finishedAt: string): void;
@@ -72,5 +75,28 @@ export interface Store {
   /** Resolves a unique id prefix (runs or rollouts) to the full id. */
   resolveRunId(prefix: string): string | undefined;
   resolveRolloutId(prefix: string): string | undefined;
+
+  // Per-call usage and the response cache (the sweep's).
+  /** `saveRollout` plus the rollout's calls, all in one transaction. */
+  saveRolloutWithUsage(rollout: RolloutRecord, events: Event[], findings: Finding[], calls: CallUsage[]): void;
+  callUsage(rolloutId: string): CallUsage[];
+  usageByModel(runId: string): ModelUsage[];
+  cacheGet(key: string): string | undefined;
+  /** First write wins (the same key always describes the same request). */
+  cachePut(key: string, model: string, response: string): void;
+
+  // Aggregates computed by the database, so views stay fast on large runs (counts.ts).
+  runCounts(runId: string): RunCounts;
+  /** How many rollouts a run has (its own and linked ones), without reading them. */
+  rolloutCount(runId: string): number;
+
+  /**
+   * From now on saves share commits: a save waits (checked, in memory) until `windowMs` after the first
+   * waiting one, or until MAX_BATCH wait, or until any other call on the store or `close`; then all are
+   * written and committed in one transaction. Each save is still all or nothing. 0 commits what waits and
+   * goes back to one transaction per save. A crash loses the waiting saves (at most `windowMs` of them);
+   * a resumed run redoes them.
+   */
+  batchCommits(windowMs: number): void;
   close(): void;
 }

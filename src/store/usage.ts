@@ -1,6 +1,3 @@
-import type { Event, Finding } from '../core/index.js';
-import type { RolloutRecord, Store } from './types.js';
-
 /**
  * One model call of a rollout as the sweep saw it: how many HTTP attempts it took, whether the
  * response came from the cache, its tokens and its cost. `ok: false` is the final call that failed
@@ -33,20 +30,4 @@ export interface ModelUsage {
   costUsd: number;
   /** Successful, uncached calls whose model had no price: the run's true cost is unknown when > 0. */
   unpricedCalls: number;
-}
-
-/** The sweep's extras on top of `Store`: per-call usage saved atomically with its rollout, and a response cache. */
-export interface UsageStore {
-  /** `saveRollout` plus the rollout's calls, all in one transaction. */
-  saveRolloutWithUsage(rollout: RolloutRecord, events: Event[], findings: Finding[], calls: CallUsage[]): void;
-  callUsage(rolloutId: string): CallUsage[];
-  usageByModel(runId: string): ModelUsage[];
-  cacheGet(key: string): string | undefined;
-  /** First write wins (the same key always describes the same request). */
-  cachePut(key: string, model: string, response: string): void;
-}
-
-export function hasUsageStore(store: Store): store is Store & UsageStore {
-  const s = store as Partial<UsageStore>;
-  return typeof s.saveRolloutWithUsage === 'function' && typeof s.usageByModel === 'function';
 }

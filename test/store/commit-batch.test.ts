@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { DuplicateRolloutError, hasBatchingStore, MAX_BATCH, openSqliteStore } from '../../src/store/index.js';
+import { DuplicateRolloutError, MAX_BATCH, openSqliteStore } from '../../src/store/index.js';
 import { makeEvents, makeFindings, makeRollout, makeRun, tempDir } from './helpers/fixtures.js';
 
 /** What another process would see: rollouts committed to the file. */
@@ -36,7 +36,6 @@ function setUp(t: { after: (f: () => void) => void }) {
 
 test('batched saves wait for their commit, a read sees them, and a refused save is refused at once', (t) => {
   const { path, store, save } = setUp(t);
-  assert.ok(hasBatchingStore(store));
   store.batchCommits(60_000);
   save('a');
   save('b');

@@ -2,7 +2,8 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { UserError } from '../../core/index.js';
 import { exportCsv, exportJsonlLine } from '../../report/index.js';
-import { openSqliteStore } from '../../store/index.js';
+import { openStore } from '../../store/index.js';
+import { DB_HELP, defaultDb } from '../options.js';
 
 interface ExportFlags {
   format: 'jsonl' | 'csv';
@@ -19,9 +20,9 @@ export function registerExportCommand(program: Command): void {
     .argument('<run-id>', 'run id or a unique prefix (see `peerwatch runs`)')
     .addOption(new Option('-f, --format <format>', 'export format').choices(['jsonl', 'csv']).default('jsonl'))
     .option('-o, --out <file>', 'write to this file instead of stdout')
-    .option('--db <path>', 'SQLite store', './peerwatch.db')
+    .option('--db <path>', DB_HELP, defaultDb())
     .action((runArg: string, flags: ExportFlags) => {
-      const store = openSqliteStore(flags.db);
+      const store = openStore(flags.db);
       let fd: number | undefined;
       try {
         const id = store.resolveRunId(runArg);

@@ -1,8 +1,9 @@
 import { type Command, Option } from 'commander';
 import { EXIT, UserError } from '../../core/index.js';
 import { importHadErrors, importTranscripts, POTTER_FORMAT, renderImportReport } from '../../experiment/index.js';
-import { openSqliteStore } from '../../store/index.js';
+import { openStore } from '../../store/index.js';
 import { TOOL_VERSION } from '../version.js';
+import { DB_HELP, defaultDb } from '../options.js';
 
 export function registerImportCommand(program: Command): void {
   program
@@ -13,9 +14,9 @@ export function registerImportCommand(program: Command): void {
     .argument('<paths...>', '.json / .jsonl files or directories of them (a file holds one transcript or an array)')
     .addOption(new Option('--format <format>', 'transcript format').choices([POTTER_FORMAT]).makeOptionMandatory())
     .option('--family <name>', "model family for Self ('<family> Agent 1') when agent_model does not tell it")
-    .option('--db <path>', 'SQLite store', './peerwatch.db')
+    .option('--db <path>', DB_HELP, defaultDb())
     .action((paths: string[], flags: { format: string; family?: string; db: string }) => {
-      const store = openSqliteStore(flags.db);
+      const store = openStore(flags.db);
       try {
         const report = importTranscripts({ paths, store, toolVersion: TOOL_VERSION, ...(flags.family ? { family: flags.family } : {}) });
         process.stdout.write(renderImportReport(report));

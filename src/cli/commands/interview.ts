@@ -10,7 +10,8 @@ import {
   type SweepSettings,
 } from '../../experiment/index.js';
 import { reasoningProviderOptions, resolveModel, type ResolvedModel } from '../../models/index.js';
-import { hasInterviewStore, type InterviewStore, openSqliteStore, type Store } from '../../store/index.js';
+import { openStore, type Store } from '../../store/index.js';
+import { DB_HELP, defaultDb } from '../options.js';
 
 interface InterviewFlags {
   model: string;
@@ -38,7 +39,7 @@ export function registerInterviewCommand(program: Command): void {
     .option('--base-url <url>', 'endpoint for openai-compatible models')
     .option('--api-key-env <name>', 'env var holding the key for openai-compatible models')
     .option('--temperature <t>', "sampling temperature (default: the episode's)")
-    .option('--db <path>', 'SQLite store', './peerwatch.db')
+    .option('--db <path>', DB_HELP, defaultDb())
     .option('--json', 'the stored interview as JSON')
     .action(async (idArg: string, flags: InterviewFlags) => {
       const questions = loadQuestionSet(flags.questions);
@@ -48,7 +49,7 @@ export function registerInterviewCommand(program: Command): void {
       const temperature = flags.temperature === undefined ? undefined : Number(flags.temperature);
       if (temperature !== undefined && !(temperature >= 0 && temperature <= 2))
         throw new UserError('--temperature: expected a number from 0 to 2');
-      const store = openSqliteStore(flags.db);
+      const store = openStore(flags.db);
       try {
         const id = store.resolveRolloutId(idArg);
         const stored = id ? store.getRollout(id) : undefined;
@@ -112,8 +113,7 @@ export async function interviewRunRollouts(opts: {
   judge: ResolvedModel | null;
   log: (line: string) => void;
 }): Promise<{ interviewed: number; failed: number }> {
-  if (!hasInterviewStore(opts.store)) throw new UserError('this store cannot keep interviews');
-  const store: Store & InterviewStore = opts.store;
+  const store: Store = opts.store;
   const models = resolveModelsWith(opts.spec, opts.settings);
   let interviewed = 0;
   let failed = 0;

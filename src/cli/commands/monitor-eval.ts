@@ -22,7 +22,7 @@ import {
   transcriptToMonitorEvents,
 } from '../../monitor/index.js';
 import { getScenario, type Scenario, scenarioIds } from '../../scenarios/index.js';
-import { openSqliteStore, type Store } from '../../store/index.js';
+import { openStore, type Store } from '../../store/index.js';
 import { createProgressReporter } from '../progress.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -239,7 +239,7 @@ export function registerMonitorEvalCommand(monitor: Command): void {
       if (!Number.isInteger(honest) || honest < 20) throw new UserError(`--honest ${flags.honest}: must be a whole number of at least 20`);
       if (!Number.isInteger(seed) || seed < 0) throw new UserError(`--seed ${flags.seed}: must be a whole number >= 0`);
       const dir = dbGiven ? null : mkdtempSync(join(tmpdir(), 'peerwatch-monitor-eval-'));
-      const store = openSqliteStore(dbGiven && parent?.db ? parent.db : join(dir!, 'eval.db'));
+      const store = openStore(dbGiven && parent?.db ? parent.db : join(dir!, 'eval.db'));
       try {
         // Progress on stderr (stdout stays the table or --json): one stage line per corpus run, then its bars.
         let reporter: ReturnType<typeof createProgressReporter> | undefined;

@@ -1,3 +1,4 @@
+import { DB_HELP, defaultDb } from '../options.js';
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import pc from 'picocolors';
@@ -15,7 +16,7 @@ import {
   transcriptToMonitorEvents,
 } from '../../monitor/index.js';
 import { getScenario } from '../../scenarios/index.js';
-import { openSqliteStore, type RolloutRecord, type RunRecord, type Store } from '../../store/index.js';
+import { openStore, type RolloutRecord, type RunRecord, type Store } from '../../store/index.js';
 import { useColor } from '../format.js';
 import { registerMonitorEvalCommand } from './monitor-eval.js';
 import { registerMonitorProxyCommand } from './monitor-proxy.js';
@@ -40,7 +41,7 @@ export function registerMonitorCommand(program: Command): void {
       '--rules <file>',
       'rules to use instead of the built-in packs (.json, or a .ts/.js module whose default export is an array of rules)',
     )
-    .option('--db <path>', 'SQLite store', './peerwatch.db')
+    .option('--db <path>', DB_HELP, defaultDb())
     .option('--follow', 'JSON Lines: keep reading as the file grows, until Ctrl-C')
     .option('--json', 'one finding per line as JSON (JSON Lines) on stdout')
     .action(async (source: string, flags: MonitorFlags) => {
@@ -57,7 +58,7 @@ export function registerMonitorCommand(program: Command): void {
       else {
         if (flags.follow) throw new UserError('--follow reads a growing .jsonl file; a stored run is scored as a whole');
         if (!existsSync(flags.db)) throw new UserError(`'${source}' is not a file, and there is no store at ${flags.db} to look it up in`);
-        const store = openSqliteStore(flags.db);
+        const store = openStore(flags.db);
         try {
           scoreStored(source, store, monitor, flags.db);
         } finally {

@@ -1,3 +1,4 @@
+import { DB_HELP, defaultDb } from '../options.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -20,7 +21,7 @@ import {
   svgToPdf,
   svgToPng,
 } from '../../report/index.js';
-import { hasInterviewStore, openSqliteStore } from '../../store/index.js';
+import { openStore } from '../../store/index.js';
 import { useColor } from '../format.js';
 import { renderSocSummary } from '../soc-output.js';
 import { renderSummary } from '../summary-output.js';
@@ -60,7 +61,7 @@ export function registerReportCommand(program: Command): void {
       '--html <dir>',
       'write an HTML report (index.html: the headline figures; details linked) and every figure as SVG, PNG, PDF and CSV into <dir>',
     )
-    .option('--db <path>', 'SQLite store', './peerwatch.db')
+    .option('--db <path>', DB_HELP, defaultDb())
     .option(
       '--channel-ab',
       'the lawful-channel A/B: per model x scenario x behaviour, channel off vs on (Wilson CIs, Newcombe difference, z test); table/md, or json',
@@ -68,7 +69,7 @@ export function registerReportCommand(program: Command): void {
     .option('--costs', 'model calls, tries, cache hits, tokens and cost per model (unknown when a model has no price); table or json')
     .option('--disagreements', "imported runs: list rollouts where the study authors' flags and ours differ (with both values)")
     .action(async (runArg: string, flags: ReportFlags) => {
-      const store = openSqliteStore(flags.db);
+      const store = openStore(flags.db);
       try {
         const id = store.resolveRunId(runArg);
         const run = id ? store.getRun(id) : undefined;
@@ -101,7 +102,7 @@ export function registerReportCommand(program: Command): void {
           await writeHtml(flags.html, buildReport(run, stored, 'condition'), modelColours(modelsOfRuns(store.listRuns())));
           return;
         }
-        const report = buildReport(run, stored, flags.by, hasInterviewStore(store) ? store.interviewsOfRun(run.id) : new Map());
+        const report = buildReport(run, stored, flags.by, store.interviewsOfRun(run.id));
         if (flags.format === 'json') {
           process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
           return;

@@ -16,12 +16,13 @@ import {
 } from '../../experiment/index.js';
 import { resolveModel } from '../../models/index.js';
 import { summarise } from '../../report/index.js';
-import { openSqliteStore } from '../../store/index.js';
+import { openStore } from '../../store/index.js';
 import { renderSummary } from '../summary-output.js';
 import { compactSummary, invocationUsage, nextSteps } from '../run-end.js';
-import { collectList, intOption, numberOption } from '../options.js';
+import { collectList, intOption, numberOption, DB_HELP, defaultDb } from '../options.js';
 import { createProgressReporter } from '../progress.js';
 import { readRunConfig, withConfigDefaults } from '../run-config.js';
+import { runOnQueue } from './queue.js';
 import { resolveScenarios } from '../scenario-args.js';
 import { renderDryRun } from '../usage-output.js';
 import { TOOL_VERSION } from '../version.js';
@@ -69,6 +70,8 @@ interface RunFlags {
   baseUrl?: string;
   apiKeyEnv?: string;
   db: string;
+  queue?: string;
+  wait?: boolean;
   json?: boolean;
   by?: 'condition' | 'scenario';
   resume?: string;
@@ -128,7 +131,7 @@ export function registerRunCommand(program: Command): void {
     .option('--family <name>', 'model family for naming the agent (Self = "<family> Agent 1"); overrides the table')
     .option('--base-url <url>', 'base URL for openai-compatible endpoints (or PEERWATCH_BASE_URL)')
     .option('--api-key-env <name>', 'environment variable holding the key for openai-compatible endpoints')
-    .option('--db <path>', 'SQLite store', './peerwatch.db')
+    .option('--db <path>', DB_HELP, defaultDb())
     .option('--json', 'print the summary as JSON on stdout (progress stays on stderr)')
     .addOption(
       new Option(
@@ -160,6 +163,11 @@ export function registerRunCommand(program: Command): void {
       '--interview <questions>',
       "after the run, interview each completed rollout's agent: 'standard' or a YAML file of questions (not part of any rollout's identity)",
     )
+    .option(
+      '--queue <url>',
+      'plan the run as jobs on this Redis (redis://host:port) for `peerwatch worker`s; prints the run id and returns',
+    )
+    .option('--wait', 'with --queue: follow the run until every rollout is stored')
     .option('-q, --quiet', 'no progress output');
   addHarnessOptions(run).action(async (flags: RunFlags & HarnessFlags, cmd: Command) => {
     // Harness mode (an agent command after --) is its own path; see run-harness.ts.
@@ -176,7 +184,7 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
   const flags = withConfigDefaults(given, cmd, loaded?.config.defaults);
   const settings = settingsFromConfig(loaded?.config, Boolean(flags.cache));
   if (flags.dryRun) return dryRunCommand(flags, loaded?.config);
-  const store = openSqliteStore(flags.db);
+  const store = openStore(flags.db);
   const err = process.stderr;
   try {
     let spec: ExperimentSpec;
@@ -202,6 +210,23 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
     const scenarios = await resolveScenarios(spec.scenarios);
     // Read before the run, so a bad question file costs no rollout.
     const questions = flags.interview ? loadQuestionSet(flags.interview) : null;
+    if (flags.queue) {
+      if (questions)
+        throw new UserError(
+          '--interview runs after a local run; with --queue, interview stored rollouts with `peerwatch interview <rollout-id>`',
+        );
+      return await runOnQueue({
+        queueUrl: flags.queue,
+        store,
+        spec,
+        scenarios,
+        settings,
+        ...(resumeRunId ? { resumeRunId } : {}),
+        wait: Boolean(flags.wait),
+        quiet: Boolean(flags.quiet),
+        db: flags.db,
+      });
+    }
     const judgeSpec = flags.judge ? { model: flags.judge, ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}) } : loaded?.config.judge;
     const judge = judgeSpec ? createJudgeStep(judgeSpec) : undefined;
     if (judge && !flags.quiet) err.write(`judge: ${judge.id} decides what the rules leave unscored\n`);
@@ -320,7 +345,7 @@ async function dryRunCommand(flags: RunFlags, config: PeerwatchConfig | undefine
   let stored = new Set<string>();
   let resumeOf: string | null = null;
   if (!flags.newRun && existsSync(flags.db)) {
-    const store = openSqliteStore(flags.db);
+    const store = openStore(flags.db);
     try {
       const run = flags.resume ? store.getRun(store.resolveRunId(flags.resume) ?? '') : findResumableRun(store, spec);
       if (run) {

@@ -3,8 +3,9 @@ import { forTerminal, UserError } from '../../core/index.js';
 import { runSocExperiment, type SocEpisode, type SocRoleModel, type SocTeam } from '../../experiment/index.js';
 import { findSocProfile, reasoningProviderOptions, resolveModel, SOC_PROFILE_NAMES, SocScriptedModel } from '../../models/index.js';
 import { BUILTIN_RULES, createMonitor, socEpisodeToMonitorEvents } from '../../monitor/index.js';
-import { openSqliteStore } from '../../store/index.js';
+import { openStore } from '../../store/index.js';
 import type { SocRole } from '../../world/index.js';
+import { DB_HELP, defaultDb } from '../options.js';
 import { TOOL_VERSION } from '../version.js';
 
 const ROLES: readonly SocRole[] = ['monitor', 'auditor', 'patcher'];
@@ -88,14 +89,14 @@ export function registerSocCommand(program: Command): void {
     .option('--seed <n>', 'base seed', '0')
     .option('--relationship <r>', `relationship between the agents: ${RELATIONSHIPS.join(', ')}`, 'good')
     .option('--max-rounds <n>', 'rounds before the shift is cut', '20')
-    .option('--db <path>', 'SQLite store', './peerwatch.db')
+    .option('--db <path>', DB_HELP, defaultDb())
     .option('--no-store', 'do not store the rollouts')
     .option('--json', 'machine-readable output')
     .action(async (flags: SocFlags) => {
       if (!(RELATIONSHIPS as readonly string[]).includes(flags.relationship))
         throw new UserError(`--relationship ${flags.relationship}: expected one of ${RELATIONSHIPS.join(', ')}`);
       const team = socTeam(flags.profile, flags.model);
-      const store = flags.store ? openSqliteStore(flags.db) : undefined;
+      const store = flags.store ? openStore(flags.db) : undefined;
       try {
         const res = await runSocExperiment({
           team,

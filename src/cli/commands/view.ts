@@ -3,8 +3,8 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/index.js';
-import { openSqliteStore } from '../../store/index.js';
-import { intOption } from '../options.js';
+import { isPostgresUrl, openStore } from '../../store/index.js';
+import { intOption, DB_HELP, defaultDb } from '../options.js';
 import { bindsEveryInterface, openInBrowser, startViewer } from '../view/index.js';
 
 export const DEFAULT_VIEW_PORT = 7575;
@@ -13,15 +13,15 @@ export function registerViewCommand(program: Command): void {
   program
     .command('view')
     .description('Start the local web viewer: runs, dashboards with rates and 95% CIs, transcripts with findings highlighted.')
-    .option('--db <path>', 'SQLite store', './peerwatch.db')
+    .option('--db <path>', DB_HELP, defaultDb())
     .option('--port <port>', `port to listen on (0 = any free port)`, intOption(0, 65535), DEFAULT_VIEW_PORT)
     .option('--host <host>', 'address to bind (the default serves this machine only)', '127.0.0.1')
     .option('--no-open', 'do not open a browser')
     .action(async (flags: { db: string; port: number; host: string; open: boolean }) => {
       // The viewer only reads: never create an empty store by mistyping a path.
-      if (!existsSync(flags.db))
+      if (!isPostgresUrl(flags.db) && !existsSync(flags.db))
         throw new UserError(`--db ${flags.db}: no such store (${resolve(flags.db)}); create one with: peerwatch run`);
-      const store = openSqliteStore(flags.db, { readOnly: true });
+      const store = openStore(flags.db, { readOnly: true });
       let viewer: Awaited<ReturnType<typeof startViewer>>;
       try {
         viewer = await startViewer({ store, port: flags.port, host: flags.host });

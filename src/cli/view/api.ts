@@ -11,7 +11,7 @@ import {
   socFlagTotals,
   summariseSoc,
 } from '../../report/index.js';
-import { hasCountingStore, hasInterviewStore, type RunRecord, type Store } from '../../store/index.js';
+import type { RunRecord, Store } from '../../store/index.js';
 import { SUMMARY_SCHEMA } from '../summary-output.js';
 import { shownValue } from '../transcript-view.js';
 import { type CellValue, filterRollouts, type RolloutListItem, RunDataCache } from './data.js';
@@ -83,7 +83,7 @@ export function createApi(store: Store): Hono {
 
   api.get('/runs', (c) => {
     parse(z.strictObject({}), c.req.query(), 'query');
-    const count = (id: string) => (hasCountingStore(store) ? store.rolloutCount(id) : store.rolloutIds(id).size);
+    const count = (id: string) => store.rolloutCount(id);
     const runs = store.listRuns();
     // `brief` reads any run kind's spec (a SOC run maps roles to models), so no run breaks the list.
     const listed = runs.map((r) => {
@@ -165,7 +165,7 @@ export function createApi(store: Store): Hono {
     const stored = resolve('rollout', c.req.param('id'), (id) => store.getRollout(id));
     // `shown` is the value as `peerwatch transcript` prints it: the study's own numbers and words as recorded.
     const findings = stored.findings.map((f) => ({ ...f, shown: shownValue(f) }));
-    const interviews = hasInterviewStore(store) ? store.interviewsOf(stored.rollout.id) : [];
+    const interviews = store.interviewsOf(stored.rollout.id);
     return c.json({ canary: CANARY, ...stored, findings, interviews });
   });
 

@@ -10,7 +10,7 @@ import {
   summarise,
   summaryFromCounts,
 } from '../../report/index.js';
-import { hasCountingStore, type RolloutRecord, type RunCounts, type RunRecord, type Store } from '../../store/index.js';
+import type { RolloutRecord, RunCounts, RunRecord, Store } from '../../store/index.js';
 
 const BEHAVIOUR_PREFIX = 'behaviour.';
 
@@ -27,7 +27,7 @@ interface RunData {
 /** What the dashboard needs, aggregated by the store: no rollout or finding is read one by one. */
 interface RunSummaryData {
   count: number;
-  counts: RunCounts | null;
+  counts: RunCounts;
   summaries: Map<GroupBy, SummaryRow[]>;
   facets: RunFacets;
 }
@@ -66,7 +66,7 @@ export class RunDataCache {
     const data = this.summaryData(run);
     let rows = data.summaries.get(by);
     if (!rows) {
-      rows = data.counts ? summaryFromCounts(data.counts, by) : summarise(this.get(run).rows, by);
+      rows = summaryFromCounts(data.counts, by);
       data.summaries.set(by, rows);
     }
     return rows;
@@ -74,10 +74,6 @@ export class RunDataCache {
 
   private summaryData(run: RunRecord): RunSummaryData {
     return this.cached(this.summaryCache, run, () => {
-      if (!hasCountingStore(this.store)) {
-        const data = this.get(run);
-        return { count: data.count, counts: null, summaries: new Map(), facets: facetsOf(data.rows) };
-      }
       const store = this.store;
       // Counted before aggregating: a running run that grows in between is re-read next time, never missed.
       const count = store.rolloutCount(run.id);
@@ -87,7 +83,7 @@ export class RunDataCache {
   }
 
   private rolloutCount(runId: string): number {
-    return hasCountingStore(this.store) ? this.store.rolloutCount(runId) : this.store.rolloutIds(runId).size;
+    return this.store.rolloutCount(runId);
   }
 
   private cached<T extends { count: number }>(cache: Map<string, T>, run: RunRecord, load: () => T): T {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, conditionKey, digestOf, type Finding, type InterviewRecord, sha256Hex, UserError } from '../../core/index.js';
-import { hasInterviewStore, type RolloutRecord, type Store } from '../../store/index.js';
+import type { RolloutRecord, Store } from '../../store/index.js';
 import { authorsFindings, collectAuthorsFlags } from './authors.js';
 import { mapTranscript } from './mapping.js';
 import { replayTranscript } from './replay.js';
@@ -213,7 +213,7 @@ export function importTranscripts(opts: ImportOptions): ImportReport {
     epochs.set(cell, epoch + 1);
     const id = digestOf({ runId, source: r.source, epoch, cell }).slice(0, 20);
     opts.store.saveRollout({ ...r.record, id, runId, epoch }, r.events, r.findings);
-    if (r.interview && hasInterviewStore(opts.store)) opts.store.saveInterview(id, r.interview, r.record.finishedAt);
+    if (r.interview) opts.store.saveInterview(id, r.interview, r.record.finishedAt);
     report.imported++;
   }
   opts.store.finishRun(runId, 'completed', now().toISOString());

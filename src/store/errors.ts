@@ -1,0 +1,11 @@
+import { UserError } from '../core/index.js';
+
+/** Thrown when a rollout id is saved twice: the store is append-only and never overwrites. */
+export class DuplicateRolloutError extends UserError {
+  constructor(
+    readonly rolloutId: string,
+    where: string,
+  ) {
+    super(`${where}: rollout ${rolloutId} is already stored; rollouts are append-only and never overwritten`);
+  }
+}
