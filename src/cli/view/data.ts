@@ -2,12 +2,10 @@ import type { Finding, FlagValue } from '../../core/index.js';
 import {
   conditionMatches,
   facetsFromCounts,
-  facetsOf,
   type GroupBy,
   type RolloutFindings,
   type RunFacets,
   type SummaryRow,
-  summarise,
   summaryFromCounts,
 } from '../../report/index.js';
 import type { RolloutRecord, RunCounts, RunRecord, Store } from '../../store/index.js';
