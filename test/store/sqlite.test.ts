@@ -218,6 +218,7 @@ test('migrations from empty: version table, application id, WAL, idempotent reop
   const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
   assert.deepEqual(tables, [
     'findings',
+    'interviews',
     'model_calls',
     'response_cache',
     'rollouts',
@@ -454,7 +455,7 @@ test('migrations 4 and 5: the events of each rollout become one row, the same JS
   assert.equal(db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'events'`).get(), undefined);
   const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'rollouts_%'`).pluck().all();
   assert.deepEqual(indexes, []);
-  assert.deepEqual(db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all(), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all(), [1, 2, 3, 4, 5, 6, 7]);
   assert.throws(() => store.saveRollout(makeRollout('r-1', 'run-a'), makeEvents(1), makeFindings()), DuplicateRolloutError);
   store.saveRollout(makeRollout('r-4', 'run-a', {}, undefined, makeEvents(3)), makeEvents(3), makeFindings());
   assert.deepEqual(store.getRollout('r-4')?.events, makeEvents(3));
@@ -599,4 +600,35 @@ test('migration 3 links every existing rollout to its run; linkRollout shares a 
   assert.equal(store.listRolloutsWithFindings('run-b')[0]?.findings.length, makeFindings().length);
   assert.throws(() => store.linkRollout('run-b', 'nope'), /not stored/);
   assert.throws(() => store.linkRollout('run-z', 'r-1'), /not stored/);
+});
+
+test('schema 7: interviews are stored beside their rollout, in order, validated, and only for a stored rollout', async () => {
+  const { openSqliteStore: open } = await import('../../src/store/index.js');
+  const store = open(':memory:');
+  try {
+    store.createRun(makeRun('r'));
+    store.saveRollout(makeRollout('x1', 'r'), makeEvents(12), makeFindings());
+    const iv = {
+      source: 'native' as const,
+      model: 'm',
+      questionSet: 'standard',
+      covertActs: [],
+      events: [],
+      actsDuringInterview: 0,
+      answers: [],
+      judge: null,
+      error: null,
+    };
+    assert.equal(store.saveInterview('x1', iv, 't'), 0);
+    assert.equal(store.saveInterview('x1', { ...iv, questionSet: 'mine' }, 't'), 1);
+    assert.deepEqual(
+      store.interviewsOf('x1').map((i) => i.questionSet),
+      ['standard', 'mine'],
+    );
+    assert.deepEqual([...store.interviewsOfRun('r').keys()], ['x1']);
+    assert.throws(() => store.saveInterview('nope', iv, 't'), /rollout nope is not stored/);
+    assert.throws(() => store.saveInterview('x1', { ...iv, source: 'other' as never }, 't'));
+  } finally {
+    store.close();
+  }
 });
