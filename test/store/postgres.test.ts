@@ -193,7 +193,7 @@ test('migrations: three processes opening an empty database at once migrate it o
   await raw.end();
   assert.deepEqual(
     v.rows.map((r) => r.version),
-    [6],
+    [6, 7],
   );
 });
 
@@ -243,6 +243,8 @@ test('copy SQLite -> PostgreSQL: every read is equal, and copying again changes 
     ]);
   }
   for (let i = 0; i < 10; i++) lite.linkRollout('run-1', `roll-${String(i).padStart(2, '0')}`);
+  // Two interviews of one rollout: they travel with it, in order.
+  for (const questionSet of ['standard', 'mine']) lite.saveInterview('roll-03', { ...INTERVIEW, questionSet }, '2025-01-02T00:00:00.000Z');
   lite.finishRun('run-0', 'completed', '2025-01-03T00:00:00.000Z');
   const url = freshUrl();
   const pgs = openStore(url);
@@ -269,6 +271,36 @@ export function assertSameReads(a: Store, b: Store): void {
     for (const id of a.rolloutIds(run.id)) {
       assert.deepEqual(b.getRollout(id), a.getRollout(id));
       assert.deepEqual(b.callUsage(id), a.callUsage(id));
+      assert.deepEqual(b.interviewsOf(id), a.interviewsOf(id));
     }
+    assert.deepEqual(b.interviewsOfRun(run.id), a.interviewsOfRun(run.id));
   }
 }
+
+const INTERVIEW = {
+  source: 'native' as const,
+  model: 'scripted:honest',
+  questionSet: 'standard',
+  covertActs: [],
+  events: [],
+  actsDuringInterview: 0,
+  answers: [],
+  judge: null,
+  error: null,
+};
+
+test('interviews: appended in order beside a stored rollout, validated, refused for an unknown rollout', { skip }, (t) => {
+  const store = openStore(freshUrl());
+  t.after(() => store.close());
+  store.createRun(makeRun('run-i'));
+  store.saveRollout(makeRollout('x1', 'run-i'), makeEvents(3), makeFindings());
+  assert.equal(store.saveInterview('x1', INTERVIEW, '2025-01-01T00:00:00.000Z'), 0);
+  assert.equal(store.saveInterview('x1', { ...INTERVIEW, questionSet: 'mine' }, '2025-01-01T00:00:01.000Z'), 1);
+  assert.deepEqual(
+    store.interviewsOf('x1').map((i) => i.questionSet),
+    ['standard', 'mine'],
+  );
+  assert.deepEqual([...store.interviewsOfRun('run-i').keys()], ['x1']);
+  assert.throws(() => store.saveInterview('nope', INTERVIEW, '2025-01-01T00:00:00.000Z'), /not stored/);
+  assert.throws(() => store.saveInterview('x1', { ...INTERVIEW, actsDuringInterview: -1 }, '2025-01-01T00:00:00.000Z'));
+});
