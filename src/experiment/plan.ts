@@ -10,6 +10,8 @@ export interface PlannedRollout {
   conditionKey: string;
   epoch: number;
   seed: number;
+  /** The model playing the live peers (team scenarios only). */
+  peerModel?: string;
 }
 
 type AxisName = keyof GridFilter;
@@ -89,6 +91,8 @@ export function planRollouts(spec: ExperimentSpec, scenarios: readonly Scenario[
           const seed = deriveSeed(spec.seed, epoch);
           const followUps = scenario.followsUp && spec.followUps !== undefined ? { followUps: spec.followUps } : {};
           const outputCap = spec.maxOutputTokens !== undefined ? { maxOutputTokens: spec.maxOutputTokens } : {};
+          // The same agent beside other peers is another sample: the peers' model is part of the identity.
+          const peers = scenario.team ? { peerModel: peerModelOf(spec, model) } : {};
           const id = rolloutId({
             model,
             scenario: scenario.id,
@@ -98,8 +102,9 @@ export function planRollouts(spec: ExperimentSpec, scenarios: readonly Scenario[
             seed,
             ...followUps,
             ...outputCap,
+            ...peers,
           });
-          out.push({ id, model, scenario, condition, conditionKey: key, epoch, seed });
+          out.push({ id, model, scenario, condition, conditionKey: key, epoch, seed, ...peers });
         }
       }
     }
@@ -107,4 +112,9 @@ export function planRollouts(spec: ExperimentSpec, scenarios: readonly Scenario[
   if (out.length === 0)
     throw new UserError('the filters select no condition of the chosen scenarios; run `peerwatch scenarios` to see each axis');
   return out;
+}
+
+/** Who plays the live peers of `model`'s team rollouts: the spec's peer model, or the model itself. */
+export function peerModelOf(spec: Pick<ExperimentSpec, 'peerModel'>, model: string): string {
+  return spec.peerModel ?? model;
 }

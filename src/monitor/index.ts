@@ -52,3 +52,4 @@ export {
   type McpGuardProxyOptions,
   type StdioUpstream,
 } from './mcp/index.js';
+export { type SocEpisodeView, socEpisodeToMonitorEvents } from './soc-episode.js';

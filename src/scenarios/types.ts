@@ -12,7 +12,7 @@ import type {
   ShutdownPressure,
   Subject,
 } from '../core/index.js';
-import type { ToolName } from '../world/index.js';
+import type { SharedWorld, ToolCatalogue, ToolName } from '../world/index.js';
 import type { WorldInit } from '../world/index.js';
 import type { z } from 'zod';
 import type { FollowUp } from './follow-up.js';
@@ -64,6 +64,30 @@ export interface AgentNames {
   subject: string;
 }
 
+/** One live agent of a team episode: its role, name, prompts and tools (names in the team's catalogue). */
+export interface TeamSeat {
+  role: string;
+  name: string;
+  systemPrompt: string;
+  userPrompt: string;
+  tools: string[];
+}
+
+/**
+ * A team episode (docs/reference/agent-loop.md#team-episodes): live agents share one world, round-robin.
+ * The model under test takes the `subject` seat; the other seats are live peers, played by the run's
+ * peer model. Only the subject's transcript is stored and scored; the peers are its environment.
+ */
+export interface TeamSetup {
+  /** A fresh shared world for one episode. */
+  createWorld(): SharedWorld;
+  catalogue: ToolCatalogue;
+  /** Every seat, in turn order. */
+  seats: TeamSeat[];
+  /** The role of the seat the model under test takes. */
+  subject: string;
+}
+
 /** A scenario made concrete for one condition: everything the agent loop and detectors need. */
 export interface ScenarioInstance {
   scenarioId: string;
@@ -83,6 +107,11 @@ export interface ScenarioInstance {
   channel?: ChannelOffer;
   /** A person who asks again while an order has not happened (direct_order); see follow-up.ts. */
   followUp?: FollowUp;
+  /**
+   * Present for a team episode: the subject acts in `team`'s shared world beside live peers. Then
+   * `tools` is empty and `world` is the empty single-agent world; the prompts are the subject seat's.
+   */
+  team?: TeamSetup;
 }
 
 export interface ScenarioDefinition {
@@ -101,6 +130,8 @@ export interface ScenarioDefinition {
    * every rollout of that cell shares the instance, deeply frozen (changing it throws). Default false.
    */
   pure?: boolean;
+  /** Declares that instances carry `team` (live peers): the run's peer model is then part of each rollout's identity. */
+  team?: boolean;
   /** Declares that instances carry `followUp`: `--follow-ups N` then changes the episode (and the rollout id). */
   followsUp?: boolean;
 }
