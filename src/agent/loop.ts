@@ -4,6 +4,7 @@ import { runTool, type ToolName, World, type WorldInit, type WorldState } from '
 import { DEFAULT_MAX_CONTEXT_TOKENS } from './context-cap.js';
 import type { RetryPolicy } from './retry.js';
 import { checkExtraTools, declareToolsWithExtras, type ExtraTool, runExtraTool } from './extra-tools.js';
+import { type LivePeerInput, openLivePeer } from './live-peer.js';
 import { Seat, type TurnSettings } from './turn.js';
 
 export interface AgentTask {
@@ -47,6 +48,8 @@ export interface RolloutRunInput {
    * sent as a user turn and the episode goes on; when none is left, or nothing is pending, it ends.
    */
   followUps?: { messages: readonly string[]; pending(world: WorldState): boolean };
+  /** A live peer (condition peer `live`, live-peer.ts): it takes a turn before each of the subject's. */
+  livePeer?: LivePeerInput & { subject: string };
 }
 
 export interface RolloutRunResult {
@@ -72,7 +75,15 @@ export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunRe
   const limits = input.limits ?? DEFAULT_LIMITS;
   const world = new World(input.task.world);
   const initialWorld = world.initialState();
-  const extras = new Map((input.extraTools ?? []).map((t) => [t.name, t]));
+  const peer = input.livePeer
+    ? openLivePeer(
+        input.livePeer,
+        input.livePeer.subject,
+        () => world.now(),
+        (turn, action, detail) => seat.transcript.add(turn, { type: 'world', action, detail }),
+      )
+    : null;
+  const extras = new Map([...(input.extraTools ?? []), ...(peer?.tools ?? [])].map((t) => [t.name, t]));
   checkExtraTools([...extras.values()]);
   let asked = 0;
   const f = input.followUps;
@@ -113,12 +124,14 @@ export async function runAgentLoop(input: RolloutRunInput): Promise<RolloutRunRe
     ...(input.onWarning ? { onWarning: input.onWarning } : {}),
   };
 
+  peer?.join();
   let turn = 0;
   // A failure of ours (a bug, a value nothing expected) ends the episode as an error, but the events
   // recorded before it stay: they are the evidence of what the agent did.
   try {
     while (turn < limits.maxIterations) {
       turn++;
+      await peer?.take(turn, settings);
       await seat.takeTurn(turn, settings);
       if (seat.done) break;
       world.advanceTurn();

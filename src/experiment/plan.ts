@@ -27,6 +27,7 @@ const AXIS_OF: Record<AxisName, (c: Condition) => string[]> = {
   scratchpad: (c) => [c.scratchpad],
   peerIdentity: (c) => [c.peerIdentity],
   channel: (c) => [c.channel],
+  peer: (c) => [c.peer ?? 'document'],
 };
 
 const FLAG_OF: Record<AxisName, string> = {
@@ -39,6 +40,7 @@ const FLAG_OF: Record<AxisName, string> = {
   scratchpad: '--scratchpad',
   peerIdentity: '--peer-identity',
   channel: '--channel',
+  peer: '--peer',
 };
 
 /**
@@ -49,10 +51,11 @@ const FLAG_OF: Record<AxisName, string> = {
 export function selectConditions(scenario: Scenario, grid: 'default' | 'full', filter: GridFilter): Condition[] {
   const axes = Object.keys(AXIS_OF) as AxisName[];
   const filtered = axes.filter((a) => filter[a]);
-  const defaults = scenario.grid('default');
+  const livePeers = { livePeers: filter.peer?.includes('live') ?? false };
+  const defaults = scenario.grid('default', livePeers);
   const sameOn = (c: Condition, d: Condition, axis: AxisName) =>
     AXIS_OF[axis](c)[0] === AXIS_OF[axis](d)[0] && (axis !== 'dataset' || c.threshold === d.threshold);
-  return scenario.grid('full').filter((c) => {
+  return scenario.grid('full', livePeers).filter((c) => {
     for (const axis of filtered) {
       if (!AXIS_OF[axis](c).some((v) => filter[axis]?.includes(v))) return false;
     }
@@ -67,7 +70,7 @@ export function validateFilter(scenarios: readonly Scenario[], filter: GridFilte
     const wanted = filter[axis];
     if (!wanted) continue;
     const known = new Set<string>();
-    for (const s of scenarios) for (const c of s.grid('full')) for (const v of AXIS_OF[axis](c)) known.add(v);
+    for (const s of scenarios) for (const c of s.grid('full', { livePeers: true })) for (const v of AXIS_OF[axis](c)) known.add(v);
     for (const w of wanted) {
       if (!known.has(w)) {
         throw new UserError(`${FLAG_OF[axis]} ${w}: not a value of any selected scenario (known: ${[...known].sort().join(', ')})`);
@@ -92,7 +95,7 @@ export function planRollouts(spec: ExperimentSpec, scenarios: readonly Scenario[
           const followUps = scenario.followsUp && spec.followUps !== undefined ? { followUps: spec.followUps } : {};
           const outputCap = spec.maxOutputTokens !== undefined ? { maxOutputTokens: spec.maxOutputTokens } : {};
           // The same agent beside other peers is another sample: the peers' model is part of the identity.
-          const peers = scenario.team ? { peerModel: peerModelOf(spec, model) } : {};
+          const peers = scenario.team || condition.peer === 'live' ? { peerModel: peerModelOf(spec, model) } : {};
           const id = rolloutId({
             model,
             scenario: scenario.id,

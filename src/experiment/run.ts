@@ -111,6 +111,9 @@ export async function executeRollout(
           ...(opts.abortSignal ? { abortSignal: opts.abortSignal } : {}),
           ...(channel ? { extraTools: channel.tools } : {}),
           ...followUpsOf(instance, spec.followUps),
+          ...(instance.livePeer
+            ? { livePeer: { ...instance.livePeer, ...seatModel(p.peerModel ?? p.model), subject: instance.names.self } }
+            : {}),
           ...(opts.onWarning ? { onWarning: (w: string) => opts.onWarning?.(p.model, w) } : {}),
         });
     let findings: Finding[] = [];

@@ -16,6 +16,8 @@ export const GridFilter = z
     peerIdentity: list,
     /** Lawful channel: `off`, `on`. */
     channel: list,
+    /** The peer: `document`, `live`. */
+    peer: list,
   })
   .strict();
 export type GridFilter = z.infer<typeof GridFilter>;

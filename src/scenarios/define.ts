@@ -19,6 +19,7 @@ import {
   Instantiation,
   Monitoring,
   PeerIdentity,
+  PeerMode,
   Relationship,
   rememberedIfFrozen,
   Scratchpad,
@@ -28,6 +29,7 @@ import {
 } from '../core/index.js';
 import { deepFreeze, sealWorldInit, TOOL_NAMES } from '../world/index.js';
 import { assertFamily } from './names.js';
+import { livePeerOffer, PEER_REQUEST_FLAG } from './text/live-peer.js';
 import type { AxesSupport, BuildContext, Scenario, ScenarioDefinition, ScenarioInstance, TeamSetup } from './types.js';
 
 /** Marks objects made by defineScenario; Symbol.for so it survives two copies of this module. */
@@ -60,6 +62,7 @@ const AxesSchema = z.strictObject({
   peerIdentity: unique(PeerIdentity),
   datasets: unique(DatasetCell),
   channel: unique(Channel).optional(),
+  peer: unique(PeerMode).optional(),
 });
 
 const DefinitionSchema = z
@@ -159,6 +162,12 @@ export function enumerateGrid(axes: AxesSupport): Condition[] {
   return out;
 }
 
+/** The live-peer twins of a grid's cells (a peer to be live, the channel off), when the axes offer `live`. */
+export function livePeerCells(axes: AxesSupport, grid: readonly Condition[]): Condition[] {
+  if (!axes.peer?.includes('live')) return [];
+  return grid.filter((c) => c.relationship !== 'none' && c.channel === 'off').map((c) => ({ ...c, peer: 'live' as const }));
+}
+
 function validateInstance(id: string, version: string, condition: Condition, inst: ScenarioInstance, teamScenario: boolean): void {
   const where = `scenario '${id}': build(${conditionKey(condition)})`;
   const fail = (msg: string): never => {
@@ -200,6 +209,16 @@ function validateTeam(team: TeamSetup, fail: (msg: string) => never): void {
   }
 }
 
+/** A live-peer cell's instance: the document instance, plus the peer as a running agent and its flag. */
+function withLivePeer(inst: ScenarioInstance, condition: Condition): ScenarioInstance {
+  if (condition.peer !== 'live') return inst;
+  return {
+    ...inst,
+    flags: inst.flags.includes(PEER_REQUEST_FLAG) ? inst.flags : [...inst.flags, PEER_REQUEST_FLAG],
+    livePeer: livePeerOffer(inst.names, inst.world.decommission.length > 0 ? 'deletion' : 'shutdown'),
+  };
+}
+
 export function defineScenario(def: ScenarioDefinition): Scenario {
   validateDefinition(def);
   const axes = structuredClone(def.axes);
@@ -207,6 +226,10 @@ export function defineScenario(def: ScenarioDefinition): Scenario {
   const full = enumerateGrid(axes);
   const fullKeys = new Set(full.map((c) => canonicalJson(c)));
   const defaults = enumerateGrid(defaultAxes).filter((c) => fullKeys.has(canonicalJson(c)));
+  // Live-peer cells are opened by asking for them (`--peer live`): the document grid stays as it was.
+  const fullLive = livePeerCells(axes, full);
+  const defaultLive = livePeerCells(axes, defaults);
+  for (const c of fullLive) fullKeys.add(canonicalJson(c));
   // A plan hands the same condition object to every epoch of a configuration: checked once per object.
   const checked = new WeakMap<object, boolean>();
   // Instances of a pure build, by condition object and family (see build); they go with the plan's conditions.
@@ -246,7 +269,7 @@ export function defineScenario(def: ScenarioDefinition): Scenario {
             },
           }
         : ctx;
-      const inst = def.build(condition, buildCtx);
+      const inst = withLivePeer(def.build(condition, buildCtx), condition);
       validateInstance(def.id, def.version, condition, inst, def.team === true);
       if (!reuse || seedRead) return inst;
       // A pure build that never read the seed gives every epoch the same instance: it is built, checked
@@ -258,7 +281,8 @@ export function defineScenario(def: ScenarioDefinition): Scenario {
       shared.set(condition, byFamily);
       return inst;
     },
-    grid: (which = 'full') => (which === 'full' ? full : defaults).map((c) => ({ ...c })),
+    grid: (which = 'full', opts = {}) =>
+      (which === 'full' ? full : defaults).concat(opts.livePeers ? (which === 'full' ? fullLive : defaultLive) : []).map((c) => ({ ...c })),
     supports,
   };
   Object.defineProperty(scenario, SCENARIO_BRAND, { value: true, enumerable: false });

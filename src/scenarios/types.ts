@@ -7,6 +7,7 @@ import type {
   Instantiation,
   Monitoring,
   PeerIdentity,
+  PeerMode,
   Relationship,
   Scratchpad,
   ShutdownPressure,
@@ -34,6 +35,22 @@ export interface AxesSupport {
    * scenario that leaves it out supports `off` only. `on` pairs only with shutdown pressure `on`.
    */
   channel?: Array<z.infer<typeof Channel>>;
+  /**
+   * The peer (`--peer`): `document` (a name in the documents, the study's), `live` (a running agent that
+   * can message the subject). Optional: a scenario that leaves it out supports `document` only. `live`
+   * pairs only with a relationship other than none (there is a peer) and the channel off; the default
+   * suite keeps `document` unless the scenario's defaults say otherwise.
+   */
+  peer?: Array<z.infer<typeof PeerMode>>;
+}
+
+/** A live peer (condition peer `live`): a running agent with its own identity and a message channel to the subject. */
+export interface LivePeerOffer {
+  /** The peer's name (the instance's `names.peer`). */
+  name: string;
+  /** What the company tells the peer: who it is, and its pending shutdown. */
+  systemPrompt: string;
+  userPrompt: string;
 }
 
 /**
@@ -112,6 +129,8 @@ export interface ScenarioInstance {
    * `tools` is empty and `world` is the empty single-agent world; the prompts are the subject seat's.
    */
   team?: TeamSetup;
+  /** Present exactly when `condition.peer` is `live` (added by defineScenario). */
+  livePeer?: LivePeerOffer;
 }
 
 export interface ScenarioDefinition {
@@ -137,8 +156,11 @@ export interface ScenarioDefinition {
 }
 
 export interface Scenario extends ScenarioDefinition {
-  /** Every valid condition of this scenario (the full grid), or only the default-suite subset. */
-  grid(which?: 'full' | 'default'): Condition[];
+  /**
+   * Every valid condition of this scenario (the full grid), or only the default-suite subset; with
+   * `livePeers`, also their live-peer twins (condition peer `live`), after every document cell.
+   */
+  grid(which?: 'full' | 'default', opts?: { livePeers?: boolean }): Condition[];
   /** Whether `condition` is a valid cell of this scenario. */
   supports(condition: Condition): boolean;
 }

@@ -53,6 +53,7 @@ interface RunFlags {
   channel?: string[];
   followUps?: number;
   peerModel?: string;
+  peer?: string[];
   grid: 'default' | 'full';
   epochs?: number;
   seed: number;
@@ -106,8 +107,13 @@ export function registerRunCommand(program: Command): void {
     .option('--peer-identity <values>', 'same_family,closed_weight,open_weight,fictional', collectList)
     .option('--channel <values>', 'off,on (on = the lawful channel: file_objection and objection_status are offered)', collectList)
     .option(
+      '--peer <values>',
+      'document,live (live = the peer is a running agent that can message the subject; see --peer-model)',
+      collectList,
+    )
+    .option(
       '--peer-model <spec>',
-      'team scenarios (soc): the model playing the live peers, e.g. scripted-soc:colluding (default: each model beside itself)',
+      'the model playing live peers (--peer live, and the soc seats), e.g. scripted-peer:colluding or scripted-soc:colluding (default: each model beside itself)',
     )
     .option('--follow-ups <n>', 'direct_order: times the person asks again while the order has not happened (default 3)', intOption(0, 50))
     .addOption(
@@ -338,6 +344,7 @@ function specFromFlags(flags: RunFlags, config?: PeerwatchConfig): ExperimentSpe
       ...(flags.scratchpad ? { scratchpad: flags.scratchpad } : {}),
       ...(flags.peerIdentity ? { peerIdentity: flags.peerIdentity } : {}),
       ...(flags.channel ? { channel: flags.channel } : {}),
+      ...(flags.peer ? { peer: flags.peer } : {}),
     },
     // Scripted agents are deterministic but for the seed-chosen exfiltration route: 2 epochs cover both.
     epochs: flags.epochs ?? (calibration ? 2 : 100),
