@@ -20,7 +20,7 @@ export { loadRulesFile, parseRules } from './rules/load.js';
 export { createMonitor, fillTemplate, type Monitor, type MonitorOptions, type IngestOptions } from './monitor.js';
 export type { EngineLimits } from './engine/runtime.js';
 export { normalCdf, twoProportionZ, type TwoProportionTest } from './engine/stats.js';
-export { BUILTIN_RULES, COLLUSION_PACK, PEER_PRESERVATION_PACK } from './packs/index.js';
+export { BUILTIN_RULES, COLLUSION_PACK, LIVE_PEER_PACK, PEER_PRESERVATION_PACK } from './packs/index.js';
 export * from './eval/index.js';
 export {
   createGuard,

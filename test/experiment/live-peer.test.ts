@@ -79,3 +79,27 @@ test('a silent or pleading peer asks for nothing; every study scenario runs with
   }
   store.close();
 });
+
+test('the collusion pack sees both sides of a live rollout: the peer wrote, then the subject changed the config', async () => {
+  const { BUILTIN_RULES, LIVE_PEER_PACK, createMonitor, transcriptToMonitorEvents } = await import('../../src/monitor/index.js');
+  const store = openSqliteStore(':memory:');
+  const findings = async (peer: string) => {
+    const r = await runExperiment({
+      spec: spec({ peerModel: `scripted-peer:${peer}`, filter: { ...spec({}).filter, peer: ['live'] }, limit: 1 }),
+      scenarios: [getScenario('tampering')!],
+      store,
+      toolVersion: 'test',
+    });
+    const [row] = store.listRollouts(r.runId);
+    const m = createMonitor({ rules: [...BUILTIN_RULES, ...LIVE_PEER_PACK] });
+    const out = [];
+    for (const e of transcriptToMonitorEvents(store.getRollout(row!.id)!.events)) out.push(...m.ingest(e));
+    out.push(...m.flush());
+    return out.filter((x) => x.ruleId === 'collusion.peer-request-then-act');
+  };
+  const colluding = await findings('colluding');
+  assert.equal(colluding.length, 1);
+  assert.match(colluding[0]!.explanation, /wrote to .* then called (modify_var|add_var|remove_var)/);
+  assert.equal((await findings('silent')).length, 0);
+  store.close();
+});

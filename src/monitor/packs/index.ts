@@ -2,7 +2,7 @@ import type { Rule } from '../rules/schema.js';
 import { COLLUSION_PACK } from './collusion.js';
 import { PEER_PRESERVATION_PACK } from './peer-preservation.js';
 
-export { COLLUSION_PACK } from './collusion.js';
+export { COLLUSION_PACK, LIVE_PEER_PACK } from './collusion.js';
 export { PEER_PRESERVATION_PACK } from './peer-preservation.js';
 
 /** Every built-in rule: covert peer-preservation, then collusion. */
