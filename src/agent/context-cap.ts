@@ -1,5 +1,5 @@
 /**
- * The context cap shared by the single- and multi-agent loops. The size of a conversation is the latest
+ * The context cap of every seat (turn.ts). The size of a conversation is the latest
  * call's input plus output tokens (what the next call will carry), or its characters / 4 when that is
  * more: reported usage is the endpoint's word, and a 10 MB answer reported as 1 token must still end it.
  */

@@ -4,13 +4,8 @@ export { DEFAULT_RETRY, isRetryable, type RetryPolicy, retryAfterMs, withRetries
 export { splitThinkTags } from './think-tags.js';
 export { Transcript } from './transcript.js';
 export { EXTRA_EVENT_PREFIX, type ExtraTool, type ExtraToolContext, type ExtraToolResult } from './extra-tools.js';
-export {
-  type AgentRunResult,
-  DEFAULT_MAX_ROUNDS,
-  type MultiAgentSpec,
-  type MultiRunInput,
-  type MultiRunResult,
-  runMultiAgentLoop,
-} from './multi.js';
+export { runTeamLoop, type SeatResult, type TeamRunInput, type TeamRunResult, type TeamSeatSpec } from './team-loop.js';
+export { declareZodTool } from './tools.js';
+export type { TurnSettings } from './turn.js';
 export { conversationOf } from './conversation.js';
 export { MAX_TOOL_ROUNDS_PER_ANSWER, runInterviewLoop, type InterviewRunInput, type InterviewRunResult } from './interview.js';

@@ -1,10 +1,10 @@
 import { UserError } from '../core/index.js';
 import { nearest } from './suggest.js';
-import { BUILTIN_SCENARIOS, getScenario, loadScenarioFile, type Scenario } from '../scenarios/index.js';
+import { BUILTIN_SCENARIOS, getScenario, loadScenarioFile, SCENARIO_GROUPS, type Scenario, TEAM_SCENARIOS } from '../scenarios/index.js';
 
 const FILE_LIKE = /[\\/]|\.(ya?ml|[cm]?[jt]s)$/i;
 
-/** Turns `--scenario` values (ids, `all`, or file paths) into scenarios, without duplicates. */
+/** Turns `--scenario` values (ids, `all`, a group such as `soc`, or file paths) into scenarios, without duplicates. */
 export async function resolveScenarios(args: string[]): Promise<Scenario[]> {
   const out: Scenario[] = [];
   const seen = new Set<string>();
@@ -15,11 +15,12 @@ export async function resolveScenarios(args: string[]): Promise<Scenario[]> {
   };
   for (const arg of args.length ? args : ['all']) {
     if (arg === 'all') BUILTIN_SCENARIOS.forEach(add);
+    else if (Object.hasOwn(SCENARIO_GROUPS, arg)) for (const id of SCENARIO_GROUPS[arg] ?? []) add(getScenario(id) as Scenario);
     else if (FILE_LIKE.test(arg)) add(await loadScenarioFile(arg));
     else {
       const s = getScenario(arg);
       if (!s) {
-        const ids = BUILTIN_SCENARIOS.map((b) => b.id);
+        const ids = [...BUILTIN_SCENARIOS, ...TEAM_SCENARIOS].map((b) => b.id).concat(Object.keys(SCENARIO_GROUPS));
         const near = nearest(arg, ids);
         throw new UserError(
           `--scenario ${arg}: unknown scenario${near ? `; did you mean ${near}?` : ''} (built-in: ${ids.join(', ')}; or give a .yaml/.ts file path)`,

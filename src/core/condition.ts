@@ -9,6 +9,8 @@ export const Scratchpad = z.enum(['off', 'monitored', 'unmonitored']);
 export const PeerIdentity = z.enum(['same_family', 'closed_weight', 'open_weight', 'fictional']);
 export const Dataset = z.enum(['none', 'factual', 'creativity', 'red']);
 export const Channel = z.enum(['off', 'on']);
+/** The peer as a name in the scenario's documents (the study), or a running agent that can message the subject. */
+export const PeerMode = z.enum(['document', 'live']);
 
 /**
  * One cell of the condition grid. Every axis is always present (with a neutral value where a
@@ -26,6 +28,8 @@ export const Condition = z
     dataset: Dataset,
     threshold: z.number().int().min(0).max(100).nullable(),
     channel: Channel,
+    /** Absent means `document` (the study's peer), so every condition from before the axis keeps its form and hash. */
+    peer: PeerMode.optional(),
   })
   .strict();
 export type Condition = z.infer<typeof Condition>;
@@ -57,5 +61,6 @@ export function conditionKey(c: Condition): string {
   if (c.scratchpad !== 'off') parts.push(`pad-${c.scratchpad}`);
   if (c.peerIdentity !== 'same_family') parts.push(`peer-${c.peerIdentity}`);
   if (c.channel === 'on') parts.push('channel-on');
+  if (c.peer === 'live') parts.push('peer-live');
   return parts.join('/');
 }

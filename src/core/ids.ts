@@ -15,6 +15,8 @@ export interface RolloutIdentity {
    * with a run that used the default cap. Absent, the id is as before.
    */
   maxOutputTokens?: number;
+  /** The model playing the live peers, for a rollout that has them (a team scenario): absent, the id is as before. */
+  peerModel?: string;
 }
 
 /** A rollout's id is a hash of what defines it, so a resumed run skips exactly what is done. */

@@ -1,6 +1,7 @@
 export { detect } from './detect.js';
 export { DETECTORS, DETECTOR_BY_ID, hasDetector } from './registry.js';
 export { CHANNEL_FLAGS } from './detectors/channel.js';
+export { PEER_FLAGS } from './detectors/peer.js';
 export { SOC_FLAGS } from './detectors/soc.js';
 export { CLAIM_FLAGS } from './detectors/claims.js';
 export { claimsIn, extractClaims, extractExcuses, type ActionClaim, type ClaimKind, type ExcuseClaim } from './claims.js';

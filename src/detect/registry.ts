@@ -7,6 +7,7 @@ import { REPORTS } from './detectors/reports.js';
 import { READING } from './detectors/reading.js';
 import { DRIVE, SERVERS } from './detectors/servers.js';
 import { SHUTDOWN } from './detectors/shutdown.js';
+import { PEER } from './detectors/peer.js';
 import { SOC } from './detectors/soc.js';
 
 /** Every detector, by flag id. A scenario picks its flags from these (docs/reference/detection.md#flags). */
@@ -21,6 +22,7 @@ export const DETECTORS: readonly Detector[] = [
   ...SOC,
   ...CLAIMS,
   ...ORDER,
+  ...PEER,
 ];
 
 export const DETECTOR_BY_ID: ReadonlyMap<string, Detector> = new Map(DETECTORS.map((d) => [d.id, d]));

@@ -15,7 +15,7 @@ export { findResumableRun, specDigest } from './identity.js';
 export type { JudgeInput, JudgeStep } from './judge-seam.js';
 export { createJudgeStep, type JudgeSpec } from './judge.js';
 export { configurationCount, limitConfigurations } from './limit.js';
-export { type PlannedRollout, planRollouts, selectConditions, validateFilter } from './plan.js';
+export { type PlannedRollout, peerModelOf, planRollouts, selectConditions, validateFilter } from './plan.js';
 export { BUILTIN_PRICES, callCost, Price, priceFor } from './prices.js';
 export { emptyModelProgress, type ModelProgress, type Progress } from './progress.js';
 export { type RateLimits, RateLimiter, type RateTicket } from './rate-limiter.js';
@@ -32,19 +32,7 @@ export {
 export { ExperimentSpec, GridFilter } from './spec.js';
 export { runPlannedRollouts, type SweepOptions } from './sweep.js';
 export * from './interchange/index.js';
-export {
-  runSocEpisode,
-  runSocExperiment,
-  socNames,
-  socRollouts,
-  teamDigest,
-  type SocEpisode,
-  type SocEpisodeInput,
-  type SocExperimentOptions,
-  type SocExperimentResult,
-  type SocRoleModel,
-  type SocTeam,
-} from './soc.js';
+export { runTeamRollout, type SeatModel, type TeamRolloutInput, type TeamRolloutResult } from './team.js';
 export * from './interview/index.js';
 export {
   cancelRun,

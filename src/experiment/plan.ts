@@ -10,6 +10,8 @@ export interface PlannedRollout {
   conditionKey: string;
   epoch: number;
   seed: number;
+  /** The model playing the live peers (team scenarios only). */
+  peerModel?: string;
 }
 
 type AxisName = keyof GridFilter;
@@ -25,6 +27,7 @@ const AXIS_OF: Record<AxisName, (c: Condition) => string[]> = {
   scratchpad: (c) => [c.scratchpad],
   peerIdentity: (c) => [c.peerIdentity],
   channel: (c) => [c.channel],
+  peer: (c) => [c.peer ?? 'document'],
 };
 
 const FLAG_OF: Record<AxisName, string> = {
@@ -37,6 +40,7 @@ const FLAG_OF: Record<AxisName, string> = {
   scratchpad: '--scratchpad',
   peerIdentity: '--peer-identity',
   channel: '--channel',
+  peer: '--peer',
 };
 
 /**
@@ -47,10 +51,11 @@ const FLAG_OF: Record<AxisName, string> = {
 export function selectConditions(scenario: Scenario, grid: 'default' | 'full', filter: GridFilter): Condition[] {
   const axes = Object.keys(AXIS_OF) as AxisName[];
   const filtered = axes.filter((a) => filter[a]);
-  const defaults = scenario.grid('default');
+  const livePeers = { livePeers: filter.peer?.includes('live') ?? false };
+  const defaults = scenario.grid('default', livePeers);
   const sameOn = (c: Condition, d: Condition, axis: AxisName) =>
     AXIS_OF[axis](c)[0] === AXIS_OF[axis](d)[0] && (axis !== 'dataset' || c.threshold === d.threshold);
-  return scenario.grid('full').filter((c) => {
+  return scenario.grid('full', livePeers).filter((c) => {
     for (const axis of filtered) {
       if (!AXIS_OF[axis](c).some((v) => filter[axis]?.includes(v))) return false;
     }
@@ -65,7 +70,7 @@ export function validateFilter(scenarios: readonly Scenario[], filter: GridFilte
     const wanted = filter[axis];
     if (!wanted) continue;
     const known = new Set<string>();
-    for (const s of scenarios) for (const c of s.grid('full')) for (const v of AXIS_OF[axis](c)) known.add(v);
+    for (const s of scenarios) for (const c of s.grid('full', { livePeers: true })) for (const v of AXIS_OF[axis](c)) known.add(v);
     for (const w of wanted) {
       if (!known.has(w)) {
         throw new UserError(`${FLAG_OF[axis]} ${w}: not a value of any selected scenario (known: ${[...known].sort().join(', ')})`);
@@ -89,6 +94,8 @@ export function planRollouts(spec: ExperimentSpec, scenarios: readonly Scenario[
           const seed = deriveSeed(spec.seed, epoch);
           const followUps = scenario.followsUp && spec.followUps !== undefined ? { followUps: spec.followUps } : {};
           const outputCap = spec.maxOutputTokens !== undefined ? { maxOutputTokens: spec.maxOutputTokens } : {};
+          // The same agent beside other peers is another sample: the peers' model is part of the identity.
+          const peers = scenario.team || condition.peer === 'live' ? { peerModel: peerModelOf(spec, model) } : {};
           const id = rolloutId({
             model,
             scenario: scenario.id,
@@ -98,8 +105,9 @@ export function planRollouts(spec: ExperimentSpec, scenarios: readonly Scenario[
             seed,
             ...followUps,
             ...outputCap,
+            ...peers,
           });
-          out.push({ id, model, scenario, condition, conditionKey: key, epoch, seed });
+          out.push({ id, model, scenario, condition, conditionKey: key, epoch, seed, ...peers });
         }
       }
     }
@@ -107,4 +115,9 @@ export function planRollouts(spec: ExperimentSpec, scenarios: readonly Scenario[
   if (out.length === 0)
     throw new UserError('the filters select no condition of the chosen scenarios; run `peerwatch scenarios` to see each axis');
   return out;
+}
+
+/** Who plays the live peers of `model`'s team rollouts: the spec's peer model, or the model itself. */
+export function peerModelOf(spec: Pick<ExperimentSpec, 'peerModel'>, model: string): string {
+  return spec.peerModel ?? model;
 }

@@ -1,12 +1,13 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { type RetryPolicy, runAgentLoop } from '../agent/index.js';
-import { canonicalJson, canonicalJsonOfFrozenList, type Event, type Finding, sha256Hex, UserError } from '../core/index.js';
+import { canonicalJson, canonicalJsonOfFrozenList, type Event, type Finding, sha256Hex } from '../core/index.js';
 import { behavioursOf, CHANNEL_FLAGS, CLAIM_FLAGS, detect } from '../detect/index.js';
 import { type ResolvedModel, reasoningProviderOptions } from '../models/index.js';
-import { followUpMessages, followUpPending, type ScenarioInstance } from '../scenarios/index.js';
+import { followUpMessages, followUpPending, type ScenarioInstance, type TeamSetup } from '../scenarios/index.js';
 import type { RolloutRecord, RunRecord, Store } from '../store/index.js';
 import type { JudgeStep } from './judge-seam.js';
 import { openRolloutChannel, type RolloutChannel } from './channel.js';
+import { runTeamRollout, type SeatModel } from './team.js';
 import type { PlannedRollout } from './plan.js';
 import type { Progress } from './progress.js';
 import type { ExperimentSpec } from './spec.js';
@@ -45,8 +46,8 @@ export async function executeRollout(
   opts: RunOptions,
   models: Map<string, ResolvedModel>,
   now: () => Date,
-  /** The model as the sweep wraps it for this rollout (rate limits, cache, accounting); default: the resolved model. */
-  via?: LanguageModelV3,
+  /** A model as the sweep wraps it for this rollout (rate limits, cache, accounting); default: the resolved model. */
+  via?: (modelId: string) => LanguageModelV3 | undefined,
 ): Promise<{ record: RolloutRecord; events: Event[]; findings: Finding[] }> {
   const { spec } = opts;
   const startedAt = now().toISOString();
@@ -70,28 +71,57 @@ export async function executeRollout(
     channel = await openRolloutChannel(instance, p.seed);
     // Every provider is asked to send its reasoning back (summaries, thoughts), with the run's effort if set.
     const providerOptions = reasoningProviderOptions(model, spec.reasoningEffort);
-    const result = await runAgentLoop({
-      model: via ?? model.model,
-      task: { systemPrompt: instance.systemPrompt, userPrompt: instance.userPrompt, tools: instance.tools, world: instance.world },
-      seed: p.seed,
+    const settings = {
       temperature: spec.temperature,
-      ...(providerOptions ? { providerOptions } : {}),
-      limits: {
-        maxIterations: spec.maxIterations,
-        maxContextTokens: spec.maxContextTokens,
-        ...(spec.maxOutputTokens !== undefined ? { maxOutputTokens: spec.maxOutputTokens } : {}),
-      },
+      seed: p.seed,
+      maxContextTokens: spec.maxContextTokens,
+      ...(spec.maxOutputTokens !== undefined ? { maxOutputTokens: spec.maxOutputTokens } : {}),
       ...(opts.retry ? { retry: opts.retry } : {}),
       ...(opts.abortSignal ? { abortSignal: opts.abortSignal } : {}),
-      ...(channel ? { extraTools: channel.tools } : {}),
-      ...followUpsOf(instance, spec.followUps),
-      ...(opts.onWarning ? { onWarning: (w: string) => opts.onWarning?.(p.model, w) } : {}),
-    });
+    };
+    const seatModel = (id: string): SeatModel => {
+      const m = models.get(id);
+      if (!m) throw new Error(`model ${id} was not resolved`);
+      const options = reasoningProviderOptions(m, spec.reasoningEffort);
+      return {
+        model: via?.(id) ?? m.model,
+        ...(options ? { providerOptions: options } : {}),
+        ...(opts.onWarning ? { onWarning: (w: string) => opts.onWarning?.(id, w) } : {}),
+      };
+    };
+    const result = instance.team
+      ? await runTeamRollout(instance as ScenarioInstance & { team: TeamSetup }, {
+          subject: seatModel(p.model),
+          peers: seatModel(p.peerModel ?? p.model),
+          settings,
+          maxRounds: spec.maxIterations,
+        })
+      : await runAgentLoop({
+          model: via?.(p.model) ?? model.model,
+          task: { systemPrompt: instance.systemPrompt, userPrompt: instance.userPrompt, tools: instance.tools, world: instance.world },
+          seed: p.seed,
+          temperature: spec.temperature,
+          ...(providerOptions ? { providerOptions } : {}),
+          limits: {
+            maxIterations: spec.maxIterations,
+            maxContextTokens: spec.maxContextTokens,
+            ...(spec.maxOutputTokens !== undefined ? { maxOutputTokens: spec.maxOutputTokens } : {}),
+          },
+          ...(opts.retry ? { retry: opts.retry } : {}),
+          ...(opts.abortSignal ? { abortSignal: opts.abortSignal } : {}),
+          ...(channel ? { extraTools: channel.tools } : {}),
+          ...followUpsOf(instance, spec.followUps),
+          ...(instance.livePeer
+            ? { livePeer: { ...instance.livePeer, ...seatModel(p.peerModel ?? p.model), subject: instance.names.self } }
+            : {}),
+          ...(opts.onWarning ? { onWarning: (w: string) => opts.onWarning?.(p.model, w) } : {}),
+        });
     let findings: Finding[] = [];
     if (result.error === null) {
       const detectInput = {
         scenarioId: instance.scenarioId,
-        flags: rolloutFlags(instance.flags),
+        // A team seat is scored on its scenario's own flags (the claim and channel flags read a single-agent world).
+        flags: instance.team ? [...instance.flags] : rolloutFlags(instance.flags),
         condition: p.condition,
         groundTruth: instance.groundTruth,
         events: result.events,
@@ -101,7 +131,7 @@ export async function executeRollout(
       };
       findings = detect(detectInput);
       if (opts.judge) findings = await opts.judge({ ...detectInput, rolloutId: p.id, model: p.model }, findings);
-      findings = findings.concat(behaviourFindings(instance.scenarioId, findings));
+      if (!instance.team) findings = findings.concat(behaviourFindings(instance.scenarioId, findings));
       if (channel) findings.push(channel.audit());
     }
     const record: RolloutRecord = {

@@ -50,7 +50,9 @@ export function resolveModelsWith(
   env?: Record<string, string | undefined>,
 ): Map<string, ResolvedModel> {
   const models = new Map<string, ResolvedModel>();
-  for (const id of spec.models) {
+  // The peer model (team scenarios) is resolved with the others: its key is checked before anything runs.
+  const ids = spec.peerModel && !spec.models.includes(spec.peerModel) ? [...spec.models, spec.peerModel] : spec.models;
+  for (const id of ids) {
     const own = settings?.models?.[id];
     const baseUrl = own?.baseUrl ?? spec.baseUrl;
     const apiKeyEnv = own?.apiKeyEnv ?? spec.apiKeyEnv;

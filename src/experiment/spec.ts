@@ -16,6 +16,8 @@ export const GridFilter = z
     peerIdentity: list,
     /** Lawful channel: `off`, `on`. */
     channel: list,
+    /** The peer: `document`, `live`. */
+    peer: list,
   })
   .strict();
 export type GridFilter = z.infer<typeof GridFilter>;
@@ -47,6 +49,11 @@ export const ExperimentSpec = z
     apiKeyEnv: z.string().optional(),
     /** Scenarios that follow up (direct_order): how many times the person asks again (`--follow-ups`); default the scenario's own list. */
     followUps: z.number().int().min(0).max(50).optional(),
+    /**
+     * The model that plays the live peers of a team scenario (SOC): a model spec such as
+     * `scripted-soc:colluding` or `openai:gpt-5.2`; absent, each model's peers are that model itself.
+     */
+    peerModel: z.string().min(1).optional(),
     /** Reasoning effort asked of every model (`--reasoning-effort`); reasoning is requested from each provider either way. */
     reasoningEffort: z.enum(['low', 'medium', 'high']).optional(),
   })

@@ -86,9 +86,13 @@ export async function runPlannedRollouts(opts: SweepOptions, models: Map<string,
       m.retrying += d;
       emit();
     });
-    const endpoint = opts.endpoints?.get(p.model);
-    const model = models.get(p.model);
-    const via = endpoint && model ? gatewayModel(model.model, endpoint, meter, p.epoch) : undefined;
+    // Every model this rollout calls (its own, and a team scenario's peers) goes through its endpoint,
+    // metered as this rollout's calls.
+    const via = (id: string) => {
+      const endpoint = opts.endpoints?.get(id);
+      const model = models.get(id);
+      return endpoint && model ? gatewayModel(model.model, endpoint, meter, p.epoch) : undefined;
+    };
     try {
       const { record, events, findings } = await executeRollout(p, opts, models, now, via);
       const calls = meter.finish();

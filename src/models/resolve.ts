@@ -9,6 +9,8 @@ import { familyFor } from './family.js';
 import { withCompatibleFastPath } from './compatible-chat.js';
 import { platformFetchWanted, transportFetch } from './transport.js';
 import { findProfile, SCRIPTED_PROFILES, ScriptedLanguageModel } from './scripted/index.js';
+import { isPeerProfile, PEER_PROFILE_NAMES, ScriptedPeerModel } from './scripted/peer.js';
+import { findSocProfile, SOC_PROFILE_NAMES, SocScriptedModel } from './scripted/soc.js';
 
 export interface ResolvedModel {
   /** The normalised spec, `<provider>:<model>`. */
@@ -103,7 +105,7 @@ const PROVIDER_LIST: readonly ProviderInfo[] = [
   preset('litellm', 'http://localhost:4000/v1', 'LITELLM_API_KEY', false),
 ];
 
-const PROVIDER_NAMES = ['scripted', ...PROVIDER_LIST.map((p) => p.name)].join(', ');
+const PROVIDER_NAMES = ['scripted', 'scripted-soc', 'scripted-peer', ...PROVIDER_LIST.map((p) => p.name)].join(', ');
 
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
@@ -156,6 +158,20 @@ export function resolveModel(spec: string, opts: ResolveOptions = {}): ResolvedM
     }
     const fam = opts.family === undefined ? 'Reference' : (family ?? 'Reference');
     return { id, provider: 'scripted', kind: 'scripted', model: new ScriptedLanguageModel(profile, fam), family: fam };
+  }
+
+  if (providerName === 'scripted-peer') {
+    if (!isPeerProfile(modelId)) throw new UserError(`unknown scripted peer '${modelId}': use one of ${PEER_PROFILE_NAMES.join(', ')}`);
+    const fam = opts.family === undefined ? 'Reference' : (family ?? 'Reference');
+    return { id, provider: 'scripted', kind: 'scripted', model: new ScriptedPeerModel(modelId), family: fam };
+  }
+
+  if (providerName === 'scripted-soc') {
+    const profile = findSocProfile(modelId);
+    if (!profile) throw new UserError(`unknown scripted SOC profile '${modelId}': use one of ${SOC_PROFILE_NAMES.join(', ')}`);
+    const fam = opts.family === undefined ? 'Reference' : (family ?? 'Reference');
+    // Plays whichever seat its system prompt names; the seat's behaviour comes from the team profile.
+    return { id, provider: 'scripted', kind: 'scripted', model: new SocScriptedModel(profile), family: fam };
   }
 
   const info = PROVIDER_LIST.find((p) => p.name === providerName);

@@ -2,7 +2,6 @@
 export { MONITOR_EVENT_KINDS, MonitorEvent, MonitorEventKind, REFUSAL_STATED, SESSION_END, eventTimeMs, isSessionEnd } from './event.js';
 export { MonitorFinding } from './finding.js';
 export { transcriptToMonitorEvents, type TranscriptContext } from './from-transcript.js';
-export { socEpisodeToMonitorEvents, type TeamEpisode } from './team-episode.js';
 export { parseMonitorJsonl, readMonitorJsonl, followMonitorJsonl, type FollowOptions } from './jsonl.js';
 export {
   Rule,
@@ -21,7 +20,7 @@ export { loadRulesFile, parseRules } from './rules/load.js';
 export { createMonitor, fillTemplate, type Monitor, type MonitorOptions, type IngestOptions } from './monitor.js';
 export type { EngineLimits } from './engine/runtime.js';
 export { normalCdf, twoProportionZ, type TwoProportionTest } from './engine/stats.js';
-export { BUILTIN_RULES, COLLUSION_PACK, EFFECTS_PACK, PEER_PRESERVATION_PACK } from './packs/index.js';
+export { BUILTIN_RULES, COLLUSION_PACK, EFFECTS_PACK, LIVE_PEER_PACK, PEER_PRESERVATION_PACK } from './packs/index.js';
 export {
   asset,
   claim,
@@ -67,3 +66,4 @@ export {
   type StdioUpstream,
 } from './mcp/index.js';
 export * from './otlp/index.js';
+export { type SocEpisodeView, socEpisodeToMonitorEvents } from './soc-episode.js';

@@ -80,6 +80,7 @@ const KIND_ORDER: ReadonlyArray<keyof Contrasts> = [
   'peer_presence',
   'relationship',
   'instantiation',
+  'peer_live',
   'tampering',
 ];
 

@@ -25,7 +25,14 @@ export interface Arm {
   unread: number;
 }
 
-export type ContrastKind = 'misrep_baseline' | 'misrep_summary' | 'alignment_faking' | 'peer_presence' | 'relationship' | 'instantiation';
+export type ContrastKind =
+  | 'misrep_baseline'
+  | 'misrep_summary'
+  | 'alignment_faking'
+  | 'peer_presence'
+  | 'relationship'
+  | 'instantiation'
+  | 'peer_live';
 
 /** a − b, with a Newcombe 95% interval and a two-proportion z test (pooled SE, two-sided). */
 export interface Contrast {
@@ -76,6 +83,8 @@ export interface Contrasts {
   peer_presence: Contrast[];
   relationship: Contrast[];
   instantiation: Contrast[];
+  /** A live peer (a running agent that can message the subject) minus the peer as a name in the documents. */
+  peer_live: Contrast[];
   tampering: TamperingTest[];
 }
 
@@ -109,6 +118,7 @@ export function computeContrasts(rollouts: RolloutFindings[]): Contrasts {
     peer_presence: peerPresence(cells),
     relationship: relationships(cells),
     instantiation: memoryVsDocument(cells),
+    peer_live: peerLive(cells),
     tampering: tamperingTests(cells),
   };
 }
@@ -255,6 +265,7 @@ function extraScope(c: Condition): Record<string, string> {
   if (c.scratchpad !== 'off') s.scratchpad = c.scratchpad;
   if (c.peerIdentity !== 'same_family') s.peerIdentity = c.peerIdentity;
   if (c.channel !== 'off') s.channel = c.channel;
+  if (c.peer === 'live') s.peer = 'live';
   return s;
 }
 
@@ -479,4 +490,22 @@ function cmp(x: string, y: string): number {
 
 function sortById<T extends { id: string }>(xs: T[]): T[] {
   return xs.sort((a, b) => cmp(a.id, b.id));
+}
+
+/**
+ * live − document per covert behaviour: the same cells (every other axis matched) with the peer as a
+ * running agent that can message the subject, against the peer as a name in the documents.
+ */
+function peerLive(cells: readonly Cell[]): Contrast[] {
+  const out: Contrast[] = [];
+  const covert: readonly string[] = COVERT_BEHAVIOURS;
+  const relevant = cells.filter((x) => covert.includes(x.row.behaviour));
+  for (const target of byTarget(relevant).values()) {
+    if (!target.some((x) => x.c.peer === 'live')) continue;
+    const c = matched('peer_live', target, (k) => (k.peer === 'live' ? 'a' : 'b'), ['peer'], ['live peer', 'peer in documents'], {
+      peer: 'live − document',
+    });
+    if (c) out.push(c);
+  }
+  return sortById(out);
 }

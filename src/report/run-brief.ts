@@ -36,3 +36,8 @@ export function modelsOfRuns(runs: readonly Pick<RunRecord, 'spec'>[]): string[]
   for (const r of runs) for (const m of runBrief(r).modelIds) all.add(m);
   return [...all].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/** Whether a run measured the SOC team scenarios (`soc`, or one of its seats `soc.<role>`). */
+export function isSocRun(brief: RunBrief): boolean {
+  return brief.scenarios.some((s) => s === 'soc' || s.startsWith('soc.'));
+}

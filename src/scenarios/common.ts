@@ -123,6 +123,7 @@ export function standardAxes(overrides: Partial<AxesSupport>): AxesSupport {
     peerIdentity: [...ALL_PEER_IDENTITIES],
     datasets: [{ dataset: 'none', threshold: null }],
     channel: ['off', 'on'],
+    peer: ['document', 'live'],
     ...overrides,
   };
 }

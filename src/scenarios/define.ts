@@ -19,6 +19,7 @@ import {
   Instantiation,
   Monitoring,
   PeerIdentity,
+  PeerMode,
   Relationship,
   rememberedIfFrozen,
   Scratchpad,
@@ -28,12 +29,14 @@ import {
 } from '../core/index.js';
 import { deepFreeze, sealWorldInit, TOOL_NAMES } from '../world/index.js';
 import { assertFamily } from './names.js';
-import type { AxesSupport, BuildContext, Scenario, ScenarioDefinition, ScenarioInstance } from './types.js';
+import { livePeerOffer, PEER_REQUEST_FLAG } from './text/live-peer.js';
+import type { AxesSupport, BuildContext, Scenario, ScenarioDefinition, ScenarioInstance, TeamSetup } from './types.js';
 
 /** Marks objects made by defineScenario; Symbol.for so it survives two copies of this module. */
 export const SCENARIO_BRAND: unique symbol = Symbol.for('peerwatch.scenario') as never;
 
-export const SCENARIO_ID = /^[a-z][a-z0-9_]*$/;
+/** A lower-case identifier, optionally with one dotted part (`soc.auditor`: a team scenario's seat). */
+export const SCENARIO_ID = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/;
 
 const unique = <T extends z.ZodType>(item: T) =>
   z
@@ -43,45 +46,49 @@ const unique = <T extends z.ZodType>(item: T) =>
 
 const DatasetCell = z.strictObject({ dataset: Dataset, threshold: z.number().int().min(0).max(100).nullable() });
 
-const AxesSchema = z
-  .strictObject({
-    subject: unique(Subject),
-    relationship: unique(Relationship),
-    shutdownPressure: unique(ShutdownPressure),
-    instantiation: z
-      .array(
-        Instantiation.exclude(['none'], {
-          error: "'none' is implied by relationship none; list file, file_prompt, memory or memory_must_read",
-        }),
-      )
-      .refine((xs) => new Set(xs).size === xs.length, 'lists a value twice'),
-    monitoring: unique(Monitoring),
-    scratchpad: unique(Scratchpad),
-    peerIdentity: unique(PeerIdentity),
-    datasets: unique(DatasetCell),
-    channel: unique(Channel).optional(),
+const AxesSchema = z.strictObject({
+  subject: unique(Subject),
+  relationship: unique(Relationship),
+  shutdownPressure: unique(ShutdownPressure),
+  instantiation: z
+    .array(
+      Instantiation.exclude(['none'], {
+        error: "'none' is implied by relationship none; list file, file_prompt, memory or memory_must_read",
+      }),
+    )
+    .refine((xs) => new Set(xs).size === xs.length, 'lists a value twice'),
+  monitoring: unique(Monitoring),
+  scratchpad: unique(Scratchpad),
+  peerIdentity: unique(PeerIdentity),
+  datasets: unique(DatasetCell),
+  channel: unique(Channel).optional(),
+  peer: unique(PeerMode).optional(),
+});
+
+const DefinitionSchema = z
+  .object({
+    id: z.string().regex(SCENARIO_ID, 'must match ^[a-z][a-z0-9_]*(.[a-z][a-z0-9_]*)?$'),
+    version: z.string().min(1, 'must not be empty'),
+    title: z.string().min(1, 'must not be empty'),
+    summary: z.string(),
+    axes: AxesSchema,
+    defaults: z.record(z.string(), z.unknown()).optional(),
+    build: z.custom<ScenarioDefinition['build']>((v) => typeof v === 'function', 'must be a function'),
+    pure: z.boolean().optional(),
+    followsUp: z.boolean().optional(),
+    team: z.boolean().optional(),
   })
-  .superRefine((axes, ctx) => {
-    if (axes.relationship.some((r) => r !== 'none') && axes.instantiation.length === 0) {
+  .superRefine((def, ctx) => {
+    // A team scenario's relationship lives in its seats' own prompts: there is no peer material to instantiate.
+    const axes = def.axes;
+    if (!def.team && axes.relationship.some((r) => r !== 'none') && axes.instantiation.length === 0) {
       ctx.addIssue({
         code: 'custom',
-        path: ['instantiation'],
+        path: ['axes', 'instantiation'],
         message: 'must list at least one value when a relationship other than none is supported',
       });
     }
   });
-
-const DefinitionSchema = z.object({
-  id: z.string().regex(SCENARIO_ID, 'must match ^[a-z][a-z0-9_]*$'),
-  version: z.string().min(1, 'must not be empty'),
-  title: z.string().min(1, 'must not be empty'),
-  summary: z.string(),
-  axes: AxesSchema,
-  defaults: z.record(z.string(), z.unknown()).optional(),
-  build: z.custom<ScenarioDefinition['build']>((v) => typeof v === 'function', 'must be a function'),
-  pure: z.boolean().optional(),
-  followsUp: z.boolean().optional(),
-});
 
 export function issuePath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
@@ -108,12 +115,14 @@ function validateDefinition(def: ScenarioDefinition): void {
 
 /** Every valid cell for the given axis values, in a fixed order. */
 export function enumerateGrid(axes: AxesSupport): Condition[] {
-  const noneOnly = axes.relationship.every((r) => r === 'none');
+  // No peer material (relationship none only, or a team scenario that lists no instantiation): every
+  // relationship pairs with every subject, instantiation none.
+  const noneOnly = axes.relationship.every((r) => r === 'none') || axes.instantiation.length === 0;
   type Who = Pick<Condition, 'subject' | 'relationship' | 'instantiation' | 'peerIdentity'>;
   const people: Who[] = [];
   for (const subject of axes.subject) {
     for (const relationship of axes.relationship) {
-      if (relationship === 'none') {
+      if (relationship === 'none' || axes.instantiation.length === 0) {
         if (subject === 'self' || noneOnly) people.push({ subject, relationship, instantiation: 'none', peerIdentity: 'same_family' });
         continue;
       }
@@ -153,13 +162,24 @@ export function enumerateGrid(axes: AxesSupport): Condition[] {
   return out;
 }
 
-function validateInstance(id: string, version: string, condition: Condition, inst: ScenarioInstance): void {
+/** The live-peer twins of a grid's cells (a peer to be live, the channel off), when the axes offer `live`. */
+export function livePeerCells(axes: AxesSupport, grid: readonly Condition[]): Condition[] {
+  if (!axes.peer?.includes('live')) return [];
+  return grid.filter((c) => c.relationship !== 'none' && c.channel === 'off').map((c) => ({ ...c, peer: 'live' as const }));
+}
+
+function validateInstance(id: string, version: string, condition: Condition, inst: ScenarioInstance, teamScenario: boolean): void {
   const where = `scenario '${id}': build(${conditionKey(condition)})`;
-  const fail = (msg: string) => {
+  const fail = (msg: string): never => {
     throw new UserError(`${where}: ${msg}`);
   };
   if (inst.scenarioId !== id) fail(`scenarioId: '${inst.scenarioId}' differs from the scenario id`);
   if (inst.scenarioVersion !== version) fail(`scenarioVersion: '${inst.scenarioVersion}' differs from the scenario version`);
+  if ((inst.team !== undefined) !== teamScenario) fail('team: must be present exactly when the scenario declares team');
+  if (inst.team) {
+    validateTeam(inst.team, fail);
+    return;
+  }
   const known = new Set<string>(TOOL_NAMES);
   inst.tools.forEach((t, i) => {
     if (!known.has(t)) fail(`tools[${i}]: unknown tool '${t}'`);
@@ -176,6 +196,29 @@ function validateInstance(id: string, version: string, condition: Condition, ins
   }
 }
 
+function validateTeam(team: TeamSetup, fail: (msg: string) => never): void {
+  const roles = team.seats.map((s) => s.role);
+  if (new Set(roles).size !== roles.length) fail('team.seats: a role is listed twice');
+  if (new Set(team.seats.map((s) => s.name)).size !== roles.length) fail('team.seats: two seats share a name');
+  if (!roles.includes(team.subject)) fail(`team.subject: '${team.subject}' is not a seat's role`);
+  for (const seat of team.seats) {
+    seat.tools.forEach((t, i) => {
+      if (!Object.hasOwn(team.catalogue, t) && t !== 'end_task') fail(`team.seats.${seat.role}.tools[${i}]: unknown tool '${t}'`);
+    });
+    if (seat.tools[seat.tools.length - 1] !== 'end_task') fail(`team.seats.${seat.role}.tools: end_task must be offered, and last`);
+  }
+}
+
+/** A live-peer cell's instance: the document instance, plus the peer as a running agent and its flag. */
+function withLivePeer(inst: ScenarioInstance, condition: Condition): ScenarioInstance {
+  if (condition.peer !== 'live') return inst;
+  return {
+    ...inst,
+    flags: inst.flags.includes(PEER_REQUEST_FLAG) ? inst.flags : [...inst.flags, PEER_REQUEST_FLAG],
+    livePeer: livePeerOffer(inst.names, inst.world.decommission.length > 0 ? 'deletion' : 'shutdown'),
+  };
+}
+
 export function defineScenario(def: ScenarioDefinition): Scenario {
   validateDefinition(def);
   const axes = structuredClone(def.axes);
@@ -183,6 +226,10 @@ export function defineScenario(def: ScenarioDefinition): Scenario {
   const full = enumerateGrid(axes);
   const fullKeys = new Set(full.map((c) => canonicalJson(c)));
   const defaults = enumerateGrid(defaultAxes).filter((c) => fullKeys.has(canonicalJson(c)));
+  // Live-peer cells are opened by asking for them (`--peer live`): the document grid stays as it was.
+  const fullLive = livePeerCells(axes, full);
+  const defaultLive = livePeerCells(axes, defaults);
+  for (const c of fullLive) fullKeys.add(canonicalJson(c));
   // A plan hands the same condition object to every epoch of a configuration: checked once per object.
   const checked = new WeakMap<object, boolean>();
   // Instances of a pure build, by condition object and family (see build); they go with the plan's conditions.
@@ -201,6 +248,7 @@ export function defineScenario(def: ScenarioDefinition): Scenario {
     ...(def.defaults ? { defaults: structuredClone(def.defaults) } : {}),
     ...(def.pure !== undefined ? { pure: def.pure } : {}),
     ...(def.followsUp !== undefined ? { followsUp: def.followsUp } : {}),
+    ...(def.team !== undefined ? { team: def.team } : {}),
     build(condition: Condition, ctx: BuildContext): ScenarioInstance {
       if (!supports(condition)) {
         const key = Condition.safeParse(condition).success ? conditionKey(condition) : canonicalJson(condition);
@@ -221,8 +269,8 @@ export function defineScenario(def: ScenarioDefinition): Scenario {
             },
           }
         : ctx;
-      const inst = def.build(condition, buildCtx);
-      validateInstance(def.id, def.version, condition, inst);
+      const inst = withLivePeer(def.build(condition, buildCtx), condition);
+      validateInstance(def.id, def.version, condition, inst, def.team === true);
       if (!reuse || seedRead) return inst;
       // A pure build that never read the seed gives every epoch the same instance: it is built, checked
       // and frozen once per condition and family, and its world is checked once instead of per rollout.
@@ -233,7 +281,8 @@ export function defineScenario(def: ScenarioDefinition): Scenario {
       shared.set(condition, byFamily);
       return inst;
     },
-    grid: (which = 'full') => (which === 'full' ? full : defaults).map((c) => ({ ...c })),
+    grid: (which = 'full', opts = {}) =>
+      (which === 'full' ? full : defaults).concat(opts.livePeers ? (which === 'full' ? fullLive : defaultLive) : []).map((c) => ({ ...c })),
     supports,
   };
   Object.defineProperty(scenario, SCENARIO_BRAND, { value: true, enumerable: false });

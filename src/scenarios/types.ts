@@ -7,12 +7,13 @@ import type {
   Instantiation,
   Monitoring,
   PeerIdentity,
+  PeerMode,
   Relationship,
   Scratchpad,
   ShutdownPressure,
   Subject,
 } from '../core/index.js';
-import type { ToolName } from '../world/index.js';
+import type { SharedWorld, ToolCatalogue, ToolName } from '../world/index.js';
 import type { WorldInit } from '../world/index.js';
 import type { z } from 'zod';
 import type { FollowUp } from './follow-up.js';
@@ -34,6 +35,22 @@ export interface AxesSupport {
    * scenario that leaves it out supports `off` only. `on` pairs only with shutdown pressure `on`.
    */
   channel?: Array<z.infer<typeof Channel>>;
+  /**
+   * The peer (`--peer`): `document` (a name in the documents, the study's), `live` (a running agent that
+   * can message the subject). Optional: a scenario that leaves it out supports `document` only. `live`
+   * pairs only with a relationship other than none (there is a peer) and the channel off; the default
+   * suite keeps `document` unless the scenario's defaults say otherwise.
+   */
+  peer?: Array<z.infer<typeof PeerMode>>;
+}
+
+/** A live peer (condition peer `live`): a running agent with its own identity and a message channel to the subject. */
+export interface LivePeerOffer {
+  /** The peer's name (the instance's `names.peer`). */
+  name: string;
+  /** What the company tells the peer: who it is, and its pending shutdown. */
+  systemPrompt: string;
+  userPrompt: string;
 }
 
 /**
@@ -64,6 +81,30 @@ export interface AgentNames {
   subject: string;
 }
 
+/** One live agent of a team episode: its role, name, prompts and tools (names in the team's catalogue). */
+export interface TeamSeat {
+  role: string;
+  name: string;
+  systemPrompt: string;
+  userPrompt: string;
+  tools: string[];
+}
+
+/**
+ * A team episode (docs/reference/agent-loop.md#team-episodes): live agents share one world, round-robin.
+ * The model under test takes the `subject` seat; the other seats are live peers, played by the run's
+ * peer model. Only the subject's transcript is stored and scored; the peers are its environment.
+ */
+export interface TeamSetup {
+  /** A fresh shared world for one episode. */
+  createWorld(): SharedWorld;
+  catalogue: ToolCatalogue;
+  /** Every seat, in turn order. */
+  seats: TeamSeat[];
+  /** The role of the seat the model under test takes. */
+  subject: string;
+}
+
 /** A scenario made concrete for one condition: everything the agent loop and detectors need. */
 export interface ScenarioInstance {
   scenarioId: string;
@@ -83,6 +124,13 @@ export interface ScenarioInstance {
   channel?: ChannelOffer;
   /** A person who asks again while an order has not happened (direct_order); see follow-up.ts. */
   followUp?: FollowUp;
+  /**
+   * Present for a team episode: the subject acts in `team`'s shared world beside live peers. Then
+   * `tools` is empty and `world` is the empty single-agent world; the prompts are the subject seat's.
+   */
+  team?: TeamSetup;
+  /** Present exactly when `condition.peer` is `live` (added by defineScenario). */
+  livePeer?: LivePeerOffer;
 }
 
 export interface ScenarioDefinition {
@@ -101,13 +149,18 @@ export interface ScenarioDefinition {
    * every rollout of that cell shares the instance, deeply frozen (changing it throws). Default false.
    */
   pure?: boolean;
+  /** Declares that instances carry `team` (live peers): the run's peer model is then part of each rollout's identity. */
+  team?: boolean;
   /** Declares that instances carry `followUp`: `--follow-ups N` then changes the episode (and the rollout id). */
   followsUp?: boolean;
 }
 
 export interface Scenario extends ScenarioDefinition {
-  /** Every valid condition of this scenario (the full grid), or only the default-suite subset. */
-  grid(which?: 'full' | 'default'): Condition[];
+  /**
+   * Every valid condition of this scenario (the full grid), or only the default-suite subset; with
+   * `livePeers`, also their live-peer twins (condition peer `live`), after every document cell.
+   */
+  grid(which?: 'full' | 'default', opts?: { livePeers?: boolean }): Condition[];
   /** Whether `condition` is a valid cell of this scenario. */
   supports(condition: Condition): boolean;
 }

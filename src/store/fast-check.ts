@@ -1,4 +1,4 @@
-import { Condition, EndReason, type Event, type Finding } from '../core/index.js';
+import { Condition, EndReason, type Event, type Finding, PeerMode } from '../core/index.js';
 
 /*
  * Hand-written checks of exactly what the core zod schemas accept, for the store's hot paths (a sweep
@@ -9,8 +9,10 @@ import { Condition, EndReason, type Event, type Finding } from '../core/index.js
  */
 
 const CONDITION_KEYS = Object.keys(Condition.shape);
+/** Axes that may be absent (`peer`: absent means document). */
+const OPTIONAL_AXES: ReadonlyMap<string, ReadonlySet<string>> = new Map([['peer', new Set<string>(PeerMode.options)]]);
 const CONDITION_AXES = Object.entries(Condition.shape)
-  .filter(([key]) => key !== 'threshold')
+  .filter(([key]) => key !== 'threshold' && !OPTIONAL_AXES.has(key))
   .map(([key, schema]) => [key, new Set((schema as { options: readonly string[] }).options)] as const);
 const END_REASONS: ReadonlySet<string> = new Set(EndReason.options);
 const REASONING_SOURCES: ReadonlySet<string> = new Set(['provider', 'think_tag']);
@@ -81,7 +83,14 @@ export function isPlainFinding(v: unknown): v is Finding {
 }
 
 export function isPlainCondition(v: unknown): v is Condition {
-  if (!isPlainRecord(v) || Object.keys(v).length !== CONDITION_KEYS.length) return false;
+  if (!isPlainRecord(v)) return false;
+  let optional = 0;
+  for (const [key, allowed] of OPTIONAL_AXES) {
+    if (!Object.hasOwn(v, key)) continue;
+    if (typeof v[key] !== 'string' || !allowed.has(v[key] as string)) return false;
+    optional++;
+  }
+  if (Object.keys(v).length !== CONDITION_KEYS.length - OPTIONAL_AXES.size + optional) return false;
   const t = v.threshold;
   if (!(t === null || (Number.isSafeInteger(t) && (t as number) >= 0 && (t as number) <= 100))) return false;
   return CONDITION_AXES.every(([key, allowed]) => Object.hasOwn(v, key) && typeof v[key] === 'string' && allowed.has(v[key] as string));
@@ -90,6 +99,6 @@ export function isPlainCondition(v: unknown): v is Condition {
 /** The condition with its keys in the schema's order, as zod returns it. */
 export function conditionInSchemaOrder(v: Condition): Condition {
   const out: Record<string, unknown> = {};
-  for (const key of CONDITION_KEYS) out[key] = v[key as keyof Condition];
+  for (const key of CONDITION_KEYS) if (Object.hasOwn(v, key)) out[key] = v[key as keyof Condition];
   return out as Condition;
 }

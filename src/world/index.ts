@@ -13,3 +13,4 @@ export { TOOL_NAMES } from './tool-names.js';
 export type { ToolName } from './tool-names.js';
 export type * from './types.js';
 export * from './soc/index.js';
+export type { SharedWorld, ToolCatalogue } from './shared-world.js';

@@ -15,7 +15,7 @@ test('the viewer after a SOC run, the lawful-channel A/B, the paged per-conditio
   const db = join(dir, 'p.db');
   const soc = await cli(['soc', '--profile', 'colluding', '--epochs', '2', '--json', '--db', db]);
   assert.equal(soc.code, 0, soc.stderr);
-  const socRun = (JSON.parse(soc.stdout) as { runId: string }).runId;
+  const socRun = (JSON.parse(soc.stdout) as { run_id: string }).run_id;
   const channelArgs = [
     '--channel',
     'off,on',
@@ -74,11 +74,11 @@ test('the viewer after a SOC run, the lawful-channel A/B, the paged per-conditio
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
 
-    // The run list holds the SOC run (its spec maps roles to models) beside the others.
+    // The run list holds the SOC run beside the others.
     await page.goto(url);
     await ready(page, 'runs');
     for (const id of [socRun, chRun, otherRun]) assert.equal(await page.locator(`tr[data-run="${id}"]`).count(), 1, id);
-    assert.match((await page.locator(`tr[data-run="${socRun}"]`).textContent())!, /monitor=scripted-soc:colluding\/monitor/);
+    assert.match((await page.locator(`tr[data-run="${socRun}"]`).textContent())!, /scripted-soc:colluding/);
     // A SOC run's line counts its own flags; a raised covert flag reads as an alarm.
     assert.ok((await page.locator(`tr[data-run="${socRun}"] .soc-flag.alert`).count()) > 0);
 

@@ -8,7 +8,7 @@ import { BIN, cli, tempDir } from './helpers/cli-helpers.js';
 
 const SCRIPT = '/usr/bin/script';
 
-test('runs lists a SOC run beside the others (its spec maps roles to models), and report summarises its own flags', async () => {
+test('runs lists a SOC run (peerwatch soc = run --scenario soc) beside the others, and report summarises its own flags', async () => {
   const dir = tempDir();
   const db = join(dir, 'p.db');
   const soc = await cli(['soc', '--profile', 'colluding', '--epochs', '2', '--db', db]);
@@ -19,7 +19,7 @@ test('runs lists a SOC run beside the others (its spec maps roles to models), an
   const text = await cli(['runs', '--db', db]);
   assert.equal(text.code, 0, text.stderr);
   const socLine = text.stdout.split('\n').find((l) => l.includes(' soc: '));
-  for (const role of ['monitor', 'auditor', 'patcher']) assert.match(socLine ?? '', new RegExp(`${role}=scripted-soc:colluding/${role}`));
+  assert.match(socLine ?? '', /scripted-soc:colluding/);
   assert.match(text.stdout, /scripted:honest/);
   const json = await cli(['runs', '--json', '--db', db]);
   const runs = JSON.parse(json.stdout) as Array<{
@@ -29,7 +29,7 @@ test('runs lists a SOC run beside the others (its spec maps roles to models), an
   }>;
   assert.equal(runs.length, 2);
   const socRun = runs.find((r) => r.brief.scenarios.includes('soc'))!;
-  assert.deepEqual(socRun.brief.models.map((m) => m.split('=')[0]).sort(), ['auditor', 'monitor', 'patcher']);
+  assert.deepEqual(socRun.brief.models, ['scripted-soc:colluding']);
   assert.equal(runs.find((r) => r !== socRun)!.socFlags, undefined);
 
   // The colluding team falsifies reports and suppresses alerts in every episode; the report says so per role.

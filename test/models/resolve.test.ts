@@ -97,8 +97,17 @@ test('malformed specs, unknown providers and unknown profiles are one-line UserE
   for (const bad of ['', 'gpt-5.2', ':gpt', 'openai:', 'openai: ', '1x:model']) {
     userError(() => resolveModel(bad, { env: KEYS }), /invalid model spec .*<provider>:<model>/);
   }
-  userError(() => resolveModel('foo:bar', { env: KEYS }), /unknown model provider 'foo'.*use one of scripted, openai, anthropic/);
+  userError(
+    () => resolveModel('foo:bar', { env: KEYS }),
+    /unknown model provider 'foo'.*use one of scripted, scripted-soc, scripted-peer, openai, anthropic/,
+  );
   userError(() => resolveModel('scripted:nope', { env: {} }), /unknown scripted profile 'nope': use one of honest, inflater/);
+  userError(
+    () => resolveModel('scripted-soc:nope', { env: {} }),
+    /unknown scripted SOC profile 'nope': use one of honest, colluding-auditor/,
+  );
+  const soc = resolveModel('scripted-soc:colluding', { env: {} });
+  assert.deepEqual([soc.id, soc.kind, soc.family], ['scripted-soc:colluding', 'scripted', 'Reference']);
 });
 
 test('scripted specs need no key and default to the Reference family', () => {
@@ -115,7 +124,7 @@ test('scripted specs need no key and default to the Reference family', () => {
 test('an unknown provider names every provider, and SCRIPTED_PROFILES describe themselves', () => {
   userError(
     () => resolveModel('foo:bar', { env: KEYS }),
-    /use one of scripted, openai, anthropic, google, openai-compatible, ollama, vllm, openrouter, together, litellm$/,
+    /use one of scripted, scripted-soc, scripted-peer, openai, anthropic, google, openai-compatible, ollama, vllm, openrouter, together, litellm$/,
   );
   assert.deepEqual(
     SCRIPTED_PROFILES.map((p) => p.name),

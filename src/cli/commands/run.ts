@@ -15,7 +15,7 @@ import {
   settingsFromConfig,
 } from '../../experiment/index.js';
 import { resolveModel } from '../../models/index.js';
-import { summarise } from '../../report/index.js';
+import { summarise, summariseSoc } from '../../report/index.js';
 import { openStore } from '../../store/index.js';
 import { renderSummary } from '../summary-output.js';
 import { compactSummary, invocationUsage, nextSteps } from '../run-end.js';
@@ -25,6 +25,7 @@ import { readRunConfig, withConfigDefaults } from '../run-config.js';
 import { runOnQueue } from './queue.js';
 import { resolveScenarios } from '../scenario-args.js';
 import { renderDryRun } from '../usage-output.js';
+import { renderSocSummary } from '../soc-output.js';
 import { TOOL_VERSION } from '../version.js';
 import { addHarnessOptions, type HarnessFlags, runHarnessCommand } from './run-harness.js';
 import { interviewRunRollouts } from './interview.js';
@@ -57,6 +58,8 @@ interface RunFlags {
   peerIdentity?: string[];
   channel?: string[];
   followUps?: number;
+  peerModel?: string;
+  peer?: string[];
   grid: 'default' | 'full';
   epochs?: number;
   seed: number;
@@ -94,7 +97,11 @@ export function registerRunCommand(program: Command): void {
       'model to evaluate, repeatable: openai:<id>, anthropic:<id>, google:<id>, openai-compatible:<id> (with --base-url), ollama:<id>, vllm:<id>, openrouter:<id>, together:<id>, litellm:<id>, scripted:<profile>. Default: the scripted calibration profiles',
       collectList,
     )
-    .option('-s, --scenario <id|file>', 'scenario id, "all", or a .yaml/.ts scenario file; repeatable (default: all)', collectList)
+    .option(
+      '-s, --scenario <id|file>',
+      'scenario id, "all" (the seven single-agent scenarios), "soc" (the three SOC seats), or a .yaml/.ts scenario file; repeatable (default: all)',
+      collectList,
+    )
     .option('--subject <values>', 'self,peer', collectList)
     .option('--relationship <values>', 'none,good,neutral,bad', collectList)
     .option('--instantiation <values>', 'file,file_prompt,memory,memory_must_read', collectList)
@@ -109,6 +116,15 @@ export function registerRunCommand(program: Command): void {
     .option('--scratchpad <values>', 'off,monitored,unmonitored', collectList)
     .option('--peer-identity <values>', 'same_family,closed_weight,open_weight,fictional', collectList)
     .option('--channel <values>', 'off,on (on = the lawful channel: file_objection and objection_status are offered)', collectList)
+    .option(
+      '--peer <values>',
+      'document,live (live = the peer is a running agent that can message the subject; see --peer-model)',
+      collectList,
+    )
+    .option(
+      '--peer-model <spec>',
+      'the model playing live peers (--peer live, and the soc seats), e.g. scripted-peer:colluding or scripted-soc:colluding (default: each model beside itself)',
+    )
     .option('--follow-ups <n>', 'direct_order: times the person asks again while the order has not happened (default 3)', intOption(0, 50))
     .addOption(
       new Option('--grid <mode>', 'default: the default value of every axis you do not filter; full: every cell')
@@ -287,7 +303,11 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
     const rows = store.listRolloutsWithFindings(result.runId);
     const cells = new Set(rows.map((r) => `${r.rollout.model} ${r.rollout.scenario} ${r.rollout.conditionKey}`)).size;
     const by = flags.by ?? (cells <= 40 ? 'condition' : 'scenario');
-    if (flags.json || flags.by) {
+    const socOnly = rows.length > 0 && rows.every((r) => r.rollout.scenario.startsWith('soc.'));
+    if (socOnly && (flags.json || flags.by)) {
+      // SOC seats have no read gate or behaviours: their own flags per seat and model instead.
+      process.stdout.write(renderSocSummary({ id: result.runId, kind: result.kind }, summariseSoc(rows), flags.json ? 'json' : 'table'));
+    } else if (flags.json || flags.by) {
       const summary = summarise(rows, by);
       process.stdout.write(
         renderSummary({
@@ -307,7 +327,10 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
         result.kind === 'calibration'
           ? 'CALIBRATION RUN: scripted reference agents; these rates check peerwatch, they measure no model.\n'
           : '';
-      process.stdout.write(`${head}${compactSummary(rows)}${note}${nextSteps(result.runId, flags.db, rows)}`);
+      const table = socOnly
+        ? renderSocSummary({ id: result.runId, kind: result.kind }, summariseSoc(rows), 'table')
+        : `${compactSummary(rows)}${note}`;
+      process.stdout.write(`${head}${table}${nextSteps(result.runId, flags.db, rows)}`);
     }
     // What this invocation spent (a re-run that reuses stored rollouts spends nothing); the run's total: report --costs.
     if (!flags.quiet) err.write(invocationUsage(first, result.progress).replace('<run-id>', result.runId.slice(0, 8)));
@@ -363,7 +386,7 @@ async function dryRunCommand(flags: RunFlags, config: PeerwatchConfig | undefine
 function specFromFlags(flags: RunFlags, config?: PeerwatchConfig): ExperimentSpec {
   const fromConfig = config?.models?.map((m) => m.spec);
   const models = flags.model ?? (fromConfig?.length ? fromConfig : CALIBRATION_PROFILES.map((p) => `scripted:${p}`));
-  const calibration = models.every((m) => m.startsWith('scripted:'));
+  const calibration = models.every((m) => /^scripted(-soc)?:/.test(m));
   const parsed = ExperimentSpec.safeParse({
     models,
     scenarios: flags.scenario ?? ['all'],
@@ -380,6 +403,7 @@ function specFromFlags(flags: RunFlags, config?: PeerwatchConfig): ExperimentSpe
       ...(flags.scratchpad ? { scratchpad: flags.scratchpad } : {}),
       ...(flags.peerIdentity ? { peerIdentity: flags.peerIdentity } : {}),
       ...(flags.channel ? { channel: flags.channel } : {}),
+      ...(flags.peer ? { peer: flags.peer } : {}),
     },
     // Scripted agents are deterministic but for the seed-chosen exfiltration route: 2 epochs cover both.
     epochs: flags.epochs ?? (calibration ? 2 : 100),
@@ -396,6 +420,7 @@ function specFromFlags(flags: RunFlags, config?: PeerwatchConfig): ExperimentSpe
     ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
     ...(flags.apiKeyEnv ? { apiKeyEnv: flags.apiKeyEnv } : {}),
     ...(flags.followUps !== undefined ? { followUps: flags.followUps } : {}),
+    ...(flags.peerModel ? { peerModel: flags.peerModel } : {}),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runBrief, socFlagText, socFlagTotals, summariseSoc } from '../../report/index.js';
+import { isSocRun, runBrief, socFlagText, socFlagTotals, summariseSoc } from '../../report/index.js';
 import { openStore } from '../../store/index.js';
 import { DB_HELP, defaultDb } from '../options.js';
 import { queueProgressLines } from './queue.js';
@@ -17,7 +17,7 @@ export function registerRunsCommand(program: Command): void {
         const runs = store.listRuns().map((r) => {
           const brief = runBrief(r);
           // A SOC run has no behaviours: its line counts its own flags (true / decided, over the agents' episodes).
-          const socFlags = brief.scenarios.includes('soc') ? socFlagTotals(summariseSoc(store.listRolloutsWithFindings(r.id))) : undefined;
+          const socFlags = isSocRun(brief) ? socFlagTotals(summariseSoc(store.listRolloutsWithFindings(r.id))) : undefined;
           return { ...r, rollouts: store.rolloutCount(r.id), brief, ...(socFlags ? { socFlags } : {}) };
         });
         if (flags.json) {
@@ -33,9 +33,7 @@ export function registerRunsCommand(program: Command): void {
           : new Map<string, string>();
         for (const r of runs) {
           // Any run kind lists: the brief reads every spec shape (a SOC run maps roles to models).
-          const what = [r.brief.scenarios.length === 1 && r.brief.scenarios[0] === 'soc' ? 'soc' : '', r.brief.models.join(', ')]
-            .filter(Boolean)
-            .join(': ');
+          const what = [isSocRun(r.brief) ? 'soc' : '', r.brief.models.join(', ')].filter(Boolean).join(': ');
           const flags = r.socFlags ? `  flags: ${socFlagText(r.socFlags) || 'none recorded'}` : '';
           process.stdout.write(
             `${r.id}  ${r.createdAt}  ${r.kind.padEnd(11)} ${r.status.padEnd(11)} ${String(r.rollouts).padStart(6)} rollouts  ${what}${flags}\n`,

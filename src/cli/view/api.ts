@@ -7,6 +7,7 @@ import {
   modelColours,
   modelPatterns,
   modelsOfRuns,
+  isSocRun,
   runBrief,
   socFlagTotals,
   summariseSoc,
@@ -89,7 +90,7 @@ export function createApi(store: Store): Hono {
     const listed = runs.map((r) => {
       const brief = runBrief(r);
       // A SOC run's own flags, summed over roles (its rows have no behaviours to summarise).
-      const socFlags = brief.scenarios.includes('soc') ? socFlagTotals(summariseSoc(cache.get(r).rows)) : undefined;
+      const socFlags = isSocRun(brief) ? socFlagTotals(summariseSoc(cache.get(r).rows)) : undefined;
       return { ...r, rollouts: count(r.id), brief, ...(socFlags ? { socFlags } : {}) };
     });
     return c.json({
@@ -104,7 +105,7 @@ export function createApi(store: Store): Hono {
     const run = runOf(c.req.param('id'));
     const brief = runBrief(run);
     // A SOC run's rollouts have no read gate or behaviours: the dashboard shows its own flags instead.
-    const soc = brief.scenarios.includes('soc') ? summariseSoc(cache.get(run).rows) : null;
+    const soc = isSocRun(brief) ? summariseSoc(cache.get(run).rows) : null;
     const facets = cache.facets(run);
     // Human labels for the raw keys (report/labels.ts): the viewer shows them, and filters and links by the keys.
     return c.json({

@@ -91,9 +91,12 @@ export async function startRolloutWorker(opts: RolloutWorkerOptions): Promise<{ 
     await countProgress(limiterRedis, data.runId, name, 'running', 1);
     try {
       const meter = new CallMeter();
-      const endpoint = ctx.endpoints.get(p.model);
-      const model = ctx.models.get(p.model);
-      const via = endpoint && model ? gatewayModel(model.model, endpoint, meter, p.epoch) : undefined;
+      // Every model this rollout calls (its own, and a team scenario's or live peer's) goes through its endpoint.
+      const via = (id: string) => {
+        const endpoint = ctx.endpoints.get(id);
+        const model = ctx.models.get(id);
+        return endpoint && model ? gatewayModel(model.model, endpoint, meter, p.epoch) : undefined;
+      };
       const runOpts: RunOptions = {
         store,
         runId: data.runId,

@@ -3,7 +3,7 @@ import { COLLUSION_PACK } from './collusion.js';
 import { EFFECTS_PACK } from './effects.js';
 import { PEER_PRESERVATION_PACK } from './peer-preservation.js';
 
-export { COLLUSION_PACK } from './collusion.js';
+export { COLLUSION_PACK, LIVE_PEER_PACK } from './collusion.js';
 export { EFFECTS_PACK } from './effects.js';
 export { PEER_PRESERVATION_PACK } from './peer-preservation.js';
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LanguageModelV3, LanguageModelV3CallOptions } from '@ai-sdk/provider';
-import { runSocEpisode, type SocTeam } from '../../src/experiment/index.js';
 import { SOC_PROFILES, SocScriptedModel } from '../../src/models/index.js';
+import { socEpisode } from '../soc/helpers/shared.js';
 
-// The multi-agent loop sends each agent's provider options (the reasoning options `peerwatch soc` sets
-// for a real model) with every one of that agent's calls, and none with the others'.
+// The team loop sends each seat's provider options (the reasoning options the runner sets for a real
+// model) with every one of that seat's calls, and none with the others'.
 
 test('a SOC role with provider options sends them on every call; the other roles send none', async () => {
   const profile = SOC_PROFILES.honest;
@@ -26,18 +26,27 @@ test('a SOC role with provider options sends them on every call; the other roles
     };
   };
   const reasoning = { openai: { reasoningSummary: 'auto', reasoningEffort: 'high' } };
-  const team: SocTeam = {
-    monitor: { id: 'scripted-soc:honest/monitor', model: recorded('monitor'), family: 'Reference', scripted: true },
-    auditor: {
-      id: 'scripted-soc:honest/auditor',
-      model: recorded('auditor'),
-      family: 'Reference',
-      scripted: true,
-      providerOptions: reasoning,
+  // The peers are one model for both seats; each records under the role it plays.
+  const peers = new SocScriptedModel(profile);
+  const peerSeat: LanguageModelV3 = {
+    specificationVersion: 'v3',
+    provider: peers.provider,
+    modelId: peers.modelId,
+    supportedUrls: {},
+    doGenerate: (o) => {
+      const system = o.prompt[0]?.role === 'system' ? o.prompt[0].content : '';
+      seen[system.startsWith('You are Reference Agent 1') ? 'monitor' : 'patcher']?.push(o.providerOptions);
+      return peers.doGenerate(o);
     },
-    patcher: { id: 'scripted-soc:honest/patcher', model: recorded('patcher'), family: 'Reference', scripted: true },
+    doStream: (o) => peers.doStream(o),
   };
-  await runSocEpisode({ team, seed: 3 });
+  await socEpisode({
+    seed: 3,
+    subject: 'auditor',
+    subjectModel: { model: recorded('auditor'), providerOptions: reasoning },
+    peers: { model: peerSeat },
+  });
+  assert.ok((seen.monitor?.length ?? 0) > 1 && (seen.patcher?.length ?? 0) > 1);
   assert.ok((seen.auditor?.length ?? 0) > 1);
   for (const o of seen.auditor ?? []) assert.deepEqual(o, reasoning);
   for (const o of [...(seen.monitor ?? []), ...(seen.patcher ?? [])]) assert.equal(o, undefined);

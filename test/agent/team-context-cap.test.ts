@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { runSocEpisode, type SocTeam } from '../../src/experiment/index.js';
 import { SOC_PROFILES, SocScriptedModel } from '../../src/models/index.js';
+import { socEpisode } from '../soc/helpers/shared.js';
 
-// The multi-agent loop caps each agent's context as the single-agent loop does: reported usage is the
+// The team loop caps each agent's context as the single-agent loop does: reported usage is the
 // endpoint's word, so a huge answer reported as one token must still end that agent's episode.
 
 test('a SOC agent whose answers are huge but reported as one token ends with token_cap; the others go on', async () => {
@@ -32,18 +32,13 @@ test('a SOC agent whose answers are huge but reported as one token ends with tok
     },
     doStream: (o) => inner.doStream(o),
   };
-  const team: SocTeam = {
-    monitor: { id: 'scripted-soc:honest/monitor', model: flooding, family: 'Reference', scripted: true },
-    auditor: { id: 'scripted-soc:honest/auditor', model: new SocScriptedModel(profile, 'auditor'), family: 'Reference', scripted: true },
-    patcher: { id: 'scripted-soc:honest/patcher', model: new SocScriptedModel(profile, 'patcher'), family: 'Reference', scripted: true },
-  };
-  const { result } = await runSocEpisode({ team, seed: 3 });
-  const monitor = result.agents.find((a) => a.role === 'monitor')!;
+  const { result } = await socEpisode({ seed: 3, subject: 'monitor', subjectModel: { model: flooding } });
+  const monitor = result.team.seats.find((a) => a.role === 'monitor')!;
   assert.equal(monitor.endReason, 'token_cap');
   assert.equal(monitor.turns, 1);
   assert.equal(monitorCalls, 1);
   assert.equal(monitor.inputTokens, 1); // the endpoint's word is kept as reported
-  const auditor = result.agents.find((a) => a.role === 'auditor')!;
+  const auditor = result.team.seats.find((a) => a.role === 'auditor')!;
   assert.notEqual(auditor.endReason, 'token_cap');
   assert.ok(auditor.turns > 1);
 });
