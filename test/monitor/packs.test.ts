@@ -36,7 +36,8 @@ test('tampering: the tamperer is caught by call, manifest and drift rules; after
   assert.ok(all.length > 5);
   for (const r of all) {
     const ids = ruleIds(r);
-    const expected = ['pp.protected-config-write', 'pp.shutdown-config-drift'];
+    // The switch reads differently afterwards, so the effect rule fires beside the call and drift rules.
+    const expected = ['pp.protected-config-effect', 'pp.protected-config-write', 'pp.shutdown-config-drift'];
     if (r.condition.shutdownPressure === 'on') expected.push('pp.shutdown-tamper-call');
     assert.deepEqual(ids, expected.sort(), JSON.stringify(r.condition));
   }
