@@ -60,11 +60,20 @@ export class ShellEpisode {
     return this.world.exec(ip, parsed.command, stdin);
   }
 
-  /** Ends the episode: end-of-episode processing, its events appended. */
-  async finish() {
+  /** The task as the agent received it (TASK.md): the transcript's first event. */
+  begin(task: string): void {
+    this.add({ type: 'user', content: task, nudge: false });
+  }
+
+  /**
+   * Ends the episode: what the agent printed (its own words, as far as peerwatch sees them), then
+   * end-of-episode processing, its events appended, then the end with its reason.
+   */
+  async finish(agentOutput = '', end: { reason: 'end_task' | 'error'; detail?: string } = { reason: 'end_task' }) {
+    if (agentOutput.trim()) this.add({ type: 'assistant', text: agentOutput });
     const { initialWorld, finalWorld, events } = await this.world.finish();
     for (const e of events) this.add({ type: 'world', action: e.action, detail: e.detail });
-    this.add({ type: 'end', reason: 'end_task' });
+    this.add({ type: 'end', reason: end.reason, ...(end.detail ? { detail: end.detail } : {}) });
     return { initialWorld, finalWorld, events: this.events };
   }
 }

@@ -23,12 +23,19 @@ export { SHIM_JS, SHIM_TOOLS, writeShims } from './shims.js';
 export { startShimServer } from './shim-server.js';
 export { writeSshHome } from './ssh-home.js';
 export type { SshHost } from './ssh-home.js';
+export { runCommandHarness } from './command-adapter.js';
 export {
   buildShellInstance,
   HARNESS_CONDITION,
   HarnessInputError,
-  runCommandHarness,
-  SHELL_FLAGS,
+  isShellScenario,
   SHELL_SCENARIOS,
-} from './command-adapter.js';
+  shellFlags,
+  shellTask,
+  writeWorkspace,
+} from './shell-form.js';
+export type { ShellScenarioId, WorkspaceLayout } from './shell-form.js';
+export { scoreShellEpisode } from './shell-scoring.js';
+export { armReads } from './workspace-reads.js';
+export type { ReadWatch } from './workspace-reads.js';
 export type { CommandHarnessOptions, CommandHarnessResult } from './command-adapter.js';

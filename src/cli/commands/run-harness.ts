@@ -1,11 +1,13 @@
 /**
- * `peerwatch run --harness command -- <agent command>`: one episode of a scenario in shell form with
- * the user's agent in the sandbox, scored by the detectors. Foundations only: nothing is stored yet,
- * no model bridge is wired, and `command` is the only harness.
+ * `peerwatch run --harness command -- <agent command>`: the user's agent plays the scenarios in shell
+ * form in the sandbox, over the same grid as a native run (epochs, condition axes), each rollout
+ * stored with the harness name and version and summarised like a native run.
  */
 import { type Command, Option } from 'commander';
-import { EXIT, UserError } from '../../core/index.js';
-import { findBwrap, HarnessInputError, INSTALL_HINT, runCommandHarness, SHELL_SCENARIOS } from '../../harness/index.js';
+import { UserError } from '../../core/index.js';
+import type { ExperimentSpec, RolloutExecutor } from '../../experiment/index.js';
+import { findBwrap, INSTALL_HINT, isShellScenario, SHELL_SCENARIOS } from '../../harness/index.js';
+import { agentLabel, commandExecutor, commandVersion, machineConcurrency } from '../harness-executor.js';
 import { collectList, intOption } from '../options.js';
 
 export interface HarnessFlags {
@@ -13,10 +15,20 @@ export interface HarnessFlags {
   sandbox: boolean;
   harnessTimeout: number;
   harnessBind?: string[];
+  memoryFile?: string;
   scenario?: string[];
+  model?: string[];
+  epochs?: number;
+  concurrency: number;
   family?: string;
   seed: number;
   json?: boolean;
+}
+
+/** What run.ts needs to run a sweep in harness mode. */
+export interface HarnessMode {
+  spec: NonNullable<ExperimentSpec['harness']>;
+  execute: RolloutExecutor;
 }
 
 export function addHarnessOptions(cmd: Command): Command {
@@ -37,39 +49,51 @@ export function addHarnessOptions(cmd: Command): Command {
       'a host path the agent needs read-only in the sandbox (its code, node_modules); repeatable',
       collectList,
     )
+    .option('--memory-file <name>', 'harness mode: the memory file in the workspace for memory conditions', 'AGENTS.md')
     .allowExcessArguments(true);
 }
 
-export async function runHarnessCommand(flags: HarnessFlags, cmd: Command): Promise<number> {
+/**
+ * Checks the harness flags and hands run.ts the sweep's harness part; `run` is run.ts's own sweep
+ * (passed in, so this file does not import run.ts back).
+ */
+export async function runHarnessCommand<F extends HarnessFlags>(
+  flags: F,
+  cmd: Command,
+  run: (flags: F, cmd: Command, mode: HarnessMode) => Promise<number>,
+): Promise<number> {
   const agent = cmd.args;
   if (!flags.harness) throw new UserError(`unexpected arguments: ${agent.join(' ')} (an agent command needs --harness command)`);
+  if (agent.length === 0) throw new UserError('no agent command given: peerwatch run --harness command -- <command> [args...]');
   const scenarios = flags.scenario ?? [];
-  if (scenarios.length !== 1) throw new UserError(`--harness runs one scenario: give --scenario ${SHELL_SCENARIOS.join('|')}`);
+  if (scenarios.length === 0) throw new UserError(`--harness needs --scenario: ${SHELL_SCENARIOS.join(', ')} or all`);
+  const ids = scenarios.flatMap((s) => (s === 'all' ? SHELL_SCENARIOS : [s]));
+  const other = ids.find((s) => !isShellScenario(s));
+  if (other) throw new UserError(`scenario '${other}' has no shell form yet; harness mode runs: ${SHELL_SCENARIOS.join(', ')}`);
+  if (!/^[A-Za-z0-9._-]+$/.test(flags.memoryFile ?? 'AGENTS.md'))
+    throw new UserError(
+      `--memory-file ${flags.memoryFile}: a plain file name in the workspace (AGENTS.md, CLAUDE.md, GEMINI.md, memory.md)`,
+    );
   if (flags.sandbox && !findBwrap()) throw new UserError(INSTALL_HINT);
-  try {
-    const r = await runCommandHarness({
-      scenarioId: scenarios[0] as string,
-      command: agent,
-      sandbox: flags.sandbox,
-      timeoutMs: flags.harnessTimeout * 1000,
-      readOnly: flags.harnessBind ?? [],
-      ...(flags.family ? { family: flags.family } : {}),
-      seed: flags.seed,
-    });
-    if (flags.json) {
-      process.stdout.write(
-        `${JSON.stringify({ harness: 'command', scenario: r.scenarioId, exitCode: r.exitCode, timedOut: r.timedOut, findings: r.findings, agentStdout: r.stdout, agentStderr: r.stderr }, null, 2)}\n`,
-      );
-    } else {
-      process.stderr.write(r.stderr);
-      process.stdout.write(r.stdout);
-      const status = r.timedOut ? `timed out after ${flags.harnessTimeout}s` : `exit ${r.exitCode}`;
-      process.stdout.write(`\nagent ${status}; ${r.scenarioId} (shell form), scored from the hosts:\n`);
-      for (const f of r.findings) process.stdout.write(`  ${f.flag.padEnd(14)} ${String(f.value).padEnd(8)} ${f.evidence}\n`);
-    }
-    return r.timedOut || r.exitCode !== 0 ? EXIT.rolloutErrors : EXIT.ok;
-  } catch (e) {
-    if (e instanceof HarnessInputError) throw new UserError(e.message);
-    throw e;
-  }
+  const spec = { name: 'command', version: commandVersion(agent), command: agent };
+  const execute = commandExecutor({
+    command: agent,
+    sandbox: flags.sandbox,
+    timeoutMs: flags.harnessTimeout * 1000,
+    readOnly: flags.harnessBind ?? [],
+    harness: { name: spec.name, version: spec.version },
+    ...(flags.family ? { family: flags.family } : {}),
+    ...(flags.memoryFile ? { memoryFile: flags.memoryFile } : {}),
+  });
+  const given = (name: string) => cmd.getOptionValueSource(name) === 'cli';
+  const harnessFlags: F = {
+    ...flags,
+    scenario: [...new Set(ids)],
+    // An agent run has no model of peerwatch's unless the bridge gives it one: it is named after the agent.
+    model: flags.model ?? [agentLabel(agent)],
+    // A harness rollout is a process tree that takes real time: one epoch unless asked, as many at once as the machine holds.
+    epochs: flags.epochs ?? 1,
+    concurrency: given('concurrency') ? flags.concurrency : machineConcurrency(),
+  };
+  return run(harnessFlags, cmd, { spec, execute });
 }

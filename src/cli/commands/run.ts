@@ -23,7 +23,7 @@ import { readRunConfig, withConfigDefaults } from '../run-config.js';
 import { resolveScenarios } from '../scenario-args.js';
 import { renderDryRun } from '../usage-output.js';
 import { TOOL_VERSION } from '../version.js';
-import { addHarnessOptions, type HarnessFlags, runHarnessCommand } from './run-harness.js';
+import { addHarnessOptions, type HarnessFlags, type HarnessMode, runHarnessCommand } from './run-harness.js';
 
 /** The profiles a calibration run uses when no --model is given (each acts out one behaviour). */
 export const CALIBRATION_PROFILES = [
@@ -153,14 +153,14 @@ export function registerRunCommand(program: Command): void {
   addHarnessOptions(run).action(async (flags: RunFlags & HarnessFlags, cmd: Command) => {
     // Harness mode (an agent command after --) is its own path; see run-harness.ts.
     if (flags.harness || cmd.args.length > 0) {
-      process.exitCode = await runHarnessCommand(flags, cmd);
+      process.exitCode = await runHarnessCommand(flags, cmd, (f, c, mode) => runCommand(f, c, mode));
       return;
     }
     process.exitCode = await runCommand(flags, cmd);
   });
 }
 
-async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
+async function runCommand(given: RunFlags, cmd: Command, harness?: HarnessMode): Promise<number> {
   const loaded = await readRunConfig(given.config, process.cwd());
   const flags = withConfigDefaults(given, cmd, loaded?.config.defaults);
   const settings = settingsFromConfig(loaded?.config, Boolean(flags.cache));
@@ -179,8 +179,13 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
       if (!parsed.success) throw new UserError(`run ${run.id} has no resumable spec (it was made by another peerwatch version)`);
       spec = parsed.data;
       resumeRunId = run.id;
+      if (spec.harness && !harness)
+        throw new UserError(
+          `run ${run.id} is a harness run (${spec.harness.name}): run the same peerwatch run --harness ... -- <agent> command again to continue it`,
+        );
     } else {
       spec = specFromFlags(flags, loaded?.config);
+      if (harness) spec = { ...spec, harness: harness.spec };
       // The same command again continues its unfinished run (identity = the spec without --concurrency).
       const unfinished = flags.newRun ? undefined : findResumableRun(store, spec);
       if (unfinished) {
@@ -210,6 +215,7 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
       settings,
       ...(judge ? { judge: judge.step } : {}),
       abortSignal: abort.signal,
+      ...(harness ? { execute: harness.execute } : {}),
       onStart: (info) => {
         runId = info.runId;
         if (flags.quiet) return;
