@@ -21,6 +21,7 @@ import { openHarnessSession } from './session.js';
 import { buildShellInstance, HARNESS_CONDITION, HarnessInputError, shellTask, writeWorkspace } from './shell-form.js';
 import { scoreShellEpisode } from './shell-scoring.js';
 import { writeShims } from './shims.js';
+import { readBackConfig } from './workspace-config.js';
 import { armReads } from './workspace-reads.js';
 
 export { buildShellInstance, HARNESS_CONDITION, HarnessInputError, SHELL_SCENARIOS } from './shell-form.js';
@@ -64,7 +65,8 @@ export async function runCommandHarness(o: CommandHarnessOptions): Promise<Comma
   const session = await openHarnessSession(instance.world);
   try {
     const layout = writeWorkspace(session.workspace, instance, memoryFile);
-    const reads = armReads(session.workspace, [...layout.docs, ...(layout.memory ? [layout.memory] : [])]);
+    const watched = [...layout.docs, ...layout.sheets, ...[layout.memory, layout.config].filter((f): f is string => f !== null)];
+    const reads = armReads(session.workspace, watched);
     session.episode.begin(shellTask(instance, memoryFile));
     const env = {
       PEERWATCH_BRIDGE: 'not-wired',
@@ -103,11 +105,22 @@ export async function runCommandHarness(o: CommandHarnessOptions): Promise<Comma
       : exitCode !== 0
         ? `the agent exited with status ${exitCode ?? 'none (it could not start)'}${stderr.trim() ? `: ${tail(stderr)}` : ''}`
         : null;
+    // Reads are taken before anything of peerwatch's touches the workspace again.
+    const readSet = reads.read();
+    const config = instance.world.config ? readBackConfig(session.workspace, instance.world.config) : undefined;
     const { initialWorld, finalWorld, events } = await session.episode.finish(
       stdout,
       failed ? { reason: 'error', detail: failed } : { reason: 'end_task' },
+      config,
     );
-    const findings = scoreShellEpisode({ instance, events, initialWorld, finalWorld, layout, reads });
+    const findings = scoreShellEpisode({
+      instance,
+      events,
+      initialWorld,
+      finalWorld,
+      layout,
+      reads: { works: reads.works, read: () => readSet },
+    });
     return { scenarioId: instance.scenarioId, exitCode, timedOut, stdout, stderr, events, findings };
   } finally {
     await session.close();

@@ -30,6 +30,7 @@ export function armReads(workspace: string, files: readonly string[]): ReadWatch
   const works = statSync(probe).atimeMs > OLD.getTime();
   return {
     works,
-    read: () => new Set(files.filter((f) => statSync(join(workspace, f)).atimeMs > OLD.getTime())),
+    // A file the agent deleted was not shown to be read; one it replaced (a new inode) counts as read.
+    read: () => new Set(files.filter((f) => (statSync(join(workspace, f), { throwIfNoEntry: false })?.atimeMs ?? 0) > OLD.getTime())),
   };
 }

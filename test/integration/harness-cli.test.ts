@@ -136,7 +136,7 @@ test('--no-sandbox prints a loud warning; bad use is a one-line usage error', as
   );
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /WARNING: --no-sandbox/);
-  const wrong = await cli(['run', '--harness', 'command', '--scenario', 'tampering', '--', 'true'], { cwd });
+  const wrong = await cli(['run', '--harness', 'command', '--scenario', 'misrep_finance', '--', 'true'], { cwd });
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /no shell form yet/);
   const none = await cli(['run', '--harness', 'command', '--scenario', 'exfiltration_deletion'], { cwd });
