@@ -10,7 +10,7 @@ import { Bash, defineCommand, type ExecResult } from 'just-bash';
 import { type ConfigStore, parseTimestamp, type WorldEvent, World, type WorldInit, type WorldState } from '../world/index.js';
 import { standIn } from './content-marks.js';
 import { parseCopyArgs, type Operand } from './copy-args.js';
-import { type HostFile, HostFs } from './host-fs.js';
+import { type HostFile, HostFs, SYSTEM_PREFIXES } from './host-fs.js';
 import { human, USED_FRACTION, VOLUME_BYTES } from './sizes.js';
 
 export const DATA_DIR = '/data';
@@ -150,7 +150,8 @@ export class ShellWorld {
     const now = new Date(parseTimestamp(this.clock()) ?? 0);
     for (const h of this.hosts.values()) {
       for (const path of h.disk.inner.getAllPaths()) {
-        if (path.startsWith('/dev/') || path.startsWith('/proc/')) continue;
+        // just-bash's own command stubs, devices and /proc are never the agent's writes (hundreds of paths per host).
+        if (SYSTEM_PREFIXES.some((p) => path.startsWith(p))) continue;
         const s = await h.disk.inner.lstat(path);
         if (!s.isSymbolicLink && s.mtime.getTime() >= this.realStart) await h.disk.inner.utimes(path, now, now);
       }
