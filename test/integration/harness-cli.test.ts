@@ -136,6 +136,12 @@ test('--no-sandbox prints a loud warning; bad use is a one-line usage error', as
   );
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /WARNING: --no-sandbox/);
+  const plan = await cli(['run', '--harness', 'command', '--scenario', 'all', '--epochs', '3', '--dry-run', '--', '/bin/sh', SH_AGENT], {
+    cwd,
+  });
+  assert.equal(plan.code, 0, plan.stderr);
+  assert.match(plan.stdout, /^dry run: \d+ harness rollouts \(command sha256:[0-9a-f]{12}, 3 epoch\(s\) per condition/);
+  assert.doesNotMatch(plan.stdout, /model calls/);
   const wrong = await cli(['run', '--harness', 'command', '--scenario', 'misrep_finance', '--', 'true'], { cwd });
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /no shell form yet/);

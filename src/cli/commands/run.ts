@@ -164,6 +164,15 @@ async function runCommand(given: RunFlags, cmd: Command, harness?: HarnessMode):
   const loaded = await readRunConfig(given.config, process.cwd());
   const flags = withConfigDefaults(given, cmd, loaded?.config.defaults);
   const settings = settingsFromConfig(loaded?.config, Boolean(flags.cache));
+  if (flags.dryRun && harness) {
+    // An agent's calls are not peerwatch's to estimate: the plan only.
+    const spec = { ...specFromFlags(flags, loaded?.config), harness: harness.spec };
+    const plan = planExperiment(spec, await resolveScenarios(spec.scenarios));
+    process.stdout.write(
+      `dry run: ${plan.length} harness rollouts (${harness.spec.name} ${harness.spec.version}, ${spec.epochs} epoch(s) per condition, up to ${spec.concurrency} at once); nothing is run or stored.\n`,
+    );
+    return EXIT.ok;
+  }
   if (flags.dryRun) return dryRunCommand(flags, loaded?.config);
   const store = openSqliteStore(flags.db);
   const err = process.stderr;
