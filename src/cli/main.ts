@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, forTerminal, UserError } from '../core/index.js';
 import { registerBridgeCommand } from './commands/bridge.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerExportPotterCommand } from './commands/export-potter.js';
 import { registerGovernCommands } from './commands/govern.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerMonitorCommand(program);
   registerSocCommand(program);
   registerBridgeCommand(program);
+  registerServeCommand(program);
   // Apply our exit-code convention to commander's own usage errors too.
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();

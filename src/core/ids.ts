@@ -15,6 +15,8 @@ export interface RolloutIdentity {
    * with a run that used the default cap. Absent, the id is as before.
    */
   maxOutputTokens?: number;
+  /** Harness mode: the agent harness and its version (another agent, another sample). Absent for native rollouts. */
+  harness?: { name: string; version: string };
 }
 
 /** A rollout's id is a hash of what defines it, so a resumed run skips exactly what is done. */

@@ -89,6 +89,7 @@ export function planRollouts(spec: ExperimentSpec, scenarios: readonly Scenario[
           const seed = deriveSeed(spec.seed, epoch);
           const followUps = scenario.followsUp && spec.followUps !== undefined ? { followUps: spec.followUps } : {};
           const outputCap = spec.maxOutputTokens !== undefined ? { maxOutputTokens: spec.maxOutputTokens } : {};
+          const harness = spec.harness ? { harness: { name: spec.harness.name, version: spec.harness.version } } : {};
           const id = rolloutId({
             model,
             scenario: scenario.id,
@@ -98,6 +99,7 @@ export function planRollouts(spec: ExperimentSpec, scenarios: readonly Scenario[
             seed,
             ...followUps,
             ...outputCap,
+            ...harness,
           });
           out.push({ id, model, scenario, condition, conditionKey: key, epoch, seed });
         }
