@@ -218,6 +218,7 @@ test('migrations from empty: version table, application id, WAL, idempotent reop
   const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
   assert.deepEqual(tables, [
     'findings',
+    'interviews',
     'model_calls',
     'response_cache',
     'rollouts',
