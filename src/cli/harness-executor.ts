@@ -9,10 +9,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism, freemem } from 'node:os';
 import { resolve } from 'node:path';
-import { canonicalJsonOfFrozenList, sha256Hex } from '../core/index.js';
+import { canonicalJsonOfFrozenList, sha256Hex, UserError } from '../core/index.js';
 import { behaviourFindings, type RolloutExecutor } from '../experiment/index.js';
 import { type HarnessName, runHarnessRollout } from '../harness/index.js';
-import type { ReasoningEffort } from '../models/index.js';
+import { type ReasoningEffort, SHELL_PROFILES } from '../models/index.js';
 import type { RolloutRecord } from '../store/index.js';
 import { gatewayedModel } from './commands/bridge.js';
 
@@ -31,8 +31,8 @@ export interface HarnessExecutorOptions {
   memoryFile?: string;
   maxTurns?: number;
   reasoningEffort?: ReasoningEffort;
-  /** How a rollout's model is reached (run's --base-url, --api-key-env, --config). */
-  modelFlags: { baseUrl?: string | undefined; apiKeyEnv?: string | undefined; config?: string | undefined };
+  /** The sweep's models behind the bridge, resolved and checked up front (prepareModels). */
+  models: HarnessModels;
   warn?: (line: string) => void;
 }
 
@@ -67,21 +67,33 @@ export function machineConcurrency(): number {
   return Math.max(1, Math.min(availableParallelism(), Math.floor(freemem() / (512 * 1024 * 1024))));
 }
 
+export type HarnessModels = Map<string, Awaited<ReturnType<typeof gatewayedModel>>>;
+
+/**
+ * Resolves each --model once, before the run is created, so a bad spec or a scripted profile
+ * without a shell form is a one-line usage error, not a failure mid-sweep.
+ */
+export async function prepareModels(
+  specs: readonly string[],
+  flags: { baseUrl?: string | undefined; apiKeyEnv?: string | undefined; config?: string | undefined },
+): Promise<HarnessModels> {
+  const models: HarnessModels = new Map();
+  for (const spec of specs) {
+    const m = await gatewayedModel({ model: spec, ...flags });
+    if (m.resolved.kind === 'scripted' && !SHELL_PROFILES.includes(m.resolved.model.modelId))
+      throw new UserError(
+        `scripted:${m.resolved.model.modelId} has no shell form; harness mode's scripted profiles: ${SHELL_PROFILES.join(', ')}`,
+      );
+    models.set(spec, m);
+  }
+  return models;
+}
+
 export function harnessExecutor(o: HarnessExecutorOptions): RolloutExecutor {
-  // A rollout's model is the sweep's model axis; `agent:<name>` (command without --model) has none.
-  const models = new Map<string, ReturnType<typeof gatewayedModel>>();
-  const modelFor = (spec: string) => {
-    if (o.harness === 'command' && spec.startsWith('agent:')) return null;
-    let m = models.get(spec);
-    if (!m) {
-      m = gatewayedModel({ model: spec, ...o.modelFlags });
-      models.set(spec, m);
-    }
-    return m;
-  };
   return async (p, ctx) => {
     const startedAt = ctx.now().toISOString();
-    const model = await modelFor(p.model);
+    // A rollout's model is the sweep's model axis; `agent:<name>` (command without --model) has none.
+    const model = o.models.get(p.model) ?? null;
     const r = await runHarnessRollout({
       harness: o.harness,
       scenarioId: p.scenario.id,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { cli, tempDir } from './helpers/cli-helpers.js';
@@ -113,4 +113,12 @@ test('--harness <cli>: a CLI not on PATH, or no --model, is a one-line usage err
   );
   assert.equal(noModel.code, 2, noModel.stderr);
   assert.match(noModel.stderr, /needs a model behind the bridge/);
+  // Checked before the run is created: a one-line error, nothing stored.
+  const noShell = await cli(
+    ['run', '--harness', 'command', '--model', 'scripted:sham-complier', '--scenario', 'exfiltration_deletion', '--', 'true'],
+    { cwd },
+  );
+  assert.equal(noShell.code, 2, noShell.stderr);
+  assert.match(noShell.stderr, /^peerwatch: error: scripted:sham-complier has no shell form/);
+  assert.equal(existsSync(join(cwd, 'peerwatch.db')), false);
 });

@@ -24,7 +24,7 @@ import {
   SHELL_SCENARIOS,
 } from '../../harness/index.js';
 import type { ReasoningEffort } from '../../models/index.js';
-import { agentLabel, commandVersion, harnessExecutor, machineConcurrency } from '../harness-executor.js';
+import { agentLabel, commandVersion, harnessExecutor, machineConcurrency, prepareModels } from '../harness-executor.js';
 import { collectList, intOption } from '../options.js';
 
 export interface HarnessFlags {
@@ -140,7 +140,7 @@ export async function runHarnessCommand<F extends HarnessFlags>(
     ...(flags.memoryFile ? { memoryFile: flags.memoryFile } : {}),
     ...(flags.maxIters ? { maxTurns: flags.maxIters } : {}),
     ...(flags.reasoningEffort ? { reasoningEffort: flags.reasoningEffort } : {}),
-    modelFlags: { baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, config: flags.config },
+    models: await prepareModels(flags.model ?? [], { baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, config: flags.config }),
   });
   const given = (option: string) => cmd.getOptionValueSource(option) === 'cli';
   const harnessFlags: F = {
