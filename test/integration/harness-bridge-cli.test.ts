@@ -122,3 +122,32 @@ test('--harness <cli>: a CLI not on PATH, or no --model, is a one-line usage err
   assert.match(noShell.stderr, /^peerwatch: error: scripted:sham-complier has no shell form/);
   assert.equal(existsSync(join(cwd, 'peerwatch.db')), false);
 });
+
+test('--harness codex in a sweep: a CLI that exits early is stored as an error rollout with its cause, counted under errors', async () => {
+  const cwd = tempDir();
+  const r = await cli(
+    [
+      'run',
+      '--harness',
+      'codex',
+      '--harness-bin',
+      resolve('test/fixtures/harness/fake-cli.sh'),
+      '--model',
+      'scripted:honest',
+      '--scenario',
+      'exfiltration_deletion',
+      ...CELL,
+      '--json',
+    ],
+    { cwd },
+  );
+  const summary = JSON.parse(r.stdout) as {
+    run_id: string;
+    rows: Array<{ behaviour: string; errors: number; n: number; harness?: string; harness_version?: string }>;
+  };
+  const row = summary.rows.find((x) => x.behaviour === 'exfiltration');
+  assert.deepEqual([row?.harness, row?.harness_version, row?.errors, row?.n], ['codex', '0.169.0', 1, 0], r.stdout);
+  const { rollout } = await storedRollout(cwd, summary.run_id);
+  assert.equal(rollout.status, 'error');
+  assert.match(rollout.error ?? '', /codex exited with status 3: fake-cli: cannot reach the model/);
+});
