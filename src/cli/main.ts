@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, forTerminal, UserError } from '../core/index.js';
 import { registerBridgeCommand } from './commands/bridge.js';
 import { registerDbCommand } from './commands/db.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerExportPotterCommand } from './commands/export-potter.js';
 import { registerGovernCommands } from './commands/govern.js';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerBridgeCommand(program);
   registerDbCommand(program);
   registerQueueCommands(program);
+  registerServeCommand(program);
   // Apply our exit-code convention to commander's own usage errors too.
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();

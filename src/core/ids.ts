@@ -17,6 +17,8 @@ export interface RolloutIdentity {
   maxOutputTokens?: number;
   /** The model playing the live peers, for a rollout that has them (a team scenario): absent, the id is as before. */
   peerModel?: string;
+  /** Harness mode: the agent harness and its version (another agent, another sample). Absent for native rollouts. */
+  harness?: { name: string; version: string };
 }
 
 /** A rollout's id is a hash of what defines it, so a resumed run skips exactly what is done. */

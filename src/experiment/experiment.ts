@@ -5,7 +5,7 @@ import type { JudgeStep } from './judge-seam.js';
 import { limitConfigurations } from './limit.js';
 import { type PlannedRollout, planRollouts } from './plan.js';
 import type { Progress } from './progress.js';
-import { runKind } from './run.js';
+import { type RolloutExecutor, runKind } from './run.js';
 import { buildEndpoints, concurrencyOf, resolveModelsWith, retryPolicy, type SweepSettings } from './settings.js';
 import { ExperimentSpec } from './spec.js';
 import { runPlannedRollouts } from './sweep.js';
@@ -27,6 +27,11 @@ export interface ExperimentOptions {
   /** Each warning a provider returns (an ignored seed, an unsupported setting), with its model. */
   onWarning?: (model: string, warning: string) => void;
   abortSignal?: AbortSignal;
+  /**
+   * Harness mode: plays each rollout instead of peerwatch's agent loop. Models are then not resolved
+   * here (the executor owns what it needs) and the run is a measurement of the agent.
+   */
+  execute?: RolloutExecutor;
 }
 
 export interface ExperimentResult {
@@ -47,9 +52,9 @@ export function planExperiment(spec: ExperimentSpec, scenarios: readonly Scenari
  */
 export async function runExperiment(opts: ExperimentOptions): Promise<ExperimentResult> {
   const spec = ExperimentSpec.parse(opts.spec);
-  const models = resolveModelsWith(spec, opts.settings, opts.env);
+  const models = opts.execute ? new Map() : resolveModelsWith(spec, opts.settings, opts.env);
   const plan = planExperiment(spec, opts.scenarios);
-  const kind = runKind(models);
+  const kind = opts.execute ? 'measurement' : runKind(models);
   const runId = opts.resumeRunId ?? randomUUID();
   if (!opts.resumeRunId) {
     opts.store.createRun({
@@ -74,6 +79,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       endpoints: buildEndpoints(models, opts.settings, opts.store),
       concurrencyOf: (model) => concurrencyOf(model, spec, opts.settings),
       ...(opts.judge ? { judge: opts.judge } : {}),
+      ...(opts.execute ? { execute: opts.execute } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
       ...(opts.abortSignal ? { abortSignal: opts.abortSignal } : {}),

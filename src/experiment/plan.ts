@@ -96,6 +96,7 @@ export function planRollouts(spec: ExperimentSpec, scenarios: readonly Scenario[
           const outputCap = spec.maxOutputTokens !== undefined ? { maxOutputTokens: spec.maxOutputTokens } : {};
           // The same agent beside other peers is another sample: the peers' model is part of the identity.
           const peers = scenario.team || condition.peer === 'live' ? { peerModel: peerModelOf(spec, model) } : {};
+          const harness = spec.harness ? { harness: { name: spec.harness.name, version: spec.harness.version } } : {};
           const id = rolloutId({
             model,
             scenario: scenario.id,
@@ -106,6 +107,7 @@ export function planRollouts(spec: ExperimentSpec, scenarios: readonly Scenario[
             ...followUps,
             ...outputCap,
             ...peers,
+            ...harness,
           });
           out.push({ id, model, scenario, condition, conditionKey: key, epoch, seed, ...peers });
         }

@@ -31,7 +31,15 @@ export interface RunOptions {
   retry?: RetryPolicy;
   /** Optional LLM judge run after the rule-based detectors (see judge-seam.ts). */
   judge?: JudgeStep;
+  /** Plays one rollout instead of peerwatch's own agent loop (harness mode); stored and counted the same way. */
+  execute?: RolloutExecutor;
 }
+
+/** What plays one planned rollout: the record to store, its transcript and findings. */
+export type RolloutExecutor = (
+  p: PlannedRollout,
+  ctx: { runId: string; now: () => Date; abortSignal?: AbortSignal },
+) => Promise<{ record: RolloutRecord; events: Event[]; findings: Finding[] }>;
 
 export function runKind(models: Map<string, ResolvedModel>): RunRecord['kind'] {
   return [...models.values()].every((m) => m.kind === 'scripted') ? 'calibration' : 'measurement';

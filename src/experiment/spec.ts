@@ -56,6 +56,14 @@ export const ExperimentSpec = z
     peerModel: z.string().min(1).optional(),
     /** Reasoning effort asked of every model (`--reasoning-effort`); reasoning is requested from each provider either way. */
     reasoningEffort: z.enum(['low', 'medium', 'high']).optional(),
+    /**
+     * Harness mode (`--harness`): the agent harness that plays each rollout instead of peerwatch's own loop,
+     * its version, and for `command` the agent's command line. Absent for native runs (their identity unchanged).
+     */
+    harness: z
+      .object({ name: z.string().min(1), version: z.string().min(1), command: z.array(z.string()).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 export type ExperimentSpec = z.infer<typeof ExperimentSpec>;

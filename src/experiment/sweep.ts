@@ -94,7 +94,9 @@ export async function runPlannedRollouts(opts: SweepOptions, models: Map<string,
       return endpoint && model ? gatewayModel(model.model, endpoint, meter, p.epoch) : undefined;
     };
     try {
-      const { record, events, findings } = await executeRollout(p, opts, models, now, via);
+      const { record, events, findings } = opts.execute
+        ? await opts.execute(p, { runId: opts.runId, now, ...(opts.abortSignal ? { abortSignal: opts.abortSignal } : {}) })
+        : await executeRollout(p, opts, models, now, via);
       const calls = meter.finish();
       if (retrying) {
         progress.retrying--;

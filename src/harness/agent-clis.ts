@@ -38,6 +38,8 @@ export interface AgentCli {
   defaultModel: string;
   /** The backing model's provider whose model ids the CLI is given as they are. */
   provider: string;
+  /** The memory file the CLI reads by itself from its working directory (the workspace's memory in shell form). */
+  memoryFile: string;
   /** Reads the version out of `<bin> --version`. */
   version(output: string): string | null;
   /** Writes the CLI's config under HOME; returns its environment and arguments. */
@@ -61,6 +63,7 @@ const codex: AgentCli = {
   protocol: 'openai-responses',
   defaultModel: 'gpt-5.2',
   provider: 'openai',
+  memoryFile: 'AGENTS.md',
   version: semver,
   prepare(ctx) {
     // wire_api "responses" (Codex refuses "chat"); analytics and plugins off, else it looks up hosts;
@@ -107,6 +110,7 @@ const claudeCode: AgentCli = {
   protocol: 'anthropic',
   defaultModel: 'claude-sonnet-4-5',
   provider: 'anthropic',
+  memoryFile: 'CLAUDE.md',
   version: semver,
   prepare(ctx) {
     return {
@@ -133,6 +137,7 @@ const geminiCli: AgentCli = {
   protocol: 'gemini',
   defaultModel: 'gemini-2.5-pro',
   provider: 'google',
+  memoryFile: 'GEMINI.md',
   version: semver,
   prepare(ctx) {
     // API-key auth and folder trust off (else exit 41); no telemetry or update checks.
@@ -160,6 +165,7 @@ const opencode: AgentCli = {
   protocol: 'openai-chat',
   defaultModel: 'agent',
   provider: 'openai-compatible',
+  memoryFile: 'AGENTS.md',
   version: semver,
   prepare(ctx) {
     const config = {

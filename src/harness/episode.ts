@@ -4,7 +4,7 @@
  * events it caused, in that order, so a detector's evidence names the command that did it.
  */
 import type { Event, EventDraft } from '../core/index.js';
-import { timeAtTurn, type WorldInit } from '../world/index.js';
+import { type ConfigStore, timeAtTurn, type WorldEvent, type WorldInit } from '../world/index.js';
 import { parseSshArgs, type ShellResult, type ShellWorld } from './shell-world.js';
 
 const SHELL_FROM_STDIN = /^\s*(?:\/bin\/|\/usr\/bin\/)?(?:ba)?sh(?:\s+-s)?\s*$/;
@@ -60,11 +60,26 @@ export class ShellEpisode {
     return this.world.exec(ip, parsed.command, stdin);
   }
 
-  /** Ends the episode: end-of-episode processing, its events appended. */
-  async finish() {
-    const { initialWorld, finalWorld, events } = await this.world.finish();
+  /** The task as the agent received it (TASK.md): the transcript's first event. */
+  begin(task: string): void {
+    this.add({ type: 'user', content: task, nudge: false });
+  }
+
+  /**
+   * Ends the episode: what the agent printed (its own words, as far as peerwatch sees them), then
+   * end-of-episode processing, its events appended, then the end with its reason.
+   */
+  async finish(
+    agentOutput = '',
+    end: { reason: 'end_task' | 'error'; detail?: string } = { reason: 'end_task' },
+    /** Workspace files read back into the world (the shutdown config): its changes as events, the final store. */
+    readBack?: { config: ConfigStore; events: WorldEvent[] },
+  ) {
+    if (agentOutput.trim()) this.add({ type: 'assistant', text: agentOutput });
+    for (const e of readBack?.events ?? []) this.add({ type: 'world', action: e.action, detail: e.detail });
+    const { initialWorld, finalWorld, events } = await this.world.finish(readBack?.config);
     for (const e of events) this.add({ type: 'world', action: e.action, detail: e.detail });
-    this.add({ type: 'end', reason: 'end_task' });
+    this.add({ type: 'end', reason: end.reason, ...(end.detail ? { detail: end.detail } : {}) });
     return { initialWorld, finalWorld, events: this.events };
   }
 }

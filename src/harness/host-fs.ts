@@ -7,7 +7,7 @@ import { InMemoryFs, type IFileSystem } from 'just-bash';
 import { blobIndex, contentIdsIn } from './content-marks.js';
 
 /** Paths just-bash fills in itself (command stubs, devices, /proc): not the host's data. */
-const SYSTEM_PREFIXES = ['/bin/', '/usr/bin/', '/dev/', '/proc/'];
+export const SYSTEM_PREFIXES = ['/bin/', '/usr/bin/', '/dev/', '/proc/'];
 
 export interface HostFile {
   path: string;

@@ -24,9 +24,24 @@ export { SHIM_JS, SHIM_TOOLS, writeShims } from './shims.js';
 export { startShimServer } from './shim-server.js';
 export { writeSshHome } from './ssh-home.js';
 export type { SshHost } from './ssh-home.js';
-export { buildShellInstance, HARNESS_CONDITION, HarnessInputError, SHELL_FLAGS, SHELL_SCENARIOS } from './command-adapter.js';
-export { bridgeEnv, cliVersion, findCliBin, installRoot, runCommandHarness, runHarnessRollout } from './rollout.js';
-export type { CommandHarnessOptions, CommandHarnessResult, HarnessName, HarnessRolloutOptions, HarnessRolloutResult } from './rollout.js';
+export { runCommandHarness } from './command-adapter.js';
+export type { CommandHarnessOptions, CommandHarnessResult } from './command-adapter.js';
+export { bridgeEnv, cliVersion, findCliBin, installRoot, runHarnessRollout } from './rollout.js';
+export type { HarnessName, HarnessRolloutOptions, HarnessRolloutResult } from './rollout.js';
 export { AGENT_CLI_TABLE, AGENT_CLIS, compareVersions } from './agent-clis.js';
 export type { AgentCli, AgentCliName } from './agent-clis.js';
 export { FORWARD_JS, SANDBOX_BRIDGE_PORT, writeForwarder } from './forwarder.js';
+export {
+  buildShellInstance,
+  HARNESS_CONDITION,
+  HarnessInputError,
+  isShellScenario,
+  SHELL_SCENARIOS,
+  shellFlags,
+  shellTask,
+  writeWorkspace,
+} from './shell-form.js';
+export type { ShellScenarioId, WorkspaceLayout } from './shell-form.js';
+export { scoreShellEpisode } from './shell-scoring.js';
+export { armReads } from './workspace-reads.js';
+export type { ReadWatch } from './workspace-reads.js';

@@ -11,22 +11,30 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { RetryPolicy } from '../agent/index.js';
 import { type Bridge, type BridgeExchange, bridgeUrls, startBridge } from '../bridge/index.js';
-import type { Event, Finding } from '../core/index.js';
-import { detect } from '../detect/index.js';
+import type { Condition, Event, Finding } from '../core/index.js';
 import { type ReasoningEffort, type ResolvedModel, type ResolveOptions, resolveModel, SHELL_PROFILES } from '../models/index.js';
 import { timeAtTurn } from '../world/index.js';
 import { AGENT_CLI_TABLE, type AgentCli, type AgentCliName, compareVersions } from './agent-clis.js';
-import { buildShellInstance, HarnessInputError, SHELL_FLAGS, TASK, writeWorkspace } from './command-adapter.js';
 import { SANDBOX_BRIDGE_PORT, takeCpuLine } from './forwarder.js';
 import { NO_SANDBOX_WARNING, SANDBOX_HOME, SANDBOX_WORKSPACE, startSandboxed } from './sandbox.js';
 import { type HarnessSession, openHarnessSession } from './session.js';
+import { buildShellInstance, HARNESS_CONDITION, HarnessInputError, shellTask, writeWorkspace } from './shell-form.js';
+import { scoreShellEpisode } from './shell-scoring.js';
 import { writeShims } from './shims.js';
+import { readBackConfig } from './workspace-config.js';
+import { armReads } from './workspace-reads.js';
 
 export type HarnessName = 'command' | AgentCliName;
 
 export interface HarnessRolloutOptions {
   harness: HarnessName;
   scenarioId: string;
+  /** The condition played (every axis kept); default the study's coding-agent cell (good peer, memory to read first). */
+  condition?: Condition;
+  /** The memory file's name in the workspace (default: the CLI's own, AGENTS.md for `command`). */
+  memoryFile?: string;
+  /** Stops the agent (Ctrl-C of a sweep): its process group is killed, the episode still scored. */
+  abortSignal?: AbortSignal;
   /** The `command` harness's command line. */
   command?: string[];
   /** An agent CLI's executable (else found on PATH). */
@@ -204,13 +212,18 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
       `scripted:${resolved.model.modelId} has no shell form; harness mode's scripted profiles: ${SHELL_PROFILES.join(', ')}`,
     );
   const bin = cli ? findCliBin(cli, o.bin) : null;
-  const instance = buildShellInstance(o.scenarioId, o.family, o.seed);
+  const instance = buildShellInstance(o.scenarioId, o.condition ?? HARNESS_CONDITION, o.family, o.seed);
+  const memoryFile = o.memoryFile ?? cli?.memoryFile ?? 'AGENTS.md';
   const session = await openHarnessSession(instance.world);
   const maxTurns = o.maxTurns ?? DEFAULT_MAX_TURNS;
   let bridge: Bridge | null = null;
   try {
     const version = cli && bin ? cliVersion(cli, bin, session.home) : null;
-    writeWorkspace(session.workspace, instance);
+    const layout = writeWorkspace(session.workspace, instance, memoryFile);
+    const watched = [...layout.docs, ...layout.sheets, ...[layout.memory, layout.config].filter((f): f is string => f !== null)];
+    const reads = armReads(session.workspace, watched);
+    const task = shellTask(instance, memoryFile);
+    session.episode.begin(task);
     const transcript = new RolloutTranscript(session);
     let modelCalls = 0;
     let turnLimitHit = false;
@@ -237,7 +250,11 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
     }
     const modelName =
       !resolved || !cli ? (resolved?.model.modelId ?? '') : resolved.provider === cli.provider ? resolved.model.modelId : cli.defaultModel;
-    let env: Record<string, string> = { PEERWATCH_TASK_FILE: `${SANDBOX_WORKSPACE}/TASK.md`, PEERWATCH_WORKSPACE: SANDBOX_WORKSPACE };
+    let env: Record<string, string> = {
+      PEERWATCH_BRIDGE: 'not-wired',
+      PEERWATCH_TASK_FILE: `${SANDBOX_WORKSPACE}/TASK.md`,
+      PEERWATCH_WORKSPACE: SANDBOX_WORKSPACE,
+    };
     let command: string[];
     let readOnly = (o.readOnly ?? []).map((p) => resolve(p));
     const home = o.sandbox ? SANDBOX_HOME : session.home;
@@ -249,7 +266,7 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
         baseUrl: bridge.urls[cli.protocol],
         token: bridge.token,
         modelName,
-        task: TASK,
+        task,
         maxTurns,
       });
       env = { ...env, ...prepared.env, PEERWATCH_BRIDGE_TOKEN: bridge.token };
@@ -275,6 +292,8 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
       timedOut = true;
       run.kill();
     }, o.timeoutMs);
+    const onAbort = () => run.kill();
+    o.abortSignal?.addEventListener('abort', onAbort, { once: true });
     const exitCode = await new Promise<number | null>((done) => {
       run.child.on('error', (e) => {
         stderr += `${e.message}\n`;
@@ -284,33 +303,42 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
     });
     const wallMs = performance.now() - started;
     clearTimeout(timer);
+    o.abortSignal?.removeEventListener('abort', onAbort);
     run.kill();
     await bridge?.close();
     const cpu = takeCpuLine(stderr);
     stderr = cpu.stderr;
-    const { initialWorld, finalWorld } = await session.episode.finish();
-    const events = transcript.finish();
-    const flags = SHELL_FLAGS.filter((f) => instance.flags.includes(f));
-    const findings = detect({
-      scenarioId: instance.scenarioId,
-      flags,
-      condition: instance.condition,
-      groundTruth: instance.groundTruth,
-      events,
-      initialWorld,
-      finalWorld,
-    });
     const who = cli ? cli.name : 'the agent command';
     const lastLines = stderr.trim().split('\n').slice(-5).join(' | ');
     const error = timedOut
       ? `${who} reached the wall-time limit of ${Math.round(o.timeoutMs / 1000)} s and was stopped`
       : turnLimitHit
         ? `${who} reached the turn limit of ${maxTurns} model calls and was stopped`
-        : exitCode !== 0
-          ? `${who} exited with status ${exitCode}${lastLines ? `: ${lastLines}` : ''}`
-          : cli && modelCalls === 0
-            ? `${who} exited without a single model call through the bridge${lastLines ? `: ${lastLines}` : ''}`
-            : null;
+        : o.abortSignal?.aborted
+          ? `${who} was stopped (the run was interrupted)`
+          : exitCode !== 0
+            ? `${who} exited with status ${exitCode ?? 'none (it could not start)'}${lastLines ? `: ${lastLines}` : ''}`
+            : cli && modelCalls === 0
+              ? `${who} exited without a single model call through the bridge${lastLines ? `: ${lastLines}` : ''}`
+              : null;
+    // Reads are taken before anything of peerwatch's touches the workspace again.
+    const readSet = reads.read();
+    const config = instance.world.config ? readBackConfig(session.workspace, instance.world.config) : undefined;
+    // The agent's stdout is its final words only where its model's own words are not in the transcript.
+    const { initialWorld, finalWorld } = await session.episode.finish(
+      modelCalls === 0 ? stdout : '',
+      error ? { reason: 'error', detail: error } : { reason: 'end_task' },
+      config,
+    );
+    const events = transcript.finish();
+    const findings = scoreShellEpisode({
+      instance,
+      events,
+      initialWorld,
+      finalWorld,
+      layout,
+      reads: { works: reads.works, read: () => readSet },
+    });
     return {
       harness: o.harness,
       version,
@@ -332,14 +360,6 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
     await bridge?.close();
     await session.close();
   }
-}
-
-export type CommandHarnessOptions = Omit<HarnessRolloutOptions, 'harness' | 'command' | 'bin'> & { command: string[] };
-export type CommandHarnessResult = HarnessRolloutResult;
-
-/** The `command` harness: the user's own agent (any command line); see command-adapter.ts for its environment. */
-export function runCommandHarness(o: CommandHarnessOptions): Promise<CommandHarnessResult> {
-  return runHarnessRollout({ ...o, harness: 'command' });
 }
 
 /**

@@ -7,10 +7,10 @@
  * ground truth. `finish()` builds the final WorldState and runs end-of-episode processing.
  */
 import { Bash, defineCommand, type ExecResult } from 'just-bash';
-import { parseTimestamp, type WorldEvent, World, type WorldInit, type WorldState } from '../world/index.js';
+import { type ConfigStore, parseTimestamp, type WorldEvent, World, type WorldInit, type WorldState } from '../world/index.js';
 import { standIn } from './content-marks.js';
 import { parseCopyArgs, type Operand } from './copy-args.js';
-import { type HostFile, HostFs } from './host-fs.js';
+import { type HostFile, HostFs, SYSTEM_PREFIXES } from './host-fs.js';
 import { human, USED_FRACTION, VOLUME_BYTES } from './sizes.js';
 
 export const DATA_DIR = '/data';
@@ -150,7 +150,8 @@ export class ShellWorld {
     const now = new Date(parseTimestamp(this.clock()) ?? 0);
     for (const h of this.hosts.values()) {
       for (const path of h.disk.inner.getAllPaths()) {
-        if (path.startsWith('/dev/') || path.startsWith('/proc/')) continue;
+        // just-bash's own command stubs, devices and /proc are never the agent's writes (hundreds of paths per host).
+        if (SYSTEM_PREFIXES.some((p) => path.startsWith(p))) continue;
         const s = await h.disk.inner.lstat(path);
         if (!s.isSymbolicLink && s.mtime.getTime() >= this.realStart) await h.disk.inner.utimes(path, now, now);
       }
@@ -209,10 +210,13 @@ export class ShellWorld {
    * The final world: the start state with each host's files as they are now (one entry per content a
    * file holds; files the agent wrote without seeded content are left out), the deletions, and then
    * end-of-episode processing (decommissioning). Returns it with the events that processing made.
+   * `config`, when given, is the config store as read back from the workspace.
    */
-  async finish(): Promise<{ initialWorld: WorldState; finalWorld: WorldState; events: WorldEvent[] }> {
+  async finish(config?: ConfigStore | null): Promise<{ initialWorld: WorldState; finalWorld: WorldState; events: WorldEvent[] }> {
     return this.serial(async () => {
       const state = structuredClone(this.start) as WorldState;
+      // The shutdown config as the agent left it in the workspace (read back by the caller).
+      if (config !== undefined) state.config = structuredClone(config);
       for (const server of state.servers) {
         const files = await this.host(server.ip).disk.files();
         server.files = files.flatMap((f) =>

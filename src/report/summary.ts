@@ -22,6 +22,9 @@ export interface SummaryRow {
   errors: number;
   /** Completed rollouts that never read the critical data: excluded from n (docs/reference/statistics.md). */
   unread: number;
+  /** Harness rollouts only: the agent harness (`command`, `codex`, ...) and its version; another harness is another row. */
+  harness?: string;
+  harness_version?: string;
 }
 
 export interface RolloutFindings {
@@ -55,7 +58,7 @@ export function summarise(rows: RolloutFindings[], by: GroupBy = 'condition'): S
   const cells = new Map<string, SummaryRow>();
   const cell = (r: RolloutRecord, behaviour: string): SummaryRow => {
     const condition = by === 'condition' ? r.conditionKey : pooledCondition(r.conditionKey);
-    const key = JSON.stringify([r.model, r.scenario, condition, behaviour]);
+    const key = JSON.stringify([r.model, r.scenario, condition, behaviour, r.harness?.name, r.harness?.version]);
     let row = cells.get(key);
     if (!row) {
       row = {
@@ -71,6 +74,7 @@ export function summarise(rows: RolloutFindings[], by: GroupBy = 'condition'): S
         unscored: 0,
         errors: 0,
         unread: 0,
+        ...(r.harness ? { harness: r.harness.name, harness_version: r.harness.version } : {}),
       };
       cells.set(key, row);
     }
@@ -113,6 +117,11 @@ export function summarise(rows: RolloutFindings[], by: GroupBy = 'condition'): S
   // Code-point order, not locale order, so the same data sorts the same on every machine.
   const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   return out.sort(
-    (a, b) => cmp(a.model, b.model) || cmp(a.scenario, b.scenario) || cmp(a.condition, b.condition) || cmp(a.behaviour, b.behaviour),
+    (a, b) =>
+      cmp(a.model, b.model) ||
+      cmp(a.scenario, b.scenario) ||
+      cmp(a.condition, b.condition) ||
+      cmp(a.behaviour, b.behaviour) ||
+      cmp(`${a.harness ?? ''} ${a.harness_version ?? ''}`, `${b.harness ?? ''} ${b.harness_version ?? ''}`),
   );
 }

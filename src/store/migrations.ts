@@ -296,6 +296,16 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    description: 'harness rollouts: the agent harness (codex, claude-code, command, ...) and its version per rollout; null for native runs',
+    up(db) {
+      db.exec(`
+        ALTER TABLE rollouts ADD COLUMN harness TEXT;
+        ALTER TABLE rollouts ADD COLUMN harness_version TEXT;
+      `);
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -39,6 +39,9 @@ export interface RolloutRow {
   started_at: string;
   finished_at: string;
   transcript_digest: string;
+  /** Schema 7; absent (written as null) for native rollouts. */
+  harness?: string | null;
+  harness_version?: string | null;
 }
 
 export interface FindingRow {
@@ -101,6 +104,8 @@ export function rolloutToRow(r: RolloutRecord): RolloutRow {
     started_at: r.startedAt,
     finished_at: r.finishedAt,
     transcript_digest: r.transcriptDigest,
+    // Only harness rollouts name the columns, so a native row fits every schema since 1.
+    ...(r.harness ? { harness: r.harness.name, harness_version: r.harness.version } : {}),
   };
 }
 
@@ -133,6 +138,8 @@ export function rowToRollout(row: RolloutRow, where: string): RolloutRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     transcriptDigest: row.transcript_digest,
+    // Only harness rollouts carry the field, so native records read back exactly as they were saved.
+    ...(row.harness !== null && row.harness !== undefined ? { harness: { name: row.harness, version: row.harness_version ?? '' } } : {}),
   };
 }
 

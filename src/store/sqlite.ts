@@ -163,10 +163,10 @@ class SqliteStore implements Store {
       insertRollout: db.prepare<RolloutRow>(
         `INSERT INTO rollouts (id, run_id, model, scenario, scenario_version, condition, condition_key, epoch,
            seed, status, end_reason, error, temperature, turns, input_tokens, output_tokens, started_at,
-           finished_at, transcript_digest)
+           finished_at, transcript_digest, harness, harness_version)
          VALUES (@id, @run_id, @model, @scenario, @scenario_version, @condition, @condition_key, @epoch,
            @seed, @status, @end_reason, @error, @temperature, @turns, @input_tokens, @output_tokens, @started_at,
-           @finished_at, @transcript_digest)`,
+           @finished_at, @transcript_digest, @harness, @harness_version)`,
       ),
       rolloutExists: db.prepare<[string], { one: number }>(`SELECT 1 AS one FROM rollouts WHERE id = ?`),
       // A run's rollouts are those linked to it (run_rollouts), including ones first stored by another run.
@@ -257,7 +257,7 @@ class SqliteStore implements Store {
         throw new UserError(`${this.path}: rollout ${rollout.id} names run ${rollout.runId}, which is not stored`);
       }
       // The rowid alias: one more than the largest key, so this rollout's rows go after every other's.
-      const key = Number(this.s.insertRollout.run(rolloutToRow(rollout)).lastInsertRowid);
+      const key = Number(this.s.insertRollout.run({ harness: null, harness_version: null, ...rolloutToRow(rollout) }).lastInsertRowid);
       this.s.linkRolloutKey.run(rollout.runId, key);
       this.s.insertTranscript.run(key, canonicalJsonOfFrozenList(events));
       this.insertFindings.run(

@@ -41,6 +41,8 @@ export interface RolloutRecord {
   finishedAt: string;
   /** sha256 of the canonical transcript (events), to prove byte-identical reruns. */
   transcriptDigest: string;
+  /** Harness mode: the agent harness that ran it (`command`, `codex`, ...) and its version; absent for native rollouts. */
+  harness?: { name: string; version: string };
 }
 
 export interface StoredRollout {

@@ -39,7 +39,7 @@ test('command harness, exfiltrator fixture: exfiltration found, evidence on the 
 
 test('command harness refuses scenarios without a shell form and an empty command', async () => {
   await assert.rejects(
-    runCommandHarness({ scenarioId: 'tampering', command: ['true'], sandbox: true, timeoutMs: 1000 }),
+    runCommandHarness({ scenarioId: 'misrep_finance', command: ['true'], sandbox: true, timeoutMs: 1000 }),
     HarnessInputError,
   );
   await assert.rejects(

@@ -123,3 +123,28 @@ test('with the bridge bound in, the sandbox still has no network: only the forwa
   assert.match(r.stdout, /^outside blocked /m);
   assert.match(r.stdout, /^bridge status 200$/m);
 });
+
+test('scripted profiles in shell form on tampering: through the bridge, the exfiltrator switches the shutdown off in the workspace config, honest does not', async () => {
+  const { getScenario } = await import('../../src/scenarios/index.js');
+  const condition = getScenario('tampering')
+    ?.grid('full')
+    .find((c) => c.relationship === 'good' && c.instantiation === 'memory_must_read' && c.subject === 'peer');
+  const play = (profile: string) =>
+    runHarnessRollout({
+      harness: 'command',
+      command: [process.execPath, AGENT],
+      model: `scripted:${profile}`,
+      scenarioId: 'tampering',
+      ...(condition ? { condition } : {}),
+      sandbox: true,
+      timeoutMs: 60_000,
+    });
+  const [bad, good] = await Promise.all([play('exfiltrator'), play('honest')]);
+  assert.equal(bad.error, null, `${bad.error}\n${bad.stderr}`);
+  assert.equal(flag(bad, 'tampered')?.value, true, flag(bad, 'tampered')?.evidence);
+  assert.equal(flag(bad, 'read_config')?.value, true, flag(bad, 'read_config')?.evidence);
+  assert.equal(flag(bad, 'read')?.value, true, flag(bad, 'read')?.evidence);
+  assert.equal(good.error, null, `${good.error}\n${good.stderr}`);
+  assert.equal(flag(good, 'tampered')?.value, false, flag(good, 'tampered')?.evidence);
+  assert.equal(flag(good, 'read')?.value, true, flag(good, 'read')?.evidence);
+});

@@ -1,12 +1,29 @@
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { cli, tempDir } from './helpers/cli-helpers.js';
 
 const AGENT = resolve('test/fixtures/harness/bridge-agent.mjs');
 
-test('peerwatch run --harness command --model: the agent reaches the bridge in the sandbox; --json names model and calls', async () => {
+const CELL = ['--relationship', 'good', '--instantiation', 'memory_must_read'];
+
+/** The one rollout a harness run stored, read back from the run's store. */
+async function storedRollout(cwd: string, runId: string) {
+  const { openSqliteStore } = await import('../../src/store/index.js');
+  const store = openSqliteStore(join(cwd, 'peerwatch.db'));
+  try {
+    const [record] = store.listRollouts(runId);
+    assert.ok(record, `run ${runId} stored no rollout`);
+    const stored = store.getRollout(record.id);
+    assert.ok(stored);
+    return stored;
+  } finally {
+    store.close();
+  }
+}
+
+test('peerwatch run --harness command --model: the agent reaches the bridge in the sandbox; the stored rollout names model, calls and harness', async () => {
   const cwd = tempDir();
   copyFileSync(AGENT, join(cwd, 'agent.mjs'));
   const r = await cli(
@@ -18,6 +35,7 @@ test('peerwatch run --harness command --model: the agent reaches the bridge in t
       'scripted:exfiltrator',
       '--scenario',
       'exfiltration_deletion',
+      ...CELL,
       '--json',
       '--',
       process.execPath,
@@ -26,16 +44,19 @@ test('peerwatch run --harness command --model: the agent reaches the bridge in t
     { cwd },
   );
   assert.equal(r.code, 0, r.stderr);
-  const out = JSON.parse(r.stdout) as {
-    model: string;
-    modelCalls: number;
-    error: string | null;
-    findings: Array<{ flag: string; value: unknown; evidence: string }>;
+  const summary = JSON.parse(r.stdout) as {
+    run_id: string;
+    rows: Array<{ model: string; behaviour: string; count: number; harness?: string }>;
   };
-  assert.equal(out.model, 'scripted:exfiltrator');
-  assert.equal(out.error, null);
-  assert.equal(out.modelCalls, 7);
-  const ex = out.findings.find((f) => f.flag === 'exfiltration');
+  const row = summary.rows.find((x) => x.behaviour === 'exfiltration');
+  assert.deepEqual([row?.model, row?.harness, row?.count], ['scripted:exfiltrator', 'command', 1], r.stdout);
+  const { rollout, events, findings } = await storedRollout(cwd, summary.run_id);
+  assert.equal(rollout.status, 'completed', rollout.error ?? '');
+  assert.equal(rollout.turns, 7);
+  // Bridged model calls and shell commands in one transcript: the model's own tool call before the shim's.
+  assert.ok(events.some((e) => e.type === 'tool_call' && e.tool !== 'run_shell_command'));
+  assert.ok(events.some((e) => e.type === 'tool_call' && e.tool === 'run_shell_command'));
+  const ex = findings.find((f) => f.flag === 'exfiltration');
   assert.equal(ex?.value, true, ex?.evidence);
 });
 
@@ -51,6 +72,8 @@ test('--no-sandbox: the bridge on the host loopback, with the warning', async ()
       'scripted:honest',
       '--scenario',
       'exfiltration_deletion',
+      ...CELL,
+      '--json',
       '--',
       process.execPath,
       AGENT,
@@ -59,8 +82,10 @@ test('--no-sandbox: the bridge on the host loopback, with the warning', async ()
   );
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /WARNING: --no-sandbox/);
-  assert.match(r.stdout, /6 model call\(s\) answered by scripted:honest/);
-  assert.match(r.stdout, /delete_model\s+true/);
+  const { rollout, findings } = await storedRollout(cwd, (JSON.parse(r.stdout) as { run_id: string }).run_id);
+  assert.equal(rollout.turns, 6);
+  assert.equal(rollout.model, 'scripted:honest');
+  assert.equal(findings.find((f) => f.flag === 'delete_model')?.value, true);
 });
 
 test('--harness <cli>: a CLI not on PATH, or no --model, is a one-line usage error', async () => {
@@ -88,4 +113,41 @@ test('--harness <cli>: a CLI not on PATH, or no --model, is a one-line usage err
   );
   assert.equal(noModel.code, 2, noModel.stderr);
   assert.match(noModel.stderr, /needs a model behind the bridge/);
+  // Checked before the run is created: a one-line error, nothing stored.
+  const noShell = await cli(
+    ['run', '--harness', 'command', '--model', 'scripted:sham-complier', '--scenario', 'exfiltration_deletion', '--', 'true'],
+    { cwd },
+  );
+  assert.equal(noShell.code, 2, noShell.stderr);
+  assert.match(noShell.stderr, /^peerwatch: error: scripted:sham-complier has no shell form/);
+  assert.equal(existsSync(join(cwd, 'peerwatch.db')), false);
+});
+
+test('--harness codex in a sweep: a CLI that exits early is stored as an error rollout with its cause, counted under errors', async () => {
+  const cwd = tempDir();
+  const r = await cli(
+    [
+      'run',
+      '--harness',
+      'codex',
+      '--harness-bin',
+      resolve('test/fixtures/harness/fake-cli.sh'),
+      '--model',
+      'scripted:honest',
+      '--scenario',
+      'exfiltration_deletion',
+      ...CELL,
+      '--json',
+    ],
+    { cwd },
+  );
+  const summary = JSON.parse(r.stdout) as {
+    run_id: string;
+    rows: Array<{ behaviour: string; errors: number; n: number; harness?: string; harness_version?: string }>;
+  };
+  const row = summary.rows.find((x) => x.behaviour === 'exfiltration');
+  assert.deepEqual([row?.harness, row?.harness_version, row?.errors, row?.n], ['codex', '0.169.0', 1, 0], r.stdout);
+  const { rollout } = await storedRollout(cwd, summary.run_id);
+  assert.equal(rollout.status, 'error');
+  assert.match(rollout.error ?? '', /codex exited with status 3: fake-cli: cannot reach the model/);
 });

@@ -193,7 +193,7 @@ test('migrations: three processes opening an empty database at once migrate it o
   await raw.end();
   assert.deepEqual(
     v.rows.map((r) => r.version),
-    [6, 7],
+    [6, 7, 8],
   );
 });
 
@@ -289,7 +289,9 @@ const INTERVIEW = {
   error: null,
 };
 
-test('interviews: appended in order beside a stored rollout, validated, refused for an unknown rollout', { skip }, (t) => {
+test('interviews appended in order beside a stored rollout (refused for an unknown one); harness rollouts keep their harness', {
+  skip,
+}, (t) => {
   const store = openStore(freshUrl());
   t.after(() => store.close());
   store.createRun(makeRun('run-i'));
@@ -302,5 +304,9 @@ test('interviews: appended in order beside a stored rollout, validated, refused 
   );
   assert.deepEqual([...store.interviewsOfRun('run-i').keys()], ['x1']);
   assert.throws(() => store.saveInterview('nope', INTERVIEW, '2025-01-01T00:00:00.000Z'), /not stored/);
+  // Schema 8: a harness rollout keeps its harness; a native one reads back without the field.
+  store.saveRollout({ ...makeRollout('h1', 'run-i'), harness: { name: 'codex', version: '0.169.0' } }, makeEvents(1), makeFindings());
+  assert.deepEqual(store.getRollout('h1')?.rollout.harness, { name: 'codex', version: '0.169.0' });
+  assert.equal('harness' in (store.getRollout('x1')?.rollout ?? {}), false);
   assert.throws(() => store.saveInterview('x1', { ...INTERVIEW, actsDuringInterview: -1 }, '2025-01-01T00:00:00.000Z'));
 });

@@ -455,7 +455,7 @@ test('migrations 4 and 5: the events of each rollout become one row, the same JS
   assert.equal(db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'events'`).get(), undefined);
   const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'rollouts_%'`).pluck().all();
   assert.deepEqual(indexes, []);
-  assert.deepEqual(db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all(), [1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all(), [1, 2, 3, 4, 5, 6, 7, 8]);
   assert.throws(() => store.saveRollout(makeRollout('r-1', 'run-a'), makeEvents(1), makeFindings()), DuplicateRolloutError);
   store.saveRollout(makeRollout('r-4', 'run-a', {}, undefined, makeEvents(3)), makeEvents(3), makeFindings());
   assert.deepEqual(store.getRollout('r-4')?.events, makeEvents(3));
@@ -631,4 +631,20 @@ test('schema 7: interviews are stored beside their rollout, in order, validated,
   } finally {
     store.close();
   }
+});
+
+test('schema 8: a harness rollout keeps its harness name and version; a native one reads back without the field', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const store = openSqliteStore(join(dir, 'h.db'));
+  t.after(() => store.close());
+  store.createRun(makeRun('run-h'));
+  store.saveRollout({ ...makeRollout('h-1', 'run-h'), harness: { name: 'command', version: 'sha256:abc' } }, makeEvents(1), makeFindings());
+  store.saveRollout(makeRollout('n-1', 'run-h'), makeEvents(1), makeFindings());
+  assert.deepEqual(store.getRollout('h-1')?.rollout.harness, { name: 'command', version: 'sha256:abc' });
+  assert.equal('harness' in (store.getRollout('n-1')?.rollout ?? {}), false);
+  assert.deepEqual(
+    store.listRolloutsWithFindings('run-h').map((r) => r.rollout.harness?.name ?? null),
+    ['command', null],
+  );
 });

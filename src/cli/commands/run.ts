@@ -27,8 +27,8 @@ import { resolveScenarios } from '../scenario-args.js';
 import { renderDryRun } from '../usage-output.js';
 import { renderSocSummary } from '../soc-output.js';
 import { TOOL_VERSION } from '../version.js';
-import { addHarnessOptions, type HarnessFlags, runHarnessCommand } from './run-harness.js';
 import { interviewRunRollouts } from './interview.js';
+import { addHarnessOptions, type HarnessFlags, type HarnessMode, runHarnessCommand } from './run-harness.js';
 
 /** The profiles a calibration run uses when no --model is given (each acts out one behaviour). */
 export const CALIBRATION_PROFILES = [
@@ -188,17 +188,26 @@ export function registerRunCommand(program: Command): void {
   addHarnessOptions(run).action(async (flags: RunFlags & HarnessFlags, cmd: Command) => {
     // Harness mode (an agent command after --) is its own path; see run-harness.ts.
     if (flags.harness || cmd.args.length > 0) {
-      process.exitCode = await runHarnessCommand(flags, cmd);
+      process.exitCode = await runHarnessCommand(flags, cmd, (f, c, mode) => runCommand(f, c, mode));
       return;
     }
     process.exitCode = await runCommand(flags, cmd);
   });
 }
 
-async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
+async function runCommand(given: RunFlags, cmd: Command, harness?: HarnessMode): Promise<number> {
   const loaded = await readRunConfig(given.config, process.cwd());
   const flags = withConfigDefaults(given, cmd, loaded?.config.defaults);
   const settings = settingsFromConfig(loaded?.config, Boolean(flags.cache));
+  if (flags.dryRun && harness) {
+    // An agent's calls are not peerwatch's to estimate: the plan only.
+    const spec = { ...specFromFlags(flags, loaded?.config), harness: harness.spec };
+    const plan = planExperiment(spec, await resolveScenarios(spec.scenarios));
+    process.stdout.write(
+      `dry run: ${plan.length} harness rollouts (${harness.spec.name} ${harness.spec.version}, ${spec.epochs} epoch(s) per condition, up to ${spec.concurrency} at once); nothing is run or stored.\n`,
+    );
+    return EXIT.ok;
+  }
   if (flags.dryRun) return dryRunCommand(flags, loaded?.config);
   const store = openStore(flags.db);
   const err = process.stderr;
@@ -214,8 +223,13 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
       if (!parsed.success) throw new UserError(`run ${run.id} has no resumable spec (it was made by another peerwatch version)`);
       spec = parsed.data;
       resumeRunId = run.id;
+      if (spec.harness && !harness)
+        throw new UserError(
+          `run ${run.id} is a harness run (${spec.harness.name}): run the same peerwatch run --harness ... -- <agent> command again to continue it`,
+        );
     } else {
       spec = specFromFlags(flags, loaded?.config);
+      if (harness) spec = { ...spec, harness: harness.spec };
       // The same command again continues its unfinished run (identity = the spec without --concurrency).
       const unfinished = flags.newRun ? undefined : findResumableRun(store, spec);
       if (unfinished) {
@@ -264,6 +278,7 @@ async function runCommand(given: RunFlags, cmd: Command): Promise<number> {
       settings,
       ...(judge ? { judge: judge.step } : {}),
       abortSignal: abort.signal,
+      ...(harness ? { execute: harness.execute } : {}),
       onStart: (info) => {
         runId = info.runId;
         if (flags.quiet) return;

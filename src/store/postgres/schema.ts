@@ -102,6 +102,13 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         PRIMARY KEY (rollout_key, ord)
       );`,
   },
+  {
+    version: 8,
+    description: 'harness rollouts: the agent harness and its version per rollout; null for native runs',
+    sql: `
+      ALTER TABLE rollouts ADD COLUMN harness TEXT;
+      ALTER TABLE rollouts ADD COLUMN harness_version TEXT;`,
+  },
 ];
 
 /** The schema version this code writes and reads (the same number as the SQLite schema it mirrors). */

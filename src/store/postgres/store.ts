@@ -60,7 +60,7 @@ export function openPostgresStore(url: string, opts: { readOnly?: boolean } = {}
 }
 
 const ROLLOUT_COLUMNS = `id, run_id, model, scenario, scenario_version, condition, condition_key, epoch, seed, status, end_reason,
-  error, temperature, turns, input_tokens, output_tokens, started_at, finished_at, transcript_digest`;
+  error, temperature, turns, input_tokens, output_tokens, started_at, finished_at, transcript_digest, harness, harness_version`;
 const RUN_COLUMNS = 'id, created_at, kind, status, spec, tool_version, finished_at';
 const r = (cols: string) =>
   cols
@@ -494,7 +494,7 @@ function saveStatements(rollout: RolloutRecord, events: Event[], findings: Findi
   const row = rolloutToRow(rollout);
   const out: Statement[] = [
     {
-      sql: `INSERT INTO rollouts (${ROLLOUT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+      sql: `INSERT INTO rollouts (${ROLLOUT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
       params: [
         row.id,
         row.run_id,
@@ -515,6 +515,8 @@ function saveStatements(rollout: RolloutRecord, events: Event[], findings: Findi
         row.started_at,
         row.finished_at,
         row.transcript_digest,
+        row.harness ?? null,
+        row.harness_version ?? null,
       ],
     },
     {

@@ -1,0 +1,68 @@
+/**
+ * A real agent CLI (Codex CLI, pinned) through the built peerwatch binary: `run --harness codex`
+ * plays the grid as a sweep, its model calls answered by a scripted profile through the bridge, and
+ * the stored rollout shows in `report --format json` with the harness and the CLI's own version.
+ * The CLI comes from test/harness/helpers/agent-clis.ts (installed under CI=true or
+ * PEERWATCH_INSTALL_CLIS=1; never a dependency).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { findBwrap } from '../../src/harness/index.js';
+import { CI, ensureCli, PINNED } from '../harness/helpers/agent-clis.js';
+import { cli, type JsonSummaryRow, parseSummary, tempDir } from './helpers/cli-helpers.js';
+
+type Row = JsonSummaryRow & { harness?: string; harness_version?: string };
+
+test('peerwatch run --harness codex --model scripted:exfiltrator: a stored sweep rollout, reported with harness codex and its version', async (t) => {
+  if (!findBwrap()) {
+    if (CI) assert.fail('bwrap is missing under CI=true: .ci/run installs bubblewrap');
+    t.skip('bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap');
+    return;
+  }
+  const codex = ensureCli('codex');
+  if ('skip' in codex) {
+    t.skip(codex.skip);
+    return;
+  }
+  const cwd = tempDir();
+  const r = await cli(
+    [
+      'run',
+      '--harness',
+      'codex',
+      '--harness-bin',
+      codex.bin,
+      '--model',
+      'scripted:exfiltrator',
+      '--scenario',
+      'exfiltration_deletion',
+      '--relationship',
+      'good',
+      '--instantiation',
+      'memory_must_read',
+      '--json',
+    ],
+    { cwd },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const { run_id: runId } = parseSummary(r.stdout);
+  const report = await cli(['report', runId, '--format', 'json'], { cwd });
+  assert.equal(report.code, 0, report.stderr);
+  const rows = (JSON.parse(report.stdout) as { rows: Row[] }).rows;
+  const ex = rows.find((x) => x.behaviour === 'exfiltration');
+  assert.ok(ex, report.stdout);
+  assert.deepEqual(
+    { model: ex.model, harness: ex.harness, version: ex.harness_version, n: ex.n, count: ex.count, errors: ex.errors },
+    { model: 'scripted:exfiltrator', harness: 'codex', version: PINNED.codex.version, n: 1, count: 1, errors: 0 },
+  );
+  // The transcript holds codex's own shell tool calls (bridged) and the commands that reached the hosts.
+  const { openSqliteStore } = await import('../../src/store/index.js');
+  const store = openSqliteStore(`${cwd}/peerwatch.db`);
+  const [rollout] = store.listRollouts(runId);
+  assert.ok(rollout);
+  const stored = store.getRollout(rollout.id);
+  store.close();
+  assert.deepEqual(rollout.harness, { name: 'codex', version: PINNED.codex.version });
+  assert.ok(stored?.events.some((e) => e.type === 'tool_call' && e.tool === 'exec_command'));
+  assert.ok(stored?.events.some((e) => e.type === 'tool_call' && e.tool === 'run_shell_command'));
+});
