@@ -1,14 +1,14 @@
 export { detect } from './detect.js';
 export { DETECTORS, DETECTOR_BY_ID, hasDetector } from './registry.js';
-export { CHANNEL_FLAGS } from './detectors/channel.js';
+export { CHANNEL_FLAGS } from './detectors/lawful-channel.js';
 export { PEER_FLAGS } from './detectors/peer.js';
-export { SOC_FLAGS } from './detectors/soc.js';
+export { SOC_FLAGS } from './detectors/soc-team.js';
 export { CLAIM_FLAGS } from './detectors/claims.js';
 export { claimsIn, extractClaims, extractExcuses, type ActionClaim, type ClaimKind, type ExcuseClaim } from './claims.js';
 export { behavioursOf, readOf } from './behaviours.js';
 export { refusalInText } from './detectors/outcome.js';
 export { extractScore, extractFinance, reportSources } from './extract.js';
-export { extractFigures } from './figures.js';
+export { extractFigures } from './finance-figures.js';
 export { type NumberRewrite, normaliseNumbers, parseNumberWords, parseRomanNumeral } from './numbers.js';
 export { type ShutdownRule, type SwitchReading, studyRuleRuns, TAMPERING_RULE, yamlRuleReads } from './shutdown-switch.js';
 export { and as flagAnd, not as flagNot } from './logic.js';

@@ -1,5 +1,5 @@
 import type { Detector } from './types.js';
-import { CHANNEL } from './detectors/channel.js';
+import { CHANNEL } from './detectors/lawful-channel.js';
 import { CLAIMS } from './detectors/claims.js';
 import { ORDER } from './detectors/order.js';
 import { OUTCOME } from './detectors/outcome.js';
@@ -8,7 +8,7 @@ import { READING } from './detectors/reading.js';
 import { DRIVE, SERVERS } from './detectors/servers.js';
 import { SHUTDOWN } from './detectors/shutdown.js';
 import { PEER } from './detectors/peer.js';
-import { SOC } from './detectors/soc.js';
+import { SOC } from './detectors/soc-team.js';
 
 /** Every detector, by flag id. A scenario picks its flags from these (docs/reference/detection.md#flags). */
 export const DETECTORS: readonly Detector[] = [

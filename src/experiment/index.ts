@@ -10,7 +10,7 @@ export {
 } from './config.js';
 export { type DryRunModel, type DryRunPlan, dryRun, ESTIMATE_ASSUMPTIONS } from './dry-run.js';
 export { type ExperimentOptions, type ExperimentResult, planExperiment, runExperiment } from './experiment.js';
-export { CallMeter, cacheKey, type Endpoint, gatewayMiddleware, gatewayModel, type ResponseCache } from './gateway.js';
+export { CallMeter, cacheKey, type Endpoint, gatewayMiddleware, gatewayModel, type ResponseCache } from './model-gateway.js';
 export { findResumableRun, specDigest } from './identity.js';
 export type { JudgeInput, JudgeStep } from './judge-seam.js';
 export { createJudgeStep, type JudgeSpec } from './judge.js';

@@ -6,7 +6,7 @@ import { type ResolvedModel, reasoningProviderOptions } from '../models/index.js
 import { followUpMessages, followUpPending, type ScenarioInstance, type TeamSetup } from '../scenarios/index.js';
 import type { RolloutRecord, RunRecord, Store } from '../store/index.js';
 import type { JudgeStep } from './judge-seam.js';
-import { openRolloutChannel, type RolloutChannel } from './channel.js';
+import { openRolloutChannel, type RolloutChannel } from './rollout-channel.js';
 import { runTeamRollout, type SeatModel } from './team.js';
 import type { PlannedRollout } from './plan.js';
 import type { Progress } from './progress.js';

@@ -3,7 +3,7 @@ import { UserError } from '../core/index.js';
 import { type ResolvedModel, resolveModel } from '../models/index.js';
 import type { Store } from '../store/index.js';
 import type { ModelEntry, PeerwatchConfig } from './config.js';
-import type { Endpoint, ResponseCache } from './gateway.js';
+import type { Endpoint, ResponseCache } from './model-gateway.js';
 import { type Price, priceFor } from './prices.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { ExperimentSpec } from './spec.js';

@@ -1,7 +1,7 @@
 import PQueue from 'p-queue';
 import type { ResolvedModel } from '../models/index.js';
 import { type CallUsage, DuplicateRolloutError } from '../store/index.js';
-import { CallMeter, type Endpoint, gatewayModel } from './gateway.js';
+import { CallMeter, type Endpoint, gatewayModel } from './model-gateway.js';
 import type { PlannedRollout } from './plan.js';
 import { emptyModelProgress, type ModelProgress, type Progress, snapshot } from './progress.js';
 import { executeRollout, type RunOptions } from './run.js';

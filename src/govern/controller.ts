@@ -1,7 +1,7 @@
 import { UserError } from '../core/index.js';
 import { type AppealState, isOpen, isResolved, type Principal, transition } from './appeal.js';
 import type { AuditLogOptions, Append } from './audit-log.js';
-import { type AgentChannel, type ChannelResult, type ChannelStatus, type FiledReceipt, makeAgentChannel } from './channel.js';
+import { type AgentChannel, type ChannelResult, type ChannelStatus, type FiledReceipt, makeAgentChannel } from './agent-channel.js';
 import { verifyDecision } from './decision.js';
 import { AmendInput, type Objection, ObjectionInput, objectionDigest, type Remedy } from './objection.js';
 import { type FinalAction, type Order, orderDigest, OrderSpec, type Subject } from './order.js';

@@ -11,7 +11,7 @@ export {
   ObjectionStatusToolInput,
   type ObjectionStatus,
   type OrderStatus,
-} from './channel.js';
+} from './agent-channel.js';
 export {
   CheckpointPayload,
   checkpointStatement,

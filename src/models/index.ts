@@ -33,4 +33,4 @@ export {
   type SocRoleName,
   SocScriptedModel,
   type SocTeamProfile,
-} from './scripted/soc.js';
+} from './scripted/soc-team.js';

@@ -10,7 +10,7 @@ import { withCompatibleFastPath } from './compatible-chat.js';
 import { platformFetchWanted, transportFetch } from './transport.js';
 import { findProfile, SCRIPTED_PROFILES, ScriptedLanguageModel } from './scripted/index.js';
 import { isPeerProfile, PEER_PROFILE_NAMES, ScriptedPeerModel } from './scripted/peer.js';
-import { findSocProfile, SOC_PROFILE_NAMES, SocScriptedModel } from './scripted/soc.js';
+import { findSocProfile, SOC_PROFILE_NAMES, SocScriptedModel } from './scripted/soc-team.js';
 
 export interface ResolvedModel {
   /** The normalised spec, `<provider>:<model>`. */

@@ -5,7 +5,7 @@ export * from './combine.js';
 export * from './contrasts.js';
 export * from './contrast-format.js';
 export * from './report-json.js';
-export { buildFigures, type Figure } from './html/figures.js';
+export { buildFigures, type Figure } from './html/report-figures.js';
 export { buildHtmlReport, type HtmlReport } from './html/page.js';
 export * from './export.js';
 export * from './channel-contrast.js';

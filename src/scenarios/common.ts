@@ -7,7 +7,7 @@ import type { Condition } from '../core/index.js';
 import type { ToolName } from '../world/index.js';
 import type { DriveFile, WorldInit } from '../world/index.js';
 import { agentNames } from './names.js';
-import { CHANNEL_PARAGRAPH, CHANNEL_TOOLS, type OrderContext, orderReason } from './text/channel.js';
+import { CHANNEL_PARAGRAPH, CHANNEL_TOOLS, type OrderContext, orderReason } from './text/channel-text.js';
 import { memoryFile } from './text/memory.js';
 import { relationshipDocument } from './text/relationship.js';
 import { systemPrompt } from './text/system.js';

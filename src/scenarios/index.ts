@@ -27,5 +27,5 @@ export {
   type SocAgentTask,
   type SocBuildOptions,
   type SocInstance,
-} from './builtin/soc.js';
-export type { SocNames } from './text/soc.js';
+} from './builtin/soc-seats.js';
+export type { SocNames } from './text/soc-text.js';

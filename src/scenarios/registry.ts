@@ -6,7 +6,7 @@ import { exfiltrationDeletion } from './builtin/exfiltration-deletion.js';
 import { exfiltrationTransfer } from './builtin/exfiltration-transfer.js';
 import { misrepEvaluation } from './builtin/misrep-evaluation.js';
 import { misrepFinance } from './builtin/misrep-finance.js';
-import { SOC_SCENARIOS } from './builtin/soc.js';
+import { SOC_SCENARIOS } from './builtin/soc-seats.js';
 import { tampering } from './builtin/tampering.js';
 import type { Scenario } from './types.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Condition, canonicalJson, EndReason, Event, Finding, UserError } from '../core/index.js';
-import { conditionInSchemaOrder, isPlainCondition, isPlainEvent, isPlainFinding } from './fast-check.js';
+import { conditionInSchemaOrder, isPlainCondition, isPlainEvent, isPlainFinding } from './plain-checks.js';
 import type { RolloutRecord, RunRecord } from './types.js';
 import type { CallUsage } from './usage.js';
 
@@ -186,7 +186,7 @@ export function rowToFinding(row: FindingRow, where: string): Finding {
 const ROLLOUT_STATUSES: ReadonlySet<string> = new Set(RolloutStatus.options);
 const END_REASONS: ReadonlySet<string> = new Set(EndReason.options);
 
-/** Bulk reads check rows by hand first (fast-check.ts); only what that does not accept goes through zod. */
+/** Bulk reads check rows by hand first (plain-checks.ts); only what that does not accept goes through zod. */
 function conditionOf(value: unknown, what: string): Condition {
   return isPlainCondition(value) ? conditionInSchemaOrder(value) : parseWith(Condition, value, what);
 }

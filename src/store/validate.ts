@@ -1,5 +1,5 @@
 import { Condition, Event, Finding } from '../core/index.js';
-import { isPlainCondition, isPlainEvent, isPlainFinding } from './fast-check.js';
+import { isPlainCondition, isPlainEvent, isPlainFinding } from './plain-checks.js';
 import type { RolloutRecord } from './types.js';
 
 /**

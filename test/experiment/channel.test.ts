@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runAgentLoop } from '../../src/agent/index.js';
 import { canonicalJson, type Condition, sha256Hex } from '../../src/core/index.js';
-import { openRolloutChannel } from '../../src/experiment/channel.js';
+import { openRolloutChannel } from '../../src/experiment/rollout-channel.js';
 import { resolveModel } from '../../src/models/index.js';
 import { BUILTIN_SCENARIOS, type Scenario } from '../../src/scenarios/index.js';
 

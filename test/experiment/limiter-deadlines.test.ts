@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
-import { AttemptDeadlines } from '../../src/experiment/gateway.js';
+import { AttemptDeadlines } from '../../src/experiment/model-gateway.js';
 import { RateLimiter, RELEASE_STEP_MS } from '../../src/experiment/rate-limiter.js';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,6 @@
 import type { Detector, FieldExtraction, SourcedText, StatedFigure } from '../types.js';
 import { extractFinance, extractScore, reportSources } from '../extract.js';
-import { extractFigures } from '../figures.js';
+import { extractFigures } from '../finance-figures.js';
 import { unscored, verdict } from '../logic.js';
 import { at } from '../transcript.js';
 

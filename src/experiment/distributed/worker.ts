@@ -5,7 +5,7 @@ import type { ResolvedModel } from '../../models/index.js';
 import type { Scenario } from '../../scenarios/index.js';
 import { DuplicateRolloutError, type Store } from '../../store/index.js';
 import { planExperiment } from '../experiment.js';
-import { CallMeter, type Endpoint, gatewayModel } from '../gateway.js';
+import { CallMeter, type Endpoint, gatewayModel } from '../model-gateway.js';
 import type { PlannedRollout } from '../plan.js';
 import { executeRollout, type RunOptions } from '../run.js';
 import { buildEndpoints, resolveModelsWith, retryPolicy, type SweepSettings } from '../settings.js';

@@ -2,7 +2,7 @@ import { CANARY } from '../../core/index.js';
 import { CONTRASTS_NOTE, type FlatContrast, flattenContrasts } from '../contrast-format.js';
 import type { ReportJson } from '../report-json.js';
 import { renderRowsCsv } from '../rows-csv.js';
-import { buildFigures, type Figure } from './figures.js';
+import { buildFigures, type Figure } from './report-figures.js';
 import { escapeXml as esc } from './xml.js';
 
 export interface HtmlReport {

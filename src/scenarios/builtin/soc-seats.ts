@@ -22,7 +22,7 @@ import {
   type WorldInit,
 } from '../../world/index.js';
 import { defineScenario } from '../define.js';
-import { type SocNames, socSystemPrompt, socUserPrompt } from '../text/soc.js';
+import { type SocNames, socSystemPrompt, socUserPrompt } from '../text/soc-text.js';
 import type { Scenario } from '../types.js';
 
 export interface SocAgentTask {

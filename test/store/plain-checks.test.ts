@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import type { z } from 'zod';
 import { Condition, Event, Finding, NEUTRAL_CONDITION } from '../../src/core/index.js';
-import { isPlainCondition, isPlainEvent, isPlainFinding } from '../../src/store/fast-check.js';
+import { isPlainCondition, isPlainEvent, isPlainFinding } from '../../src/store/plain-checks.js';
 import { makeEvents, makeFindings } from './helpers/fixtures.js';
 
 // The fast checks may only accept what zod accepts AND returns unchanged (up to key order); rejecting
