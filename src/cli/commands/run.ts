@@ -240,6 +240,10 @@ async function runCommand(given: RunFlags, cmd: Command, harness?: HarnessMode):
     const scenarios = await resolveScenarios(spec.scenarios);
     // Read before the run, so a bad question file costs no rollout.
     const questions = flags.interview ? loadQuestionSet(flags.interview) : null;
+    // Harness rollouts run here, in this machine's sandbox, and their world is not one the interview can restore.
+    if (harness && flags.queue) throw new UserError('--harness runs on this machine; --queue (distributed workers) is for native runs');
+    if (harness && questions)
+      throw new UserError('--interview questions native and imported rollouts; harness rollouts cannot be restored for it yet');
     if (flags.queue) {
       if (questions)
         throw new UserError(
