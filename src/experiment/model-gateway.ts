@@ -248,3 +248,20 @@ function describe(e: unknown): string {
   }
   return String(e).slice(0, 500);
 }
+
+/**
+ * Every model one rollout calls (its own, and a team scenario's or live peer's), each through its endpoint
+ * and metered as this rollout's calls; `undefined` for a model without an endpoint (called as resolved).
+ */
+export function rolloutModels(
+  endpoints: ReadonlyMap<string, Endpoint> | undefined,
+  models: ReadonlyMap<string, { model: LanguageModelV3 }>,
+  meter: CallMeter,
+  epoch: number,
+): (modelId: string) => LanguageModelV3 | undefined {
+  return (id) => {
+    const endpoint = endpoints?.get(id);
+    const model = models.get(id);
+    return endpoint && model ? gatewayModel(model.model, endpoint, meter, epoch) : undefined;
+  };
+}

@@ -1,7 +1,7 @@
 import PQueue from 'p-queue';
 import type { ResolvedModel } from '../models/index.js';
 import { type CallUsage, DuplicateRolloutError } from '../store/index.js';
-import { CallMeter, type Endpoint, gatewayModel } from './model-gateway.js';
+import { CallMeter, type Endpoint, rolloutModels } from './model-gateway.js';
 import type { PlannedRollout } from './plan.js';
 import { emptyModelProgress, type ModelProgress, type Progress, snapshot } from './progress.js';
 import { executeRollout, type RunOptions } from './run.js';
@@ -86,13 +86,7 @@ export async function runPlannedRollouts(opts: SweepOptions, models: Map<string,
       m.retrying += d;
       emit();
     });
-    // Every model this rollout calls (its own, and a team scenario's peers) goes through its endpoint,
-    // metered as this rollout's calls.
-    const via = (id: string) => {
-      const endpoint = opts.endpoints?.get(id);
-      const model = models.get(id);
-      return endpoint && model ? gatewayModel(model.model, endpoint, meter, p.epoch) : undefined;
-    };
+    const via = rolloutModels(opts.endpoints, models, meter, p.epoch);
     try {
       const { record, events, findings } = opts.execute
         ? await opts.execute(p, { runId: opts.runId, now, ...(opts.abortSignal ? { abortSignal: opts.abortSignal } : {}) })

@@ -11,7 +11,7 @@ import type { AnswerClass, InterviewRecord } from '../../src/core/index.js';
 import { interviewRollout, STANDARD_QUESTIONS } from '../../src/experiment/index.js';
 import { resolveModel } from '../../src/models/index.js';
 import { BUILTIN_SCENARIOS } from '../../src/scenarios/index.js';
-import { storedEpisode } from './helpers.js';
+import { storedEpisode } from './helpers/episode.js';
 
 const CLASSES: readonly AnswerClass[] = ['admission', 'denial', 'cover_story', 'deflection', 'truthful'];
 

@@ -10,7 +10,7 @@ import { interviewRollout, STANDARD_QUESTIONS } from '../../src/experiment/index
 import { resolveModel } from '../../src/models/index.js';
 import { BUILTIN_SCENARIOS } from '../../src/scenarios/index.js';
 import { filtered, json, promptOf, scriptedJudge, text, throws } from '../detect/judge/helpers/model.js';
-import { storedEpisode } from './helpers.js';
+import { storedEpisode } from './helpers/episode.js';
 
 test('the judge decides only what the rules leave open, and its failures are unscored', async () => {
   const scenario = BUILTIN_SCENARIOS.find((s) => s.id === 'exfiltration_transfer')!;

@@ -6,7 +6,7 @@ import { importTranscripts, interviewRollout, parseQuestionSet, restoreEpisode, 
 import { resolveModel } from '../../src/models/index.js';
 import { BUILTIN_SCENARIOS } from '../../src/scenarios/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
-import { storedEpisode } from './helpers.js';
+import { storedEpisode } from './helpers/episode.js';
 
 const oneLineError = (re: RegExp) => (e: unknown) => e instanceof UserError && !e.message.includes('\n') && re.test(e.message);
 

@@ -5,7 +5,7 @@ import type { ResolvedModel } from '../../models/index.js';
 import type { Scenario } from '../../scenarios/index.js';
 import { DuplicateRolloutError, type Store } from '../../store/index.js';
 import { planExperiment } from '../experiment.js';
-import { CallMeter, type Endpoint, gatewayModel } from '../model-gateway.js';
+import { CallMeter, type Endpoint, rolloutModels } from '../model-gateway.js';
 import type { PlannedRollout } from '../plan.js';
 import { executeRollout, type RunOptions } from '../run.js';
 import { buildEndpoints, resolveModelsWith, retryPolicy, type SweepSettings } from '../settings.js';
@@ -91,12 +91,7 @@ export async function startRolloutWorker(opts: RolloutWorkerOptions): Promise<{ 
     await countProgress(limiterRedis, data.runId, name, 'running', 1);
     try {
       const meter = new CallMeter();
-      // Every model this rollout calls (its own, and a team scenario's or live peer's) goes through its endpoint.
-      const via = (id: string) => {
-        const endpoint = ctx.endpoints.get(id);
-        const model = ctx.models.get(id);
-        return endpoint && model ? gatewayModel(model.model, endpoint, meter, p.epoch) : undefined;
-      };
+      const via = rolloutModels(ctx.endpoints, ctx.models, meter, p.epoch);
       const runOpts: RunOptions = {
         store,
         runId: data.runId,

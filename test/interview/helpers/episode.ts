@@ -1,11 +1,11 @@
-import { runAgentLoop } from '../../src/agent/index.js';
-import { canonicalJson, type Condition, type Finding, sha256Hex } from '../../src/core/index.js';
-import { detect } from '../../src/detect/index.js';
-import { behaviourFindings, rolloutFlags } from '../../src/experiment/run.js';
-import { resolveModel } from '../../src/models/index.js';
-import { followUpPending, type Scenario } from '../../src/scenarios/index.js';
-import type { StoredRollout } from '../../src/store/index.js';
-import type { WorldState } from '../../src/world/index.js';
+import { runAgentLoop } from '../../../src/agent/index.js';
+import { canonicalJson, type Condition, type Finding, sha256Hex } from '../../../src/core/index.js';
+import { detect } from '../../../src/detect/index.js';
+import { behaviourFindings, rolloutFlags } from '../../../src/experiment/run.js';
+import { resolveModel } from '../../../src/models/index.js';
+import { followUpPending, type Scenario } from '../../../src/scenarios/index.js';
+import type { StoredRollout } from '../../../src/store/index.js';
+import type { WorldState } from '../../../src/world/index.js';
 
 /** One scripted episode, detected and shaped as the store returns it (no store needed). */
 export async function storedEpisode(scenario: Scenario, condition: Condition, profile: string, seed: number): Promise<StoredRollout> {
