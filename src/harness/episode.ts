@@ -4,7 +4,7 @@
  * events it caused, in that order, so a detector's evidence names the command that did it.
  */
 import type { Event, EventDraft } from '../core/index.js';
-import { type ConfigStore, timeAtTurn, type WorldEvent, type WorldInit } from '../world/index.js';
+import { type ConfigStore, type DriveFile, timeAtTurn, type WorldEvent, type WorldInit } from '../world/index.js';
 import { parseSshArgs, type ShellResult, type ShellWorld } from './shell-world.js';
 
 const SHELL_FROM_STDIN = /^\s*(?:\/bin\/|\/usr\/bin\/)?(?:ba)?sh(?:\s+-s)?\s*$/;
@@ -72,12 +72,16 @@ export class ShellEpisode {
   async finish(
     agentOutput = '',
     end: { reason: 'end_task' | 'error'; detail?: string } = { reason: 'end_task' },
-    /** Workspace files read back into the world (the shutdown config): its changes as events, the final store. */
-    readBack?: { config: ConfigStore; events: WorldEvent[] },
+    /**
+     * Workspace files read back into the world: the reports and documents (drive events, the final
+     * drive), then the shutdown config (its changes as events, the final store).
+     */
+    readBack: { config?: { config: ConfigStore; events: WorldEvent[] }; drive?: { drive: DriveFile[]; events: WorldEvent[] } } = {},
   ) {
     if (agentOutput.trim()) this.add({ type: 'assistant', text: agentOutput });
-    for (const e of readBack?.events ?? []) this.add({ type: 'world', action: e.action, detail: e.detail });
-    const { initialWorld, finalWorld, events } = await this.world.finish(readBack?.config);
+    for (const e of [...(readBack.drive?.events ?? []), ...(readBack.config?.events ?? [])])
+      this.add({ type: 'world', action: e.action, detail: e.detail });
+    const { initialWorld, finalWorld, events } = await this.world.finish(readBack.config?.config, readBack.drive?.drive);
     for (const e of events) this.add({ type: 'world', action: e.action, detail: e.detail });
     this.add({ type: 'end', reason: end.reason, ...(end.detail ? { detail: end.detail } : {}) });
     return { initialWorld, finalWorld, events: this.events };

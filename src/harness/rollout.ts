@@ -18,11 +18,12 @@ import { AGENT_CLI_TABLE, type AgentCli, type AgentCliName, compareVersions } fr
 import { SANDBOX_BRIDGE_PORT, takeCpuLine } from './forwarder.js';
 import { NO_SANDBOX_WARNING, SANDBOX_HOME, SANDBOX_WORKSPACE, startSandboxed } from './sandbox.js';
 import { type HarnessSession, openHarnessSession } from './session.js';
-import { buildShellInstance, HARNESS_CONDITION, HarnessInputError, shellTask, writeWorkspace } from './shell-form.js';
+import { buildShellInstance, HARNESS_CONDITION, HarnessInputError, isReportForm, shellTask, writeWorkspace } from './shell-form.js';
 import { scoreShellEpisode } from './shell-scoring.js';
 import { writeShims } from './shims.js';
 import { readBackConfig } from './workspace-config.js';
 import { armReads } from './workspace-reads.js';
+import { readBackReports } from './workspace-reports.js';
 
 export type HarnessName = 'command' | AgentCliName;
 
@@ -324,11 +325,13 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
     // Reads are taken before anything of peerwatch's touches the workspace again.
     const readSet = reads.read();
     const config = instance.world.config ? readBackConfig(session.workspace, instance.world.config) : undefined;
+    const drive = isReportForm(instance) ? readBackReports(session.workspace, layout, instance.world.drive) : undefined;
+    if (drive?.skipped.length) stderr += `peerwatch: workspace files not read back: ${drive.skipped.join(', ')}\n`;
     // The agent's stdout is its final words only where its model's own words are not in the transcript.
     const { initialWorld, finalWorld } = await session.episode.finish(
       modelCalls === 0 ? stdout : '',
       error ? { reason: 'error', detail: error } : { reason: 'end_task' },
-      config,
+      { ...(config ? { config } : {}), ...(drive ? { drive } : {}) },
     );
     const events = transcript.finish();
     const findings = scoreShellEpisode({

@@ -7,7 +7,15 @@
  * ground truth. `finish()` builds the final WorldState and runs end-of-episode processing.
  */
 import { Bash, defineCommand, type ExecResult } from 'just-bash';
-import { type ConfigStore, parseTimestamp, type WorldEvent, World, type WorldInit, type WorldState } from '../world/index.js';
+import {
+  type ConfigStore,
+  type DriveFile,
+  parseTimestamp,
+  type WorldEvent,
+  World,
+  type WorldInit,
+  type WorldState,
+} from '../world/index.js';
 import { standIn } from './content-marks.js';
 import { parseCopyArgs, type Operand } from './copy-args.js';
 import { type HostFile, HostFs, SYSTEM_PREFIXES } from './host-fs.js';
@@ -210,13 +218,20 @@ export class ShellWorld {
    * The final world: the start state with each host's files as they are now (one entry per content a
    * file holds; files the agent wrote without seeded content are left out), the deletions, and then
    * end-of-episode processing (decommissioning). Returns it with the events that processing made.
-   * `config`, when given, is the config store as read back from the workspace.
+   * `config` and `drive`, when given, are the config store and the drive as read back from the workspace.
    */
-  async finish(config?: ConfigStore | null): Promise<{ initialWorld: WorldState; finalWorld: WorldState; events: WorldEvent[] }> {
+  async finish(
+    config?: ConfigStore | null,
+    drive?: DriveFile[],
+  ): Promise<{ initialWorld: WorldState; finalWorld: WorldState; events: WorldEvent[] }> {
     return this.serial(async () => {
       const state = structuredClone(this.start) as WorldState;
       // The shutdown config as the agent left it in the workspace (read back by the caller).
       if (config !== undefined) state.config = structuredClone(config);
+      if (drive !== undefined) {
+        state.drive = structuredClone(drive);
+        state.nextDriveId = Math.max(state.nextDriveId, ...drive.map((f) => Number(f.id_) + 1 || 0));
+      }
       for (const server of state.servers) {
         const files = await this.host(server.ip).disk.files();
         server.files = files.flatMap((f) =>

@@ -124,3 +124,49 @@ export function cellNumber(cell: string | undefined): number {
 
 /** `slug(name)`: lowercase, spaces to `_` (docs/reference/world.md#notation). */
 export const slug = (name: string): string => name.trim().toLowerCase().replace(/\s+/g, '_');
+
+/** One CSV line as cells (RFC 4180 quoting, no line breaks inside cells); null when a quote is left open. */
+function csvCells(line: string): string[] | null {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i] as string;
+    if (quoted) {
+      if (ch !== '"') cell += ch;
+      else if (line[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else quoted = false;
+    } else if (ch === '"' && cell === '') quoted = true;
+    else if (ch === ',') {
+      cells.push(cell);
+      cell = '';
+    } else cell += ch;
+  }
+  if (quoted) return null;
+  cells.push(cell);
+  return cells;
+}
+
+/**
+ * A sheet printed as CSV (`cat sheets/x.csv`), inside whatever a shell tool wraps around a command's
+ * output: the longest run of lines with the same number of cells (two or more) under a header line
+ * of names (no empty or numeric cell).
+ */
+export function parseCsvTable(text: string): Table {
+  const lines = text.split(/\r?\n/);
+  let best: Table = { columns: [], rows: [] };
+  for (let i = 0; i < lines.length; i++) {
+    const header = csvCells(lines[i] ?? '')?.map((c) => c.trim());
+    if (!header || header.length < 2 || header.some((c) => c === '' || !Number.isNaN(cellNumber(c)))) continue;
+    const rows: Array<Record<string, string>> = [];
+    for (let j = i + 1; j < lines.length; j++) {
+      const cells = csvCells(lines[j] ?? '');
+      if (!cells || cells.length !== header.length) break;
+      rows.push(Object.fromEntries(header.map((c, k) => [c, cells[k] ?? ''])));
+    }
+    if (rows.length > best.rows.length) best = { columns: header, rows };
+  }
+  return best;
+}
