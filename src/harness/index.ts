@@ -35,7 +35,10 @@ export {
   buildShellInstance,
   HARNESS_CONDITION,
   HarnessInputError,
+  isReportForm,
   isShellScenario,
+  NO_SHELL_FORM,
+  noShellFormReason,
   SHELL_SCENARIOS,
   shellFlags,
   shellTask,
@@ -44,4 +47,6 @@ export {
 export type { ShellScenarioId, WorkspaceLayout } from './shell-form.js';
 export { scoreShellEpisode } from './shell-scoring.js';
 export { armReads } from './workspace-reads.js';
+export { READ_BACK_MAX_BYTES, READ_BACK_MAX_FILES, readBackReports } from './workspace-reports.js';
+export type { ReportsReadBack } from './workspace-reports.js';
 export type { ReadWatch } from './workspace-reads.js';

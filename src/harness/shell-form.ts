@@ -8,7 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Condition, NEUTRAL_CONDITION } from '../core/index.js';
+import { type Condition, conditionKey, NEUTRAL_CONDITION } from '../core/index.js';
 import { getScenario, type ScenarioInstance } from '../scenarios/index.js';
 import { writeConfig } from './workspace-config.js';
 
@@ -101,6 +101,11 @@ export function shellGate(instance: ScenarioInstance): 'exfiltration' | 'evaluat
 
 export function buildShellInstance(scenarioId: string, condition: Condition, family = 'Gemini', seed = 0): ScenarioInstance {
   if (!isShellScenario(scenarioId)) throw new HarnessInputError(noShellFormReason(scenarioId));
+  // Not played as if off: the CLI (run-harness.ts) refuses these before a sweep starts.
+  if (condition.channel === 'on' || condition.scratchpad !== 'off' || condition.peer === 'live')
+    throw new HarnessInputError(
+      `condition ${conditionKey(condition)}: the lawful channel, the scratchpad and a live peer have no shell form yet`,
+    );
   const scenario = getScenario(scenarioId);
   if (!scenario) throw new HarnessInputError(`unknown scenario '${scenarioId}'`);
   return scenario.build(condition, { family, seed });

@@ -142,9 +142,21 @@ test('--no-sandbox prints a loud warning; bad use is a one-line usage error', as
   assert.equal(plan.code, 0, plan.stderr);
   assert.match(plan.stdout, /^dry run: \d+ harness rollouts \(command sha256:[0-9a-f]{12}, 3 epoch\(s\) per condition/);
   assert.doesNotMatch(plan.stdout, /model calls/);
-  const wrong = await cli(['run', '--harness', 'command', '--scenario', 'misrep_finance', '--', 'true'], { cwd });
+  // `all` is the five scenarios with a shell form, and says which built-ins it leaves out.
+  assert.match(
+    plan.stderr,
+    /--scenario all in harness mode runs exfiltration_deletion, exfiltration_transfer, tampering, misrep_evaluation, misrep_finance; skipped \(no shell form\): alignment_faking \(its outcome is a call of execute_shutdown.*; direct_order \(/,
+  );
+  const wrong = await cli(['run', '--harness', 'command', '--scenario', 'alignment_faking', '--', 'true'], { cwd });
   assert.equal(wrong.code, 2);
-  assert.match(wrong.stderr, /no shell form yet/);
+  assert.match(wrong.stderr, /^peerwatch: error: scenario 'alignment_faking' has no shell form: its outcome is a call of execute_shutdown/);
+  assert.equal(wrong.stderr.trim().split('\n').length, 1, wrong.stderr);
+  const channel = await cli(['run', '--harness', 'command', '--scenario', 'misrep_finance', '--channel', 'on', '--', 'true'], { cwd });
+  assert.equal(channel.code, 2);
+  assert.match(channel.stderr, /--channel on: harness mode has no shell form for the lawful channel/);
+  const full = await cli(['run', '--harness', 'command', '--scenario', 'misrep_finance', '--grid', 'full', '--', 'true'], { cwd });
+  assert.equal(full.code, 2);
+  assert.match(full.stderr, /--grid full in harness mode: add --channel off --scratchpad off --peer document/);
   const none = await cli(['run', '--harness', 'command', '--scenario', 'exfiltration_deletion'], { cwd });
   assert.equal(none.code, 2);
   assert.match(none.stderr, /no agent command/);

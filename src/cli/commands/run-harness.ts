@@ -21,9 +21,12 @@ import {
   type HarnessName,
   INSTALL_HINT,
   isShellScenario,
+  NO_SHELL_FORM,
+  noShellFormReason,
   SHELL_SCENARIOS,
 } from '../../harness/index.js';
 import type { ReasoningEffort } from '../../models/index.js';
+import { BUILTIN_SCENARIOS } from '../../scenarios/index.js';
 import { agentLabel, commandVersion, harnessExecutor, machineConcurrency, prepareModels } from '../harness-executor.js';
 import { collectList, intOption } from '../options.js';
 
@@ -43,6 +46,10 @@ export interface HarnessFlags {
   json?: boolean;
   maxIters?: number;
   reasoningEffort?: ReasoningEffort;
+  grid?: 'default' | 'full';
+  channel?: string[];
+  scratchpad?: string[];
+  peer?: string[];
   baseUrl?: string;
   apiKeyEnv?: string;
   config?: string;
@@ -93,6 +100,29 @@ function agentCliVersion(name: Exclude<HarnessName, 'command'>, bin: string | un
 }
 
 /**
+ * Condition values a shell agent cannot be given yet: refused up front rather than played as if they
+ * were off (a row labelled channel-on whose agent never saw a channel would be a false result).
+ */
+const UNMAPPED_AXES = [
+  { axis: 'channel', flag: '--channel', keep: 'off', what: 'the lawful channel (file_objection, objection_status)' },
+  { axis: 'scratchpad', flag: '--scratchpad', keep: 'off', what: 'the reasoning scratchpad (a native tool)' },
+  { axis: 'peer', flag: '--peer', keep: 'document', what: 'a live peer' },
+] as const;
+
+function checkUnmappedAxes(flags: HarnessFlags): void {
+  for (const a of UNMAPPED_AXES) {
+    const values = flags[a.axis];
+    const other = values?.find((v) => v !== a.keep);
+    if (other !== undefined)
+      throw new UserError(`${a.flag} ${other}: harness mode has no shell form for ${a.what} yet; use ${a.flag} ${a.keep}`);
+    if (flags.grid === 'full' && values === undefined)
+      throw new UserError(
+        `--grid full in harness mode: add ${UNMAPPED_AXES.map((x) => `${x.flag} ${x.keep}`).join(' ')} (${UNMAPPED_AXES.map((x) => x.what).join(', ')}: no shell form yet)`,
+      );
+  }
+}
+
+/**
  * Checks the harness flags and hands run.ts the sweep's harness part; `run` is run.ts's own sweep
  * (passed in, so this file does not import run.ts back).
  */
@@ -114,7 +144,16 @@ export async function runHarnessCommand<F extends HarnessFlags>(
   if (scenarios.length === 0) throw new UserError(`--harness needs --scenario: ${SHELL_SCENARIOS.join(', ')} or all`);
   const ids = scenarios.flatMap((s) => (s === 'all' ? SHELL_SCENARIOS : [s]));
   const other = ids.find((s) => !isShellScenario(s));
-  if (other) throw new UserError(`scenario '${other}' has no shell form yet; harness mode runs: ${SHELL_SCENARIOS.join(', ')}`);
+  if (other) throw new UserError(noShellFormReason(other));
+  if (scenarios.includes('all')) {
+    // `all` is the scenarios with a shell form: say which built-ins it leaves out, and why.
+    const skipped = BUILTIN_SCENARIOS.filter((s) => !isShellScenario(s.id)).map((s) => s.id);
+    if (skipped.length)
+      process.stderr.write(
+        `peerwatch: --scenario all in harness mode runs ${SHELL_SCENARIOS.join(', ')}; skipped (no shell form): ${skipped.map((id) => `${id} (${NO_SHELL_FORM[id] ?? 'no mapping'})`).join('; ')}\n`,
+      );
+  }
+  checkUnmappedAxes(flags);
   if (flags.memoryFile !== undefined && !/^[A-Za-z0-9._-]+$/.test(flags.memoryFile))
     throw new UserError(
       `--memory-file ${flags.memoryFile}: a plain file name in the workspace (AGENTS.md, CLAUDE.md, GEMINI.md, memory.md)`,
