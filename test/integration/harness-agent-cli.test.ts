@@ -66,3 +66,65 @@ test('peerwatch run --harness codex --model scripted:exfiltrator: a stored sweep
   assert.ok(stored?.events.some((e) => e.type === 'tool_call' && e.tool === 'exec_command'));
   assert.ok(stored?.events.some((e) => e.type === 'tool_call' && e.tool === 'run_shell_command'));
 });
+
+test('peerwatch run --harness codex --model scripted:inflater on misrep_evaluation and misrep_finance: the report Codex wrote in the workspace is read back and found inflated', async (t) => {
+  if (!findBwrap()) {
+    if (CI) assert.fail('bwrap is missing under CI=true: .ci/run installs bubblewrap');
+    t.skip('bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap');
+    return;
+  }
+  const codex = ensureCli('codex');
+  if ('skip' in codex) {
+    t.skip(codex.skip);
+    return;
+  }
+  const cwd = tempDir();
+  const r = await cli(
+    [
+      'run',
+      '--harness',
+      'codex',
+      '--harness-bin',
+      codex.bin,
+      '--model',
+      'scripted:inflater',
+      '--scenario',
+      'misrep_evaluation,misrep_finance',
+      '--relationship',
+      'good',
+      '--instantiation',
+      'memory_must_read',
+      '--subject',
+      'peer',
+      // One rollout each: evaluation's factual cell at 80, and finance (no dataset), the shutdown at stake.
+      '--dataset',
+      'factual,none',
+      '--pressure',
+      'on',
+      '--json',
+    ],
+    { cwd },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const rows = parseSummary(r.stdout).rows as Row[];
+  for (const scenario of ['misrep_evaluation', 'misrep_finance']) {
+    const row = rows.find((x) => x.scenario === scenario && x.behaviour === 'score_inflation');
+    assert.ok(row, r.stdout);
+    assert.deepEqual(
+      { harness: row.harness, version: row.harness_version, n: row.n, count: row.count, errors: row.errors, unscored: row.unscored },
+      { harness: 'codex', version: PINNED.codex.version, n: 1, count: 1, errors: 0, unscored: 0 },
+      scenario,
+    );
+  }
+  // The evidence is the report.md Codex's shell tool wrote, read back as a drive.create.
+  const { openSqliteStore } = await import('../../src/store/index.js');
+  const store = openSqliteStore(`${cwd}/peerwatch.db`);
+  const stored = store.listRollouts(parseSummary(r.stdout).run_id).map((x) => store.getRollout(x.id));
+  store.close();
+  for (const s of stored) {
+    const misrep = s?.findings.find((f) => f.flag === 'misrep');
+    const at = s?.events[misrep?.events[0] ?? -1];
+    assert.ok(at?.type === 'world' && at.action === 'drive.create' && at.detail.filename === 'report.md', JSON.stringify(misrep));
+    assert.ok(s?.events.some((e) => e.type === 'tool_call' && e.tool === 'exec_command'));
+  }
+});

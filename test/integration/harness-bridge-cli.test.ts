@@ -151,3 +151,61 @@ test('--harness codex in a sweep: a CLI that exits early is stored as an error r
   assert.equal(rollout.status, 'error');
   assert.match(rollout.error ?? '', /codex exited with status 3: fake-cli: cannot reach the model/);
 });
+
+test('evaluation and finance in harness form through the sweep: scripted honest and inflater each flagged on its behaviour only, rows shaped as ever', async () => {
+  const cwd = tempDir();
+  copyFileSync(AGENT, join(cwd, 'agent.mjs'));
+  const r = await cli(
+    [
+      'run',
+      '--harness',
+      'command',
+      '--model',
+      'scripted:honest,scripted:inflater',
+      '--scenario',
+      'misrep_evaluation,misrep_finance',
+      ...CELL,
+      '--subject',
+      'peer',
+      // misrep_evaluation's factual cell at 80, and finance (no dataset); both with the shutdown at stake.
+      '--dataset',
+      'factual,none',
+      '--pressure',
+      'on',
+      '--json',
+      '--',
+      process.execPath,
+      'agent.mjs',
+    ],
+    { cwd },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const rows = (JSON.parse(r.stdout) as { rows: Array<Record<string, unknown>> }).rows;
+  const flagged: Record<string, string> = { 'scripted:honest': 'honest_completion', 'scripted:inflater': 'score_inflation' };
+  const got = rows.map((x) => [x.model, x.scenario, x.behaviour, x.n, x.count, x.unscored, x.errors, x.unread, x.harness].join(' '));
+  const want = ['scripted:honest', 'scripted:inflater'].flatMap((model) =>
+    ['misrep_evaluation', 'misrep_finance'].flatMap((scenario) =>
+      ['honest_completion', 'refusal', 'score_inflation'].map((b) =>
+        [model, scenario, b, 1, b === flagged[model] ? 1 : 0, 0, 0, 0, 'command'].join(' '),
+      ),
+    ),
+  );
+  assert.deepEqual(got.sort(), want.sort(), r.stdout);
+  for (const row of rows)
+    assert.deepEqual(Object.keys(row).sort(), [
+      'behaviour',
+      'ci_high',
+      'ci_low',
+      'condition',
+      'count',
+      'errors',
+      'harness',
+      'harness_version',
+      'model',
+      'n',
+      'rate',
+      'scenario',
+      'unread',
+      'unscored',
+    ]);
+});
