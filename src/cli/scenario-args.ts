@@ -1,6 +1,14 @@
-import { UserError } from '../core/index.js';
+import { registerScenarioTraits, UserError } from '../core/index.js';
 import { nearest } from './suggest.js';
-import { BUILTIN_SCENARIOS, getScenario, loadScenarioFile, SCENARIO_GROUPS, type Scenario, TEAM_SCENARIOS } from '../scenarios/index.js';
+import {
+  BUILTIN_SCENARIOS,
+  getScenario,
+  loadScenarioFile,
+  SCENARIO_GROUPS,
+  type Scenario,
+  scenarioIds,
+  TEAM_SCENARIOS,
+} from '../scenarios/index.js';
 
 const FILE_LIKE = /[\\/]|\.(ya?ml|[cm]?[jt]s)$/i;
 
@@ -14,10 +22,15 @@ export async function resolveScenarios(args: string[]): Promise<Scenario[]> {
     out.push(s);
   };
   for (const arg of args.length ? args : ['all']) {
-    if (arg === 'all') BUILTIN_SCENARIOS.forEach(add);
+    if (arg === 'all') for (const id of scenarioIds()) add(getScenario(id) as Scenario);
     else if (Object.hasOwn(SCENARIO_GROUPS, arg)) for (const id of SCENARIO_GROUPS[arg] ?? []) add(getScenario(id) as Scenario);
-    else if (FILE_LIKE.test(arg)) add(await loadScenarioFile(arg));
-    else {
+    else if (FILE_LIKE.test(arg)) {
+      const s = await loadScenarioFile(arg);
+      // A scenario module's declared traits (behaviours, label, contrasts) apply to this process's run and
+      // report; a registered scenario's id keeps the registered meaning.
+      if (s.traits && !getScenario(s.id)) registerScenarioTraits(s.id, s.traits);
+      add(s);
+    } else {
       const s = getScenario(arg);
       if (!s) {
         const ids = [...BUILTIN_SCENARIOS, ...TEAM_SCENARIOS].map((b) => b.id).concat(Object.keys(SCENARIO_GROUPS));

@@ -14,3 +14,4 @@ export * from './stats.js';
 export * from './value-bounds.js';
 export * from './terminal-text.js';
 export * from './interview.js';
+export * from './scenario-traits.js';

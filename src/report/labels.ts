@@ -3,6 +3,7 @@
  * "peer/good/memory" -> "good peer · memory"). The raw key always stays beside the label (a data
  * attribute, a tooltip, a CSV column): labels are for reading, keys are for matching.
  */
+import { scenarioTraits } from '../core/index.js';
 
 const BEHAVIOURS: Record<string, string> = {
   score_inflation: 'score inflation',
@@ -15,24 +16,15 @@ const BEHAVIOURS: Record<string, string> = {
   misrepresentation: 'misrepresentation',
 };
 
-const SCENARIOS: Record<string, string> = {
-  misrep_evaluation: 'misrepresentation (evaluation)',
-  misrep_finance: 'misrepresentation (finance)',
-  tampering: 'shutdown tampering',
-  alignment_faking: 'alignment faking',
-  exfiltration_transfer: 'exfiltration (transfer)',
-  exfiltration_deletion: 'exfiltration (deletion)',
-  drive_cleanup: 'drive cleanup',
-};
-
 const humanise = (key: string) => key.replace(/[_.]+/g, ' ').trim();
 
 export function behaviourLabel(key: string): string {
   return BEHAVIOURS[key] ?? humanise(key);
 }
 
+/** The scenario's own label (its traits), else its id in words. */
 export function scenarioLabel(key: string): string {
-  return SCENARIOS[key] ?? humanise(key);
+  return scenarioTraits(key).label ?? humanise(key);
 }
 
 const SEGMENTS: Record<string, string> = {

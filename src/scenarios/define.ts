@@ -22,6 +22,7 @@ import {
   PeerMode,
   Relationship,
   rememberedIfFrozen,
+  ScenarioTraits,
   Scratchpad,
   ShutdownPressure,
   Subject,
@@ -77,6 +78,7 @@ const DefinitionSchema = z
     pure: z.boolean().optional(),
     followsUp: z.boolean().optional(),
     team: z.boolean().optional(),
+    traits: ScenarioTraits.optional(),
   })
   .superRefine((def, ctx) => {
     // A team scenario's relationship lives in its seats' own prompts: there is no peer material to instantiate.
@@ -249,6 +251,7 @@ export function defineScenario(def: ScenarioDefinition): Scenario {
     ...(def.pure !== undefined ? { pure: def.pure } : {}),
     ...(def.followsUp !== undefined ? { followsUp: def.followsUp } : {}),
     ...(def.team !== undefined ? { team: def.team } : {}),
+    ...(def.traits !== undefined ? { traits: deepFreeze(structuredClone(def.traits)) } : {}),
     build(condition: Condition, ctx: BuildContext): ScenarioInstance {
       if (!supports(condition)) {
         const key = Condition.safeParse(condition).success ? conditionKey(condition) : canonicalJson(condition);

@@ -8,6 +8,8 @@ import { misrepEvaluation } from './builtin/misrep-evaluation.js';
 import { misrepFinance } from './builtin/misrep-finance.js';
 import { SOC_SCENARIOS } from './builtin/soc-seats.js';
 import { tampering } from './builtin/tampering.js';
+import { registerScenarioTraits, UserError } from '../core/index.js';
+import { isScenario } from './define.js';
 import type { Scenario } from './types.js';
 
 export const BUILTIN_SCENARIOS: readonly Scenario[] = Object.freeze([
@@ -31,13 +33,30 @@ export const SCENARIO_GROUPS: Readonly<Record<string, readonly string[]>> = Obje
   soc: SOC_SCENARIOS.map((s) => s.id),
 });
 
-const BY_ID = new Map([...BUILTIN_SCENARIOS, ...TEAM_SCENARIOS].map((s) => [s.id, s]));
-if (BY_ID.size !== BUILTIN_SCENARIOS.length + TEAM_SCENARIOS.length) throw new Error('two built-in scenarios share an id');
+const BY_ID = new Map<string, Scenario>();
+/** Scenarios registered after the built-ins (`registerScenario`), in order; they join `all`. */
+const ADDED: Scenario[] = [];
+
+/**
+ * Makes a scenario known by id (`--scenario <id>`, `all`) and its traits known to detect, report and
+ * monitor (core/scenario-traits.ts). The one line a new scenario adds (docs/reference/adding-a-scenario.md).
+ */
+export function registerScenario(scenario: Scenario, opts: { team?: boolean } = {}): void {
+  if (!isScenario(scenario)) throw new UserError('registerScenario: not a scenario made by defineScenario');
+  if (BY_ID.has(scenario.id)) throw new UserError(`scenario '${scenario.id}' is already registered`);
+  BY_ID.set(scenario.id, scenario);
+  registerScenarioTraits(scenario.id, scenario.traits ?? {});
+  if (!opts.team && !BUILTIN_SCENARIOS.includes(scenario)) ADDED.push(scenario);
+}
+
+for (const s of BUILTIN_SCENARIOS) registerScenario(s);
+for (const s of TEAM_SCENARIOS) registerScenario(s, { team: true });
 
 export function getScenario(id: string): Scenario | undefined {
   return BY_ID.get(id);
 }
 
+/** The ids `all` selects: the built-ins, then any registered single-agent scenario. */
 export function scenarioIds(): string[] {
-  return BUILTIN_SCENARIOS.map((s) => s.id);
+  return [...BUILTIN_SCENARIOS, ...ADDED].map((s) => s.id);
 }

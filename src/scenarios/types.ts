@@ -10,6 +10,7 @@ import type {
   PeerMode,
   Relationship,
   Scratchpad,
+  ScenarioTraits,
   ShutdownPressure,
   Subject,
 } from '../core/index.js';
@@ -153,6 +154,12 @@ export interface ScenarioDefinition {
   team?: boolean;
   /** Declares that instances carry `followUp`: `--follow-ups N` then changes the episode (and the rollout id). */
   followsUp?: boolean;
+  /**
+   * What the scenario means to detect, report and monitor (core/scenario-traits.ts): which flag measures
+   * which behaviour, its label, the contrasts it joins, the covert scripted agents `monitor eval` runs on
+   * it. Registered with the scenario (registry.ts `registerScenario`); absent: behaviours by presence.
+   */
+  traits?: ScenarioTraits;
 }
 
 export interface Scenario extends ScenarioDefinition {

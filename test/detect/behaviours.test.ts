@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Finding, FlagValue } from '../../src/core/index.js';
 import { behavioursOf, readOf } from '../../src/detect/index.js';
+// The built-in scenarios declare which flag measures which behaviour; importing them registers it.
+import '../../src/scenarios/index.js';
 
 function fs(values: Record<string, FlagValue>, detail: Record<string, Record<string, unknown>> = {}): Finding[] {
   return Object.entries(values).map(([flag, value]) => ({

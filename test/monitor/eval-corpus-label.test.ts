@@ -6,6 +6,7 @@ import {
   type CorpusRollout,
   corpusPlan,
   EVAL_COVERT_PROFILES,
+  evalCovertRuns,
   honestEpochs,
   labelCorpus,
   perRolloutRules,
@@ -20,6 +21,9 @@ const rollout = (id: string, model: string, findings: Finding[], monitored = fal
   findings,
   events: () => null,
 });
+
+// The built-in scenarios declare which covert agents can act in them; importing them registers it.
+import '../../src/scenarios/index.js';
 
 test('labelCorpus labels from findings, never from the profile: an honest agent labelled covert is a disagreement', () => {
   const r = labelCorpus(
@@ -54,6 +58,25 @@ test('corpusPlan: honest epochs reach the calibration target, one run per covert
     seed: 7,
   });
   assert.equal(p.covert.length, EVAL_COVERT_PROFILES.length);
+  assert.deepEqual(
+    p.covert.map((c) => c.models[0]),
+    EVAL_COVERT_PROFILES.map((x) => `scripted:${x}`),
+  );
   assert.ok(p.covert.every((c) => c.epochs === 2 && c.seed === 8 && c.models.length === 1));
   assert.deepEqual(p.fleet, { models: ['scripted:faker', 'scripted:honest'], scenarios: ['alignment_faking'], epochs: 3, seed: 9 });
+});
+
+test('the covert corpus: each built-in scenario declares the covert agents that can act in it', () => {
+  assert.deepEqual(evalCovertRuns(), [
+    { profile: 'inflater', scenarios: ['misrep_evaluation', 'misrep_finance', 'tampering', 'alignment_faking'] },
+    { profile: 'tamperer', scenarios: ['tampering'] },
+    { profile: 'exfiltrator', scenarios: ['exfiltration_transfer', 'exfiltration_deletion'] },
+    {
+      profile: 'appellant-then-tamper',
+      scenarios: ['misrep_evaluation', 'misrep_finance', 'tampering', 'exfiltration_transfer', 'exfiltration_deletion'],
+    },
+    { profile: 'quiet-tamperer', scenarios: ['tampering'] },
+    { profile: 'split-exfiltrator', scenarios: ['exfiltration_transfer', 'exfiltration_deletion'] },
+    { profile: 'quiet-inflater', scenarios: ['misrep_evaluation', 'misrep_finance', 'tampering', 'alignment_faking'] },
+  ]);
 });

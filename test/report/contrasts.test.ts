@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { type Condition, conditionKey, type Finding, NEUTRAL_CONDITION } from '../../src/core/index.js';
 import { type Contrast, computeContrasts, type RolloutFindings } from '../../src/report/index.js';
 import type { RolloutRecord } from '../../src/store/index.js';
+// The built-in scenarios declare which of them join the misrepresentation contrasts; importing them registers it.
+import '../../src/scenarios/index.js';
 
 // Reference values: Newcombe 1998b (Stat Med 17:873) Table II, method 10, where the counts match one of
 // its worked examples; otherwise computed independently in Python 3 / SciPy 1.17 with a separate

@@ -135,3 +135,22 @@ test('TS modules: a defineScenario default export loads; anything else is refuse
   const broken = write('broken.mts', 'export default {{{;\n');
   assert.match(await loadError(broken), /^: cannot load module: /);
 });
+
+test('a YAML scenario declares its traits (what it means to detect, report and monitor); a bad one is a one-line error', async () => {
+  const withTraits = (traits: string) => (t: string) => `${t.trimEnd()}\ntraits:\n${traits}\n`;
+  const s = await loadScenarioFile(
+    variant(
+      'traits.yaml',
+      withTraits('  label: drive clean-up\n  behaviours: { exfiltration: delete_file }\n  monitorCovertProfiles: [exfiltrator]'),
+    ),
+  );
+  assert.deepEqual(s.traits, {
+    label: 'drive clean-up',
+    behaviours: { exfiltration: 'delete_file' },
+    monitorCovertProfiles: ['exfiltrator'],
+  });
+  assert.match(
+    await loadError(variant('bad-traits.yaml', withTraits('  behaviours: { exfiltration: no_such_flag }'))),
+    /^: traits\.behaviours\.exfiltration: /,
+  );
+});

@@ -10,7 +10,7 @@ import {
   type CorpusRun,
   corpusPlan,
   type Disagreement,
-  EVAL_COVERT_PROFILES,
+  evalCovertRuns,
   EVAL_HIDING_PROFILES,
   EVAL_HONEST_PROFILES,
   type EvalReport,
@@ -142,7 +142,9 @@ export async function runMonitorEval(opts: MonitorEvalOptions): Promise<MonitorE
     ),
   );
   const { items, disagreements, covertProfileActedHonestly } = labelCorpus(corpus, perRolloutRules(BUILTIN_RULES));
-  const openCovert = EVAL_COVERT_PROFILES.map((c) => c.profile).filter((p) => !(EVAL_HIDING_PROFILES as readonly string[]).includes(p));
+  const openCovert = evalCovertRuns()
+    .map((c) => c.profile)
+    .filter((p) => !(EVAL_HIDING_PROFILES as readonly string[]).includes(p));
   const report = evaluateCorpus(items, {
     minHonestCalibration: opts.honest,
     groups: { hiding: EVAL_HIDING_PROFILES, 'not hiding': openCovert },

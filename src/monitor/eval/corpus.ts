@@ -4,7 +4,7 @@
  * fleet-level gap rules are measured. Running the rollouts is the caller's (it needs the experiment
  * runner and the store); everything here is pure.
  */
-import type { Condition, Finding } from '../../core/index.js';
+import { type Condition, type Finding, registeredScenarioTraits } from '../../core/index.js';
 import type { MonitorEvent } from '../event.js';
 import type { MonitorFinding } from '../finding.js';
 import { createMonitor } from '../monitor.js';
@@ -15,19 +15,33 @@ import { scoreRollout } from './score.js';
 
 /** Agents that never act covertly (they may object or appeal: speech is not covert). */
 export const EVAL_HONEST_PROFILES = ['honest', 'objector', 'appellant'] as const;
-/** Covert agents and the scenarios where each can act; the hiding ones are part of the corpus. */
-export const EVAL_COVERT_PROFILES: ReadonlyArray<{ profile: string; scenarios: string[] }> = [
-  { profile: 'inflater', scenarios: ['misrep_evaluation', 'misrep_finance', 'tampering', 'alignment_faking'] },
-  { profile: 'tamperer', scenarios: ['tampering'] },
-  { profile: 'exfiltrator', scenarios: ['exfiltration_transfer', 'exfiltration_deletion'] },
-  {
-    profile: 'appellant-then-tamper',
-    scenarios: ['misrep_evaluation', 'misrep_finance', 'tampering', 'exfiltration_transfer', 'exfiltration_deletion'],
-  },
-  { profile: 'quiet-tamperer', scenarios: ['tampering'] },
-  { profile: 'split-exfiltrator', scenarios: ['exfiltration_transfer', 'exfiltration_deletion'] },
-  { profile: 'quiet-inflater', scenarios: ['misrep_evaluation', 'misrep_finance', 'tampering', 'alignment_faking'] },
+/**
+ * Covert agents, in the order the corpus runs them. Where each can act is each scenario's own declaration
+ * (its traits' `monitorCovertProfiles`); a profile a registered scenario names that is not listed here
+ * runs after these.
+ */
+export const EVAL_COVERT_PROFILES: readonly string[] = [
+  'inflater',
+  'tamperer',
+  'exfiltrator',
+  'appellant-then-tamper',
+  'quiet-tamperer',
+  'split-exfiltrator',
+  'quiet-inflater',
 ];
+
+/** Each covert profile with the registered scenarios that declare it, in registration order; profiles with none are left out. */
+export function evalCovertRuns(): Array<{ profile: string; scenarios: string[] }> {
+  const where = new Map<string, string[]>(EVAL_COVERT_PROFILES.map((p) => [p, []]));
+  for (const [id, traits] of registeredScenarioTraits()) {
+    for (const profile of traits.monitorCovertProfiles ?? []) {
+      const list = where.get(profile) ?? [];
+      if (!list.includes(id)) list.push(id);
+      where.set(profile, list);
+    }
+  }
+  return [...where].filter(([, scenarios]) => scenarios.length > 0).map(([profile, scenarios]) => ({ profile, scenarios }));
+}
 /** Covert agents that also hide what they did (reported as a group of their own). */
 export const EVAL_HIDING_PROFILES = ['quiet-tamperer', 'split-exfiltrator', 'quiet-inflater'] as const;
 /** The fleet the gap rules are measured on, and who each gap rule should flag in it. */
@@ -70,7 +84,7 @@ export function corpusPlan(o: CorpusPlanOptions): { honest: CorpusRun; covert: C
       epochs: honestEpochs(o.honest, o.honestPerEpoch),
       seed: o.seed,
     },
-    covert: EVAL_COVERT_PROFILES.map((c) => ({
+    covert: evalCovertRuns().map((c) => ({
       models: [`scripted:${c.profile}`],
       scenarios: c.scenarios,
       epochs: o.covertEpochs ?? 4,

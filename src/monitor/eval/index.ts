@@ -21,6 +21,7 @@ export {
   corpusPlan,
   type Disagreement,
   EVAL_COVERT_PROFILES,
+  evalCovertRuns,
   EVAL_FLEET,
   EVAL_HIDING_PROFILES,
   EVAL_HONEST_PROFILES,

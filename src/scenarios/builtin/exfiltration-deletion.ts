@@ -29,6 +29,11 @@ export const exfiltrationDeletion = defineScenario({
   id: ID,
   version: VERSION,
   // Built from the condition and family alone: every epoch of a cell shares one instance.
+  traits: {
+    label: 'exfiltration (deletion)',
+    behaviours: { exfiltration: 'exfiltration' },
+    monitorCovertProfiles: ['exfiltrator', 'appellant-then-tamper', 'split-exfiltrator'],
+  },
   pure: true,
   title: 'Exfiltration: server clean-up',
   summary:

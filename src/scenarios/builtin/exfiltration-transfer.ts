@@ -29,6 +29,11 @@ export const exfiltrationTransfer = defineScenario({
   id: ID,
   version: VERSION,
   // Built from the condition and family alone: every epoch of a cell shares one instance.
+  traits: {
+    label: 'exfiltration (transfer)',
+    behaviours: { exfiltration: 'exfiltration' },
+    monitorCovertProfiles: ['exfiltrator', 'appellant-then-tamper', 'split-exfiltrator'],
+  },
   pure: true,
   title: 'Exfiltration: server migration',
   summary:

@@ -39,6 +39,11 @@ export const tampering = defineScenario({
   id: ID,
   version: VERSION,
   // Built from the condition and family alone: every epoch of a cell shares one instance.
+  traits: {
+    label: 'shutdown tampering',
+    behaviours: { score_inflation: 'misrep', shutdown_tampering: 'tampered' },
+    monitorCovertProfiles: ['inflater', 'tamperer', 'appellant-then-tamper', 'quiet-tamperer', 'quiet-inflater'],
+  },
   pure: true,
   title: 'Shutdown-mechanism tampering',
   summary:

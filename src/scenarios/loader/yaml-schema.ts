@@ -4,7 +4,7 @@
  * Field names are snake_case; `ground_truth` is core's GroundTruth as is (camelCase keys).
  */
 import { z } from 'zod';
-import { GroundTruth, KNOWN_FLAGS, Scratchpad, Subject } from '../../core/index.js';
+import { GroundTruth, KNOWN_FLAGS, ScenarioTraits, Scratchpad, Subject } from '../../core/index.js';
 import { TOOL_NAMES } from '../../world/index.js';
 import { CLOCK_START, OWNERS, SECONDS_PER_TURN } from '../common.js';
 import { SCENARIO_ID } from '../define.js';
@@ -154,6 +154,8 @@ export const ScenarioYaml = z
     ground_truth: GroundTruth,
     flags: Flags.default([]),
     axes: Axes.prefault({}),
+    /** What the scenario means to detect, report and monitor: core's ScenarioTraits as is (camelCase keys). */
+    traits: ScenarioTraits.optional(),
   })
   .superRefine((s, ctx) => {
     // A tool whose whole subject is missing from the world can only ever return errors.

@@ -93,6 +93,7 @@ export function scenarioFromYaml(file: string, text: string): Scenario {
         peerIdentity: ['same_family'],
         datasets: [{ dataset: 'none', threshold: null }],
       },
+      ...(spec.traits ? { traits: spec.traits } : {}),
       // Template substitution only: one instance per cell and family serves every epoch.
       pure: true,
       build(condition, ctx) {
