@@ -89,15 +89,19 @@ if until_ > paused then redis.call('SET', KEYS[1], tostring(until_), 'PX', tonum
 return 0`;
 
 /**
- * Slots are spaced 1% wider than window / RPM. A start can be late (a busy event loop, a slow Redis reply)
- * while later ones are on time, which packs more starts into one window; the slack absorbs up to 1% of the
- * window of such lateness (600 ms a minute). With 25 ms instead, three workers in one busy process put
- * 604 starts into a window of 600 (test/experiment/shared-limiter.test.ts).
+ * RPM slots are spaced so that RPM of them span the window plus {@link SLACK_MS}, and tokens stay in the TPM
+ * window that much longer than the window. A request can reach the server late (a busy event loop, a slow
+ * Redis reply, a first connection) while later ones are on time, which packs more of them into one window;
+ * the slack absorbs up to 600 ms of such lateness. It is an absolute time because lateness is: a limit
+ * window scaled down in a test keeps the same protection (test/integration/distributed-limits.test.ts saw
+ * requests arrive up to about 300 ms late on a loaded two-core machine). In a minute it costs 1% of the
+ * limit.
  */
-const SLACK = 0.01;
+export const SLACK_MS = 600;
 
 export class SharedRateLimiter implements Limiter {
   private readonly interval: number;
+  private readonly tokenWindowMs: number;
   private readonly keys: string[];
 
   constructor(
@@ -105,9 +109,10 @@ export class SharedRateLimiter implements Limiter {
     model: string,
     private readonly limits: RateLimits,
     /** The RPM and TPM window; a minute, shorter only in tests and benches that scale time down. */
-    private readonly windowMs = 60_000,
+    windowMs = 60_000,
   ) {
-    this.interval = limits.rpm ? (windowMs * (1 + SLACK)) / limits.rpm : 0;
+    this.interval = limits.rpm ? (windowMs + SLACK_MS) / limits.rpm : 0;
+    this.tokenWindowMs = windowMs + SLACK_MS;
     const base = `peerwatch:limit:${model}`;
     this.keys = [`${base}:slot`, `${base}:paused`, `${base}:tpm:at`, `${base}:tpm:tokens`, `${base}:tpm:sum`, `${base}:tpm:seq`];
   }
@@ -138,7 +143,7 @@ export class SharedRateLimiter implements Limiter {
         String(this.interval),
         String(this.limits.tpm ?? 0),
         String(tokens),
-        String(this.windowMs),
+        String(this.tokenWindowMs),
       )) as [number, number, number];
       if (wait > 0) await sleep(wait, signal);
       if (admitted === 1) return this.ticket(id);
