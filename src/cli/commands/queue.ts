@@ -78,7 +78,7 @@ export function registerQueueCommands(program: Command): void {
     .requiredOption('--queue <url>', 'the Redis that holds the queue, redis://host:port')
     .option('--db <path>', DB_HELP, defaultDb())
     .option('--concurrency <n>', 'rollouts this worker runs at once', intOption(1, 1000), 8)
-    .option('--config <file>', 'peerwatch.config.yaml/.ts: models, keys, limits (RPM is shared by all workers), prices')
+    .option('--config <file>', 'peerwatch.config.yaml/.ts: models, keys, limits (RPM and TPM are shared by all workers), prices')
     .option('--name <name>', 'this worker in `peerwatch runs` (default: host-pid)')
     .option('--lock-ms <ms>', "a killed worker's job is taken again after this long", intOption(1000, 600_000), 30_000)
     .action(async (flags: { queue: string; db: string; concurrency: number; config?: string; name?: string; lockMs: number }) => {

@@ -21,13 +21,13 @@ export interface RolloutWorkerOptions {
   toolVersion: string;
   /** Rollouts this worker runs at once. */
   concurrency: number;
-  /** Per-model limits, prices, keys (the worker's own config file). RPM is shared by all workers. */
+  /** Per-model limits, prices, keys (the worker's own config file). RPM and TPM are shared by all workers. */
   settings?: SweepSettings;
   env?: Record<string, string | undefined>;
   name?: string;
   /** How long a job's lock lives without renewal: a killed worker's job is taken again after about this long. */
   lockMs?: number;
-  /** The RPM window (60 s; shorter only in tests that scale time down). */
+  /** The RPM and TPM window (60 s; shorter only in tests and benches that scale time down). */
   rpmWindowMs?: number;
   onEvent?: (line: string) => void;
 }
@@ -73,8 +73,9 @@ export async function startRolloutWorker(opts: RolloutWorkerOptions): Promise<{ 
     const plan = new Map(planExperiment(spec, scenarios).map((p) => [p.id, p]));
     const endpoints = buildEndpoints(models, opts.settings, store);
     for (const [id, e] of endpoints) {
-      const rpm = opts.settings?.models?.[id]?.rpm;
-      if (!e.scripted && rpm) e.limiter = new SharedRateLimiter(limiterRedis, id, { rpm }, opts.rpmWindowMs);
+      const own = opts.settings?.models?.[id];
+      if (!e.scripted && (own?.rpm || own?.tpm))
+        e.limiter = new SharedRateLimiter(limiterRedis, id, { rpm: own.rpm, tpm: own.tpm }, opts.rpmWindowMs);
     }
     return { spec, models, plan, endpoints };
   };
