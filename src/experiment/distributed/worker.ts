@@ -66,6 +66,9 @@ export async function startRolloutWorker(opts: RolloutWorkerOptions): Promise<Ro
   const name = opts.name ?? `${hostname()}-${process.pid}`;
   const connection = redisConnection(opts.queueUrl, { forWorker: true });
   const limiterRedis = redisConnection(opts.queueUrl);
+  // Its commands fail on their own while Redis is away (and the worker's 'error' says so once); the
+  // client's error events carry nothing more.
+  limiterRedis.on('error', () => {});
   const contexts = new Map<string, Promise<RunContext>>();
   const { store } = opts;
 
@@ -169,7 +172,8 @@ export async function startRolloutWorker(opts: RolloutWorkerOptions): Promise<Ro
       let outcome: Awaited<ReturnType<typeof processJob>>;
       try {
         outcome = await processJob(job.data);
-        if (outcome !== 'cancelled') {
+        if (outcome === 'cancelled') opts.onEvent?.(`job ${job.id} skipped: run ${job.data.runId} was cancelled`);
+        else {
           await countProgress(limiterRedis, job.data.runId, name, 'done');
           // The worker that stores the last rollout closes the run.
           await withStore('run status', () => {
