@@ -38,11 +38,18 @@ export {
   cancelRun,
   planDistributedRun,
   QUEUE_NAME,
-  queueProgress,
   type RolloutJob,
   redisConnection,
   rolloutQueue,
   uncancel,
 } from './distributed/queue.js';
 export { SharedRateLimiter } from './distributed/limiter.js';
-export { type RolloutWorkerOptions, startRolloutWorker } from './distributed/worker.js';
+export {
+  agoText,
+  queueProgress,
+  recordTotal,
+  redisNowMs,
+  type RunQueueProgress,
+  type WorkerRunProgress,
+} from './distributed/progress.js';
+export { type RolloutWorker, type RolloutWorkerOptions, startRolloutWorker } from './distributed/worker.js';

@@ -15,6 +15,12 @@ export interface RunningServer {
   stop: () => void;
 }
 
+/** A server a test can take away (as a crash would) and bring back on the same port with its data. */
+export interface RestartableServer extends RunningServer {
+  halt: () => void | Promise<void>;
+  resume: () => void | Promise<void>;
+}
+
 const PG_DIRS = ['/usr/lib/postgresql'];
 
 function pgBin(name: string): string | undefined {
@@ -68,7 +74,7 @@ function asServerUser(cmd: string, args: string[]): [string, string[]] {
 }
 
 /** A fresh cluster (trust auth, fsync off: test data only) with one database `peerwatch`. */
-export async function startPostgres(): Promise<RunningServer> {
+export async function startPostgres(): Promise<RestartableServer> {
   const initdb = pgBin('initdb');
   const pgCtl = pgBin('pg_ctl');
   if (!initdb || !pgCtl) throw new Error(`PostgreSQL is needed by this suite but not installed: ${HOW.postgres}`);
@@ -97,8 +103,11 @@ export async function startPostgres(): Promise<RunningServer> {
   ]);
   const psql = pgBin('psql');
   if (psql) exec(psql, ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-c', 'CREATE DATABASE peerwatch', 'postgres']);
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/${psql ? 'peerwatch' : 'postgres'}`,
+    halt: () => exec(pgCtl, ['-D', data, '-m', 'immediate', 'stop']),
+    resume: () => exec(pgCtl, ['-D', data, '-w', '-l', join(dir, 'log'), '-o', opts, 'start']),
     stop: () => {
       try {
         exec(pgCtl, ['-D', data, '-m', 'immediate', 'stop']);
@@ -120,15 +129,8 @@ export function createDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-export async function startRedis(): Promise<RunningServer> {
-  const bin = redisBin();
-  if (!bin) throw new Error(`redis-server is needed by this suite but not installed: ${HOW.redis}`);
-  const port = await freePort();
-  const child: ChildProcess = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-  // Ready when it accepts a connection.
-  const deadline = Date.now() + 10_000;
+async function accepting(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = connect(port, '127.0.0.1');
@@ -138,12 +140,46 @@ export async function startRedis(): Promise<RunningServer> {
       });
       s.once('error', () => resolve(false));
     });
-    if (ok) break;
-    if (Date.now() > deadline) {
+    if (ok) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * A redis-server on a free port. `persistent` keeps the data in an append-only file synced on every
+ * write, so `halt()` (SIGKILL) and `resume()` lose nothing, as a production Redis with AOF would.
+ */
+export async function startRedis(opts: { persistent?: boolean } = {}): Promise<RestartableServer> {
+  const bin = redisBin();
+  if (!bin) throw new Error(`redis-server is needed by this suite but not installed: ${HOW.redis}`);
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'peerwatch-redis-'));
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir];
+  args.push(...(opts.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']));
+  let child: ChildProcess | undefined;
+  const launch = async () => {
+    child = spawn(bin, args, { stdio: 'ignore' });
+    if (!(await accepting(port, 10_000))) {
       child.kill('SIGKILL');
       throw new Error(`redis-server did not start on port ${port}`);
     }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { url: `redis://127.0.0.1:${port}`, stop: () => void child.kill('SIGKILL') };
+  };
+  const kill = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const gone = new Promise((r) => c.once('exit', r));
+    c.kill('SIGKILL');
+    await gone;
+  };
+  await launch();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    halt: kill,
+    resume: launch,
+    stop: () => {
+      child?.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -15,17 +15,14 @@ import {
   settingsFromConfig,
 } from '../../experiment/index.js';
 import { resolveModel } from '../../models/index.js';
-import { summarise, summariseSoc } from '../../report/index.js';
 import { openStore } from '../../store/index.js';
-import { renderSummary } from '../summary-output.js';
-import { compactSummary, invocationUsage, nextSteps } from '../run-end.js';
+import { writeRunOutcome } from '../run-outcome.js';
 import { collectList, intOption, numberOption, DB_HELP, defaultDb } from '../options.js';
 import { createProgressReporter } from '../progress.js';
 import { readRunConfig, withConfigDefaults } from '../run-config.js';
 import { runOnQueue } from './queue.js';
 import { resolveScenarios } from '../scenario-args.js';
 import { renderDryRun } from '../usage-output.js';
-import { renderSocSummary } from '../soc-output.js';
 import { TOOL_VERSION } from '../version.js';
 import { interviewRunRollouts } from './interview.js';
 import { addHarnessOptions, type HarnessFlags, type HarnessMode, runHarnessCommand } from './run-harness.js';
@@ -258,6 +255,8 @@ async function runCommand(given: RunFlags, cmd: Command, harness?: HarnessMode):
         ...(resumeRunId ? { resumeRunId } : {}),
         wait: Boolean(flags.wait),
         quiet: Boolean(flags.quiet),
+        json: flags.json,
+        by: flags.by,
         db: flags.db,
       });
     }
@@ -319,50 +318,7 @@ async function runCommand(given: RunFlags, cmd: Command, harness?: HarnessMode):
       if (!flags.quiet)
         err.write(`interviews (${questions.name}): ${done.interviewed} stored${done.failed ? `, ${done.failed} not completed` : ''}\n`);
     }
-    const rows = store.listRolloutsWithFindings(result.runId);
-    const cells = new Set(rows.map((r) => `${r.rollout.model} ${r.rollout.scenario} ${r.rollout.conditionKey}`)).size;
-    const by = flags.by ?? (cells <= 40 ? 'condition' : 'scenario');
-    const socOnly = rows.length > 0 && rows.every((r) => r.rollout.scenario.startsWith('soc.'));
-    if (socOnly && (flags.json || flags.by)) {
-      // SOC seats have no read gate or behaviours: their own flags per seat and model instead.
-      process.stdout.write(renderSocSummary({ id: result.runId, kind: result.kind }, summariseSoc(rows), flags.json ? 'json' : 'table'));
-    } else if (flags.json || flags.by) {
-      const summary = summarise(rows, by);
-      process.stdout.write(
-        renderSummary({
-          runId: result.runId,
-          kind: result.kind,
-          db: flags.db,
-          rows: summary,
-          by,
-          json: Boolean(flags.json),
-          stream: process.stdout,
-        }),
-      );
-    } else {
-      // The full table is `report`'s; the end of a run is a short summary and where to go next.
-      const head = `Run ${result.runId} (${result.kind}): ${rows.length} rollouts in ${flags.db}\n`;
-      const note =
-        result.kind === 'calibration'
-          ? 'CALIBRATION RUN: scripted reference agents; these rates check peerwatch, they measure no model.\n'
-          : '';
-      const table = socOnly
-        ? renderSocSummary({ id: result.runId, kind: result.kind }, summariseSoc(rows), 'table')
-        : `${compactSummary(rows)}${note}`;
-      process.stdout.write(`${head}${table}${nextSteps(result.runId, flags.db, rows)}`);
-    }
-    // What this invocation spent (a re-run that reuses stored rollouts spends nothing); the run's total: report --costs.
-    if (!flags.quiet) err.write(invocationUsage(first, result.progress).replace('<run-id>', result.runId.slice(0, 8)));
-    if (result.progress.storedElsewhere > 0 && !flags.quiet) {
-      err.write(
-        `note: ${result.progress.storedElsewhere} rollout(s) were already in ${flags.db} from an earlier run with the same identity (model, scenario, version, condition, epoch, seed); they are shared with this run, not run again. Use another --seed to draw new samples.\n`,
-      );
-    }
-    if (result.progress.errors > 0) {
-      err.write(`${result.progress.errors} rollout(s) ended in error; their causes: peerwatch transcript <rollout-id> --db ${flags.db}\n`);
-      return EXIT.rolloutErrors;
-    }
-    return EXIT.ok;
+    return writeRunOutcome({ store, run: { id: result.runId, kind: result.kind }, flags, first, last: result.progress });
   } finally {
     store.close();
   }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { isSocRun, runBrief, socFlagText, socFlagTotals, summariseSoc } from '../../report/index.js';
 import { openStore } from '../../store/index.js';
 import { DB_HELP, defaultDb } from '../options.js';
-import { queueProgressLines } from './queue.js';
+import { progressLines, readQueueProgress } from './queue.js';
 
 export function registerRunsCommand(program: Command): void {
   program
@@ -20,17 +20,22 @@ export function registerRunsCommand(program: Command): void {
           const socFlags = isSocRun(brief) ? socFlagTotals(summariseSoc(store.listRolloutsWithFindings(r.id))) : undefined;
           return { ...r, rollouts: store.rolloutCount(r.id), brief, ...(socFlags ? { socFlags } : {}) };
         });
-        if (flags.json) {
-          process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
-          return;
-        }
-        if (runs.length === 0) process.stdout.write(`no runs in ${flags.db}\n`);
-        const queued = flags.queue
-          ? await queueProgressLines(
+        // Queued / running / failed jobs and the workers, from the queue; done is the store's count.
+        const queue = flags.queue
+          ? await readQueueProgress(
               flags.queue,
               runs.map((r) => r.id),
             )
-          : new Map<string, string>();
+          : null;
+        if (flags.json) {
+          const withProgress = runs.map((r) => {
+            const progress = queue?.progress.get(r.id);
+            return progress ? { ...r, progress } : r;
+          });
+          process.stdout.write(`${JSON.stringify(withProgress, null, 2)}\n`);
+          return;
+        }
+        if (runs.length === 0) process.stdout.write(`no runs in ${flags.db}\n`);
         for (const r of runs) {
           // Any run kind lists: the brief reads every spec shape (a SOC run maps roles to models).
           const what = [isSocRun(r.brief) ? 'soc' : '', r.brief.models.join(', ')].filter(Boolean).join(': ');
@@ -38,8 +43,8 @@ export function registerRunsCommand(program: Command): void {
           process.stdout.write(
             `${r.id}  ${r.createdAt}  ${r.kind.padEnd(11)} ${r.status.padEnd(11)} ${String(r.rollouts).padStart(6)} rollouts  ${what}${flags}\n`,
           );
-          const q = queued.get(r.id);
-          if (q) process.stdout.write(`    ${q}\n`);
+          const q = queue?.progress.get(r.id);
+          if (q) for (const line of progressLines(q, r.rollouts, queue!.nowMs)) process.stdout.write(`    ${line}\n`);
         }
       } finally {
         store.close();

@@ -12,8 +12,8 @@ import { ExperimentSpec } from '../spec.js';
 /**
  * A sweep as BullMQ jobs: one job per planned rollout, its id the run id and the rollout's content id,
  * so planning the same run again adds nothing and a resumed run only re-adds what is missing. The store
- * (PostgreSQL, shared) holds every result; Redis holds only the queue, the shared rate limits and
- * per-worker progress counters.
+ * (PostgreSQL, shared) holds every result; Redis holds only the queue, the shared rate limits, the
+ * workers' heartbeats and progress counters (progress.ts).
  */
 export const QUEUE_NAME = 'peerwatch-rollouts';
 
@@ -94,46 +94,7 @@ export async function planDistributedRun(opts: {
   return { runId, kind, total, queued: todo.length, stored: already.size };
 }
 
-const progressKey = (runId: string) => `peerwatch:progress:${runId}`;
 const cancelKey = (runId: string) => `peerwatch:cancelled:${runId}`;
-
-/** Counters a worker keeps per run: `<worker>:running|done|failed`. */
-export async function countProgress(redis: Redis, runId: string, worker: string, field: 'running' | 'done' | 'failed', by: number) {
-  await redis.hincrby(progressKey(runId), `${worker}:${field}`, by);
-}
-
-export interface WorkerProgress {
-  worker: string;
-  running: number;
-  done: number;
-  failed: number;
-}
-
-export interface RunQueueProgress {
-  /** Jobs waiting (or delayed for a retry) in the queue. */
-  queued: number;
-  workers: WorkerProgress[];
-}
-
-export async function queueProgress(redis: Redis, queue: Queue<RolloutJob>, runId: string): Promise<RunQueueProgress> {
-  const raw = await redis.hgetall(progressKey(runId));
-  const byWorker = new Map<string, WorkerProgress>();
-  for (const [k, v] of Object.entries(raw)) {
-    const cut = k.lastIndexOf(':');
-    const worker = k.slice(0, cut);
-    const field = k.slice(cut + 1) as 'running' | 'done' | 'failed';
-    const w = byWorker.get(worker) ?? { worker, running: 0, done: 0, failed: 0 };
-    w[field] = Number(v);
-    byWorker.set(worker, w);
-  }
-  let queued = 0;
-  // Job ids start with the run id: count this run's waiting and delayed jobs.
-  for (const state of ['waiting', 'delayed', 'prioritized'] as const) {
-    const jobs = await queue.getJobs([state]);
-    queued += jobs.filter((j) => j.data?.runId === runId).length;
-  }
-  return { queued, workers: [...byWorker.values()].sort((a, b) => a.worker.localeCompare(b.worker)) };
-}
 
 export async function isCancelled(redis: Redis, runId: string): Promise<boolean> {
   return (await redis.exists(cancelKey(runId))) === 1;
@@ -146,12 +107,12 @@ export async function isCancelled(redis: Redis, runId: string): Promise<boolean>
 export async function cancelRun(redis: Redis, queue: Queue<RolloutJob>, store: Store, runId: string): Promise<number> {
   await redis.set(cancelKey(runId), '1', 'EX', 7 * 24 * 3600);
   let removed = 0;
-  for (const state of ['waiting', 'delayed', 'prioritized'] as const) {
-    for (const job of await queue.getJobs([state])) {
-      if (job.data?.runId !== runId) continue;
-      await job.remove().catch(() => {});
-      removed++;
-    }
+  // Ids only (a job id starts with its run id): a queue of 20,000 jobs is not read job by job.
+  const ids = await queue.getRanges(['waiting', 'prioritized', 'delayed'], 0, -1);
+  for (const id of new Set(ids)) {
+    if (!id.startsWith(`${runId}.`)) continue;
+    // A job a worker took meanwhile is locked and stays; the worker skips it (the cancel mark is set).
+    if ((await queue.remove(id)) === 1) removed++;
   }
   const run = store.getRun(runId);
   if (run?.status === 'running') store.finishRun(runId, 'interrupted', new Date().toISOString());

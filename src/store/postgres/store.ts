@@ -1,7 +1,7 @@
 import { canonicalJson, canonicalJsonOfFrozenList, type Event, type Finding, InterviewRecord, UserError } from '../../core/index.js';
 import { MAX_BATCH } from '../commit-batch.js';
 import { type BehaviourValueRow, behaviourCounts, type GroupCounts, type RunCounts } from '../counts.js';
-import { DuplicateRolloutError } from '../errors.js';
+import { DuplicateRolloutError, StoreUnavailableError } from '../errors.js';
 import { readInterview } from '../interviews.js';
 import { codePointCompare, resolvePrefix } from '../prefix.js';
 import {
@@ -464,7 +464,7 @@ class PostgresStore implements Store {
   private error(e: unknown): Error {
     if (!(e instanceof PgCallError)) return e instanceof Error ? e : new Error(String(e));
     if (e.detail.code === '25006') return new UserError(`${this.path}: opened read-only; refusing to write`);
-    if (isUnreachable(e)) return new UserError(`${this.path}: lost the connection to PostgreSQL (${e.message})`);
+    if (isUnreachable(e)) return new StoreUnavailableError(`${this.path}: lost the connection to PostgreSQL (${e.message})`);
     return new Error(`${this.path}: ${e.message}`, { cause: e });
   }
 
@@ -569,6 +569,8 @@ function saveStatements(rollout: RolloutRecord, events: Event[], findings: Findi
 
 function isUnreachable(e: PgCallError): boolean {
   const code = e.detail.code ?? '';
+  // pg reports a connection the server dropped mid-query with no code.
+  if (code === '') return /Connection terminated/i.test(e.message);
   return (
     code.startsWith('08') || code.startsWith('57P') || ['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)
   );
