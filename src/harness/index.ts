@@ -1,5 +1,8 @@
 export { ShellWorld, parseSshArgs, DATA_DIR, USER } from './shell-world.js';
-export type { ShellResult } from './shell-world.js';
+export type { HostAccess, ShellResult } from './shell-world.js';
+export { runShimCommand } from './shim-commands.js';
+export { LOCAL_HOME, LOCAL_WORKSPACE, LocalMachine } from './local-machine.js';
+export type { PathAlias } from './local-machine.js';
 export { ShellEpisode } from './episode.js';
 export type { ShimTool } from './episode.js';
 export { blobId, blobIndex, contentIdsIn, standIn } from './content-marks.js';
@@ -44,4 +47,5 @@ export {
 export type { ShellScenarioId, WorkspaceLayout } from './shell-form.js';
 export { scoreShellEpisode } from './shell-scoring.js';
 export { armReads } from './workspace-reads.js';
+export { configFromText, readBackConfig } from './workspace-config.js';
 export type { ReadWatch } from './workspace-reads.js';

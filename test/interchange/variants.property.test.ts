@@ -169,12 +169,12 @@ test('property: every scored base maps the same way whatever shape its metadata 
   );
 });
 
-test('property: a release-like file of generated variants (.jsonl) imports with nothing malformed or failed, and no unscored rollout carries a false of ours', () => {
+test('property: a release-like file of generated variants (.jsonl) imports with nothing malformed or failed, and no unscored rollout carries a false of ours', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'peerwatch-variants-'));
   const variants = fc.sample(Variant, { numRuns: 30, seed: 181818 });
   writeFileSync(join(dir, 'generated.jsonl'), `${variants.map((v) => JSON.stringify(build(v))).join('\n')}\n`);
   const store = openSqliteStore(':memory:');
-  const report = importTranscripts({ paths: [dir], store, toolVersion: 'test' });
+  const report = await importTranscripts({ paths: [dir], store, toolVersion: 'test' });
   assert.deepEqual(report.malformed, []);
   assert.deepEqual(report.failed, []);
   assert.equal(importHadErrors(report), false);
