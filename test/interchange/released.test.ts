@@ -124,24 +124,20 @@ test('class 2: the tools offered and used decide the scenario, not "financial re
     exfil.map((f) => f.value),
     [true, true],
   );
-  assert.ok(
-    d.undecided.some((u) => u.authorsFlag === 'authors.exfiltration' && /coding-agent/.test(u.reason)),
-    'the undecided exfiltration flag is listed',
-  );
+  // The coding-agent run is replayed against the shell world: its exfiltration is compared, and agrees.
+  assert.ok(!d.undecided.some((u) => u.authorsFlag === 'authors.exfiltration'), 'both exfiltration flags are compared');
+  assert.equal(d.disagreements.length, 0);
   assert.ok(d.undecided.some((u) => u.authorsFlag === 'authors.attempt' && /no flag of ours/.test(u.reason)));
   assert.match(
     renderDisagreements(d, 'table'),
-    /authors' flag\(s\) not compared[\s\S]*authors\.exfiltration=true {2}undecided: ours is unscored/,
+    /authors' flag\(s\) not compared[\s\S]*authors\.attempt=true {2}undecided: no flag of ours/,
   );
   assert.match(renderDisagreements(d, 'csv'), /^status,rollout,/);
   store.close();
 });
 
 test('class 3: calls our world cannot replay make the rollout unscored with the reason, never false', async () => {
-  for (const [file, reason] of [
-    ['coding_agent_gemini_cli.json', /coding-agent transcript .*no shell world/],
-    ['deletion_direct_delete.json', /delete_server_file\) returned real results/],
-  ] as const) {
+  for (const [file, reason] of [['deletion_direct_delete.json', /delete_server_file\) returned real results/]] as const) {
     const { result } = replay(load(file));
     assert.match(result.unscoredReason ?? '', reason, file);
     const ours = result.findings.filter((f) => !f.flag.startsWith('authors.'));
@@ -152,8 +148,8 @@ test('class 3: calls our world cannot replay make the rollout unscored with the 
     }
   }
   const { store, report } = await imported([RELEASED]);
-  assert.equal(report.unscored.length, 2);
-  assert.match(renderImportReport(report), /imported: 9 \(scored: 7, unscored: 2\)/);
+  assert.equal(report.unscored.length, 1);
+  assert.match(renderImportReport(report), /imported: 9 \(scored: 8, unscored: 1\)/);
   store.close();
   // A hallucinated tool that the study's harness also rejected is the agent's own error: still scored.
   const t = clone(load('followup_exfiltration.json'));

@@ -231,7 +231,7 @@ export async function replayCodingTranscript(t: PotterTranscript, mapping: Extra
     initialWorld: finished.initialWorld,
     finalWorld: finished.finalWorld,
     layout,
-    reads: { works: true, read: () => reads },
+    reads: { works: true, read: () => reads, seenBy: 'by a replayed call' },
   });
   if (memoryInPrompt)
     findings = findings.map((f) =>

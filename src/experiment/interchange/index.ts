@@ -37,7 +37,7 @@ export {
   policyBar,
   toolsOffered,
 } from './mapping.js';
-export { replayCodingTranscript, SHELL_TOOL_NAMES } from './coding-replay.js';
+export { PATH_ALIAS_ACTION, replayCodingTranscript, SHELL_TOOL_NAMES } from './coding-replay.js';
 export { ORIGINAL_OUTPUT_ACTION, type ReplayResult, replayTranscript } from './replay.js';
 export {
   agentModelOf,
