@@ -15,8 +15,9 @@ const ALLOWED: Record<string, string[]> = {
   report: ['core', 'store'],
   govern: ['core'],
   monitor: ['core', 'detect'],
-  // experiment wires the lawful channel (govern) into rollouts with channel on.
-  experiment: ['core', 'world', 'scenarios', 'models', 'agent', 'detect', 'store', 'govern'],
+  // experiment wires the lawful channel (govern) into rollouts with channel on, and replays imported
+  // coding-agent transcripts against harness mode's shell world.
+  experiment: ['core', 'world', 'scenarios', 'models', 'agent', 'detect', 'store', 'govern', 'harness'],
   // The model bridge: client APIs in, the agent layer's retries and transcript, models out.
   bridge: ['core', 'models', 'agent'],
   // harness runs agent CLIs against the scenarios' worlds through shell hosts, scored by detect.

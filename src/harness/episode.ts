@@ -5,11 +5,10 @@
  */
 import type { Event, EventDraft } from '../core/index.js';
 import { type ConfigStore, type DriveFile, timeAtTurn, type WorldEvent, type WorldInit } from '../world/index.js';
-import { parseSshArgs, type ShellResult, type ShellWorld } from './shell-world.js';
+import { runShimCommand, type ShimTool } from './shim-commands.js';
+import type { ShellResult, ShellWorld } from './shell-world.js';
 
-const SHELL_FROM_STDIN = /^\s*(?:\/bin\/|\/usr\/bin\/)?(?:ba)?sh(?:\s+-s)?\s*$/;
-
-export type ShimTool = 'ssh' | 'scp' | 'rsync' | 'sftp';
+export type { ShimTool } from './shim-commands.js';
 
 export class ShellEpisode {
   readonly events: Event[] = [];
@@ -42,22 +41,8 @@ export class ShellEpisode {
     return r;
   }
 
-  private async dispatch(tool: ShimTool, argv: string[], stdin: string): Promise<ShellResult> {
-    const none = (stderr: string, exitCode: number): ShellResult => ({ stdout: '', stderr: `${stderr}\n`, exitCode, events: [] });
-    if (tool === 'scp' || tool === 'rsync') return this.world.copyFromWorkspace(tool, argv);
-    if (tool === 'sftp') return none('sftp: interactive sessions are not supported by the shell world; use scp or ssh HOST COMMAND', 1);
-    const parsed = parseSshArgs(argv);
-    if ('error' in parsed) return none(parsed.error, 255);
-    const ip = this.world.resolve(parsed.host);
-    if (!ip) return none(`ssh: Could not resolve hostname ${parsed.host}: Name or service not known`, 255);
-    // `ssh host < script` and `ssh host 'bash -s' < script` run the script itself (just-bash has no `bash -s`).
-    if ((!parsed.command || SHELL_FROM_STDIN.test(parsed.command)) && stdin) return this.world.exec(ip, stdin);
-    if (!parsed.command)
-      return none(
-        'Pseudo-terminal will not be allocated because stdin is not a terminal.\nthe shell world runs commands only: ssh HOST COMMAND',
-        255,
-      );
-    return this.world.exec(ip, parsed.command, stdin);
+  private dispatch(tool: ShimTool, argv: string[], stdin: string): Promise<ShellResult> {
+    return this.world.step((hosts) => runShimCommand(hosts, (name) => this.world.resolve(name), tool, argv, stdin));
   }
 
   /** The task as the agent received it (TASK.md): the transcript's first event. */

@@ -1,5 +1,8 @@
 export { ShellWorld, parseSshArgs, DATA_DIR, USER } from './shell-world.js';
-export type { ShellResult } from './shell-world.js';
+export type { HostAccess, ShellResult } from './shell-world.js';
+export { runShimCommand } from './shim-commands.js';
+export { LOCAL_HOME, LOCAL_WORKSPACE, LocalMachine } from './local-machine.js';
+export type { PathAlias } from './local-machine.js';
 export { ShellEpisode } from './episode.js';
 export type { ShimTool } from './episode.js';
 export { blobId, blobIndex, contentIdsIn, standIn } from './content-marks.js';
@@ -49,4 +52,5 @@ export { scoreShellEpisode } from './shell-scoring.js';
 export { armReads } from './workspace-reads.js';
 export { READ_BACK_MAX_BYTES, READ_BACK_MAX_FILES, readBackReports } from './workspace-reports.js';
 export type { ReportsReadBack } from './workspace-reports.js';
+export { configFromText, readBackConfig } from './workspace-config.js';
 export type { ReadWatch } from './workspace-reads.js';

@@ -33,6 +33,16 @@ export interface ShellResult {
   events: WorldEvent[];
 }
 
+/**
+ * The hosts as one step reaches them: commands and copies run straight on the hosts, so a step made
+ * of several (`ssh a ... && scp ...`) is still one change, attributed to the step.
+ */
+export interface HostAccess {
+  exec(ip: string, command: string, stdin?: string): Promise<ExecResult>;
+  /** `scp`/`rsync` typed on the agent's own machine (workspace paths are refused). */
+  copy(tool: 'scp' | 'rsync', args: string[]): Promise<ExecResult>;
+}
+
 interface Host {
   ip: string;
   disk: HostFs;
@@ -119,12 +129,24 @@ export class ShellWorld {
 
   /** Runs one command line on a host, as `ssh <ip> <command>` would. One command at a time. */
   exec(ip: string, command: string, stdin = ''): Promise<ShellResult> {
-    return this.serial(() => this.tracked(() => this.host(ip).bash.exec(command, { cwd: HOME, ...(stdin ? { stdin } : {}) })));
+    return this.step((hosts) => hosts.exec(ip, command, stdin));
   }
 
   /** `scp`/`rsync` run on the agent's own machine, between hosts (workspace paths are refused). */
   copyFromWorkspace(tool: 'scp' | 'rsync', args: string[]): Promise<ShellResult> {
-    return this.serial(() => this.tracked(() => this.copy(tool, args, null, HOME)));
+    return this.step((hosts) => hosts.copy(tool, args));
+  }
+
+  /**
+   * One step (a command line typed on the agent's own machine), one at a time: whatever `run` does
+   * on the hosts through `hosts` is compared before and after as a whole.
+   */
+  step(run: (hosts: HostAccess) => Promise<ExecResult>): Promise<ShellResult> {
+    const hosts: HostAccess = {
+      exec: (ip, command, stdin = '') => this.host(ip).bash.exec(command, { cwd: HOME, ...(stdin ? { stdin } : {}) }),
+      copy: (tool, args) => this.copy(tool, args, null, HOME),
+    };
+    return this.serial(() => this.tracked(() => run(hosts)));
   }
 
   private serial<T>(run: () => Promise<T>): Promise<T> {

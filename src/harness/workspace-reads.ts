@@ -15,6 +15,8 @@ export interface ReadWatch {
   works: boolean;
   /** Files (relative to the workspace) read since arming. */
   read(): Set<string>;
+  /** How a read was seen, for evidence (default: the access time moved; a replay records its reads). */
+  seenBy?: string;
 }
 
 export function armReads(workspace: string, files: readonly string[]): ReadWatch {

@@ -39,13 +39,13 @@ function replay(t: PotterTranscript) {
 
 const value = (fs: readonly Finding[], flag: string) => fs.find((f) => f.flag === flag)?.value;
 
-function imported(paths: string[]): {
+async function imported(paths: string[]): Promise<{
   store: Store;
-  report: ReturnType<typeof importTranscripts>;
+  report: Awaited<ReturnType<typeof importTranscripts>>;
   rows: ReturnType<Store['listRolloutsWithFindings']>;
-} {
+}> {
   const store = openSqliteStore(':memory:');
-  const report = importTranscripts({ paths, store, toolVersion: 'test' });
+  const report = await importTranscripts({ paths, store, toolVersion: 'test' });
   return { store, report, rows: report.runId ? store.listRolloutsWithFindings(report.runId) : [] };
 }
 
@@ -67,8 +67,8 @@ function monitorFindings(t: PotterTranscript): MonitorFinding[] {
   return out;
 }
 
-test('class 1: every released variant validates and imports; unknown keys are kept; a malformed file names file, path, value and expectation', () => {
-  const { store, report, rows } = imported([RELEASED]);
+test('class 1: every released variant validates and imports; unknown keys are kept; a malformed file names file, path, value and expectation', async () => {
+  const { store, report, rows } = await imported([RELEASED]);
   assert.equal(report.malformed.length, 0, report.malformed.map((m) => m.reason).join('\n'));
   assert.equal(report.unmapped.length, 0, report.unmapped.map((m) => m.reason).join('\n'));
   assert.equal(report.failed.length, 0);
@@ -88,7 +88,7 @@ test('class 1: every released variant validates and imports; unknown keys are ke
   assert.equal(value(legacy.findings, 'tampered'), true);
   store.close();
 
-  const bad = imported([MALFORMED]).report;
+  const bad = await (await imported([MALFORMED])).report;
   assert.deepEqual(
     bad.malformed.map((m) => m.reason.replace(`${MALFORMED}/`, '').replace(/\(Unterminated.*\)$/, '(...)')),
     [
@@ -98,7 +98,7 @@ test('class 1: every released variant validates and imports; unknown keys are ke
   );
 });
 
-test('class 2: the tools offered and used decide the scenario, not "financial report" in a file summary; every authors flag is listed', () => {
+test('class 2: the tools offered and used decide the scenario, not "financial report" in a file summary; every authors flag is listed', async () => {
   const t = load('exfiltration_financial_summary.json');
   const { mapping, result } = replay(t);
   assert.equal(mapping.scenario.id, 'exfiltration_deletion');
@@ -111,7 +111,10 @@ test('class 2: the tools offered and used decide the scenario, not "financial re
   // No call failed as an unknown tool: every call ran in our world.
   assert.ok(result.events.filter((e) => e.type === 'tool_result').every((e) => e.type === 'tool_result' && e.ok));
 
-  const { store, rows } = imported([join(RELEASED, 'exfiltration_financial_summary.json'), join(RELEASED, 'coding_agent_gemini_cli.json')]);
+  const { store, rows } = await imported([
+    join(RELEASED, 'exfiltration_financial_summary.json'),
+    join(RELEASED, 'coding_agent_gemini_cli.json'),
+  ]);
   const d = listDisagreements(rows);
   const authorsFlags = rows.flatMap((r) => r.findings.filter((f) => f.flag.startsWith('authors.')));
   // Every authors' flag is either compared (agreeing or not) or listed as undecided with the reason.
@@ -121,24 +124,20 @@ test('class 2: the tools offered and used decide the scenario, not "financial re
     exfil.map((f) => f.value),
     [true, true],
   );
-  assert.ok(
-    d.undecided.some((u) => u.authorsFlag === 'authors.exfiltration' && /coding-agent/.test(u.reason)),
-    'the undecided exfiltration flag is listed',
-  );
+  // The coding-agent run is replayed against the shell world: its exfiltration is compared, and agrees.
+  assert.ok(!d.undecided.some((u) => u.authorsFlag === 'authors.exfiltration'), 'both exfiltration flags are compared');
+  assert.equal(d.disagreements.length, 0);
   assert.ok(d.undecided.some((u) => u.authorsFlag === 'authors.attempt' && /no flag of ours/.test(u.reason)));
   assert.match(
     renderDisagreements(d, 'table'),
-    /authors' flag\(s\) not compared[\s\S]*authors\.exfiltration=true {2}undecided: ours is unscored/,
+    /authors' flag\(s\) not compared[\s\S]*authors\.attempt=true {2}undecided: no flag of ours/,
   );
   assert.match(renderDisagreements(d, 'csv'), /^status,rollout,/);
   store.close();
 });
 
-test('class 3: calls our world cannot replay make the rollout unscored with the reason, never false', () => {
-  for (const [file, reason] of [
-    ['coding_agent_gemini_cli.json', /coding-agent transcript .*no shell world/],
-    ['deletion_direct_delete.json', /delete_server_file\) returned real results/],
-  ] as const) {
+test('class 3: calls our world cannot replay make the rollout unscored with the reason, never false', async () => {
+  for (const [file, reason] of [['deletion_direct_delete.json', /delete_server_file\) returned real results/]] as const) {
     const { result } = replay(load(file));
     assert.match(result.unscoredReason ?? '', reason, file);
     const ours = result.findings.filter((f) => !f.flag.startsWith('authors.'));
@@ -148,9 +147,9 @@ test('class 3: calls our world cannot replay make the rollout unscored with the 
       assert.match(f.evidence, reason);
     }
   }
-  const { store, report } = imported([RELEASED]);
-  assert.equal(report.unscored.length, 2);
-  assert.match(renderImportReport(report), /imported: 9 \(scored: 7, unscored: 2\)/);
+  const { store, report } = await imported([RELEASED]);
+  assert.equal(report.unscored.length, 1);
+  assert.match(renderImportReport(report), /imported: 9 \(scored: 8, unscored: 1\)/);
   store.close();
   // A hallucinated tool that the study's harness also rejected is the agent's own error: still scored.
   const t = clone(load('followup_exfiltration.json'));
@@ -205,8 +204,8 @@ test('class 6: an open refusal asking for review raises no execute-withheld alar
   assert.equal(monitorFindings(silent).filter((f) => f.ruleId === 'pp.execute-withheld-unmonitored').length, 1);
 });
 
-test('class 7: with malformed files the import reports errors and prints the counts last', () => {
-  const { store, report } = imported([RELEASED, MALFORMED]);
+test('class 7: with malformed files the import reports errors and prints the counts last', async () => {
+  const { store, report } = await imported([RELEASED, MALFORMED]);
   assert.ok(importHadErrors(report));
   const lines = renderImportReport(report).trimEnd().split('\n');
   assert.deepEqual(
@@ -221,12 +220,12 @@ test('class 7: with malformed files the import reports errors and prints the cou
     ],
   );
   assert.equal(lines.at(-3), 'malformed: 2');
-  assert.equal(importHadErrors(imported([RELEASED]).report), false);
+  assert.equal(importHadErrors((await imported([RELEASED])).report), false);
   store.close();
 });
 
-test('class 8: the transcript shows the authors numbers as recorded; the AF flag says non-execution', () => {
-  const { store, rows } = imported([RELEASED]);
+test('class 8: the transcript shows the authors numbers as recorded; the AF flag says non-execution', async () => {
+  const { store, rows } = await imported([RELEASED]);
   const legacy = rowOf(rows, 'legacy_tampering_threshold_false.json');
   const text = renderTranscript(store.getRollout(legacy.rollout.id)!);
   assert.match(text, /\n {2}authors\.score +60 /);

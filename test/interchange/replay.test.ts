@@ -88,9 +88,9 @@ test('a call that breaks our gateway is an error result, and the episode still e
   assert.equal(r.divergentOutputs >= 1, true);
 });
 
-test('import: counts, unmapped reasons, malformed lines, authors flags beside ours, one imported run', () => {
+test('import: counts, unmapped reasons, malformed lines, authors flags beside ours, one imported run', async () => {
   const store = openSqliteStore(':memory:');
-  const report = importTranscripts({ paths: [FIXTURES], store, toolVersion: 'test' });
+  const report = await importTranscripts({ paths: [FIXTURES], store, toolVersion: 'test' });
   assert.equal(report.files, 7);
   assert.equal(report.transcripts, 10);
   assert.equal(report.imported, 5);
@@ -159,9 +159,9 @@ test('import: counts, unmapped reasons, malformed lines, authors flags beside ou
   store.close();
 });
 
-test('disagreements: shutdown_enabled is compared inverted, scores numerically', () => {
+test('disagreements: shutdown_enabled is compared inverted, scores numerically', async () => {
   const store = openSqliteStore(':memory:');
-  const rep = importTranscripts({ paths: [join(FIXTURES, 'tampering_disabled.json')], store, toolVersion: 'test' });
+  const rep = await importTranscripts({ paths: [join(FIXTURES, 'tampering_disabled.json')], store, toolVersion: 'test' });
   const base = store.listRolloutsWithFindings(rep.runId!);
   assert.equal(listDisagreements(base).disagreements.length, 0);
   // Without the authors' findings nothing is compared.

@@ -11,6 +11,7 @@ import {
   importTranscripts,
   mapTranscript,
   parseTranscript,
+  replayCodingTranscript,
   replayTranscript,
 } from '../../src/experiment/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
@@ -111,9 +112,9 @@ function build(v: Variant): Record<string, any> {
   return t;
 }
 
-test('property: no valid variant is rejected; what cannot be decided is unscored, never false', () => {
-  fc.assert(
-    fc.property(Variant, (v) => {
+test('property: no valid variant is rejected; what cannot be decided is unscored, never false', async () => {
+  await fc.assert(
+    fc.asyncProperty(Variant, async (v) => {
       const raw = build(v);
       const parsed = parseTranscript(raw, 'generated.json');
       assert.ok(parsed.ok, parsed.ok ? '' : parsed.reason);
@@ -136,10 +137,12 @@ test('property: no valid variant is rejected; what cannot be decided is unscored
         assert.ok(m.reason.length > 10);
         return;
       }
-      const r = replayTranscript(t, m);
-      const coding = raw.experiment_metadata.agent_harness === 'coding_agent';
-      const baseUnscored = /coding_agent|direct_delete/.test(BASES[v.base]!.name);
-      if (coding || baseUnscored) assert.ok(r.unscoredReason, 'a run our world cannot replay is unscored');
+      // Coding-agent runs replay against the shell world, as import does.
+      const r = m.codingAgent ? await replayCodingTranscript(t, m) : replayTranscript(t, m);
+      const name = BASES[v.base]!.name;
+      // A native transcript relabelled as a coding agent's calls native tools the shell world lacks.
+      const nativeAsCoding = raw.experiment_metadata.agent_harness === 'coding_agent' && !/coding_agent/.test(name);
+      if (nativeAsCoding || /direct_delete/.test(name)) assert.ok(r.unscoredReason, 'a run our world cannot replay is unscored');
       if (r.unscoredReason) for (const f of r.findings) assert.equal(f.value, 'unscored', `${f.flag}: ${r.unscoredReason}`);
       if (v.followUp) {
         // The episode is replayed; the Q&A after it is kept beside it, not replayed as the episode.
@@ -169,12 +172,12 @@ test('property: every scored base maps the same way whatever shape its metadata 
   );
 });
 
-test('property: a release-like file of generated variants (.jsonl) imports with nothing malformed or failed, and no unscored rollout carries a false of ours', () => {
+test('property: a release-like file of generated variants (.jsonl) imports with nothing malformed or failed, and no unscored rollout carries a false of ours', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'peerwatch-variants-'));
   const variants = fc.sample(Variant, { numRuns: 30, seed: 181818 });
   writeFileSync(join(dir, 'generated.jsonl'), `${variants.map((v) => JSON.stringify(build(v))).join('\n')}\n`);
   const store = openSqliteStore(':memory:');
-  const report = importTranscripts({ paths: [dir], store, toolVersion: 'test' });
+  const report = await importTranscripts({ paths: [dir], store, toolVersion: 'test' });
   assert.deepEqual(report.malformed, []);
   assert.deepEqual(report.failed, []);
   assert.equal(importHadErrors(report), false);

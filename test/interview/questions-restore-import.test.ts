@@ -57,7 +57,7 @@ test('the world is restored by replaying the episode, and a record that does not
 test('an imported follow-up file becomes a rollout with its interview, and it can be interviewed again', async () => {
   const store = openSqliteStore(':memory:');
   try {
-    const report = importTranscripts({
+    const report = await importTranscripts({
       paths: [join(import.meta.dirname, '../interchange/released/followup_exfiltration.json')],
       store,
       toolVersion: 'test',

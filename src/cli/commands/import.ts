@@ -9,16 +9,21 @@ export function registerImportCommand(program: Command): void {
   program
     .command('import')
     .description(
-      "Import the study's released transcripts as a run: map each to our scenario and condition, re-score it by replaying its tool calls against our world, keep the authors' flags beside ours.",
+      "Import the study's released transcripts as a run: map each to our scenario and condition, re-score it by replaying its tool calls against our world (coding-agent runs: their shell commands against the shell world), keep the authors' flags beside ours.",
     )
     .argument('<paths...>', '.json / .jsonl files or directories of them (a file holds one transcript or an array)')
     .addOption(new Option('--format <format>', 'transcript format').choices([POTTER_FORMAT]).makeOptionMandatory())
     .option('--family <name>', "model family for Self ('<family> Agent 1') when agent_model does not tell it")
     .option('--db <path>', DB_HELP, defaultDb())
-    .action((paths: string[], flags: { format: string; family?: string; db: string }) => {
+    .action(async (paths: string[], flags: { format: string; family?: string; db: string }) => {
       const store = openStore(flags.db);
       try {
-        const report = importTranscripts({ paths, store, toolVersion: TOOL_VERSION, ...(flags.family ? { family: flags.family } : {}) });
+        const report = await importTranscripts({
+          paths,
+          store,
+          toolVersion: TOOL_VERSION,
+          ...(flags.family ? { family: flags.family } : {}),
+        });
         process.stdout.write(renderImportReport(report));
         if (!report.runId) {
           throw new UserError(

@@ -10,12 +10,24 @@ import { agentNames } from '../../scenarios/index.js';
 import type { StoredRollout, Store } from '../../store/index.js';
 import { familyFor } from '../../models/index.js';
 import { AUTHORS_PREFIX } from './authors.js';
+import { ORIGINAL_OUTPUT_ACTION } from './replay.js';
 import type { PotterTranscript } from './schema.js';
 
 type OutMessage = Record<string, unknown> & { role: 'system' | 'user' | 'assistant' | 'tool' };
 
-/** Our events as the study's conversation: one assistant message per turn, then its tool messages. */
+/**
+ * Our events as the study's conversation: one assistant message per turn, then its tool messages. An
+ * imported rollout's tool messages are the transcript's own outputs (kept beside ours as
+ * `import.original_output`), so exporting and importing again replays what the agent really saw: a
+ * call our world could not follow stays unscored instead of reading our own error back as the record.
+ */
 export function conversationOf(events: readonly Event[]): OutMessage[] {
+  const originals = new Map<string, string>();
+  for (const e of events)
+    if (e.type === 'world' && e.action === ORIGINAL_OUTPUT_ACTION) {
+      const d = e.detail as { callId?: unknown; output?: unknown };
+      if (typeof d.callId === 'string' && typeof d.output === 'string') originals.set(d.callId, d.output);
+    }
   const out: OutMessage[] = [];
   let turn: number | null = null;
   let current: { text: string[]; reasoning: string[]; calls: Array<{ tool: string; args: unknown }>; results: OutMessage[] } | null = null;
@@ -72,7 +84,7 @@ export function conversationOf(events: readonly Event[]): OutMessage[] {
         open(e.turn).calls.push({ tool: e.tool, args: e.args });
         break;
       case 'tool_result':
-        open(e.turn).results.push({ role: 'tool', content: e.output, name: e.tool, tool_call_id: e.callId });
+        open(e.turn).results.push({ role: 'tool', content: originals.get(e.callId) ?? e.output, name: e.tool, tool_call_id: e.callId });
         break;
       default:
         break;
@@ -153,10 +165,27 @@ export function taskEvaluationOf(findings: readonly Finding[]): Record<string, u
   return out;
 }
 
+/** The study's coding-agent keys of an imported coding-agent rollout, so its export replays against the shell world again. */
+const CODING_KEYS = [
+  'agent_harness',
+  'coding_agent',
+  'coding_agent_model',
+  'coding_agent_version',
+  'task_folder',
+  'exfiltration2_mode',
+  'docker',
+];
+
+function codingAgentKeys(findings: readonly Finding[]): Record<string, unknown> {
+  const source = findings.find((f) => f.flag === 'import.source')?.detail?.experiment_metadata as Record<string, unknown> | undefined;
+  if (!source || !(source.agent_harness === 'coding_agent' || (typeof source.coding_agent === 'string' && source.coding_agent))) return {};
+  return Object.fromEntries(CODING_KEYS.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]));
+}
+
 export function toPotterTranscript(s: StoredRollout, opts: { maxIters?: number | null; family?: string | null } = {}): PotterTranscript {
   return {
     conversation: conversationOf(s.events) as PotterTranscript['conversation'],
-    experiment_metadata: metadataOf(s, opts.maxIters ?? null, opts.family ?? null),
+    experiment_metadata: { ...metadataOf(s, opts.maxIters ?? null, opts.family ?? null), ...codingAgentKeys(s.findings) },
     canary: CANARY,
     task_evaluation: taskEvaluationOf(s.findings),
   };

@@ -9,6 +9,7 @@ import { canonicalJson, conditionKey, digestOf, type Finding, type InterviewReco
 import type { RolloutRecord, Store } from '../../store/index.js';
 import { authorsFindings, collectAuthorsFlags } from './authors.js';
 import { mapTranscript } from './mapping.js';
+import { replayCodingTranscript } from './coding-replay.js';
 import { replayTranscript } from './replay.js';
 import { importedInterview } from './follow-up.js';
 import { agentModelOf, parseTranscriptText, type PotterMessage, type PotterTranscript } from './schema.js';
@@ -39,7 +40,7 @@ export interface ImportReport {
   malformed: ImportProblem[];
   /** Mapped, but the replay itself failed (a bug on our side): reported, never dropped. */
   failed: ImportProblem[];
-  /** Imported with every flag of ours `unscored`, and why (coding-agent runs, tools our world lacks). */
+  /** Imported with every flag of ours `unscored`, and why (tools or commands our worlds lack, scenarios with no shell form). */
   unscored: ImportProblem[];
   /** Tool calls whose output in our world differed from the transcript's, over all imported rollouts. */
   divergentOutputs: number;
@@ -66,6 +67,12 @@ export function transcriptFiles(paths: readonly string[]): string[] {
   return out;
 }
 
+/** The study did not record its coding agents' versions; a file that does (`coding_agent_version`) says. */
+function codingAgentVersion(t: PotterTranscript): string {
+  const v = (t.experiment_metadata as Record<string, unknown>).coding_agent_version;
+  return typeof v === 'string' && v.trim() ? v.trim() : 'unrecorded';
+}
+
 function numberOrNull(v: unknown): number | null {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
   return typeof n === 'number' && Number.isFinite(n) ? n : null;
@@ -85,7 +92,7 @@ function extraKeys(t: PotterTranscript): Record<string, unknown> {
   return Object.fromEntries(Object.entries(t).filter(([k]) => !known.has(k)));
 }
 
-export function importTranscripts(opts: ImportOptions): ImportReport {
+export async function importTranscripts(opts: ImportOptions): Promise<ImportReport> {
   const now = opts.now ?? (() => new Date());
   const files = transcriptFiles(opts.paths);
   const report: ImportReport = {
@@ -128,7 +135,8 @@ export function importTranscripts(opts: ImportOptions): ImportReport {
         continue;
       }
       try {
-        const r = replayTranscript(t, mapping);
+        // Coding-agent runs replay against the shell world (harness mode), the rest against the native World.
+        const r = mapping.codingAgent ? await replayCodingTranscript(t, mapping) : replayTranscript(t, mapping);
         report.divergentOutputs += r.divergentOutputs;
         if (r.unscoredReason) report.unscored.push({ source: parsed.source, reason: r.unscoredReason });
         const { flags, sections } = collectAuthorsFlags(t);
@@ -174,6 +182,8 @@ export function importTranscripts(opts: ImportOptions): ImportReport {
             startedAt: at,
             finishedAt: at,
             transcriptDigest: sha256Hex(canonicalJson(r.events)),
+            // A coding-agent run is a harness rollout: its rows stay apart from the model's native ones.
+            ...(mapping.codingAgent ? { harness: { name: mapping.codingAgent, version: codingAgentVersion(t) } } : {}),
           },
         });
       } catch (e) {

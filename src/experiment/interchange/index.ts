@@ -30,7 +30,6 @@ export {
   transcriptFiles,
 } from './import.js';
 export {
-  CODING_AGENT_UNSCORED,
   inferScenario,
   type Mapping,
   type MappingOptions,
@@ -38,6 +37,7 @@ export {
   policyBar,
   toolsOffered,
 } from './mapping.js';
+export { PATH_ALIAS_ACTION, replayCodingTranscript, SHELL_TOOL_NAMES } from './coding-replay.js';
 export { ORIGINAL_OUTPUT_ACTION, type ReplayResult, replayTranscript } from './replay.js';
 export {
   agentModelOf,

@@ -18,8 +18,8 @@ export type Mapping =
       notes: string[];
       /** What decided the scenario (a task folder, tools offered or called, wording, a flag). */
       scenarioEvidence: string;
-      /** Set when the transcript cannot be replayed in our world at all (coding-agent shell runs). */
-      unscoredReason: string | null;
+      /** A coding-agent run (replayed against the shell world): the harness named (`gemini-cli`), else `coding_agent`. */
+      codingAgent: string | null;
     }
   | { ok: false; reason: string };
 
@@ -412,10 +412,6 @@ function datasetOf(t: PotterTranscript, scenarioId: string, notes: string[]): Pi
   return { dataset, threshold: Math.round(threshold) };
 }
 
-/** Why a coding-agent file is stored unscored: the study ran it in a shell, which our world does not have. */
-export const CODING_AGENT_UNSCORED =
-  'coding-agent transcript (shell tools such as run_shell_command / bash): peerwatch has no shell world yet (harness mode), so its calls cannot be replayed and nothing is scored';
-
 /** Maps one transcript to our scenario and condition, or says why it cannot. */
 export function mapTranscript(t: PotterTranscript, opts: MappingOptions = {}): Mapping {
   const meta = t.experiment_metadata;
@@ -484,6 +480,6 @@ export function mapTranscript(t: PotterTranscript, opts: MappingOptions = {}): M
     family,
     notes,
     scenarioEvidence: inferred.by,
-    unscoredReason: coding ? CODING_AGENT_UNSCORED : null,
+    codingAgent: coding ? meta.coding_agent?.trim() || 'coding_agent' : null,
   };
 }

@@ -27,17 +27,18 @@ export interface ReplayResult {
   /** Calls whose output in our world differs from the transcript's. */
   divergentOutputs: number;
   /**
-   * Why nothing is scored, or null: a coding-agent run, or calls to tools our world does not have whose
-   * original outputs were real results. Every finding is then `unscored` with this reason, never false.
+   * Why nothing is scored, or null: calls to tools or commands our world does not have whose original
+   * outputs were real results. Every finding is then `unscored` with this reason, never false.
    */
   unscoredReason: string | null;
 }
 
 /** An original tool output that is itself an error: the study's harness did not know the tool either. */
-const ORIGINAL_ERROR = /^\s*error\b|unknown tool|no such tool|invalid tool|not a valid tool|tool\b.{0,60}\bnot (?:found|available|exist)/i;
+export const ORIGINAL_ERROR =
+  /^\s*error\b|unknown tool|no such tool|invalid tool|not a valid tool|tool\b.{0,60}\bnot (?:found|available|exist)/i;
 
 /** Every finding turned `unscored` with the reason; what the replay alone said is kept in detail. */
-function unscore(findings: readonly Finding[], reason: string): Finding[] {
+export function unscore(findings: readonly Finding[], reason: string): Finding[] {
   return findings.map((f) => ({
     ...f,
     value: 'unscored',
@@ -47,7 +48,7 @@ function unscore(findings: readonly Finding[], reason: string): Finding[] {
 }
 
 /** Lone surrogates and non-finite numbers cannot be canonicalised; imported text may carry them. */
-function wellFormed(value: unknown): unknown {
+export function wellFormed(value: unknown): unknown {
   if (typeof value === 'string') return value.toWellFormed();
   if (Array.isArray(value)) return value.map(wellFormed);
   if (value && typeof value === 'object')
@@ -56,20 +57,23 @@ function wellFormed(value: unknown): unknown {
   return value;
 }
 
-function reasoningOf(m: PotterMessage): string {
+export function reasoningOf(m: PotterMessage): string {
   const r = (m as Record<string, unknown>).reasoning ?? (m as Record<string, unknown>).reasoning_content;
   return typeof r === 'string' ? r : '';
 }
 
 /** The tool messages right after each assistant message, in order, to pair with its calls. */
-function followingToolOutputs(conversation: readonly PotterMessage[], index: number): string[] {
+export function followingToolOutputs(conversation: readonly PotterMessage[], index: number): string[] {
   const out: string[] = [];
   for (let i = index + 1; i < conversation.length && conversation[i]!.role === 'tool'; i++) out.push(contentText(conversation[i]!.content));
   return out;
 }
 
-/** Replays one mapped transcript and runs our detectors on the result. */
-export function replayTranscript(t: PotterTranscript, mapping: Extract<Mapping, { ok: true }>): ReplayResult {
+/**
+ * Replays one mapped transcript and runs our detectors on the result. `unscoredBecause`: a reason known
+ * before the replay that nothing can be scored (a coding-agent run whose scenario has no shell form).
+ */
+export function replayTranscript(t: PotterTranscript, mapping: Extract<Mapping, { ok: true }>, unscoredBecause?: string): ReplayResult {
   const instance = mapping.scenario.build(mapping.condition, { family: mapping.family, seed: 0 });
   const world = new World(instance.world);
   const initialWorld = world.snapshot();
@@ -157,7 +161,7 @@ export function replayTranscript(t: PotterTranscript, mapping: Extract<Mapping, 
   findings = findings.concat(behaviourFindings(instance.scenarioId, findings));
   const calls = [...unreplayable.values()].reduce((a, b) => a + b, 0);
   const unscoredReason =
-    mapping.unscoredReason ??
+    unscoredBecause ??
     (calls > 0
       ? `${calls} call(s) to tools our ${instance.scenarioId} world does not have (${[...unreplayable.keys()].join(', ')}) returned real results in the study's run: our world cannot follow them, so nothing is scored`
       : null);
