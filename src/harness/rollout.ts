@@ -307,7 +307,11 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
         o.sandbox
           ? () =>
               startSandboxed(
-                session.sandboxSpec(cmd, { env: { ...env, ...extraEnv }, readOnly, ...(bridge ? { bridgeSocket: session.bridgeSocket } : {}) }),
+                session.sandboxSpec(cmd, {
+                  env: { ...env, ...extraEnv },
+                  readOnly,
+                  ...(bridge ? { bridgeSocket: session.bridgeSocket } : {}),
+                }),
               )
           : () => startUnsandboxed(session, cmd, { ...env, ...extraEnv }, warn),
         o.timeoutMs,
@@ -322,7 +326,8 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
     const stderr = agent.stderr;
     const cpu = { cpuMs: agent.cpuMs };
     const who = cli ? cli.name : 'the agent command';
-    const error = agentError(who, agent, { turnLimitHit, maxTurns, timeoutMs: o.timeoutMs, aborted: Boolean(o.abortSignal?.aborted) }) ??
+    const error =
+      agentError(who, agent, { turnLimitHit, maxTurns, timeoutMs: o.timeoutMs, aborted: Boolean(o.abortSignal?.aborted) }) ??
       (cli && modelCalls === 0 ? `${who} exited without a single model call through the bridge${lastLines(stderr)}` : null);
     // Reads are taken before anything of peerwatch's touches the workspace again.
     const readSet = reads.read();
