@@ -177,7 +177,7 @@ export function registerRunCommand(program: Command): void {
     )
     .option(
       '--interview <questions>',
-      "after the run, interview each completed rollout's agent: 'standard' or a YAML file of questions (not part of any rollout's identity)",
+      "interview each completed rollout's agent after the run (harness rollouts: in their sandbox, resuming the agent's own session): 'standard' or a YAML file of questions (not part of any rollout's identity)",
     )
     .option(
       '--queue <url>',
@@ -309,8 +309,13 @@ async function runCommand(given: RunFlags, cmd: Command, harness?: HarnessMode):
     if (result.status === 'interrupted') return 130;
     if (questions && harness) {
       if (!flags.quiet) {
-        const stored = store.listRollouts(result.runId).filter((r) => store.interviewsOf(r.id).some((i) => i.source === 'harness')).length;
-        err.write(`interviews (${questions.name}): ${stored} harness rollout(s) interviewed before their sandbox was taken down\n`);
+        const asked = store
+          .listRollouts(result.runId)
+          .flatMap((r) => store.interviewsOf(r.id).filter((i) => i.source === 'harness' && i.questionSet === questions.name));
+        const failed = asked.filter((i) => i.error !== null).length;
+        err.write(
+          `interviews (${questions.name}): ${asked.length} harness rollout(s) interviewed before their sandbox was taken down${failed ? `, ${failed} not completed` : ''}\n`,
+        );
       }
     } else if (questions) {
       const done = await interviewRunRollouts({
