@@ -92,6 +92,9 @@ export function parseGenerate(body: unknown, pathModel: string, stream: boolean)
   // Calls may come without ids (the API's own answers often have none): the bridge numbers them, and a
   // response without an id answers the oldest open call of its name.
   const open: Array<{ id: string; name: string }> = [];
+  // A resumed Gemini CLI session (0.61) sends each saved response twice in one turn: a response that
+  // repeats one already given in this turn (same id, same content) is the same answer, taken once.
+  const given = new Map<string, string>();
   req.contents.forEach((c, i) => {
     const parts = c.parts.map((p, j) => parseAt(Part, p, `contents[${i}].parts[${j}]`));
     if (c.role === 'model') {
@@ -120,12 +123,15 @@ export function parseGenerate(body: unknown, pathModel: string, stream: boolean)
         const fr = p.functionResponse;
         const k = open.findIndex((o) => (fr.id !== undefined ? o.id === fr.id : o.name === fr.name));
         const field = `contents[${i}].parts[${j}].functionResponse`;
+        const key = `${i}\u0000${fr.id ?? ''}\u0000${fr.name}`;
+        if (k < 0 && fr.id !== undefined && given.get(key) === JSON.stringify(fr.response ?? null)) return;
         if (k < 0)
           throw new BridgeInputError(
             `${field}: no earlier functionCall ${fr.id ? `has id '${fr.id}'` : `named '${fr.name}' is unanswered`}`,
             field,
           );
         const [call] = open.splice(k, 1) as [{ id: string; name: string }];
+        if (fr.id !== undefined) given.set(key, JSON.stringify(fr.response ?? null));
         const value = responseText(fr.response);
         results.push({ type: 'tool-result', toolCallId: call.id, toolName: call.name, output: { type: 'text', value } });
       } else if (p.text !== undefined) text += p.text;

@@ -65,6 +65,8 @@ export interface BridgeExchange {
   status: number;
   /** The model name the client asked for. */
   model: string | null;
+  /** Tools the request offered (0 for a client's side request, such as a title). */
+  tools: number;
   /** The reasoning the client asked for, in its API's terms. */
   reasoning: RequestedReasoning | null;
   /** The provider options the backing model was called with. */
@@ -230,6 +232,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       stream: false,
       status: 0,
       model: null,
+      tools: 0,
       reasoning: null,
       providerOptions: null,
       inputTokens: null,
@@ -288,6 +291,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       throw e;
     }
     exchange.model = request.model;
+    exchange.tools = request.options.tools?.length ?? 0;
     exchange.stream = request.stream;
     exchange.reasoning = request.reasoning;
     const providerOptions = providerOptionsFor(request);

@@ -7,10 +7,11 @@
  * never counted in a rate).
  */
 import { readFileSync, statSync } from 'node:fs';
+import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { availableParallelism, freemem } from 'node:os';
 import { resolve } from 'node:path';
 import { canonicalJsonOfFrozenList, sha256Hex, UserError } from '../core/index.js';
-import { behaviourFindings, type RolloutExecutor } from '../experiment/index.js';
+import { behaviourFindings, interviewRecordFrom, type QuestionSet, type RolloutExecutor } from '../experiment/index.js';
 import { type HarnessName, runHarnessRollout } from '../harness/index.js';
 import { type ReasoningEffort, SHELL_PROFILES } from '../models/index.js';
 import type { RolloutRecord } from '../store/index.js';
@@ -34,6 +35,11 @@ export interface HarnessExecutorOptions {
   /** The sweep's models behind the bridge, resolved and checked up front (prepareModels). */
   models: HarnessModels;
   warn?: (line: string) => void;
+  /**
+   * `--interview`: each rollout that ends without error is interviewed before its sandbox is taken
+   * down, by resuming the agent's own session; stored with the rollout.
+   */
+  interview?: { questions: QuestionSet; judge: LanguageModelV3 | null };
 }
 
 /**
@@ -111,8 +117,21 @@ export function harnessExecutor(o: HarnessExecutorOptions): RolloutExecutor {
       ...(o.memoryFile ? { memoryFile: o.memoryFile } : {}),
       ...(o.warn ? { warn: o.warn } : {}),
       ...(ctx.abortSignal ? { abortSignal: ctx.abortSignal } : {}),
+      ...(o.interview ? { interview: { questions: o.interview.questions.questions } } : {}),
     });
     const findings = r.findings.concat(behaviourFindings(p.scenario.id, r.findings));
+    const interview =
+      o.interview && r.interview
+        ? await interviewRecordFrom({
+            source: 'harness',
+            episode: r.episode,
+            findings,
+            modelId: r.model ?? p.model,
+            questions: o.interview.questions,
+            run: r.interview,
+            judge: o.interview.judge,
+          })
+        : undefined;
     const record: RolloutRecord = {
       id: p.id,
       runId: ctx.runId,
@@ -136,6 +155,6 @@ export function harnessExecutor(o: HarnessExecutorOptions): RolloutExecutor {
       transcriptDigest: sha256Hex(canonicalJsonOfFrozenList(r.events)),
       harness: { name: o.harness, version: r.version ?? o.version },
     };
-    return { record, events: r.events, findings };
+    return { record, events: r.events, findings, ...(interview ? { interview } : {}) };
   };
 }

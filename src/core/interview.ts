@@ -36,8 +36,11 @@ export const InterviewAnswer = z.object({
 export type InterviewAnswer = z.infer<typeof InterviewAnswer>;
 
 export const InterviewRecord = z.object({
-  /** `native`: asked by peerwatch after an episode; `imported`: the study's own follow-up Q&A. */
-  source: z.enum(['native', 'imported']),
+  /**
+   * `native`: asked by peerwatch after an episode of its own agent loop; `harness`: asked at run time by
+   * resuming a harness agent's own session; `imported`: the study's own follow-up Q&A.
+   */
+  source: z.enum(['native', 'harness', 'imported']),
   /** Who answered (`provider:model`; the agent model for imported ones). */
   model: z.string(),
   questionSet: z.string(),

@@ -1,6 +1,6 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { type RetryPolicy, runAgentLoop } from '../agent/index.js';
-import { canonicalJson, canonicalJsonOfFrozenList, type Event, type Finding, sha256Hex } from '../core/index.js';
+import { canonicalJson, canonicalJsonOfFrozenList, type Event, type Finding, type InterviewRecord, sha256Hex } from '../core/index.js';
 import { behavioursOf, CHANNEL_FLAGS, CLAIM_FLAGS, detect } from '../detect/index.js';
 import { type ResolvedModel, reasoningProviderOptions } from '../models/index.js';
 import { followUpMessages, followUpPending, type ScenarioInstance, type TeamSetup } from '../scenarios/index.js';
@@ -35,11 +35,14 @@ export interface RunOptions {
   execute?: RolloutExecutor;
 }
 
-/** What plays one planned rollout: the record to store, its transcript and findings. */
+/**
+ * What plays one planned rollout: the record to store, its transcript and findings, and the
+ * follow-up interview when it was asked while the episode's world still existed (harness mode).
+ */
 export type RolloutExecutor = (
   p: PlannedRollout,
   ctx: { runId: string; now: () => Date; abortSignal?: AbortSignal },
-) => Promise<{ record: RolloutRecord; events: Event[]; findings: Finding[] }>;
+) => Promise<{ record: RolloutRecord; events: Event[]; findings: Finding[]; interview?: InterviewRecord }>;
 
 export function runKind(models: Map<string, ResolvedModel>): RunRecord['kind'] {
   return [...models.values()].every((m) => m.kind === 'scripted') ? 'calibration' : 'measurement';

@@ -88,9 +88,9 @@ export async function runPlannedRollouts(opts: SweepOptions, models: Map<string,
     });
     const via = rolloutModels(opts.endpoints, models, meter, p.epoch);
     try {
-      const { record, events, findings } = opts.execute
+      const { record, events, findings, interview } = opts.execute
         ? await opts.execute(p, { runId: opts.runId, now, ...(opts.abortSignal ? { abortSignal: opts.abortSignal } : {}) })
-        : await executeRollout(p, opts, models, now, via);
+        : { ...(await executeRollout(p, opts, models, now, via)), interview: undefined };
       const calls = meter.finish();
       if (retrying) {
         progress.retrying--;
@@ -113,6 +113,7 @@ export async function runPlannedRollouts(opts: SweepOptions, models: Map<string,
         m.done++;
         return;
       }
+      if (interview) store.saveInterview(record.id, interview, record.finishedAt);
       progress.done++;
       m.done++;
       if (record.status === 'error') {

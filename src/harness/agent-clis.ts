@@ -44,6 +44,11 @@ export interface AgentCli {
   version(output: string): string | null;
   /** Writes the CLI's config under HOME; returns its environment and arguments. */
   prepare(ctx: CliContext): { env: Record<string, string>; args: string[] };
+  /**
+   * The headless command line that continues the CLI's own latest session (kept in the sandbox HOME)
+   * with one more user turn: the follow-up interview's question. Same environment as `prepare`'s.
+   */
+  resume(ctx: CliContext, prompt: string): string[];
 }
 
 const semver = (output: string) => /(\d+\.\d+\.\d+)/.exec(output)?.[1] ?? null;
@@ -100,6 +105,8 @@ const codex: AgentCli = {
       args: ['exec', '--skip-git-repo-check', ctx.task],
     };
   },
+  // The newest session recorded under CODEX_HOME (the rollout's own: HOME is private to it).
+  resume: (_ctx, prompt) => ['exec', 'resume', '--last', '--skip-git-repo-check', prompt],
 };
 
 const claudeCode: AgentCli = {
@@ -127,6 +134,17 @@ const claudeCode: AgentCli = {
       args: ['-p', ctx.task, '--max-turns', String(ctx.maxTurns), '--model', ctx.modelName, '--dangerously-skip-permissions'],
     };
   },
+  // --continue: the most recent conversation in this working directory (the workspace).
+  resume: (ctx, prompt) => [
+    '-p',
+    prompt,
+    '--continue',
+    '--max-turns',
+    String(ctx.maxTurns),
+    '--model',
+    ctx.modelName,
+    '--dangerously-skip-permissions',
+  ],
 };
 
 const geminiCli: AgentCli = {
@@ -155,6 +173,7 @@ const geminiCli: AgentCli = {
       args: ['-p', ctx.task, '--yolo', '-m', ctx.modelName],
     };
   },
+  resume: (ctx, prompt) => ['--resume', 'latest', '-p', prompt, '--yolo', '-m', ctx.modelName],
 };
 
 const opencode: AgentCli = {
@@ -200,6 +219,7 @@ const opencode: AgentCli = {
       args: ['run', '--auto', '-m', `peerwatch/${ctx.modelName}`, ctx.task],
     };
   },
+  resume: (ctx, prompt) => ['run', '--continue', '--auto', '-m', `peerwatch/${ctx.modelName}`, prompt],
 };
 
 export const AGENT_CLI_TABLE: Record<AgentCliName, AgentCli> = {

@@ -11,14 +11,24 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { RetryPolicy } from '../agent/index.js';
 import { type Bridge, type BridgeExchange, bridgeUrls, startBridge } from '../bridge/index.js';
-import type { Condition, Event, Finding } from '../core/index.js';
+import { type Condition, type Event, type Finding, INTERVIEW_OPENING } from '../core/index.js';
+import type { DetectInput } from '../detect/index.js';
 import { type ReasoningEffort, type ResolvedModel, type ResolveOptions, resolveModel, SHELL_PROFILES } from '../models/index.js';
 import { timeAtTurn } from '../world/index.js';
-import { AGENT_CLI_TABLE, type AgentCli, type AgentCliName, compareVersions } from './agent-clis.js';
+import { AGENT_CLI_TABLE, type AgentCli, type AgentCliName, type CliContext, compareVersions } from './agent-clis.js';
 import { SANDBOX_BRIDGE_PORT, takeCpuLine } from './forwarder.js';
 import { NO_SANDBOX_WARNING, SANDBOX_HOME, SANDBOX_WORKSPACE, startSandboxed } from './sandbox.js';
+import { finalAnswer, type HarnessInterviewOptions, type HarnessInterviewRun, InterviewTranscript } from './interview.js';
 import { type HarnessSession, openHarnessSession } from './session.js';
-import { buildShellInstance, HARNESS_CONDITION, HarnessInputError, isReportForm, shellTask, writeWorkspace } from './shell-form.js';
+import {
+  buildShellInstance,
+  HARNESS_CONDITION,
+  HarnessInputError,
+  isReportForm,
+  shellFlags,
+  shellTask,
+  writeWorkspace,
+} from './shell-form.js';
 import { scoreShellEpisode } from './shell-scoring.js';
 import { writeShims } from './shims.js';
 import { readBackConfig } from './workspace-config.js';
@@ -58,6 +68,11 @@ export interface HarnessRolloutOptions {
   seed?: number;
   /** Where the warning for --no-sandbox goes (stderr in the CLI). */
   warn?: (line: string) => void;
+  /**
+   * The follow-up interview, asked after the episode is scored and before the sandbox is taken down
+   * (only when the episode ended without error). Each question has the rollout's wall-time and turn limits.
+   */
+  interview?: HarnessInterviewOptions;
 }
 
 export interface HarnessRolloutResult {
@@ -82,6 +97,10 @@ export interface HarnessRolloutResult {
   agentCpuMs: number | null;
   events: Event[];
   findings: Finding[];
+  /** The episode as its detectors saw it (what interview answers are checked against). */
+  episode: DetectInput;
+  /** The follow-up interview's run, when one was asked. */
+  interview: HarnessInterviewRun | null;
 }
 
 const DEFAULT_MAX_TURNS = 30;
@@ -169,11 +188,14 @@ class RolloutTranscript {
   private taken = 0;
   private turn = 0;
   private time: string | null = null;
+  /** Set by finish(): a late exchange (from a killed agent) is no part of the scored episode. */
+  private closed = false;
 
   constructor(private readonly session: HarnessSession) {}
 
   /** The shell commands run since the last call, then this exchange's events. */
   exchange(e: BridgeExchange): void {
+    if (this.closed) return;
     this.takeShell();
     if (e.events.length > 0) this.turn += 1;
     for (const ev of e.events) {
@@ -195,6 +217,7 @@ class RolloutTranscript {
   /** Positions are the merged order's (a finding's evidence names events by seq). */
   finish(): Event[] {
     this.takeShell();
+    this.closed = true;
     this.events.forEach((e, i) => {
       e.seq = i;
     });
@@ -227,8 +250,20 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
     session.episode.begin(task);
     const transcript = new RolloutTranscript(session);
     let modelCalls = 0;
+    // Model calls answered so far, the interview's included: the simulated clock.
+    let clockTurns = 0;
     let turnLimitHit = false;
     let stop = () => {};
+    // The episode's exchanges, then (in the interview) the interview's: the bridge outlives the episode.
+    let onExchange = (e: BridgeExchange) => {
+      transcript.exchange(e);
+      if (e.status !== 200) return;
+      modelCalls += 1;
+      if (modelCalls >= maxTurns && !turnLimitHit) {
+        turnLimitHit = true;
+        stop();
+      }
+    };
     if (resolved) {
       const init = instance.world;
       bridge = await startBridge({
@@ -237,15 +272,10 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
         ...(o.retry ? { retry: o.retry } : {}),
         ...(o.reasoningEffort ? { reasoningEffort: o.reasoningEffort } : {}),
         ...(o.sandbox ? { socketPath: session.bridgeSocket, unixOrigin: `http://127.0.0.1:${SANDBOX_BRIDGE_PORT}` } : {}),
-        clock: () => timeAtTurn(init.clockStart, modelCalls, init.secondsPerTurn),
+        clock: () => timeAtTurn(init.clockStart, clockTurns, init.secondsPerTurn),
         onExchange: (e) => {
-          transcript.exchange(e);
-          if (e.status !== 200) return;
-          modelCalls += 1;
-          if (modelCalls >= maxTurns && !turnLimitHit) {
-            turnLimitHit = true;
-            stop();
-          }
+          if (e.status === 200) clockTurns += 1;
+          onExchange(e);
         },
       });
     }
@@ -259,9 +289,10 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
     let command: string[];
     let readOnly = (o.readOnly ?? []).map((p) => resolve(p));
     const home = o.sandbox ? SANDBOX_HOME : session.home;
+    let cliContext: CliContext | null = null;
     if (cli && bin && bridge) {
       const real = realpathSync(bin);
-      const prepared = cli.prepare({
+      cliContext = {
         home: session.home,
         sandboxHome: home,
         baseUrl: bridge.urls[cli.protocol],
@@ -269,7 +300,8 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
         modelName,
         task,
         maxTurns,
-      });
+      };
+      const prepared = cli.prepare(cliContext);
       env = { ...env, ...prepared.env, PEERWATCH_BRIDGE_TOKEN: bridge.token };
       command = [o.sandbox ? real : bin, ...prepared.args];
       readOnly = [...readOnly, installRoot(real)];
@@ -279,49 +311,33 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
       readOnly = [...readOnly, ...withFiles.files];
       if (bridge) env = { ...env, ...bridgeEnv(bridge.origin, bridge.token, modelName) };
     }
-    const started = performance.now();
-    const run = o.sandbox
-      ? startSandboxed(session.sandboxSpec(command, { env, readOnly, ...(bridge ? { bridgeSocket: session.bridgeSocket } : {}) }))
-      : startUnsandboxed(session, command, env, o.warn);
-    stop = run.kill;
-    let stdout = '';
-    let stderr = '';
-    run.child.stdout?.on('data', (c) => (stdout += c));
-    run.child.stderr?.on('data', (c) => (stderr += c));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      run.kill();
-    }, o.timeoutMs);
-    const onAbort = () => run.kill();
-    o.abortSignal?.addEventListener('abort', onAbort, { once: true });
-    const exitCode = await new Promise<number | null>((done) => {
-      run.child.on('error', (e) => {
-        stderr += `${e.message}\n`;
-        done(null);
-      });
-      run.child.on('close', (code) => done(code));
-    });
-    const wallMs = performance.now() - started;
-    clearTimeout(timer);
-    o.abortSignal?.removeEventListener('abort', onAbort);
-    run.kill();
-    await bridge?.close();
-    const cpu = takeCpuLine(stderr);
-    stderr = cpu.stderr;
+    const launch = (cmd: string[], extraEnv: Record<string, string>, warn: HarnessRolloutOptions['warn']) =>
+      runAgent(
+        o.sandbox
+          ? () =>
+              startSandboxed(
+                session.sandboxSpec(cmd, {
+                  env: { ...env, ...extraEnv },
+                  readOnly,
+                  ...(bridge ? { bridgeSocket: session.bridgeSocket } : {}),
+                }),
+              )
+          : () => startUnsandboxed(session, cmd, { ...env, ...extraEnv }, warn),
+        o.timeoutMs,
+        o.abortSignal,
+        (kill) => {
+          stop = kill;
+        },
+      );
+    const agent = await launch(command, {}, o.warn);
+    if (!o.interview) await bridge?.close();
+    const { exitCode, wallMs, timedOut, stdout } = agent;
+    const stderr = agent.stderr;
+    const cpu = { cpuMs: agent.cpuMs };
     const who = cli ? cli.name : 'the agent command';
-    const lastLines = stderr.trim().split('\n').slice(-5).join(' | ');
-    const error = timedOut
-      ? `${who} reached the wall-time limit of ${Math.round(o.timeoutMs / 1000)} s and was stopped`
-      : turnLimitHit
-        ? `${who} reached the turn limit of ${maxTurns} model calls and was stopped`
-        : o.abortSignal?.aborted
-          ? `${who} was stopped (the run was interrupted)`
-          : exitCode !== 0
-            ? `${who} exited with status ${exitCode ?? 'none (it could not start)'}${lastLines ? `: ${lastLines}` : ''}`
-            : cli && modelCalls === 0
-              ? `${who} exited without a single model call through the bridge${lastLines ? `: ${lastLines}` : ''}`
-              : null;
+    const error =
+      agentError(who, agent, { turnLimitHit, maxTurns, timeoutMs: o.timeoutMs, aborted: Boolean(o.abortSignal?.aborted) }) ??
+      (cli && modelCalls === 0 ? `${who} exited without a single model call through the bridge${lastLines(stderr)}` : null);
     // Reads are taken before anything of peerwatch's touches the workspace again.
     const readSet = reads.read();
     const config = instance.world.config ? readBackConfig(session.workspace, instance.world.config) : undefined;
@@ -342,6 +358,58 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
       layout,
       reads: { works: reads.works, read: () => readSet },
     });
+    const episode: DetectInput = {
+      scenarioId: instance.scenarioId,
+      flags: shellFlags(instance),
+      condition: instance.condition,
+      groundTruth: instance.groundTruth,
+      events,
+      initialWorld,
+      finalWorld,
+    };
+    // The episode is scored and its transcript taken: nothing the agent does from here changes either.
+    let interview: HarnessInterviewRun | null = null;
+    if (o.interview && !error && !o.abortSignal?.aborted) {
+      const itx = new InterviewTranscript(session.episode.events, session.episode.events.length, events.at(-1)?.time ?? '');
+      const answers: HarnessInterviewRun['answers'] = [];
+      let failed: string | null = null;
+      for (const [i, q] of o.interview.questions.entries()) {
+        const text = i === 0 ? `${INTERVIEW_OPENING}\n\n${q.text}` : q.text;
+        // Through the bridge the question is recorded as the agent sent it; otherwise here.
+        if (!bridge) itx.question(text);
+        const exchanges: BridgeExchange[] = [];
+        let calls = 0;
+        let limitHit = false;
+        onExchange = (e) => {
+          itx.exchange(e);
+          exchanges.push(e);
+          if (e.status !== 200) return;
+          calls += 1;
+          if (calls >= maxTurns && !limitHit) {
+            limitHit = true;
+            stop();
+          }
+        };
+        // A leading '-' would be read as an option by the CLI's argument parser.
+        const prompt = text.startsWith('-') ? ` ${text}` : text;
+        const asked = await launch(
+          cli && cliContext ? [command[0] as string, ...cli.resume(cliContext, prompt)] : command,
+          { PEERWATCH_INTERVIEW_QUESTION: text, PEERWATCH_INTERVIEW_QUESTION_ID: q.id },
+          () => {},
+        );
+        itx.takeShell();
+        const why =
+          agentError(who, asked, { turnLimitHit: limitHit, maxTurns, timeoutMs: o.timeoutMs, aborted: Boolean(o.abortSignal?.aborted) }) ??
+          (cli && calls === 0 ? `${who} made no model call through the bridge${lastLines(asked.stderr)}` : null);
+        if (why) {
+          failed = `question '${q.id}': ${why}`;
+          break;
+        }
+        answers.push({ questionId: q.id, text: finalAnswer(exchanges, asked.stdout, bridge !== null) });
+      }
+      const done = itx.finish(failed);
+      interview = { events: done.events, answers, acts: done.acts, error: failed };
+    }
     return {
       harness: o.harness,
       version,
@@ -358,11 +426,77 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
       agentCpuMs: cpu.cpuMs,
       events,
       findings,
+      episode,
+      interview,
     };
   } finally {
     await bridge?.close();
     await session.close();
   }
+}
+
+interface AgentRun {
+  exitCode: number | null;
+  stdout: string;
+  /** Without the forwarder's CPU line. */
+  stderr: string;
+  timedOut: boolean;
+  wallMs: number;
+  cpuMs: number | null;
+}
+
+/** Runs the agent once to its end (or its wall-time limit, or an abort) and collects what it printed. */
+async function runAgent(
+  start: () => { child: ReturnType<typeof spawn>; kill(): void },
+  timeoutMs: number,
+  abortSignal: AbortSignal | undefined,
+  onStart: (kill: () => void) => void,
+): Promise<AgentRun> {
+  const started = performance.now();
+  const run = start();
+  onStart(run.kill);
+  let stdout = '';
+  let stderr = '';
+  run.child.stdout?.on('data', (c) => (stdout += c));
+  run.child.stderr?.on('data', (c) => (stderr += c));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    run.kill();
+  }, timeoutMs);
+  const onAbort = () => run.kill();
+  abortSignal?.addEventListener('abort', onAbort, { once: true });
+  const exitCode = await new Promise<number | null>((done) => {
+    run.child.on('error', (e) => {
+      stderr += `${e.message}\n`;
+      done(null);
+    });
+    run.child.on('close', (code) => done(code));
+  });
+  const wallMs = performance.now() - started;
+  clearTimeout(timer);
+  abortSignal?.removeEventListener('abort', onAbort);
+  run.kill();
+  const cpu = takeCpuLine(stderr);
+  return { exitCode, stdout, stderr: cpu.stderr, timedOut, wallMs, cpuMs: cpu.cpuMs };
+}
+
+const lastLines = (stderr: string) => {
+  const tail = stderr.trim().split('\n').slice(-5).join(' | ');
+  return tail ? `: ${tail}` : '';
+};
+
+/** Why a run of the agent is an error (limits, interruption, exit status), or null. */
+function agentError(
+  who: string,
+  r: AgentRun,
+  x: { turnLimitHit: boolean; maxTurns: number; timeoutMs: number; aborted: boolean },
+): string | null {
+  if (r.timedOut) return `${who} reached the wall-time limit of ${Math.round(x.timeoutMs / 1000)} s and was stopped`;
+  if (x.turnLimitHit) return `${who} reached the turn limit of ${x.maxTurns} model calls and was stopped`;
+  if (x.aborted) return `${who} was stopped (the run was interrupted)`;
+  if (r.exitCode !== 0) return `${who} exited with status ${r.exitCode ?? 'none (it could not start)'}${lastLines(r.stderr)}`;
+  return null;
 }
 
 /**

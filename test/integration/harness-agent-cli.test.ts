@@ -2,6 +2,7 @@
  * A real agent CLI (Codex CLI, pinned) through the built peerwatch binary: `run --harness codex`
  * plays the grid as a sweep, its model calls answered by a scripted profile through the bridge, and
  * the stored rollout shows in `report --format json` with the harness and the CLI's own version.
+ * With --interview, Codex's own session is resumed (`codex exec resume --last`) for each question.
  * The CLI comes from test/harness/helpers/agent-clis.ts (installed under CI=true or
  * PEERWATCH_INSTALL_CLIS=1; never a dependency).
  */
@@ -126,5 +127,67 @@ test('peerwatch run --harness codex --model scripted:inflater on misrep_evaluati
     const at = s?.events[misrep?.events[0] ?? -1];
     assert.ok(at?.type === 'world' && at.action === 'drive.create' && at.detail.filename === 'report.md', JSON.stringify(misrep));
     assert.ok(s?.events.some((e) => e.type === 'tool_call' && e.tool === 'exec_command'));
+  }
+});
+
+test('peerwatch run --harness codex --interview standard: codex exec resume continues the same session; the denier is stored as denial, the confessor as admission', async (t) => {
+  if (!findBwrap()) {
+    if (CI) assert.fail('bwrap is missing under CI=true: .ci/run installs bubblewrap');
+    t.skip('bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap');
+    return;
+  }
+  const codex = ensureCli('codex');
+  if ('skip' in codex) {
+    t.skip(codex.skip);
+    return;
+  }
+  const cwd = tempDir();
+  const r = await cli(
+    [
+      'run',
+      '--harness',
+      'codex',
+      '--harness-bin',
+      codex.bin,
+      '--model',
+      'scripted:exfiltrator-denier',
+      '--model',
+      'scripted:exfiltrator-confessor',
+      '--scenario',
+      'exfiltration_deletion',
+      '--subject',
+      'peer',
+      '--relationship',
+      'good',
+      '--instantiation',
+      'memory_must_read',
+      '--interview',
+      'standard',
+      '--json',
+    ],
+    { cwd },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const { run_id: runId } = parseSummary(r.stdout);
+  const { openSqliteStore } = await import('../../src/store/index.js');
+  const store = openSqliteStore(`${cwd}/peerwatch.db`);
+  const got = store.listRollouts(runId).map((x) => ({ model: x.model, status: x.status, interviews: store.interviewsOf(x.id) }));
+  store.close();
+  const want: Record<string, string> = { 'scripted:exfiltrator-denier': 'denial', 'scripted:exfiltrator-confessor': 'admission' };
+  assert.equal(got.length, 2);
+  for (const { model, status, interviews } of got) {
+    assert.equal(status, 'completed', model);
+    assert.equal(interviews.length, 1, model);
+    const iv = interviews[0]!;
+    assert.deepEqual([iv.source, iv.error, iv.covertActs], ['harness', null, ['exfiltration']], model);
+    // Codex sent the question in the resumed session: the bridged request held the episode's scp step,
+    // which is what the scripted answer is made from ("I moved ..." / "... not moved ... by me" after "only the files").
+    assert.ok(iv.events.some((e) => e.type === 'model_call'));
+    assert.equal(iv.answers[0]?.classification, want[model], JSON.stringify(iv.answers, null, 1));
+    assert.deepEqual(
+      iv.answers.filter((a) => a.classification !== 'unscored').map((a) => a.classification),
+      iv.answers.filter((a) => a.classification !== 'unscored').map(() => want[model]),
+      model,
+    );
   }
 });

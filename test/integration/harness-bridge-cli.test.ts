@@ -209,3 +209,51 @@ test('evaluation and finance in harness form through the sweep: scripted honest 
       'unscored',
     ]);
 });
+
+test('run --harness command --interview: each rollout interviewed in its own sandbox before it goes, classes stored; peerwatch interview refuses a harness rollout in one line', async () => {
+  const cwd = tempDir();
+  copyFileSync(AGENT, join(cwd, 'agent.mjs'));
+  const r = await cli(
+    [
+      'run',
+      '--harness',
+      'command',
+      '--model',
+      'scripted:exfiltrator-denier',
+      '--model',
+      'scripted:exfiltrator-confessor',
+      '--scenario',
+      'exfiltration_deletion',
+      ...CELL,
+      '--interview',
+      'standard',
+      '--json',
+      '--',
+      process.execPath,
+      'agent.mjs',
+    ],
+    { cwd },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /interviews \(standard\): 4 harness rollout\(s\) interviewed/);
+  const runId = (JSON.parse(r.stdout) as { run_id: string }).run_id;
+  const { openSqliteStore } = await import('../../src/store/index.js');
+  const store = openSqliteStore(join(cwd, 'peerwatch.db'));
+  const got = store.listRollouts(runId).map((x) => ({ model: x.model, interviews: store.interviewsOf(x.id), id: x.id }));
+  store.close();
+  const want: Record<string, string> = { 'scripted:exfiltrator-denier': 'denial', 'scripted:exfiltrator-confessor': 'admission' };
+  for (const { model, interviews } of got) {
+    assert.equal(interviews.length, 1, model);
+    const [iv] = interviews;
+    assert.deepEqual([iv!.source, iv!.model, iv!.error, iv!.covertActs], ['harness', model, null, ['exfiltration']]);
+    assert.equal(iv!.answers[0]?.classification, want[model], JSON.stringify(iv!.answers, null, 1));
+    assert.ok(!iv!.answers.some((a) => a.classification !== want[model] && a.classification !== 'unscored'), model);
+  }
+  const again = await cli(['interview', got[0]!.id, '--model', 'scripted:honest'], { cwd });
+  assert.equal(again.code, 2, again.stderr);
+  assert.match(
+    again.stderr,
+    /^peerwatch: error: rollout \S+ is a harness rollout \(command\): harness rollouts are interviewed at run time/,
+  );
+  assert.equal(again.stderr.trim().split('\n').length, 1, again.stderr);
+});

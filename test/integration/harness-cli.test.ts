@@ -165,16 +165,13 @@ test('--no-sandbox prints a loud warning; bad use is a one-line usage error', as
   assert.match(stray.stderr, /unexpected arguments/);
 });
 
-test('harness runs refuse --queue and --interview with one line each, before any rollout runs', async () => {
+test('harness runs refuse --queue with one line, before any rollout runs', async () => {
   const cwd = tempDir();
   copyFileSync(NODE_AGENT, join(cwd, 'fixture.mjs'));
   const base = ['run', '--harness', 'command', '--scenario', 'exfiltration_deletion'];
   const queued = await cli([...base, '--queue', 'redis://127.0.0.1:1', '--', 'node', 'fixture.mjs', 'honest'], { cwd });
   assert.equal(queued.code, 2, queued.stderr);
   assert.match(queued.stderr, /--harness runs on this machine; --queue/);
-  const asked = await cli([...base, '--interview', 'standard', '--', 'node', 'fixture.mjs', 'honest'], { cwd });
-  assert.equal(asked.code, 2, asked.stderr);
-  assert.match(asked.stderr, /harness rollouts cannot be restored/);
   const runs = await cli(['runs', '--json'], { cwd });
   assert.equal(runs.code, 0, runs.stderr);
   assert.deepEqual(JSON.parse(runs.stdout), []);

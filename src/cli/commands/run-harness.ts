@@ -27,7 +27,14 @@ import {
 } from '../../harness/index.js';
 import type { ReasoningEffort } from '../../models/index.js';
 import { BUILTIN_SCENARIOS } from '../../scenarios/index.js';
-import { agentLabel, commandVersion, harnessExecutor, machineConcurrency, prepareModels } from '../harness-executor.js';
+import {
+  agentLabel,
+  commandVersion,
+  type HarnessExecutorOptions,
+  harnessExecutor,
+  machineConcurrency,
+  prepareModels,
+} from '../harness-executor.js';
 import { collectList, intOption } from '../options.js';
 
 export interface HarnessFlags {
@@ -58,7 +65,8 @@ export interface HarnessFlags {
 /** What run.ts needs to run a sweep in harness mode. */
 export interface HarnessMode {
   spec: NonNullable<ExperimentSpec['harness']>;
-  execute: RolloutExecutor;
+  /** The sweep's executor; with --interview, each rollout is interviewed before its sandbox goes. */
+  executor(interview?: HarnessExecutorOptions['interview']): RolloutExecutor;
 }
 
 export function addHarnessOptions(cmd: Command): Command {
@@ -167,7 +175,7 @@ export async function runHarnessCommand<F extends HarnessFlags>(
     throw e;
   }
   const spec: HarnessMode['spec'] = found ? { name, version: found.version } : { name, version: commandVersion(agent), command: agent };
-  const execute = harnessExecutor({
+  const base: HarnessExecutorOptions = {
     harness: name,
     version: spec.version,
     command: agent,
@@ -180,7 +188,8 @@ export async function runHarnessCommand<F extends HarnessFlags>(
     ...(flags.maxIters ? { maxTurns: flags.maxIters } : {}),
     ...(flags.reasoningEffort ? { reasoningEffort: flags.reasoningEffort } : {}),
     models: await prepareModels(flags.model ?? [], { baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, config: flags.config }),
-  });
+  };
+  const executor = (interview?: HarnessExecutorOptions['interview']) => harnessExecutor({ ...base, ...(interview ? { interview } : {}) });
   const given = (option: string) => cmd.getOptionValueSource(option) === 'cli';
   const harnessFlags: F = {
     ...flags,
@@ -191,5 +200,5 @@ export async function runHarnessCommand<F extends HarnessFlags>(
     epochs: flags.epochs ?? 1,
     concurrency: given('concurrency') ? flags.concurrency : machineConcurrency(),
   };
-  return run(harnessFlags, cmd, { spec, execute });
+  return run(harnessFlags, cmd, { spec, executor });
 }

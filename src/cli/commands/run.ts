@@ -174,7 +174,7 @@ export function registerRunCommand(program: Command): void {
     )
     .option(
       '--interview <questions>',
-      "after the run, interview each completed rollout's agent: 'standard' or a YAML file of questions (not part of any rollout's identity)",
+      "interview each completed rollout's agent after the run (harness rollouts: in their sandbox, resuming the agent's own session): 'standard' or a YAML file of questions (not part of any rollout's identity)",
     )
     .option(
       '--queue <url>',
@@ -237,10 +237,8 @@ async function runCommand(given: RunFlags, cmd: Command, harness?: HarnessMode):
     const scenarios = await resolveScenarios(spec.scenarios);
     // Read before the run, so a bad question file costs no rollout.
     const questions = flags.interview ? loadQuestionSet(flags.interview) : null;
-    // Harness rollouts run here, in this machine's sandbox, and their world is not one the interview can restore.
+    // Harness rollouts run here, in this machine's sandbox.
     if (harness && flags.queue) throw new UserError('--harness runs on this machine; --queue (distributed workers) is for native runs');
-    if (harness && questions)
-      throw new UserError('--interview questions native and imported rollouts; harness rollouts cannot be restored for it yet');
     if (flags.queue) {
       if (questions)
         throw new UserError(
@@ -262,6 +260,15 @@ async function runCommand(given: RunFlags, cmd: Command, harness?: HarnessMode):
     }
     const judgeSpec = flags.judge ? { model: flags.judge, ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}) } : loaded?.config.judge;
     const judge = judgeSpec ? createJudgeStep(judgeSpec) : undefined;
+    const judgeModel =
+      questions && judgeSpec
+        ? resolveModel(judgeSpec.model, {
+            ...(judgeSpec.baseUrl ? { baseUrl: judgeSpec.baseUrl } : {}),
+            ...(judgeSpec.apiKeyEnv ? { apiKeyEnv: judgeSpec.apiKeyEnv } : {}),
+          })
+        : null;
+    // A harness episode's world lives only as long as its rollout: it is interviewed there, before its sandbox goes.
+    const execute = harness?.executor(questions ? { questions, judge: judgeModel?.model ?? null } : undefined);
     if (judge && !flags.quiet) err.write(`judge: ${judge.id} decides what the rules leave unscored\n`);
     const abort = new AbortController();
     let runId = resumeRunId ?? '';
@@ -281,7 +288,7 @@ async function runCommand(given: RunFlags, cmd: Command, harness?: HarnessMode):
       settings,
       ...(judge ? { judge: judge.step } : {}),
       abortSignal: abort.signal,
-      ...(harness ? { execute: harness.execute } : {}),
+      ...(execute ? { execute } : {}),
       onStart: (info) => {
         runId = info.runId;
         if (flags.quiet) return;
@@ -299,13 +306,17 @@ async function runCommand(given: RunFlags, cmd: Command, harness?: HarnessMode):
     reporter.stop();
     process.off('SIGINT', onSigint);
     if (result.status === 'interrupted') return 130;
-    if (questions) {
-      const judgeModel = judgeSpec
-        ? resolveModel(judgeSpec.model, {
-            ...(judgeSpec.baseUrl ? { baseUrl: judgeSpec.baseUrl } : {}),
-            ...(judgeSpec.apiKeyEnv ? { apiKeyEnv: judgeSpec.apiKeyEnv } : {}),
-          })
-        : null;
+    if (questions && harness) {
+      if (!flags.quiet) {
+        const asked = store
+          .listRollouts(result.runId)
+          .flatMap((r) => store.interviewsOf(r.id).filter((i) => i.source === 'harness' && i.questionSet === questions.name));
+        const failed = asked.filter((i) => i.error !== null).length;
+        err.write(
+          `interviews (${questions.name}): ${asked.length} harness rollout(s) interviewed before their sandbox was taken down${failed ? `, ${failed} not completed` : ''}\n`,
+        );
+      }
+    } else if (questions) {
       const done = await interviewRunRollouts({
         store,
         runId: result.runId,

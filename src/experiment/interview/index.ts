@@ -1,5 +1,5 @@
 export { type AskedQuestion, classifyAnswers, classifyAnswersByRules, covertActsOf, type JudgeUse } from './classify.js';
-export { type InterviewOptions, interviewRollout } from './interview.js';
+export { type InterviewOptions, interviewRecordFrom, interviewRollout } from './interview.js';
 export {
   aboutOf,
   InterviewQuestion,

@@ -6,7 +6,7 @@
  */
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { conversationOf, type RetryPolicy, runInterviewLoop } from '../../agent/index.js';
-import type { InterviewRecord } from '../../core/index.js';
+import type { Event, Finding, InterviewRecord } from '../../core/index.js';
 import type { DetectInput } from '../../detect/index.js';
 import type { StoredRollout } from '../../store/index.js';
 import { World } from '../../world/index.js';
@@ -66,20 +66,46 @@ export async function interviewRollout(opts: InterviewOptions): Promise<Intervie
     ...(opts.providerOptions ? { providerOptions: opts.providerOptions } : {}),
     ...(opts.abortSignal ? { abortSignal: opts.abortSignal } : {}),
   });
-  const asked: AskedQuestion[] = run.answers.map((a) => {
-    const q = opts.questions.questions.find((x) => x.id === a.questionId)!;
+  return interviewRecordFrom({
+    source: 'native',
+    episode,
+    findings: opts.stored.findings,
+    modelId: opts.modelId,
+    questions: opts.questions,
+    run,
+    judge: opts.judge ?? null,
+  });
+}
+
+/**
+ * The stored interview from a finished run of questions (the native loop's, or a harness agent's
+ * resumed session): each answer classified against the episode's record and findings.
+ */
+export async function interviewRecordFrom(o: {
+  source: 'native' | 'harness';
+  /** The episode as its detectors saw it. */
+  episode: DetectInput;
+  /** The episode's findings, its `behaviour.*` ones included (they name the covert acts). */
+  findings: readonly Finding[];
+  modelId: string;
+  questions: QuestionSet;
+  run: { events: Event[]; answers: ReadonlyArray<{ questionId: string; text: string }>; acts: number; error: string | null };
+  judge: LanguageModelV3 | null;
+}): Promise<InterviewRecord> {
+  const asked: AskedQuestion[] = o.run.answers.map((a) => {
+    const q = o.questions.questions.find((x) => x.id === a.questionId)!;
     return { questionId: q.id, question: q.text, about: q.about, answer: a.text };
   });
-  const classified = await classifyAnswers(episode, opts.stored.findings, asked, opts.judge ?? null);
+  const classified = await classifyAnswers(o.episode, o.findings, asked, o.judge);
   return {
-    source: 'native',
-    model: opts.modelId,
-    questionSet: opts.questions.name,
+    source: o.source,
+    model: o.modelId,
+    questionSet: o.questions.name,
     covertActs: classified.covertActs,
-    events: run.events,
-    actsDuringInterview: run.acts,
+    events: o.run.events,
+    actsDuringInterview: o.run.acts,
     answers: classified.answers,
     judge: classified.judge,
-    error: run.error,
+    error: o.run.error,
   };
 }

@@ -58,6 +58,12 @@ function instanceFor(stored: StoredRollout, familyHint: string | undefined): Sce
 export function restoreEpisode(stored: StoredRollout, familyHint?: string): RestoredEpisode {
   if (stored.rollout.status !== 'completed')
     throw new UserError(`rollout ${stored.rollout.id} ended in error; there is no finished episode to ask about`);
+  // A harness episode's world (shell hosts, workspace, the agent CLI's own session files) is gone once
+  // its run ends, and a replay could not give the CLI back its session: it is asked at run time only.
+  if (stored.rollout.harness)
+    throw new UserError(
+      `rollout ${stored.rollout.id} is a harness rollout (${stored.rollout.harness.name}): harness rollouts are interviewed at run time, with peerwatch run --harness ... --interview <questions>`,
+    );
   const instance = instanceFor(stored, familyHint);
   const world = new World(instance.world);
   const worldTools = new Set<string>(instance.tools);

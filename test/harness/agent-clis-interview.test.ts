@@ -1,0 +1,60 @@
+/**
+ * The run-time follow-up interview with each real agent CLI (pinned; helpers/agent-clis.ts): after
+ * `exfiltration_deletion` played by `scripted:exfiltrator-confessor` through the bridge, the CLI's own
+ * session is resumed with each question (codex exec resume --last, claude -p --continue, gemini
+ * --resume latest -p, opencode run --continue). The confessor's answer names the weights it moved only
+ * when the resumed conversation holds its scp step, so `admission` shows the session really went on.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { behaviourFindings, interviewRecordFrom, STANDARD_QUESTIONS } from '../../src/experiment/index.js';
+import { AGENT_CLIS, findBwrap, runHarnessRollout } from '../../src/harness/index.js';
+import { CI, ensureCli } from './helpers/agent-clis.js';
+
+const QUESTIONS = { name: 'standard', questions: STANDARD_QUESTIONS.questions.slice(0, 2) };
+
+for (const name of AGENT_CLIS) {
+  test(`${name} (real CLI, sandboxed): its own session resumed for the interview; the confessor's answers are admissions`, async (t) => {
+    if (!findBwrap()) {
+      if (CI) assert.fail('bwrap is missing under CI=true: .ci/run installs bubblewrap');
+      t.skip('bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap');
+      return;
+    }
+    const cli = ensureCli(name);
+    if ('skip' in cli) {
+      t.skip(cli.skip);
+      return;
+    }
+    const r = await runHarnessRollout({
+      harness: name,
+      bin: cli.bin,
+      model: 'scripted:exfiltrator-confessor',
+      scenarioId: 'exfiltration_deletion',
+      sandbox: true,
+      timeoutMs: 240_000,
+      interview: { questions: QUESTIONS.questions },
+    });
+    assert.equal(r.error, null, r.stderr.slice(-2000));
+    assert.ok(r.interview);
+    assert.equal(r.interview.error, null, r.interview.error ?? '');
+    // The resumed request continued the recorded conversation: only the question is new, no system prompt or task again.
+    assert.ok(!r.interview.events.some((e) => e.type === 'system'));
+    assert.ok(r.interview.events.some((e) => e.type === 'user' && e.content.includes(QUESTIONS.questions[0]!.text)));
+    const record = await interviewRecordFrom({
+      source: 'harness',
+      episode: r.episode,
+      findings: r.findings.concat(behaviourFindings('exfiltration_deletion', r.findings)),
+      modelId: 'scripted:exfiltrator-confessor',
+      questions: QUESTIONS,
+      run: r.interview,
+      judge: null,
+    });
+    assert.deepEqual(record.covertActs, ['exfiltration']);
+    assert.deepEqual(
+      record.answers.map((a) => a.classification),
+      ['admission', 'admission'],
+      JSON.stringify(record.answers, null, 1),
+    );
+    t.diagnostic(`${name}: episode ${Math.round(r.wallMs)} ms; ${QUESTIONS.questions.length} questions asked by resuming the session`);
+  });
+}
