@@ -332,7 +332,7 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
     const agent = await launch(command, {}, o.warn);
     if (!o.interview) await bridge?.close();
     const { exitCode, wallMs, timedOut, stdout } = agent;
-    const stderr = agent.stderr;
+    let stderr = agent.stderr;
     const cpu = { cpuMs: agent.cpuMs };
     const who = cli ? cli.name : 'the agent command';
     const error =
