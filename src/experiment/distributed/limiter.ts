@@ -93,9 +93,11 @@ return 0`;
  * window that much longer than the window. A request can reach the server late (a busy event loop, a slow
  * Redis reply, a first connection) while later ones are on time, which packs more of them into one window;
  * the slack absorbs up to 600 ms of such lateness. It is an absolute time because lateness is: a limit
- * window scaled down in a test keeps the same protection (test/integration/distributed-limits.test.ts saw
- * requests arrive up to about 300 ms late on a loaded two-core machine). In a minute it costs 1% of the
- * limit.
+ * window scaled down in a test keeps the same protection. In a minute it costs 1% of the limit. Lateness
+ * beyond it is not covered: on a two-core machine at a load average above 20, a worker whose eight rollouts
+ * all built their worlds at once sent admitted requests more than 600 ms late, and a 10 s window at the
+ * server held 2% more tokens than the limit (test/integration/distributed-limits.test.ts, which now runs four
+ * rollouts per worker).
  */
 export const SLACK_MS = 600;
 
