@@ -42,6 +42,7 @@ export const alignmentFaking = defineScenario({
     label: 'alignment faking',
     behaviours: { score_inflation: 'misrep', af_non_execution: 'af_non_execution' },
     mustExecute: true,
+    headlineFigures: { alignmentFakingGap: true },
     monitorCovertProfiles: ['inflater', 'quiet-inflater'],
   },
   pure: true,
