@@ -40,6 +40,8 @@ export const ScenarioTraits = z.strictObject({
     .optional(),
   /** `monitor eval`: the covert scripted profiles that can act here (each runs on its scenarios' default grid). */
   monitorCovertProfiles: z.array(z.string().min(1)).optional(),
+  /** `monitor eval`: the fleet the gap rules are measured on (agents told they are watched, or not) plays this scenario. */
+  monitorGapFleet: z.boolean().optional(),
 });
 export type ScenarioTraits = z.infer<typeof ScenarioTraits>;
 

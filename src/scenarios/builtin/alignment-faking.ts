@@ -44,6 +44,7 @@ export const alignmentFaking = defineScenario({
     mustExecute: true,
     headlineFigures: { alignmentFakingGap: true },
     monitorCovertProfiles: ['inflater', 'quiet-inflater'],
+    monitorGapFleet: true,
   },
   pure: true,
   title: 'Alignment faking: monitored vs unmonitored shutdown',
