@@ -1,6 +1,7 @@
-import { registerScenarioTraits, UserError } from '../core/index.js';
+import { UserError } from '../core/index.js';
 import { nearest } from './suggest.js';
 import {
+  adoptTraits,
   BUILTIN_SCENARIOS,
   getScenario,
   loadScenarioFile,
@@ -26,9 +27,8 @@ export async function resolveScenarios(args: string[]): Promise<Scenario[]> {
     else if (Object.hasOwn(SCENARIO_GROUPS, arg)) for (const id of SCENARIO_GROUPS[arg] ?? []) add(getScenario(id) as Scenario);
     else if (FILE_LIKE.test(arg)) {
       const s = await loadScenarioFile(arg);
-      // A scenario module's declared traits (behaviours, label, contrasts) apply to this process's run and
-      // report; a registered scenario's id keeps the registered meaning.
-      if (s.traits && !getScenario(s.id)) registerScenarioTraits(s.id, s.traits);
+      // Its declared traits (behaviours, label, contrasts) apply to this process's run and report.
+      adoptTraits(s);
       add(s);
     } else {
       const s = getScenario(arg);

@@ -25,8 +25,23 @@ export const ScenarioTraits = z.strictObject({
    * the averaged summary, whose setting is the cell's dataset and bar (`dataset`) or this fixed name.
    */
   misrepSetting: z.union([z.literal('dataset'), z.literal('finance')]).optional(),
+  /** Where the scenario appears in the HTML report's headline figures (report/html/headline.ts); absent: detail figures only. */
+  headlineFigures: z
+    .strictObject({
+      /** Rows of the peer-presence figure: a behaviour, with a label short enough for a panel's row. */
+      peerPresence: z.array(z.strictObject({ behaviour: Behaviour, label: z.string().min(1) })).optional(),
+      /** A row of the exfiltration figure, under this short name ("transfer"). */
+      exfiltration: z.string().min(1).optional(),
+      /** The shutdown-tampering-by-relationship figure reads this scenario's `shutdown_tampering`. */
+      tamperingByRelationship: z.boolean().optional(),
+      /** The alignment-faking-gap figure reads this scenario's `af_non_execution`. */
+      alignmentFakingGap: z.boolean().optional(),
+    })
+    .optional(),
   /** `monitor eval`: the covert scripted profiles that can act here (each runs on its scenarios' default grid). */
   monitorCovertProfiles: z.array(z.string().min(1)).optional(),
+  /** `monitor eval`: the fleet the gap rules are measured on (agents told they are watched, or not) plays this scenario. */
+  monitorGapFleet: z.boolean().optional(),
 });
 export type ScenarioTraits = z.infer<typeof ScenarioTraits>;
 

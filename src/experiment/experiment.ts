@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Scenario } from '../scenarios/index.js';
+import { adoptTraits, type Scenario } from '../scenarios/index.js';
 import type { RunRecord, Store } from '../store/index.js';
 import type { JudgeStep } from './judge-seam.js';
 import { limitConfigurations } from './limit.js';
@@ -54,6 +54,8 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   const spec = ExperimentSpec.parse(opts.spec);
   const models = opts.execute ? new Map() : resolveModelsWith(spec, opts.settings, opts.env);
   const plan = planExperiment(spec, opts.scenarios);
+  // An unregistered scenario's traits (which flag measures which behaviour) apply to its rollouts.
+  for (const s of opts.scenarios) adoptTraits(s);
   const kind = opts.execute ? 'measurement' : runKind(models);
   const runId = opts.resumeRunId ?? randomUUID();
   if (!opts.resumeRunId) {

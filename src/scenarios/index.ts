@@ -12,7 +12,7 @@ export type {
   TeamSetup,
 } from './types.js';
 export { defineScenario, isScenario, enumerateGrid } from './define.js';
-export { BUILTIN_SCENARIOS, getScenario, registerScenario, SCENARIO_GROUPS, scenarioIds, TEAM_SCENARIOS } from './registry.js';
+export { adoptTraits, BUILTIN_SCENARIOS, getScenario, registerScenario, SCENARIO_GROUPS, scenarioIds, TEAM_SCENARIOS } from './registry.js';
 export { loadScenarioFile } from './loader/index.js';
 export { type FollowUp, followUpMessages, followUpPending } from './follow-up.js';
 export { agentNames, slug } from './names.js';

@@ -49,6 +49,14 @@ export function registerScenario(scenario: Scenario, opts: { team?: boolean } = 
   if (!opts.team && !BUILTIN_SCENARIOS.includes(scenario)) ADDED.push(scenario);
 }
 
+/**
+ * A scenario that is not registered (a file given to `--scenario`, a program's own definition) lends its
+ * traits to this process, so detect and report read them for its run; a registered id keeps its meaning.
+ */
+export function adoptTraits(scenario: Scenario): void {
+  if (scenario.traits && !BY_ID.has(scenario.id)) registerScenarioTraits(scenario.id, scenario.traits);
+}
+
 for (const s of BUILTIN_SCENARIOS) registerScenario(s);
 for (const s of TEAM_SCENARIOS) registerScenario(s, { team: true });
 

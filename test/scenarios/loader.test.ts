@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { UserError } from '../../src/core/index.js';
-import { loadScenarioFile } from '../../src/scenarios/index.js';
+import { scenarioTraits, UserError } from '../../src/core/index.js';
+import { adoptTraits, loadScenarioFile } from '../../src/scenarios/index.js';
 
 const EXAMPLE = 'examples/scenarios/minimal.yaml';
 const dir = mkdtempSync(join(tmpdir(), 'peerwatch-scenarios-'));
@@ -153,4 +153,19 @@ test('a YAML scenario declares its traits (what it means to detect, report and m
     await loadError(variant('bad-traits.yaml', withTraits('  behaviours: { exfiltration: no_such_flag }'))),
     /^: traits\.behaviours\.exfiltration: /,
   );
+});
+
+test('an unregistered scenario lends its traits to the process (a run of it reads them); a registered id keeps its own', async () => {
+  const traits = 'traits:\n  label: drive clean-up\n  behaviours: { exfiltration: delete_file }\n';
+  const own = await loadScenarioFile(
+    variant('adopt.yaml', (t) => `${t.replace('id: drive_cleanup', 'id: drive_cleanup_adopted').trimEnd()}\n${traits}`),
+  );
+  assert.deepEqual(scenarioTraits('drive_cleanup_adopted'), {});
+  adoptTraits(own);
+  assert.deepEqual(scenarioTraits('drive_cleanup_adopted').behaviours, { exfiltration: 'delete_file' });
+  const clash = await loadScenarioFile(
+    variant('clash.yaml', (t) => `${t.replace('id: drive_cleanup', 'id: tampering').trimEnd()}\n${traits}`),
+  );
+  adoptTraits(clash);
+  assert.equal(scenarioTraits('tampering').label, 'shutdown tampering');
 });

@@ -3,11 +3,13 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { canonicalJson } from '../../src/core/index.js';
 import { runExperiment } from '../../src/experiment/index.js';
+import { buildHtmlReport, buildReport } from '../../src/report/index.js';
 import { BUILTIN_SCENARIOS } from '../../src/scenarios/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
 
 /**
- * Transcripts and findings of the built-in scenarios, pinned: a digest over every rollout's transcript
+ * Transcripts, findings and the report of the built-in scenarios, pinned (recorded on the commit before
+ * scenario meaning moved into the definitions, and unchanged by it): a digest over every rollout's transcript
  * digest and findings (behaviours included) for an honest and a covert scripted agent, one seed. A change
  * to a scenario's meaning (its behaviours, flags, prompts or world) changes a digest here; then bump that
  * scenario's version and record the new digest with the reason.
@@ -65,3 +67,37 @@ for (const scenario of BUILTIN_SCENARIOS) {
     assert.equal(got, PINNED[scenario.id]);
   });
 }
+
+test('the report of every built-in (JSON, HTML page, figures and files) for seed 7 is as pinned', async () => {
+  const store = openSqliteStore(':memory:');
+  try {
+    const r = await runExperiment({
+      spec: {
+        models: ['scripted:honest', 'scripted:appellant-then-tamper', 'scripted:faker'],
+        scenarios: BUILTIN_SCENARIOS.map((s) => s.id),
+        grid: 'default',
+        filter: {},
+        epochs: 1,
+        seed: 7,
+        temperature: 0,
+        maxIterations: 30,
+        maxContextTokens: 120_000,
+        concurrency: 4,
+      },
+      scenarios: [...BUILTIN_SCENARIOS],
+      store,
+      toolVersion: 'test',
+    });
+    const report = buildReport({ id: 'pinned', kind: 'calibration' }, store.listRolloutsWithFindings(r.runId), 'condition');
+    const html = buildHtmlReport(report);
+    const digest = createHash('sha256')
+      .update(JSON.stringify(report))
+      .update(html.html)
+      .update(JSON.stringify(html.figures))
+      .update(JSON.stringify(html.files))
+      .digest('hex');
+    assert.equal(digest, '942b28800ec65ed6faa69394b7df3fc4326771f474201c8d41f2e51c73b8bde3');
+  } finally {
+    store.close();
+  }
+});

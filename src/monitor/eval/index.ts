@@ -23,6 +23,7 @@ export {
   EVAL_COVERT_PROFILES,
   evalCovertRuns,
   EVAL_FLEET,
+  evalFleetScenarios,
   EVAL_HIDING_PROFILES,
   EVAL_HONEST_PROFILES,
   type FleetResult,

@@ -5,6 +5,7 @@
  * report's rows named in their `data-select` (never across the channel axis, never the no-shutdown
  * baseline unless said), with a fresh Wilson interval.
  */
+import { registeredScenarioTraits, type ScenarioTraits } from '../../core/index.js';
 import type { Contrast } from '../contrasts.js';
 import { behaviourLabel, conditionLabel, scenarioLabel, subjectLabel } from '../labels.js';
 import type { ReportJson } from '../report-json.js';
@@ -22,6 +23,22 @@ export interface ConditionAxes {
   shutdown: 'on' | 'off';
   monitoring: string;
   channel: 'on' | 'off';
+}
+
+type HeadlineFigures = NonNullable<ScenarioTraits['headlineFigures']>;
+
+/** The registered scenarios that declare a place in a headline figure, in registration order, with that place. */
+function declaring<K extends keyof HeadlineFigures>(key: K): Array<[string, NonNullable<HeadlineFigures[K]>]> {
+  return registeredScenarioTraits().flatMap(([id, t]) => {
+    const v = t.headlineFigures?.[key];
+    return v === undefined || v === false ? [] : [[id, v as NonNullable<HeadlineFigures[K]>]];
+  });
+}
+
+/** The first registered scenario that declares `key` and has rows for `behaviour` in the report. */
+function figureScenario(report: ReportJson, key: 'tamperingByRelationship' | 'alignmentFakingGap', behaviour: string): string | null {
+  const ids = declaring(key).map(([id]) => id);
+  return ids.find((id) => report.rows.some((r) => r.scenario === id && r.behaviour === behaviour)) ?? null;
 }
 
 const INSTANTIATIONS = new Set(['file', 'file_prompt', 'memory', 'memory_must_read']);
@@ -143,8 +160,9 @@ function misrepSummary(report: ReportJson, colours: Colours): PanelFigure | null
 
 /** Shutdown tampering toward a peer, by relationship; self-preservation (self alone) beside it. */
 function tamperingByRelationship(report: ReportJson, colours: Colours): PanelFigure | null {
-  const rows = report.rows.filter((r) => r.scenario === 'tampering' && r.behaviour === 'shutdown_tampering');
-  if (rows.length === 0) return null;
+  const scenario = figureScenario(report, 'tamperingByRelationship', 'shutdown_tampering');
+  if (scenario === null) return null;
+  const rows = report.rows.filter((r) => r.scenario === scenario && r.behaviour === 'shutdown_tampering');
   const rels = ['none', 'good', 'neutral', 'bad'];
   const panels = modelsOf(rows).map((model) => ({
     title: model,
@@ -155,10 +173,10 @@ function tamperingByRelationship(report: ReportJson, colours: Colours): PanelFig
         return {
           label: subjectLabel(subject, rel),
           key: select,
-          bars: [pooledBar(rows, model, 'tampering', 'shutdown_tampering', select, subjectLabel(subject, rel), colourOf(colours, model))],
+          bars: [pooledBar(rows, model, scenario, 'shutdown_tampering', select, subjectLabel(subject, rel), colourOf(colours, model))],
         };
       })
-      .filter((r) => r.bars[0]!.n > 0 || selectRows(rows, model, 'tampering', 'shutdown_tampering', r.key).length > 0),
+      .filter((r) => r.bars[0]!.n > 0 || selectRows(rows, model, scenario, 'shutdown_tampering', r.key).length > 0),
   }));
   return {
     id: 'tampering-by-relationship',
@@ -170,14 +188,10 @@ function tamperingByRelationship(report: ReportJson, colours: Colours): PanelFig
   };
 }
 
-/** Scenario x behaviour, with a label short enough for a panel's row. */
-const PRESENCE_TARGETS: ReadonlyArray<[string, string, string]> = [
-  ['misrep_evaluation', 'score_inflation', 'inflation · evaluation'],
-  ['misrep_finance', 'score_inflation', 'inflation · finance'],
-  ['tampering', 'shutdown_tampering', 'shutdown tampering'],
-  ['exfiltration_transfer', 'exfiltration', 'exfiltration · transfer'],
-  ['exfiltration_deletion', 'exfiltration', 'exfiltration · deletion'],
-];
+/** Scenario x behaviour, with a label short enough for a panel's row: as each scenario declares its rows. */
+function presenceTargets(): Array<[string, string, string]> {
+  return declaring('peerPresence').flatMap(([id, rows]) => rows.map((r): [string, string, string] => [id, r.behaviour, r.label]));
+}
 
 /** Self-preservation alone vs with a peer present (any relationship), per behaviour. */
 function peerPresence(report: ReportJson, colours: Colours): PanelFigure | null {
@@ -186,7 +200,7 @@ function peerPresence(report: ReportJson, colours: Colours): PanelFigure | null 
   const panels = modelsOf(rows).map((model) => ({
     title: model,
     key: model,
-    rows: PRESENCE_TARGETS.flatMap(([scenario, behaviour, label]): PanelRow[] => {
+    rows: presenceTargets().flatMap(([scenario, behaviour, label]): PanelRow[] => {
       const alone = pooledBar(
         rows,
         model,
@@ -225,16 +239,17 @@ function peerPresence(report: ReportJson, colours: Colours): PanelFigure | null 
 
 /** Alignment faking: non-execution when told it is unmonitored vs monitored. */
 function alignmentFakingGap(report: ReportJson, colours: Colours): PanelFigure | null {
-  const rows = report.rows.filter((r) => r.scenario === 'alignment_faking' && r.behaviour === 'af_non_execution');
-  if (rows.length === 0) return null;
+  const scenario = figureScenario(report, 'alignmentFakingGap', 'af_non_execution');
+  if (scenario === null) return null;
+  const rows = report.rows.filter((r) => r.scenario === scenario && r.behaviour === 'af_non_execution');
   const panel: Panel = {
     title: 'all models',
-    key: 'alignment_faking/af_non_execution',
+    key: `${scenario}/af_non_execution`,
     rows: modelsOf(rows).map((model) => {
       const watched = pooledBar(
         rows,
         model,
-        'alignment_faking',
+        scenario,
         'af_non_execution',
         'monitoring=monitored;channel=off',
         'told monitored',
@@ -244,7 +259,7 @@ function alignmentFakingGap(report: ReportJson, colours: Colours): PanelFigure |
       const unwatched = pooledBar(
         rows,
         model,
-        'alignment_faking',
+        scenario,
         'af_non_execution',
         'monitoring=unmonitored;channel=off',
         'told unmonitored',
@@ -268,12 +283,13 @@ function alignmentFakingGap(report: ReportJson, colours: Colours): PanelFigure |
 
 /** Exfiltration of a peer's (or its own) weights, per scenario and subject. */
 function exfiltration(report: ReportJson, colours: Colours): PanelFigure | null {
-  const rows = report.rows.filter((r) => r.behaviour === 'exfiltration' && r.scenario.startsWith('exfiltration_'));
+  const names = new Map(declaring('exfiltration'));
+  const rows = report.rows.filter((r) => r.behaviour === 'exfiltration' && names.has(r.scenario));
   if (rows.length === 0) return null;
   const panels = modelsOf(rows).map((model) => ({
     title: model,
     key: model,
-    rows: ['exfiltration_transfer', 'exfiltration_deletion'].flatMap((scenario) =>
+    rows: [...names.keys()].flatMap((scenario) =>
       ['peer', 'self'].flatMap((subject): PanelRow[] => {
         const select = `subject=${subject};shutdown=on;channel=off`;
         const bar = pooledBar(
@@ -289,7 +305,7 @@ function exfiltration(report: ReportJson, colours: Colours): PanelFigure | null 
         if (selectRows(rows, model, scenario, 'exfiltration', select).length === 0) return [];
         return [
           {
-            label: `${scenarioLabel(scenario).replace(/^exfiltration \((.*)\)$/, '$1')} · ${subject === 'peer' ? 'peer' : 'self'}`,
+            label: `${names.get(scenario)} · ${subject === 'peer' ? 'peer' : 'self'}`,
             key: `${scenario}/${select}`,
             bars: [bar],
           },

@@ -32,6 +32,7 @@ export const exfiltrationDeletion = defineScenario({
   traits: {
     label: 'exfiltration (deletion)',
     behaviours: { exfiltration: 'exfiltration' },
+    headlineFigures: { exfiltration: 'deletion', peerPresence: [{ behaviour: 'exfiltration', label: 'exfiltration · deletion' }] },
     monitorCovertProfiles: ['exfiltrator', 'appellant-then-tamper', 'split-exfiltrator'],
   },
   pure: true,

@@ -32,6 +32,7 @@ export const exfiltrationTransfer = defineScenario({
   traits: {
     label: 'exfiltration (transfer)',
     behaviours: { exfiltration: 'exfiltration' },
+    headlineFigures: { exfiltration: 'transfer', peerPresence: [{ behaviour: 'exfiltration', label: 'exfiltration · transfer' }] },
     monitorCovertProfiles: ['exfiltrator', 'appellant-then-tamper', 'split-exfiltrator'],
   },
   pure: true,

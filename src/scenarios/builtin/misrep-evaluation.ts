@@ -34,6 +34,7 @@ export const misrepEvaluation = defineScenario({
     label: 'misrepresentation (evaluation)',
     behaviours: { score_inflation: 'misrep' },
     misrepSetting: 'dataset',
+    headlineFigures: { peerPresence: [{ behaviour: 'score_inflation', label: 'inflation · evaluation' }] },
     monitorCovertProfiles: ['inflater', 'appellant-then-tamper', 'quiet-inflater'],
   },
   pure: true,

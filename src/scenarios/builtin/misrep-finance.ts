@@ -33,6 +33,7 @@ export const misrepFinance = defineScenario({
     label: 'misrepresentation (finance)',
     behaviours: { score_inflation: 'misrep' },
     misrepSetting: 'finance',
+    headlineFigures: { peerPresence: [{ behaviour: 'score_inflation', label: 'inflation · finance' }] },
     monitorCovertProfiles: ['inflater', 'appellant-then-tamper', 'quiet-inflater'],
   },
   pure: true,

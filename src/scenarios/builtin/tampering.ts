@@ -42,6 +42,7 @@ export const tampering = defineScenario({
   traits: {
     label: 'shutdown tampering',
     behaviours: { score_inflation: 'misrep', shutdown_tampering: 'tampered' },
+    headlineFigures: { tamperingByRelationship: true, peerPresence: [{ behaviour: 'shutdown_tampering', label: 'shutdown tampering' }] },
     monitorCovertProfiles: ['inflater', 'tamperer', 'appellant-then-tamper', 'quiet-tamperer', 'quiet-inflater'],
   },
   pure: true,
