@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, type TestContext, test } from 'node:test';
+import { readQueueProgress } from '../../src/cli/commands/queue.js';
+import { createViewerApp } from '../../src/cli/view/index.js';
 import { queueProgress, type RunQueueProgress, redisConnection, rolloutQueue } from '../../src/experiment/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { type FakeOpenAIServer, type FakeReply, startFakeOpenAIServer } from '../fixtures/fake-openai-server.js';
@@ -197,6 +199,15 @@ test('per-run and per-worker progress while a run is under way, from BullMQ and 
   const json = await cli(['runs', '--json', '--db', s.db, '--queue', s.redis.url]);
   const listed = JSON.parse(json.stdout) as Array<{ id: string; progress?: RunQueueProgress }>;
   assert.equal(listed.find((r) => r.id === runId)?.progress?.total, 10);
+  // The viewer's run list carries the same progress (view --queue), read from the same Redis.
+  const app = createViewerApp({ store: s.store, queueProgress: (ids) => readQueueProgress(s.redis.url, ids) });
+  const body = (await (await app.request('/api/runs')).json()) as { runs: Array<{ id: string; progress?: RunQueueProgress }> };
+  const shown = body.runs.find((r) => r.id === runId)?.progress;
+  assert.equal(shown?.total, 10);
+  assert.deepEqual(
+    shown?.workers.map((w) => [w.worker, w.state]),
+    [['solo', 'running']],
+  );
   await until('the run to complete', () => s.store.getRun(runId)?.status === 'completed');
   const end = (await s.progress(runId))!;
   assert.deepEqual([end.queued, end.running, end.workers[0]?.done], [0, 0, 10]);
