@@ -119,7 +119,7 @@ async function setup(t: TestContext, name: string, opts: { persistent?: boolean 
   };
 }
 
-async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 40_000): Promise<void> {
+async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -270,7 +270,7 @@ test('Redis killed and restarted mid-run: workers reconnect and finish it, each 
   const duringOutage = s.store.rolloutCount(runId);
   assert.ok(duringOutage < 16, 'the outage landed mid-run');
   await s.redis.resume();
-  await until('the run to complete', () => s.store.getRun(runId)?.status === 'completed', 50_000);
+  await until('the run to complete', () => s.store.getRun(runId)?.status === 'completed');
   assert.equal(s.store.rolloutCount(runId), 16);
   assert.equal(s.store.rolloutIds(runId).size, 16);
   assertWhole(s.store, runId);
@@ -298,7 +298,7 @@ test('PostgreSQL down and back mid-run: nothing half-written, workers retry and 
         return false; // this test's own store connection reconnects on its next call
       }
     },
-    50_000,
+    120_000,
   ).catch((e: Error) => {
     throw new Error(`${e.message}\n${logs()}`);
   });
