@@ -90,6 +90,7 @@ async function setup(t: TestContext, name: string, opts: { persistent?: boolean 
   const watch = redisConnection(redis.url, { forWorker: true });
   watch.on('error', () => {}); // Redis taken away on purpose: this watcher reconnects
   const queue = rolloutQueue(watch);
+  queue.on('error', () => {});
   const workers: Worker[] = [];
   t.after(async () => {
     for (const w of workers) if (w.proc.exitCode === null) w.proc.kill('SIGKILL');
@@ -190,6 +191,11 @@ test('per-run and per-worker progress while a run is under way, from BullMQ and 
   );
   s.worker('solo', 3);
   await until('3 rollouts in flight', async () => (await s.progress(runId))?.running === 3);
+  // Slow calls keep the run under way while the CLI and the viewer read it.
+  slowMs = 1000;
+  t.after(() => {
+    slowMs = 0;
+  });
   const p = (await s.progress(runId))!;
   assert.equal(p.queued + p.running + s.store.rolloutCount(runId), 10);
   assert.deepEqual(
@@ -208,6 +214,7 @@ test('per-run and per-worker progress while a run is under way, from BullMQ and 
     shown?.workers.map((w) => [w.worker, w.state]),
     [['solo', 'running']],
   );
+  slowMs = 0;
   await until('the run to complete', () => s.store.getRun(runId)?.status === 'completed');
   const end = (await s.progress(runId))!;
   assert.deepEqual([end.queued, end.running, end.workers[0]?.done], [0, 0, 10]);
