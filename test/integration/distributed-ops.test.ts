@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, type TestContext, test } from 'node:test';
+import { readQueueProgress } from '../../src/cli/commands/queue.js';
+import { createViewerApp } from '../../src/cli/view/index.js';
 import { queueProgress, type RunQueueProgress, redisConnection, rolloutQueue } from '../../src/experiment/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { type FakeOpenAIServer, type FakeReply, startFakeOpenAIServer } from '../fixtures/fake-openai-server.js';
@@ -88,6 +90,7 @@ async function setup(t: TestContext, name: string, opts: { persistent?: boolean 
   const watch = redisConnection(redis.url, { forWorker: true });
   watch.on('error', () => {}); // Redis taken away on purpose: this watcher reconnects
   const queue = rolloutQueue(watch);
+  queue.on('error', () => {});
   const workers: Worker[] = [];
   t.after(async () => {
     for (const w of workers) if (w.proc.exitCode === null) w.proc.kill('SIGKILL');
@@ -117,7 +120,7 @@ async function setup(t: TestContext, name: string, opts: { persistent?: boolean 
   };
 }
 
-async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 40_000): Promise<void> {
+async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -188,6 +191,11 @@ test('per-run and per-worker progress while a run is under way, from BullMQ and 
   );
   s.worker('solo', 3);
   await until('3 rollouts in flight', async () => (await s.progress(runId))?.running === 3);
+  // Slow calls keep the run under way while the CLI and the viewer read it.
+  slowMs = 1000;
+  t.after(() => {
+    slowMs = 0;
+  });
   const p = (await s.progress(runId))!;
   assert.equal(p.queued + p.running + s.store.rolloutCount(runId), 10);
   assert.deepEqual(
@@ -197,6 +205,16 @@ test('per-run and per-worker progress while a run is under way, from BullMQ and 
   const json = await cli(['runs', '--json', '--db', s.db, '--queue', s.redis.url]);
   const listed = JSON.parse(json.stdout) as Array<{ id: string; progress?: RunQueueProgress }>;
   assert.equal(listed.find((r) => r.id === runId)?.progress?.total, 10);
+  // The viewer's run list carries the same progress (view --queue), read from the same Redis.
+  const app = createViewerApp({ store: s.store, queueProgress: (ids) => readQueueProgress(s.redis.url, ids) });
+  const body = (await (await app.request('/api/runs')).json()) as { runs: Array<{ id: string; progress?: RunQueueProgress }> };
+  const shown = body.runs.find((r) => r.id === runId)?.progress;
+  assert.equal(shown?.total, 10);
+  assert.deepEqual(
+    shown?.workers.map((w) => [w.worker, w.state]),
+    [['solo', 'running']],
+  );
+  slowMs = 0;
   await until('the run to complete', () => s.store.getRun(runId)?.status === 'completed');
   const end = (await s.progress(runId))!;
   assert.deepEqual([end.queued, end.running, end.workers[0]?.done], [0, 0, 10]);
@@ -259,7 +277,7 @@ test('Redis killed and restarted mid-run: workers reconnect and finish it, each 
   const duringOutage = s.store.rolloutCount(runId);
   assert.ok(duringOutage < 16, 'the outage landed mid-run');
   await s.redis.resume();
-  await until('the run to complete', () => s.store.getRun(runId)?.status === 'completed', 50_000);
+  await until('the run to complete', () => s.store.getRun(runId)?.status === 'completed');
   assert.equal(s.store.rolloutCount(runId), 16);
   assert.equal(s.store.rolloutIds(runId).size, 16);
   assertWhole(s.store, runId);
@@ -287,7 +305,7 @@ test('PostgreSQL down and back mid-run: nothing half-written, workers retry and 
         return false; // this test's own store connection reconnects on its next call
       }
     },
-    50_000,
+    120_000,
   ).catch((e: Error) => {
     throw new Error(`${e.message}\n${logs()}`);
   });

@@ -6,6 +6,7 @@ import { UserError } from '../../core/index.js';
 import { isPostgresUrl, openStore } from '../../store/index.js';
 import { intOption, DB_HELP, defaultDb } from '../options.js';
 import { bindsEveryInterface, openInBrowser, startViewer } from '../view/index.js';
+import { readQueueProgress } from './queue.js';
 
 export const DEFAULT_VIEW_PORT = 7575;
 
@@ -17,14 +18,21 @@ export function registerViewCommand(program: Command): void {
     .option('--port <port>', `port to listen on (0 = any free port)`, intOption(0, 65535), DEFAULT_VIEW_PORT)
     .option('--host <host>', 'address to bind (the default serves this machine only)', '127.0.0.1')
     .option('--no-open', 'do not open a browser')
-    .action(async (flags: { db: string; port: number; host: string; open: boolean }) => {
+    .option('--queue <url>', 'also show the progress of queued runs (run --queue) per worker, from this Redis')
+    .action(async (flags: { db: string; port: number; host: string; open: boolean; queue?: string }) => {
       // The viewer only reads: never create an empty store by mistyping a path.
       if (!isPostgresUrl(flags.db) && !existsSync(flags.db))
         throw new UserError(`--db ${flags.db}: no such store (${resolve(flags.db)}); create one with: peerwatch run`);
       const store = openStore(flags.db, { readOnly: true });
       let viewer: Awaited<ReturnType<typeof startViewer>>;
       try {
-        viewer = await startViewer({ store, port: flags.port, host: flags.host });
+        const queueUrl = flags.queue;
+        viewer = await startViewer({
+          store,
+          port: flags.port,
+          host: flags.host,
+          ...(queueUrl ? { queueProgress: (ids: string[]) => readQueueProgress(queueUrl, ids) } : {}),
+        });
       } catch (e) {
         store.close();
         throw e;

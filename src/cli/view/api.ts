@@ -12,6 +12,7 @@ import {
   socFlagTotals,
   summariseSoc,
 } from '../../report/index.js';
+import type { RunQueueProgress } from '../../experiment/index.js';
 import type { RunRecord, Store } from '../../store/index.js';
 import { SUMMARY_SCHEMA } from '../summary-output.js';
 import { shownValue } from '../transcript-view.js';
@@ -58,7 +59,13 @@ function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
  * The viewer's read-only JSON API over a store. Every parameter is validated; unknown ids are 404,
  * bad or ambiguous ones 400, each with `{ "error": "..." }`.
  */
-export function createApi(store: Store): Hono {
+/**
+ * Where queued runs stand (`peerwatch view --queue`): per run id, the queue's progress (queued, running,
+ * retrying, failed, per worker), and Redis's clock for how long ago each worker was seen.
+ */
+export type QueueProgressSource = (runIds: string[]) => Promise<{ progress: Map<string, RunQueueProgress>; nowMs: number }>;
+
+export function createApi(store: Store, opts: { queueProgress?: QueueProgressSource | undefined } = {}): Hono {
   const cache = new RunDataCache(store);
   const api = new Hono();
 
@@ -82,7 +89,7 @@ export function createApi(store: Store): Hono {
   const patterns = () => modelPatterns(modelsOfRuns(store.listRuns()));
   const runOf = (raw: string): RunRecord => resolve('run', raw, (id) => store.getRun(id));
 
-  api.get('/runs', (c) => {
+  api.get('/runs', async (c) => {
     parse(z.strictObject({}), c.req.query(), 'query');
     const count = (id: string) => store.rolloutCount(id);
     const runs = store.listRuns();
@@ -93,8 +100,23 @@ export function createApi(store: Store): Hono {
       const socFlags = isSocRun(brief) ? socFlagTotals(summariseSoc(cache.get(r).rows)) : undefined;
       return { ...r, rollouts: count(r.id), brief, ...(socFlags ? { socFlags } : {}) };
     });
+    // Only runs still under way: a finished run's queue holds nothing more to show.
+    const underWay = listed.filter((r) => r.status === 'running').map((r) => r.id);
+    let queue: Awaited<ReturnType<QueueProgressSource>> | null = null;
+    let queueError: string | undefined;
+    try {
+      queue = opts.queueProgress && underWay.length ? await opts.queueProgress(underWay) : null;
+    } catch (e) {
+      // Redis away: the store's runs still list; the page says why their progress is missing.
+      queueError = e instanceof Error ? e.message : String(e);
+    }
     return c.json({
-      runs: listed,
+      runs: listed.map((r) => {
+        const progress = queue?.progress.get(r.id);
+        return progress ? { ...r, progress } : r;
+      }),
+      ...(queue ? { queueNowMs: queue.nowMs } : {}),
+      ...(queueError ? { queueError } : {}),
       colors: colours(),
       patterns: patterns(),
     });

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Store } from '../../store/index.js';
-import { createApi } from './api.js';
+import { createApi, type QueueProgressSource } from './api.js';
 import { loadStaticFiles, type StaticFile } from './static.js';
 
 export interface ViewerAppOptions {
@@ -8,6 +8,8 @@ export interface ViewerAppOptions {
   /** Host names a request may name in its Host header (DNS-rebinding guard); undefined = any. */
   allowedHosts?: Set<string> | undefined;
   files?: Map<string, StaticFile>;
+  /** Progress of queued runs (`view --queue`): the run list shows it for runs under way. */
+  queueProgress?: QueueProgressSource | undefined;
 }
 
 // Model output is rendered as text; the policy is a second wall should that ever slip.
@@ -37,7 +39,7 @@ export function createViewerApp(o: ViewerAppOptions): Hono {
     c.header('Referrer-Policy', 'no-referrer');
     c.header('Cache-Control', 'no-store');
   });
-  app.route('/api', createApi(o.store));
+  app.route('/api', createApi(o.store, { queueProgress: o.queueProgress }));
   app.get('*', (c) => {
     const file = files.get(new URL(c.req.url).pathname);
     if (!file) return c.json({ error: 'not found' }, 404);

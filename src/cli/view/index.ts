@@ -1,4 +1,4 @@
-export { createApi, MAX_PAGE } from './api.js';
+export { createApi, MAX_PAGE, type QueueProgressSource } from './api.js';
 export { createViewerApp, type ViewerAppOptions } from './app.js';
 export { type CellValue, cellValue, filterRollouts, type RolloutFilter, type RolloutListItem } from './data.js';
 export { openInBrowser } from './open-browser.js';

@@ -3,6 +3,7 @@ import { hostname, networkInterfaces } from 'node:os';
 import { createAdaptorServer } from '@hono/node-server';
 import { UserError } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
+import type { QueueProgressSource } from './api.js';
 import { createViewerApp } from './app.js';
 
 export interface ViewerOptions {
@@ -10,6 +11,7 @@ export interface ViewerOptions {
   /** 0 picks a free port. */
   port: number;
   host: string;
+  queueProgress?: QueueProgressSource | undefined;
 }
 
 export interface RunningViewer {
@@ -41,7 +43,7 @@ export function allowedHosts(host: string): Set<string> {
 
 /** Starts the viewer's HTTP server; resolves once it listens, with the URL to open. */
 export function startViewer(o: ViewerOptions): Promise<RunningViewer> {
-  const app = createViewerApp({ store: o.store, allowedHosts: allowedHosts(o.host) });
+  const app = createViewerApp({ store: o.store, allowedHosts: allowedHosts(o.host), queueProgress: o.queueProgress });
   const server = createAdaptorServer({ fetch: app.fetch });
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {

@@ -72,6 +72,12 @@ export async function planDistributedRun(opts: {
       finishedAt: null,
     });
   }
+  if (opts.resumeRunId) {
+    // A job whose attempts were spent keeps its id in BullMQ's failed set, where adding it again is a
+    // no-op: a resumed run takes those out first, so they are queued again below.
+    const failed = await opts.queue.getRanges(['failed'], 0, -1);
+    for (const id of new Set(failed)) if (id.startsWith(`${runId}.`)) await opts.queue.remove(id);
+  }
   const already = opts.store.rolloutIds(runId);
   const todo = plan.filter((p) => !already.has(p.id));
   const total = plan.length;
