@@ -70,6 +70,7 @@ const { ExperimentSpec } = await load<typeof import('../src/experiment/index.js'
 const { getScenario } = await load<typeof import('../src/scenarios/index.js')>('scenarios/index.js');
 const { openStore } = await load<typeof import('../src/store/index.js')>('store/index.js');
 const Q = await load<typeof import('../src/experiment/distributed/queue.js')>('experiment/distributed/queue.js');
+const P = await load<typeof import('../src/experiment/distributed/progress.js')>('experiment/distributed/progress.js');
 
 /** dist/ must hold a build of the sources as they are: a stale one would measure other code. */
 function requireFreshBuild(): void {
@@ -209,7 +210,7 @@ async function sweep(workerCount: number): Promise<Result> {
     const hi = ends[Math.floor(ends.length * 0.9)]!;
     const steady = ((Math.floor(ends.length * 0.9) - Math.floor(ends.length * 0.1)) * CALLS_PER_ROLLOUT) / ((hi - lo) / 1000);
     const rate = calls / secs;
-    const progress = await Q.queueProgress(redis, queue, runId);
+    const progress = (await P.queueProgress(redis, queue, [runId])).get(runId)!;
     const perWorker = workers.map((_, i) => {
       const done = progress.workers.find((w) => w.worker === `w${i + 1}`)?.done ?? 0;
       const cpu = cpu1[i]! - cpu0[i]!;
@@ -259,9 +260,8 @@ async function queueOverhead(): Promise<number> {
     Q.QUEUE_NAME,
     async (job) => {
       if (await Q.isCancelled(counters, job.data.runId)) return 'cancelled';
-      await Q.countProgress(counters, job.data.runId, 'bench', 'running', 1);
-      await Q.countProgress(counters, job.data.runId, 'bench', 'running', -1);
-      await Q.countProgress(counters, job.data.runId, 'bench', 'done', 1);
+      // The worker's per-job bookkeeping: running is BullMQ's own active state; done is one counter.
+      await P.countProgress(counters, job.data.runId, 'bench', 'done');
       return 'stored';
     },
     { connection, concurrency: CONCURRENCY, lockDuration: 30_000, maxStalledCount: 1000 },
