@@ -33,6 +33,7 @@ export type { AgentCli, AgentCliName } from './agent-clis.js';
 export { FORWARD_JS, SANDBOX_BRIDGE_PORT, writeForwarder } from './forwarder.js';
 export {
   buildShellInstance,
+  HARNESS_FAMILY,
   HARNESS_CONDITION,
   HarnessInputError,
   isShellScenario,
