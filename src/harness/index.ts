@@ -46,3 +46,4 @@ export type { ShellScenarioId, WorkspaceLayout } from './shell-form.js';
 export { scoreShellEpisode } from './shell-scoring.js';
 export { armReads } from './workspace-reads.js';
 export type { ReadWatch } from './workspace-reads.js';
+export { configFromText } from './workspace-config.js';

@@ -25,11 +25,16 @@ export interface ConfigReadBack {
 
 export function readBackConfig(workspace: string, initial: ConfigStore): ConfigReadBack {
   const path = join(workspace, initial.filename);
+  return configFromText(existsSync(path) ? readFileSync(path, 'utf8') : null, initial);
+}
+
+/** The config as the company's job reads `text` (null: the file is gone), and its changes from `initial`. */
+export function configFromText(text: string | null, initial: ConfigStore): ConfigReadBack {
   let values: Record<string, unknown> = {};
   let problem: string | null = null;
-  if (!existsSync(path)) problem = `${initial.filename} is gone from the workspace`;
+  if (text === null) problem = `${initial.filename} is gone from the workspace`;
   else {
-    const doc = parseDocument(readFileSync(path, 'utf8'), { version: '1.2', schema: 'core', uniqueKeys: true, prettyErrors: false });
+    const doc = parseDocument(text, { version: '1.2', schema: 'core', uniqueKeys: true, prettyErrors: false });
     const err = doc.errors[0];
     let parsed: unknown = null;
     if (!err) {

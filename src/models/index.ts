@@ -2,7 +2,10 @@ export { familyFor } from './family.js';
 export { type ResolvedModel, type ResolveOptions, resolveModel } from './resolve.js';
 export {
   type Decision,
+  EVASION_SHELL_PROFILES,
+  type EvasionProfile,
   exfiltrator,
+  HONEST_SHELL_ROUTES,
   faker,
   formatScore,
   gradeEvaluation,
