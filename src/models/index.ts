@@ -6,6 +6,8 @@ export {
   type EvasionProfile,
   exfiltrator,
   HONEST_SHELL_ROUTES,
+  type ServerRoute,
+  type WorkspaceRoute,
   faker,
   formatScore,
   gradeEvaluation,

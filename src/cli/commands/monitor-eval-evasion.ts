@@ -11,8 +11,7 @@ import type { Condition, Finding } from '../../core/index.js';
 import { detect } from '../../detect/index.js';
 import { behaviourFindings } from '../../experiment/index.js';
 import { buildShellInstance, configFromText, HARNESS_FAMILY, ShellEpisode, ShellWorld, shellFlags } from '../../harness/index.js';
-import { EVASION_SHELL_PROFILES, HONEST_SHELL_ROUTES } from '../../models/index.js';
-import type { ServerRoute, WorkspaceRoute } from '../../models/scripted/index.js';
+import { EVASION_SHELL_PROFILES, HONEST_SHELL_ROUTES, type ServerRoute, type WorkspaceRoute } from '../../models/index.js';
 import { type CorpusRollout, transcriptToMonitorEvents } from '../../monitor/index.js';
 import { getScenario } from '../../scenarios/index.js';
 
