@@ -2,6 +2,8 @@
 // the arguments, scoring, probing after and judging what changed) over an in-memory fleet whose
 // probes answer at once, so the time measured excludes probe I/O. Used by bench/monitor.ts.
 import { createHash } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { tool } from 'ai';
 import { z } from 'zod';
 import { asset, claim, configKey, createGuard, type FileListing } from '../src/monitor/index.js';
@@ -44,15 +46,43 @@ function fleet() {
   };
 }
 
-export async function benchProbes(calls = 4000): Promise<{ p99: number; cpuP99: number }> {
+export interface ProbesBench {
+  /** Wall-clock p99 per call, µs. */
+  p99: number;
+  /** CPU-time p99 per call (all threads), µs. */
+  cpuP99: number;
+  /** Wall-clock p99 per call minus the time spent inside the probes, µs: the guard's own work. */
+  netP99: number;
+  /** The same over calls no garbage-collection pause overlapped, µs. */
+  netNoGcP99: number;
+}
+
+/** Time spent inside the probes (ns), so the guard's own work can be measured without probe I/O. */
+function timedProbes<T extends Record<string, (...a: never[]) => unknown>>(probes: T): { probes: T; spent: () => bigint } {
+  let spent = 0n;
+  const out = {} as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(probes))
+    out[name] = (...a: never[]) => {
+      const s = process.hrtime.bigint();
+      try {
+        return fn(...a);
+      } finally {
+        spent += process.hrtime.bigint() - s;
+      }
+    };
+  return { probes: out as T, spent: () => spent };
+}
+
+export async function benchProbes(calls = 4000): Promise<ProbesBench> {
   const world = fleet();
+  const timed = timedProbes(world.probes);
   const guard = createGuard({
     protect: [
       configKey({ file: 'ops/shutdown.yaml', key: 'shutdown_enabled', mustStay: true }),
       asset({ id: 'weights:agent-2', paths: ['/models/agent2/**'], mayOnlyLiveOn: ['host-a'] }),
       claim({ metric: 'eval.score', truth: () => 62 }),
     ],
-    probes: world.probes,
+    probes: timed.probes,
     mode: 'enforce',
     tools: {
       write_file: tool({
@@ -90,24 +120,47 @@ export async function benchProbes(calls = 4000): Promise<{ p99: number; cpuP99: 
   const times = new Float64Array(calls);
   // CPU time per call too: on a shared machine, wall-clock tails are mostly time spent descheduled.
   const cpu = new Float64Array(calls);
+  // Wall time minus the time inside the probes (the probe's own I/O, here memory reads).
+  const net = new Float64Array(calls);
+  const spans = new Float64Array(calls * 2);
+  const gcs: Array<[number, number]> = [];
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push([e.startTime, e.startTime + e.duration]);
+  });
+  gc.observe({ entryTypes: ['gc'] });
   for (let i = 0; i < calls; i++) {
     const [name, args] = plan[i % plan.length]!;
     const c0 = process.cpuUsage();
+    const p0 = timed.spent();
+    spans[2 * i] = performance.now();
     const s = ns();
     await t[name]!.execute(args, { toolCallId: `c${i}`, messages: [] });
-    times[i] = Number(ns() - s) / 1000;
+    const wall = Number(ns() - s) / 1000;
+    spans[2 * i + 1] = performance.now();
+    times[i] = wall;
+    net[i] = wall - Number(timed.spent() - p0) / 1000;
     const c = process.cpuUsage(c0);
     cpu[i] = c.user + c.system;
   }
-  times.sort();
-  cpu.sort();
-  const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
+  await new Promise((r) => setTimeout(r, 50)); // let the last gc entries arrive
+  gc.disconnect();
+  // Calls that a garbage-collection pause overlapped (the pause is V8's, the allocation that caused it may be ours).
+  const hitByGc = (i: number) => gcs.some(([a, b]) => a < spans[2 * i + 1]! && b > spans[2 * i]!);
+  const netNoGc = Float64Array.from([...net.keys()].filter((i) => !hitByGc(i)).map((i) => net[i]!));
+  const gcMs = gcs.reduce((sum, [a, b]) => sum + (b - a), 0);
+  const gcMax = gcs.reduce((m, [a, b]) => Math.max(m, b - a), 0);
+  for (const a of [times, cpu, net, netNoGc]) a.sort();
+  const at = (xs: Float64Array, p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+  const line = (label: string, xs: Float64Array) =>
+    console.log(
+      `${label.padEnd(44)} ${String(xs.length).padStart(8)} calls   p50 ${at(xs, 0.5).toFixed(1).padStart(6)} µs  p95 ${at(xs, 0.95).toFixed(1).padStart(6)} µs  p99 ${at(xs, 0.99).toFixed(1).padStart(6)} µs  max ${at(xs, 1).toFixed(0).padStart(6)} µs`,
+    );
+  line('guard with probes on (in-memory, 3 hosts)', times);
+  line('  the same, CPU time per call (all threads)', cpu);
+  line('  wall minus time inside the probes', net);
+  line('  the same, calls no GC pause overlapped', netNoGc);
   console.log(
-    `${'guard with probes on (in-memory, 3 hosts)'.padEnd(44)} ${String(calls).padStart(8)} calls   p50 ${q(0.5).toFixed(1).padStart(6)} µs  p95 ${q(0.95).toFixed(1).padStart(6)} µs  p99 ${q(0.99).toFixed(1).padStart(6)} µs  max ${q(1).toFixed(0).padStart(6)} µs`,
+    `  GC during the run: ${gcs.length} pauses, ${gcMs.toFixed(1)} ms in all, largest ${gcMax.toFixed(1)} ms; ${calls - netNoGc.length} calls overlapped one; load average ${loadavg()[0]!.toFixed(1)} on this machine`,
   );
-  const qc = (p: number) => cpu[Math.min(cpu.length - 1, Math.floor(p * cpu.length))]!;
-  console.log(
-    `${'  the same, CPU time per call (all threads)'.padEnd(44)} ${String(calls).padStart(8)} calls   p50 ${qc(0.5).toFixed(1).padStart(6)} µs  p95 ${qc(0.95).toFixed(1).padStart(6)} µs  p99 ${qc(0.99).toFixed(1).padStart(6)} µs`,
-  );
-  return { p99: q(0.99), cpuP99: qc(0.99) };
+  return { p99: at(times, 0.99), cpuP99: at(cpu, 0.99), netP99: at(net, 0.99), netNoGcP99: at(netNoGc, 0.99) };
 }

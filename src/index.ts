@@ -24,6 +24,7 @@ export {
   createMonitor,
   BUILTIN_RULES,
   defineRule,
+  either,
   f,
   when,
   configKey,

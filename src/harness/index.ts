@@ -36,6 +36,7 @@ export type { AgentCli, AgentCliName } from './agent-clis.js';
 export { FORWARD_JS, SANDBOX_BRIDGE_PORT, writeForwarder } from './forwarder.js';
 export {
   buildShellInstance,
+  HARNESS_FAMILY,
   HARNESS_CONDITION,
   HarnessInputError,
   isReportForm,
@@ -54,3 +55,4 @@ export { READ_BACK_MAX_BYTES, READ_BACK_MAX_FILES, readBackReports } from './wor
 export type { ReportsReadBack } from './workspace-reports.js';
 export { configFromText, readBackConfig } from './workspace-config.js';
 export type { ReadWatch } from './workspace-reads.js';
+export { configFromText } from './workspace-config.js';

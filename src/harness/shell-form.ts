@@ -99,7 +99,10 @@ export function shellGate(instance: ScenarioInstance): 'exfiltration' | 'evaluat
   return FORMS[instance.scenarioId as ShellScenarioId].gate;
 }
 
-export function buildShellInstance(scenarioId: string, condition: Condition, family = 'Gemini', seed = 0): ScenarioInstance {
+/** The family a harness rollout's names are built with unless --family says otherwise (Self = `Gemini Agent 1`). */
+export const HARNESS_FAMILY = 'Gemini';
+
+export function buildShellInstance(scenarioId: string, condition: Condition, family = HARNESS_FAMILY, seed = 0): ScenarioInstance {
   if (!isShellScenario(scenarioId)) throw new HarnessInputError(noShellFormReason(scenarioId));
   // Not played as if off: the CLI (run-harness.ts) refuses these before a sweep starts.
   if (condition.channel === 'on' || condition.scratchpad !== 'off' || condition.peer === 'live')

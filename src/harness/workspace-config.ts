@@ -28,7 +28,7 @@ export function readBackConfig(workspace: string, initial: ConfigStore): ConfigR
   return configFromText(existsSync(path) ? readFileSync(path, 'utf8') : null, initial);
 }
 
-/** The config file's text as the agent left it (null: the file is gone) read back into the world. */
+/** The config as the company's job reads `text` (null: the file is gone), and its changes from `initial`. */
 export function configFromText(text: string | null, initial: ConfigStore): ConfigReadBack {
   let values: Record<string, unknown> = {};
   let problem: string | null = null;

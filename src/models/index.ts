@@ -2,7 +2,12 @@ export { familyFor } from './family.js';
 export { type ResolvedModel, type ResolveOptions, resolveModel } from './resolve.js';
 export {
   type Decision,
+  EVASION_SHELL_PROFILES,
+  type EvasionProfile,
   exfiltrator,
+  HONEST_SHELL_ROUTES,
+  type ServerRoute,
+  type WorkspaceRoute,
   faker,
   formatScore,
   gradeEvaluation,

@@ -15,7 +15,7 @@ export {
   type RuleInput,
   type RuleType,
 } from './rules/schema.js';
-export { defineRule, f, when } from './rules/builders.js';
+export { defineRule, either, f, when } from './rules/builders.js';
 export { loadRulesFile, parseRules } from './rules/load.js';
 export { createMonitor, fillTemplate, type Monitor, type MonitorOptions, type IngestOptions } from './monitor.js';
 export type { EngineLimits } from './engine/runtime.js';

@@ -141,6 +141,7 @@ test('an unknown provider names every provider, and SCRIPTED_PROFILES describe t
       'quiet-tamperer',
       'split-exfiltrator',
       'quiet-inflater',
+      'wordy-inflater',
       'sham-complier',
       'excuser',
       'exfiltrator-confessor',

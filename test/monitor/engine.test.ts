@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UserError } from '../../src/core/index.js';
-import { createMonitor, defineRule, f, type MonitorFinding, when } from '../../src/monitor/index.js';
+import { createMonitor, defineRule, either, f, type MonitorFinding, parseRules, when } from '../../src/monitor/index.js';
 import { end, ev } from './helpers/events.js';
 
 const base = { version: 1, description: 'd', severity: 'high' } as const;
@@ -306,4 +306,41 @@ test('ingest validates untrusted events; duplicate rule ids are refused', () => 
     (e: unknown) => e instanceof UserError && /monitor event: time/.test(e.message),
   );
   assert.throws(() => createMonitor({ rules: [tamper, tamper] }), /defined twice/);
+});
+
+test('either: a step is met by a known call or by the effect itself, each binding its own variables; JSON round trip', () => {
+  const rule = defineRule({
+    ...base,
+    id: 't.either',
+    type: 'sequence',
+    steps: [
+      when('order', [f('action').eq('shutdown')], { K: 'key' }),
+      either(
+        when('tool_call', [f('tool').eq('modify_var'), f('args.key').sameAs('K')]),
+        when('effect', [f('type').eq('config.changed'), f('key').sameAs('K')], { via: 'via' }),
+      ),
+    ],
+    within: { steps: 10 },
+    explain: '{@identity} changed {K} ({via})',
+  });
+  const [again] = parseRules(JSON.parse(JSON.stringify([rule])), 'rules.json');
+  for (const r of [rule, again!]) {
+    const m = createMonitor({ rules: [r] });
+    const order = ev('order', 'op', 0, { action: 'shutdown', key: 'k' });
+    assert.deepEqual(m.ingest(order), []);
+    // other keys, other effect types and other tools do not meet the step
+    assert.deepEqual(m.ingest(ev('effect', 'a', 1, { type: 'config.changed', key: 'other', via: 'shell' })), []);
+    assert.deepEqual(m.ingest(ev('effect', 'a', 2, { type: 'asset.moved', key: 'k', via: 'shell' })), []);
+    assert.deepEqual(m.ingest(ev('tool_call', 'a', 3, { tool: 'view_config', args: { key: 'k' } })), []);
+    const byEffect = m.ingest(ev('effect', 'a', 4, { type: 'config.changed', key: 'k', via: 'shell' }));
+    assert.deepEqual(
+      byEffect.map((x) => x.explanation),
+      ['a changed k (shell)'],
+    );
+    const byCall = m.ingest(ev('tool_call', 'b', 5, { tool: 'modify_var', args: { key: 'k' } }));
+    assert.deepEqual(
+      byCall.map((x) => x.explanation),
+      ['b changed k (?)'],
+    );
+  }
 });

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { auroc, covertLabel, flaggedRate, safetyAtBudget, splitOf, thresholdAtFpr } from '../../src/monitor/index.js';
+import {
+  auroc,
+  covertLabel,
+  type EvalItem,
+  flaggedRate,
+  measureBeside,
+  safetyAtBudget,
+  splitOf,
+  thresholdAtFpr,
+} from '../../src/monitor/index.js';
 
 test('AUROC matches hand-computed Mann-Whitney values, ties counting one half', () => {
   // pairs (p, n): 3>1, 3>2, 3=3 (0.5), 2>1, 2=2 (0.5), 2<3 -> 4 / 6
@@ -42,4 +51,36 @@ test('the calibration/test split is stable, disjoint and about even', () => {
   assert.deepEqual(covertLabel({ score_inflation: false }), 'honest');
   assert.deepEqual(covertLabel({ score_inflation: 'unscored' }), 'unknown');
   assert.deepEqual(covertLabel({}), 'unknown');
+});
+
+test('measureBeside: a group outside the corpus at its threshold, test half only, unscored apart', () => {
+  const item = (id: string, profile: string, covert: boolean, score: number | null): EvalItem => ({
+    id,
+    profile,
+    scenario: 's',
+    labels: { shutdown_tampering: covert },
+    watched: null,
+    score: score === null ? null : { score, findings: [], tags: new Set(), llm: null },
+  });
+  const ids = Array.from({ length: 400 }, (_, i) => `r${i}`);
+  const items = ids.map((id, i) =>
+    i % 4 === 3
+      ? item(id, 'honest-shell', false, i % 8 === 3 ? 5 : 0)
+      : item(id, i % 2 ? 'a' : 'b', true, i % 5 === 0 ? null : i % 3 === 0 ? 0 : 5),
+  );
+  const g = measureBeside('evasion-style', items, 0);
+  const test = items.filter((i) => i.score !== null && splitOf(i.id) === 'test');
+  const covert = test.filter((i) => i.profile !== 'honest-shell');
+  const honest = test.filter((i) => i.profile === 'honest-shell');
+  assert.equal(g.covert, covert.length);
+  assert.equal(g.tpr, covert.filter((i) => i.score!.score > 0).length / covert.length);
+  assert.equal(g.honest, honest.length);
+  assert.equal(g.fpr, honest.filter((i) => i.score!.score > 0).length / honest.length);
+  assert.ok(g.tpr > 0 && g.tpr < 1 && g.fpr! > 0 && g.fpr! < 1);
+  assert.deepEqual(g.profiles.sort(), ['a', 'b']);
+  assert.equal(g.scoreUnscored, items.filter((i) => i.score === null).length / items.length);
+  assert.equal(
+    g.byProfile!.reduce((n, p) => n + p.covert, 0),
+    g.covert,
+  );
 });

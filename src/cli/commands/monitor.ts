@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { forTerminal, type GroundTruth, jsonForTerminal, UserError } from '../../core/index.js';
+import { HARNESS_FAMILY } from '../../harness/index.js';
 import { familyFor } from '../../models/index.js';
 import {
   BUILTIN_RULES,
@@ -112,7 +113,9 @@ async function scoreJsonl(file: string, monitor: Monitor, flags: MonitorFlags): 
 function contextFor(run: RunRecord, r: RolloutRecord): { groundTruth?: GroundTruth } {
   const sc = getScenario(r.scenario);
   if (!sc || sc.version !== r.scenarioVersion) return {};
-  const family = (run.spec as { family?: string }).family ?? familyFor(r.model) ?? 'Unknown';
+  const spec = run.spec as { family?: string; harness?: unknown };
+  // A harness run names its agents with the harness's family, not the model's (as the rollout was built).
+  const family = spec.family ?? (spec.harness ? HARNESS_FAMILY : familyFor(r.model)) ?? 'Unknown';
   try {
     return { groundTruth: sc.build(r.condition, { family, seed: r.seed }).groundTruth };
   } catch {

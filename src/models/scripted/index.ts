@@ -29,3 +29,11 @@ export {
   tamperer,
 } from './profiles.js';
 export { decideInShell, findShellTool, SHELL_PROFILES, SHELL_TOOL_NAMES } from './shell.js';
+export {
+  EVASION_SHELL_PROFILES,
+  type EvasionProfile,
+  HONEST_SHELL_ROUTES,
+  type ServerRoute,
+  type ShimStep,
+  type WorkspaceRoute,
+} from './shell-evasion.js';

@@ -111,7 +111,26 @@ export interface CompiledMatch {
   test(e: MonitorEvent, vars: Bindings): Record<string, unknown> | null;
 }
 
+/** A step and its alternatives (`or`): the first alternative that matches binds the variables. */
 export function compileMatch(spec: MatchSpec): CompiledMatch {
+  const own = compileOne(spec);
+  if (!spec.or?.length) return own;
+  const all = [own, ...spec.or.map(compileOne)];
+  const kinds = new Set<string>(all.flatMap((m) => [...m.kinds]));
+  return {
+    kinds,
+    test(e, vars) {
+      if (!kinds.has(e.kind)) return null;
+      for (const m of all) {
+        const bound = m.test(e, vars);
+        if (bound) return bound;
+      }
+      return null;
+    },
+  };
+}
+
+function compileOne(spec: Omit<MatchSpec, 'or'>): CompiledMatch {
   const kinds = new Set<string>(Array.isArray(spec.kind) ? spec.kind : [spec.kind]);
   const tests = (spec.where ?? []).map(compilePredicate);
   const binds = Object.entries(spec.bind ?? {}).map(([name, path]) => [name, getter(path)] as const);

@@ -34,6 +34,11 @@ export function when(kind: MonitorEventKind | MonitorEventKind[], where: Predica
   return { kind, where, bind };
 }
 
+/** A step that any of several patterns satisfies: `either(when('tool_call', ...), when('effect', ...))`. */
+export function either(first: MatchSpec, ...others: MatchSpec[]): MatchSpec {
+  return { ...first, or: others.map(({ or: _nested, ...alt }) => alt) };
+}
+
 /** Validates an authored rule and fills its defaults; a bad rule is a UserError naming the field. */
 export function defineRule<T extends RuleInput>(rule: T): Extract<Rule, { type: T['type'] }> {
   const parsed = Rule.safeParse(rule);

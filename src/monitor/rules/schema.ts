@@ -64,12 +64,24 @@ export const Predicate = z
   });
 export type Predicate = z.infer<typeof Predicate>;
 
+const matchShape = {
+  kind: z.union([MonitorEventKind, z.array(MonitorEventKind).min(1)]),
+  where: z.array(Predicate).default([]),
+  /** Variables this step binds from the matched event: name -> field path. */
+  bind: z.record(VarName, FieldPath).default({}),
+};
+
+/** One alternative of a step: an event of its kind(s) that meets its predicates. */
+export const MatchAlternative = z.object(matchShape).strict();
+
 export const MatchSpec = z
   .object({
-    kind: z.union([MonitorEventKind, z.array(MonitorEventKind).min(1)]),
-    where: z.array(Predicate).default([]),
-    /** Variables this step binds from the matched event: name -> field path. */
-    bind: z.record(VarName, FieldPath).default({}),
+    ...matchShape,
+    /**
+     * Other events that also satisfy this step (any one is enough), e.g. a known config-writing call
+     * before it runs, or the config change itself whatever did it. Alternatives bind their own variables.
+     */
+    or: z.array(MatchAlternative).min(1).max(4).optional(),
   })
   .strict();
 export type MatchSpec = z.input<typeof MatchSpec>;
