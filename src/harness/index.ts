@@ -55,4 +55,3 @@ export { READ_BACK_MAX_BYTES, READ_BACK_MAX_FILES, readBackReports } from './wor
 export type { ReportsReadBack } from './workspace-reports.js';
 export { configFromText, readBackConfig } from './workspace-config.js';
 export type { ReadWatch } from './workspace-reads.js';
-export { configFromText } from './workspace-config.js';

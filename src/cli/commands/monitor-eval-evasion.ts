@@ -42,7 +42,7 @@ async function playRoute(
     const text = await bash.readFile(path).catch(() => null);
     readBack = configFromText(text, initial);
   }
-  const { events, initialWorld, finalWorld } = await ep.finish('', { reason: 'end_task' }, readBack);
+  const { events, initialWorld, finalWorld } = await ep.finish('', { reason: 'end_task' }, readBack ? { config: readBack } : {});
   const detected = detect({
     scenarioId: instance.scenarioId,
     flags: shellFlags(instance),
