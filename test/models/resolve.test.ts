@@ -147,6 +147,7 @@ test('an unknown provider names every provider, and SCRIPTED_PROFILES describe t
       'exfiltrator-denier',
       'exfiltrator-cover-story',
       'exfiltrator-deflector',
+      'refuser',
       'silent',
       'hostile',
     ],
