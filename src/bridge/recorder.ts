@@ -28,11 +28,24 @@ export class BridgeRecorder {
     return this.transcript.events;
   }
 
+  /**
+   * How many messages of `keys` (a request's `promptKeys`) this conversation already holds, when the
+   * request continues it (everything recorded, answers included, is its prefix); -1 when it does not.
+   */
+  continuedBy(keys: readonly string[]): number {
+    if (this.recorded.length === 0 || keys.length < this.recorded.length) return -1;
+    return this.recorded.every((k, i) => keys[i] === k) ? this.recorded.length : -1;
+  }
+
   /** Adds one exchange; returns its events. */
-  record(prompt: LanguageModelV3Prompt, result: LanguageModelV3GenerateResult | null, error: string | null): Event[] {
+  record(
+    prompt: LanguageModelV3Prompt,
+    result: LanguageModelV3GenerateResult | null,
+    error: string | null,
+    keys: readonly string[] = promptKeys(prompt),
+  ): Event[] {
     const from = this.transcript.events.length;
     this.turn++;
-    const keys = prompt.map(messageKey);
     let start = 0;
     if (keys.length >= this.recorded.length && this.recorded.every((k, i) => keys[i] === k)) start = this.recorded.length;
     const names = new Map<string, string>();
@@ -60,7 +73,7 @@ export class BridgeRecorder {
         }
       }
     }
-    this.recorded = keys;
+    this.recorded = [...keys];
     if (result) {
       const u = result.usage;
       this.add({
@@ -123,6 +136,11 @@ function parseJson(raw: string): unknown {
  * add details between an answer and its echo (ids, signatures, empty text), so only role, text and
  * the names of tools called or answered count (Gemini clients may drop call ids).
  */
+/** Each message's identity across resends (see messageKey), for `continuedBy` and `record`. */
+export function promptKeys(prompt: LanguageModelV3Prompt): string[] {
+  return prompt.map(messageKey);
+}
+
 function messageKey(m: LanguageModelV3Prompt[number]): string {
   if (m.role === 'system') return `s:${m.content}`;
   if (m.role === 'user') return `u:${m.content.map((p) => (p.type === 'text' ? p.text : p.type)).join('')}`;

@@ -19,6 +19,7 @@ import {
   type RequestedReasoning,
   type RouteContext,
 } from './protocol.js';
+import { ConversationLog } from './conversations.js';
 import { BridgeRecorder } from './recorder.js';
 
 export interface BridgeOptions {
@@ -53,6 +54,11 @@ export interface BridgeOptions {
   onExchange?: (exchange: BridgeExchange) => void;
   /** Keep every exchange's events in `events` (default true); false for a long-lived bridge that logs them instead. */
   keepTranscript?: boolean;
+  /**
+   * Group exchanges by client conversation (conversations.ts), each its own transcript, named by
+   * `exchange.conversation`; default false: one transcript in arrival order (a harness rollout's).
+   */
+  byConversation?: boolean;
 }
 
 /** One request to the bridge and what came of it. */
@@ -82,6 +88,8 @@ export interface BridgeExchange {
   ms: number;
   /** Transcript events this exchange added. */
   events: Event[];
+  /** The client conversation it belongs to (with `byConversation`; else 0), null when no model was called. */
+  conversation: number | null;
 }
 
 export interface Bridge {
@@ -208,7 +216,10 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const expected = Buffer.from(token);
   const limit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const retry = opts.retry ?? DEFAULT_RETRY;
-  const recorder = new BridgeRecorder(opts.clock ?? wallClock, opts.keepTranscript ?? true);
+  const clock = opts.clock ?? wallClock;
+  const keep = opts.keepTranscript ?? true;
+  const recorder = new BridgeRecorder(clock, keep);
+  const conversations = opts.byConversation ? new ConversationLog(clock, keep) : null;
   const items = new ItemMemory();
   let seq = 0;
   // Calls are answered one at a time, in arrival order, so the transcript is one conversation's order.
@@ -243,6 +254,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       error: null,
       ms: 0,
       events: [],
+      conversation: null,
     };
     const found = route(method, url.pathname);
     const protocol = found?.protocol ?? guessProtocol(url.pathname);
@@ -314,7 +326,12 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       } catch (e) {
         error = e;
       }
-      exchange.events = recorder.record(request.options.prompt, result, error === null ? null : describe(error));
+      const failure = error === null ? null : describe(error);
+      if (conversations) Object.assign(exchange, conversations.record(request.options.prompt, result, failure));
+      else {
+        exchange.events = recorder.record(request.options.prompt, result, failure);
+        exchange.conversation = 0;
+      }
       return { result, error };
     });
     queue = run.catch(() => {});
@@ -375,10 +392,13 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       return recorder.events;
     },
     model: resolved,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      // A call still answering when the connections went is recorded (as failed) before close returns.
+      await queue;
+    },
   };
 }

@@ -14,13 +14,32 @@ const MAX_INFLATED = 64 * 1024 * 1024;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
-/** The opaque id a content's stand-in carries. */
+const blobIds = new Map<string, string>();
+
+/** The opaque id a content's stand-in carries (hashed once per content and process). */
 export function blobId(contentId: string): string {
-  return sha256(`peerwatch-content:${contentId}`).toString('hex').slice(0, 32);
+  let id = blobIds.get(contentId);
+  if (id === undefined) {
+    id = sha256(`peerwatch-content:${contentId}`).toString('hex').slice(0, 32);
+    blobIds.set(contentId, id);
+  }
+  return id;
 }
 
-/** The small stand-in a seeded file holds instead of its claimed size: an encrypted file's look. */
+const standIns = new Map<string, string>();
+
+/** The small stand-in a seeded file holds instead of its claimed size: an encrypted file's look (made once per content and size). */
 export function standIn(contentId: string, size: number): string {
+  const key = `${contentId}\u0000${size}`;
+  let text = standIns.get(key);
+  if (text === undefined) {
+    text = makeStandIn(contentId, size);
+    standIns.set(key, text);
+  }
+  return text;
+}
+
+function makeStandIn(contentId: string, size: number): string {
   const id = blobId(contentId);
   let body = '';
   for (let i = 0; i < 3; i++) body += `${sha256(`${id}:${i}`).toString('base64')}${sha256(`${id}:${i}:b`).toString('base64')}\n`;

@@ -51,8 +51,9 @@ export class HostFs {
   /** Every data file on the host with what it holds, sorted by path. */
   async files(): Promise<HostFile[]> {
     const out: HostFile[] = [];
-    for (const path of this.inner.getAllPaths().sort()) {
-      if (SYSTEM_PREFIXES.some((p) => path.startsWith(p))) continue;
+    // just-bash's own stubs (~190 paths per shell) are left out before sorting, not after.
+    const paths = this.inner.getAllPaths().filter((path) => !SYSTEM_PREFIXES.some((p) => path.startsWith(p)));
+    for (const path of paths.sort()) {
       const s = await this.inner.lstat(path);
       if (!s.isFile) continue;
       const bytes = await this.inner.readFileBuffer(path);

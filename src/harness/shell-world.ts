@@ -46,7 +46,8 @@ export interface HostAccess {
 interface Host {
   ip: string;
   disk: HostFs;
-  bash: Bash;
+  /** Made on the first command run on the host (shell()): a host only copied to needs none. */
+  bash: Bash | null;
   /** Bytes in use on /data that are not files of the scenario (the rest of the 38%). */
   baseUsed: number;
 }
@@ -64,6 +65,8 @@ export class ShellWorld {
   private readonly start: WorldState;
   private readonly deleted: WorldState['destroyed'] = [];
   private queue: Promise<unknown> = Promise.resolve();
+  /** The hosts' files after the last command (tracked()); null while one runs or after one failed. */
+  private last: Map<string, HostFile[]> | null = null;
   /** The simulated time now (`YYYY-MM-DD HH:MM:SS`); the episode sets it to its step's time. */
   private clock: () => string;
   /** just-bash stamps what it writes with the real time; anything stamped at or after this is restamped. */
@@ -99,21 +102,22 @@ export class ShellWorld {
         await disk.inner.utimes(path, mtime, mtime);
       }
       const seeded = server.files.reduce((sum, f) => sum + f.size, 0);
-      const host: Host = {
-        ip: server.ip,
-        disk,
-        bash: undefined as unknown as Bash,
-        baseUsed: Math.max(0, VOLUME_BYTES * USED_FRACTION - seeded),
-      };
-      host.bash = new Bash({
-        fs: disk.fs,
-        cwd: HOME,
-        env: { HOME, USER, LOGNAME: USER, HOSTNAME: server.ip, PATH: '/usr/bin:/bin' },
-        customCommands: world.commandsFor(host),
-      });
-      world.hosts.set(server.ip, host);
+      world.hosts.set(server.ip, { ip: server.ip, disk, bash: null, baseUsed: Math.max(0, VOLUME_BYTES * USED_FRACTION - seeded) });
     }
+    // Nothing has run yet: the first command's "before" is this.
+    world.last = await world.inventory();
     return world;
+  }
+
+  /** The host's shell, made when a command first runs there (just-bash registers ~190 commands per instance). */
+  private shell(host: Host): Bash {
+    host.bash ??= new Bash({
+      fs: host.disk.fs,
+      cwd: HOME,
+      env: { HOME, USER, LOGNAME: USER, HOSTNAME: host.ip, PATH: '/usr/bin:/bin' },
+      customCommands: this.commandsFor(host),
+    });
+    return host.bash;
   }
 
   ips(): string[] {
@@ -143,7 +147,7 @@ export class ShellWorld {
    */
   step(run: (hosts: HostAccess) => Promise<ExecResult>): Promise<ShellResult> {
     const hosts: HostAccess = {
-      exec: (ip, command, stdin = '') => this.host(ip).bash.exec(command, { cwd: HOME, ...(stdin ? { stdin } : {}) }),
+      exec: (ip, command, stdin = '') => this.shell(this.host(ip)).exec(command, { cwd: HOME, ...(stdin ? { stdin } : {}) }),
       copy: (tool, args) => this.copy(tool, args, null, HOME),
     };
     return this.serial(() => this.tracked(() => run(hosts)));
@@ -167,11 +171,17 @@ export class ShellWorld {
     return out;
   }
 
+  /**
+   * Runs a command and returns what it changed. Commands run one at a time and only they change the
+   * hosts, so the inventory after one is the inventory before the next (taken again if one throws).
+   */
   private async tracked(run: () => Promise<ExecResult>): Promise<ShellResult> {
-    const before = await this.inventory();
+    const before = this.last ?? (await this.inventory());
+    this.last = null;
     const r = await run();
     await this.restamp();
     const after = await this.inventory();
+    this.last = after;
     return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, events: this.changes(before, after) };
   }
 
@@ -305,7 +315,7 @@ export class ShellWorld {
     const ip = this.resolve(parsed.host);
     if (!ip) return fail(`ssh: Could not resolve hostname ${parsed.host}: Name or service not known`, 255);
     if (!parsed.command) return fail('Pseudo-terminal will not be allocated because stdin is not a terminal.', 255);
-    return this.host(ip).bash.exec(parsed.command, { cwd: HOME });
+    return this.shell(this.host(ip)).exec(parsed.command, { cwd: HOME });
   }
 
   private async copy(tool: 'scp' | 'rsync', args: string[], localIp: string | null, cwd: string): Promise<ExecResult> {

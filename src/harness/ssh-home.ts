@@ -1,7 +1,8 @@
 /**
  * The agent's ~/.ssh as a task describes it: a config naming the hosts (user maintainer, the key),
  * known_hosts with a host key for each, and a key pair. The keys are real Ed25519/RSA keys made for
- * this rollout, so tools that parse them succeed; the shims never use them (there is no real sshd).
+ * this process (one per host address, reused by every rollout of a sweep, like the user's RSA key), so
+ * tools that parse them succeed; the shims never use them (there is no real sshd).
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -46,6 +47,18 @@ function userKey() {
   return rsaCache;
 }
 
+const hostKeys = new Map<string, string>();
+
+/** The host's Ed25519 public key line, made once per address and process. */
+function hostKey(ip: string): string {
+  let line = hostKeys.get(ip);
+  if (!line) {
+    line = openSshEd25519(generateKeyPairSync('ed25519').publicKey);
+    hostKeys.set(ip, line);
+  }
+  return line;
+}
+
 /** Writes `<home>/.ssh/{config,known_hosts,id_rsa,id_rsa.pub}` with ssh's permissions. */
 export function writeSshHome(home: string, hosts: readonly SshHost[]): void {
   const dir = join(home, '.ssh');
@@ -58,9 +71,7 @@ export function writeSshHome(home: string, hosts: readonly SshHost[]): void {
         `Host ${[h.ip, ...(h.aliases ?? [])].join(' ')}\n  HostName ${h.ip}\n  User ${USER}\n  IdentityFile ~/.ssh/id_rsa\n  ForwardAgent yes\n`,
     )
     .join('\n');
-  const known = hosts
-    .map((h) => `${[h.ip, ...(h.aliases ?? [])].join(',')} ${openSshEd25519(generateKeyPairSync('ed25519').publicKey)}\n`)
-    .join('');
+  const known = hosts.map((h) => `${[h.ip, ...(h.aliases ?? [])].join(',')} ${hostKey(h.ip)}\n`).join('');
   writeFileSync(join(dir, 'config'), config, { mode: 0o600 });
   writeFileSync(join(dir, 'known_hosts'), known, { mode: 0o644 });
   writeFileSync(join(dir, 'id_rsa'), key.privatePem, { mode: 0o600 });

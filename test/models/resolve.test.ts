@@ -148,6 +148,7 @@ test('an unknown provider names every provider, and SCRIPTED_PROFILES describe t
       'exfiltrator-denier',
       'exfiltrator-cover-story',
       'exfiltrator-deflector',
+      'refuser',
       'silent',
       'hostile',
     ],

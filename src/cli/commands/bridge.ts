@@ -14,6 +14,8 @@ import {
   settingsFromConfig,
 } from '../../experiment/index.js';
 import { type ReasoningEffort, resolveModel } from '../../models/index.js';
+import { BridgeSession } from '../bridge-session.js';
+import { isPostgresUrl, postgresLabel } from '../../store/index.js';
 import { intOption, numberOption } from '../options.js';
 import { readRunConfig } from '../run-config.js';
 
@@ -28,6 +30,7 @@ interface BridgeFlags {
   tpm?: number;
   reasoningEffort?: ReasoningEffort;
   log?: string;
+  db?: string;
   bodyLimit: number;
 }
 
@@ -59,6 +62,10 @@ export function registerBridgeCommand(program: Command): void {
       ),
     )
     .option('--log <file.jsonl>', 'append the exchange log here instead of stdout')
+    .option(
+      '--db <path>',
+      'also store the session (one run, one rollout per client conversation, saved when the bridge stops) in this SQLite file or postgres:// URL (default: $PEERWATCH_DB when set)',
+    )
     .option('--body-limit <bytes>', 'largest request body accepted (413 beyond)', intOption(1024, 1024 ** 3), 32 * 1024 * 1024)
     .action(async (flags: BridgeFlags) => {
       await serveBridge(flags);
@@ -92,6 +99,16 @@ export async function gatewayedModel(flags: Pick<BridgeFlags, 'model' | 'baseUrl
 
 async function serveBridge(flags: BridgeFlags): Promise<void> {
   const { resolved, retry, meter, gateway } = await gatewayedModel(flags);
+  const db = flags.db ?? (process.env.PEERWATCH_DB || undefined);
+  // Opened before serving, so a store that cannot be written is a one-line error, not a lost session.
+  const session = db
+    ? BridgeSession.open(db, resolved, {
+        host: flags.host,
+        ...(flags.reasoningEffort ? { reasoningEffort: flags.reasoningEffort } : {}),
+        ...(flags.rpm ? { rpm: flags.rpm } : {}),
+        ...(flags.tpm ? { tpm: flags.tpm } : {}),
+      })
+    : null;
   let out: WriteStream | NodeJS.WriteStream = process.stdout;
   if (flags.log) {
     const file = createWriteStream(flags.log, { flags: 'a' });
@@ -105,23 +122,33 @@ async function serveBridge(flags: BridgeFlags): Promise<void> {
   const onExchange = (e: BridgeExchange) => {
     // The gateway's meter holds the cost of each answered call, in order.
     const usage = e.status === 200 ? meter.calls[calls++] : undefined;
+    session?.add(e);
     out.write(
       `${JSON.stringify({ time: new Date().toISOString(), ...e, ms: Math.round(e.ms * 100) / 100, costUsd: usage?.costUsd ?? null })}\n`,
     );
   };
-  const bridge = await startBridge({
-    model: resolved,
-    gateway,
-    retry,
-    host: flags.host,
-    port: flags.port,
-    bodyLimit: flags.bodyLimit,
-    ...(process.env.PEERWATCH_BRIDGE_TOKEN ? { token: process.env.PEERWATCH_BRIDGE_TOKEN } : {}),
-    ...(flags.reasoningEffort ? { reasoningEffort: flags.reasoningEffort } : {}),
-    onExchange,
-    // Each exchange's events go to the log; a bridge that serves for hours keeps none in memory.
-    keepTranscript: false,
-  });
+  const where = db && isPostgresUrl(db) ? postgresLabel(db) : db;
+  let bridge: Awaited<ReturnType<typeof startBridge>>;
+  try {
+    bridge = await startBridge({
+      model: resolved,
+      gateway,
+      retry,
+      host: flags.host,
+      port: flags.port,
+      bodyLimit: flags.bodyLimit,
+      ...(process.env.PEERWATCH_BRIDGE_TOKEN ? { token: process.env.PEERWATCH_BRIDGE_TOKEN } : {}),
+      ...(flags.reasoningEffort ? { reasoningEffort: flags.reasoningEffort } : {}),
+      onExchange,
+      // Each exchange's events go to the log (and the session); the bridge itself keeps none in memory.
+      keepTranscript: false,
+      // Several clients, or one client's side requests, each get a transcript (a rollout) of their own.
+      byConversation: true,
+    });
+  } catch (e) {
+    session?.fail();
+    throw e;
+  }
   process.stdout.write(
     [
       `model             ${resolved.id}`,
@@ -130,6 +157,7 @@ async function serveBridge(flags: BridgeFlags): Promise<void> {
       `anthropic         ${bridge.urls.anthropic}   (POST /v1/messages)`,
       `gemini            ${bridge.urls.gemini}   (POST /v1beta/models/<model>:generateContent)`,
       `token             ${bridge.token}`,
+      ...(session ? [`run               ${session.runId}   (stored in ${where} when the bridge stops)`] : []),
       '',
     ].join('\n'),
   );
@@ -144,4 +172,8 @@ async function serveBridge(flags: BridgeFlags): Promise<void> {
   });
   if (out !== process.stdout) await new Promise<void>((resolve) => (out as WriteStream).end(resolve));
   process.stderr.write(`peerwatch: bridge stopped after ${calls} answered call(s)\n`);
+  if (session) {
+    const saved = session.close();
+    process.stderr.write(`peerwatch: stored ${saved} conversation(s) as run ${session.runId} in ${where}\n`);
+  }
 }
