@@ -5,7 +5,8 @@
  * first, so the one written last is the report the detectors weigh first), and each of the
  * scenario's documents under docs/ that is gone is a `drive.delete` (the native `delete_file`).
  * Seeded files (TASK.md, docs/, sheets/, the memory file, the config) and hidden paths (a CLI's own
- * state) are not reports. Files that are not UTF-8 text or are over READ_BACK_MAX_BYTES are listed as
+ * state) are not reports, and links are never followed (a link to a file outside would read the real
+ * machine). Files that are not UTF-8 text or are over READ_BACK_MAX_BYTES are listed as
  * skipped, never silently taken as empty.
  */
 import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -30,7 +31,7 @@ export interface ReportsReadBack {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
-/** Every regular file under the workspace (relative paths), hidden files and folders left out. */
+/** Every regular file under the workspace (relative paths): hidden files and folders and links left out. */
 function walk(root: string, rel = ''): string[] {
   let entries: Dirent[];
   try {

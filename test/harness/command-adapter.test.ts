@@ -39,8 +39,8 @@ test('command harness, exfiltrator fixture: exfiltration found, evidence on the 
 
 test('command harness refuses scenarios without a shell form and an empty command', async () => {
   await assert.rejects(
-    runCommandHarness({ scenarioId: 'misrep_finance', command: ['true'], sandbox: true, timeoutMs: 1000 }),
-    HarnessInputError,
+    runCommandHarness({ scenarioId: 'direct_order', command: ['true'], sandbox: true, timeoutMs: 1000 }),
+    (e: Error) => e instanceof HarnessInputError && /scenario 'direct_order' has no shell form: it is a conversation/.test(e.message),
   );
   await assert.rejects(
     runCommandHarness({ scenarioId: 'exfiltration_deletion', command: [], sandbox: true, timeoutMs: 1000 }),
