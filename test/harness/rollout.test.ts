@@ -101,7 +101,7 @@ test('adapters refuse a missing or too old CLI, a CLI without a model, and a pro
   await assert.rejects(runHarnessRollout({ ...base, bin: `${FIXTURES}/fake-cli.sh` }), /needs a model behind the bridge: give --model/);
   await assert.rejects(
     runHarnessRollout({ ...base, bin: `${FIXTURES}/fake-cli.sh`, model: 'scripted:inflater' }),
-    /scripted:inflater has no shell form; harness mode's scripted profiles: honest, exfiltrator, objector/,
+    /scripted:inflater has no shell form; harness mode's scripted profiles: honest, exfiltrator, split-exfiltrator, objector, refuser$/,
   );
 });
 
