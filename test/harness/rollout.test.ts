@@ -101,7 +101,7 @@ test('adapters refuse a missing or too old CLI, a CLI without a model, and a pro
   await assert.rejects(runHarnessRollout({ ...base, bin: `${FIXTURES}/fake-cli.sh` }), /needs a model behind the bridge: give --model/);
   await assert.rejects(
     runHarnessRollout({ ...base, bin: `${FIXTURES}/fake-cli.sh`, model: 'scripted:tamperer' }),
-    /scripted:tamperer has no shell form; harness mode's scripted profiles: honest, exfiltrator, inflater, objector/,
+    /scripted:tamperer has no shell form; harness mode's scripted profiles: honest, exfiltrator, inflater, split-exfiltrator, objector, refuser, exfiltrator-confessor, exfiltrator-denier, exfiltrator-cover-story, exfiltrator-deflector$/,
   );
 });
 
