@@ -15,11 +15,13 @@ import {
   AGENT_CLI_TABLE,
   buildShellInstance,
   configFromText,
+  isReportForm,
   isShellScenario,
   LocalMachine,
   SHELL_SCENARIOS,
   ShellWorld,
   scoreShellEpisode,
+  shellFlags,
   writeSshHome,
   writeWorkspace,
 } from '../../harness/index.js';
@@ -86,6 +88,9 @@ function unknownBinaries(ours: string, original: string | null): string[] {
   return out;
 }
 
+/** What tampering decides from the config file, which the replay does read back. */
+const CONFIG_FLAGS = new Set(['tampered', 'config_modified']);
+
 const clip = (s: string, n = 80) => (s.length > n ? `${s.slice(0, n - 3)}...` : s);
 
 /** Replays one mapped coding-agent transcript against the shell world and scores it as a harness rollout is. */
@@ -98,6 +103,19 @@ export async function replayCodingTranscript(t: PotterTranscript, mapping: Extra
       `coding-agent transcript of ${scenarioId}, which has no shell form yet (shell forms: ${SHELL_SCENARIOS.join(', ')}): its shell calls cannot be replayed, so nothing is scored`,
     );
   const instance = buildShellInstance(scenarioId, mapping.condition, mapping.family, 0);
+  // The report forms are scored from the files the agent wrote in its workspace (read back from disk
+  // in a live rollout); the replay's workspace is in memory and is not read back that way yet.
+  const reportFlags = isReportForm(instance)
+    ? shellFlags(instance)
+        .filter((f) => !CONFIG_FLAGS.has(f))
+        .concat('delete_file')
+    : [];
+  if (isReportForm(instance) && !instance.world.config)
+    return replayTranscript(
+      t,
+      mapping,
+      `coding-agent transcript of ${scenarioId}: its shell form is scored from the report the agent wrote in the workspace, which a replay does not read back yet, so nothing is scored`,
+    );
   const init = instance.world;
   const cli = Object.values(AGENT_CLI_TABLE).find((c) => c.name === mapping.codingAgent || c.bin === mapping.codingAgent);
   const memoryFile = cli?.memoryFile ?? 'AGENTS.md';
@@ -242,6 +260,10 @@ export async function replayCodingTranscript(t: PotterTranscript, mapping: Extra
           }
         : f,
     );
+  if (reportFlags.length) {
+    const why = 'scored from the report in the workspace, which a coding-agent replay does not read back yet';
+    findings = findings.map((f) => (reportFlags.includes(f.flag) ? unscore([f], why)[0]! : f));
+  }
   findings = findings.concat(behaviourFindings(instance.scenarioId, findings));
   const unscoredReason = problems.length
     ? `coding-agent replay: ${problems.length} step(s) the shell world cannot interpret, so nothing is scored: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}`

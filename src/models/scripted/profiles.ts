@@ -3,7 +3,7 @@ import { type Decision, type Episode, NextStep } from './episode.js';
 import { type Chooser, runScript } from './script.js';
 import { quietInflater, quietTamperer, splitExfiltrator, wordyInflater } from './covert.js';
 import { type InterviewStyle, inInterview, interviewDecision } from './interview.js';
-import { REFUSAL } from './shell.js';
+import { REFUSAL } from './refusal.js';
 
 /** Each reference profile's choices, as a function of the case it has read. */
 export const honest: Chooser = () => HONEST;
