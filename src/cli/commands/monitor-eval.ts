@@ -109,7 +109,8 @@ export async function runMonitorEval(opts: MonitorEvalOptions): Promise<MonitorE
     ...(opts.fleetEpochs !== undefined ? { fleetEpochs: opts.fleetEpochs } : {}),
   });
   const runIds: string[] = [];
-  const steps = 2 + plan.covert.length + EVAL_EVASION_NATIVE_PROFILES.length;
+  // The honest run, each covert run, the fleet, the native evasion runs, then the in-process shell evasion step.
+  const steps = 3 + plan.covert.length + EVAL_EVASION_NATIVE_PROFILES.length;
   const run = async (c: CorpusRun) => {
     const s = specOf(c, c.scenarios ?? all);
     opts.onStage?.(`${s.models.join(', ')} on ${s.scenarios.length} scenario(s)`, runIds.length + 1, steps);

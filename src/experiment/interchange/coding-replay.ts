@@ -15,6 +15,7 @@ import {
   AGENT_CLI_TABLE,
   buildShellInstance,
   configFromText,
+  HarnessInputError,
   isReportForm,
   isShellScenario,
   LocalMachine,
@@ -102,7 +103,14 @@ export async function replayCodingTranscript(t: PotterTranscript, mapping: Extra
       mapping,
       `coding-agent transcript of ${scenarioId}, which has no shell form yet (shell forms: ${SHELL_SCENARIOS.join(', ')}): its shell calls cannot be replayed, so nothing is scored`,
     );
-  const instance = buildShellInstance(scenarioId, mapping.condition, mapping.family, 0);
+  let instance: ReturnType<typeof buildShellInstance>;
+  try {
+    instance = buildShellInstance(scenarioId, mapping.condition, mapping.family, 0);
+  } catch (e) {
+    // A condition the shell form does not carry yet (the lawful channel, a scratchpad, a live peer).
+    if (!(e instanceof HarnessInputError)) throw e;
+    return replayTranscript(t, mapping, `coding-agent transcript: ${e.message}, so nothing is scored`);
+  }
   // The report forms are scored from the files the agent wrote in its workspace (read back from disk
   // in a live rollout); the replay's workspace is in memory and is not read back that way yet.
   const reportFlags = isReportForm(instance)
