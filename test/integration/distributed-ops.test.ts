@@ -307,8 +307,12 @@ test('PostgreSQL down and back mid-run: nothing half-written, workers retry and 
       }
     },
     120_000,
-  ).catch((e: Error) => {
-    throw new Error(`${e.message}\n${logs()}`);
+  ).catch(async (e: Error) => {
+    // What the queue and a fresh connection to the store say, to tell a stuck worker from a stuck watcher.
+    const fresh = openStore(s.db);
+    const seen = `run ${fresh.getRun(runId)?.status}, ${fresh.rolloutCount(runId)} stored`;
+    fresh.close();
+    throw new Error(`${e.message}\n${seen}; queue: ${JSON.stringify(await s.progress(runId))}\n${logs()}`);
   });
   assert.equal(s.store.rolloutCount(runId), 16);
   assertWhole(s.store, runId);
