@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { after, before, type TestContext, test } from 'node:test';
 import { readQueueProgress } from '../../src/cli/commands/queue.js';
 import { createViewerApp } from '../../src/cli/view/index.js';
-import { queueProgress, type RunQueueProgress, redisConnection, rolloutQueue } from '../../src/experiment/index.js';
+import { Worker as BullWorker, UnrecoverableError } from 'bullmq';
+import { QUEUE_NAME, queueProgress, type RunQueueProgress, redisConnection, rolloutQueue } from '../../src/experiment/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { type FakeOpenAIServer, type FakeReply, startFakeOpenAIServer } from '../fixtures/fake-openai-server.js';
 import { createDatabase, type RestartableServer, skipReason, startPostgres, startRedis } from '../helpers/servers.js';
@@ -306,8 +307,12 @@ test('PostgreSQL down and back mid-run: nothing half-written, workers retry and 
       }
     },
     120_000,
-  ).catch((e: Error) => {
-    throw new Error(`${e.message}\n${logs()}`);
+  ).catch(async (e: Error) => {
+    // What the queue and a fresh connection to the store say, to tell a stuck worker from a stuck watcher.
+    const fresh = openStore(s.db);
+    const seen = `run ${fresh.getRun(runId)?.status}, ${fresh.rolloutCount(runId)} stored`;
+    fresh.close();
+    throw new Error(`${e.message}\n${seen}; queue: ${JSON.stringify(await s.progress(runId))}\n${logs()}`);
   });
   assert.equal(s.store.rolloutCount(runId), 16);
   assertWhole(s.store, runId);
@@ -358,4 +363,25 @@ test('cancel: the run stops, stored rollouts stay, --wait ends, workers skip job
   assert.equal(s.store.getRun(runId)?.status, 'interrupted');
   assertWhole(s.store, runId);
   assert.ok(kept >= 3 && kept < 30);
+});
+
+test('run --resume --queue puts jobs whose attempts were spent back on the queue', { skip }, async (t) => {
+  const s = await setup(t, 'requeue');
+  const runId = await plan(s, 2);
+  // A processor that gives up at once leaves both jobs in BullMQ's failed set, as spent attempts do.
+  const conn = redisConnection(s.redis.url, { forWorker: true });
+  const quitter = new BullWorker(
+    QUEUE_NAME,
+    async () => {
+      throw new UnrecoverableError('gave up');
+    },
+    { connection: conn },
+  );
+  await until('both jobs failed', async () => (await s.progress(runId))?.failed === 2);
+  await quitter.close();
+  conn.disconnect();
+  const resumed = await cli(['run', '--resume', runId, '--queue', s.redis.url, '--db', s.db, '--quiet']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const p = (await s.progress(runId))!;
+  assert.deepEqual([p.failed, p.queued], [0, 2]);
 });
