@@ -188,7 +188,31 @@ export function registerQueueCommands(program: Command): void {
       const loaded = await readRunConfig(flags.config, process.cwd());
       const settings = settingsFromConfig(loaded?.config, false);
       const store = openStore(flags.db);
-      const worker = await startRolloutWorker({
+      // The first SIGTERM/SIGINT lets the rollouts in flight finish and be stored; a second stops them
+      // and puts their jobs back on the queue unstored. Either way nothing is half-written, and the exit is 0.
+      // The handlers are in place before the worker takes its first job, so no signal finds it without them.
+      let signals = 0;
+      let worker: Awaited<ReturnType<typeof startRolloutWorker>> | null = null;
+      let stopRequested: () => void = () => {};
+      const stopped = new Promise<void>((resolve) => {
+        stopRequested = resolve;
+      });
+      const stop = () => {
+        signals++;
+        const name = worker?.name ?? 'worker';
+        if (signals === 1) {
+          process.stderr.write(
+            `worker ${name}: stopping after the rollouts in flight (signal again to put them back on the queue instead)\n`,
+          );
+          stopRequested();
+        } else if (signals === 2) {
+          process.stderr.write(`worker ${name}: stopping the rollouts in flight; their jobs go back on the queue\n`);
+          worker?.abort();
+        }
+      };
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      worker = await startRolloutWorker({
         queueUrl: flags.queue,
         store,
         resolveScenarios,
@@ -203,26 +227,9 @@ export function registerQueueCommands(program: Command): void {
         store.close();
         throw e;
       });
+      if (signals >= 2) worker.abort();
       process.stderr.write(`worker ${worker.name}: taking rollouts from ${flags.queue} (concurrency ${flags.concurrency})\n`);
-      // The first SIGTERM/SIGINT lets the rollouts in flight finish and be stored; a second stops them
-      // and puts their jobs back on the queue unstored. Either way nothing is half-written, and the exit is 0.
-      let signals = 0;
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          signals++;
-          if (signals === 1) {
-            process.stderr.write(
-              `worker ${worker.name}: stopping after the rollouts in flight (signal again to put them back on the queue instead)\n`,
-            );
-            resolve();
-          } else if (signals === 2) {
-            process.stderr.write(`worker ${worker.name}: stopping the rollouts in flight; their jobs go back on the queue\n`);
-            worker.abort();
-          }
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
-      });
+      await stopped;
       await worker.close();
       store.close();
       process.stderr.write(`worker ${worker.name}: stopped\n`);
