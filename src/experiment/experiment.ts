@@ -46,6 +46,25 @@ export function planExperiment(spec: ExperimentSpec, scenarios: readonly Scenari
   return limitConfigurations(planRollouts(spec, scenarios), spec.limit);
 }
 
+/** The run's id: the resumed one, or a new run recorded as `running` (a local sweep and a queued one alike). */
+export function openRun(
+  store: Store,
+  o: { spec: ExperimentSpec; kind: RunRecord['kind']; toolVersion: string; resumeRunId?: string | undefined },
+): string {
+  if (o.resumeRunId) return o.resumeRunId;
+  const id = randomUUID();
+  store.createRun({
+    id,
+    createdAt: new Date().toISOString(),
+    kind: o.kind,
+    status: 'running',
+    spec: o.spec,
+    toolVersion: o.toolVersion,
+    finishedAt: null,
+  });
+  return id;
+}
+
 /**
  * The library entry point: plan the grid, record the run, run every rollout, mark the run done.
  * Models are resolved (keys checked) before anything is stored.
@@ -57,18 +76,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   // An unregistered scenario's traits (which flag measures which behaviour) apply to its rollouts.
   for (const s of opts.scenarios) adoptTraits(s);
   const kind = opts.execute ? 'measurement' : runKind(models);
-  const runId = opts.resumeRunId ?? randomUUID();
-  if (!opts.resumeRunId) {
-    opts.store.createRun({
-      id: runId,
-      createdAt: new Date().toISOString(),
-      kind,
-      status: 'running',
-      spec,
-      toolVersion: opts.toolVersion,
-      finishedAt: null,
-    });
-  }
+  const runId = openRun(opts.store, { spec, kind, toolVersion: opts.toolVersion, resumeRunId: opts.resumeRunId });
   opts.onStart?.({ runId, kind, rollouts: plan.length, resumed: Boolean(opts.resumeRunId) });
   const progress = await runPlannedRollouts(
     {

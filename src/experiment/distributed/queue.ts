@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { UserError } from '../../core/index.js';
 import type { Scenario } from '../../scenarios/index.js';
 import type { RunRecord, Store } from '../../store/index.js';
-import { planExperiment } from '../experiment.js';
+import { openRun, planExperiment } from '../experiment.js';
 import { runKind } from '../run.js';
 import { resolveModelsWith, type SweepSettings } from '../settings.js';
 import { ExperimentSpec } from '../spec.js';
@@ -60,18 +59,7 @@ export async function planDistributedRun(opts: {
   const models = resolveModelsWith(spec, opts.settings, opts.env);
   const plan = planExperiment(spec, opts.scenarios);
   const kind = runKind(models);
-  const runId = opts.resumeRunId ?? randomUUID();
-  if (!opts.resumeRunId) {
-    opts.store.createRun({
-      id: runId,
-      createdAt: new Date().toISOString(),
-      kind,
-      status: 'running',
-      spec,
-      toolVersion: opts.toolVersion,
-      finishedAt: null,
-    });
-  }
+  const runId = openRun(opts.store, { spec, kind, toolVersion: opts.toolVersion, resumeRunId: opts.resumeRunId });
   if (opts.resumeRunId) {
     // A job whose attempts were spent keeps its id in BullMQ's failed set, where adding it again is a
     // no-op: a resumed run takes those out first, so they are queued again below.
