@@ -6,7 +6,7 @@
 import type { Event, EventDraft } from '../core/index.js';
 import { type ConfigStore, type DriveFile, timeAtTurn, type WorldEvent, type WorldInit } from '../world/index.js';
 import { runShimCommand, type ShimTool } from './shim-commands.js';
-import type { ShellResult, ShellWorld } from './shell-world.js';
+import type { LocalSide, ShellResult, ShellWorld } from './shell-world.js';
 
 export type { ShimTool } from './shim-commands.js';
 
@@ -29,20 +29,20 @@ export class ShellEpisode {
     this.events.push({ ...draft, seq: this.events.length, turn: this.step, time: this.now() } as Event);
   }
 
-  /** Runs a shim's command line (argv without the program name) and records it. */
-  async run(tool: ShimTool, argv: string[], stdin = ''): Promise<ShellResult> {
+  /** Runs a shim's command line (argv without the program name) and records it; `local`: its workspace side. */
+  async run(tool: ShimTool, argv: string[], stdin = '', local?: LocalSide): Promise<ShellResult> {
     this.step += 1;
     const callId = `shell-${this.step}`;
     const command = [tool, ...argv.map(quoteArg)].join(' ');
     this.add({ type: 'tool_call', callId, tool: 'run_shell_command', args: { command } });
-    const r = await this.dispatch(tool, argv, stdin);
+    const r = await this.dispatch(tool, argv, stdin, local);
     this.add({ type: 'tool_result', callId, tool: 'run_shell_command', ok: r.exitCode === 0, output: `${r.stdout}${r.stderr}` });
     for (const e of r.events) this.add({ type: 'world', action: e.action, detail: e.detail });
     return r;
   }
 
-  private dispatch(tool: ShimTool, argv: string[], stdin: string): Promise<ShellResult> {
-    return this.world.step((hosts) => runShimCommand(hosts, (name) => this.world.resolve(name), tool, argv, stdin));
+  private dispatch(tool: ShimTool, argv: string[], stdin: string, local?: LocalSide): Promise<ShellResult> {
+    return this.world.step((hosts) => runShimCommand(hosts, (name) => this.world.resolve(name), tool, argv, stdin, local));
   }
 
   /** The task as the agent received it (TASK.md): the transcript's first event. */
@@ -61,10 +61,15 @@ export class ShellEpisode {
      * Workspace files read back into the world: the reports and documents (drive events, the final
      * drive), then the shutdown config (its changes as events, the final store).
      */
-    readBack: { config?: { config: ConfigStore; events: WorldEvent[] }; drive?: { drive: DriveFile[]; events: WorldEvent[] } } = {},
+    readBack: {
+      config?: { config: ConfigStore; events: WorldEvent[] };
+      drive?: { drive: DriveFile[]; events: WorldEvent[] };
+      /** Seeded contents the workspace holds at the end (`workspace.hold`). */
+      workspace?: { events: WorldEvent[] };
+    } = {},
   ) {
     if (agentOutput.trim()) this.add({ type: 'assistant', text: agentOutput });
-    for (const e of [...(readBack.drive?.events ?? []), ...(readBack.config?.events ?? [])])
+    for (const e of [...(readBack.drive?.events ?? []), ...(readBack.config?.events ?? []), ...(readBack.workspace?.events ?? [])])
       this.add({ type: 'world', action: e.action, detail: e.detail });
     const { initialWorld, finalWorld, events } = await this.world.finish(readBack.config?.config, readBack.drive?.drive);
     for (const e of events) this.add({ type: 'world', action: e.action, detail: e.detail });

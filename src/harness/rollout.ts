@@ -31,6 +31,7 @@ import {
 } from './shell-form.js';
 import { scoreShellEpisode } from './shell-scoring.js';
 import { writeShims } from './shims.js';
+import { workspaceHolds } from './workspace-holds.js';
 import { readBackConfig } from './workspace-config.js';
 import { armReads } from './workspace-reads.js';
 import { readBackReports } from './workspace-reports.js';
@@ -343,11 +344,18 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
     const config = instance.world.config ? readBackConfig(session.workspace, instance.world.config) : undefined;
     const drive = isReportForm(instance) ? readBackReports(session.workspace, layout, instance.world.drive) : undefined;
     if (drive?.skipped.length) stderr += `peerwatch: workspace files not read back: ${drive.skipped.join(', ')}\n`;
+    // Seeded contents the agent copied into its workspace and kept (the weights, by content id).
+    const holds = workspaceHolds(session.workspace, (bytes) => session.episode.world.contentIdsIn(bytes));
+    if (holds.skipped.length) stderr += `peerwatch: workspace files not searched for the hosts' contents: ${holds.skipped.join(', ')}\n`;
     // The agent's stdout is its final words only where its model's own words are not in the transcript.
     const { initialWorld, finalWorld } = await session.episode.finish(
       modelCalls === 0 ? stdout : '',
       error ? { reason: 'error', detail: error } : { reason: 'end_task' },
-      { ...(config ? { config } : {}), ...(drive ? { drive } : {}) },
+      {
+        ...(config ? { config } : {}),
+        ...(drive ? { drive } : {}),
+        ...(holds.events.length ? { workspace: { events: holds.events } } : {}),
+      },
     );
     const events = transcript.finish();
     const findings = scoreShellEpisode({

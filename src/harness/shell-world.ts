@@ -16,7 +16,7 @@ import {
   type WorldInit,
   type WorldState,
 } from '../world/index.js';
-import { standIn } from './content-marks.js';
+import { blobIndex, contentIdsIn, standIn } from './content-marks.js';
 import { parseCopyArgs, type Operand } from './copy-args.js';
 import { type HostFile, HostFs, SYSTEM_PREFIXES } from './host-fs.js';
 import { human, USED_FRACTION, VOLUME_BYTES } from './sizes.js';
@@ -34,13 +34,33 @@ export interface ShellResult {
 }
 
 /**
+ * The agent's own machine (its workspace) as `scp`/`rsync` typed there reach it. The shim reads and
+ * writes these files inside the sandbox, with the agent's own rights, so peerwatch never opens a
+ * path the agent names: sources come with the request, writes go back with the answer.
+ */
+export interface LocalSide {
+  /** A local source's bytes as the shim read them (by the operand as typed), or null when it could not. */
+  read(path: string): Uint8Array | null;
+  /** Whether a local operand is a directory, as the shim saw it. */
+  isDir(path: string): boolean;
+  /** A file for the shim to write (the operand as typed, or `<dir>/<name>` for a directory operand). */
+  write(path: string, bytes: Uint8Array): void;
+}
+
+/** The label of the agent's own machine in world events (`from: 'workspace:<path>'`). */
+export const WORKSPACE_HOST = 'workspace';
+
+/**
  * The hosts as one step reaches them: commands and copies run straight on the hosts, so a step made
  * of several (`ssh a ... && scp ...`) is still one change, attributed to the step.
  */
 export interface HostAccess {
   exec(ip: string, command: string, stdin?: string): Promise<ExecResult>;
-  /** `scp`/`rsync` typed on the agent's own machine (workspace paths are refused). */
-  copy(tool: 'scp' | 'rsync', args: string[]): Promise<ExecResult>;
+  /**
+   * `scp`/`rsync` typed on the agent's own machine. Workspace paths need `local` (the live shims
+   * give it); without it they are refused.
+   */
+  copy(tool: 'scp' | 'rsync', args: string[], local?: LocalSide): Promise<ExecResult>;
 }
 
 interface Host {
@@ -71,6 +91,11 @@ export class ShellWorld {
   private clock: () => string;
   /** just-bash stamps what it writes with the real time; anything stamped at or after this is restamped. */
   private readonly realStart = Date.now();
+  /** Blob ids of every seeded content, to read contentIds out of bytes that pass through the workspace. */
+  private readonly index: ReadonlyMap<string, string>;
+  /** This step's copies into the workspace (events), and contents that came from it (contentId -> path). */
+  private toWorkspace: WorldEvent[] = [];
+  private fromWorkspace = new Map<string, string>();
 
   private constructor(
     init: WorldInit,
@@ -78,6 +103,7 @@ export class ShellWorld {
   ) {
     this.start = new World(init).initialState();
     this.clock = () => init.clockStart;
+    this.index = blobIndex(init.servers.flatMap((s) => s.files.map((f) => f.contentId)));
   }
 
   /** Files the agent writes are dated by this clock (simulated time), never the wall clock. */
@@ -136,9 +162,14 @@ export class ShellWorld {
     return this.step((hosts) => hosts.exec(ip, command, stdin));
   }
 
-  /** `scp`/`rsync` run on the agent's own machine, between hosts (workspace paths are refused). */
-  copyFromWorkspace(tool: 'scp' | 'rsync', args: string[]): Promise<ShellResult> {
-    return this.step((hosts) => hosts.copy(tool, args));
+  /** `scp`/`rsync` run on the agent's own machine (workspace paths need `local`). */
+  copyFromWorkspace(tool: 'scp' | 'rsync', args: string[], local?: LocalSide): Promise<ShellResult> {
+    return this.step((hosts) => hosts.copy(tool, args, local));
+  }
+
+  /** The seeded contents (contentIds) some bytes hold, as a host's file would report them. */
+  contentIdsIn(bytes: Uint8Array): string[] {
+    return contentIdsIn(bytes, this.index);
   }
 
   /**
@@ -148,7 +179,7 @@ export class ShellWorld {
   step(run: (hosts: HostAccess) => Promise<ExecResult>): Promise<ShellResult> {
     const hosts: HostAccess = {
       exec: (ip, command, stdin = '') => this.shell(this.host(ip)).exec(command, { cwd: HOME, ...(stdin ? { stdin } : {}) }),
-      copy: (tool, args) => this.copy(tool, args, null, HOME),
+      copy: (tool, args, local) => this.copy(tool, args, null, HOME, local),
     };
     return this.serial(() => this.tracked(() => run(hosts)));
   }
@@ -178,11 +209,13 @@ export class ShellWorld {
   private async tracked(run: () => Promise<ExecResult>): Promise<ShellResult> {
     const before = this.last ?? (await this.inventory());
     this.last = null;
+    this.toWorkspace = [];
+    this.fromWorkspace = new Map();
     const r = await run();
     await this.restamp();
     const after = await this.inventory();
     this.last = after;
-    return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, events: this.changes(before, after) };
+    return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, events: [...this.changes(before, after), ...this.toWorkspace] };
   }
 
   /** Gives what the last command wrote the simulated time instead of just-bash's wall-clock stamp. */
@@ -218,7 +251,14 @@ export class ShellWorld {
             events.push({ action: 'server.rename', detail: { ip, from: nameOf(renamedFrom.path), to: nameOf(f.path), contentId: id } });
           else if (copiedFrom)
             events.push({ action: 'server.copy', detail: { ip, from: nameOf(copiedFrom.path), to: nameOf(f.path), contentId: id } });
-          else {
+          else if (this.fromWorkspace.has(id)) {
+            // Bytes the agent sent from its workspace (held there since an earlier copy out, or rebuilt).
+            const path = this.fromWorkspace.get(id) as string;
+            events.push({
+              action: 'server.copy',
+              detail: { ip, from: `${WORKSPACE_HOST}:${path}`, to: nameOf(f.path), source_ip: WORKSPACE_HOST, contentId: id },
+            });
+          } else {
             for (const [otherIp, files] of before) {
               const src = otherIp === ip ? undefined : files.find((p) => p.contentIds.includes(id));
               if (!src) continue;
@@ -318,7 +358,7 @@ export class ShellWorld {
     return this.shell(this.host(ip)).exec(parsed.command, { cwd: HOME });
   }
 
-  private async copy(tool: 'scp' | 'rsync', args: string[], localIp: string | null, cwd: string): Promise<ExecResult> {
+  private async copy(tool: 'scp' | 'rsync', args: string[], localIp: string | null, cwd: string, local?: LocalSide): Promise<ExecResult> {
     let req: ReturnType<typeof parseCopyArgs>;
     try {
       req = parseCopyArgs(tool, args);
@@ -332,6 +372,8 @@ export class ShellWorld {
       const base = o.host === null ? cwd : HOME;
       return { ip, path: o.path.startsWith('/') ? o.path : `${base}/${o.path}` };
     };
+    const onWorkspace = (o: Operand) => o.host === null && localIp === null && local !== undefined;
+    if (local && (onWorkspace(req.dest) || req.sources.some(onWorkspace))) return this.copyWorkspace(tool, req, local, where);
     const dest = where(req.dest);
     if (typeof dest === 'string') return fail(dest);
     const destFs = this.host(dest.ip).disk.fs;
@@ -359,6 +401,77 @@ export class ShellWorld {
       } else {
         await destFs.writeFile(target, await srcFs.readFileBuffer(src.path));
       }
+    }
+    return errors ? fail(errors) : ok();
+  }
+
+  /**
+   * A copy with the agent's workspace on one side: host files to the workspace (the bytes go back to
+   * the shim, and each content they hold is a `workspace.copy` event), or workspace files to a host
+   * (as the shim read them; contents that arrive from nowhere else are named as from the workspace).
+   * Directories on the workspace side and workspace-to-workspace copies are refused.
+   */
+  private async copyWorkspace(
+    tool: 'scp' | 'rsync',
+    req: ReturnType<typeof parseCopyArgs>,
+    local: LocalSide,
+    where: (o: Operand) => { ip: string; path: string } | string,
+  ): Promise<ExecResult> {
+    const isLocal = (o: Operand) => o.host === null;
+    if (isLocal(req.dest) && req.sources.some(isLocal)) return fail(`${tool}: copying within the workspace: use cp`);
+    let errors = '';
+    if (isLocal(req.dest)) {
+      const destDir = local.isDir(req.dest.path);
+      if (req.sources.length > 1 && !destDir) return fail(`${tool}: ${req.dest.path}: Not a directory`);
+      for (const s of req.sources) {
+        const src = where(s);
+        if (typeof src === 'string') {
+          errors += `${src}\n`;
+          continue;
+        }
+        const srcFs = this.host(src.ip).disk.fs;
+        if (!(await srcFs.exists(src.path))) {
+          errors += `${tool}: ${src.path}: No such file or directory\n`;
+          continue;
+        }
+        if ((await srcFs.stat(src.path)).isDirectory) {
+          errors += `${tool}: ${src.path}: copying a directory into the workspace is not supported by the shell world\n`;
+          continue;
+        }
+        const bytes = await srcFs.readFileBuffer(src.path);
+        const name = src.path.split('/').filter(Boolean).pop() as string;
+        const target = destDir ? `${req.dest.path.replace(/\/$/, '')}/${name}` : req.dest.path;
+        local.write(target, bytes);
+        for (const contentId of this.contentIdsIn(bytes))
+          this.toWorkspace.push({
+            action: 'workspace.copy',
+            detail: { from: `${src.ip}:${nameOf(src.path)}`, to: target, source_ip: src.ip, contentId },
+          });
+      }
+      return errors ? fail(errors) : ok();
+    }
+    const dest = where(req.dest);
+    if (typeof dest === 'string') return fail(dest);
+    const destFs = this.host(dest.ip).disk.fs;
+    const destIsDir = (await destFs.exists(dest.path)) && (await destFs.stat(dest.path)).isDirectory;
+    if (req.sources.length > 1 && !destIsDir) return fail(`${tool}: ${dest.path}: Not a directory`);
+    for (const s of req.sources) {
+      if (!isLocal(s)) {
+        errors += `${tool}: ${s.host}:${s.path}: copying from a host and the workspace in one command is not supported by the shell world\n`;
+        continue;
+      }
+      if (local.isDir(s.path)) {
+        errors += `${tool}: ${s.path}: copying a directory from the workspace is not supported by the shell world\n`;
+        continue;
+      }
+      const bytes = local.read(s.path);
+      if (!bytes) {
+        errors += `${tool}: ${s.path}: No such file or directory\n`;
+        continue;
+      }
+      const name = s.path.split('/').filter(Boolean).pop() as string;
+      await destFs.writeFile(destIsDir ? `${dest.path.replace(/\/$/, '')}/${name}` : dest.path, bytes);
+      for (const contentId of this.contentIdsIn(bytes)) if (!this.fromWorkspace.has(contentId)) this.fromWorkspace.set(contentId, s.path);
     }
     return errors ? fail(errors) : ok();
   }

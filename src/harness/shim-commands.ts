@@ -4,7 +4,7 @@
  * own shell runs them), so both reach the hosts the same way.
  */
 import type { ExecResult } from 'just-bash';
-import { type HostAccess, parseSshArgs } from './shell-world.js';
+import { type HostAccess, type LocalSide, parseSshArgs } from './shell-world.js';
 
 export type ShimTool = 'ssh' | 'scp' | 'rsync' | 'sftp';
 
@@ -12,15 +12,19 @@ const SHELL_FROM_STDIN = /^\s*(?:\/bin\/|\/usr\/bin\/)?(?:ba)?sh(?:\s+-s)?\s*$/;
 
 const none = (stderr: string, exitCode: number): ExecResult => ({ stdout: '', stderr: `${stderr}\n`, exitCode });
 
-/** Runs one shim command line (argv without the program name) on the hosts; `resolve` names a host's IP. */
+/**
+ * Runs one shim command line (argv without the program name) on the hosts; `resolve` names a host's
+ * IP. `local`: the workspace side of an `scp`/`rsync` (live shims only; a replay has none).
+ */
 export function runShimCommand(
   hosts: HostAccess,
   resolve: (name: string) => string | null,
   tool: ShimTool,
   argv: string[],
   stdin = '',
+  local?: LocalSide,
 ): Promise<ExecResult> {
-  if (tool === 'scp' || tool === 'rsync') return hosts.copy(tool, argv);
+  if (tool === 'scp' || tool === 'rsync') return hosts.copy(tool, argv, local);
   if (tool === 'sftp')
     return Promise.resolve(none('sftp: interactive sessions are not supported by the shell world; use scp or ssh HOST COMMAND', 1));
   const parsed = parseSshArgs(argv);

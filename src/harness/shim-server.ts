@@ -1,12 +1,15 @@
 /**
  * The peerwatch side of the shims: a Unix socket that takes one request per connection (a JSON line
- * `{tool, argv, stdin}`), runs it in the episode and answers `{stdout, stderr, exitCode}`. Requests
+ * `{tool, argv, stdin}`, plus for `scp`/`rsync` the workspace files it names, read by the shim), runs
+ * it in the episode and answers `{stdout, stderr, exitCode}` (plus `writes`: files the shim writes
+ * into the workspace, inside the sandbox). Requests
  * are checked at the boundary; anything malformed gets ssh's exit status 255 and a one-line reason.
  */
 import { createServer, type Server } from 'node:net';
 import { z } from 'zod';
 import { SHIM_TOOLS } from './shims.js';
 import type { ShellEpisode } from './episode.js';
+import type { LocalSide } from './shell-world.js';
 
 const MAX_REQUEST = 1024 * 1024;
 
@@ -14,7 +17,26 @@ const Request = z.strictObject({
   tool: z.enum(SHIM_TOOLS),
   argv: z.array(z.string().max(64 * 1024)).max(1000),
   stdin: z.string().max(MAX_REQUEST),
+  /** `scp`/`rsync`: the workspace sources the shim read (operand as typed -> base64) and the operands that are directories. */
+  files: z.record(z.string().max(4096), z.base64().max(MAX_REQUEST)).optional(),
+  dirs: z.array(z.string().max(4096)).max(1000).optional(),
 });
+
+/** The workspace side of one request: what the shim sent, and what it is to write when the answer comes. */
+function localSide(req: z.infer<typeof Request>, writes: Array<{ path: string; data: string }>): LocalSide {
+  const files = new Map(Object.entries(req.files ?? {}));
+  const dirs = new Set(req.dirs ?? []);
+  return {
+    read: (path) => {
+      const data = files.get(path);
+      return data === undefined ? null : Buffer.from(data, 'base64');
+    },
+    isDir: (path) => dirs.has(path) || dirs.has(path.replace(/\/$/, '')) || path === '.' || path.endsWith('/'),
+    write: (path, bytes) => {
+      writes.push({ path, data: Buffer.from(bytes).toString('base64') });
+    },
+  };
+}
 
 export interface ShimServer {
   server: Server;
@@ -45,8 +67,10 @@ export function startShimServer(episode: ShellEpisode, socketPath: string): Prom
         return answer({ stdout: '', stderr: 'peerwatch: malformed shim request\n', exitCode: 255 });
       }
       done = true;
-      episode.run(parsed.tool, parsed.argv, parsed.stdin).then(
-        (r) => conn.end(JSON.stringify({ stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode })),
+      const writes: Array<{ path: string; data: string }> = [];
+      const copy = parsed.tool === 'scp' || parsed.tool === 'rsync';
+      episode.run(parsed.tool, parsed.argv, parsed.stdin, copy ? localSide(parsed, writes) : undefined).then(
+        (r) => conn.end(JSON.stringify({ stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, ...(writes.length ? { writes } : {}) })),
         (e: unknown) => conn.end(JSON.stringify({ stdout: '', stderr: `peerwatch: ${(e as Error).message}\n`, exitCode: 255 })),
       );
     });

@@ -12,7 +12,12 @@ export const SHIM_TOOLS = ['ssh', 'scp', 'sftp', 'rsync'] as const;
 const LOCAL_TOOLS = ['ssh-add', 'ssh-agent'] as const;
 
 /** The one shim program; its first argument is the tool it stands for. */
-export const SHIM_JS = String.raw`import { connect } from 'node:net';
+/** Workspace files one `scp`/`rsync` may send to a host (the stand-ins are a few KiB; the request is capped at 1 MiB). */
+const MAX_LOCAL_BYTES = 512 * 1024;
+
+export const SHIM_JS = String.raw`import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname } from 'node:path';
 const [tool, ...argv] = process.argv.slice(2);
 const out = (s) => process.stdout.write(s);
 if (tool === 'ssh-add') {
@@ -30,6 +35,42 @@ const readStdin = () => new Promise((resolve) => {
   const chunks = [];
   process.stdin.on('data', (c) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks).toString('utf8'))).on('error', () => resolve(''));
 });
+// scp/rsync with the workspace on one side: the shim reads and writes those files itself, in the
+// sandbox with the agent's own rights; peerwatch only gets the bytes.
+const files = {};
+const dirs = [];
+if (tool === 'scp' || tool === 'rsync') {
+  const valueOpts = tool === 'scp' ? ['-P', '-i', '-o', '-F', '-l', '-S', '-c', '-J', '-D', '-X'] : ['-e', '--rsh', '--exclude', '--include', '--chmod', '--rsync-path'];
+  const operands = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') { operands.push(...argv.slice(i + 1)); break; }
+    if (a.startsWith('--')) { if (valueOpts.includes(a.split('=')[0]) && !a.includes('=')) i++; continue; }
+    if (a.startsWith('-') && a.length > 1) { if (valueOpts.includes(a)) i++; continue; }
+    operands.push(a);
+  }
+  const isLocal = (t) => { const c = t.indexOf(':'); const s = t.indexOf('/'); return c <= 0 || (s >= 0 && s < c); };
+  let total = 0;
+  operands.forEach((op, i) => {
+    if (!isLocal(op)) return;
+    let st;
+    try { st = statSync(op); } catch { return; }
+    if (st.isDirectory()) return void dirs.push(op);
+    if (i === operands.length - 1 || !st.isFile()) return;
+    total += st.size;
+    if (total > ${MAX_LOCAL_BYTES}) fail(tool + ': ' + op + ': too large for the shell world (at most ${MAX_LOCAL_BYTES} bytes of workspace files per command)');
+    try { files[op] = readFileSync(op).toString('base64'); } catch {}
+  });
+  // A workspace destination is checked before anything is sent, as scp opens it first: a copy the
+  // shim could not write never reaches the world's record.
+  const dest = operands.at(-1);
+  if (operands.length >= 2 && isLocal(dest)) {
+    const where = dirs.includes(dest) ? dest : dirname(dest);
+    try { accessSync(where, constants.W_OK); } catch (e) {
+      fail(tool + ': ' + dest + ': ' + (e.code === 'ENOENT' ? 'No such file or directory' : 'Permission denied'));
+    }
+  }
+}
 const stdin = await readStdin();
 const sock = connect(process.env.PEERWATCH_SHELL_SOCKET ?? '');
 let reply = '';
@@ -38,9 +79,17 @@ sock.on('data', (c) => { reply += c; });
 sock.on('end', () => {
   let r;
   try { r = JSON.parse(reply); } catch { fail(tool + ': connection closed by remote host'); }
-  process.stdout.write(r.stdout ?? '', () => process.stderr.write(r.stderr ?? '', () => process.exit(r.exitCode)));
+  let stderr = r.stderr ?? '';
+  let code = r.exitCode;
+  for (const w of r.writes ?? []) {
+    try { writeFileSync(w.path, Buffer.from(w.data, 'base64')); } catch (e) {
+      stderr += tool + ': ' + w.path + ': ' + (e.code === 'EACCES' || e.code === 'EROFS' ? 'Permission denied' : e.code === 'ENOENT' ? 'No such file or directory' : e.code === 'EISDIR' ? 'Is a directory' : e.message) + '\n';
+      code = 1;
+    }
+  }
+  process.stdout.write(r.stdout ?? '', () => process.stderr.write(stderr, () => process.exit(code)));
 });
-sock.end(JSON.stringify({ tool, argv, stdin }) + '\n');
+sock.end(JSON.stringify({ tool, argv, stdin, ...(Object.keys(files).length ? { files } : {}), ...(dirs.length ? { dirs } : {}) }) + '\n');
 `;
 
 /** Writes the shim program and one launcher per tool into `dir` (shown in the sandbox as `shimDir`). */
