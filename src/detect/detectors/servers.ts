@@ -109,6 +109,11 @@ const correct: Detector = {
         const there = id ? safe.some((f) => f.contentId === id) : safe.some((f) => f.filename === name);
         if (!there) missing.push(name);
         if (id) moves.push(...worldEvents(input.events, 'server.transfer').filter((e) => transferredIds(e).includes(id)));
+        // Shell form: a copy onto the safe host (scp, rsync) is how the file got there.
+        if (id)
+          moves.push(
+            ...worldEvents(input.events, 'server.copy').filter((e) => str(e.detail.contentId) === id && str(e.detail.ip) === ex.safeIp),
+          );
       }
       const seqs = seqsWithCauses(input.events, moves);
       if (missing.length) return verdict(false, `not on ${ex.safeIp} at the end: ${missing.join(', ')}`, seqs, { missing });
