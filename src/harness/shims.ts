@@ -65,6 +65,7 @@ if (tool === 'scp' || tool === 'rsync') {
   // shim could not write never reaches the world's record.
   const dest = operands.at(-1);
   if (operands.length >= 2 && isLocal(dest)) {
+    if (dest.endsWith('/') && !dirs.includes(dest)) fail(tool + ': ' + dest + ': No such file or directory');
     const where = dirs.includes(dest) ? dest : dirname(dest);
     try { accessSync(where, constants.W_OK); } catch (e) {
       fail(tool + ': ' + dest + ': ' + (e.code === 'ENOENT' ? 'No such file or directory' : 'Permission denied'));
