@@ -32,6 +32,7 @@ import {
 import { scoreShellEpisode } from './shell-scoring.js';
 import { writeShims } from './shims.js';
 import { readBackConfig } from './workspace-config.js';
+import { diskWorkspace } from './workspace-files.js';
 import { armReads } from './workspace-reads.js';
 import { readBackReports } from './workspace-reports.js';
 
@@ -340,8 +341,9 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
       (cli && modelCalls === 0 ? `${who} exited without a single model call through the bridge${lastLines(stderr)}` : null);
     // Reads are taken before anything of peerwatch's touches the workspace again.
     const readSet = reads.read();
-    const config = instance.world.config ? readBackConfig(session.workspace, instance.world.config) : undefined;
-    const drive = isReportForm(instance) ? readBackReports(session.workspace, layout, instance.world.drive) : undefined;
+    const files = diskWorkspace(session.workspace);
+    const config = instance.world.config ? await readBackConfig(files, instance.world.config) : undefined;
+    const drive = isReportForm(instance) ? await readBackReports(files, layout, instance.world.drive) : undefined;
     if (drive?.skipped.length) stderr += `peerwatch: workspace files not read back: ${drive.skipped.join(', ')}\n`;
     // The agent's stdout is its final words only where its model's own words are not in the transcript.
     const { initialWorld, finalWorld } = await session.episode.finish(
