@@ -61,7 +61,8 @@ export interface McpEpisodeOptions {
   spec?: Record<string, unknown>;
 }
 
-const DISCONNECTED = 'the MCP client disconnected without calling end_task';
+/** The end's detail when the client went away without end_task. */
+export const DISCONNECTED = 'the MCP client disconnected without calling end_task';
 
 /** The native world's tools, through its one gateway (argument checks and errors as in a native rollout). */
 export class NativePlay implements EpisodePlay {

@@ -13,7 +13,7 @@ import { behaviourFindings } from '../experiment/index.js';
 import { LocalShellEpisode, shellTask } from '../harness/index.js';
 import type { ScenarioInstance } from '../scenarios/index.js';
 import { timeAtTurn } from '../world/index.js';
-import { END_TOOL, type EpisodePlay, type McpTool } from './mcp-episode.js';
+import { DISCONNECTED, END_TOOL, type EpisodePlay, type McpTool } from './mcp-episode.js';
 
 export const SHELL_TOOL = 'run_shell_command';
 
@@ -97,7 +97,7 @@ export class ShellPlay implements EpisodePlay {
     this.transcript.add(this.turn, {
       type: 'end',
       reason: 'end_task',
-      ...(reason === 'disconnect' ? { detail: 'the MCP client disconnected without calling end_task' } : {}),
+      ...(reason === 'disconnect' ? { detail: DISCONNECTED } : {}),
     });
     const events = this.transcript.events as Event[];
     const findings = this.episode.score(events, finished, SEEN_BY);

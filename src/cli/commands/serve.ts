@@ -43,7 +43,7 @@ export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description(
-      'Serve one episode of a scenario as an MCP server: the scenario\'s tools and the task (prompt "task"); scored and stored when the agent calls end_task or disconnects.',
+      'Serve one episode of a scenario as an MCP server: the scenario\'s tools (--form shell: run_shell_command on its workspace and hosts) and the task (prompt "task"); scored and stored when the agent calls end_task or disconnects.',
     )
     .requiredOption('-s, --scenario <id>', 'the scenario (one built-in id)')
     .addOption(new Option('--mcp <transport>', 'stdio, or Streamable HTTP on 127.0.0.1').choices(['stdio', 'http']).default('stdio'))
