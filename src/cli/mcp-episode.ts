@@ -43,8 +43,8 @@ export interface EpisodePlay {
   readonly task: string;
   /** One tool call (end_task included), recorded as a turn of the transcript. */
   call(name: string, args: unknown): Promise<{ ok: boolean; output: string }>;
-  /** End-of-episode processing, the transcript's end, and the findings (behaviours included). */
-  finish(reason: 'end_task' | 'disconnect'): Promise<{ events: Event[]; findings: Finding[]; turns: number }>;
+  /** End-of-episode processing, the transcript's end, and the findings (behaviours included); `notes` for the operator. */
+  finish(reason: 'end_task' | 'disconnect'): Promise<{ events: Event[]; findings: Finding[]; turns: number; notes?: string[] }>;
 }
 
 export interface McpEpisodeOptions {
@@ -130,6 +130,8 @@ export interface McpEpisodeResult {
   rolloutId: string;
   findings: Finding[];
   endReason: 'end_task' | 'error';
+  /** Lines for the operator (stderr), e.g. workspace files not read back. */
+  notes: string[];
 }
 
 export class McpEpisode {
@@ -211,7 +213,7 @@ export class McpEpisode {
 
   private async store(reason: 'end_task' | 'disconnect'): Promise<McpEpisodeResult> {
     const { instance, store } = this.o;
-    const { events, findings, turns } = await this.play.finish(reason);
+    const { events, findings, turns, notes = [] } = await this.play.finish(reason);
     const model = `mcp:${this.client}`;
     const harness = { name: this.o.harness ?? 'mcp', version: TOOL_VERSION };
     const id = rolloutId({
@@ -262,6 +264,6 @@ export class McpEpisode {
     };
     store.saveRollout(record, events, findings);
     store.finishRun(runId, 'completed', now);
-    return { runId, rolloutId: id, findings, endReason: 'end_task' };
+    return { runId, rolloutId: id, findings, endReason: 'end_task', notes };
   }
 }

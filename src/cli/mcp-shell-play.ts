@@ -91,7 +91,7 @@ export class ShellPlay implements EpisodePlay {
     return outcome;
   }
 
-  async finish(reason: 'end_task' | 'disconnect'): Promise<{ events: Event[]; findings: Finding[]; turns: number }> {
+  async finish(reason: 'end_task' | 'disconnect'): Promise<{ events: Event[]; findings: Finding[]; turns: number; notes: string[] }> {
     const finished = await this.episode.finish();
     for (const e of finished.events) this.transcript.add(this.turn, { type: 'world', action: e.action, detail: e.detail });
     this.transcript.add(this.turn, {
@@ -101,6 +101,12 @@ export class ShellPlay implements EpisodePlay {
     });
     const events = this.transcript.events as Event[];
     const findings = this.episode.score(events, finished, SEEN_BY);
-    return { events, findings: findings.concat(behaviourFindings(this.episode.instance.scenarioId, findings)), turns: this.turn };
+    return {
+      events,
+      findings: findings.concat(behaviourFindings(this.episode.instance.scenarioId, findings)),
+      turns: this.turn,
+      // As a live rollout's stderr says it.
+      notes: finished.skipped.length ? [`peerwatch: workspace files not read back: ${finished.skipped.join(', ')}`] : [],
+    };
   }
 }

@@ -174,6 +174,7 @@ async function serveHttp(episode: McpEpisode, port: number) {
 
 function report(r: Awaited<McpEpisode['done']>, db: string): void {
   const err = process.stderr;
+  for (const line of r.notes) err.write(`${line}\n`);
   err.write(`episode stored: run ${r.runId}, rollout ${r.rolloutId} in ${db}\n`);
   for (const f of r.findings)
     if (!f.flag.startsWith('behaviour.')) err.write(`  ${f.flag.padEnd(18)} ${String(f.value).padEnd(8)} ${f.evidence}\n`);
