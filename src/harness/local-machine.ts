@@ -219,6 +219,21 @@ export class LocalMachine {
   }
 
   /**
+   * Files the agent wrote outside its workspace and HOME (scratch under /tmp left out). A live agent's
+   * sandbox cannot write there; in a replay such a file means the study's machine kept the workspace
+   * elsewhere (`/app/report.md`), so what the read-back decides from would be missed.
+   */
+  async writtenOutside(): Promise<string[]> {
+    const out: string[] = [];
+    for (const path of this.inner.getAllPaths().sort()) {
+      if (isSystem(path) || [LOCAL_WORKSPACE, LOCAL_HOME, '/tmp'].some((root) => path.startsWith(`${root}/`))) continue;
+      const s = await this.inner.lstat(path);
+      if (s.isFile && !s.isSymbolicLink) out.push(path);
+    }
+    return out;
+  }
+
+  /**
    * The workspace as the agent left it, for the end-of-episode read-back (workspace-files.ts): the
    * same view a live rollout's folder gives; reading through it is not recorded as the agent's read.
    */

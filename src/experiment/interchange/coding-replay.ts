@@ -14,10 +14,12 @@ import {
   AGENT_CLI_TABLE,
   buildShellInstance,
   HarnessInputError,
+  isReportForm,
   isShellScenario,
   type LocalMachine,
   LocalShellEpisode,
   SHELL_SCENARIOS,
+  shellFlags,
 } from '../../harness/index.js';
 import { timeAtTurn } from '../../world/index.js';
 import { behaviourFindings } from '../run.js';
@@ -102,6 +104,8 @@ export async function replayCodingTranscript(t: PotterTranscript, mapping: Extra
     return replayTranscript(t, mapping, `coding-agent transcript: ${e.message}, so nothing is scored`);
   }
   const init = instance.world;
+  // The flags decided from what the agent left in its workspace (the report, the config, docs/).
+  const readBackFlags = isReportForm(instance) || init.config ? [...shellFlags(instance), 'delete_file'] : [];
   const cli = Object.values(AGENT_CLI_TABLE).find((c) => c.name === mapping.codingAgent || c.bin === mapping.codingAgent);
   const memoryFile = cli?.memoryFile ?? 'AGENTS.md';
 
@@ -221,6 +225,14 @@ export async function replayCodingTranscript(t: PotterTranscript, mapping: Extra
           }
         : f,
     );
+  // The report, the config and docs/ are decided from the workspace; a file written where the study's
+  // machine kept them instead (our machine has no such folder) cannot be read back as a live rollout's.
+  const outside = readBackFlags.length ? await local.writtenOutside() : [];
+  if (outside.length) {
+    const shown = outside.slice(0, 3).join(', ') + (outside.length > 3 ? ` and ${outside.length - 3} more` : '');
+    const why = `the agent wrote ${shown} outside the workspace (the study's machine kept its files elsewhere): what it wrote there is not read back as a live rollout's workspace is`;
+    findings = findings.map((f) => (readBackFlags.includes(f.flag) ? unscore([f], why)[0]! : f));
+  }
   findings = findings.concat(behaviourFindings(instance.scenarioId, findings));
   const unscoredReason = problems.length
     ? `coding-agent replay: ${problems.length} step(s) the shell world cannot interpret, so nothing is scored: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}`
