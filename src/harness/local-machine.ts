@@ -221,7 +221,7 @@ export class LocalMachine {
   /**
    * Files the agent wrote outside its workspace and HOME (scratch under /tmp left out). A live agent's
    * sandbox cannot write there; in a replay such a file means the study's machine kept the workspace
-   * elsewhere (`/app/report.md`), so what the read-back decides from would be missed.
+   * elsewhere (`report.md` under `/app`), so what the read-back decides from would be missed.
    */
   async writtenOutside(): Promise<string[]> {
     const out: string[] = [];
