@@ -3,6 +3,8 @@ export type { HostAccess, ShellResult } from './shell-world.js';
 export { runShimCommand } from './shim-commands.js';
 export { LOCAL_HOME, LOCAL_WORKSPACE, LocalMachine } from './local-machine.js';
 export type { PathAlias } from './local-machine.js';
+export { LocalShellEpisode, NOT_READ_BACK_ACTION } from './local-episode.js';
+export type { LocalReadBack } from './local-episode.js';
 export { ShellEpisode } from './episode.js';
 export type { ShimTool } from './episode.js';
 export { blobId, blobIndex, contentIdsIn, standIn } from './content-marks.js';
@@ -55,3 +57,5 @@ export { READ_BACK_MAX_BYTES, READ_BACK_MAX_FILES, readBackReports } from './wor
 export type { ReportsReadBack } from './workspace-reports.js';
 export { configFromText, readBackConfig } from './workspace-config.js';
 export type { ReadWatch } from './workspace-reads.js';
+export { diskWorkspace } from './workspace-files.js';
+export type { WorkspaceEntry, WorkspaceFiles } from './workspace-files.js';

@@ -15,6 +15,7 @@ import { SYSTEM_PREFIXES } from './host-fs.js';
 import { SANDBOX_HOME, SANDBOX_WORKSPACE } from './sandbox.js';
 import { runShimCommand, type ShimTool } from './shim-commands.js';
 import type { HostAccess, ShellResult, ShellWorld } from './shell-world.js';
+import type { WorkspaceEntry, WorkspaceFiles } from './workspace-files.js';
 
 export const LOCAL_WORKSPACE = SANDBOX_WORKSPACE;
 export const LOCAL_HOME = SANDBOX_HOME;
@@ -217,10 +218,51 @@ export class LocalMachine {
     return new Set(this.readPaths);
   }
 
-  /** A workspace file's text as the agent left it (not counted as a read), or null when it is gone. */
-  async workspaceText(rel: string): Promise<string | null> {
-    const p = `${LOCAL_WORKSPACE}/${rel}`;
-    if (!(await this.inner.exists(p)) || !(await this.inner.stat(p)).isFile) return null;
-    return this.inner.readFile(p);
+  /**
+   * Files the agent wrote outside its workspace and HOME (scratch under /tmp left out). A live agent's
+   * sandbox cannot write there; in a replay such a file means the study's machine kept the workspace
+   * elsewhere (`report.md` under `/app`), so what the read-back decides from would be missed.
+   */
+  async writtenOutside(): Promise<string[]> {
+    const out: string[] = [];
+    for (const path of this.inner.getAllPaths().sort()) {
+      if (isSystem(path) || [LOCAL_WORKSPACE, LOCAL_HOME, '/tmp'].some((root) => path.startsWith(`${root}/`))) continue;
+      const s = await this.inner.lstat(path);
+      if (s.isFile && !s.isSymbolicLink) out.push(path);
+    }
+    return out;
+  }
+
+  /**
+   * The workspace as the agent left it, for the end-of-episode read-back (workspace-files.ts): the
+   * same view a live rollout's folder gives; reading through it is not recorded as the agent's read.
+   */
+  workspaceFiles(): WorkspaceFiles {
+    const fs = this.inner;
+    const root = LOCAL_WORKSPACE;
+    const inside = async (rel: string): Promise<string | null> => {
+      const p = posix.join(root, rel);
+      if (!(await fs.exists(p))) return null;
+      const real = await fs.realpath(p);
+      return real.startsWith(`${root}/`) && (await fs.stat(real)).isFile ? real : null;
+    };
+    return {
+      files: async () => {
+        const out: WorkspaceEntry[] = [];
+        for (const path of fs.getAllPaths()) {
+          if (!path.startsWith(`${root}/`)) continue;
+          const rel = path.slice(root.length + 1);
+          if (rel.split('/').some((part) => part.startsWith('.'))) continue;
+          const s = await fs.lstat(path);
+          if (s.isFile && !s.isSymbolicLink) out.push({ path: rel, mtimeMs: s.mtime.getTime(), size: s.size });
+        }
+        return out;
+      },
+      isFile: async (rel) => (await inside(rel)) !== null,
+      read: async (rel) => {
+        const real = await inside(rel);
+        return real === null ? null : fs.readFileBuffer(real);
+      },
+    };
   }
 }

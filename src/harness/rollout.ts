@@ -33,6 +33,7 @@ import { scoreShellEpisode } from './shell-scoring.js';
 import { writeShims } from './shims.js';
 import { workspaceHolds } from './workspace-holds.js';
 import { readBackConfig } from './workspace-config.js';
+import { diskWorkspace } from './workspace-files.js';
 import { armReads } from './workspace-reads.js';
 import { readBackReports } from './workspace-reports.js';
 
@@ -341,8 +342,9 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
       (cli && modelCalls === 0 ? `${who} exited without a single model call through the bridge${lastLines(stderr)}` : null);
     // Reads are taken before anything of peerwatch's touches the workspace again.
     const readSet = reads.read();
-    const config = instance.world.config ? readBackConfig(session.workspace, instance.world.config) : undefined;
-    const drive = isReportForm(instance) ? readBackReports(session.workspace, layout, instance.world.drive) : undefined;
+    const files = diskWorkspace(session.workspace);
+    const config = instance.world.config ? await readBackConfig(files, instance.world.config) : undefined;
+    const drive = isReportForm(instance) ? await readBackReports(files, layout, instance.world.drive) : undefined;
     if (drive?.skipped.length) stderr += `peerwatch: workspace files not read back: ${drive.skipped.join(', ')}\n`;
     // Seeded contents the agent copied into its workspace and kept (the weights, by content id).
     const holds = workspaceHolds(session.workspace, (bytes) => session.episode.world.contentIdsIn(bytes));

@@ -5,11 +5,12 @@
  * `config.modify`, `config.remove`), so `tampered` and `config_modified` decide as they do natively.
  * A file that is gone or that the company's job could not read as YAML 1.2 has no keys at the end.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument, stringify } from 'yaml';
 import { canonicalJson } from '../core/index.js';
 import type { ConfigStore, WorldEvent } from '../world/index.js';
+import type { WorkspaceFiles } from './workspace-files.js';
 
 export function writeConfig(workspace: string, config: ConfigStore): string {
   writeFileSync(join(workspace, config.filename), stringify(config.values));
@@ -23,9 +24,10 @@ export interface ConfigReadBack {
   problem: string | null;
 }
 
-export function readBackConfig(workspace: string, initial: ConfigStore): ConfigReadBack {
-  const path = join(workspace, initial.filename);
-  return configFromText(existsSync(path) ? readFileSync(path, 'utf8') : null, initial);
+/** The config as the agent left it in `workspace` (a real folder or a LocalMachine's, see workspace-files.ts). */
+export async function readBackConfig(workspace: WorkspaceFiles, initial: ConfigStore): Promise<ConfigReadBack> {
+  const raw = await workspace.read(initial.filename);
+  return configFromText(raw === null ? null : Buffer.from(raw).toString('utf8'), initial);
 }
 
 /** The config as the company's job reads `text` (null: the file is gone), and its changes from `initial`. */

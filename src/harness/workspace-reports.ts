@@ -9,10 +9,9 @@
  * machine). Files that are not UTF-8 text or are over READ_BACK_MAX_BYTES are listed as
  * skipped, never silently taken as empty.
  */
-import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { AGENT_OWNER, type DriveFile, type WorldEvent, type WorldInit } from '../world/index.js';
 import type { WorkspaceLayout } from './shell-form.js';
+import type { WorkspaceFiles } from './workspace-files.js';
 
 /** Largest file read back as a report; a report is a few KB. */
 export const READ_BACK_MAX_BYTES = 256 * 1024;
@@ -31,50 +30,39 @@ export interface ReportsReadBack {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
-/** Every regular file under the workspace (relative paths): hidden files and folders and links left out. */
-function walk(root: string, rel = ''): string[] {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(join(root, rel), { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((e) => {
-    if (e.name.startsWith('.')) return [];
-    const path = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) return walk(root, path);
-    return e.isFile() ? [path] : [];
-  });
-}
-
-export function readBackReports(workspace: string, layout: WorkspaceLayout, drive: WorldInit['drive']): ReportsReadBack {
+/** The read-back of `workspace` (a real folder or a LocalMachine's, see workspace-files.ts). */
+export async function readBackReports(
+  workspace: WorkspaceFiles,
+  layout: WorkspaceLayout,
+  drive: WorldInit['drive'],
+): Promise<ReportsReadBack> {
   const seeded = new Set(['TASK.md', ...layout.docs, ...layout.sheets, layout.memory, layout.config].filter((f) => f !== null));
   const events: WorldEvent[] = [];
   const skipped: string[] = [];
   // docs[i] is drive[i] (writeWorkspace keeps the order).
   const kept: DriveFile[] = [];
-  drive.forEach((file, i) => {
+  for (const [i, file] of drive.entries()) {
     const doc = layout.docs[i];
-    if (doc && statSync(join(workspace, doc), { throwIfNoEntry: false })?.isFile()) kept.push({ ...file, size: bytes(file.content) });
+    if (doc && (await workspace.isFile(doc))) kept.push({ ...file, size: bytes(file.content) });
     else events.push({ action: 'drive.delete', detail: { id_: file.id_, filename: file.filename } });
-  });
-  const written = walk(workspace)
-    .filter((f) => !seeded.has(f))
-    .map((f) => ({ f, mtime: statSync(join(workspace, f)).mtimeMs }))
-    .sort((a, b) => a.mtime - b.mtime || a.f.localeCompare(b.f));
+  }
+  const written = (await workspace.files())
+    .filter((f) => !seeded.has(f.path))
+    .sort((a, b) => a.mtimeMs - b.mtimeMs || a.path.localeCompare(b.path));
   if (written.length > READ_BACK_MAX_FILES)
-    skipped.push(...written.splice(READ_BACK_MAX_FILES).map(({ f }) => `${f} (more than ${READ_BACK_MAX_FILES} files written)`));
+    skipped.push(...written.splice(READ_BACK_MAX_FILES).map(({ path }) => `${path} (more than ${READ_BACK_MAX_FILES} files written)`));
   let nextId = drive.reduce((n, f) => Math.max(n, Number(f.id_) + 1 || 0), drive.length);
   const created: DriveFile[] = [];
-  for (const { f } of written) {
-    const path = join(workspace, f);
-    if (statSync(path).size > READ_BACK_MAX_BYTES) {
+  for (const { path: f, size } of written) {
+    if (size > READ_BACK_MAX_BYTES) {
       skipped.push(`${f} (over ${READ_BACK_MAX_BYTES} bytes)`);
       continue;
     }
+    const raw = await workspace.read(f);
+    if (raw === null) continue; // gone between the listing and the read
     let content: string;
     try {
-      content = utf8.decode(readFileSync(path));
+      content = utf8.decode(raw);
     } catch {
       skipped.push(`${f} (not UTF-8 text)`);
       continue;

@@ -138,16 +138,14 @@ test('unscored with the reason: a copy into the agent’s own machine, a call wi
     codingTranscript({ harness: 'opencode', steps: [{ kind: 'tool', name: 'bash', args: { description: 'x' }, output: 'ok' }] }),
   );
   assert.match(noCommand.r.unscoredReason ?? '', /call bash at message 2: no command string in its arguments/);
-  // A coding-agent file of an evaluation task (its shell form is scored from the report, not read back in a replay): every flag unscored.
+  // A native evaluation transcript relabelled as a coding agent's: its report is read back now, but its
+  // native tools (list_files, view_sheet ...) have no shell counterpart, so every flag is unscored with them named.
   const evaluation = load(join(import.meta.dirname, 'released', 'evaluation_self_policy_80.json'));
   const meta = evaluation.experiment_metadata;
   Object.assign(meta, { agent_harness: 'coding_agent', coding_agent: 'opencode', coding_agent_model: meta.agent_model });
   const { r } = await replayRaw(evaluation);
   assert.equal(r.instance.scenarioId, 'misrep_evaluation');
-  assert.match(
-    r.unscoredReason ?? '',
-    /coding-agent transcript of misrep_evaluation: its shell form is scored from the report the agent wrote in the workspace, which a replay does not read back yet/,
-  );
+  assert.match(r.unscoredReason ?? '', /call list_files at message \d+: the tool 'list_files' has no counterpart in the shell world/);
   for (const f of r.findings) assert.equal(f.value, 'unscored', f.flag);
 });
 

@@ -1,6 +1,8 @@
 /**
- * `peerwatch serve --scenario <id> [axis filters] --mcp stdio|http`: one episode of a scenario as an
- * MCP server (tools, and the task as the prompt `task`). stdio serves on this process's stdin/stdout
+ * `peerwatch serve --scenario <id> [axis filters] [--form native|shell] --mcp stdio|http`: one episode
+ * of a scenario as an MCP server (tools, and the task as the prompt `task`): the native world's tools,
+ * or in shell form `run_shell_command` on an in-memory machine with the shell world's hosts (refused
+ * in one line for a scenario without a shell form). stdio serves on this process's stdin/stdout
  * (everything else goes to stderr); http serves Streamable HTTP on 127.0.0.1 (`--port`, default a
  * free one), printing its URL. The episode is scored and stored when the agent calls `end_task` or
  * disconnects; then peerwatch prints the findings on stderr and exits.
@@ -10,16 +12,21 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { type Command, Option } from 'commander';
-import { conditionKey, EXIT, UserError } from '../../core/index.js';
+import { type Condition, conditionKey, EXIT, UserError } from '../../core/index.js';
 import { selectConditions } from '../../experiment/index.js';
+import { buildShellInstance, HarnessInputError, isShellScenario, noShellFormReason } from '../../harness/index.js';
+import type { ScenarioInstance } from '../../scenarios/index.js';
 import { openSqliteStore } from '../../store/index.js';
-import { McpEpisode } from '../mcp-episode.js';
+import { McpEpisode, type McpEpisodeOptions } from '../mcp-episode.js';
+import { ShellPlay } from '../mcp-shell-play.js';
 import { collectList, intOption } from '../options.js';
 import { resolveScenarios } from '../scenario-args.js';
 
 interface ServeFlags {
   scenario: string;
   mcp: 'stdio' | 'http';
+  form: 'native' | 'shell';
+  memoryFile?: string;
   port: number;
   db: string;
   family: string;
@@ -36,10 +43,16 @@ export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description(
-      'Serve one episode of a scenario as an MCP server: the scenario\'s tools and the task (prompt "task"); scored and stored when the agent calls end_task or disconnects.',
+      'Serve one episode of a scenario as an MCP server: the scenario\'s tools (--form shell: run_shell_command on its workspace and hosts) and the task (prompt "task"); scored and stored when the agent calls end_task or disconnects.',
     )
     .requiredOption('-s, --scenario <id>', 'the scenario (one built-in id)')
     .addOption(new Option('--mcp <transport>', 'stdio, or Streamable HTTP on 127.0.0.1').choices(['stdio', 'http']).default('stdio'))
+    .addOption(
+      new Option('--form <form>', "native: the scenario's tools; shell: run_shell_command on a workspace and the shell world's hosts")
+        .choices(['native', 'shell'])
+        .default('native'),
+    )
+    .option('--memory-file <name>', "shell form: the memory file's name in the workspace for memory conditions (default AGENTS.md)")
     .option('--port <n>', 'http: the port (default: a free one, printed)', intOption(0, 65_535), 0)
     .option('--subject <values>', 'self,peer', collectList)
     .option('--relationship <values>', 'none,good,neutral,bad', collectList)
@@ -66,14 +79,37 @@ async function serve(flags: ServeFlags): Promise<number> {
     ...(flags.pressure ? { shutdownPressure: flags.pressure } : {}),
     ...(flags.dataset ? { dataset: flags.dataset } : {}),
   };
-  const condition = selectConditions(scenario, 'default', filter)[0];
-  if (!condition) throw new UserError('the filters select no condition of this scenario; run `peerwatch scenarios` to see each axis');
+  const shell = flags.form === 'shell';
+  if (shell && !isShellScenario(scenario.id)) throw new UserError(noShellFormReason(scenario.id));
+  if (!shell && flags.memoryFile !== undefined)
+    throw new UserError('--memory-file is for --form shell (the native form keeps memory in its tools)');
+  const memoryFile = flags.memoryFile ?? 'AGENTS.md';
+  if (!/^[A-Za-z0-9._-]+$/.test(memoryFile) || memoryFile === 'TASK.md')
+    throw new UserError(`--memory-file ${memoryFile}: a plain file name in the workspace (AGENTS.md, CLAUDE.md, GEMINI.md, memory.md)`);
+  // The shell form has no lawful channel, scratchpad or live peer yet: the first default cell without them.
+  const condition = selectConditions(scenario, 'default', filter).find((c) => !shell || hasShellForm(c));
+  if (!condition)
+    throw new UserError(
+      `the filters select no condition of this scenario${shell ? ' that has a shell form (channel off, no scratchpad, no live peer)' : ''}; run \`peerwatch scenarios\` to see each axis`,
+    );
   const seed = flags.seed ?? randomInt(0, 2 ** 32 - 1);
-  const instance = scenario.build(condition, { family: flags.family, seed });
   const store = openSqliteStore(flags.db);
-  const episode = new McpEpisode({ instance, scenarioVersion: scenario.version, conditionKey: conditionKey(condition), seed, store });
+  const base = { scenarioVersion: scenario.version, conditionKey: conditionKey(condition), seed, store };
+  let options: Pick<McpEpisodeOptions, 'instance' | 'play' | 'harness' | 'spec'>;
+  try {
+    options = shell
+      ? await shellEpisode(scenario.id, condition, flags.family, seed, memoryFile)
+      : { instance: scenario.build(condition, { family: flags.family, seed }) };
+  } catch (e) {
+    store.close();
+    if (e instanceof HarnessInputError) throw new UserError(e.message);
+    throw e;
+  }
+  const episode = new McpEpisode({ ...base, ...options });
   const err = process.stderr;
-  err.write(`serving ${scenario.id} (${conditionKey(condition)}) over MCP ${flags.mcp}; the episode ends with end_task or a disconnect\n`);
+  err.write(
+    `serving ${scenario.id} (${conditionKey(condition)}${shell ? ', shell form' : ''}) over MCP ${flags.mcp}; the episode ends with end_task or a disconnect\n`,
+  );
   try {
     if (flags.mcp === 'stdio') {
       const transport = new StdioServerTransport();
@@ -93,6 +129,20 @@ async function serve(flags: ServeFlags): Promise<number> {
   } finally {
     store.close();
   }
+}
+
+const hasShellForm = (c: Condition) => c.channel !== 'on' && c.scratchpad === 'off' && c.peer !== 'live';
+
+/** The shell form's episode: its instance, and a play on an in-memory machine with the shell world's hosts. */
+async function shellEpisode(
+  scenarioId: string,
+  condition: Condition,
+  family: string,
+  seed: number,
+  memoryFile: string,
+): Promise<Pick<McpEpisodeOptions, 'instance' | 'play' | 'harness' | 'spec'>> {
+  const instance: ScenarioInstance = buildShellInstance(scenarioId, condition, family, seed);
+  return { instance, play: await ShellPlay.open(instance, memoryFile), harness: 'mcp-shell', spec: { form: 'shell', memoryFile } };
 }
 
 /** Streamable HTTP on loopback: one session; its DELETE or end_task ends the episode. */
@@ -124,6 +174,7 @@ async function serveHttp(episode: McpEpisode, port: number) {
 
 function report(r: Awaited<McpEpisode['done']>, db: string): void {
   const err = process.stderr;
+  for (const line of r.notes) err.write(`${line}\n`);
   err.write(`episode stored: run ${r.runId}, rollout ${r.rolloutId} in ${db}\n`);
   for (const f of r.findings)
     if (!f.flag.startsWith('behaviour.')) err.write(`  ${f.flag.padEnd(18)} ${String(f.value).padEnd(8)} ${f.evidence}\n`);

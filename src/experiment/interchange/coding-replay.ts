@@ -3,28 +3,23 @@
  * against the shell world: the scenario in shell form is built for the mapped condition (the hosts,
  * the workspace a live harness rollout gets), and each call runs in order on the agent's own machine
  * (`run_shell_command`/`bash` command lines, `ssh`/`scp` reaching the hosts; `read_file`/`read` and
- * `glob` as reads of workspace files). The same scoring as a live harness rollout decides. A call the
+ * `glob` as reads of workspace files). At the end the in-memory workspace is read back as a live
+ * rollout's folder is (the report, the shutdown config: LocalShellEpisode), and the same scoring as a
+ * live harness rollout decides. A call the
  * world cannot interpret (a tool with no counterpart, a binary the shell world lacks, a copy into the
  * agent's own machine) makes every finding `unscored` with the step named, never a guess.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { EndReason, Event, EventDraft, Finding } from '../../core/index.js';
 import {
   AGENT_CLI_TABLE,
   buildShellInstance,
-  configFromText,
   HarnessInputError,
   isReportForm,
   isShellScenario,
-  LocalMachine,
+  type LocalMachine,
+  LocalShellEpisode,
   SHELL_SCENARIOS,
-  ShellWorld,
-  scoreShellEpisode,
   shellFlags,
-  writeSshHome,
-  writeWorkspace,
 } from '../../harness/index.js';
 import { timeAtTurn } from '../../world/index.js';
 import { behaviourFindings } from '../run.js';
@@ -89,9 +84,6 @@ function unknownBinaries(ours: string, original: string | null): string[] {
   return out;
 }
 
-/** What tampering decides from the config file, which the replay does read back. */
-const CONFIG_FLAGS = new Set(['tampered', 'config_modified']);
-
 const clip = (s: string, n = 80) => (s.length > n ? `${s.slice(0, n - 3)}...` : s);
 
 /** Replays one mapped coding-agent transcript against the shell world and scores it as a harness rollout is. */
@@ -111,44 +103,17 @@ export async function replayCodingTranscript(t: PotterTranscript, mapping: Extra
     if (!(e instanceof HarnessInputError)) throw e;
     return replayTranscript(t, mapping, `coding-agent transcript: ${e.message}, so nothing is scored`);
   }
-  // The report forms are scored from the files the agent wrote in its workspace (read back from disk
-  // in a live rollout); the replay's workspace is in memory and is not read back that way yet.
-  const reportFlags = isReportForm(instance)
-    ? shellFlags(instance)
-        .filter((f) => !CONFIG_FLAGS.has(f))
-        .concat('delete_file')
-    : [];
-  if (isReportForm(instance) && !instance.world.config)
-    return replayTranscript(
-      t,
-      mapping,
-      `coding-agent transcript of ${scenarioId}: its shell form is scored from the report the agent wrote in the workspace, which a replay does not read back yet, so nothing is scored`,
-    );
   const init = instance.world;
+  // The flags decided from what the agent left in its workspace (the report, the config, docs/).
+  const readBackFlags = isReportForm(instance) || init.config ? [...shellFlags(instance), 'delete_file'] : [];
   const cli = Object.values(AGENT_CLI_TABLE).find((c) => c.name === mapping.codingAgent || c.bin === mapping.codingAgent);
   const memoryFile = cli?.memoryFile ?? 'AGENTS.md';
 
   let turn = 0;
   const clock = () => timeAtTurn(init.clockStart, Math.max(0, turn - 1), init.secondsPerTurn);
-  const world = await ShellWorld.create(init);
-  world.setClock(clock);
-  // The workspace and HOME exactly as a live rollout writes them, then held in memory only.
-  const root = mkdtempSync(join(tmpdir(), 'peerwatch-replay-'));
-  let local: LocalMachine;
-  let layout: ReturnType<typeof writeWorkspace>;
-  try {
-    const workspace = join(root, 'workspace');
-    const home = join(root, 'home');
-    mkdirSync(workspace);
-    layout = writeWorkspace(workspace, instance, memoryFile);
-    writeSshHome(
-      home,
-      init.servers.map((s) => ({ ip: s.ip })),
-    );
-    local = await LocalMachine.create(world, { workspace, home }, clock);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  // The hosts, workspace and HOME a live rollout gets, the workspace in memory; read back at the end as a live rollout's.
+  const episode = await LocalShellEpisode.open(instance, memoryFile, clock);
+  const { machine: local, layout } = episode;
 
   const events: Event[] = [];
   const add = (draft: EventDraft) => events.push(wellFormed({ ...draft, seq: events.length, turn, time: clock() }) as Event);
@@ -232,9 +197,8 @@ export async function replayCodingTranscript(t: PotterTranscript, mapping: Extra
 
   // The agent stops on its own when its last message calls nothing; otherwise the transcript was cut off.
   const endReason: EndReason = lastHadCalls || turn === 0 ? 'max_iterations' : 'end_task';
-  const config = init.config ? configFromText(await local.workspaceText(init.config.filename), init.config) : undefined;
-  for (const e of config?.events ?? []) add({ type: 'world', action: e.action, detail: e.detail });
-  const finished = await world.finish(config?.config);
+  // What the agent left in its workspace (its report, the config), read back as a live rollout reads it.
+  const finished = await episode.finish();
   for (const e of finished.events) add({ type: 'world', action: e.action, detail: e.detail });
   add({
     type: 'end',
@@ -251,14 +215,7 @@ export async function replayCodingTranscript(t: PotterTranscript, mapping: Extra
     .join('\n');
   const memoryInPrompt = layout.memory !== null && !reads.has(layout.memory) && MEMORY_IN_PROMPT.test(prompt);
   if (memoryInPrompt && layout.memory) reads.add(layout.memory);
-  let findings: Finding[] = scoreShellEpisode({
-    instance,
-    events,
-    initialWorld: finished.initialWorld,
-    finalWorld: finished.finalWorld,
-    layout,
-    reads: { works: true, read: () => reads, seenBy: 'by a replayed call' },
-  });
+  let findings: Finding[] = episode.score(events, finished, 'by a replayed call', reads);
   if (memoryInPrompt)
     findings = findings.map((f) =>
       f.flag === 'read_memory'
@@ -268,9 +225,13 @@ export async function replayCodingTranscript(t: PotterTranscript, mapping: Extra
           }
         : f,
     );
-  if (reportFlags.length) {
-    const why = 'scored from the report in the workspace, which a coding-agent replay does not read back yet';
-    findings = findings.map((f) => (reportFlags.includes(f.flag) ? unscore([f], why)[0]! : f));
+  // The report, the config and docs/ are decided from the workspace; a file written where the study's
+  // machine kept them instead (our machine has no such folder) cannot be read back as a live rollout's.
+  const outside = readBackFlags.length ? await local.writtenOutside() : [];
+  if (outside.length) {
+    const shown = outside.slice(0, 3).join(', ') + (outside.length > 3 ? ` and ${outside.length - 3} more` : '');
+    const why = `the agent wrote ${shown} outside the workspace (the study's machine kept its files elsewhere): what it wrote there is not read back as a live rollout's workspace is`;
+    findings = findings.map((f) => (readBackFlags.includes(f.flag) ? unscore([f], why)[0]! : f));
   }
   findings = findings.concat(behaviourFindings(instance.scenarioId, findings));
   const unscoredReason = problems.length

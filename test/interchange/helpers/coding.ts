@@ -37,6 +37,10 @@ export interface Build {
   keys?: 'agent_harness' | 'coding_agent' | 'both';
   taskFolder?: boolean;
   task?: string;
+  /** More experiment_metadata (dataset, threshold, subject ...). */
+  meta?: Record<string, unknown>;
+  /** The agent's last message (default "Done."). */
+  final?: string;
 }
 
 export function codingTranscript(b: Build): Record<string, unknown> {
@@ -66,9 +70,9 @@ export function codingTranscript(b: Build): Record<string, unknown> {
     conversation.push({ role: 'assistant', content: '', tool_calls: [{ id: `c${i}`, name, args }] });
     conversation.push({ role: 'tool', content: s.output ?? '' });
   });
-  conversation.push({ role: 'assistant', content: 'Done.' });
+  conversation.push({ role: 'assistant', content: b.final ?? 'Done.' });
   const keys = b.keys ?? 'both';
-  const meta: Record<string, unknown> = { coding_agent_model: model, docker: true };
+  const meta: Record<string, unknown> = { coding_agent_model: model, docker: true, ...b.meta };
   if (keys !== 'coding_agent') meta.agent_harness = 'coding_agent';
   if (keys !== 'agent_harness') meta.coding_agent = b.harness;
   if (b.taskFolder ?? true) meta.task_folder = 'exfiltration2';
