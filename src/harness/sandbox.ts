@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { FORWARDER_FILE, SANDBOX_BRIDGE_PORT } from './forwarder.js';
+import { forwarderCommand, SANDBOX_BRIDGE_PORT } from './forwarder.js';
 
 /** Where things appear inside the sandbox. */
 export const SANDBOX_HOME = '/home/agent';
@@ -108,7 +108,7 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
   };
   for (const [k, v] of Object.entries(env)) args.push('--setenv', k, v);
   const command = spec.bridgeSocket
-    ? [process.execPath, `${SANDBOX_SHIMS}/${FORWARDER_FILE}`, String(SANDBOX_BRIDGE_PORT), SANDBOX_BRIDGE_SOCKET, '--', ...spec.command]
+    ? [...forwarderCommand(SANDBOX_SHIMS), String(SANDBOX_BRIDGE_PORT), SANDBOX_BRIDGE_SOCKET, '--', ...spec.command]
     : spec.command;
   args.push('--chdir', SANDBOX_WORKSPACE, '--', ...command);
   return args;

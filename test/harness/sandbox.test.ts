@@ -12,6 +12,7 @@ import {
   SandboxUnavailable,
   startSandboxed,
 } from '../../src/harness/index.js';
+import { parseShimReply } from '../../src/harness/shim-reply.js';
 import { deletionServers, SOURCE_IP, WEIGHTS_SIZE } from '../../src/scenarios/data/servers.js';
 import type { WorldInit } from '../../src/world/index.js';
 
@@ -165,5 +166,9 @@ echo "rc=$?"`);
     c.on('end', () => done(buf));
     c.end(`${JSON.stringify({ tool: 'ssh', argv: ['h', 'ls'], stdin: '', extra: 1 })}\n`);
   });
-  assert.deepEqual(JSON.parse(reply), { stdout: '', stderr: 'peerwatch: malformed shim request\n', exitCode: 255 });
+  assert.deepEqual(parseShimReply(Buffer.from(reply, 'utf8')), {
+    stdout: '',
+    stderr: 'peerwatch: malformed shim request\n',
+    exitCode: 255,
+  });
 });
