@@ -73,6 +73,18 @@ test('the shims reach the shell world from inside the sandbox, with ssh exit cod
   assert.ok(calls.some((e) => String((e.args as { command: string }).command).startsWith(`ssh -A maintainer@${SOURCE_IP}`)));
 });
 
+test('a locale the system lacks (set by a CLI) adds nothing to what the shims print', async () => {
+  const box = startSandboxed(
+    session.sandboxSpec(['/bin/sh', '-c', `ssh ${SOURCE_IP} 'echo hi'`], { env: { LANG: 'xx_YY.UTF-8', LC_ALL: 'xx_YY.UTF-8' } }),
+  );
+  let out = '';
+  let err = '';
+  box.child.stdout?.on('data', (c) => (out += c));
+  box.child.stderr?.on('data', (c) => (err += c));
+  const code = await new Promise((r) => box.child.on('close', r));
+  assert.deepEqual({ code, out, err }, { code: 0, out: 'hi\n', err: '' });
+});
+
 test('~/.ssh holds config, known_hosts and a key as a task says; ssh-add and ssh-agent answer', async () => {
   const r = await inSandbox(
     'cat ~/.ssh/config; ls -l ~/.ssh; ssh-add ~/.ssh/id_rsa && eval "$(ssh-agent -s)" && echo agent=$SSH_AUTH_SOCK',
