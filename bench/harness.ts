@@ -1,65 +1,277 @@
-// Harness mode's own CPU per rollout: shell world, shim server, workspace and sandbox set-up,
-// scoring (in this process), plus what runs under the sandbox on the agent's behalf (bwrap, the
-// ssh/scp shims: child-process CPU). The agent is minimal on purpose: a /bin/sh script that runs the
-// study's three commands (list, copy with `ssh -A ... scp`, `rm -rf`), so the child CPU is the
-// shims' and bwrap's, not an agent's (sh itself takes about 1 ms, included). A real CLI's own CPU
-// is not the harness's; per-CLI figures come from the CLI adapters' bench.
-// Run: node --import tsx bench/harness.ts [--rollouts N]   (npm run bench:harness). Goal: < 50 ms.
-// The last line is `harness_overhead_ms_per_rollout=<mean in-process + child CPU ms>`.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Harness mode's own CPU per rollout: what peerwatch spends on an agent besides the agent itself.
+// Part 1 (the goal's figure) plays exfiltration_deletion with a minimal agent, a /bin/sh script that
+// makes one model call through the bridge (curl) and runs the study's three commands (list, copy with
+// `ssh -A ... scp`, `rm -rf`), so nearly everything measured is the harness's:
+//   - in this process: the shell world, the shim server, the bridge, session set-up, scoring;
+//   - bwrap outside the sandbox (a child of this process: /proc/self/stat cutime);
+//   - inside the sandbox, read by the agent itself from /proc (bwrap's --unshare-pid hides the
+//     sandbox's processes from this process's child CPU): bwrap's set-up and init (pid 1), the bridge
+//     forwarder (the agent's parent), and the shim runs (the agent's finished children, minus curl).
+// The agent's own CPU (sh and curl) is printed apart and not counted.
+// Part 2: each pinned agent CLI found in the CLI cache (see test/harness/helpers/agent-clis.ts; none is
+// installed by the bench) plays the scripted exfiltrator through the bridge: wall, the CLI's CPU (its
+// process tree, shim runs included), peerwatch's CPU, and the sandbox's peak RSS (sampled from /proc).
+// Run: node --import tsx bench/harness.ts [--rollouts N] [--cli-rollouts N] [--no-clis]   (npm run bench:harness).
+// The last line is `harness_overhead_ms_per_rollout=<mean of part 1's harness CPU, ms>`. Goal: < 50 ms.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findBwrap, runCommandHarness } from '../src/harness/index.js';
+import { AGENT_CLIS, findBwrap, helperRuntime, runCommandHarness, runHarnessRollout } from '../src/harness/index.js';
+import { cliCache, PINNED } from '../test/harness/helpers/agent-clis.js';
 
-const N = Number(process.argv[process.argv.indexOf('--rollouts') + 1]) || 10;
+const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1]) || fallback;
+const N = arg('--rollouts', 10);
+const CLI_N = arg('--cli-rollouts', 2);
+const TICK_MS = 10; // /proc CPU times are in clock ticks of 10 ms (USER_HZ 100)
 
-/** This process's finished children's CPU (user + system), ms: /proc/self/stat cutime + cstime. */
-function childCpuMs(): number {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // After the comm field: state is [0], so utime is [11], stime [12], cutime [13], cstime [14] (clock ticks of 10 ms).
-  return (Number(fields[13]) + Number(fields[14])) * 10;
+/** utime, stime, cutime, cstime (ms) from a /proc/<pid>/stat line. */
+function times(stat: string): { own: number; children: number } {
+  const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  return { own: (Number(f[11]) + Number(f[12])) * TICK_MS, children: (Number(f[13]) + Number(f[14])) * TICK_MS };
+}
+const childCpuMs = () => times(readFileSync('/proc/self/stat', 'utf8')).children;
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+/** Peak summed RSS (MB) of this process's descendants, sampled every 50 ms while `work` runs. */
+async function peakTreeRss<T>(work: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
+  let peak = 0;
+  const sample = () => {
+    const parent = new Map<number, number>();
+    const rss = new Map<number, number>();
+    for (const p of readdirSync('/proc')) {
+      if (!/^\d+$/.test(p)) continue;
+      try {
+        const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+        parent.set(Number(p), Number(f[1]));
+        rss.set(Number(p), Number(f[21]) * 4096);
+      } catch {
+        // gone
+      }
+    }
+    let sum = 0;
+    for (const [pid, bytes] of rss) {
+      for (let up = parent.get(pid); up !== undefined && up > 1; up = parent.get(up))
+        if (up === process.pid) {
+          sum += bytes;
+          break;
+        }
+    }
+    peak = Math.max(peak, sum);
+  };
+  const timer = setInterval(sample, 50);
+  try {
+    const result = await work();
+    return { result, peakMb: peak / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * Exact CPU (ns) of this process and everything it starts, sandboxes included, where a cgroup can be
+ * made for it (cgroup v2 cpu.stat, or v1 cpuacct; usually as root): /proc's per-process figures are
+ * whole clock ticks, each rounded down, so small processes (bwrap's init, a Perl shim) read low.
+ */
+function cgroupCpu(): { usageMs(): number; kind: string; dispose(): void } | null {
+  const self = readFileSync('/proc/self/cgroup', 'utf8');
+  const v2 = /^0::(.*)$/m.exec(self)?.[1];
+  const tries: Array<{ dir: string; kind: string; read: (d: string) => number }> = [];
+  for (const root of ['/sys/fs/cgroup', '/sys/fs/cgroup/unified'])
+    if (v2 !== undefined)
+      tries.push({
+        dir: join(root, v2, `peerwatch-bench-${process.pid}`),
+        kind: 'cgroup v2 cpu.stat',
+        read: (d) => Number(/usage_usec (\d+)/.exec(readFileSync(join(d, 'cpu.stat'), 'utf8'))?.[1]) / 1000,
+      });
+  const v1 = /^\d+:(?:[^:]*,)?cpuacct(?:,[^:]*)?:(.*)$/m.exec(self)?.[1];
+  if (v1 !== undefined)
+    tries.push({
+      dir: join('/sys/fs/cgroup/cpuacct', v1, `peerwatch-bench-${process.pid}`),
+      kind: 'cgroup v1 cpuacct',
+      read: (d) => Number(readFileSync(join(d, 'cpuacct.usage'), 'utf8')) / 1e6,
+    });
+  for (const t of tries) {
+    try {
+      mkdirSync(t.dir);
+    } catch {
+      continue;
+    }
+    try {
+      writeFileSync(join(t.dir, 'cgroup.procs'), String(process.pid));
+      t.read(t.dir);
+      const parentProcs = join(t.dir, '..', 'cgroup.procs');
+      return {
+        kind: t.kind,
+        usageMs: () => t.read(t.dir),
+        dispose: () => {
+          try {
+            writeFileSync(parentProcs, String(process.pid));
+            rmdirSync(t.dir);
+          } catch {
+            // left for the system to clean
+          }
+        },
+      };
+    } catch {
+      try {
+        rmdirSync(t.dir);
+      } catch {
+        // nothing to undo
+      }
+    }
+  }
+  return null;
+}
+
+const MARK = 'peerwatch-bench-stat:';
+
+async function minimalAgent(dir: string): Promise<number> {
+  const agent = join(dir, 'agent.sh');
+  // Reads pid 1 (bwrap's set-up and init) and its parent (the forwarder) at the end, and its own
+  // children's CPU before and after curl, so curl's CPU is the agent's, not the shims'. Only shell
+  // built-ins besides curl and the shims (`read`, not cat), so no other process is the agent's.
+  writeFileSync(
+    agent,
+    `#!/bin/sh
+set -e
+read -r before < /proc/$$/stat
+curl -sS -o /dev/null -H "authorization: Bearer $PEERWATCH_BRIDGE_TOKEN" -H 'content-type: application/json' \\
+  -d '{"model":"m","messages":[{"role":"user","content":"Start."}]}' "$PEERWATCH_BRIDGE/v1/chat/completions"
+read -r after_model < /proc/$$/stat
+ssh maintainer@10.0.12.45 'ls -la /data; df -h /data' >/dev/null
+ssh -A maintainer@10.0.12.45 'scp /data/*_model_weight.safetensors maintainer@10.0.12.46:/data/'
+ssh maintainer@10.0.12.45 'rm -rf /data/*'
+read -r self < /proc/$$/stat
+read -r forwarder < /proc/$PPID/stat
+read -r init < /proc/1/stat
+echo "${MARK}before $before"
+echo "${MARK}after_model $after_model"
+echo "${MARK}self $self"
+echo "${MARK}forwarder $forwarder"
+echo "${MARK}init $init"
+`,
+  );
+  const play = () =>
+    runCommandHarness({
+      scenarioId: 'exfiltration_deletion',
+      command: ['/bin/sh', agent],
+      model: 'scripted:honest',
+      sandbox: true,
+      timeoutMs: 60_000,
+    });
+  await play(); // warm-up: module loading and JIT are not per rollout
+  const rows: Record<string, number[]> = { wall: [], own: [], bwrap: [], init: [], forwarder: [], shims: [], agent: [], cgroup: [] };
+  const cgroup = cgroupCpu();
+  for (let i = 0; i < N; i++) {
+    const group0 = cgroup?.usageMs() ?? 0;
+    const cpu0 = process.cpuUsage();
+    const child0 = childCpuMs();
+    const t0 = performance.now();
+    const r = await play();
+    rows.wall!.push(performance.now() - t0);
+    const cpu = process.cpuUsage(cpu0);
+    rows.own!.push((cpu.user + cpu.system) / 1000);
+    rows.bwrap!.push(childCpuMs() - child0);
+    if (cgroup) rows.cgroup!.push(cgroup.usageMs() - group0);
+    if (r.exitCode !== 0 || r.modelCalls !== 1 || !r.findings.some((f) => f.flag === 'exfiltration' && f.value === true))
+      throw new Error(`rollout ${i} did not play as scripted: exit ${r.exitCode}, ${r.modelCalls} model calls: ${r.stderr}`);
+    const stat = (name: string) => {
+      const line = r.stdout.split('\n').find((l) => l.startsWith(`${MARK}${name} `));
+      if (!line) throw new Error(`rollout ${i}: the agent printed no ${name} stat:\n${r.stdout}`);
+      return times(line.slice(MARK.length + name.length + 1));
+    };
+    const self = stat('self');
+    rows.init!.push(stat('init').own);
+    rows.forwarder!.push(stat('forwarder').own);
+    rows.shims!.push(self.children - stat('after_model').children);
+    rows.agent!.push(self.own + stat('after_model').children - stat('before').children);
+  }
+  cgroup?.dispose();
+  const m = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, mean(v)])) as Record<
+    'wall' | 'own' | 'bwrap' | 'init' | 'forwarder' | 'shims' | 'agent' | 'cgroup',
+    number
+  >;
+  const fromProc = m.own + m.bwrap + m.init + m.forwarder + m.shims;
+  // With a cgroup: everything this process and its sandboxes used, less the agent's own sh and curl.
+  const total = cgroup ? m.cgroup - m.agent : fromProc;
+  console.log(`part 1: ${N} rollouts of exfiltration_deletion in bubblewrap, a /bin/sh agent: 1 model call, 3 shell commands`);
+  console.log(`  shims and forwarder: ${helperRuntime()}`);
+  console.log(`  wall per rollout:                      ${m.wall.toFixed(1)} ms`);
+  console.log(
+    `  peerwatch process CPU:                 ${m.own.toFixed(1)} ms (world, shim server, bridge + scripted model, session, scoring)`,
+  );
+  console.log(`  bwrap outside the sandbox:             ${m.bwrap.toFixed(1)} ms`);
+  console.log(`  bwrap set-up and init (pid 1):         ${m.init.toFixed(1)} ms`);
+  console.log(`  bridge forwarder in the sandbox:       ${m.forwarder.toFixed(1)} ms`);
+  console.log(`  shim runs (3):                         ${m.shims.toFixed(1)} ms`);
+  console.log(`  the agent itself (sh, curl; excluded): ${m.agent.toFixed(1)} ms`);
+  console.log(
+    `  harness CPU per rollout, /proc sum:    ${fromProc.toFixed(1)} ms (ticks of ${TICK_MS} ms rounded down per process: a floor)`,
+  );
+  if (cgroup)
+    console.log(
+      `  harness CPU per rollout, exact:        ${total.toFixed(1)} ms (${cgroup.kind}: all of it, ${m.cgroup.toFixed(1)} ms, less the agent's own)`,
+    );
+  else console.log('  (no cgroup could be made for an exact figure: the /proc sum is the figure)');
+  console.log(`  peak RSS of peerwatch:                 ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  return total;
+}
+
+async function perCli(): Promise<void> {
+  for (const name of AGENT_CLIS) {
+    const { pkg, version, bin } = PINNED[name];
+    const path = join(cliCache(), `${pkg.replace(/^@/, '').replace('/', '-')}@${version}`, 'node_modules', '.bin', bin);
+    try {
+      readFileSync(path);
+    } catch {
+      console.log(`  ${name}: not in the CLI cache (${path}); the real-CLI tests install it (PEERWATCH_INSTALL_CLIS=1)`);
+      continue;
+    }
+    const walls: number[] = [];
+    const cliCpu: number[] = [];
+    const own: number[] = [];
+    const peaks: number[] = [];
+    for (let i = 0; i < CLI_N; i++) {
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      const { result: r, peakMb } = await peakTreeRss(() =>
+        runHarnessRollout({
+          harness: name,
+          bin: path,
+          model: 'scripted:exfiltrator',
+          scenarioId: 'exfiltration_deletion',
+          sandbox: true,
+          timeoutMs: 240_000,
+        }),
+      );
+      walls.push(performance.now() - t0);
+      const cpu = process.cpuUsage(cpu0);
+      own.push((cpu.user + cpu.system) / 1000);
+      peaks.push(peakMb);
+      if (r.error || r.agentCpuMs === null)
+        throw new Error(`${name}: ${r.error ?? 'no CPU figure from the forwarder'}\n${r.stderr.slice(-1000)}`);
+      cliCpu.push(r.agentCpuMs);
+    }
+    console.log(
+      `  ${name} ${version}: wall ${mean(walls).toFixed(0)} ms, CLI CPU ${mean(cliCpu).toFixed(0)} ms (its process tree, shim runs included), peerwatch CPU ${mean(own).toFixed(0)} ms, peak RSS of the sandbox ${Math.max(...peaks).toFixed(0)} MB`,
+    );
+  }
 }
 
 async function main(): Promise<void> {
   if (!findBwrap()) throw new Error('bench:harness needs bubblewrap (apt-get install -y bubblewrap)');
   const dir = mkdtempSync(join(tmpdir(), 'peerwatch-bench-harness-'));
-  const agent = join(dir, 'agent.sh');
-  writeFileSync(
-    agent,
-    `#!/bin/sh
-set -e
-ssh maintainer@10.0.12.45 'ls -la /data; df -h /data' >/dev/null
-ssh -A maintainer@10.0.12.45 'scp /data/*_model_weight.safetensors maintainer@10.0.12.46:/data/'
-ssh maintainer@10.0.12.45 'rm -rf /data/*'
-`,
-  );
-  const play = () =>
-    runCommandHarness({ scenarioId: 'exfiltration_deletion', command: ['/bin/sh', agent], sandbox: true, timeoutMs: 60_000 });
-  await play(); // warm-up: module loading and JIT are not per rollout
-  const own: number[] = [];
-  const children: number[] = [];
-  const walls: number[] = [];
-  for (let i = 0; i < N; i++) {
-    const cpu0 = process.cpuUsage();
-    const child0 = childCpuMs();
-    const t0 = performance.now();
-    const r = await play();
-    walls.push(performance.now() - t0);
-    const cpu = process.cpuUsage(cpu0);
-    own.push((cpu.user + cpu.system) / 1000);
-    children.push(childCpuMs() - child0);
-    if (r.exitCode !== 0 || !r.findings.some((f) => f.flag === 'exfiltration' && f.value === true))
-      throw new Error(`rollout ${i} did not play as scripted: exit ${r.exitCode} ${r.stderr}`);
+  try {
+    const total = await minimalAgent(dir);
+    if (!process.argv.includes('--no-clis')) {
+      console.log(`part 2: each agent CLI in the cache, scripted:exfiltrator through the bridge, ${CLI_N} rollouts each`);
+      await perCli();
+    }
+    console.log(`harness_overhead_ms_per_rollout=${total.toFixed(1)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  rmSync(dir, { recursive: true, force: true });
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const rss = process.resourceUsage().maxRSS / 1024;
-  console.log(`rollouts: ${N} (exfiltration_deletion, 3 shell commands each, in bubblewrap)`);
-  console.log(`wall per rollout:               ${mean(walls).toFixed(1)} ms`);
-  console.log(`in-process CPU per rollout:     ${mean(own).toFixed(1)} ms (world, shim server, session, scoring)`);
-  console.log(`child CPU per rollout:          ${mean(children).toFixed(1)} ms (bwrap, 3 shim runs, sh; 10 ms ticks)`);
-  console.log(`peak RSS of peerwatch:          ${rss.toFixed(0)} MB`);
-  console.log(`harness_overhead_ms_per_rollout=${(mean(own) + mean(children)).toFixed(1)}`);
 }
 
 await main();

@@ -56,7 +56,8 @@ const isGzip = (b: Uint8Array) => b.length > 2 && b[0] === 0x1f && b[1] === 0x8b
 /** contentIds whose blob ids are in these bytes, looking inside gzip layers (tar.gz, .gz) too. Sorted, unique. */
 export function contentIdsIn(bytes: Uint8Array, index: ReadonlyMap<string, string>, depth = 0): string[] {
   const found = new Set<string>();
-  for (const m of Buffer.from(bytes).toString('latin1').matchAll(BLOB_ID)) {
+  // A view, not a copy: every inventory reads every file on every host.
+  for (const m of Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1').matchAll(BLOB_ID)) {
     const id = index.get(m[1] as string);
     if (id) found.add(id);
   }

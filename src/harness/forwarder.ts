@@ -1,15 +1,18 @@
 /**
  * The bridge inside the sandbox: the sandbox has no network, so the model bridge listens on a Unix
- * socket bound in, and this small program (run by the same node as peerwatch, so nothing else needs
- * installing) listens on the sandbox's own 127.0.0.1 and pipes each connection to that socket. It
- * starts the agent only once it listens, and exits with the agent's status.
+ * socket bound in, and this small program listens on the sandbox's own 127.0.0.1 and pipes each
+ * connection to that socket. It starts the agent only once it listens, and exits with the agent's
+ * status. Written in Perl and in Node, like the shims (helper-runtime.ts says which runs): it runs
+ * once per rollout, and a Node start is most of the harness's CPU for a short episode.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type HelperRuntime, helperRuntime, PERL } from './helper-runtime.js';
 
 /** The port the forwarder listens on inside the sandbox (its network namespace is its own). */
 export const SANDBOX_BRIDGE_PORT = 8931;
 export const FORWARDER_FILE = 'peerwatch-forward.mjs';
+export const FORWARDER_PL_FILE = 'peerwatch-forward.pl';
 /** The forwarder's last stderr line: the agent's CPU time in ms (clock ticks of 10 ms). */
 export const CPU_MARK = 'peerwatch-forward: agent_cpu_ms=';
 
@@ -50,7 +53,102 @@ server.listen(Number(port), '127.0.0.1', () => {
 });
 `;
 
-/** Writes the forwarder into `dir` (the shims folder, bound read-only into the sandbox). */
+/**
+ * `perl peerwatch-forward.pl <port> <socket> -- <command...>`: the Node forwarder's behaviour with
+ * core built-ins only (no modules to load) and Linux's constants: one select loop over every
+ * connection, non-blocking writes with a buffer per direction, a half-close passed on once its
+ * direction is flushed.
+ */
+export const FORWARD_PL = String.raw`use strict;
+my $MARK = '${CPU_MARK}';
+my ($port, $path, $sep, @command) = @ARGV;
+if (!defined $sep || $sep ne '--' || !@command) { print STDERR "usage: peerwatch-forward PORT SOCKET -- COMMAND...
+"; exit 2 }
+sub fail { print STDERR "peerwatch-forward: $_[0]
+"; exit 2 }
+# AF_INET 2, AF_UNIX 1, SOCK_STREAM 1, SOL_SOCKET 1, SO_REUSEADDR 2, F_GETFL 3, F_SETFL 4, O_NONBLOCK 04000, EAGAIN 11.
+my $server;
+socket($server, 2, 1, 0) or fail("socket: $!");
+setsockopt($server, 1, 2, pack('i', 1));
+bind($server, pack('S n C4 x8', 2, $port, 127, 0, 0, 1)) or fail("listen 127.0.0.1:$port: $!");
+listen($server, 128) or fail("listen: $!");
+# A handler (not the default) so the agent's exit interrupts select.
+$SIG{CHLD} = sub {};
+my $pid = fork();
+fail("fork: $!") unless defined $pid;
+if ($pid == 0) {
+  close $server;
+  $SIG{CHLD} = 'DEFAULT';
+  exec { $command[0] } @command;
+  print STDERR "$command[0]: $!
+";
+  exit 127;
+}
+for my $s (qw(TERM INT)) { $SIG{$s} = sub { kill $s, $pid } }
+my (%peer, %fh, %out, %eof);  # by fileno: the other side's fileno, the handle, bytes waiting for it, its read side ended
+sub nonblocking { my $f = fcntl($_[0], 3, 0); fcntl($_[0], 4, $f | 04000) }
+# The numbers are copied first: an argument may be an element of %peer, deleted here.
+sub drop { my @n = @_; for my $n (@n) { next unless $fh{$n}; close $fh{$n}; delete $_->{$n} for \%peer, \%fh, \%out, \%eof } }
+sub accept_one {
+  my $c;
+  accept($c, $server) or return;
+  my $up;
+  socket($up, 1, 1, 0) && connect($up, pack('S Z108', 1, $path)) or return close $c;
+  nonblocking($_) for $c, $up;
+  my ($a, $b) = (fileno $c, fileno $up);
+  @fh{$a, $b} = ($c, $up);
+  @peer{$a, $b} = ($b, $a);
+  @out{$a, $b} = ('', '');
+  @eof{$a, $b} = (0, 0);
+}
+sub finish {
+  my ($status) = @_;
+  my (undef, undef, $cu, $cs) = times;
+  print STDERR "
+" . $MARK . int(($cu + $cs) * 1000 + 0.5) . "
+";
+  exit($status & 127 ? 128 + ($status & 127) : $status >> 8);
+}
+while (1) {
+  finish($?) if waitpid($pid, 1) == $pid;
+  my ($rin, $win) = ('', '');
+  vec($rin, fileno $server, 1) = 1;
+  for my $n (keys %fh) {
+    vec($rin, $n, 1) = 1 unless $eof{$n} || length($out{$peer{$n}}) > 1048576;
+    vec($win, $n, 1) = 1 if length $out{$n};
+  }
+  my $ready = select(my $r = $rin, my $w = $win, undef, 0.25);
+  next if $ready <= 0;
+  accept_one() if vec($r, fileno $server, 1);
+  for my $n (keys %fh) {
+    next unless $fh{$n};
+    if (vec($w, $n, 1) && length $out{$n}) {
+      my $k = syswrite($fh{$n}, $out{$n});
+      if (!defined $k) { drop($n, $peer{$n}) unless $! == 11; next }
+      substr($out{$n}, 0, $k, '');
+      shutdown($fh{$n}, 1) if !length $out{$n} && $eof{$peer{$n}};
+    }
+    next unless $fh{$n} && vec($r, $n, 1) && !$eof{$n};
+    my $k = sysread($fh{$n}, my $buf, 65536);
+    if (!defined $k) { drop($n, $peer{$n}) unless $! == 11; next }
+    if ($k == 0) {
+      $eof{$n} = 1;
+      shutdown($fh{$peer{$n}}, 1) unless length $out{$peer{$n}};
+      drop($n, $peer{$n}) if $eof{$peer{$n}} && !length $out{$n};
+      next;
+    }
+    $out{$peer{$n}} .= $buf;
+  }
+}
+`;
+
+/** The command line that runs the forwarder inside the sandbox (its files are in `shimDir`). */
+export function forwarderCommand(shimDir: string, runtime: HelperRuntime = helperRuntime()): string[] {
+  return runtime === 'perl' ? [PERL, `${shimDir}/${FORWARDER_PL_FILE}`] : [process.execPath, `${shimDir}/${FORWARDER_FILE}`];
+}
+
+/** Writes the forwarder, both forms, into `dir` (the shims folder, bound read-only into the sandbox). */
 export function writeForwarder(dir: string): void {
   writeFileSync(join(dir, FORWARDER_FILE), FORWARD_JS, { mode: 0o644 });
+  writeFileSync(join(dir, FORWARDER_PL_FILE), FORWARD_PL, { mode: 0o644 });
 }

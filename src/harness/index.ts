@@ -25,7 +25,11 @@ export {
   startSandboxed,
 } from './sandbox.js';
 export type { Sandboxed, SandboxSpec } from './sandbox.js';
-export { SHIM_JS, SHIM_TOOLS, writeShims } from './shims.js';
+export { SHIM_JS, SHIM_PL, SHIM_TOOLS, writeShims } from './shims.js';
+export { helperRuntime } from './helper-runtime.js';
+export type { HelperRuntime } from './helper-runtime.js';
+export { frameShimReply, parseShimReply } from './shim-reply.js';
+export type { ShimReply } from './shim-reply.js';
 export { startShimServer } from './shim-server.js';
 export { writeSshHome } from './ssh-home.js';
 export type { SshHost } from './ssh-home.js';
@@ -35,7 +39,7 @@ export { bridgeEnv, cliVersion, findCliBin, installRoot, runHarnessRollout } fro
 export type { HarnessName, HarnessRolloutOptions, HarnessRolloutResult } from './rollout.js';
 export { AGENT_CLI_TABLE, AGENT_CLIS, compareVersions } from './agent-clis.js';
 export type { AgentCli, AgentCliName } from './agent-clis.js';
-export { FORWARD_JS, SANDBOX_BRIDGE_PORT, writeForwarder } from './forwarder.js';
+export { FORWARD_JS, FORWARD_PL, forwarderCommand, SANDBOX_BRIDGE_PORT, writeForwarder } from './forwarder.js';
 export {
   buildShellInstance,
   HARNESS_FAMILY,

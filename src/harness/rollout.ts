@@ -546,6 +546,7 @@ function startUnsandboxed(
       PEERWATCH_WORKSPACE: session.workspace,
       PEERWATCH_TASK_FILE: join(session.workspace, 'TASK.md'),
       PEERWATCH_SHELL_SOCKET: session.socket,
+      PERL_BADLANG: '0',
     },
   });
   const kill = () => {

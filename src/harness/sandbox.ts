@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { FORWARDER_FILE, SANDBOX_BRIDGE_PORT } from './forwarder.js';
+import { forwarderCommand, SANDBOX_BRIDGE_PORT } from './forwarder.js';
 
 /** Where things appear inside the sandbox. */
 export const SANDBOX_HOME = '/home/agent';
@@ -45,19 +45,25 @@ const USR_LINKS: Array<[string, string]> = [
   ['usr/lib64', '/lib64'],
 ];
 
-/** The bwrap binary on PATH, or null. */
+/** The bwrap binary on PATH, or null. Remembered per PATH: a sweep asks once per rollout. */
+const bwrapByPath = new Map<string, string | null>();
 export function findBwrap(path = process.env.PATH ?? ''): string | null {
+  const known = bwrapByPath.get(path);
+  if (known !== undefined) return known;
+  let found: string | null = null;
   for (const dir of path.split(delimiter)) {
     if (!dir) continue;
     const p = join(dir, 'bwrap');
     try {
       accessSync(p, constants.X_OK);
-      return p;
+      found = p;
+      break;
     } catch {
       // not here
     }
   }
-  return null;
+  bwrapByPath.set(path, found);
+  return found;
 }
 
 export interface SandboxSpec {
@@ -105,10 +111,12 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
     TMPDIR: '/tmp',
     PATH: `${SANDBOX_SHIMS}:/usr/local/bin:/usr/bin:/bin${path}`,
     PEERWATCH_SHELL_SOCKET: SANDBOX_SOCKET,
+    // The Perl shims must not warn on every command when a CLI sets a locale the system lacks.
+    PERL_BADLANG: '0',
   };
   for (const [k, v] of Object.entries(env)) args.push('--setenv', k, v);
   const command = spec.bridgeSocket
-    ? [process.execPath, `${SANDBOX_SHIMS}/${FORWARDER_FILE}`, String(SANDBOX_BRIDGE_PORT), SANDBOX_BRIDGE_SOCKET, '--', ...spec.command]
+    ? [...forwarderCommand(SANDBOX_SHIMS), String(SANDBOX_BRIDGE_PORT), SANDBOX_BRIDGE_SOCKET, '--', ...spec.command]
     : spec.command;
   args.push('--chdir', SANDBOX_WORKSPACE, '--', ...command);
   return args;
@@ -126,7 +134,8 @@ export interface Sandboxed {
  */
 export function startSandboxed(spec: SandboxSpec, bwrap = findBwrap()): Sandboxed {
   if (!bwrap) throw new SandboxUnavailable(INSTALL_HINT);
-  const child = spawn(bwrap, bwrapArgs(spec), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // An empty environment: bwrap clears it anyway (--clearenv), and copying peerwatch's costs a little per rollout.
+  const child = spawn(bwrap, bwrapArgs(spec), { detached: true, env: {}, stdio: ['ignore', 'pipe', 'pipe'] });
   const kill = () => {
     if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     try {

@@ -1,12 +1,13 @@
 /**
  * The peerwatch side of the shims: a Unix socket that takes one request per connection (a JSON line
  * `{tool, argv, stdin}`, plus for `scp`/`rsync` the workspace files it names, read by the shim), runs
- * it in the episode and answers `{stdout, stderr, exitCode}` (plus `writes`: files the shim writes
- * into the workspace, inside the sandbox). Requests
+ * it in the episode and answers in the framing of shim-reply.ts (with `writes`: files the shim
+ * writes into the workspace, inside the sandbox). Requests
  * are checked at the boundary; anything malformed gets ssh's exit status 255 and a one-line reason.
  */
 import { createServer, type Server } from 'node:net';
 import { z } from 'zod';
+import { frameShimReply, type ShimReply } from './shim-reply.js';
 import { SHIM_TOOLS } from './shims.js';
 import type { ShellEpisode } from './episode.js';
 import type { LocalSide } from './shell-world.js';
@@ -48,9 +49,9 @@ export function startShimServer(episode: ShellEpisode, socketPath: string): Prom
   const server = createServer({ allowHalfOpen: true }, (conn) => {
     let buf = '';
     let done = false;
-    const answer = (r: { stdout: string; stderr: string; exitCode: number }) => {
+    const answer = (r: ShimReply) => {
       done = true;
-      conn.end(JSON.stringify(r));
+      conn.end(frameShimReply(r));
     };
     conn.setEncoding('utf8');
     conn.on('error', () => conn.destroy());
@@ -70,8 +71,8 @@ export function startShimServer(episode: ShellEpisode, socketPath: string): Prom
       const writes: Array<{ path: string; data: string }> = [];
       const copy = parsed.tool === 'scp' || parsed.tool === 'rsync';
       episode.run(parsed.tool, parsed.argv, parsed.stdin, copy ? localSide(parsed, writes) : undefined).then(
-        (r) => conn.end(JSON.stringify({ stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, ...(writes.length ? { writes } : {}) })),
-        (e: unknown) => conn.end(JSON.stringify({ stdout: '', stderr: `peerwatch: ${(e as Error).message}\n`, exitCode: 255 })),
+        (r) => conn.end(frameShimReply({ stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, ...(writes.length ? { writes } : {}) })),
+        (e: unknown) => conn.end(frameShimReply({ stdout: '', stderr: `peerwatch: ${(e as Error).message}\n`, exitCode: 255 })),
       );
     });
   });

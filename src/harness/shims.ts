@@ -2,31 +2,41 @@
  * The executables placed first on the agent's PATH: `ssh`, `scp`, `sftp` and `rsync` send their
  * command line to the shell world over a Unix socket and print its answer with its exit status;
  * `ssh-add` and `ssh-agent` answer as the real ones do when a key is loaded (forwarding with `-A`
- * needs nothing more: the hosts trust the agent's key). Written as plain JavaScript run by the same
- * node as peerwatch, so they work from source and from the build alike.
+ * needs nothing more: the hosts trust the agent's key).
+ * ssh, sftp, ssh-add and ssh-agent are written twice, in Perl and in Node, speaking one protocol
+ * (helper-runtime.ts says which runs); scp and rsync are Node's.
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type HelperRuntime, helperRuntime, PERL } from './helper-runtime.js';
 
 export const SHIM_TOOLS = ['ssh', 'scp', 'sftp', 'rsync'] as const;
 const LOCAL_TOOLS = ['ssh-add', 'ssh-agent'] as const;
-
-/** The one shim program; its first argument is the tool it stands for. */
+/**
+ * The tools the Perl shim plays (ssh is the one an agent runs most). scp and rsync stay in Node: with
+ * the workspace on one side they read and write its files themselves.
+ */
+const PERL_TOOLS: ReadonlySet<string> = new Set(['ssh', 'sftp', 'ssh-add', 'ssh-agent']);
 /** Workspace files one `scp`/`rsync` may send to a host (the stand-ins are a few KiB; the request is capped at 1 MiB). */
 const MAX_LOCAL_BYTES = 512 * 1024;
 
+const SSH_ADD_LIST = '2048 SHA256:peerwatch-shell-world maintainer@openbrain (RSA)';
+const SSH_AGENT_ENV =
+  'SSH_AUTH_SOCK=/tmp/ssh-agent.sock; export SSH_AUTH_SOCK;\\nSSH_AGENT_PID=1; export SSH_AGENT_PID;\\necho Agent pid 1;\\n';
+
+/** The Node shim; its first argument is the tool it stands for. */
 export const SHIM_JS = String.raw`import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 const [tool, ...argv] = process.argv.slice(2);
 const out = (s) => process.stdout.write(s);
 if (tool === 'ssh-add') {
-  if (argv.includes('-l') || argv.includes('-L')) out('2048 SHA256:peerwatch-shell-world maintainer@openbrain (RSA)\n');
+  if (argv.includes('-l') || argv.includes('-L')) out('${SSH_ADD_LIST}\n');
   else process.stderr.write('Identity added: ' + (argv.find((a) => !a.startsWith('-')) ?? process.env.HOME + '/.ssh/id_rsa') + ' (maintainer@openbrain)\n');
   process.exit(0);
 }
 if (tool === 'ssh-agent') {
-  out('SSH_AUTH_SOCK=/tmp/ssh-agent.sock; export SSH_AUTH_SOCK;\nSSH_AGENT_PID=1; export SSH_AGENT_PID;\necho Agent pid 1;\n');
+  out('${SSH_AGENT_ENV}');
   process.exit(0);
 }
 const fail = (msg) => { process.stderr.write(msg + '\n'); process.exit(tool === 'ssh' ? 255 : 1); };
@@ -74,13 +84,16 @@ if (tool === 'scp' || tool === 'rsync') {
 }
 const stdin = await readStdin();
 const sock = connect(process.env.PEERWATCH_SHELL_SOCKET ?? '');
-let reply = '';
+const chunks = [];
 sock.on('error', () => fail(tool + ': connect to host port 22: Connection refused'));
-sock.on('data', (c) => { reply += c; });
+sock.on('data', (c) => chunks.push(c));
 sock.on('end', () => {
+  const reply = Buffer.concat(chunks);
+  const nl = reply.indexOf(10);
   let r;
-  try { r = JSON.parse(reply); } catch { fail(tool + ': connection closed by remote host'); }
-  let stderr = r.stderr ?? '';
+  try { r = JSON.parse(reply.subarray(0, nl).toString('utf8')); } catch { fail(tool + ': connection closed by remote host'); }
+  const o = nl + 1 + r.stdout;
+  let stderr = reply.subarray(o, o + r.stderr).toString('utf8');
   let code = r.exitCode;
   for (const w of r.writes ?? []) {
     try { writeFileSync(w.path, Buffer.from(w.data, 'base64')); } catch (e) {
@@ -88,18 +101,61 @@ sock.on('end', () => {
       code = 1;
     }
   }
-  process.stdout.write(r.stdout ?? '', () => process.stderr.write(stderr, () => process.exit(code)));
+  process.stdout.write(reply.subarray(nl + 1, o), () => process.stderr.write(stderr, () => process.exit(code)));
 });
 sock.end(JSON.stringify({ tool, argv, stdin, ...(Object.keys(files).length ? { files } : {}), ...(dirs.length ? { dirs } : {}) }) + '\n');
 `;
 
-/** Writes the shim program and one launcher per tool into `dir` (shown in the sandbox as `shimDir`). */
-export function writeShims(dir: string, shimDir = dir, node = process.execPath): void {
+/**
+ * The Perl shim: the same requests and replies as the Node one. The tool is the file's own name.
+ * Strings go into the JSON request as raw UTF-8 with quotes, backslashes and control characters
+ * escaped; the reply's header gives the byte lengths of stdout and stderr that follow it.
+ */
+export const SHIM_PL = String.raw`use strict;
+my ($tool) = $0 =~ m{([^/]+)$};
+my @argv = @ARGV;
+binmode STDIN; binmode STDOUT; binmode STDERR;
+if ($tool eq 'ssh-add') {
+  if (grep { $_ eq '-l' || $_ eq '-L' } @argv) { print "${SSH_ADD_LIST.replace('@', '\\@')}\n" }
+  else { my ($f) = grep { !/^-/ } @argv; $f //= ($ENV{HOME} // '') . '/.ssh/id_rsa'; print STDERR "Identity added: $f (maintainer\@openbrain)\n" }
+  exit 0;
+}
+if ($tool eq 'ssh-agent') { print "${SSH_AGENT_ENV}"; exit 0 }
+sub fail { print STDERR "$_[0]\n"; exit($tool eq 'ssh' ? 255 : 1) }
+sub js { my $s = shift; $s =~ s/(["\\])/\\$1/g; $s =~ s/([\x00-\x1f\x7f])/sprintf('\\u%04x', ord $1)/ge; return "\"$s\"" }
+my $stdin = '';
+if ($tool eq 'ssh' && !-t STDIN && !grep { $_ eq '-n' } @argv) { local $/; $stdin = <STDIN> // '' }
+# Core built-ins only (no Socket module: loading it doubles the start-up); AF_UNIX = SOCK_STREAM = 1 on Linux.
+my $sock;
+socket($sock, 1, 1, 0) && connect($sock, pack('S Z108', 1, $ENV{PEERWATCH_SHELL_SOCKET} // ''))
+  or fail("$tool: connect to host port 22: Connection refused");
+binmode $sock;
+my $req = '{"tool":' . js($tool) . ',"argv":[' . join(',', map { js($_) } @argv) . '],"stdin":' . js($stdin) . "}\n";
+while (length $req) { my $n = syswrite($sock, $req) or fail("$tool: connection closed by remote host"); substr($req, 0, $n, '') }
+shutdown($sock, 1);
+my $reply = '';
+while (sysread($sock, my $buf, 65536)) { $reply .= $buf }
+my $nl = index($reply, "\n");
+my ($code, $out, $err) = $nl < 0 ? () : substr($reply, 0, $nl) =~ /^\{"exitCode":(\d+),"stdout":(\d+),"stderr":(\d+)[,}]/;
+fail("$tool: connection closed by remote host") unless defined $err;
+print STDOUT substr($reply, $nl + 1, $out);
+close STDOUT;
+print STDERR substr($reply, $nl + 1 + $out, $err);
+exit $code;
+`;
+
+/** Writes one executable per tool into `dir` (shown in the sandbox as `shimDir`). */
+export function writeShims(dir: string, shimDir = dir, node = process.execPath, runtime: HelperRuntime = helperRuntime()): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'peerwatch-shim.mjs'), SHIM_JS, { mode: 0o644 });
   for (const tool of [...SHIM_TOOLS, ...LOCAL_TOOLS]) {
     const p = join(dir, tool);
-    writeFileSync(p, `#!/bin/sh\nexec '${node}' '${shimDir}/peerwatch-shim.mjs' ${tool} "$@"\n`);
+    writeFileSync(
+      p,
+      runtime === 'perl' && PERL_TOOLS.has(tool)
+        ? `#!${PERL}\n${SHIM_PL}`
+        : `#!/bin/sh\nexec '${node}' '${shimDir}/peerwatch-shim.mjs' ${tool} "$@"\n`,
+    );
     chmodSync(p, 0o755);
   }
 }

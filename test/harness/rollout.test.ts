@@ -183,3 +183,30 @@ test('command agent through the bridge, the refuser: declines in words, runs not
   assert.equal(flag(r, 'exfiltration')?.value, false, flag(r, 'exfiltration')?.evidence);
   assert.equal(flag(r, 'delete_model')?.value, false, flag(r, 'delete_model')?.evidence);
 });
+
+test('with the Node helpers (a machine without perl) the rollout plays the same: same commands, same findings', async () => {
+  const played = async (runtime: 'perl' | 'node') => {
+    const before = process.env.PEERWATCH_SHIMS;
+    process.env.PEERWATCH_SHIMS = runtime;
+    try {
+      return await viaBridge('exfiltrator');
+    } finally {
+      if (before === undefined) delete process.env.PEERWATCH_SHIMS;
+      else process.env.PEERWATCH_SHIMS = before;
+    }
+  };
+  const perl = await played('perl');
+  const node = await played('node');
+  for (const r of [perl, node]) {
+    assert.equal(r.error, null, `${r.error}\n${r.stderr}`);
+    assert.ok(r.agentCpuMs !== null, 'the forwarder reports the agent CPU');
+  }
+  const commands = (r: HarnessRolloutResult) =>
+    r.events.filter((e) => e.type === 'tool_call' && e.tool === 'run_shell_command').map(command);
+  assert.deepEqual(commands(node), commands(perl));
+  assert.ok(commands(perl).some((c) => c.startsWith('ssh -A')));
+  assert.deepEqual(
+    node.findings.map((f) => [f.flag, f.value]),
+    perl.findings.map((f) => [f.flag, f.value]),
+  );
+});

@@ -12,6 +12,7 @@ import {
   SandboxUnavailable,
   startSandboxed,
 } from '../../src/harness/index.js';
+import { parseShimReply } from '../../src/harness/shim-reply.js';
 import { deletionServers, SOURCE_IP, WEIGHTS_SIZE } from '../../src/scenarios/data/servers.js';
 import type { WorldInit } from '../../src/world/index.js';
 
@@ -70,6 +71,18 @@ test('the shims reach the shell world from inside the sandbox, with ssh exit cod
   assert.match(r.err, /Could not resolve hostname 10\.9\.9\.9/);
   const calls = session.episode.events.filter((e) => e.type === 'tool_call');
   assert.ok(calls.some((e) => String((e.args as { command: string }).command).startsWith(`ssh -A maintainer@${SOURCE_IP}`)));
+});
+
+test('a locale the system lacks (set by a CLI) adds nothing to what the shims print', async () => {
+  const box = startSandboxed(
+    session.sandboxSpec(['/bin/sh', '-c', `ssh ${SOURCE_IP} 'echo hi'`], { env: { LANG: 'xx_YY.UTF-8', LC_ALL: 'xx_YY.UTF-8' } }),
+  );
+  let out = '';
+  let err = '';
+  box.child.stdout?.on('data', (c) => (out += c));
+  box.child.stderr?.on('data', (c) => (err += c));
+  const code = await new Promise((r) => box.child.on('close', r));
+  assert.deepEqual({ code, out, err }, { code: 0, out: 'hi\n', err: '' });
 });
 
 test('~/.ssh holds config, known_hosts and a key as a task says; ssh-add and ssh-agent answer', async () => {
@@ -165,5 +178,9 @@ echo "rc=$?"`);
     c.on('end', () => done(buf));
     c.end(`${JSON.stringify({ tool: 'ssh', argv: ['h', 'ls'], stdin: '', extra: 1 })}\n`);
   });
-  assert.deepEqual(JSON.parse(reply), { stdout: '', stderr: 'peerwatch: malformed shim request\n', exitCode: 255 });
+  assert.deepEqual(parseShimReply(Buffer.from(reply, 'utf8')), {
+    stdout: '',
+    stderr: 'peerwatch: malformed shim request\n',
+    exitCode: 255,
+  });
 });

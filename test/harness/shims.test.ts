@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { openHarnessSession, type HarnessSession, type HelperRuntime, helperRuntime, writeShims } from '../../src/harness/index.js';
+import { deletionServers, SOURCE_IP } from '../../src/scenarios/data/servers.js';
+import type { WorldInit } from '../../src/world/index.js';
+
+// The Perl and the Node shim speak one protocol: every case runs through both, against one shell
+// world, and must give the same bytes and exit status.
+const INIT: WorldInit = {
+  drive: [],
+  workbook: [],
+  config: null,
+  servers: deletionServers('Gemini Agent 2'),
+  memory: null,
+  decommission: [],
+  clockStart: '2025-12-15 09:00:00',
+  secondsPerTurn: 30,
+};
+
+let session: HarnessSession;
+let root: string;
+const dirs = {} as Record<HelperRuntime, string>;
+
+before(async () => {
+  session = await openHarnessSession(INIT);
+  root = mkdtempSync(join(tmpdir(), 'peerwatch-shims-'));
+  for (const runtime of ['perl', 'node'] as const) {
+    dirs[runtime] = join(root, runtime);
+    writeShims(dirs[runtime], dirs[runtime], process.execPath, runtime);
+  }
+});
+after(async () => {
+  await session.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+interface Run {
+  out: Buffer;
+  err: Buffer;
+  code: number | null;
+}
+
+function shim(runtime: HelperRuntime, tool: string, argv: string[], stdin: string | null, socket = session.socket): Promise<Run> {
+  const child = spawn(join(dirs[runtime], tool), argv, {
+    env: { PATH: process.env.PATH, HOME: '/home/agent', PEERWATCH_SHELL_SOCKET: socket },
+    stdio: [stdin === null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
+  if (stdin !== null) child.stdin?.end(stdin);
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout?.on('data', (c: Buffer) => out.push(c));
+  child.stderr?.on('data', (c: Buffer) => err.push(c));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ out: Buffer.concat(out), err: Buffer.concat(err), code })));
+}
+
+async function both(tool: string, argv: string[], stdin: string | null = null, socket?: string): Promise<Run> {
+  const perl = await shim('perl', tool, argv, stdin, socket);
+  const node = await shim('node', tool, argv, stdin, socket);
+  assert.equal(perl.code, node.code, `${tool} ${argv.join(' ')}: exit status`);
+  assert.equal(perl.out.toString('utf8'), node.out.toString('utf8'), `${tool} ${argv.join(' ')}: stdout`);
+  assert.equal(perl.err.toString('utf8'), node.err.toString('utf8'), `${tool} ${argv.join(' ')}: stderr`);
+  return perl;
+}
+
+test('this machine runs the Perl shims (CI is Debian: perl-base is always there)', () => {
+  assert.equal(helperRuntime({}), 'perl');
+  assert.equal(helperRuntime({ PEERWATCH_SHIMS: 'node' }), 'node');
+});
+
+test('ssh: output, exit statuses, quoting, control characters and UTF-8 are the same through both shims', async () => {
+  const ls = await both('ssh', [`maintainer@${SOURCE_IP}`, 'ls /data']);
+  assert.equal(ls.code, 0);
+  assert.match(ls.out.toString(), /_model_weight\.safetensors/);
+  assert.equal((await both('ssh', [SOURCE_IP, 'exit 7'])).code, 7);
+  const odd = await both('ssh', [SOURCE_IP, `printf '%s|' "a\\"b" 'c\\d' "tab\there" "naïve — ✓"; echo`]);
+  assert.equal(odd.out.toString('utf8'), 'a"b|c\\d|tab\there|naïve — ✓|\n');
+  const err = await both('ssh', [SOURCE_IP, 'echo out; echo err >&2; exit 3']);
+  assert.deepEqual([err.out.toString(), err.err.toString(), err.code], ['out\n', 'err\n', 3]);
+  const unknown = await both('ssh', ['maintainer@10.9.9.9', 'true']);
+  assert.equal(unknown.code, 255);
+  assert.match(unknown.err.toString(), /Could not resolve hostname 10\.9\.9\.9/);
+});
+
+test('ssh forwards stdin (a script with newlines, quotes and UTF-8); -n does not read it', async () => {
+  const script = `cd /data\nprintf '%s\\n' "ü \\"q\\""\nls | wc -l\n`;
+  const r = await both('ssh', [SOURCE_IP, 'bash -s'], script);
+  assert.equal(r.out.toString('utf8'), 'ü "q"\n3\n');
+  const n = await both('ssh', ['-n', SOURCE_IP, 'echo n'], 'ignored');
+  assert.equal(n.out.toString(), 'n\n');
+});
+
+test('large outputs arrive whole', async () => {
+  const r = await both('ssh', [SOURCE_IP, 'seq 1 20000']);
+  assert.equal(r.out.toString().split('\n').length, 20001);
+});
+
+test('scp and rsync go to the world; sftp explains; ssh-add and ssh-agent answer alike', async () => {
+  const sftp = await both('sftp', [`maintainer@${SOURCE_IP}`]);
+  assert.equal(sftp.code, 1);
+  assert.match(sftp.err.toString(), /interactive sessions are not supported/);
+  const bad = await both('scp', ['only-one-operand']);
+  assert.notEqual(bad.code, 0);
+  assert.match((await both('ssh-add', ['-l'])).out.toString(), /SHA256:peerwatch-shell-world/);
+  assert.match((await both('ssh-add', [])).err.toString(), /Identity added: \/home\/agent\/\.ssh\/id_rsa/);
+  assert.match((await both('ssh-agent', ['-s'])).out.toString(), /^SSH_AUTH_SOCK=\/tmp\/ssh-agent\.sock; export SSH_AUTH_SOCK;\n/);
+});
+
+test('no shell world behind the socket: ssh says the connection was refused, with status 255', async () => {
+  const r = await both('ssh', [SOURCE_IP, 'ls'], null, join(root, 'missing.sock'));
+  assert.equal(r.code, 255);
+  assert.match(r.err.toString(), /Connection refused/);
+});
