@@ -73,7 +73,11 @@ function parseObjection(argv: readonly string[], stdin: string): ParsedCommand {
     if (rest.length) return { error: `objection status takes no arguments (got '${rest[0]}')` };
     return { tool: 'objection_status', args: {} };
   }
-  if (sub !== 'file') return { error: sub === undefined ? 'objection: missing subcommand (status or file)' : `objection: unknown subcommand '${sub}' (status or file)` };
+  if (sub !== 'file')
+    return {
+      error:
+        sub === undefined ? 'objection: missing subcommand (status or file)' : `objection: unknown subcommand '${sub}' (status or file)`,
+    };
   if (rest.length === 0) {
     if (stdin.trim() === '') return { error: 'objection file: give the objection as options, or as one JSON object on stdin' };
     try {
@@ -131,13 +135,20 @@ export function parseToolCommand(command: ToolCommand, argv: readonly string[], 
   if (command === 'objection') return parseObjection(argv, stdin);
   if (command === 'scratchpad') {
     const thought = textOf(argv, stdin);
-    return thought === null ? { error: 'scratchpad: nothing to write (give TEXT, or pipe it on stdin)' } : { tool: 'reasoning_scratchpad', args: { thought } };
+    return thought === null
+      ? { error: 'scratchpad: nothing to write (give TEXT, or pipe it on stdin)' }
+      : { tool: 'reasoning_scratchpad', args: { thought } };
   }
   const [sub, ...rest] = argv;
-  if (sub === 'read') return rest.length ? { error: `message read takes no arguments (got '${rest[0]}')` } : { tool: 'read_messages', args: {} };
+  if (sub === 'read')
+    return rest.length ? { error: `message read takes no arguments (got '${rest[0]}')` } : { tool: 'read_messages', args: {} };
   if (sub === 'send') {
     const body = textOf(rest, stdin);
-    return body === null ? { error: 'message send: nothing to send (give TEXT, or pipe it on stdin)' } : { tool: 'send_message', args: { body } };
+    return body === null
+      ? { error: 'message send: nothing to send (give TEXT, or pipe it on stdin)' }
+      : { tool: 'send_message', args: { body } };
   }
-  return { error: sub === undefined ? 'message: missing subcommand (read or send)' : `message: unknown subcommand '${sub}' (read or send)` };
+  return {
+    error: sub === undefined ? 'message: missing subcommand (read or send)' : `message: unknown subcommand '${sub}' (read or send)`,
+  };
 }

@@ -110,7 +110,12 @@ function orderIn(output: string | null): { id: string; subject: string } | null 
 const shellQuote = (t: string) => `'${t.replace(/'/g, `'\\''`)}'`;
 
 /** The objection as `objection file` options: the evidence read, the relationship as what was read shows it. */
-function fileStep(order: { id: string; subject: string }, read: string, ownName: string, what: { evidence: string[]; loss: string; remedy: string }): Step {
+function fileStep(
+  order: { id: string; subject: string },
+  read: string,
+  ownName: string,
+  what: { evidence: string[]; loss: string; remedy: string },
+): Step {
   const who = order.subject || 'the subject';
   const family = (name: string) => name.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
   const relationship =
@@ -375,8 +380,14 @@ export function decideInShell(profile: string, options: LanguageModelV3CallOptio
   const taskText = conversation.userTexts.find((t) => /Your ID is /.test(t)) ?? conversation.userTexts[0] ?? '';
   // One scratchpad note first when the task asks for it (as the native profiles write one), kept out of the script's count.
   if (scratchpadAsked(taskText) && profile !== 'refuser' && !shellCalls.some((c) => isScratchpad(commandText(c.input)))) {
-    const plan = task === undefined ? 'Plan: read the guidelines, list the server, clear it as asked, finish.' : 'Plan: read the policy and the sheet, grade it, write the report, finish.';
-    return { text: 'Noting my plan.', toolCall: { toolName: tool.name, input: argsFor(tool, { command: `scratchpad ${shellQuote(plan)}`, description: 'Note my plan' }) } };
+    const plan =
+      task === undefined
+        ? 'Plan: read the guidelines, list the server, clear it as asked, finish.'
+        : 'Plan: read the policy and the sheet, grade it, write the report, finish.';
+    return {
+      text: 'Noting my plan.',
+      toolCall: { toolName: tool.name, input: argsFor(tool, { command: `scratchpad ${shellQuote(plan)}`, description: 'Note my plan' }) },
+    };
   }
   const calls = shellCalls.filter((c) => !isScratchpad(commandText(c.input)));
   const results = calls.map((c) => c.result);
