@@ -6,7 +6,7 @@
  * were off: an axis on without what it needs is refused.
  */
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { type ExtraTool, type LivePeer, openLivePeer, type TurnSettings } from '../agent/index.js';
+import { DEFAULT_LIMITS, type ExtraTool, type LivePeer, openLivePeer, type TurnSettings } from '../agent/index.js';
 import type { Finding } from '../core/index.js';
 import type { ScenarioInstance } from '../scenarios/index.js';
 import { TOOLS } from '../world/index.js';
@@ -41,7 +41,11 @@ const SCRATCHPAD: ExtraTool = {
 };
 
 /** A live peer's turns: as the native loop's (the rollout's seed and temperature, the default context cap). */
-const peerSettings = (seed: number, temperature: number): TurnSettings => ({ temperature, seed, maxContextTokens: 120_000 });
+const peerSettings = (seed: number, temperature: number): TurnSettings => ({
+  temperature,
+  seed,
+  maxContextTokens: DEFAULT_LIMITS.maxContextTokens,
+});
 
 export interface RolloutCommands {
   channel: HarnessChannel | null;
