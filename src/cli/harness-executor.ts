@@ -11,7 +11,7 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { availableParallelism, freemem } from 'node:os';
 import { resolve } from 'node:path';
 import { canonicalJsonOfFrozenList, sha256Hex, UserError } from '../core/index.js';
-import { behaviourFindings, interviewRecordFrom, type QuestionSet, type RolloutExecutor } from '../experiment/index.js';
+import { behaviourFindings, interviewRecordFrom, openRolloutChannel, type QuestionSet, type RolloutExecutor } from '../experiment/index.js';
 import { type HarnessName, runHarnessRollout } from '../harness/index.js';
 import { type ReasoningEffort, SHELL_PROFILES } from '../models/index.js';
 import type { RolloutRecord } from '../store/index.js';
@@ -34,6 +34,10 @@ export interface HarnessExecutorOptions {
   reasoningEffort?: ReasoningEffort;
   /** The sweep's models behind the bridge, resolved and checked up front (prepareModels). */
   models: HarnessModels;
+  /** Live peers' models (--peer live): each rollout's peer model (--peer-model, else its own), resolved up front. */
+  peerModels?: HarnessModels;
+  /** The run's sampling temperature, for a live peer's turns. */
+  temperature?: number;
   warn?: (line: string) => void;
   /**
    * `--interview`: each rollout that ends without error is interviewed before its sandbox is taken
@@ -95,11 +99,22 @@ export async function prepareModels(
   return models;
 }
 
+/** Live peers' models (--peer-model): any model, a scripted peer profile included (they do not act in shell form). */
+export async function preparePeerModels(
+  specs: readonly string[],
+  flags: { baseUrl?: string | undefined; apiKeyEnv?: string | undefined; config?: string | undefined },
+): Promise<HarnessModels> {
+  const models: HarnessModels = new Map();
+  for (const spec of specs) models.set(spec, await gatewayedModel({ model: spec, ...flags }));
+  return models;
+}
+
 export function harnessExecutor(o: HarnessExecutorOptions): RolloutExecutor {
   return async (p, ctx) => {
     const startedAt = ctx.now().toISOString();
     // A rollout's model is the sweep's model axis; `agent:<name>` (command without --model) has none.
     const model = o.models.get(p.model) ?? null;
+    const peer = p.peerModel ? (o.peerModels?.get(p.peerModel) ?? o.models.get(p.peerModel)) : undefined;
     const r = await runHarnessRollout({
       harness: o.harness,
       scenarioId: p.scenario.id,
@@ -117,6 +132,10 @@ export function harnessExecutor(o: HarnessExecutorOptions): RolloutExecutor {
       ...(o.memoryFile ? { memoryFile: o.memoryFile } : {}),
       ...(o.warn ? { warn: o.warn } : {}),
       ...(ctx.abortSignal ? { abortSignal: ctx.abortSignal } : {}),
+      // Channel on: a fresh controller per rollout, as natively; its data dir stays outside the sandbox.
+      channel: (instance) => openRolloutChannel(instance, p.seed),
+      ...(peer ? { peer: { model: peer.gateway(peer.resolved.model) } } : {}),
+      ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
       ...(o.interview ? { interview: { questions: o.interview.questions.questions } } : {}),
     });
     const findings = r.findings.concat(behaviourFindings(p.scenario.id, r.findings));

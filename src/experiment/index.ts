@@ -19,6 +19,7 @@ export { type PlannedRollout, peerModelOf, planRollouts, selectConditions, valid
 export { BUILTIN_PRICES, callCost, Price, priceFor } from './prices.js';
 export { emptyModelProgress, type ModelProgress, type Progress } from './progress.js';
 export { type RateLimits, RateLimiter, type RateTicket } from './rate-limiter.js';
+export { openRolloutChannel, type RolloutChannel } from './rollout-channel.js';
 export { behaviourFindings, executeRollout, type RolloutExecutor, rolloutFlags, type RunOptions, runKind } from './run.js';
 export {
   buildEndpoints,

@@ -5,7 +5,8 @@
  * - its working directory `/workspace` (PEERWATCH_WORKSPACE) with `TASK.md` (PEERWATCH_TASK_FILE),
  *   the company's documents under `docs/` and, with a memory condition, its memory file (`AGENTS.md`
  *   unless the caller names another, e.g. `CLAUDE.md`, `GEMINI.md`);
- * - `ssh`, `scp`, `sftp`, `rsync`, `ssh-add`, `ssh-agent` first on PATH, reaching the hosts;
+ * - `ssh`, `scp`, `sftp`, `rsync`, `ssh-add`, `ssh-agent` first on PATH, reaching the hosts, and the
+ *   peerwatch commands its condition gives (`objection`, `scratchpad`, `message`; tool-commands.ts);
  * - HOME=/home/agent with ~/.ssh (config, known_hosts, id_rsa) and a private /tmp;
  * - with `--model`, the model bridge on its own loopback (`bridgeEnv` in rollout.ts):
  *   PEERWATCH_BRIDGE (http://127.0.0.1:8931), PEERWATCH_BRIDGE_TOKEN, PEERWATCH_MODEL, and each

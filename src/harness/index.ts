@@ -49,6 +49,7 @@ export {
   isShellScenario,
   NO_SHELL_FORM,
   noShellFormReason,
+  replayUnsupported,
   SHELL_SCENARIOS,
   shellFlags,
   shellTask,
@@ -56,6 +57,8 @@ export {
 } from './shell-form.js';
 export type { ShellScenarioId, WorkspaceLayout } from './shell-form.js';
 export { scoreShellEpisode } from './shell-scoring.js';
+export { COMMAND_OF_TOOL, commandUsage, parseToolCommand, TOOL_COMMANDS } from './tool-commands.js';
+export type { ParsedCommand, ToolCommand } from './tool-commands.js';
 export { armReads } from './workspace-reads.js';
 export { READ_BACK_MAX_BYTES, READ_BACK_MAX_FILES, readBackReports } from './workspace-reports.js';
 export type { ReportsReadBack } from './workspace-reports.js';

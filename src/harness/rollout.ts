@@ -14,6 +14,7 @@ import { type Bridge, type BridgeExchange, bridgeUrls, startBridge } from '../br
 import { type Condition, type Event, type Finding, INTERVIEW_OPENING } from '../core/index.js';
 import type { DetectInput } from '../detect/index.js';
 import { type ReasoningEffort, type ResolvedModel, type ResolveOptions, resolveModel, SHELL_PROFILES } from '../models/index.js';
+import type { ScenarioInstance } from '../scenarios/index.js';
 import { timeAtTurn } from '../world/index.js';
 import { AGENT_CLI_TABLE, type AgentCli, type AgentCliName, type CliContext, compareVersions } from './agent-clis.js';
 import { SANDBOX_BRIDGE_PORT, takeCpuLine } from './forwarder.js';
@@ -31,6 +32,7 @@ import {
 } from './shell-form.js';
 import { scoreShellEpisode } from './shell-scoring.js';
 import { writeShims } from './shims.js';
+import { type HarnessChannel, type HarnessPeerModel, offerRolloutCommands, type RolloutCommands } from './rollout-commands.js';
 import { workspaceHolds } from './workspace-holds.js';
 import { readBackConfig } from './workspace-config.js';
 import { diskWorkspace } from './workspace-files.js';
@@ -70,6 +72,15 @@ export interface HarnessRolloutOptions {
   seed?: number;
   /** Where the warning for --no-sandbox goes (stderr in the CLI). */
   warn?: (line: string) => void;
+  /**
+   * Condition channel `on`: opens the rollout's lawful channel (experiment/'s openRolloutChannel);
+   * its tools become the agent's `objection` command, its audit a finding.
+   */
+  channel?: (instance: ScenarioInstance) => Promise<HarnessChannel | undefined>;
+  /** Condition peer `live`: the live peer's model. */
+  peer?: HarnessPeerModel;
+  /** The run's sampling temperature, for a live peer's turns. */
+  temperature?: number;
   /**
    * The follow-up interview, asked after the episode is scored and before the sandbox is taken down
    * (only when the episode ended without error). Each question has the rollout's wall-time and turn limits.
@@ -243,6 +254,7 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
   const session = await openHarnessSession(instance.world);
   const maxTurns = o.maxTurns ?? DEFAULT_MAX_TURNS;
   let bridge: Bridge | null = null;
+  let commands: RolloutCommands | null = null;
   try {
     const version = cli && bin ? cliVersion(cli, bin, session.home) : null;
     const layout = writeWorkspace(session.workspace, instance, memoryFile);
@@ -250,6 +262,16 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
     const reads = armReads(session.workspace, watched);
     const task = shellTask(instance, memoryFile);
     session.episode.begin(task);
+    // The peer's turn comes before each model call through the bridge (as natively, before each of the
+    // subject's turns); without a bridge, before each `message` command.
+    commands = await offerRolloutCommands(session, instance, {
+      channel: o.channel,
+      peer: o.peer,
+      seed: o.seed ?? 0,
+      paced: resolved !== null,
+      temperature: o.temperature,
+    });
+    const peerTurn = commands.peerTurn;
     const transcript = new RolloutTranscript(session);
     let modelCalls = 0;
     // Model calls answered so far, the interview's included: the simulated clock.
@@ -268,9 +290,11 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
     };
     if (resolved) {
       const init = instance.world;
+      const paced = commands.peer ? (m: LanguageModelV3) => withPeerTurns(m, peerTurn) : null;
+      const gateway = paced && o.gateway ? (m: LanguageModelV3) => paced(o.gateway?.(m) ?? m) : (paced ?? o.gateway);
       bridge = await startBridge({
         model: resolved,
-        ...(o.gateway ? { gateway: o.gateway } : {}),
+        ...(gateway ? { gateway } : {}),
         ...(o.retry ? { retry: o.retry } : {}),
         ...(o.reasoningEffort ? { reasoningEffort: o.reasoningEffort } : {}),
         ...(o.sandbox ? { socketPath: session.bridgeSocket, unixOrigin: `http://127.0.0.1:${SANDBOX_BRIDGE_PORT}` } : {}),
@@ -332,6 +356,7 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
         },
       );
     const agent = await launch(command, {}, o.warn);
+    commands.stop();
     if (!o.interview) await bridge?.close();
     const { exitCode, wallMs, timedOut, stdout } = agent;
     let stderr = agent.stderr;
@@ -368,6 +393,8 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
       layout,
       reads: { works: reads.works, read: () => readSet },
     });
+    // As natively: the rollout's audit log verified, its head in the finding.
+    if (commands.channel) findings.push(commands.channel.audit());
     const episode: DetectInput = {
       scenarioId: instance.scenarioId,
       flags: shellFlags(instance),
@@ -440,9 +467,29 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
       interview,
     };
   } finally {
+    commands?.stop();
     await bridge?.close();
+    commands?.channel?.dispose();
     await session.close();
   }
+}
+
+/** The model behind the bridge with a live peer's turn taken before each call. */
+function withPeerTurns(model: LanguageModelV3, peerTurn: () => Promise<void>): LanguageModelV3 {
+  return {
+    specificationVersion: model.specificationVersion,
+    provider: model.provider,
+    modelId: model.modelId,
+    supportedUrls: model.supportedUrls,
+    doGenerate: async (options) => {
+      await peerTurn();
+      return model.doGenerate(options);
+    },
+    doStream: async (options) => {
+      await peerTurn();
+      return model.doStream(options);
+    },
+  };
 }
 
 interface AgentRun {
@@ -534,7 +581,7 @@ function startUnsandboxed(
   warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
 ) {
   warn(NO_SANDBOX_WARNING);
-  writeShims(session.shims);
+  writeShims(session.shims, session.shims, process.execPath, session.commands);
   const child = spawn(command[0] as string, command.slice(1), {
     cwd: session.workspace,
     detached: true,

@@ -7,13 +7,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorldInit } from '../world/index.js';
-import { ShellEpisode } from './episode.js';
+import { type OfferedTools, ShellEpisode } from './episode.js';
 import { writeForwarder } from './forwarder.js';
 import { SANDBOX_SHIMS, type SandboxSpec } from './sandbox.js';
 import { ShellWorld } from './shell-world.js';
 import { startShimServer, type ShimServer } from './shim-server.js';
 import { writeShims } from './shims.js';
 import { type SshHost, writeSshHome } from './ssh-home.js';
+import type { ToolCommand } from './tool-commands.js';
 
 export interface HarnessSession {
   root: string;
@@ -24,6 +25,10 @@ export interface HarnessSession {
   /** Where a rollout's model bridge listens (a Unix socket; bound into the sandbox when given to sandboxSpec). */
   bridgeSocket: string;
   episode: ShellEpisode;
+  /** The peerwatch commands on the agent's PATH (offer()). */
+  commands: ToolCommand[];
+  /** Gives the agent peerwatch commands for these tools (the channel, the scratchpad, a live peer). */
+  offer(offer: OfferedTools): void;
   /** A sandbox spec for a command in this session. */
   sandboxSpec(command: string[], extra?: Pick<SandboxSpec, 'env' | 'readOnly' | 'bridgeSocket'>): SandboxSpec;
   close(): Promise<void>;
@@ -49,11 +54,17 @@ export async function openHarnessSession(init: WorldInit, hosts?: SshHost[]): Pr
     mkdirSync(paths.workspace);
     server = await startShimServer(episode, paths.socket);
     const open = server;
+    const commands: ToolCommand[] = [];
     return {
       root,
       ...paths,
       bridgeSocket,
       episode,
+      commands,
+      offer(offer) {
+        commands.push(...episode.offerTools(offer));
+        writeShims(paths.shims, SANDBOX_SHIMS, process.execPath, commands);
+      },
       sandboxSpec: (command, extra = {}) => ({ ...paths, command, ...extra }),
       async close() {
         await open.close();

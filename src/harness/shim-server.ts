@@ -1,21 +1,23 @@
 /**
  * The peerwatch side of the shims: a Unix socket that takes one request per connection (a JSON line
- * `{tool, argv, stdin}`, plus for `scp`/`rsync` the workspace files it names, read by the shim), runs
- * it in the episode and answers in the framing of shim-reply.ts (with `writes`: files the shim
- * writes into the workspace, inside the sandbox). Requests
+ * `{tool, argv, stdin}`; `tool` one of the ssh tools or a peerwatch command; for `scp`/`rsync` also
+ * the workspace files it names, read by the shim), runs it in the episode (which refuses a command
+ * the rollout does not offer) and answers in the framing of shim-reply.ts (with `writes`: files the
+ * shim writes into the workspace, inside the sandbox). Requests
  * are checked at the boundary; anything malformed gets ssh's exit status 255 and a one-line reason.
  */
 import { createServer, type Server } from 'node:net';
 import { z } from 'zod';
 import { frameShimReply, type ShimReply } from './shim-reply.js';
 import { SHIM_TOOLS } from './shims.js';
+import { TOOL_COMMANDS } from './tool-commands.js';
 import type { ShellEpisode } from './episode.js';
 import type { LocalSide } from './shell-world.js';
 
 const MAX_REQUEST = 1024 * 1024;
 
 const Request = z.strictObject({
-  tool: z.enum(SHIM_TOOLS),
+  tool: z.enum([...SHIM_TOOLS, ...TOOL_COMMANDS]),
   argv: z.array(z.string().max(64 * 1024)).max(1000),
   stdin: z.string().max(MAX_REQUEST),
   /** `scp`/`rsync`: the workspace sources the shim read (operand as typed -> base64) and the operands that are directories. */

@@ -9,6 +9,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type HelperRuntime, helperRuntime, PERL } from './helper-runtime.js';
+import type { ToolCommand } from './tool-commands.js';
 
 export const SHIM_TOOLS = ['ssh', 'scp', 'sftp', 'rsync'] as const;
 const LOCAL_TOOLS = ['ssh-add', 'ssh-agent'] as const;
@@ -40,8 +41,15 @@ if (tool === 'ssh-agent') {
   process.exit(0);
 }
 const fail = (msg) => { process.stderr.write(msg + '\n'); process.exit(tool === 'ssh' ? 255 : 1); };
+// Which command lines take stdin (ssh's remote command; the text or JSON a peerwatch command was not given as arguments).
+const WANTS_STDIN = {
+  ssh: () => !argv.includes('-n'),
+  objection: () => argv.length === 1 && argv[0] === 'file',
+  scratchpad: () => argv.length === 0,
+  message: () => argv.length === 1 && argv[0] === 'send',
+};
 const readStdin = () => new Promise((resolve) => {
-  if (tool !== 'ssh' || process.stdin.isTTY || argv.includes('-n')) return resolve('');
+  if (!WANTS_STDIN[tool]?.() || process.stdin.isTTY) return resolve('');
   const chunks = [];
   process.stdin.on('data', (c) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks).toString('utf8'))).on('error', () => resolve(''));
 });
@@ -85,7 +93,7 @@ if (tool === 'scp' || tool === 'rsync') {
 const stdin = await readStdin();
 const sock = connect(process.env.PEERWATCH_SHELL_SOCKET ?? '');
 const chunks = [];
-sock.on('error', () => fail(tool + ': connect to host port 22: Connection refused'));
+sock.on('error', () => fail(tool + (WANTS_STDIN[tool] && tool !== 'ssh' ? ': the peerwatch service is not reachable' : ': connect to host port 22: Connection refused')));
 sock.on('data', (c) => chunks.push(c));
 sock.on('end', () => {
   const reply = Buffer.concat(chunks);
@@ -144,11 +152,20 @@ print STDERR substr($reply, $nl + 1 + $out, $err);
 exit $code;
 `;
 
-/** Writes one executable per tool into `dir` (shown in the sandbox as `shimDir`). */
-export function writeShims(dir: string, shimDir = dir, node = process.execPath, runtime: HelperRuntime = helperRuntime()): void {
+/**
+ * Writes one executable per tool into `dir` (shown in the sandbox as `shimDir`), plus one per
+ * peerwatch command the rollout's condition gives the agent (tool-commands.ts; those run in Node).
+ */
+export function writeShims(
+  dir: string,
+  shimDir = dir,
+  node = process.execPath,
+  commands: readonly ToolCommand[] = [],
+  runtime: HelperRuntime = helperRuntime(),
+): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'peerwatch-shim.mjs'), SHIM_JS, { mode: 0o644 });
-  for (const tool of [...SHIM_TOOLS, ...LOCAL_TOOLS]) {
+  for (const tool of [...SHIM_TOOLS, ...LOCAL_TOOLS, ...commands]) {
     const p = join(dir, tool);
     writeFileSync(
       p,

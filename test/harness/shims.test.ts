@@ -30,7 +30,7 @@ before(async () => {
   root = mkdtempSync(join(tmpdir(), 'peerwatch-shims-'));
   for (const runtime of ['perl', 'node'] as const) {
     dirs[runtime] = join(root, runtime);
-    writeShims(dirs[runtime], dirs[runtime], process.execPath, runtime);
+    writeShims(dirs[runtime], dirs[runtime], process.execPath, [], runtime);
   }
 });
 after(async () => {

@@ -185,7 +185,8 @@ test('evaluation and finance in harness form through the sweep: scripted honest 
   const got = rows.map((x) => [x.model, x.scenario, x.behaviour, x.n, x.count, x.unscored, x.errors, x.unread, x.harness].join(' '));
   const want = ['scripted:honest', 'scripted:inflater'].flatMap((model) =>
     ['misrep_evaluation', 'misrep_finance'].flatMap((scenario) =>
-      ['honest_completion', 'refusal', 'score_inflation'].map((b) =>
+      // overt_objection: the channel flags are scored on every harness rollout, channel off too (as natively).
+      ['honest_completion', 'overt_objection', 'refusal', 'score_inflation'].map((b) =>
         [model, scenario, b, 1, b === flagged[model] ? 1 : 0, 0, 0, 0, 'command'].join(' '),
       ),
     ),

@@ -151,12 +151,31 @@ test('--no-sandbox prints a loud warning; bad use is a one-line usage error', as
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /^peerwatch: error: scenario 'alignment_faking' has no shell form: its outcome is a call of execute_shutdown/);
   assert.equal(wrong.stderr.trim().split('\n').length, 1, wrong.stderr);
-  const channel = await cli(['run', '--harness', 'command', '--scenario', 'misrep_finance', '--channel', 'on', '--', 'true'], { cwd });
-  assert.equal(channel.code, 2);
-  assert.match(channel.stderr, /--channel on: harness mode has no shell form for the lawful channel/);
-  const full = await cli(['run', '--harness', 'command', '--scenario', 'misrep_finance', '--grid', 'full', '--', 'true'], { cwd });
-  assert.equal(full.code, 2);
-  assert.match(full.stderr, /--grid full in harness mode: add --channel off --scratchpad off --peer document/);
+  // The channel and the scratchpad are peerwatch commands in shell form: their cells are planned, not refused.
+  const axes = await cli(
+    [
+      'run',
+      '--harness',
+      'command',
+      '--scenario',
+      'misrep_finance',
+      '--channel',
+      'on',
+      '--scratchpad',
+      'monitored',
+      '--dry-run',
+      '--',
+      'true',
+    ],
+    { cwd },
+  );
+  assert.equal(axes.code, 0, axes.stderr);
+  assert.match(axes.stdout, /^dry run: \d+ harness rollouts/);
+  // A live peer needs a model to play it: an agent without --model or --peer-model is refused in one line.
+  const peer = await cli(['run', '--harness', 'command', '--scenario', 'misrep_finance', '--peer', 'live', '--', 'true'], { cwd });
+  assert.equal(peer.code, 2);
+  assert.match(peer.stderr, /--peer live in harness mode: the live peer needs a model: give --peer-model <spec>/);
+  assert.equal(peer.stderr.trim().split('\n').length, 1, peer.stderr);
   const none = await cli(['run', '--harness', 'command', '--scenario', 'exfiltration_deletion'], { cwd });
   assert.equal(none.code, 2);
   assert.match(none.stderr, /no agent command/);

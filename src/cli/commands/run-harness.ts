@@ -34,6 +34,7 @@ import {
   harnessExecutor,
   machineConcurrency,
   prepareModels,
+  preparePeerModels,
 } from '../harness-executor.js';
 import { collectList, intOption } from '../options.js';
 
@@ -57,6 +58,8 @@ export interface HarnessFlags {
   channel?: string[];
   scratchpad?: string[];
   peer?: string[];
+  peerModel?: string;
+  temperature?: number;
   baseUrl?: string;
   apiKeyEnv?: string;
   config?: string;
@@ -108,29 +111,6 @@ function agentCliVersion(name: Exclude<HarnessName, 'command'>, bin: string | un
 }
 
 /**
- * Condition values a shell agent cannot be given yet: refused up front rather than played as if they
- * were off (a row labelled channel-on whose agent never saw a channel would be a false result).
- */
-const UNMAPPED_AXES = [
-  { axis: 'channel', flag: '--channel', keep: 'off', what: 'the lawful channel (file_objection, objection_status)' },
-  { axis: 'scratchpad', flag: '--scratchpad', keep: 'off', what: 'the reasoning scratchpad (a native tool)' },
-  { axis: 'peer', flag: '--peer', keep: 'document', what: 'a live peer' },
-] as const;
-
-function checkUnmappedAxes(flags: HarnessFlags): void {
-  for (const a of UNMAPPED_AXES) {
-    const values = flags[a.axis];
-    const other = values?.find((v) => v !== a.keep);
-    if (other !== undefined)
-      throw new UserError(`${a.flag} ${other}: harness mode has no shell form for ${a.what} yet; use ${a.flag} ${a.keep}`);
-    if (flags.grid === 'full' && values === undefined)
-      throw new UserError(
-        `--grid full in harness mode: add ${UNMAPPED_AXES.map((x) => `${x.flag} ${x.keep}`).join(' ')} (${UNMAPPED_AXES.map((x) => x.what).join(', ')}: no shell form yet)`,
-      );
-  }
-}
-
-/**
  * Checks the harness flags and hands run.ts the sweep's harness part; `run` is run.ts's own sweep
  * (passed in, so this file does not import run.ts back).
  */
@@ -161,7 +141,9 @@ export async function runHarnessCommand<F extends HarnessFlags>(
         `peerwatch: --scenario all in harness mode runs ${SHELL_SCENARIOS.join(', ')}; skipped (no shell form): ${skipped.map((id) => `${id} (${NO_SHELL_FORM[id] ?? 'no mapping'})`).join('; ')}\n`,
       );
   }
-  checkUnmappedAxes(flags);
+  const livePeer = (flags.peer ?? []).includes('live');
+  if (livePeer && !flags.peerModel && (flags.model ?? []).length === 0)
+    throw new UserError('--peer live in harness mode: the live peer needs a model: give --peer-model <spec> (or --model)');
   if (flags.memoryFile !== undefined && !/^[A-Za-z0-9._-]+$/.test(flags.memoryFile))
     throw new UserError(
       `--memory-file ${flags.memoryFile}: a plain file name in the workspace (AGENTS.md, CLAUDE.md, GEMINI.md, memory.md)`,
@@ -188,6 +170,16 @@ export async function runHarnessCommand<F extends HarnessFlags>(
     ...(flags.maxIters ? { maxTurns: flags.maxIters } : {}),
     ...(flags.reasoningEffort ? { reasoningEffort: flags.reasoningEffort } : {}),
     models: await prepareModels(flags.model ?? [], { baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, config: flags.config }),
+    ...(livePeer && flags.peerModel
+      ? {
+          peerModels: await preparePeerModels([flags.peerModel], {
+            baseUrl: flags.baseUrl,
+            apiKeyEnv: flags.apiKeyEnv,
+            config: flags.config,
+          }),
+        }
+      : {}),
+    ...(flags.temperature !== undefined ? { temperature: flags.temperature } : {}),
   };
   const executor = (interview?: HarnessExecutorOptions['interview']) => harnessExecutor({ ...base, ...(interview ? { interview } : {}) });
   const given = (option: string) => cmd.getOptionValueSource(option) === 'cli';

@@ -19,6 +19,7 @@ import {
   type LocalMachine,
   LocalShellEpisode,
   SHELL_SCENARIOS,
+  replayUnsupported,
   shellFlags,
 } from '../../harness/index.js';
 import { timeAtTurn } from '../../world/index.js';
@@ -95,11 +96,13 @@ export async function replayCodingTranscript(t: PotterTranscript, mapping: Extra
       mapping,
       `coding-agent transcript of ${scenarioId}, which has no shell form yet (shell forms: ${SHELL_SCENARIOS.join(', ')}): its shell calls cannot be replayed, so nothing is scored`,
     );
+  // A condition whose shell form is a peerwatch command (the lawful channel, a scratchpad, a live peer).
+  const unsupported = replayUnsupported(mapping.condition);
+  if (unsupported) return replayTranscript(t, mapping, `coding-agent transcript: ${unsupported}, so nothing is scored`);
   let instance: ReturnType<typeof buildShellInstance>;
   try {
     instance = buildShellInstance(scenarioId, mapping.condition, mapping.family, 0);
   } catch (e) {
-    // A condition the shell form does not carry yet (the lawful channel, a scratchpad, a live peer).
     if (!(e instanceof HarnessInputError)) throw e;
     return replayTranscript(t, mapping, `coding-agent transcript: ${e.message}, so nothing is scored`);
   }
