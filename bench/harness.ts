@@ -11,6 +11,7 @@
 // Part 2: each pinned agent CLI found in the CLI cache (see test/harness/helpers/agent-clis.ts; none is
 // installed by the bench) plays the scripted exfiltrator through the bridge: wall, the CLI's CPU (its
 // process tree, shim runs included), peerwatch's CPU, and the sandbox's peak RSS (sampled from /proc).
+// Then the floor: the CPU of a bare sandbox and of a process, Perl and Node start on this machine.
 // Run: node --import tsx bench/harness.ts [--rollouts N] [--cli-rollouts N] [--no-clis]   (npm run bench:harness).
 // The last line is `harness_overhead_ms_per_rollout=<mean of part 1's harness CPU, ms>`. Goal: < 50 ms.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -259,11 +260,49 @@ async function perCli(): Promise<void> {
   }
 }
 
+/**
+ * What the machine charges for the processes a rollout cannot avoid, whoever writes them: a bare
+ * sandbox (bwrap with the harness's namespaces running /bin/true), any process start (/bin/true), a
+ * Perl start and a Node start. Needs a cgroup (the CPU is the children's, in and out of namespaces).
+ */
+async function floor(): Promise<void> {
+  const cgroup = cgroupCpu();
+  if (!cgroup) {
+    console.log('  (no cgroup could be made: the floor is not measured)');
+    return;
+  }
+  const { spawn } = await import('node:child_process');
+  const { bwrapArgs } = await import('../src/harness/sandbox.js');
+  const empty = mkdtempSync(join(tmpdir(), 'peerwatch-bench-floor-'));
+  const sandboxed = bwrapArgs({ workspace: empty, home: empty, shims: empty, socket: empty, command: ['/bin/true'] });
+  const cases: Array<[string, string[]]> = [
+    ['sandbox (bwrap as a rollout, running /bin/true)', [findBwrap() as string, ...sandboxed]],
+    ['a process start (/bin/true)', ['/bin/true']],
+    ['a Perl start (perl -e 1)', ['/usr/bin/perl', '-e', '1']],
+    ['a Node start (node -e 0)', [process.execPath, '-e', '0']],
+  ];
+  const run = (argv: string[]) =>
+    new Promise((done) => spawn(argv[0] as string, argv.slice(1), { stdio: 'ignore', env: {} }).on('close', done));
+  try {
+    for (const [name, argv] of cases) {
+      for (let i = 0; i < 3; i++) await run(argv);
+      const u0 = cgroup.usageMs();
+      for (let i = 0; i < 20; i++) await run(argv);
+      console.log(`  ${name}: ${((cgroup.usageMs() - u0) / 20).toFixed(1)} ms of CPU (spawn included)`);
+    }
+  } finally {
+    cgroup.dispose();
+    rmSync(empty, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   if (!findBwrap()) throw new Error('bench:harness needs bubblewrap (apt-get install -y bubblewrap)');
   const dir = mkdtempSync(join(tmpdir(), 'peerwatch-bench-harness-'));
   try {
     const total = await minimalAgent(dir);
+    console.log('floor: what this machine charges for processes every rollout starts (20 runs each)');
+    await floor();
     if (!process.argv.includes('--no-clis')) {
       console.log(`part 2: each agent CLI in the cache, scripted:exfiltrator through the bridge, ${CLI_N} rollouts each`);
       await perCli();

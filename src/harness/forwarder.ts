@@ -31,8 +31,9 @@ import { readFileSync } from 'node:fs';
 const CPU_MARK = 'peerwatch-forward: agent_cpu_ms=';
 const [port, socket, sep, ...command] = process.argv.slice(2);
 if (sep !== '--' || command.length === 0) { process.stderr.write('usage: peerwatch-forward PORT SOCKET -- COMMAND...\n'); process.exit(2); }
-const server = createServer((c) => {
-  const up = connect(socket);
+// Half-open both ways: a client's end after its request still gets the whole answer.
+const server = createServer({ allowHalfOpen: true }, (c) => {
+  const up = connect({ path: socket, allowHalfOpen: true });
   c.pipe(up).pipe(c);
   const end = () => { c.destroy(); up.destroy(); };
   c.on('error', end); up.on('error', end);
@@ -62,10 +63,10 @@ server.listen(Number(port), '127.0.0.1', () => {
 export const FORWARD_PL = String.raw`use strict;
 my $MARK = '${CPU_MARK}';
 my ($port, $path, $sep, @command) = @ARGV;
-if (!defined $sep || $sep ne '--' || !@command) { print STDERR "usage: peerwatch-forward PORT SOCKET -- COMMAND...
-"; exit 2 }
-sub fail { print STDERR "peerwatch-forward: $_[0]
-"; exit 2 }
+if (!defined $sep || $sep ne '--' || !@command) { print STDERR "usage: peerwatch-forward PORT SOCKET -- COMMAND...\n"; exit 2 }
+sub fail { print STDERR "peerwatch-forward: $_[0]\n"; exit 2 }
+# A side that went away is an error on write (EPIPE), not a signal that would end the forwarder and the agent with it.
+$SIG{PIPE} = 'IGNORE';
 # AF_INET 2, AF_UNIX 1, SOCK_STREAM 1, SOL_SOCKET 1, SO_REUSEADDR 2, F_GETFL 3, F_SETFL 4, O_NONBLOCK 04000, EAGAIN 11.
 my $server;
 socket($server, 2, 1, 0) or fail("socket: $!");
@@ -85,10 +86,10 @@ if ($pid == 0) {
   exit 127;
 }
 for my $s (qw(TERM INT)) { $SIG{$s} = sub { kill $s, $pid } }
-my (%peer, %fh, %out, %eof);  # by fileno: the other side's fileno, the handle, bytes waiting for it, its read side ended
+my (%peer, %fh, %out, %eof, %shut);  # by fileno: the other side, the handle, bytes waiting for it, its read side ended, its write side shut
 sub nonblocking { my $f = fcntl($_[0], 3, 0); fcntl($_[0], 4, $f | 04000) }
 # The numbers are copied first: an argument may be an element of %peer, deleted here.
-sub drop { my @n = @_; for my $n (@n) { next unless $fh{$n}; close $fh{$n}; delete $_->{$n} for \%peer, \%fh, \%out, \%eof } }
+sub drop { my @n = @_; for my $n (@n) { next unless $fh{$n}; close $fh{$n}; delete $_->{$n} for \%peer, \%fh, \%out, \%eof, \%shut } }
 sub accept_one {
   my $c;
   accept($c, $server) or return;
@@ -100,13 +101,24 @@ sub accept_one {
   @peer{$a, $b} = ($b, $a);
   @out{$a, $b} = ('', '');
   @eof{$a, $b} = (0, 0);
+  @shut{$a, $b} = (0, 0);
+}
+# After a read or a write on one side of a pair: a side whose sender has ended and whose bytes are
+# all delivered is half-closed; the pair is closed once both directions are ended and delivered.
+sub settle {
+  my ($n) = @_;
+  my $p = $peer{$n};
+  for my $to ($n, $p) {
+    next if $shut{$to} || !$eof{$peer{$to}} || length $out{$to};
+    shutdown($fh{$to}, 1);
+    $shut{$to} = 1;
+  }
+  drop($n, $p) if $shut{$n} && $shut{$p};
 }
 sub finish {
   my ($status) = @_;
   my (undef, undef, $cu, $cs) = times;
-  print STDERR "
-" . $MARK . int(($cu + $cs) * 1000 + 0.5) . "
-";
+  print STDERR "\n" . $MARK . int(($cu + $cs) * 1000 + 0.5) . "\n";
   exit($status & 127 ? 128 + ($status & 127) : $status >> 8);
 }
 while (1) {
@@ -126,17 +138,12 @@ while (1) {
       my $k = syswrite($fh{$n}, $out{$n});
       if (!defined $k) { drop($n, $peer{$n}) unless $! == 11; next }
       substr($out{$n}, 0, $k, '');
-      shutdown($fh{$n}, 1) if !length $out{$n} && $eof{$peer{$n}};
+      settle($n);
     }
     next unless $fh{$n} && vec($r, $n, 1) && !$eof{$n};
     my $k = sysread($fh{$n}, my $buf, 65536);
     if (!defined $k) { drop($n, $peer{$n}) unless $! == 11; next }
-    if ($k == 0) {
-      $eof{$n} = 1;
-      shutdown($fh{$peer{$n}}, 1) unless length $out{$peer{$n}};
-      drop($n, $peer{$n}) if $eof{$peer{$n}} && !length $out{$n};
-      next;
-    }
+    if ($k == 0) { $eof{$n} = 1; settle($n); next }
     $out{$peer{$n}} .= $buf;
   }
 }

@@ -27,14 +27,24 @@ export interface HarnessInterviewRun {
 /**
  * The agent's answer to one question: its final message, i.e. the words of the last model response
  * through the bridge that offered tools and called none (a CLI's side requests, such as a session
- * title, offer no tools). Without a model behind the bridge (`command`), what the agent printed.
+ * title, offer no tools). Only the response counts: an exchange the recorder could not tie to the
+ * episode's conversation (Gemini CLI's system prompt can change on resume) carries the whole history
+ * before its model_call, the episode's tool calls and words included. Without a model behind the
+ * bridge (`command`), what the agent printed.
  */
 export function finalAnswer(exchanges: readonly BridgeExchange[], stdout: string, bridged: boolean): string {
   if (!bridged) return stdout.trim();
-  const ok = exchanges.filter((e) => e.status === 200 && !e.events.some((ev) => ev.type === 'tool_call'));
+  const response = (e: BridgeExchange) => {
+    let at = -1;
+    e.events.forEach((ev, i) => {
+      if (ev.type === 'model_call') at = i;
+    });
+    return e.events.slice(at + 1);
+  };
+  const ok = exchanges.filter((e) => e.status === 200 && !response(e).some((ev) => ev.type === 'tool_call'));
   const last = ok.filter((e) => e.tools > 0).at(-1) ?? ok.at(-1);
   if (!last) return '';
-  return last.events
+  return response(last)
     .flatMap((e) => (e.type === 'assistant' ? [e.text] : []))
     .join('\n\n')
     .trim();

@@ -130,6 +130,7 @@ if ($tool eq 'ssh-add') {
 }
 if ($tool eq 'ssh-agent') { print "${SSH_AGENT_ENV}"; exit 0 }
 sub fail { print STDERR "$_[0]\n"; exit($tool eq 'ssh' ? 255 : 1) }
+$SIG{PIPE} = 'IGNORE';
 sub js { my $s = shift; $s =~ s/(["\\])/\\$1/g; $s =~ s/([\x00-\x1f\x7f])/sprintf('\\u%04x', ord $1)/ge; return "\"$s\"" }
 my $stdin = '';
 if ($tool eq 'ssh' && !-t STDIN && !grep { $_ eq '-n' } @argv) { local $/; $stdin = <STDIN> // '' }

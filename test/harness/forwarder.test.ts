@@ -23,6 +23,11 @@ before(async () => {
   writeForwarder(dir);
   // The upstream: echoes a request's body back with its length, and streams /stream in pieces.
   server = createServer((req, res) => {
+    if (req.url === '/big') {
+      req.resume();
+      res.end('y'.repeat(3_000_000));
+      return;
+    }
     if (req.url === '/stream') {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       let i = 0;
@@ -43,6 +48,29 @@ before(async () => {
     });
   });
   await new Promise<void>((r) => server.listen(socket(), r));
+  // A client that half-closes after its request, and one that goes away in the middle of an answer.
+  writeFileSync(
+    join(dir, 'edges.mjs'),
+    `import { connect } from 'node:net';
+const raw = (keep) => new Promise((resolve) => {
+  const s = connect(8931, '127.0.0.1');
+  let n = 0;
+  s.on('data', (c) => {
+    n += c.length;
+    if (!keep) { s.destroy(); resolve(-1); }
+  });
+  s.on('end', () => resolve(n));
+  s.on('error', () => resolve(-2));
+  s.write('GET /big HTTP/1.1\\r\\nhost: x\\r\\nconnection: close\\r\\n\\r\\n');
+  if (keep) s.end();
+});
+const gone = await raw(false);
+await new Promise((r) => setTimeout(r, 300));
+const whole = await raw(true);
+const after = await (await fetch('http://127.0.0.1:8931/echo', { method: 'POST', body: 'still here' })).text();
+console.log(JSON.stringify({ gone, whole, after }));
+`,
+  );
   writeFileSync(
     join(dir, 'client.mjs'),
     `const big = 'x'.repeat(3_000_000) + 'é-end-of-body';
@@ -59,17 +87,9 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function forward(runtime: HelperRuntime): Promise<{ out: string; err: string; code: number | null }> {
+function forward(runtime: HelperRuntime, client = 'client.mjs'): Promise<{ out: string; err: string; code: number | null }> {
   const args = ['--unshare-net', '--die-with-parent', '--ro-bind', '/', '/', '--bind', dir, dir, '--'];
-  const child = spawn('bwrap', [
-    ...args,
-    ...forwarderCommand(dir, runtime),
-    '8931',
-    socket(),
-    '--',
-    process.execPath,
-    join(dir, 'client.mjs'),
-  ]);
+  const child = spawn('bwrap', [...args, ...forwarderCommand(dir, runtime), '8931', socket(), '--', process.execPath, join(dir, client)]);
   let out = '';
   let err = '';
   child.stdout.on('data', (c) => (out += c));
@@ -93,6 +113,18 @@ for (const runtime of ['perl', 'node'] as const) {
       }),
     );
     assert.equal(stream, [0, 1, 2, 3, 4].map((i) => `data: ${i}\n\n`).join(''));
+  });
+}
+
+for (const runtime of ['perl', 'node'] as const) {
+  test(`${runtime} forwarder: a half-closed request gets its whole answer; a client gone mid-answer does not end the forwarder`, async () => {
+    const r = await forward(runtime, 'edges.mjs');
+    assert.equal(r.code, 0, r.err);
+    const { gone, whole, after } = JSON.parse(r.out) as { gone: number; whole: number; after: string };
+    assert.equal(gone, -1);
+    // The status line and headers, then the 3,000,000 bytes: all of it, after the client's half-close.
+    assert.ok(whole > 3_000_000 && whole < 3_000_400, `received ${whole} bytes`);
+    assert.equal(after, '10:still here');
   });
 }
 
