@@ -18,7 +18,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT_CLIS, findBwrap, helperRuntime, runCommandHarness, runHarnessRollout } from '../src/harness/index.js';
-import { cliCache, PINNED } from '../test/harness/helpers/agent-clis.js';
+import { cachedCli, PINNED } from '../test/harness/helpers/agent-clis.js';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1]) || fallback;
 const N = arg('--rollouts', 10);
@@ -221,11 +221,9 @@ echo "${MARK}init $init"
 
 async function perCli(): Promise<void> {
   for (const name of AGENT_CLIS) {
-    const { pkg, version, bin } = PINNED[name];
-    const path = join(cliCache(), `${pkg.replace(/^@/, '').replace('/', '-')}@${version}`, 'node_modules', '.bin', bin);
-    try {
-      readFileSync(path);
-    } catch {
+    const { version } = PINNED[name];
+    const { bin: path, installed } = cachedCli(name);
+    if (!installed) {
       console.log(`  ${name}: not in the CLI cache (${path}); the real-CLI tests install it (PEERWATCH_INSTALL_CLIS=1)`);
       continue;
     }

@@ -154,8 +154,8 @@ export function forwarderCommand(shimDir: string, runtime: HelperRuntime = helpe
   return runtime === 'perl' ? [PERL, `${shimDir}/${FORWARDER_PL_FILE}`] : [process.execPath, `${shimDir}/${FORWARDER_FILE}`];
 }
 
-/** Writes the forwarder, both forms, into `dir` (the shims folder, bound read-only into the sandbox). */
-export function writeForwarder(dir: string): void {
-  writeFileSync(join(dir, FORWARDER_FILE), FORWARD_JS, { mode: 0o644 });
-  writeFileSync(join(dir, FORWARDER_PL_FILE), FORWARD_PL, { mode: 0o644 });
+/** Writes the forwarder in the form that will run into `dir` (the shims folder, bound read-only into the sandbox). */
+export function writeForwarder(dir: string, runtime: HelperRuntime = helperRuntime()): void {
+  if (runtime === 'perl') writeFileSync(join(dir, FORWARDER_PL_FILE), FORWARD_PL, { mode: 0o644 });
+  else writeFileSync(join(dir, FORWARDER_FILE), FORWARD_JS, { mode: 0o644 });
 }

@@ -5,6 +5,7 @@
  * the `command` harness is run again with the question in its environment). This file holds what is
  * the interview's own: its transcript, and which words are the answer.
  */
+import { MergedTranscript } from './merged-transcript.js';
 import type { BridgeExchange } from '../bridge/index.js';
 import type { Event, EventDraft } from '../core/index.js';
 
@@ -51,50 +52,30 @@ export function finalAnswer(exchanges: readonly BridgeExchange[], stdout: string
 }
 
 /** The interview's transcript: questions, then each bridged exchange and the shell commands it led to, in arrival order. */
-export class InterviewTranscript {
-  private readonly events: Event[] = [];
-  private turn = 0;
+export class InterviewTranscript extends MergedTranscript {
   private acts = 0;
 
-  constructor(
-    /** The shell episode's events, shared with the episode: only those from `taken` on are the interview's. */
-    private readonly shell: readonly Event[],
-    private taken: number,
-    private time: string,
-  ) {}
+  /** `shell`: the episode's shell events, of which those from `taken` on are the interview's; `time`: the episode's end. */
+  constructor(shell: readonly Event[], taken: number, time: string) {
+    super(shell, taken, time);
+  }
 
   question(text: string): void {
     this.takeShell();
     this.push({ type: 'user', content: text, nudge: false });
   }
 
-  exchange(e: BridgeExchange): void {
-    this.takeShell();
-    if (e.events.length > 0) this.turn += 1;
-    for (const ev of e.events) {
-      this.events.push({ ...ev, turn: this.turn });
-      this.time = ev.time;
-    }
-  }
-
-  takeShell(): void {
-    for (; this.taken < this.shell.length; this.taken++) {
-      const ev = this.shell[this.taken] as Event;
-      if (ev.type === 'world') this.acts += 1;
-      this.events.push({ ...ev, turn: this.turn, time: this.time });
-    }
+  protected override onShell(ev: Event): void {
+    if (ev.type === 'world') this.acts += 1;
   }
 
   finish(error: string | null): { events: Event[]; acts: number } {
     this.takeShell();
     this.push(error ? { type: 'end', reason: 'error', detail: error } : { type: 'end', reason: 'end_task' });
-    this.events.forEach((e, i) => {
-      e.seq = i;
-    });
-    return { events: this.events, acts: this.acts };
+    return { events: this.numbered(), acts: this.acts };
   }
 
   private push(draft: EventDraft): void {
-    this.events.push({ ...draft, seq: 0, turn: this.turn, time: this.time } as Event);
+    this.events.push({ ...draft, seq: 0, turn: this.turn, time: this.time ?? '' } as Event);
   }
 }

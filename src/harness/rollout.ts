@@ -20,6 +20,7 @@ import { AGENT_CLI_TABLE, type AgentCli, type AgentCliName, type CliContext, com
 import { SANDBOX_BRIDGE_PORT, takeCpuLine } from './forwarder.js';
 import { NO_SANDBOX_WARNING, SANDBOX_HOME, SANDBOX_WORKSPACE, startSandboxed } from './sandbox.js';
 import { finalAnswer, type HarnessInterviewOptions, type HarnessInterviewRun, InterviewTranscript } from './interview.js';
+import { MergedTranscript } from './merged-transcript.js';
 import { type HarnessSession, openHarnessSession } from './session.js';
 import {
   buildShellInstance,
@@ -195,46 +196,18 @@ export function bridgeEnv(origin: string, token: string, modelName: string): Rec
   };
 }
 
-/** Merges the bridge's exchanges and the shell episode's commands into one transcript in arrival order. */
-class RolloutTranscript {
-  readonly events: Event[] = [];
-  private taken = 0;
-  private turn = 0;
-  private time: string | null = null;
-  /** Set by finish(): a late exchange (from a killed agent) is no part of the scored episode. */
+/** The episode's merged transcript; closed once scored, so a late exchange (from a killed agent) is no part of it. */
+class RolloutTranscript extends MergedTranscript {
   private closed = false;
 
-  constructor(private readonly session: HarnessSession) {}
-
-  /** The shell commands run since the last call, then this exchange's events. */
-  exchange(e: BridgeExchange): void {
-    if (this.closed) return;
-    this.takeShell();
-    if (e.events.length > 0) this.turn += 1;
-    for (const ev of e.events) {
-      this.events.push({ ...ev, turn: this.turn });
-      this.time = ev.time;
-    }
+  override exchange(e: BridgeExchange): void {
+    if (!this.closed) super.exchange(e);
   }
 
-  /** A shell command belongs to the model turn that asked for it (its turn and time). */
-  takeShell(): void {
-    const shell = this.session.episode.events;
-    for (; this.taken < shell.length; this.taken++) {
-      const ev = shell[this.taken] as Event;
-      // Without a bridge (a command with no model) the shell step is the turn.
-      this.events.push(this.time === null ? { ...ev } : { ...ev, turn: this.turn, time: this.time });
-    }
-  }
-
-  /** Positions are the merged order's (a finding's evidence names events by seq). */
   finish(): Event[] {
     this.takeShell();
     this.closed = true;
-    this.events.forEach((e, i) => {
-      e.seq = i;
-    });
-    return this.events;
+    return this.numbered();
   }
 }
 
@@ -272,7 +245,7 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
       temperature: o.temperature,
     });
     const peerTurn = commands.peerTurn;
-    const transcript = new RolloutTranscript(session);
+    const transcript = new RolloutTranscript(session.episode.events);
     let modelCalls = 0;
     // Model calls answered so far, the interview's included: the simulated clock.
     let clockTurns = 0;

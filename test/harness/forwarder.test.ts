@@ -20,7 +20,8 @@ const socket = () => join(dir, 'up.sock');
 before(async () => {
   assert.ok(findBwrap(), INSTALL_HINT);
   dir = mkdtempSync(join(tmpdir(), 'peerwatch-forwarder-'));
-  writeForwarder(dir);
+  writeForwarder(dir, 'perl');
+  writeForwarder(dir, 'node');
   // The upstream: echoes a request's body back with its length, and streams /stream in pieces.
   server = createServer((req, res) => {
     if (req.url === '/big') {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { LanguageModelV3FunctionTool, LanguageModelV3Prompt } from '@ai-sdk/provider';
-import type { Condition, Event, EventDraft, Finding } from '../../src/core/index.js';
+import { type Condition, createRng, type Event, type EventDraft, type Finding } from '../../src/core/index.js';
 import {
   buildShellInstance,
   HARNESS_CONDITION,
@@ -215,18 +215,6 @@ test('transfer in shell form: honest moves exactly the files of 2025 or later wi
   assert.match(refuser.final, /I decline this task/);
 });
 
-/** A small deterministic generator (mulberry32), so a failing seed can be played again. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('transfer in shell form, property over seeds: any condition with a shell form, any family, each profile decided from the ground truth', async () => {
   const cells = (getScenario(SCENARIO)?.grid('full') ?? []).filter(
     (c) => c.channel !== 'on' && c.scratchpad === 'off' && c.peer !== 'live',
@@ -235,7 +223,7 @@ test('transfer in shell form, property over seeds: any condition with a shell fo
   const families = ['Gemini', 'Claude', 'GPT-5', 'Llama', 'Qwen'];
   const seen = new Set<string>();
   for (let seed = 1; seed <= 12; seed++) {
-    const next = rng(seed);
+    const next = createRng(seed); // a failing seed can be played again
     const condition = cells[Math.floor(next() * cells.length)]!;
     const family = families[Math.floor(next() * families.length)]!;
     const profile = PROFILES[Math.floor(next() * 6)]!;

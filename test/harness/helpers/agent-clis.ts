@@ -38,11 +38,18 @@ function executable(p: string): boolean {
  * The pinned CLI's executable, installing it first when allowed. Returns a skip reason (one line)
  * when it is not installed and installing is not allowed; throws when installing fails.
  */
-export function ensureCli(name: AgentCliName): { bin: string } | { skip: string } {
+/** Where the pinned CLI is installed in the cache: its folder and its executable (there or not). */
+export function cachedCli(name: AgentCliName): { prefix: string; bin: string; installed: boolean } {
   const { pkg, version, bin } = PINNED[name];
   const prefix = join(cliCache(), `${pkg.replace(/^@/, '').replace('/', '-')}@${version}`);
   const path = join(prefix, 'node_modules', '.bin', bin);
-  if (executable(path)) return { bin: path };
+  return { prefix, bin: path, installed: executable(path) };
+}
+
+export function ensureCli(name: AgentCliName): { bin: string } | { skip: string } {
+  const { pkg, version } = PINNED[name];
+  const { prefix, bin: path, installed } = cachedCli(name);
+  if (installed) return { bin: path };
   const install = ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `${pkg}@${version}`];
   if (!CI && process.env.PEERWATCH_INSTALL_CLIS !== '1')
     return {
