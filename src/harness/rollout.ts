@@ -18,7 +18,7 @@ import type { ScenarioInstance } from '../scenarios/index.js';
 import { timeAtTurn } from '../world/index.js';
 import { AGENT_CLI_TABLE, type AgentCli, type AgentCliName, type CliContext, compareVersions } from './agent-clis.js';
 import { SANDBOX_BRIDGE_PORT, takeCpuLine } from './forwarder.js';
-import { NO_SANDBOX_WARNING, SANDBOX_HOME, SANDBOX_WORKSPACE, startSandboxed } from './sandbox.js';
+import { NO_SANDBOX_WARNING, SANDBOX_HOME, SANDBOX_WORKSPACE, type Sandboxed, startSandboxed } from './sandbox.js';
 import { finalAnswer, type HarnessInterviewOptions, type HarnessInterviewRun, InterviewTranscript } from './interview.js';
 import { MergedTranscript } from './merged-transcript.js';
 import { type HarnessSession, openHarnessSession } from './session.js';
@@ -477,7 +477,7 @@ interface AgentRun {
 
 /** Runs the agent once to its end (or its wall-time limit, or an abort) and collects what it printed. */
 async function runAgent(
-  start: () => { child: ReturnType<typeof spawn>; kill(): void },
+  start: () => Sandboxed,
   timeoutMs: number,
   abortSignal: AbortSignal | undefined,
   onStart: (kill: () => void) => void,

@@ -4,10 +4,12 @@
  * HOME and /tmp, its own PID, user, IPC and network namespaces (no network at all: the shell world is
  * reached through a Unix socket bound in), and no process left behind when peerwatch goes.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { forwarderCommand, SANDBOX_BRIDGE_PORT } from './forwarder.js';
+import { helperRuntime } from './helper-runtime.js';
+import { type LaunchedChild, launch } from './launcher.js';
 
 /** Where things appear inside the sandbox. */
 export const SANDBOX_HOME = '/home/agent';
@@ -123,17 +125,28 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
 }
 
 export interface Sandboxed {
-  child: ChildProcess;
+  /** The running sandbox: stdout/stderr 'data', 'error', and 'close' with the exit code and signal. */
+  child: LaunchedChild;
   /** Kills the whole process group (the sandbox and all it started). */
   kill(): void;
 }
 
 /**
- * Starts the command in the sandbox, in its own process group; bwrap's --die-with-parent ends it if
- * peerwatch dies, and `kill()` ends the group. Throws SandboxUnavailable when bwrap is missing.
+ * How sandboxes start: through the launcher (launcher.ts; one Perl process per peerwatch process) when
+ * Perl runs, else (or with PEERWATCH_LAUNCHER=spawn) by a Node spawn per rollout.
+ */
+export function sandboxStarter(env: NodeJS.ProcessEnv = process.env): 'launcher' | 'spawn' {
+  return env.PEERWATCH_LAUNCHER !== 'spawn' && helperRuntime(env) === 'perl' ? 'launcher' : 'spawn';
+}
+
+/**
+ * Starts the command in the sandbox, in its own session and process group, stdin /dev/null; bwrap's
+ * --die-with-parent ends it if its parent (the launcher, or peerwatch) dies, the launcher kills its
+ * groups when peerwatch goes, and `kill()` ends the group. Throws SandboxUnavailable when bwrap is missing.
  */
 export function startSandboxed(spec: SandboxSpec, bwrap = findBwrap()): Sandboxed {
   if (!bwrap) throw new SandboxUnavailable(INSTALL_HINT);
+  if (sandboxStarter() === 'launcher') return launch([bwrap, ...bwrapArgs(spec)]);
   // An empty environment: bwrap clears it anyway (--clearenv), and copying peerwatch's costs a little per rollout.
   const child = spawn(bwrap, bwrapArgs(spec), { detached: true, env: {}, stdio: ['ignore', 'pipe', 'pipe'] });
   const kill = () => {
