@@ -20,7 +20,7 @@ import { constants } from 'node:os';
 import { Readable } from 'node:stream';
 import { PERL } from './helper-runtime.js';
 
-export const LAUNCHER_PL = String.raw`use strict;
+export const LAUNCHER_PL = `use strict;
 use POSIX ();
 # Terminal signals are for peerwatch; the launcher goes when its stdin ends (as a detached child did).
 $SIG{$_} = 'IGNORE' for qw(PIPE INT QUIT HUP TERM);
