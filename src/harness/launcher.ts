@@ -20,7 +20,10 @@ import { constants } from 'node:os';
 import { Readable } from 'node:stream';
 import { PERL } from './helper-runtime.js';
 
-export const LAUNCHER_PL = `use strict;
+/** The launcher's first line: names it in /proc/<pid>/cmdline (it runs as `perl -e`). */
+export const LAUNCHER_MARK = '# peerwatch-launcher';
+export const LAUNCHER_PL = `${LAUNCHER_MARK}
+use strict;
 use POSIX ();
 # Terminal signals are for peerwatch; the launcher goes when its stdin ends (as a detached child did).
 $SIG{$_} = 'IGNORE' for qw(PIPE INT QUIT HUP TERM);
