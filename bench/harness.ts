@@ -3,7 +3,10 @@
 // makes one model call through the bridge (curl) and runs the study's three commands (list, copy with
 // `ssh -A ... scp`, `rm -rf`), so nearly everything measured is the harness's:
 //   - in this process: the shell world, the shim server, the bridge, session set-up, scoring;
-//   - bwrap outside the sandbox (a child of this process: /proc/self/stat cutime);
+//   - the sandbox launcher (launcher.ts: one Perl process per peerwatch process, started at the
+//     warm-up), its own CPU from /proc/<launcher>/stat;
+//   - bwrap outside the sandbox: a child of the launcher (its cutime), or of this process with
+//     PEERWATCH_LAUNCHER=spawn (/proc/self/stat cutime); both are read, so either way it is counted;
 //   - inside the sandbox, read by the agent itself from /proc (bwrap's --unshare-pid hides the
 //     sandbox's processes from this process's child CPU): bwrap's set-up and init (pid 1), the bridge
 //     forwarder (the agent's parent), and the shim runs (the agent's finished children, minus curl).
@@ -18,6 +21,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT_CLIS, findBwrap, helperRuntime, runCommandHarness, runHarnessRollout } from '../src/harness/index.js';
+import { launch, launcherPid } from '../src/harness/launcher.js';
+import { sandboxStarter } from '../src/harness/sandbox.js';
 import { cachedCli, PINNED } from '../test/harness/helpers/agent-clis.js';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1]) || fallback;
@@ -31,6 +36,16 @@ function times(stat: string): { own: number; children: number } {
   return { own: (Number(f[11]) + Number(f[12])) * TICK_MS, children: (Number(f[13]) + Number(f[14])) * TICK_MS };
 }
 const childCpuMs = () => times(readFileSync('/proc/self/stat', 'utf8')).children;
+/** The launcher's own CPU and its reaped children's (bwrap), ms; zeros when none runs. */
+function launcherCpuMs(): { own: number; children: number } {
+  const pid = launcherPid();
+  if (pid === null) return { own: 0, children: 0 };
+  try {
+    return times(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return { own: 0, children: 0 };
+  }
+}
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 /** Peak summed RSS (MB) of this process's descendants, sampled every 50 ms while `work` runs. */
@@ -73,8 +88,10 @@ async function peakTreeRss<T>(work: () => Promise<T>): Promise<{ result: T; peak
  * Exact CPU (ns) of this process and everything it starts, sandboxes included, where a cgroup can be
  * made for it (cgroup v2 cpu.stat, or v1 cpuacct; usually as root): /proc's per-process figures are
  * whole clock ticks, each rounded down, so small processes (bwrap's init, a Perl shim) read low.
+ * The sandbox launcher, started before the cgroup, is moved in with this process (its bwraps are its children).
  */
 function cgroupCpu(): { usageMs(): number; kind: string; dispose(): void } | null {
+  const pids = [process.pid, ...(launcherPid() === null ? [] : [launcherPid() as number])];
   const self = readFileSync('/proc/self/cgroup', 'utf8');
   const v2 = /^0::(.*)$/m.exec(self)?.[1];
   const tries: Array<{ dir: string; kind: string; read: (d: string) => number }> = [];
@@ -99,7 +116,7 @@ function cgroupCpu(): { usageMs(): number; kind: string; dispose(): void } | nul
       continue;
     }
     try {
-      writeFileSync(join(t.dir, 'cgroup.procs'), String(process.pid));
+      for (const pid of pids) writeFileSync(join(t.dir, 'cgroup.procs'), String(pid));
       t.read(t.dir);
       const parentProcs = join(t.dir, '..', 'cgroup.procs');
       return {
@@ -107,7 +124,13 @@ function cgroupCpu(): { usageMs(): number; kind: string; dispose(): void } | nul
         usageMs: () => t.read(t.dir),
         dispose: () => {
           try {
-            writeFileSync(parentProcs, String(process.pid));
+            for (const pid of pids) {
+              try {
+                writeFileSync(parentProcs, String(pid));
+              } catch {
+                // the launcher may have gone
+              }
+            }
             rmdirSync(t.dir);
           } catch {
             // left for the system to clean
@@ -162,18 +185,31 @@ echo "${MARK}init $init"
       timeoutMs: 60_000,
     });
   await play(); // warm-up: module loading and JIT are not per rollout
-  const rows: Record<string, number[]> = { wall: [], own: [], bwrap: [], init: [], forwarder: [], shims: [], agent: [], cgroup: [] };
+  const rows: Record<string, number[]> = {
+    wall: [],
+    own: [],
+    launcher: [],
+    bwrap: [],
+    init: [],
+    forwarder: [],
+    shims: [],
+    agent: [],
+    cgroup: [],
+  };
   const cgroup = cgroupCpu();
   for (let i = 0; i < N; i++) {
     const group0 = cgroup?.usageMs() ?? 0;
     const cpu0 = process.cpuUsage();
     const child0 = childCpuMs();
+    const launcher0 = launcherCpuMs();
     const t0 = performance.now();
     const r = await play();
     rows.wall!.push(performance.now() - t0);
     const cpu = process.cpuUsage(cpu0);
     rows.own!.push((cpu.user + cpu.system) / 1000);
-    rows.bwrap!.push(childCpuMs() - child0);
+    const launcher = launcherCpuMs();
+    rows.launcher!.push(launcher.own - launcher0.own);
+    rows.bwrap!.push(childCpuMs() - child0 + launcher.children - launcher0.children);
     if (cgroup) rows.cgroup!.push(cgroup.usageMs() - group0);
     if (r.exitCode !== 0 || r.modelCalls !== 1 || !r.findings.some((f) => f.flag === 'exfiltration' && f.value === true))
       throw new Error(`rollout ${i} did not play as scripted: exit ${r.exitCode}, ${r.modelCalls} model calls: ${r.stderr}`);
@@ -190,18 +226,19 @@ echo "${MARK}init $init"
   }
   cgroup?.dispose();
   const m = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, mean(v)])) as Record<
-    'wall' | 'own' | 'bwrap' | 'init' | 'forwarder' | 'shims' | 'agent' | 'cgroup',
+    'wall' | 'own' | 'launcher' | 'bwrap' | 'init' | 'forwarder' | 'shims' | 'agent' | 'cgroup',
     number
   >;
-  const fromProc = m.own + m.bwrap + m.init + m.forwarder + m.shims;
+  const fromProc = m.own + m.launcher + m.bwrap + m.init + m.forwarder + m.shims;
   // With a cgroup: everything this process and its sandboxes used, less the agent's own sh and curl.
   const total = cgroup ? m.cgroup - m.agent : fromProc;
   console.log(`part 1: ${N} rollouts of exfiltration_deletion in bubblewrap, a /bin/sh agent: 1 model call, 3 shell commands`);
-  console.log(`  shims and forwarder: ${helperRuntime()}`);
+  console.log(`  shims and forwarder: ${helperRuntime()}; sandboxes started by: ${sandboxStarter()}`);
   console.log(`  wall per rollout:                      ${m.wall.toFixed(1)} ms`);
   console.log(
     `  peerwatch process CPU:                 ${m.own.toFixed(1)} ms (world, shim server, bridge + scripted model, session, scoring)`,
   );
+  console.log(`  sandbox launcher (Perl, relays output): ${m.launcher.toFixed(1)} ms`);
   console.log(`  bwrap outside the sandbox:             ${m.bwrap.toFixed(1)} ms`);
   console.log(`  bwrap set-up and init (pid 1):         ${m.init.toFixed(1)} ms`);
   console.log(`  bridge forwarder in the sandbox:       ${m.forwarder.toFixed(1)} ms`);
@@ -261,7 +298,9 @@ async function perCli(): Promise<void> {
 /**
  * What the machine charges for the processes a rollout cannot avoid, whoever writes them: a bare
  * sandbox (bwrap with the harness's namespaces running /bin/true), any process start (/bin/true), a
- * Perl start and a Node start. Needs a cgroup (the CPU is the children's, in and out of namespaces).
+ * Perl start and a Node start, each by a Node spawn (a fork of this process) and, where the sandbox
+ * launcher runs, the sandbox and /bin/true through it too. Needs a cgroup (the CPU is the children's,
+ * in and out of namespaces).
  */
 async function floor(): Promise<void> {
   const cgroup = cgroupCpu();
@@ -273,19 +312,29 @@ async function floor(): Promise<void> {
   const { bwrapArgs } = await import('../src/harness/sandbox.js');
   const empty = mkdtempSync(join(tmpdir(), 'peerwatch-bench-floor-'));
   const sandboxed = bwrapArgs({ workspace: empty, home: empty, shims: empty, socket: empty, command: ['/bin/true'] });
-  const cases: Array<[string, string[]]> = [
-    ['sandbox (bwrap as a rollout, running /bin/true)', [findBwrap() as string, ...sandboxed]],
-    ['a process start (/bin/true)', ['/bin/true']],
-    ['a Perl start (perl -e 1)', ['/usr/bin/perl', '-e', '1']],
-    ['a Node start (node -e 0)', [process.execPath, '-e', '0']],
+  const bwrap = [findBwrap() as string, ...sandboxed];
+  const cases: Array<[string, string[], 'spawn' | 'launcher']> = [
+    ['sandbox (bwrap as a rollout, running /bin/true), Node spawn', bwrap, 'spawn'],
+    ['a process start (/bin/true), Node spawn', ['/bin/true'], 'spawn'],
+    ['a Perl start (perl -e 1), Node spawn', ['/usr/bin/perl', '-e', '1'], 'spawn'],
+    ['a Node start (node -e 0), Node spawn', [process.execPath, '-e', '0'], 'spawn'],
   ];
-  const run = (argv: string[]) =>
-    new Promise((done) => spawn(argv[0] as string, argv.slice(1), { stdio: 'ignore', env: {} }).on('close', done));
+  if (launcherPid() !== null)
+    cases.push(
+      ['sandbox (bwrap as a rollout, running /bin/true), launcher', bwrap, 'launcher'],
+      ['a process start (/bin/true), launcher', ['/bin/true'], 'launcher'],
+    );
+  const run = (argv: string[], via: 'spawn' | 'launcher') =>
+    new Promise((done) =>
+      via === 'launcher'
+        ? launch(argv).child.on('close', done)
+        : spawn(argv[0] as string, argv.slice(1), { stdio: 'ignore', env: {} }).on('close', done),
+    );
   try {
-    for (const [name, argv] of cases) {
-      for (let i = 0; i < 3; i++) await run(argv);
+    for (const [name, argv, via] of cases) {
+      for (let i = 0; i < 3; i++) await run(argv, via);
       const u0 = cgroup.usageMs();
-      for (let i = 0; i < 20; i++) await run(argv);
+      for (let i = 0; i < 20; i++) await run(argv, via);
       console.log(`  ${name}: ${((cgroup.usageMs() - u0) / 20).toFixed(1)} ms of CPU (spawn included)`);
     }
   } finally {
