@@ -70,7 +70,7 @@ sub launch {
   my ($or, $ow, $er, $ew, $xr, $xw);
   unless (pipe($or, $ow) && pipe($er, $ew) && pipe($xr, $xw)) { frame('F', $id, "launcher: pipe: $!"); return }
   my $pid = fork();
-  if (!defined $pid) { frame('F', $id, "launcher: fork: $!"); return }
+  if (!defined $pid) { close $_ for ($or, $ow, $er, $ew, $xr, $xw); frame('F', $id, "launcher: fork: $!"); return }
   if ($pid == 0) {
     $SIG{$_} = 'DEFAULT' for qw(PIPE INT QUIT HUP TERM CHLD);
     POSIX::setsid();
