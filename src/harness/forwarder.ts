@@ -81,7 +81,8 @@ my $pid = fork();
 fail("fork: $!") unless defined $pid;
 if ($pid == 0) {
   close $server;
-  $SIG{CHLD} = 'DEFAULT';
+  # The agent starts with SIGPIPE at its default (an ignored signal stays ignored across exec).
+  $SIG{CHLD} = $SIG{PIPE} = 'DEFAULT';
   exec { $command[0] } @command;
   print STDERR "$command[0]: $!
 ";
