@@ -21,7 +21,7 @@ export function helperRuntime(env: NodeJS.ProcessEnv = process.env): HelperRunti
   if (wanted === 'node' || wanted === 'perl') return wanted;
   if (wanted === 'c') {
     const c = compiledHelpers(env);
-    if (!c.ok) throw new UserError(`PEERWATCH_SHIMS=c: the C helpers are not available: ${c.reason} (set PEERWATCH_CC, or install gcc)`);
+    if (!c.ok) throw new UserError(`PEERWATCH_SHIMS=c: the C helpers are not available: ${c.reason}; set PEERWATCH_CC or install gcc`);
     return 'c';
   }
   if (wanted) throw new UserError(`PEERWATCH_SHIMS=${wanted}: expected c, perl or node`);
