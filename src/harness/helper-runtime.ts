@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import { compiledHelpers } from './c-helpers.js';
 
 export type HelperRuntime = 'c' | 'perl' | 'node';
