@@ -1,8 +1,8 @@
 /**
  * Which form runs the small programs peerwatch puts inside the sandbox (the ssh shims and the bridge
  * forwarder). Each start of one is CPU the harness spends per command or per rollout, and an agent
- * runs dozens of ssh commands in an episode: a Perl start costs about three bare process starts and a
- * Node start about thirty (bench:harness). C (c-helpers.ts: compiled once per machine with
+ * runs dozens of ssh commands in an episode: a C helper costs a bare process start, a Perl one about
+ * three, a Node one far more (bench:harness). C (c-helpers.ts: compiled once per machine with
  * `PEERWATCH_CC` or `cc`) comes first, then Perl (perl-base: on every Debian and Ubuntu system) where
  * `/usr/bin/perl` runs, else the same node as peerwatch. `PEERWATCH_SHIMS=c|perl|node` chooses one.
  */
