@@ -147,3 +147,14 @@ test('no shell world behind the socket: ssh says the connection was refused, wit
   const sftp = await both('sftp', [SOURCE_IP], null, join(root, 'missing.sock'));
   assert.deepEqual([sftp.code, sftp.err.toString()], [1, 'sftp: connect to host port 22: Connection refused\n']);
 });
+
+test('a reader that goes away early (`| head -c 1`): every shim still exits with the remote status (SIGPIPE ignored)', async () => {
+  for (const runtime of HELPER_RUNTIMES) {
+    const line = `'${join(dirs[runtime], 'ssh')}' ${SOURCE_IP} 'seq 1 40000; exit 3' </dev/null | head -c 1 >/dev/null; echo "\${PIPESTATUS[0]}"`;
+    const child = spawn('bash', ['-c', line], { env: { PATH: process.env.PATH, PEERWATCH_SHELL_SOCKET: session.socket } });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    await new Promise((r) => child.on('close', r));
+    assert.equal(out, '3\n', runtime);
+  }
+});
