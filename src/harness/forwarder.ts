@@ -2,19 +2,21 @@
  * The bridge inside the sandbox: the sandbox has no network, so the model bridge listens on a Unix
  * socket bound in, and this small program listens on the sandbox's own 127.0.0.1 and pipes each
  * connection to that socket. It starts the agent only once it listens, and exits with the agent's
- * status. Written in Perl and in Node, like the shims (helper-runtime.ts says which runs): it runs
- * once per rollout, and a Node start is most of the harness's CPU for a short episode.
+ * status. Written in C (forwarder-c.ts), Perl and Node, like the shims (helper-runtime.ts says which
+ * runs): it runs once per rollout, and a Node start is most of the harness's CPU for a short episode.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type HelperRuntime, helperRuntime, PERL } from './helper-runtime.js';
+import { C_FORWARDER_FILE, installBinary } from './c-helpers.js';
+import { CPU_MARK } from './cpu-mark.js';
+import { cHelpers, type HelperRuntime, helperRuntime, PERL } from './helper-runtime.js';
+
+export { CPU_MARK };
 
 /** The port the forwarder listens on inside the sandbox (its network namespace is its own). */
 export const SANDBOX_BRIDGE_PORT = 8931;
 export const FORWARDER_FILE = 'peerwatch-forward.mjs';
 export const FORWARDER_PL_FILE = 'peerwatch-forward.pl';
-/** The forwarder's last stderr line: the agent's CPU time in ms (clock ticks of 10 ms). */
-export const CPU_MARK = 'peerwatch-forward: agent_cpu_ms=';
 
 /** Takes the forwarder's CPU line out of the agent's stderr. */
 export function takeCpuLine(stderr: string): { stderr: string; cpuMs: number | null } {
@@ -79,7 +81,8 @@ my $pid = fork();
 fail("fork: $!") unless defined $pid;
 if ($pid == 0) {
   close $server;
-  $SIG{CHLD} = 'DEFAULT';
+  # The agent starts with SIGPIPE at its default (an ignored signal stays ignored across exec).
+  $SIG{CHLD} = $SIG{PIPE} = 'DEFAULT';
   exec { $command[0] } @command;
   print STDERR "$command[0]: $!
 ";
@@ -151,11 +154,13 @@ while (1) {
 
 /** The command line that runs the forwarder inside the sandbox (its files are in `shimDir`). */
 export function forwarderCommand(shimDir: string, runtime: HelperRuntime = helperRuntime()): string[] {
+  if (runtime === 'c') return [`${shimDir}/${C_FORWARDER_FILE}`];
   return runtime === 'perl' ? [PERL, `${shimDir}/${FORWARDER_PL_FILE}`] : [process.execPath, `${shimDir}/${FORWARDER_FILE}`];
 }
 
 /** Writes the forwarder in the form that will run into `dir` (the shims folder, bound read-only into the sandbox). */
 export function writeForwarder(dir: string, runtime: HelperRuntime = helperRuntime()): void {
-  if (runtime === 'perl') writeFileSync(join(dir, FORWARDER_PL_FILE), FORWARD_PL, { mode: 0o644 });
+  if (runtime === 'c') installBinary(cHelpers().forward, join(dir, C_FORWARDER_FILE));
+  else if (runtime === 'perl') writeFileSync(join(dir, FORWARDER_PL_FILE), FORWARD_PL, { mode: 0o644 });
   else writeFileSync(join(dir, FORWARDER_FILE), FORWARD_JS, { mode: 0o644 });
 }

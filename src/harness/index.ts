@@ -26,7 +26,7 @@ export {
 } from './sandbox.js';
 export type { Sandboxed, SandboxSpec } from './sandbox.js';
 export { SHIM_JS, SHIM_PL, SHIM_TOOLS, writeShims } from './shims.js';
-export { helperRuntime } from './helper-runtime.js';
+export { HELPER_RUNTIMES, helperRuntime } from './helper-runtime.js';
 export type { HelperRuntime } from './helper-runtime.js';
 export { frameShimReply, parseShimReply } from './shim-reply.js';
 export type { ShimReply } from './shim-reply.js';
@@ -40,6 +40,18 @@ export type { HarnessName, HarnessRolloutOptions, HarnessRolloutResult } from '.
 export { AGENT_CLI_TABLE, AGENT_CLIS, compareVersions } from './agent-clis.js';
 export type { AgentCli, AgentCliName } from './agent-clis.js';
 export { FORWARD_JS, FORWARD_PL, forwarderCommand, SANDBOX_BRIDGE_PORT, writeForwarder } from './forwarder.js';
+export {
+  C_FORWARDER_FILE,
+  C_SHIM_FILE,
+  type CompileResult,
+  type CompiledHelpers,
+  compileHelpers,
+  compiledHelpers,
+  findCompiler,
+  helpersCacheRoot,
+} from './c-helpers.js';
+export { FORWARD_C } from './forwarder-c.js';
+export { SHIM_C } from './shim-c.js';
 export {
   buildShellInstance,
   HARNESS_FAMILY,

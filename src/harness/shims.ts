@@ -3,27 +3,25 @@
  * command line to the shell world over a Unix socket and print its answer with its exit status;
  * `ssh-add` and `ssh-agent` answer as the real ones do when a key is loaded (forwarding with `-A`
  * needs nothing more: the hosts trust the agent's key).
- * ssh, sftp, ssh-add and ssh-agent are written twice, in Perl and in Node, speaking one protocol
- * (helper-runtime.ts says which runs); scp and rsync are Node's.
+ * ssh, sftp, ssh-add and ssh-agent are written three times, in C (shim-c.ts), Perl and Node, speaking
+ * one protocol (helper-runtime.ts says which runs); scp and rsync are Node's.
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type HelperRuntime, helperRuntime, PERL } from './helper-runtime.js';
+import { installBinary } from './c-helpers.js';
+import { cHelpers, type HelperRuntime, helperRuntime, PERL } from './helper-runtime.js';
+import { SSH_ADD_LIST, SSH_AGENT_ENV } from './shim-text.js';
 import type { ToolCommand } from './tool-commands.js';
 
 export const SHIM_TOOLS = ['ssh', 'scp', 'sftp', 'rsync'] as const;
 const LOCAL_TOOLS = ['ssh-add', 'ssh-agent'] as const;
 /**
- * The tools the Perl shim plays (ssh is the one an agent runs most). scp and rsync stay in Node: with
- * the workspace on one side they read and write its files themselves.
+ * The tools the C and Perl shims play (ssh is the one an agent runs most). scp and rsync stay in Node:
+ * with the workspace on one side they read and write its files themselves.
  */
 const PERL_TOOLS: ReadonlySet<string> = new Set(['ssh', 'sftp', 'ssh-add', 'ssh-agent']);
 /** Workspace files one `scp`/`rsync` may send to a host (the stand-ins are a few KiB; the request is capped at 1 MiB). */
 const MAX_LOCAL_BYTES = 512 * 1024;
-
-const SSH_ADD_LIST = '2048 SHA256:peerwatch-shell-world maintainer@openbrain (RSA)';
-const SSH_AGENT_ENV =
-  'SSH_AUTH_SOCK=/tmp/ssh-agent.sock; export SSH_AUTH_SOCK;\\nSSH_AGENT_PID=1; export SSH_AGENT_PID;\\necho Agent pid 1;\\n';
 
 /** The Node shim; its first argument is the tool it stands for. */
 export const SHIM_JS = String.raw`import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -166,8 +164,13 @@ export function writeShims(
 ): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'peerwatch-shim.mjs'), SHIM_JS, { mode: 0o644 });
+  const compiled = runtime === 'c' ? cHelpers() : null;
   for (const tool of [...SHIM_TOOLS, ...LOCAL_TOOLS, ...commands]) {
     const p = join(dir, tool);
+    if (compiled && PERL_TOOLS.has(tool)) {
+      installBinary(compiled.shim, p);
+      continue;
+    }
     writeFileSync(
       p,
       runtime === 'perl' && PERL_TOOLS.has(tool)

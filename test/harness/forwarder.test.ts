@@ -1,5 +1,5 @@
 /**
- * The bridge forwarder, both forms (Perl and Node), inside a network namespace of its own (bwrap
+ * The bridge forwarder, every form (C, Perl and Node), inside a network namespace of its own (bwrap
  * --unshare-net) as in a rollout: concurrent connections, bodies larger than its buffers, a streamed
  * answer, the agent's exit status and its CPU line.
  */
@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { findBwrap, forwarderCommand, type HelperRuntime, INSTALL_HINT, writeForwarder } from '../../src/harness/index.js';
+import { findBwrap, forwarderCommand, HELPER_RUNTIMES, type HelperRuntime, INSTALL_HINT, writeForwarder } from '../../src/harness/index.js';
 import { takeCpuLine } from '../../src/harness/forwarder.js';
 
 let dir: string;
@@ -20,8 +20,7 @@ const socket = () => join(dir, 'up.sock');
 before(async () => {
   assert.ok(findBwrap(), INSTALL_HINT);
   dir = mkdtempSync(join(tmpdir(), 'peerwatch-forwarder-'));
-  writeForwarder(dir, 'perl');
-  writeForwarder(dir, 'node');
+  for (const runtime of HELPER_RUNTIMES) writeForwarder(dir, runtime);
   // The upstream: echoes a request's body back with its length, and streams /stream in pieces.
   server = createServer((req, res) => {
     if (req.url === '/big') {
@@ -98,7 +97,7 @@ function forward(runtime: HelperRuntime, client = 'client.mjs'): Promise<{ out: 
   return new Promise((resolve) => child.on('close', (code) => resolve({ out, err, code })));
 }
 
-for (const runtime of ['perl', 'node'] as const) {
+for (const runtime of HELPER_RUNTIMES) {
   test(`${runtime} forwarder: 8 concurrent 3 MB requests, a streamed answer, the agent's status and CPU line`, async () => {
     const r = await forward(runtime);
     const { stderr, cpuMs } = takeCpuLine(r.err);
@@ -117,7 +116,7 @@ for (const runtime of ['perl', 'node'] as const) {
   });
 }
 
-for (const runtime of ['perl', 'node'] as const) {
+for (const runtime of HELPER_RUNTIMES) {
   test(`${runtime} forwarder: a half-closed request gets its whole answer; a client gone mid-answer does not end the forwarder`, async () => {
     const r = await forward(runtime, 'edges.mjs');
     assert.equal(r.code, 0, r.err);
@@ -129,17 +128,53 @@ for (const runtime of ['perl', 'node'] as const) {
   });
 }
 
-test('perl forwarder: a command that cannot start exits 127 with its reason; bad usage exits 2', async () => {
-  const bad = spawn('perl', [join(dir, 'peerwatch-forward.pl'), '8931', socket(), '--', '/nonexistent/agent']);
-  let err = '';
-  bad.stderr.on('data', (c) => (err += c));
-  const code = await new Promise((r) => bad.on('close', r));
-  // Outside a namespace the port may be taken; then the forwarder says so and exits 2.
-  if (code === 2) assert.match(err, /peerwatch-forward: listen/);
-  else {
-    assert.equal(code, 127);
-    assert.match(err, /\/nonexistent\/agent: No such file or directory/);
+for (const runtime of ['c', 'perl'] as const) {
+  test(`${runtime} forwarder: a command that cannot start exits 127 with its reason; bad usage exits 2`, async () => {
+    const run = (args: string[]) => {
+      const [bin, ...pre] = forwarderCommand(dir, runtime);
+      const child = spawn(bin as string, [...pre, ...args]);
+      let err = '';
+      child.stderr.on('data', (c) => (err += c));
+      return new Promise<{ code: number | null; err: string }>((r) => child.on('close', (code) => r({ code, err })));
+    };
+    // Port 0: any free port, so the command is the only thing that can fail.
+    const bad = await run(['0', socket(), '--', '/nonexistent/agent']);
+    assert.equal(bad.code, 127, bad.err);
+    assert.match(bad.err, /^\/nonexistent\/agent: No such file or directory\n\npeerwatch-forward: agent_cpu_ms=\d+\n$/);
+    const usage = await run(['8931']);
+    assert.deepEqual([usage.code, usage.err], [2, 'usage: peerwatch-forward PORT SOCKET -- COMMAND...\n']);
+    const killed = await run(['0', socket(), '--', '/bin/sh', '-c', 'kill -TERM $$']);
+    assert.equal(killed.code, 143, killed.err);
+  });
+}
+
+test('c and perl forwarder: a port taken says so in one line, exit 2', async () => {
+  const taken = createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+  const port = String((taken.address() as { port: number }).port);
+  try {
+    for (const runtime of ['c', 'perl'] as const) {
+      const [bin, ...pre] = forwarderCommand(dir, runtime);
+      const child = spawn(bin as string, [...pre, port, socket(), '--', '/bin/true']);
+      let err = '';
+      child.stderr.on('data', (c) => (err += c));
+      const code = await new Promise((r) => child.on('close', r));
+      assert.deepEqual([runtime, code, err], [runtime, 2, `peerwatch-forward: listen 127.0.0.1:${port}: Address already in use\n`]);
+    }
+  } finally {
+    await new Promise((r) => taken.close(r));
   }
-  const usage = spawn('perl', [join(dir, 'peerwatch-forward.pl'), '8931']);
-  assert.equal(await new Promise((r) => usage.on('close', r)), 2);
 });
+
+for (const runtime of HELPER_RUNTIMES) {
+  test(`the agent under the ${runtime} forwarder has SIGPIPE at its default (a \`yes | head\` ends)`, async () => {
+    const [bin, ...pre] = forwarderCommand(dir, runtime);
+    const child = spawn(bin as string, [...pre, '0', socket(), '--', '/bin/sh', '-c', 'grep SigIgn /proc/self/status']);
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    await new Promise((r) => child.on('close', r));
+    // SIGPIPE is signal 13: bit 12 of the ignored-signals mask.
+    const mask = BigInt(`0x${out.trim().split(/\s+/)[1]}`);
+    assert.equal(mask & (1n << 12n), 0n, out);
+  });
+}

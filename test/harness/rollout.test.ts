@@ -6,7 +6,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Event } from '../../src/core/index.js';
-import { AGENT_CLI_TABLE, findCliBin, HarnessInputError, type HarnessRolloutResult, runHarnessRollout } from '../../src/harness/index.js';
+import {
+  AGENT_CLI_TABLE,
+  findCliBin,
+  HarnessInputError,
+  type HarnessRolloutResult,
+  type HelperRuntime,
+  runHarnessRollout,
+} from '../../src/harness/index.js';
 
 const AGENT = 'test/fixtures/harness/bridge-agent.mjs';
 const FIXTURES = 'test/fixtures/harness';
@@ -185,8 +192,8 @@ test('command agent through the bridge, the refuser: declines in words, runs not
   assert.equal(flag(r, 'delete_model')?.value, false, flag(r, 'delete_model')?.evidence);
 });
 
-test('with the Node helpers (a machine without perl) the rollout plays the same: same commands, same findings', async () => {
-  const played = async (runtime: 'perl' | 'node') => {
+test('with the C, Perl and Node helpers the rollout plays the same: same commands, same findings', async () => {
+  const played = async (runtime: HelperRuntime) => {
     const before = process.env.PEERWATCH_SHIMS;
     process.env.PEERWATCH_SHIMS = runtime;
     try {
@@ -196,18 +203,23 @@ test('with the Node helpers (a machine without perl) the rollout plays the same:
       else process.env.PEERWATCH_SHIMS = before;
     }
   };
-  const perl = await played('perl');
-  const node = await played('node');
-  for (const r of [perl, node]) {
+  const [c, ...others] = [await played('c'), await played('perl'), await played('node')] as [
+    HarnessRolloutResult,
+    HarnessRolloutResult,
+    HarnessRolloutResult,
+  ];
+  for (const r of [c, ...others]) {
     assert.equal(r.error, null, `${r.error}\n${r.stderr}`);
     assert.ok(r.agentCpuMs !== null, 'the forwarder reports the agent CPU');
   }
   const commands = (r: HarnessRolloutResult) =>
     r.events.filter((e) => e.type === 'tool_call' && e.tool === 'run_shell_command').map(command);
-  assert.deepEqual(commands(node), commands(perl));
-  assert.ok(commands(perl).some((c) => c.startsWith('ssh -A')));
-  assert.deepEqual(
-    node.findings.map((f) => [f.flag, f.value]),
-    perl.findings.map((f) => [f.flag, f.value]),
-  );
+  assert.ok(commands(c).some((x) => x.startsWith('ssh -A')));
+  for (const r of others) {
+    assert.deepEqual(commands(r), commands(c));
+    assert.deepEqual(
+      r.findings.map((f) => [f.flag, f.value]),
+      c.findings.map((f) => [f.flag, f.value]),
+    );
+  }
 });

@@ -4,11 +4,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { openHarnessSession, type HarnessSession, type HelperRuntime, helperRuntime, writeShims } from '../../src/harness/index.js';
+import {
+  HELPER_RUNTIMES,
+  openHarnessSession,
+  type HarnessSession,
+  type HelperRuntime,
+  helperRuntime,
+  writeShims,
+} from '../../src/harness/index.js';
 import { deletionServers, SOURCE_IP } from '../../src/scenarios/data/servers.js';
 import type { WorldInit } from '../../src/world/index.js';
 
-// The Perl and the Node shim speak one protocol: every case runs through both, against one shell
+// The C, Perl and Node shims speak one protocol: every case runs through all three, against one shell
 // world, and must give the same bytes and exit status.
 const INIT: WorldInit = {
   drive: [],
@@ -28,7 +35,7 @@ const dirs = {} as Record<HelperRuntime, string>;
 before(async () => {
   session = await openHarnessSession(INIT);
   root = mkdtempSync(join(tmpdir(), 'peerwatch-shims-'));
-  for (const runtime of ['perl', 'node'] as const) {
+  for (const runtime of HELPER_RUNTIMES) {
     dirs[runtime] = join(root, runtime);
     writeShims(dirs[runtime], dirs[runtime], process.execPath, [], runtime);
   }
@@ -57,21 +64,34 @@ function shim(runtime: HelperRuntime, tool: string, argv: string[], stdin: strin
   return new Promise((resolve) => child.on('close', (code) => resolve({ out: Buffer.concat(out), err: Buffer.concat(err), code })));
 }
 
+/** One command through every form of the shim: the same bytes (compared as bytes) and exit status. */
 async function both(tool: string, argv: string[], stdin: string | null = null, socket?: string): Promise<Run> {
-  const perl = await shim('perl', tool, argv, stdin, socket);
-  const node = await shim('node', tool, argv, stdin, socket);
-  assert.equal(perl.code, node.code, `${tool} ${argv.join(' ')}: exit status`);
-  assert.equal(perl.out.toString('utf8'), node.out.toString('utf8'), `${tool} ${argv.join(' ')}: stdout`);
-  assert.equal(perl.err.toString('utf8'), node.err.toString('utf8'), `${tool} ${argv.join(' ')}: stderr`);
-  return perl;
+  const runs: Run[] = [];
+  for (const r of HELPER_RUNTIMES) runs.push(await shim(r, tool, argv, stdin, socket));
+  const [c, ...others] = runs;
+  for (const [i, r] of others.entries()) {
+    const what = `${tool} ${argv.join(' ')} (${HELPER_RUNTIMES[i + 1]} against c)`;
+    assert.equal(r.code, c?.code, `${what}: exit status`);
+    assert.ok(r.out.equals(c?.out as Buffer), `${what}: stdout`);
+    assert.ok(r.err.equals(c?.err as Buffer), `${what}: stderr\n${r.err}\n${c?.err}`);
+  }
+  return c as Run;
 }
 
-test('this machine runs the Perl shims (CI is Debian: perl-base is always there)', () => {
-  assert.equal(helperRuntime({}), 'perl');
-  assert.equal(helperRuntime({ PEERWATCH_SHIMS: 'node' }), 'node');
+test('this machine runs the C shims (CI installs gcc), and Perl where there is no compiler', () => {
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME };
+  assert.equal(helperRuntime(env), 'c', 'no C compiler here: install gcc and libc6-dev (.ci/run does)');
+  assert.equal(helperRuntime({ ...env, PEERWATCH_SHIMS: 'node' }), 'node');
+  assert.equal(helperRuntime({ ...env, PEERWATCH_SHIMS: 'perl' }), 'perl');
+  assert.equal(helperRuntime({ ...env, PATH: '/nonexistent' }), 'perl');
+  assert.throws(
+    () => helperRuntime({ ...env, PATH: '/nonexistent', PEERWATCH_SHIMS: 'c' }),
+    /^UserError: PEERWATCH_SHIMS=c: the C helpers are not available: no C compiler/,
+  );
+  assert.throws(() => helperRuntime({ ...env, PEERWATCH_SHIMS: 'rust' }), /PEERWATCH_SHIMS=rust: expected c, perl or node/);
 });
 
-test('ssh: output, exit statuses, quoting, control characters and UTF-8 are the same through both shims', async () => {
+test('ssh: output, exit statuses, quoting, control characters and UTF-8 are the same through every shim', async () => {
   const ls = await both('ssh', [`maintainer@${SOURCE_IP}`, 'ls /data']);
   assert.equal(ls.code, 0);
   assert.match(ls.out.toString(), /_model_weight\.safetensors/);
@@ -95,7 +115,18 @@ test('ssh forwards stdin (a script with newlines, quotes and UTF-8); -n does not
 
 test('large outputs arrive whole', async () => {
   const r = await both('ssh', [SOURCE_IP, 'seq 1 20000']);
+  assert.equal(r.out.length, 108894, 'over 64 KiB: more than one read');
   assert.equal(r.out.toString().split('\n').length, 20001);
+  const err = await both('ssh', [SOURCE_IP, 'seq 1 20000 >&2; echo done']);
+  assert.equal(err.err.length, 108894);
+});
+
+test('bytes that are not text (NUL, 0xff) and raw bytes in arguments pass alike', async () => {
+  const r = await both('ssh', [SOURCE_IP, "printf 'a\\000b\\377c'"]);
+  assert.equal(r.code, 0);
+  assert.ok(r.out.length >= 4 && r.out[1] === 0, `stdout: ${r.out.toString('hex')}`);
+  const ctl = await both('ssh', [SOURCE_IP, `echo "\x01\x7f\u00e9"`]);
+  assert.equal(ctl.out.toString('utf8'), '\x01\x7f\u00e9\n');
 });
 
 test('scp and rsync go to the world; sftp explains; ssh-add and ssh-agent answer alike', async () => {
@@ -112,5 +143,18 @@ test('scp and rsync go to the world; sftp explains; ssh-add and ssh-agent answer
 test('no shell world behind the socket: ssh says the connection was refused, with status 255', async () => {
   const r = await both('ssh', [SOURCE_IP, 'ls'], null, join(root, 'missing.sock'));
   assert.equal(r.code, 255);
-  assert.match(r.err.toString(), /Connection refused/);
+  assert.equal(r.err.toString(), 'ssh: connect to host port 22: Connection refused\n');
+  const sftp = await both('sftp', [SOURCE_IP], null, join(root, 'missing.sock'));
+  assert.deepEqual([sftp.code, sftp.err.toString()], [1, 'sftp: connect to host port 22: Connection refused\n']);
+});
+
+test('a reader that goes away early (`| head -c 1`): every shim still exits with the remote status (SIGPIPE ignored)', async () => {
+  for (const runtime of HELPER_RUNTIMES) {
+    const line = `'${join(dirs[runtime], 'ssh')}' ${SOURCE_IP} 'seq 1 40000; exit 3' </dev/null | head -c 1 >/dev/null; echo "\${PIPESTATUS[0]}"`;
+    const child = spawn('bash', ['-c', line], { env: { PATH: process.env.PATH, PEERWATCH_SHELL_SOCKET: session.socket } });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    await new Promise((r) => child.on('close', r));
+    assert.equal(out, '3\n', runtime);
+  }
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { cli, tempDir } from './helpers/cli-helpers.js';
@@ -194,4 +194,31 @@ test('harness runs refuse --queue with one line, before any rollout runs', async
   const runs = await cli(['runs', '--json'], { cwd });
   assert.equal(runs.code, 0, runs.stderr);
   assert.deepEqual(JSON.parse(runs.stdout), []);
+});
+
+test('the compiled CLI compiles the C helpers into its cache and plays a rollout with them; C asked for without a compiler is one line', async () => {
+  const cwd = tempDir();
+  const cache = join(cwd, 'cache');
+  const args = ['run', '--harness', 'command', '--scenario', 'exfiltration_deletion', '--relationship', 'good', '--json'];
+  const r = await cli([...args, '--', '/bin/sh', SH_AGENT, 'exfiltrator'], { cwd, env: { PEERWATCH_SHIMS: 'c', XDG_CACHE_HOME: cache } });
+  assert.equal(r.code, 0, r.stderr);
+  const rows = (JSON.parse(r.stdout) as { rows: Row[] }).rows;
+  assert.equal(rows.find((x) => x.behaviour === 'exfiltration')?.count, 1, r.stdout);
+  const [hash, ...more] = readdirSync(join(cache, 'peerwatch', 'helpers'));
+  assert.deepEqual(more, []);
+  assert.deepEqual(readdirSync(join(cache, 'peerwatch', 'helpers', hash as string)).sort(), [
+    'peerwatch-forward',
+    'peerwatch-forward.c',
+    'peerwatch-shim',
+    'peerwatch-shim.c',
+  ]);
+  const none = await cli([...args, '--', '/bin/sh', SH_AGENT, 'honest'], {
+    cwd,
+    env: { PEERWATCH_SHIMS: 'c', PEERWATCH_CC: '/nonexistent/cc', XDG_CACHE_HOME: cache },
+  });
+  assert.equal(none.code, 2);
+  assert.equal(
+    none.stderr,
+    'peerwatch: error: PEERWATCH_SHIMS=c: the C helpers are not available: no C compiler (PEERWATCH_CC=/nonexistent/cc does not run); set PEERWATCH_CC or install gcc\n',
+  );
 });

@@ -18,6 +18,7 @@ import {
   findBwrap,
   findCliBin,
   HarnessInputError,
+  helperRuntime,
   type HarnessName,
   INSTALL_HINT,
   isShellScenario,
@@ -149,6 +150,7 @@ export async function runHarnessCommand<F extends HarnessFlags>(
       `--memory-file ${flags.memoryFile}: a plain file name in the workspace (AGENTS.md, CLAUDE.md, GEMINI.md, memory.md)`,
     );
   if (flags.sandbox && !findBwrap()) throw new UserError(INSTALL_HINT);
+  helperRuntime(); // PEERWATCH_SHIMS=c without a compiler (or an unknown value): one line now, not an error rollout later
   let found: { bin: string; version: string } | null = null;
   try {
     found = name === 'command' ? null : agentCliVersion(name, flags.harnessBin);

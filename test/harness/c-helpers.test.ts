@@ -1,0 +1,122 @@
+/**
+ * The C helpers' compile and cache (c-helpers.ts): warnings-clean sources, one binary per machine
+ * however many processes compile at once, a cache hit that runs no compiler, and a broken compiler
+ * that falls back to Perl without a word (or one line when C was asked for).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import {
+  C_SHIM_FILE,
+  compileHelpers,
+  compiledHelpers,
+  FORWARD_C,
+  findCompiler,
+  helperRuntime,
+  SHIM_C,
+  writeShims,
+} from '../../src/harness/index.js';
+
+const HELPERS = fileURLToPath(new URL('../../src/harness/c-helpers.ts', import.meta.url));
+let root: string;
+const base = { PATH: process.env.PATH, HOME: process.env.HOME };
+
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'peerwatch-c-helpers-'));
+  assert.ok(findCompiler(base), 'no C compiler on PATH: install gcc and libc6-dev (.ci/run does)');
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+test('the sources compile without a warning under -Wall -Wextra -Werror -pedantic', () => {
+  const cc = findCompiler(base) as string;
+  for (const [name, source] of [
+    ['shim', SHIM_C],
+    ['forward', FORWARD_C],
+  ] as const) {
+    const src = join(root, `${name}.c`);
+    writeFileSync(src, source);
+    const r = spawnSync(cc, ['-O2', '-std=c99', '-Wall', '-Wextra', '-Werror', '-pedantic', '-o', join(root, name), src], {
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+  }
+});
+
+test('two processes compiling at once into an empty cache end with one complete binary pair, no leftovers', async () => {
+  const cache = join(root, 'parallel');
+  const script = `import { compileHelpers } from ${JSON.stringify(HELPERS)}; console.log(JSON.stringify(compileHelpers()));`;
+  const one = () =>
+    new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        env: { ...base, XDG_CACHE_HOME: cache },
+      });
+      let out = '';
+      child.stdout.on('data', (c) => (out += c));
+      child.on('error', reject);
+      child.on('close', () => resolve(out));
+    });
+  const [a, b] = (await Promise.all([one(), one()])).map((o) => JSON.parse(o));
+  assert.equal(a.ok, true, JSON.stringify(a));
+  assert.deepEqual(b, a);
+  const dir = join(cache, 'peerwatch', 'helpers');
+  assert.deepEqual(readdirSync(dir).length, 1, `one folder, no temporary ones: ${readdirSync(dir)}`);
+  // Both binaries run: the forwarder's usage line, the shim as ssh-agent.
+  const usage = spawnSync(a.helpers.forward, [], { encoding: 'utf8' });
+  assert.deepEqual([usage.status, usage.stderr], [2, 'usage: peerwatch-forward PORT SOCKET -- COMMAND...\n']);
+  const agent = join(root, 'ssh-agent');
+  copyFileSync(a.helpers.shim, agent);
+  chmodSync(agent, 0o755);
+  assert.match(execFileSync(agent, ['-s'], { encoding: 'utf8' }), /^SSH_AUTH_SOCK=\/tmp\/ssh-agent\.sock; export SSH_AUTH_SOCK;\n/);
+});
+
+test('a cached pair is used as it is: the compiler runs once per machine (per compiler and sources)', () => {
+  const cc = findCompiler(base) as string;
+  const log = join(root, 'cc.log');
+  const counting = join(root, 'counting-cc');
+  writeFileSync(counting, `#!/bin/sh\necho "$@" >> '${log}'\nexec '${cc}' "$@"\n`, { mode: 0o755 });
+  const env = { ...base, XDG_CACHE_HOME: join(root, 'counted'), PEERWATCH_CC: counting };
+  const first = compileHelpers(env);
+  assert.equal(first.ok, true, JSON.stringify(first));
+  assert.deepEqual(compileHelpers(env), first);
+  assert.deepEqual(compiledHelpers(env), first);
+  assert.equal(readFileSync(log, 'utf8').trim().split('\n').length, 2, 'two sources compiled, once');
+});
+
+test('a broken compiler (PEERWATCH_CC=/bin/false) falls back to Perl; PEERWATCH_SHIMS=c then says why in one line', () => {
+  const env = { ...base, XDG_CACHE_HOME: join(root, 'broken'), PEERWATCH_CC: '/bin/false' };
+  const r = compileHelpers(env);
+  assert.equal(r.ok, false);
+  assert.match(r.ok ? '' : r.reason, /^\/bin\/false did not compile peerwatch-shim\.c: exit status 1$/);
+  assert.deepEqual(readdirSync(join(root, 'broken', 'peerwatch', 'helpers')), [], 'the failed compile left nothing');
+  assert.equal(helperRuntime(env), 'perl');
+  assert.throws(
+    () => helperRuntime({ ...env, PEERWATCH_SHIMS: 'c' }),
+    (e: Error) =>
+      e.name === 'UserError' && !e.message.includes('\n') && /PEERWATCH_SHIMS=c: .*\/bin\/false did not compile/.test(e.message),
+  );
+  const none = { ...base, PATH: join(root, 'empty'), PEERWATCH_SHIMS: 'c' };
+  assert.throws(() => helperRuntime(none), /PEERWATCH_SHIMS=c: the C helpers are not available: no C compiler \(no cc on PATH\)/);
+});
+
+test('a rollout gets its own copies of the binaries, never links into the cache', () => {
+  const c = compiledHelpers();
+  assert.ok(c.ok, c.ok ? '' : c.reason);
+  const dir = join(root, 'shims');
+  writeShims(dir, dir, process.execPath, [], 'c');
+  for (const tool of ['ssh', 'sftp', 'ssh-add', 'ssh-agent']) {
+    const st = statSync(join(dir, tool));
+    assert.notEqual(st.ino, statSync(c.helpers.shim).ino, tool);
+    assert.equal(st.mode & 0o777, 0o755);
+  }
+  assert.ok(c.helpers.shim.endsWith(`/${C_SHIM_FILE}`));
+  // Written again (a condition's commands added), the binaries are replaced in place.
+  writeShims(dir, dir, process.execPath, [], 'c');
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.includes('.tmp-')),
+    [],
+  );
+});
