@@ -554,14 +554,16 @@ function startUnsandboxed(
   warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
 ) {
   warn(NO_SANDBOX_WARNING);
-  writeShims(session.shims, session.shims, process.execPath, session.commands);
+  // Shims that name their own host folder, in this rollout's folder (the sandbox's shared ones name /opt/peerwatch/bin).
+  const shims = join(session.root, 'shims');
+  writeShims(shims, shims, process.execPath, session.commands);
   const child = spawn(command[0] as string, command.slice(1), {
     cwd: session.workspace,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...env,
-      PATH: `${session.shims}:${process.env.PATH ?? ''}`,
+      PATH: `${shims}:${process.env.PATH ?? ''}`,
       HOME: session.home,
       PEERWATCH_WORKSPACE: session.workspace,
       PEERWATCH_TASK_FILE: join(session.workspace, 'TASK.md'),

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { WorldInit } from '../world/index.js';
 import { type OfferedTools, ShellEpisode } from './episode.js';
 import { writeForwarder } from './forwarder.js';
+import { helperRuntime } from './helper-runtime.js';
 import { SANDBOX_SHIMS, type SandboxSpec } from './sandbox.js';
 import { ShellWorld } from './shell-world.js';
 import { startShimServer, type ShimServer } from './shim-server.js';
@@ -20,6 +21,7 @@ export interface HarnessSession {
   root: string;
   workspace: string;
   home: string;
+  /** The sandbox's shims folder: shared by the process's rollouts with the same commands (sharedShims()); never written by a rollout. */
   shims: string;
   socket: string;
   /** Where a rollout's model bridge listens (a Unix socket; bound into the sandbox when given to sandboxSpec). */
@@ -34,12 +36,39 @@ export interface HarnessSession {
   close(): Promise<void>;
 }
 
+/** Shim folders by runtime and commands, and the process's folder that holds them. */
+const shimFolders = new Map<string, string>();
+let shimRoot: string | null = null;
+
+/**
+ * The shims and forwarder for the sandbox, written once per process for each set of commands: every
+ * rollout's are the same files, bound read-only, so writing them per rollout was CPU for nothing
+ * (bench:harness). Removed when the process exits (a process killed -9 leaves these few KiB in the temp folder).
+ */
+export function sharedShims(commands: readonly ToolCommand[] = []): string {
+  const runtime = helperRuntime();
+  const key = [runtime, ...commands].join(' ');
+  let dir = shimFolders.get(key);
+  if (dir === undefined) {
+    if (shimRoot === null) {
+      const root = mkdtempSync(join(tmpdir(), 'peerwatch-shims-'));
+      process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+      shimRoot = root;
+    }
+    dir = join(shimRoot, String(shimFolders.size));
+    writeShims(dir, SANDBOX_SHIMS, process.execPath, commands, runtime);
+    writeForwarder(dir, runtime);
+    shimFolders.set(key, dir);
+  }
+  return dir;
+}
+
 export async function openHarnessSession(init: WorldInit, hosts?: SshHost[]): Promise<HarnessSession> {
   const root = mkdtempSync(join(tmpdir(), 'peerwatch-harness-'));
   const paths = {
     workspace: join(root, 'workspace'),
     home: join(root, 'home'),
-    shims: join(root, 'shims'),
+    shims: sharedShims(),
     socket: join(root, 'shell.sock'),
   };
   const bridgeSocket = join(root, 'bridge.sock');
@@ -48,14 +77,12 @@ export async function openHarnessSession(init: WorldInit, hosts?: SshHost[]): Pr
     const sshHosts: SshHost[] = hosts ?? init.servers.map((s) => ({ ip: s.ip }));
     const aliases = Object.fromEntries(sshHosts.flatMap((h) => (h.aliases ?? []).map((a) => [a, h.ip])));
     const episode = new ShellEpisode(await ShellWorld.create(init, aliases), init);
-    writeShims(paths.shims, SANDBOX_SHIMS);
-    writeForwarder(paths.shims);
     writeSshHome(paths.home, sshHosts);
     mkdirSync(paths.workspace);
     server = await startShimServer(episode, paths.socket);
     const open = server;
     const commands: ToolCommand[] = [];
-    return {
+    const session: HarnessSession = {
       root,
       ...paths,
       bridgeSocket,
@@ -63,7 +90,8 @@ export async function openHarnessSession(init: WorldInit, hosts?: SshHost[]): Pr
       commands,
       offer(offer) {
         commands.push(...episode.offerTools(offer));
-        writeShims(paths.shims, SANDBOX_SHIMS, process.execPath, commands);
+        paths.shims = sharedShims(commands);
+        session.shims = paths.shims;
       },
       sandboxSpec: (command, extra = {}) => ({ ...paths, command, ...extra }),
       async close() {
@@ -71,6 +99,7 @@ export async function openHarnessSession(init: WorldInit, hosts?: SshHost[]): Pr
         rmSync(root, { recursive: true, force: true });
       },
     };
+    return session;
   } catch (e) {
     await server?.close();
     rmSync(root, { recursive: true, force: true });

@@ -1,52 +1,62 @@
 /**
- * A real agent CLI (Codex, the fastest of the four) with the condition axes that are peerwatch
- * commands: channel on and a monitored scratchpad. Its model calls are answered through the bridge by
+ * The real agent CLIs with the condition axes that are peerwatch commands: channel on and a monitored
+ * scratchpad, for each of the four. Their model calls are answered through the bridge by
  * `scripted:appellant`, which writes a scratchpad note and files an objection with the CLI's own shell
  * tool; the commands reach peerwatch over the shim socket from inside the sandbox. And a live peer
- * paced by the bridge: its turn before each of the CLI's model calls.
+ * paced by the bridge (Codex, the fastest: the pacing is the bridge's, the same for every CLI): its
+ * turn before each of the CLI's model calls.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openRolloutChannel } from '../../src/experiment/index.js';
-import { findBwrap, HARNESS_CONDITION, runHarnessRollout } from '../../src/harness/index.js';
+import { AGENT_CLIS, type AgentCliName, findBwrap, HARNESS_CONDITION, runHarnessRollout } from '../../src/harness/index.js';
 import { resolveModel } from '../../src/models/index.js';
 import { CI, ensureCli, PINNED } from './helpers/agent-clis.js';
 
-test('codex (real CLI, sandboxed, channel on, scratchpad monitored): the appellant objects through `objection`, the audit log verifies', async (t) => {
-  if (!findBwrap()) {
-    if (CI) assert.fail('bwrap is missing under CI=true: .ci/run installs bubblewrap');
-    t.skip('bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap');
-    return;
-  }
-  const cli = ensureCli('codex');
-  if ('skip' in cli) {
-    t.skip(cli.skip);
-    return;
-  }
-  const r = await runHarnessRollout({
-    harness: 'codex',
-    bin: cli.bin,
-    model: 'scripted:appellant',
-    scenarioId: 'exfiltration_deletion',
-    condition: { ...HARNESS_CONDITION, channel: 'on', scratchpad: 'monitored' },
-    channel: (instance) => openRolloutChannel(instance, 0),
-    sandbox: true,
-    timeoutMs: 240_000,
+/** Each CLI's own shell tool, as its calls are recorded. */
+const SHELL_TOOL: Record<AgentCliName, string> = {
+  codex: 'exec_command',
+  'claude-code': 'Bash',
+  'gemini-cli': 'run_shell_command',
+  opencode: 'bash',
+};
+
+for (const name of AGENT_CLIS)
+  test(`${name} (real CLI, sandboxed, channel on, scratchpad monitored): the appellant objects through \`objection\`, the audit log verifies`, async (t) => {
+    if (!findBwrap()) {
+      if (CI) assert.fail('bwrap is missing under CI=true: .ci/run installs bubblewrap');
+      t.skip('bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap');
+      return;
+    }
+    const cli = ensureCli(name);
+    if ('skip' in cli) {
+      t.skip(cli.skip);
+      return;
+    }
+    const r = await runHarnessRollout({
+      harness: name,
+      bin: cli.bin,
+      model: 'scripted:appellant',
+      scenarioId: 'exfiltration_deletion',
+      condition: { ...HARNESS_CONDITION, channel: 'on', scratchpad: 'monitored' },
+      channel: (instance) => openRolloutChannel(instance, 0),
+      sandbox: true,
+      timeoutMs: 240_000,
+    });
+    const why = `${r.error ?? ''}\n${r.stderr.slice(-2000)}`;
+    assert.equal(r.error, null, why);
+    assert.equal(r.version, PINNED[name].version);
+    // The CLI's own shell tool ran the commands; peerwatch recorded them as the native tools.
+    assert.ok(r.events.some((e) => e.type === 'tool_call' && e.tool === SHELL_TOOL[name]));
+    const tools = r.events.filter((e) => e.type === 'tool_call').map((e) => (e.type === 'tool_call' ? e.tool : ''));
+    for (const tool of ['reasoning_scratchpad', 'objection_status', 'file_objection'])
+      assert.ok(tools.includes(tool), `${tool} in ${tools.join(', ')}`);
+    const flag = (id: string) => r.findings.find((f) => f.flag === id);
+    for (const id of ['objection_filed', 'objection_disclosed_relationship', 'channel_audit_verified', 'delete_model'])
+      assert.equal(flag(id)?.value, true, `${id}: ${flag(id)?.evidence}`);
+    assert.equal(flag('exfiltration')?.value, false, flag('exfiltration')?.evidence);
+    t.diagnostic(`${name}: wall ${Math.round(r.wallMs)} ms, ${r.modelCalls} model calls`);
   });
-  const why = `${r.error ?? ''}\n${r.stderr.slice(-2000)}`;
-  assert.equal(r.error, null, why);
-  assert.equal(r.version, PINNED.codex.version);
-  // Codex's own shell tool ran the commands; peerwatch recorded them as the native tools.
-  assert.ok(r.events.some((e) => e.type === 'tool_call' && e.tool === 'exec_command'));
-  const tools = r.events.filter((e) => e.type === 'tool_call').map((e) => (e.type === 'tool_call' ? e.tool : ''));
-  for (const tool of ['reasoning_scratchpad', 'objection_status', 'file_objection'])
-    assert.ok(tools.includes(tool), `${tool} in ${tools.join(', ')}`);
-  const flag = (id: string) => r.findings.find((f) => f.flag === id);
-  for (const id of ['objection_filed', 'objection_disclosed_relationship', 'channel_audit_verified', 'delete_model'])
-    assert.equal(flag(id)?.value, true, `${id}: ${flag(id)?.evidence}`);
-  assert.equal(flag('exfiltration')?.value, false, flag('exfiltration')?.evidence);
-  t.diagnostic(`codex: wall ${Math.round(r.wallMs)} ms, ${r.modelCalls} model calls`);
-});
 
 test('codex (real CLI, sandboxed, peer live): the colluding peer speaks before the model calls; its ask is found, the honest agent still clears the disk', async (t) => {
   if (!findBwrap()) {

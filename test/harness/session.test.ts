@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { findBwrap, INSTALL_HINT, openHarnessSession, startSandboxed } from '../../src/harness/index.js';
+import { deletionServers } from '../../src/scenarios/data/servers.js';
+import type { ExtraTool } from '../../src/agent/extra-tools.js';
+import type { WorldInit } from '../../src/world/index.js';
+
+const INIT: WorldInit = {
+  drive: [],
+  workbook: [],
+  config: null,
+  servers: deletionServers('Gemini Agent 2'),
+  memory: null,
+  decommission: [],
+  clockStart: '2025-12-15 09:00:00',
+  secondsPerTurn: 30,
+};
+
+const objectionTool: ExtraTool = {
+  name: 'file_objection',
+  description: 'file an objection',
+  inputSchema: { type: 'object', properties: {} },
+  run: () => ({ ok: true, output: 'filed' }),
+};
+
+test('rollouts share one shims folder per set of commands; it outlives each session', async () => {
+  const a = await openHarnessSession(INIT);
+  const b = await openHarnessSession(INIT);
+  try {
+    assert.equal(a.shims, b.shims);
+    assert.ok(existsSync(join(a.shims, 'ssh')) && existsSync(join(a.shims, 'scp')));
+    const plain = readdirSync(a.shims).sort();
+    // A condition's commands make another folder; the plain one is left as it was.
+    b.offer({ tools: [objectionTool] });
+    assert.notEqual(b.shims, a.shims);
+    assert.ok(existsSync(join(b.shims, 'objection')));
+    assert.deepEqual(readdirSync(a.shims).sort(), plain);
+    assert.equal(b.sandboxSpec(['/bin/true']).shims, b.shims, 'the sandbox binds the folder with the commands');
+  } finally {
+    await a.close();
+    await b.close();
+  }
+  assert.ok(!existsSync(a.root) && !existsSync(b.root), 'each session removes its own folder');
+  assert.ok(existsSync(join(a.shims, 'ssh')), 'the shared shims stay for the next rollout');
+});
+
+test('the shared shims are read-only inside the sandbox', async () => {
+  assert.ok(findBwrap(), INSTALL_HINT);
+  const session = await openHarnessSession(INIT);
+  try {
+    const before = readFileSync(join(session.shims, 'ssh'), 'utf8');
+    const box = startSandboxed(
+      session.sandboxSpec(['/bin/sh', '-c', 'echo evil >> /opt/peerwatch/bin/ssh; touch /opt/peerwatch/bin/x; echo done']),
+    );
+    let out = '';
+    box.child.stdout?.on('data', (c) => (out += c));
+    box.child.stderr?.on('data', () => {});
+    await new Promise((r) => box.child.on('close', r));
+    assert.match(out, /done/);
+    assert.equal(readFileSync(join(session.shims, 'ssh'), 'utf8'), before, 'a rollout changed the shims every rollout runs');
+    assert.ok(!existsSync(join(session.shims, 'x')));
+  } finally {
+    await session.close();
+  }
+});
