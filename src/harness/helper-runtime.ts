@@ -14,7 +14,7 @@ import { compiledHelpers } from './c-helpers.js';
 export type HelperRuntime = 'c' | 'perl' | 'node';
 export const HELPER_RUNTIMES: readonly HelperRuntime[] = ['c', 'perl', 'node'];
 export const PERL = '/usr/bin/perl';
-let perlRuns: boolean | null = null;
+let perlWorks: boolean | null = null;
 
 export function helperRuntime(env: NodeJS.ProcessEnv = process.env): HelperRuntime {
   const wanted = env.PEERWATCH_SHIMS;
@@ -27,9 +27,16 @@ export function helperRuntime(env: NodeJS.ProcessEnv = process.env): HelperRunti
   if (wanted) throw new UserError(`PEERWATCH_SHIMS=${wanted}: expected c, perl or node`);
   // A failed compile falls back without a word: Perl and Node do the same work, only slower to start.
   if (compiledHelpers(env).ok) return 'c';
-  // Checked once per process; the programs use core built-ins only, so a bare perl is enough.
-  perlRuns ??= existsSync(PERL) && spawnSync(PERL, ['-e', 'socket(my $s, 1, 1, 0) or exit 1'], { stdio: 'ignore' }).status === 0;
-  return perlRuns ? 'perl' : 'node';
+  return perlRuns() ? 'perl' : 'node';
+}
+
+/**
+ * Whether /usr/bin/perl runs here (the Perl helpers and the sandbox launcher need nothing more: core
+ * built-ins only). Checked once per process.
+ */
+export function perlRuns(): boolean {
+  perlWorks ??= existsSync(PERL) && spawnSync(PERL, ['-e', 'socket(my $s, 1, 1, 0) or exit 1'], { stdio: 'ignore' }).status === 0;
+  return perlWorks;
 }
 
 /** The compiled helpers for a rollout's runtime `c` (an error when they are not there: helperRuntime chose otherwise). */

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { forwarderCommand, SANDBOX_BRIDGE_PORT } from './forwarder.js';
-import { helperRuntime } from './helper-runtime.js';
+import { perlRuns } from './helper-runtime.js';
 import { type LaunchedChild, launch } from './launcher.js';
 
 /** Where things appear inside the sandbox. */
@@ -136,7 +136,8 @@ export interface Sandboxed {
  * Perl runs, else (or with PEERWATCH_LAUNCHER=spawn) by a Node spawn per rollout.
  */
 export function sandboxStarter(env: NodeJS.ProcessEnv = process.env): 'launcher' | 'spawn' {
-  return env.PEERWATCH_LAUNCHER !== 'spawn' && helperRuntime(env) === 'perl' ? 'launcher' : 'spawn';
+  // Whatever form the shims take (C where a compiler works): the launcher is Perl. PEERWATCH_SHIMS=node stands for a machine without Perl.
+  return env.PEERWATCH_LAUNCHER !== 'spawn' && env.PEERWATCH_SHIMS !== 'node' && perlRuns() ? 'launcher' : 'spawn';
 }
 
 /**
