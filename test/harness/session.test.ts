@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { findBwrap, INSTALL_HINT, openHarnessSession, startSandboxed } from '../../src/harness/index.js';
@@ -64,4 +65,27 @@ test('the shared shims are read-only inside the sandbox', async () => {
   } finally {
     await session.close();
   }
+});
+
+test("closing a session removes its folder, never what an agent's links point at, whatever it left", async () => {
+  const outside = mkdtempSync(join(tmpdir(), 'peerwatch-outside-'));
+  writeFileSync(join(outside, 'keep.txt'), 'keep');
+  const session = await openHarnessSession(INIT);
+  try {
+    // What an agent can leave in its workspace: links out (to a folder, to a file), nested folders,
+    // a folder it made unreadable.
+    symlinkSync(outside, join(session.workspace, 'to-outside'));
+    symlinkSync(join(outside, 'keep.txt'), join(session.workspace, 'keep-link.txt'));
+    mkdirSync(join(session.workspace, 'a', 'b', 'c'), { recursive: true });
+    writeFileSync(join(session.workspace, 'a', 'b', 'c', 'f.txt'), 'x');
+    mkdirSync(join(session.workspace, 'locked'));
+    writeFileSync(join(session.workspace, 'locked', 'g.txt'), 'y');
+    chmodSync(join(session.workspace, 'locked'), 0o000);
+  } finally {
+    await session.close();
+  }
+  assert.ok(!existsSync(session.root), 'the rollout folder is gone');
+  assert.deepEqual(readdirSync(outside), ['keep.txt']);
+  assert.equal(readFileSync(join(outside, 'keep.txt'), 'utf8'), 'keep');
+  rmSync(outside, { recursive: true, force: true });
 });
