@@ -17,6 +17,7 @@ import {
   FORWARD_C,
   findCompiler,
   helperRuntime,
+  LAUNCHER_C,
   SHIM_C,
   writeShims,
 } from '../../src/harness/index.js';
@@ -36,6 +37,7 @@ test('the sources compile without a warning under -Wall -Wextra -Werror -pedanti
   for (const [name, source] of [
     ['shim', SHIM_C],
     ['forward', FORWARD_C],
+    ['launcher', LAUNCHER_C],
   ] as const) {
     const src = join(root, `${name}.c`);
     writeFileSync(src, source);
@@ -46,7 +48,7 @@ test('the sources compile without a warning under -Wall -Wextra -Werror -pedanti
   }
 });
 
-test('two processes compiling at once into an empty cache end with one complete binary pair, no leftovers', async () => {
+test('two processes compiling at once into an empty cache end with one complete set of binaries, no leftovers', async () => {
   const cache = join(root, 'parallel');
   const script = `import { compileHelpers } from ${JSON.stringify(HELPERS)}; console.log(JSON.stringify(compileHelpers()));`;
   const one = () =>
@@ -71,9 +73,27 @@ test('two processes compiling at once into an empty cache end with one complete 
   copyFileSync(a.helpers.shim, agent);
   chmodSync(agent, 0o755);
   assert.match(execFileSync(agent, ['-s'], { encoding: 'utf8' }), /^SSH_AUTH_SOCK=\/tmp\/ssh-agent\.sock; export SSH_AUTH_SOCK;\n/);
+  // The launcher: a request for /bin/true gives P then X (status 0, no signal); stdin's end, its own exit 0.
+  const launcher = spawn(a.helpers.launcher, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+  launcher.stdin.write(Buffer.concat([Buffer.from('L'), u32(7), u32(13), u32(9), Buffer.from('/bin/true')]));
+  let frames = Buffer.alloc(0);
+  launcher.stdout.on('data', (c: Buffer) => {
+    frames = Buffer.concat([frames, c]);
+    if (frames.length >= 13 + 17) launcher.stdin.end();
+  });
+  const status = await new Promise((resolve) => launcher.on('close', resolve));
+  assert.equal(status, 0);
+  assert.deepEqual([String.fromCharCode(frames[0] as number), frames.readUInt32BE(1), frames.readUInt32BE(5)], ['P', 7, 4]);
+  assert.deepEqual(frames.subarray(13), Buffer.concat([Buffer.from('X'), u32(7), u32(8), u32(0), u32(0)]));
 });
 
-test('a cached pair is used as it is: the compiler runs once per machine (per compiler and sources)', () => {
+function u32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+}
+
+test('a cached set is used as it is: the compiler runs once per machine (per compiler and sources)', () => {
   const cc = findCompiler(base) as string;
   const log = join(root, 'cc.log');
   const counting = join(root, 'counting-cc');
@@ -83,7 +103,7 @@ test('a cached pair is used as it is: the compiler runs once per machine (per co
   assert.equal(first.ok, true, JSON.stringify(first));
   assert.deepEqual(compileHelpers(env), first);
   assert.deepEqual(compiledHelpers(env), first);
-  assert.equal(readFileSync(log, 'utf8').trim().split('\n').length, 2, 'two sources compiled, once');
+  assert.equal(readFileSync(log, 'utf8').trim().split('\n').length, 3, 'three sources compiled, once');
 });
 
 test('a broken compiler (PEERWATCH_CC=/bin/false) falls back to Perl; PEERWATCH_SHIMS=c then says why in one line', () => {
