@@ -132,7 +132,8 @@ static void cloexec_inherited(void) {
 static pid_t start(char **argv, int out, int err, const char **what) {
   static char *const envp[] = { NULL };
   pid_t pid;
-#ifdef POSIX_SPAWN_SETSID
+/* PEERWATCH_LAUNCHER_FORK: the fallback on any libc (c-helpers.test.ts compiles and runs it). */
+#if defined(POSIX_SPAWN_SETSID) && !defined(PEERWATCH_LAUNCHER_FORK)
   posix_spawnattr_t attr;
   posix_spawn_file_actions_t fa;
   sigset_t all, none;
