@@ -8,7 +8,7 @@
  * every child's stdout and stderr; frames are written blocking, so a slow reader loses nothing.
  * Compiled by c-helpers.ts with the other helpers; run in place from the cache (outside the sandbox).
  */
-export const LAUNCHER_C = String.raw`#define _GNU_SOURCE
+export const LAUNCHER_C = `#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -111,7 +111,8 @@ test('the launcher built with its fork fallback (no POSIX_SPAWN_SETSID) starts, 
     }
     if (frames.some((f) => f.id === 1 && f.type === 'X') && frames.some((f) => f.id === 2)) launcher.stdin.end();
   });
-  const script = 'grep -E "^Sig(Blk|Ign)" /proc/$$/status; ls /proc/$$/fd; read -r s < /proc/$$/stat; echo "$s" >&2; env | grep -v "^PWD=\\|^SHLVL=\\|^_=" | wc -l; exit 3';
+  const script =
+    'grep -E "^Sig(Blk|Ign)" /proc/$$/status; ls /proc/$$/fd; read -r s < /proc/$$/stat; echo "$s" >&2; env | grep -v "^PWD=\\|^SHLVL=\\|^_=" | wc -l; exit 3';
   launcher.stdin.write(Buffer.concat([request(1, ['/bin/sh', '-c', script]), request(2, ['/nonexistent/agent'])]));
   assert.equal(await new Promise((resolve) => launcher.on('close', resolve)), 0);
   const of = (id: number, type: string) => Buffer.concat(frames.filter((f) => f.id === id && f.type === type).map((f) => f.body));
