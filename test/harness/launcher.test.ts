@@ -203,6 +203,19 @@ for (const form of FORMS) {
       assert.equal(e.signal, 'SIGKILL');
     });
 
+    test('a reader that stops for a while (peerwatch busy) loses nothing: the launcher waits on its writes', async () => {
+      const data = randomBytes(4 * 1024 * 1024);
+      const file = join(dir, `blocked-${form}.bin`);
+      writeFileSync(file, data);
+      const done = ended(launch(['/bin/sh', '-c', `cat ${file}; cat ${file} >&2`]).child);
+      // The event loop held for 400 ms: the launcher's stdout pipe fills and its writes block.
+      const until = Date.now() + 400;
+      while (Date.now() < until) {}
+      const r = await done;
+      assert.ok(r.out.equals(data) && r.err.equals(data), `${r.out.length} and ${r.err.length} bytes for ${data.length} each`);
+      assert.equal(r.code, 0);
+    });
+
     test('8 concurrent launches, each with its own output, none mixed up', async () => {
       const runs = Array.from({ length: 8 }, (_, i) => {
         const data = randomBytes(200_000 + i * 1000);
