@@ -3,7 +3,7 @@
 // makes one model call through the bridge (curl) and runs the study's three commands (list, copy with
 // `ssh -A ... scp`, `rm -rf`), so nearly everything measured is the harness's:
 //   - in this process: the shell world, the shim server, the bridge, session set-up, scoring;
-//   - the sandbox launcher (launcher.ts: one Perl process per peerwatch process, started at the
+//   - the sandbox launcher (launcher.ts: one C or Perl process per peerwatch process, started at the
 //     warm-up), its own CPU from /proc/<launcher>/stat;
 //   - bwrap outside the sandbox: a child of the launcher (its cutime), or of this process with
 //     PEERWATCH_LAUNCHER=spawn (/proc/self/stat cutime); both are read, so either way it is counted;
@@ -22,7 +22,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT_CLIS, findBwrap, helperRuntime, runCommandHarness, runHarnessRollout } from '../src/harness/index.js';
-import { launch, launcherPid } from '../src/harness/launcher.js';
+import { launch, launcherForm, launcherPid } from '../src/harness/launcher.js';
 import { sandboxStarter } from '../src/harness/sandbox.js';
 import { cachedCli, PINNED } from '../test/harness/helpers/agent-clis.js';
 
@@ -255,7 +255,7 @@ echo "${MARK}init $init"
   console.log(
     `  peerwatch process CPU:                 ${m.own.toFixed(1)} ms (world, shim server, bridge + scripted model, session, scoring)`,
   );
-  console.log(`  sandbox launcher (Perl, relays output): ${m.launcher.toFixed(1)} ms`);
+  console.log(`  sandbox launcher (${launcherForm() ?? 'none'}, relays output):    ${m.launcher.toFixed(1)} ms`);
   console.log(`  bwrap outside the sandbox:             ${m.bwrap.toFixed(1)} ms`);
   console.log(`  bwrap set-up and init (pid 1):         ${m.init.toFixed(1)} ms`);
   console.log(`  bridge forwarder in the sandbox:       ${m.forwarder.toFixed(1)} ms`);
@@ -338,13 +338,13 @@ async function floor(): Promise<void> {
   ];
   if (launcherPid() !== null)
     cases.push(
-      ['sandbox (bwrap as a rollout, running /bin/true), launcher', bwrap, 'launcher'],
-      ['a process start (/bin/true), launcher', ['/bin/true'], 'launcher'],
+      [`sandbox (bwrap as a rollout, running /bin/true), ${launcherForm()} launcher`, bwrap, 'launcher'],
+      [`a process start (/bin/true), ${launcherForm()} launcher`, ['/bin/true'], 'launcher'],
     );
   const run = (argv: string[], via: 'spawn' | 'launcher') =>
     new Promise((done) =>
       via === 'launcher'
-        ? launch(argv).child.on('close', done)
+        ? launch(argv, launcherForm() ?? undefined).child.on('close', done)
         : spawn(argv[0] as string, argv.slice(1), { stdio: 'ignore', env: {} }).on('close', done),
     );
   try {

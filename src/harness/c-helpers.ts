@@ -1,9 +1,10 @@
 /**
- * The C forms of the in-sandbox helpers (the ssh shim and the bridge forwarder), compiled once per
+ * The C forms of the in-sandbox helpers (the ssh shim and the bridge forwarder) and of the sandbox
+ * launcher (which runs outside the sandbox, in place from the cache), compiled once per
  * machine: with `PEERWATCH_CC` (else `cc` on PATH) into `$XDG_CACHE_HOME/peerwatch/helpers/<hash>/`
  * (else `~/.cache/...`), the hash covering the sources, the compiler and the platform. A compile goes
  * into a fresh temporary folder beside it that is renamed into place whole, so a concurrent process
- * sees either no folder or both binaries. Each process compiles (or finds the cache) at most once per
+ * sees either no folder or every binary. Each process compiles (or finds the cache) at most once per
  * compiler and cache folder. A rollout gets copies in its shims folder (bound read-only into the
  * sandbox); the cache itself is never shown to the agent.
  */
@@ -26,10 +27,12 @@ import {
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { FORWARD_C } from './forwarder-c.js';
+import { LAUNCHER_C } from './launcher-c.js';
 import { SHIM_C } from './shim-c.js';
 
 export const C_SHIM_FILE = 'peerwatch-shim';
 export const C_FORWARDER_FILE = 'peerwatch-forward';
+export const C_LAUNCHER_FILE = 'peerwatch-launcher';
 /** Warnings on, as in the test that compiles the sources with -Werror. */
 export const C_FLAGS = ['-O2', '-std=c99', '-Wall', '-Wextra'];
 
@@ -38,6 +41,8 @@ export interface CompiledHelpers {
   shim: string;
   /** The compiled bridge forwarder. */
   forward: string;
+  /** The compiled sandbox launcher (launcher.ts runs it from here; never copied into a sandbox). */
+  launcher: string;
 }
 export type CompileResult = { ok: true; helpers: CompiledHelpers } | { ok: false; reason: string };
 
@@ -73,18 +78,28 @@ function cacheKey(cc: string): string {
   const real = realpathSync(cc);
   const st = statSync(real);
   const h = createHash('sha256');
-  for (const part of [SHIM_C, FORWARD_C, C_FLAGS.join(' '), real, String(st.size), String(st.mtimeMs), process.platform, process.arch]) {
+  for (const part of [
+    SHIM_C,
+    FORWARD_C,
+    LAUNCHER_C,
+    C_FLAGS.join(' '),
+    real,
+    String(st.size),
+    String(st.mtimeMs),
+    process.platform,
+    process.arch,
+  ]) {
     h.update(part).update('\0');
   }
   return h.digest('hex').slice(0, 16);
 }
 
 function helpersIn(dir: string): CompiledHelpers {
-  return { shim: join(dir, C_SHIM_FILE), forward: join(dir, C_FORWARDER_FILE) };
+  return { shim: join(dir, C_SHIM_FILE), forward: join(dir, C_FORWARDER_FILE), launcher: join(dir, C_LAUNCHER_FILE) };
 }
 
 function complete(h: CompiledHelpers): boolean {
-  return existsSync(h.shim) && existsSync(h.forward);
+  return existsSync(h.shim) && existsSync(h.forward) && existsSync(h.launcher);
 }
 
 /** Finds the helpers in the cache or compiles them there (no memo: compiledHelpers() is the memoized one). */
@@ -102,6 +117,7 @@ export function compileHelpers(env: NodeJS.ProcessEnv = process.env): CompileRes
     for (const [file, source] of [
       [C_SHIM_FILE, SHIM_C],
       [C_FORWARDER_FILE, FORWARD_C],
+      [C_LAUNCHER_FILE, LAUNCHER_C],
     ] as const) {
       writeFileSync(join(tmp, `${file}.c`), source);
       const r = spawnSync(cc, [...C_FLAGS, '-o', join(tmp, file), join(tmp, `${file}.c`)], {

@@ -42,6 +42,7 @@ export type { AgentCli, AgentCliName } from './agent-clis.js';
 export { FORWARD_JS, FORWARD_PL, forwarderCommand, SANDBOX_BRIDGE_PORT, writeForwarder } from './forwarder.js';
 export {
   C_FORWARDER_FILE,
+  C_LAUNCHER_FILE,
   C_SHIM_FILE,
   type CompileResult,
   type CompiledHelpers,
@@ -51,6 +52,7 @@ export {
   helpersCacheRoot,
 } from './c-helpers.js';
 export { FORWARD_C } from './forwarder-c.js';
+export { LAUNCHER_C } from './launcher-c.js';
 export { SHIM_C } from './shim-c.js';
 export {
   buildShellInstance,

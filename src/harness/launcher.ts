@@ -1,12 +1,16 @@
 /**
- * Starts sandboxes from one small long-lived Perl process instead of forking peerwatch per rollout.
+ * Starts sandboxes from one small long-lived process instead of forking peerwatch per rollout.
  * A Node spawn forks the whole Node process (hundreds of MB in a sweep) and the child then tears the
  * copied address space down at exec: several ms of CPU per rollout for nothing. The launcher is
- * started once, at the first sandboxed rollout; it forks+execs on request (the child in its own
- * session and process group, stdin /dev/null, an empty environment), relays the child's stdout and
- * stderr in frames over its own stdout, and reports the pid and the exit status. When its stdin
- * reaches EOF (peerwatch exited or was killed, even by kill -9) it SIGKILLs every group it started
- * and exits. Perl with core built-ins only (perl-base): see helper-runtime.ts.
+ * started once, at the first sandboxed rollout; it starts each command on request (the child in its
+ * own session and process group, stdin /dev/null, an empty environment, default signal handling),
+ * relays the child's stdout and stderr in frames over its own stdout, and reports the pid and the exit
+ * status. When its stdin reaches EOF (peerwatch exited or was killed, even by kill -9) it SIGKILLs
+ * every group it started and exits. Two forms speak the same protocol: the C one (launcher-c.ts,
+ * posix_spawn: no page of the launcher is copied), compiled with the other C helpers, and the Perl one
+ * below (fork+exec; core built-ins only, perl-base). `PEERWATCH_LAUNCHER=c|perl|spawn` chooses; by
+ * default the C one where the C helpers compiled (helperRuntime() === 'c'), else the Perl one, else
+ * (PEERWATCH_SHIMS=node, standing for a machine without Perl) a Node spawn per rollout.
  *
  * Frames, both ways: type (1 byte), launch id (u32 BE), payload length (u32 BE), payload.
  *   to the launcher:  L  argv as (u32 length, bytes) pairs; argv[0] is the program's path
@@ -18,9 +22,33 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 import { Readable } from 'node:stream';
-import { PERL } from './helper-runtime.js';
+import { UserError } from '../core/index.js';
+import { compiledHelpers } from './c-helpers.js';
+import { cHelpers, helperRuntime, PERL, perlRuns } from './helper-runtime.js';
 
-/** The launcher's first line: names it in /proc/<pid>/cmdline (it runs as `perl -e`). */
+/** How sandboxes start: through the C or the Perl launcher, or by a Node spawn per rollout. */
+export type SandboxStarter = 'c' | 'perl' | 'spawn';
+export type LauncherForm = Exclude<SandboxStarter, 'spawn'>;
+
+/** `PEERWATCH_LAUNCHER=c|perl|spawn`, else the C launcher with the C helpers, the Perl one with the Perl helpers, a Node spawn with the Node ones. */
+export function sandboxStarter(env: NodeJS.ProcessEnv = process.env): SandboxStarter {
+  const wanted = env.PEERWATCH_LAUNCHER;
+  if (wanted === 'spawn') return 'spawn';
+  if (wanted === 'c') {
+    const c = compiledHelpers(env);
+    if (!c.ok) throw new UserError(`PEERWATCH_LAUNCHER=c: the C launcher is not available: ${c.reason}; set PEERWATCH_CC or install gcc`);
+    return 'c';
+  }
+  if (wanted === 'perl') {
+    if (!perlRuns()) throw new UserError(`PEERWATCH_LAUNCHER=perl: ${PERL} does not run; install perl-base`);
+    return 'perl';
+  }
+  if (wanted) throw new UserError(`PEERWATCH_LAUNCHER=${wanted}: expected c, perl or spawn`);
+  const shims = helperRuntime(env);
+  return shims === 'node' ? 'spawn' : shims;
+}
+
+/** The Perl launcher's first line, and the C one's argv[1]: names a launcher in /proc/<pid>/cmdline. */
 export const LAUNCHER_MARK = '# peerwatch-launcher';
 export const LAUNCHER_PL = `${LAUNCHER_MARK}
 use strict;
@@ -28,6 +56,8 @@ use POSIX ();
 # Terminal signals are for peerwatch; the launcher goes when its stdin ends (as a detached child did).
 $SIG{$_} = 'IGNORE' for qw(PIPE INT QUIT HUP TERM);
 binmode STDIN; binmode STDOUT;
+# Descriptors inherited without close-on-exec (Node passes on what its own parent left open) are not the children's.
+if (opendir(my $d, '/proc/self/fd')) { my @fds = grep { /^\\d+$/ && $_ > 2 } readdir $d; closedir $d; POSIX::close($_) for @fds }
 my $EINTR = POSIX::EINTR();
 my (%kids, %fds, $in);
 $in = '';
@@ -204,9 +234,13 @@ class Launcher {
   private pending: Buffer = Buffer.alloc(0);
   dead = false;
 
-  constructor(private readonly onDeath: () => void) {
+  constructor(
+    readonly form: LauncherForm,
+    private readonly onDeath: () => void,
+  ) {
     // Detached: its own session, so a Ctrl-C reaches peerwatch only (which then stops its rollouts).
-    this.proc = spawn(PERL, ['-e', LAUNCHER_PL], { detached: true, env: {}, stdio: ['pipe', 'pipe', 'inherit'] });
+    const [file, args] = form === 'c' ? [cHelpers().launcher, [LAUNCHER_MARK]] : [PERL, ['-e', LAUNCHER_PL]];
+    this.proc = spawn(file, args, { detached: true, env: {}, stdio: ['pipe', 'pipe', 'inherit'] });
     this.proc.stdout?.on('data', (c: Buffer) => this.read(c));
     // A dead launcher is reported by 'close', with its cause; a write to it then fails quietly.
     this.proc.stdin?.on('error', () => {});
@@ -293,21 +327,40 @@ class Launcher {
   }
 }
 
-let current: Launcher | null = null;
+/** The running launcher of each form (one per process; both only where a test or the bench mixes them). */
+const running = new Map<LauncherForm, Launcher>();
+let last: Launcher | null = null;
 
-/** Starts `argv` through this process's launcher (started now if none runs, or the last one died). */
-export function launch(argv: string[]): { child: LaunchedChild; kill(): void } {
-  if (!current || current.dead) {
-    const started: Launcher = new Launcher(() => {
-      if (current === started) current = null;
+/**
+ * Starts `argv` through this process's launcher of `form` (started now if none runs, or the last one
+ * died). The form defaults to sandboxStarter()'s, or, where that is a Node spawn, the Perl one.
+ */
+export function launch(argv: string[], form?: LauncherForm): { child: LaunchedChild; kill(): void } {
+  const f = form ?? defaultForm();
+  let l = running.get(f);
+  if (!l || l.dead) {
+    const started: Launcher = new Launcher(f, () => {
+      if (running.get(f) === started) running.delete(f);
     });
-    current = started;
+    running.set(f, started);
+    l = started;
   }
-  const l = current.launch(argv);
-  return { child: l, kill: () => l.kill() };
+  last = l;
+  const one = l.launch(argv);
+  return { child: one, kill: () => one.kill() };
 }
 
-/** The launcher's pid while one runs (bench:harness reads its CPU and its children's from /proc). */
+function defaultForm(): LauncherForm {
+  const s = sandboxStarter();
+  return s === 'spawn' ? 'perl' : s;
+}
+
+/** The pid of the launcher that started the last command, while it runs (bench:harness reads its CPU from /proc). */
 export function launcherPid(): number | null {
-  return current && !current.dead ? (current.proc.pid ?? null) : null;
+  return last && !last.dead ? (last.proc.pid ?? null) : null;
+}
+
+/** Which form that launcher is (bench:harness prints it). */
+export function launcherForm(): LauncherForm | null {
+  return last && !last.dead ? last.form : null;
 }

@@ -8,8 +8,10 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { forwarderCommand, SANDBOX_BRIDGE_PORT } from './forwarder.js';
-import { perlRuns } from './helper-runtime.js';
-import { type LaunchedChild, launch } from './launcher.js';
+import { type LaunchedChild, launch, sandboxStarter } from './launcher.js';
+
+/** How sandboxes start (the C or Perl launcher, or a Node spawn): chosen in launcher.ts. */
+export { sandboxStarter };
 
 /** Where things appear inside the sandbox. */
 export const SANDBOX_HOME = '/home/agent';
@@ -132,22 +134,14 @@ export interface Sandboxed {
 }
 
 /**
- * How sandboxes start: through the launcher (launcher.ts; one Perl process per peerwatch process) when
- * Perl runs, else (or with PEERWATCH_LAUNCHER=spawn) by a Node spawn per rollout.
- */
-export function sandboxStarter(env: NodeJS.ProcessEnv = process.env): 'launcher' | 'spawn' {
-  // Whatever form the shims take (C where a compiler works): the launcher is Perl. PEERWATCH_SHIMS=node stands for a machine without Perl.
-  return env.PEERWATCH_LAUNCHER !== 'spawn' && env.PEERWATCH_SHIMS !== 'node' && perlRuns() ? 'launcher' : 'spawn';
-}
-
-/**
  * Starts the command in the sandbox, in its own session and process group, stdin /dev/null; bwrap's
  * --die-with-parent ends it if its parent (the launcher, or peerwatch) dies, the launcher kills its
  * groups when peerwatch goes, and `kill()` ends the group. Throws SandboxUnavailable when bwrap is missing.
  */
 export function startSandboxed(spec: SandboxSpec, bwrap = findBwrap()): Sandboxed {
   if (!bwrap) throw new SandboxUnavailable(INSTALL_HINT);
-  if (sandboxStarter() === 'launcher') return launch([bwrap, ...bwrapArgs(spec)]);
+  const starter = sandboxStarter();
+  if (starter !== 'spawn') return launch([bwrap, ...bwrapArgs(spec)], starter);
   // An empty environment: bwrap clears it anyway (--clearenv), and copying peerwatch's costs a little per rollout.
   const child = spawn(bwrap, bwrapArgs(spec), { detached: true, env: {}, stdio: ['ignore', 'pipe', 'pipe'] });
   const kill = () => {
