@@ -35,6 +35,12 @@ export const C_FORWARDER_FILE = 'peerwatch-forward';
 export const C_LAUNCHER_FILE = 'peerwatch-launcher';
 /** Warnings on, as in the test that compiles the sources with -Werror. */
 export const C_FLAGS = ['-O2', '-std=c99', '-Wall', '-Wextra'];
+/**
+ * Tried first for the programs that start once per command or rollout inside the sandbox (the shim,
+ * the forwarder): a static binary skips the dynamic loader, ~0.5 ms of CPU per start here. Where the
+ * C library has no static archive (libc.a), they are linked as usual.
+ */
+const STATIC = '-static';
 
 export interface CompiledHelpers {
   /** The compiled ssh shim (ssh, sftp, ssh-add, ssh-agent: it acts as its file's name). */
@@ -83,6 +89,7 @@ function cacheKey(cc: string): string {
     FORWARD_C,
     LAUNCHER_C,
     C_FLAGS.join(' '),
+    STATIC,
     real,
     String(st.size),
     String(st.mtimeMs),
@@ -120,10 +127,14 @@ export function compileHelpers(env: NodeJS.ProcessEnv = process.env): CompileRes
       [C_LAUNCHER_FILE, LAUNCHER_C],
     ] as const) {
       writeFileSync(join(tmp, `${file}.c`), source);
-      const r = spawnSync(cc, [...C_FLAGS, '-o', join(tmp, file), join(tmp, `${file}.c`)], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-        timeout: 120_000,
-      });
+      const build = (extra: string[]) =>
+        spawnSync(cc, [...C_FLAGS, ...extra, '-o', join(tmp as string, file), join(tmp as string, `${file}.c`)], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+          timeout: 120_000,
+        });
+      const perStart = file !== C_LAUNCHER_FILE;
+      let r = build(perStart ? [STATIC] : []);
+      if (perStart && r.status !== 0) r = build([]);
       if (r.status !== 0) {
         const why = r.error?.message ?? (r.stderr.toString().trim().split('\n').at(-1) || `exit status ${r.status}`);
         return { ok: false, reason: `${cc} did not compile ${file}.c: ${why}` };
