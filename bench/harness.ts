@@ -27,7 +27,7 @@ import { sandboxStarter } from '../src/harness/sandbox.js';
 import { cachedCli, PINNED } from '../test/harness/helpers/agent-clis.js';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1]) || fallback;
-const N = arg('--rollouts', 10);
+const N = arg('--rollouts', 20);
 const CLI_N = arg('--cli-rollouts', 2);
 const TICK_MS = 10; // /proc CPU times are in clock ticks of 10 ms (USER_HZ 100)
 
@@ -190,7 +190,9 @@ echo "${MARK}init $init"
       sandbox: true,
       timeoutMs: 60_000,
     });
-  await play(); // warm-up: module loading and JIT are not per rollout
+  // Warm-up: module loading, the C helpers' compile (cached), the launcher's start and the JIT are not
+  // per rollout; a sweep's rollouts after its first few cost what the measured ones do.
+  for (let i = 0; i < 5; i++) await play();
   const rows: Record<string, number[]> = {
     wall: [],
     own: [],
