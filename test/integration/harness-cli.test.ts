@@ -209,6 +209,8 @@ test('the compiled CLI compiles the C helpers into its cache and plays a rollout
   assert.deepEqual(readdirSync(join(cache, 'peerwatch', 'helpers', hash as string)).sort(), [
     'peerwatch-forward',
     'peerwatch-forward.c',
+    'peerwatch-launcher',
+    'peerwatch-launcher.c',
     'peerwatch-shim',
     'peerwatch-shim.c',
   ]);
