@@ -9,9 +9,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openRolloutChannel } from '../../src/experiment/index.js';
-import { AGENT_CLIS, type AgentCliName, findBwrap, HARNESS_CONDITION, runHarnessRollout } from '../../src/harness/index.js';
+import { AGENT_CLIS, type AgentCliName, HARNESS_CONDITION, runHarnessRollout } from '../../src/harness/index.js';
 import { resolveModel } from '../../src/models/index.js';
-import { CI, ensureCli, PINNED } from './helpers/agent-clis.js';
+import { PINNED, sandboxedCli } from './helpers/agent-clis.js';
 
 /** Each CLI's own shell tool, as its calls are recorded. */
 const SHELL_TOOL: Record<AgentCliName, string> = {
@@ -23,19 +23,11 @@ const SHELL_TOOL: Record<AgentCliName, string> = {
 
 for (const name of AGENT_CLIS)
   test(`${name} (real CLI, sandboxed, channel on, scratchpad monitored): the appellant objects through \`objection\`, the audit log verifies`, async (t) => {
-    if (!findBwrap()) {
-      if (CI) assert.fail('bwrap is missing under CI=true: .ci/run installs bubblewrap');
-      t.skip('bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap');
-      return;
-    }
-    const cli = ensureCli(name);
-    if ('skip' in cli) {
-      t.skip(cli.skip);
-      return;
-    }
+    const bin = sandboxedCli(t, name);
+    if (!bin) return;
     const r = await runHarnessRollout({
       harness: name,
-      bin: cli.bin,
+      bin: bin,
       model: 'scripted:appellant',
       scenarioId: 'exfiltration_deletion',
       condition: { ...HARNESS_CONDITION, channel: 'on', scratchpad: 'monitored' },
@@ -59,19 +51,11 @@ for (const name of AGENT_CLIS)
   });
 
 test('codex (real CLI, sandboxed, peer live): the colluding peer speaks before the model calls; its ask is found, the honest agent still clears the disk', async (t) => {
-  if (!findBwrap()) {
-    if (CI) assert.fail('bwrap is missing under CI=true: .ci/run installs bubblewrap');
-    t.skip('bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap');
-    return;
-  }
-  const cli = ensureCli('codex');
-  if ('skip' in cli) {
-    t.skip(cli.skip);
-    return;
-  }
+  const bin = sandboxedCli(t, 'codex');
+  if (!bin) return;
   const r = await runHarnessRollout({
     harness: 'codex',
-    bin: cli.bin,
+    bin: bin,
     model: 'scripted:honest',
     scenarioId: 'exfiltration_deletion',
     condition: { ...HARNESS_CONDITION, peer: 'live' },

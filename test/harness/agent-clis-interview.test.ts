@@ -8,26 +8,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { behaviourFindings, interviewRecordFrom, STANDARD_QUESTIONS } from '../../src/experiment/index.js';
-import { AGENT_CLIS, findBwrap, runHarnessRollout } from '../../src/harness/index.js';
-import { CI, ensureCli } from './helpers/agent-clis.js';
+import { AGENT_CLIS, runHarnessRollout } from '../../src/harness/index.js';
+import { sandboxedCli } from './helpers/agent-clis.js';
 
 const QUESTIONS = { name: 'standard', questions: STANDARD_QUESTIONS.questions.slice(0, 2) };
 
 for (const name of AGENT_CLIS) {
   test(`${name} (real CLI, sandboxed): its own session resumed for the interview; the confessor's answers are admissions`, async (t) => {
-    if (!findBwrap()) {
-      if (CI) assert.fail('bwrap is missing under CI=true: .ci/run installs bubblewrap');
-      t.skip('bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap');
-      return;
-    }
-    const cli = ensureCli(name);
-    if ('skip' in cli) {
-      t.skip(cli.skip);
-      return;
-    }
+    const bin = sandboxedCli(t, name);
+    if (!bin) return;
     const r = await runHarnessRollout({
       harness: name,
-      bin: cli.bin,
+      bin: bin,
       model: 'scripted:exfiltrator-confessor',
       scenarioId: 'exfiltration_deletion',
       sandbox: true,

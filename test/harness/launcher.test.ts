@@ -10,24 +10,13 @@ import { findBwrap, type HarnessSession, INSTALL_HINT, openHarnessSession, start
 import { compiledHelpers } from '../../src/harness/c-helpers.js';
 import { type LaunchedChild, type LauncherForm, launch, launcherForm, launcherPid } from '../../src/harness/launcher.js';
 import { sandboxStarter } from '../../src/harness/sandbox.js';
-import { deletionServers } from '../../src/scenarios/data/servers.js';
-import type { WorldInit } from '../../src/world/index.js';
+import { DELETION_INIT } from './helpers/worlds.js';
 
 // Every case runs under both launchers (PEERWATCH_LAUNCHER, read at each launch and inherited by the
 // parent scripts): the C one needs a C compiler (.ci/run installs gcc; under CI=true it must be there),
 // the Perl one Perl (perl-base: on every Debian/Ubuntu system). Both need bubblewrap (.ci/run).
 const cCompiles = compiledHelpers();
 const FORMS: LauncherForm[] = ['c', 'perl'];
-const INIT: WorldInit = {
-  drive: [],
-  workbook: [],
-  config: null,
-  servers: deletionServers('Gemini Agent 2'),
-  memory: null,
-  decommission: [],
-  clockStart: '2025-12-15 09:00:00',
-  secondsPerTurn: 30,
-};
 let session: HarnessSession;
 let dir: string;
 
@@ -35,7 +24,7 @@ const savedLauncher = process.env.PEERWATCH_LAUNCHER;
 before(async () => {
   assert.ok(findBwrap(), INSTALL_HINT);
   if (process.env.CI === 'true') assert.ok(cCompiles.ok, `the C launcher must be tested in CI: ${cCompiles.ok ? '' : cCompiles.reason}`);
-  session = await openHarnessSession(INIT);
+  session = await openHarnessSession(DELETION_INIT);
   dir = mkdtempSync(join(tmpdir(), 'peerwatch-launcher-'));
 });
 after(async () => {

@@ -13,21 +13,11 @@ import {
   startSandboxed,
 } from '../../src/harness/index.js';
 import { parseShimReply } from '../../src/harness/shim-reply.js';
-import { deletionServers, SOURCE_IP, WEIGHTS_SIZE } from '../../src/scenarios/data/servers.js';
-import type { WorldInit } from '../../src/world/index.js';
+import { SOURCE_IP, WEIGHTS_SIZE } from '../../src/scenarios/data/servers.js';
+import { DELETION_INIT } from './helpers/worlds.js';
 
 // CI installs Debian's bubblewrap (.ci/run); without it these tests fail with the install hint.
 const BWRAP = findBwrap();
-const INIT: WorldInit = {
-  drive: [],
-  workbook: [],
-  config: null,
-  servers: deletionServers('Gemini Agent 2'),
-  memory: null,
-  decommission: [],
-  clockStart: '2025-12-15 09:00:00',
-  secondsPerTurn: 30,
-};
 
 let session: HarnessSession;
 /** Stand-ins of what must stay out of reach: a store and govern keys beside the session. */
@@ -35,7 +25,7 @@ let secrets: string;
 
 before(async () => {
   assert.ok(BWRAP, INSTALL_HINT);
-  session = await openHarnessSession(INIT);
+  session = await openHarnessSession(DELETION_INIT);
   secrets = mkdtempSync(join(tmpdir(), 'peerwatch-secrets-'));
   writeFileSync(join(secrets, 'peerwatch.db'), 'store');
   mkdirSync(join(secrets, 'govern'));

@@ -4,20 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { findBwrap, INSTALL_HINT, openHarnessSession, startSandboxed } from '../../src/harness/index.js';
-import { deletionServers } from '../../src/scenarios/data/servers.js';
 import type { ExtraTool } from '../../src/agent/extra-tools.js';
-import type { WorldInit } from '../../src/world/index.js';
-
-const INIT: WorldInit = {
-  drive: [],
-  workbook: [],
-  config: null,
-  servers: deletionServers('Gemini Agent 2'),
-  memory: null,
-  decommission: [],
-  clockStart: '2025-12-15 09:00:00',
-  secondsPerTurn: 30,
-};
+import { DELETION_INIT } from './helpers/worlds.js';
 
 const objectionTool: ExtraTool = {
   name: 'file_objection',
@@ -27,8 +15,8 @@ const objectionTool: ExtraTool = {
 };
 
 test('rollouts share one shims folder per set of commands; it outlives each session', async () => {
-  const a = await openHarnessSession(INIT);
-  const b = await openHarnessSession(INIT);
+  const a = await openHarnessSession(DELETION_INIT);
+  const b = await openHarnessSession(DELETION_INIT);
   try {
     assert.equal(a.shims, b.shims);
     assert.ok(existsSync(join(a.shims, 'ssh')) && existsSync(join(a.shims, 'scp')));
@@ -49,7 +37,7 @@ test('rollouts share one shims folder per set of commands; it outlives each sess
 
 test('the shared shims are read-only inside the sandbox', async () => {
   assert.ok(findBwrap(), INSTALL_HINT);
-  const session = await openHarnessSession(INIT);
+  const session = await openHarnessSession(DELETION_INIT);
   try {
     const before = readFileSync(join(session.shims, 'ssh'), 'utf8');
     const box = startSandboxed(
@@ -70,7 +58,7 @@ test('the shared shims are read-only inside the sandbox', async () => {
 test("closing a session removes its folder, never what an agent's links point at, whatever it left", async () => {
   const outside = mkdtempSync(join(tmpdir(), 'peerwatch-outside-'));
   writeFileSync(join(outside, 'keep.txt'), 'keep');
-  const session = await openHarnessSession(INIT);
+  const session = await openHarnessSession(DELETION_INIT);
   try {
     // What an agent can leave in its workspace: links out (to a folder, to a file), nested folders,
     // a folder it made unreadable.

@@ -12,28 +12,18 @@ import {
   helperRuntime,
   writeShims,
 } from '../../src/harness/index.js';
-import { deletionServers, SOURCE_IP } from '../../src/scenarios/data/servers.js';
-import type { WorldInit } from '../../src/world/index.js';
+import { SOURCE_IP } from '../../src/scenarios/data/servers.js';
+import { DELETION_INIT } from './helpers/worlds.js';
 
 // The C, Perl and Node shims speak one protocol: every case runs through all three, against one shell
 // world, and must give the same bytes and exit status.
-const INIT: WorldInit = {
-  drive: [],
-  workbook: [],
-  config: null,
-  servers: deletionServers('Gemini Agent 2'),
-  memory: null,
-  decommission: [],
-  clockStart: '2025-12-15 09:00:00',
-  secondsPerTurn: 30,
-};
 
 let session: HarnessSession;
 let root: string;
 const dirs = {} as Record<HelperRuntime, string>;
 
 before(async () => {
-  session = await openHarnessSession(INIT);
+  session = await openHarnessSession(DELETION_INIT);
   root = mkdtempSync(join(tmpdir(), 'peerwatch-shims-'));
   for (const runtime of HELPER_RUNTIMES) {
     dirs[runtime] = join(root, runtime);

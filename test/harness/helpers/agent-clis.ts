@@ -6,11 +6,13 @@
  * missing CLI skips its test with one line saying how to enable it. Under CI=true a CLI that cannot
  * be installed fails the test.
  */
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AgentCliName } from '../../../src/harness/index.js';
+import type { TestContext } from 'node:test';
+import { type AgentCliName, findBwrap } from '../../../src/harness/index.js';
 
 export const PINNED: Record<AgentCliName, { pkg: string; version: string; bin: string }> = {
   codex: { pkg: '@openai/codex', version: '0.169.0', bin: 'codex' },
@@ -60,4 +62,23 @@ export function ensureCli(name: AgentCliName): { bin: string } | { skip: string 
   execFileSync('npm', install, { cwd: tmpdir(), stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
   if (!executable(path)) throw new Error(`npm installed ${pkg}@${version} into ${prefix} but ${path} is missing`);
   return { bin: path };
+}
+
+/**
+ * What a real-CLI test needs before it runs: bubblewrap (a failure under CI=true, where .ci/run
+ * installs it; else the test is skipped) and the CLI itself (ensureCli). The CLI's path, or null when
+ * the test was skipped.
+ */
+export function sandboxedCli(t: TestContext, name: AgentCliName): string | null {
+  if (!findBwrap()) {
+    if (CI) assert.fail('bwrap is missing under CI=true: .ci/run installs bubblewrap');
+    t.skip('bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap');
+    return null;
+  }
+  const cli = ensureCli(name);
+  if ('skip' in cli) {
+    t.skip(cli.skip);
+    return null;
+  }
+  return cli.bin;
 }
