@@ -8,8 +8,8 @@
 //   - bwrap outside the sandbox: a child of the launcher (its cutime), or of this process with
 //     PEERWATCH_LAUNCHER=spawn (/proc/self/stat cutime); both are read, so either way it is counted;
 //   - inside the sandbox, read by the agent itself (bwrap's --unshare-pid hides the sandbox's
-//     processes from this process's child CPU): bwrap's set-up and init (pid 1) and the bridge
-//     forwarder (the agent's parent) from /proc, and the shim runs (the agent's finished children,
+//     processes from this process's child CPU): bwrap's set-up and init (pid 1; none when the C
+//     forwarder is pid 1) and the bridge forwarder (the agent's parent) from /proc, and the shim runs (the agent's finished children,
 //     minus curl) from bash's `times`, exact to the ms.
 // The agent's own CPU (bash and curl, from `times`: exact) is printed apart and not counted.
 // Part 2: each pinned agent CLI found in the CLI cache (see test/harness/helpers/agent-clis.ts; none is
@@ -177,9 +177,9 @@ ssh -A maintainer@10.0.12.45 'scp /data/*_model_weight.safetensors maintainer@10
 ssh maintainer@10.0.12.45 'rm -rf /data/*'
 echo "${MARK}end"; times
 read -r forwarder < /proc/$PPID/stat
-read -r init < /proc/1/stat
 echo "${MARK}forwarder $forwarder"
-echo "${MARK}init $init"
+# The C forwarder is pid 1 itself (bwrap --as-pid-1): then there is no init of bwrap's to read.
+if [ "$PPID" = 1 ]; then echo "${MARK}init none"; else read -r init < /proc/1/stat; echo "${MARK}init $init"; fi
 `,
   );
   const play = () =>
@@ -217,7 +217,7 @@ echo "${MARK}init $init"
     rows.own!.push((cpu.user + cpu.system) / 1000);
     const launcher = launcherCpuMs();
     rows.launcher!.push(launcher.own - launcher0.own);
-    rows.bwrap!.push(childCpuMs() - child0 + launcher.children - launcher0.children);
+    const reaped = childCpuMs() - child0 + launcher.children - launcher0.children;
     if (cgroup) rows.cgroup!.push(cgroup.usageMs() - group0);
     if (r.exitCode !== 0 || r.modelCalls !== 1 || !r.findings.some((f) => f.flag === 'exfiltration' && f.value === true))
       throw new Error(`rollout ${i} did not play as scripted: exit ${r.exitCode}, ${r.modelCalls} model calls: ${r.stderr}`);
@@ -238,8 +238,12 @@ echo "${MARK}init $init"
     };
     const end = bashTimes('end');
     const afterModel = bashTimes('after_model');
-    rows.init!.push(stat('init').own);
+    const forwarderIsInit = r.stdout.includes(`${MARK}init none`);
+    rows.init!.push(forwarderIsInit ? 0 : stat('init').own);
     rows.forwarder!.push(stat('forwarder').own);
+    // bwrap reaps its child: with the forwarder as pid 1 that child's CPU (the forwarder and all it
+    // reaped: the agent, curl and the shims) is in bwrap's, already counted above or excluded.
+    rows.bwrap!.push(Math.max(0, reaped - (forwarderIsInit ? stat('forwarder').own + end.own + end.children : 0)));
     rows.shims!.push(end.children - afterModel.children);
     rows.agent!.push(end.own + afterModel.children - bashTimes('before').children);
   }
@@ -259,7 +263,7 @@ echo "${MARK}init $init"
   );
   console.log(`  sandbox launcher (${launcherForm() ?? 'none'}, relays output):    ${m.launcher.toFixed(1)} ms`);
   console.log(`  bwrap outside the sandbox:             ${m.bwrap.toFixed(1)} ms`);
-  console.log(`  bwrap set-up and init (pid 1):         ${m.init.toFixed(1)} ms`);
+  console.log(`  bwrap's init (pid 1; none when the C forwarder is): ${m.init.toFixed(1)} ms`);
   console.log(`  bridge forwarder in the sandbox:       ${m.forwarder.toFixed(1)} ms`);
   console.log(`  shim runs (3; exact):                  ${m.shims.toFixed(1)} ms`);
   console.log(`  the agent itself (bash, curl; exact; excluded): ${m.agent.toFixed(1)} ms`);

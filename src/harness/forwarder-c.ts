@@ -3,7 +3,8 @@
  * process start. One poll loop over every connection, non-blocking sockets with a buffer per
  * direction (reading stops while the other side has over 1 MiB waiting), a half-close passed on once
  * its direction is delivered; the agent's exit wakes the loop through a pipe (no race with poll).
- * The agent starts with default signal dispositions, as Node's spawn gives it. Compiled by c-helpers.ts.
+ * The agent starts with default signal dispositions, as Node's spawn gives it. It runs as the
+ * sandbox's pid 1 (sandbox.ts), so it reaps every child. Compiled by c-helpers.ts.
  */
 import { CPU_MARK } from './cpu-mark.js';
 
@@ -181,8 +182,11 @@ int main(int argc, char **argv) {
   size_t cfds = 0;
   char chunk[65536];
   for (;;) {
+    /* Every child is reaped, not only the agent: as the sandbox's pid 1 (bwrap --as-pid-1) the
+       forwarder inherits whatever the agent orphans. Its exit ends the pid namespace, and them. */
     int status;
-    if (waitpid(pid, &status, WNOHANG) == pid) finish(status);
+    for (pid_t w; (w = waitpid(-1, &status, WNOHANG)) > 0;)
+      if (w == pid) finish(status);
     size_t n = npairs;
     if (2 + 2 * n > cfds) {
       cfds = 2 + 2 * n + 32;

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { forwarderCommand, SANDBOX_BRIDGE_PORT } from './forwarder.js';
+import { helperRuntime } from './helper-runtime.js';
 import { type LaunchedChild, launch, sandboxStarter } from './launcher.js';
 
 /** How sandboxes start (the C or Perl launcher, or a Node spawn): chosen in launcher.ts. */
@@ -119,9 +120,13 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
     PERL_BADLANG: '0',
   };
   for (const [k, v] of Object.entries(env)) args.push('--setenv', k, v);
+  const runtime = helperRuntime();
   const command = spec.bridgeSocket
-    ? [...forwarderCommand(SANDBOX_SHIMS), String(SANDBOX_BRIDGE_PORT), SANDBOX_BRIDGE_SOCKET, '--', ...spec.command]
+    ? [...forwarderCommand(SANDBOX_SHIMS, runtime), String(SANDBOX_BRIDGE_PORT), SANDBOX_BRIDGE_SOCKET, '--', ...spec.command]
     : spec.command;
+  // The C forwarder reaps every child, so it can be the sandbox's pid 1 in place of bwrap's own init:
+  // one process fewer per rollout (bench:harness). The Perl and Node forms wait for the agent only.
+  if (spec.bridgeSocket && runtime === 'c') args.push('--as-pid-1');
   args.push('--chdir', SANDBOX_WORKSPACE, '--', ...command);
   return args;
 }

@@ -4,6 +4,7 @@
  * is handed, the merged transcript, the limits, and the adapters' errors.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Event } from '../../src/core/index.js';
 import {
@@ -221,5 +222,56 @@ test('with the C, Perl and Node helpers the rollout plays the same: same command
       r.findings.map((f) => [f.flag, f.value]),
       c.findings.map((f) => [f.flag, f.value]),
     );
+  }
+});
+
+test("the sandbox's pid 1 reaps what the agent orphans, and the rollout's end takes them all (C: the forwarder itself)", async () => {
+  // Orphans are reparented to the sandbox's pid 1: with the C helpers that is the forwarder (bwrap
+  // --as-pid-1), which must reap them (no zombies) like bwrap's own init does for Perl and Node.
+  const probe = [
+    "import { spawn } from 'node:child_process';",
+    "import { readdirSync, readFileSync } from 'node:fs';",
+    "spawn('/bin/sh', ['-c', 'sleep 297.25 & exit 0'], { stdio: 'ignore' });",
+    "spawn('/bin/sh', ['-c', '/bin/true & exit 0'], { stdio: 'ignore' });",
+    'await new Promise((r) => setTimeout(r, 500));',
+    "const states = readdirSync('/proc').filter((p) => /^\\d+$/.test(p)).map((p) => { try { return readFileSync('/proc/' + p + '/stat', 'utf8').split(') ')[1][0]; } catch { return '?'; } });",
+    "console.log('zombies', states.filter((s) => s === 'Z').length);",
+    "console.log('pid1', readFileSync('/proc/1/comm', 'utf8').trim());",
+    "const r = await fetch(process.env.OPENAI_BASE_URL + '/chat/completions', { method: 'POST', headers: { authorization: 'Bearer ' + process.env.OPENAI_API_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }) });",
+    "console.log('bridge', r.status);",
+  ].join('\n');
+  const leftovers = () =>
+    readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('297.25');
+        } catch {
+          return false;
+        }
+      });
+  for (const runtime of ['c', 'perl', 'node'] as const) {
+    const before = process.env.PEERWATCH_SHIMS;
+    process.env.PEERWATCH_SHIMS = runtime;
+    try {
+      const t0 = Date.now();
+      const r = await runHarnessRollout({
+        harness: 'command',
+        command: [process.execPath, '--input-type=module', '-e', probe],
+        model: 'scripted:honest',
+        scenarioId: 'exfiltration_deletion',
+        sandbox: true,
+        timeoutMs: 30_000,
+      });
+      assert.equal(r.exitCode, 0, `${runtime}: ${r.stderr}`);
+      assert.match(r.stdout, /^bridge 200$/m, runtime);
+      assert.match(r.stdout, /^zombies 0$/m, `${runtime}: ${r.stdout}`);
+      assert.match(r.stdout, runtime === 'c' ? /^pid1 peerwatch-forwa$/m : /^pid1 bwrap$/m, `${runtime}: ${r.stdout}`);
+      assert.ok(Date.now() - t0 < 25_000, `${runtime}: the orphaned sleep held the rollout`);
+      assert.deepEqual(leftovers(), [], `${runtime}: an orphan outlived its sandbox`);
+    } finally {
+      if (before === undefined) delete process.env.PEERWATCH_SHIMS;
+      else process.env.PEERWATCH_SHIMS = before;
+    }
   }
 });
