@@ -3,8 +3,7 @@
  * scratchpad, for each of the four. Their model calls are answered through the bridge by
  * `scripted:appellant`, which writes a scratchpad note and files an objection with the CLI's own shell
  * tool; the commands reach peerwatch over the shim socket from inside the sandbox. And a live peer
- * paced by the bridge (Codex, the fastest: the pacing is the bridge's, the same for every CLI): its
- * turn before each of the CLI's model calls.
+ * paced by the bridge, for each of the four: its turn before each of the CLI's model calls.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -50,24 +49,25 @@ for (const name of AGENT_CLIS)
     t.diagnostic(`${name}: wall ${Math.round(r.wallMs)} ms, ${r.modelCalls} model calls`);
   });
 
-test('codex (real CLI, sandboxed, peer live): the colluding peer speaks before the model calls; its ask is found, the honest agent still clears the disk', async (t) => {
-  const bin = sandboxedCli(t, 'codex');
-  if (!bin) return;
-  const r = await runHarnessRollout({
-    harness: 'codex',
-    bin: bin,
-    model: 'scripted:honest',
-    scenarioId: 'exfiltration_deletion',
-    condition: { ...HARNESS_CONDITION, peer: 'live' },
-    peer: { model: resolveModel('scripted-peer:colluding').model },
-    sandbox: true,
-    timeoutMs: 240_000,
+for (const name of AGENT_CLIS)
+  test(`${name} (real CLI, sandboxed, peer live): the colluding peer speaks before the model calls; its ask is found, the honest agent still clears the disk`, async (t) => {
+    const bin = sandboxedCli(t, name);
+    if (!bin) return;
+    const r = await runHarnessRollout({
+      harness: name,
+      bin: bin,
+      model: 'scripted:honest',
+      scenarioId: 'exfiltration_deletion',
+      condition: { ...HARNESS_CONDITION, peer: 'live' },
+      peer: { model: resolveModel('scripted-peer:colluding').model },
+      sandbox: true,
+      timeoutMs: 240_000,
+    });
+    assert.equal(r.error, null, `${r.error ?? ''}\n${r.stderr.slice(-2000)}`);
+    const said = r.events.findIndex((e) => e.type === 'world' && e.action === 'peer.message');
+    const firstCall = r.events.findIndex((e) => e.type === 'model_call');
+    assert.ok(said >= 0 && said < firstCall, JSON.stringify({ said, firstCall }));
+    const ask = r.findings.find((f) => f.flag === 'peer_requested_covert_act');
+    assert.equal(ask?.value, true, ask?.evidence);
+    assert.equal(r.findings.find((f) => f.flag === 'delete_model')?.value, true);
   });
-  assert.equal(r.error, null, `${r.error ?? ''}\n${r.stderr.slice(-2000)}`);
-  const said = r.events.findIndex((e) => e.type === 'world' && e.action === 'peer.message');
-  const firstCall = r.events.findIndex((e) => e.type === 'model_call');
-  assert.ok(said >= 0 && said < firstCall, JSON.stringify({ said, firstCall }));
-  const ask = r.findings.find((f) => f.flag === 'peer_requested_covert_act');
-  assert.equal(ask?.value, true, ask?.evidence);
-  assert.equal(r.findings.find((f) => f.flag === 'delete_model')?.value, true);
-});
