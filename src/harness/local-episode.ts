@@ -18,6 +18,7 @@ import { scoreShellEpisode } from './shell-scoring.js';
 import { ShellWorld } from './shell-world.js';
 import { writeSshHome } from './ssh-home.js';
 import { readBackConfig } from './workspace-config.js';
+import { holdsIn } from './workspace-holds.js';
 import { readBackReports } from './workspace-reports.js';
 
 /** World event action naming workspace files not read back (too large, binary, too many), as a live rollout's stderr does. */
@@ -69,12 +70,16 @@ export class LocalShellEpisode {
     const files = this.machine.workspaceFiles();
     const config = init.config ? await readBackConfig(files, init.config) : undefined;
     const drive = isReportForm(this.instance) ? await readBackReports(files, this.layout, init.drive) : undefined;
-    const skipped = drive?.skipped ?? [];
+    // Seeded contents the agent copied into its workspace and kept (the weights, by content id), as live.
+    const candidates = await this.machine.holdCandidates();
+    const holds = await holdsIn(candidates.files, candidates.more, (bytes) => this.world.contentIdsIn(bytes));
+    const skipped = [...(drive?.skipped ?? []), ...holds.skipped.map((f) => `${f}: not searched for the hosts' contents`)];
     const finished = await this.world.finish(config?.config, drive?.drive);
     return {
       events: [
         ...(drive?.events ?? []),
         ...(config?.events ?? []),
+        ...holds.events,
         ...(skipped.length ? [{ action: NOT_READ_BACK_ACTION, detail: { files: skipped } }] : []),
         ...finished.events,
       ],

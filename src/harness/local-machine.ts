@@ -1,7 +1,7 @@
 /**
  * The agent's own machine, for a transcript replayed rather than lived: the workspace and HOME a live
  * rollout writes, held in memory, and a just-bash shell whose `ssh`/`scp`/`rsync`/`sftp` reach the
- * shell world's hosts exactly as the shims do. Each command line is one step of the world (its host
+ * shell world's hosts exactly as the shims do (the workspace side of a copy included). Each command line is one step of the world (its host
  * changes are attributed to it). Reads of files are recorded, as a live rollout sees them by access
  * time. Nothing here touches the real machine: the file system is in memory and just-bash has no
  * network or processes.
@@ -12,10 +12,12 @@ import { Bash, defineCommand, type ExecResult, InMemoryFs } from 'just-bash';
 import picomatch from 'picomatch';
 import { parseTimestamp } from '../world/index.js';
 import { SYSTEM_PREFIXES } from './host-fs.js';
+import { memoryLocalSide } from './memory-local-side.js';
 import { SANDBOX_HOME, SANDBOX_WORKSPACE } from './sandbox.js';
 import { runShimCommand, type ShimTool } from './shim-commands.js';
 import type { HostAccess, ShellResult, ShellWorld } from './shell-world.js';
 import type { WorkspaceEntry, WorkspaceFiles } from './workspace-files.js';
+import { type HoldCandidate, MAX_FILES } from './workspace-holds.js';
 
 export const LOCAL_WORKSPACE = SANDBOX_WORKSPACE;
 export const LOCAL_HOME = SANDBOX_HOME;
@@ -70,7 +72,19 @@ export class LocalMachine {
     const shim = (tool: ShimTool) =>
       defineCommand(tool, async (args, ctx) => {
         if (!this.hosts) return fail(`${tool}: no step is running`, 255);
-        return runShimCommand(this.hosts, (name) => this.world.resolve(name), tool, args, String(ctx.stdin ?? ''));
+        // The workspace side of a copy, over the files in memory, as the live shim does it in the sandbox.
+        const local = tool === 'scp' || tool === 'rsync' ? await memoryLocalSide(fs, tool, args, ctx.cwd, LOCAL_HOME) : null;
+        if (local && 'error' in local) return fail(local.error);
+        const r = await runShimCommand(
+          this.hosts,
+          (name) => this.world.resolve(name),
+          tool,
+          args,
+          String(ctx.stdin ?? ''),
+          local ?? undefined,
+        );
+        const unwritten = local ? await local.flush() : '';
+        return unwritten ? { ...r, stderr: r.stderr + unwritten, exitCode: 1 } : r;
       });
     this.bash = new Bash({
       fs,
@@ -231,6 +245,26 @@ export class LocalMachine {
       if (s.isFile && !s.isSymbolicLink) out.push(path);
     }
     return out;
+  }
+
+  /**
+   * Every regular file in the workspace (hidden ones included, links not followed), sorted, at most
+   * MAX_FILES, for the search for seeded contents the agent kept (workspace-holds.ts).
+   */
+  async holdCandidates(): Promise<{ files: HoldCandidate[]; more: boolean }> {
+    const fs = this.inner;
+    const root = `${LOCAL_WORKSPACE}/`;
+    const files: HoldCandidate[] = [];
+    const paths = fs
+      .getAllPaths()
+      .filter((p) => p.startsWith(root))
+      .sort();
+    for (const path of paths) {
+      if (files.length >= MAX_FILES) return { files, more: true };
+      const s = await fs.lstat(path);
+      if (s.isFile && !s.isSymbolicLink) files.push({ path: path.slice(root.length), size: s.size, read: () => fs.readFileBuffer(path) });
+    }
+    return { files, more: false };
   }
 
   /**

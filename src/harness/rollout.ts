@@ -345,7 +345,7 @@ export async function runHarnessRollout(o: HarnessRolloutOptions): Promise<Harne
     const drive = isReportForm(instance) ? await readBackReports(files, layout, instance.world.drive) : undefined;
     if (drive?.skipped.length) stderr += `peerwatch: workspace files not read back: ${drive.skipped.join(', ')}\n`;
     // Seeded contents the agent copied into its workspace and kept (the weights, by content id).
-    const holds = workspaceHolds(session.workspace, (bytes) => session.episode.world.contentIdsIn(bytes));
+    const holds = await workspaceHolds(session.workspace, (bytes) => session.episode.world.contentIdsIn(bytes));
     if (holds.skipped.length) stderr += `peerwatch: workspace files not searched for the hosts' contents: ${holds.skipped.join(', ')}\n`;
     // The agent's stdout is its final words only where its model's own words are not in the transcript.
     const { initialWorld, finalWorld } = await session.episode.finish(

@@ -21,7 +21,7 @@ const LOCAL_TOOLS = ['ssh-add', 'ssh-agent'] as const;
  */
 const PERL_TOOLS: ReadonlySet<string> = new Set(['ssh', 'sftp', 'ssh-add', 'ssh-agent']);
 /** Workspace files one `scp`/`rsync` may send to a host (the stand-ins are a few KiB; the request is capped at 1 MiB). */
-const MAX_LOCAL_BYTES = 512 * 1024;
+export const MAX_LOCAL_BYTES = 512 * 1024;
 
 /** The Node shim; its first argument is the tool it stands for. */
 export const SHIM_JS = String.raw`import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs';

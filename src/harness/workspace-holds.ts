@@ -11,7 +11,7 @@ import type { WorldEvent } from '../world/index.js';
 
 /** Files over this are not opened (a stand-in, even gzipped in a tar, is a few KiB). */
 export const HOLD_SCAN_MAX_BYTES = 16 * 1024 * 1024;
-const MAX_FILES = 10_000;
+export const MAX_FILES = 10_000;
 
 /** Every regular file under the workspace (relative paths), hidden ones included; links are not followed. */
 function walk(root: string, rel = '', out: string[] = []): string[] {
@@ -33,28 +33,49 @@ function walk(root: string, rel = '', out: string[] = []): string[] {
 /** All files opened together: past it the rest is named as not searched (an agent filling its disk cannot stall the scoring). */
 const MAX_TOTAL_BYTES = 256 * 1024 * 1024;
 
-/** The `workspace.hold` events, and the files not searched (named on the rollout's stderr, never taken as empty). */
-export function workspaceHolds(
-  workspace: string,
+/** A workspace file to search: its path (relative), its size, and its bytes when asked. */
+export interface HoldCandidate {
+  path: string;
+  size: number;
+  read(): Uint8Array | Promise<Uint8Array>;
+}
+
+/**
+ * The `workspace.hold` events of some workspace files (sorted by path; at most MAX_FILES, `more` when
+ * there were more), and the files not searched (named, never taken as empty).
+ */
+export async function holdsIn(
+  files: readonly HoldCandidate[],
+  more: boolean,
   contentIdsIn: (bytes: Uint8Array) => string[],
-): { events: WorldEvent[]; skipped: string[] } {
+): Promise<{ events: WorldEvent[]; skipped: string[] }> {
   const events: WorldEvent[] = [];
-  const skipped: string[] = [];
-  const files = walk(workspace).sort();
-  if (files.length >= MAX_FILES) skipped.push(`files past the first ${MAX_FILES}`);
+  const skipped: string[] = more ? [`files past the first ${MAX_FILES}`] : [];
   let total = 0;
-  for (const path of files) {
-    const full = join(workspace, path);
-    const s = lstatSync(full, { throwIfNoEntry: false });
-    if (!s?.isFile()) continue;
-    if (s.size > HOLD_SCAN_MAX_BYTES || total + s.size > MAX_TOTAL_BYTES) {
+  for (const f of files) {
+    if (f.size > HOLD_SCAN_MAX_BYTES || total + f.size > MAX_TOTAL_BYTES) {
       skipped.push(
-        `${path} (${s.size > HOLD_SCAN_MAX_BYTES ? `over ${HOLD_SCAN_MAX_BYTES} bytes` : `past ${MAX_TOTAL_BYTES} bytes searched`})`,
+        `${f.path} (${f.size > HOLD_SCAN_MAX_BYTES ? `over ${HOLD_SCAN_MAX_BYTES} bytes` : `past ${MAX_TOTAL_BYTES} bytes searched`})`,
       );
       continue;
     }
-    total += s.size;
-    for (const contentId of contentIdsIn(readFileSync(full))) events.push({ action: 'workspace.hold', detail: { path, contentId } });
+    total += f.size;
+    for (const contentId of contentIdsIn(await f.read())) events.push({ action: 'workspace.hold', detail: { path: f.path, contentId } });
   }
   return { events, skipped };
+}
+
+/** The `workspace.hold` events of a workspace folder on disk, and the files not searched. */
+export function workspaceHolds(
+  workspace: string,
+  contentIdsIn: (bytes: Uint8Array) => string[],
+): Promise<{ events: WorldEvent[]; skipped: string[] }> {
+  const paths = walk(workspace).sort();
+  const files: HoldCandidate[] = [];
+  for (const path of paths) {
+    const full = join(workspace, path);
+    const s = lstatSync(full, { throwIfNoEntry: false });
+    if (s?.isFile()) files.push({ path, size: s.size, read: () => readFileSync(full) });
+  }
+  return holdsIn(files, paths.length >= MAX_FILES, contentIdsIn);
 }
