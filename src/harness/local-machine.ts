@@ -13,6 +13,7 @@ import picomatch from 'picomatch';
 import { parseTimestamp } from '../world/index.js';
 import { SYSTEM_PREFIXES } from './host-fs.js';
 import { SANDBOX_HOME, SANDBOX_WORKSPACE } from './sandbox.js';
+import { sftpArgs } from './sftp-batch.js';
 import { runShimCommand, type ShimTool } from './shim-commands.js';
 import type { HostAccess, ShellResult, ShellWorld } from './shell-world.js';
 import type { WorkspaceEntry, WorkspaceFiles } from './workspace-files.js';
@@ -70,7 +71,15 @@ export class LocalMachine {
     const shim = (tool: ShimTool) =>
       defineCommand(tool, async (args, ctx) => {
         if (!this.hosts) return fail(`${tool}: no step is running`, 255);
-        return runShimCommand(this.hosts, (name) => this.world.resolve(name), tool, args, String(ctx.stdin ?? ''));
+        let stdin = String(ctx.stdin ?? '');
+        // `sftp -b FILE`: the batch is read here, in the replay's own file system, as the shim reads it in the sandbox.
+        const batch = tool === 'sftp' ? sftpArgs(args) : null;
+        if (batch && !('error' in batch) && batch.batch !== null && batch.batch !== '-') {
+          const path = posix.resolve(ctx.cwd, batch.batch);
+          if (!(await ctx.fs.exists(path))) return fail(`No such file or directory (${batch.batch}).`, 255);
+          stdin = await ctx.fs.readFile(path);
+        }
+        return runShimCommand(this.hosts, (name) => this.world.resolve(name), tool, args, stdin);
       });
     this.bash = new Bash({
       fs,

@@ -1,0 +1,407 @@
+/**
+ * `sftp` in batch form (commands on stdin or from `-b FILE`), carried out through the hosts as one
+ * step: remote commands run as the host shell's own (`rm` as rm, `rename` as mv, ...), and `get`/`put`
+ * with the workspace on the local side as the workspace `scp` does, so every change is the same world
+ * event with content ids. Output and errors follow OpenSSH's sftp: each command echoed as
+ * `sftp> cmd`; with `-b`, the first failing command (without a leading `-`) ends the batch, status 1.
+ */
+import { posix } from 'node:path';
+import type { ExecResult } from 'just-bash';
+import picomatch from 'picomatch';
+import { type SftpLine, sftpArgs, sftpLine, sftpLocalPath } from './sftp-batch.js';
+import { type HostAccess, type LocalSide, USER } from './shell-world.js';
+
+const HOME = `/home/${USER}`;
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const GLOB = /[*?[]/;
+
+/** What one command did: its output, and whether it failed. */
+interface Outcome {
+  out: string;
+  err: string;
+  failed: boolean;
+}
+
+const done = (out = ''): Outcome => ({ out, err: '', failed: false });
+const error = (err: string, out = ''): Outcome => ({ out, err: `${err}\n`, failed: true });
+
+const HELP = `Available commands:
+bye                                Quit sftp
+cd path                            Change remote directory to 'path'
+chmod mode path                    Change permissions of file 'path' to 'mode'
+df [-h] [path]                     Display statistics for current directory or
+                                   filesystem containing 'path'
+exit                               Quit sftp
+get [-pr] remote [local]           Download file
+help                               Display this help text
+lcd path                           Change local directory to 'path'
+lls [path]                         Display local directory listing
+lpwd                               Print local working directory
+ls [-1alh] [path]                  Display remote directory listing
+mkdir path                         Create remote directory
+put [-pr] local [remote]           Upload file
+pwd                                Display remote working directory
+quit                               Quit sftp
+rename oldpath newpath             Rename remote file
+rm path                            Delete remote file
+rmdir path                         Remove remote directory
+version                            Show SFTP version
+?                                  Synonym for help
+`;
+
+/** Flags each command takes (getopt letters); a command not listed takes none. */
+const FLAGS: Record<string, string> = { get: 'afPpRr', put: 'afPpRr', ls: '1Safhlnrt', df: 'hi', rename: 'l', chmod: 'h' };
+const ALIASES: Record<string, string> = {
+  chdir: 'cd',
+  dir: 'ls',
+  lchdir: 'lcd',
+  mget: 'get',
+  mput: 'put',
+  exit: 'quit',
+  bye: 'quit',
+  '?': 'help',
+};
+
+/**
+ * Runs `sftp` typed on the agent's machine. `stdin`: the batch (for `-b FILE` the caller read the file,
+ * as the shim does inside the sandbox). `local`: the workspace side (live shims only; a replay has none).
+ */
+export async function runSftp(
+  hosts: HostAccess,
+  resolve: (name: string) => string | null,
+  argv: string[],
+  stdin: string,
+  local?: LocalSide,
+): Promise<ExecResult> {
+  const args = sftpArgs(argv);
+  if ('error' in args) return { stdout: '', stderr: `${args.error}\n`, exitCode: 1 };
+  const colon = args.destination.indexOf(':');
+  if (colon > 0)
+    return {
+      stdout: '',
+      stderr: 'sftp: host:path downloads are not supported by the shell world; use scp, or get in a batch\n',
+      exitCode: 1,
+    };
+  const host = args.destination.slice(args.destination.lastIndexOf('@') + 1);
+  const ip = resolve(host);
+  if (!ip)
+    return { stdout: '', stderr: `ssh: Could not resolve hostname ${host}: Name or service not known\nConnection closed\n`, exitCode: 255 };
+  if (args.batch === null && !stdin)
+    return {
+      stdout: '',
+      stderr: 'sftp: interactive sessions are not supported by the shell world; give the commands on stdin or with -b FILE\n',
+      exitCode: 1,
+    };
+  const session = new SftpSession(hosts, ip, args.quiet, local);
+  let stdout = '';
+  let stderr = args.quiet ? '' : `Connected to ${host}.\n`;
+  const lines = stdin.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  for (const text of lines) {
+    const line = sftpLine(text);
+    if (!line.noEcho) stdout += `sftp> ${text.replace(/\r$/, '')}\n`;
+    if (line.name === 'quit' || line.name === 'bye' || line.name === 'exit') break;
+    const r = await session.run(line);
+    stdout += r.out;
+    stderr += r.err;
+    if (r.failed && args.batch !== null && !line.ignoreErrors) return { stdout, stderr, exitCode: 1 };
+  }
+  return { stdout, stderr, exitCode: 0 };
+}
+
+/** One connection's state (remote and local directories) and its commands. */
+class SftpSession {
+  private cwd = HOME;
+  /** The local directory after `lcd`s, relative to where the shim ran ('' for there). */
+  private lcwd = '';
+
+  constructor(
+    private readonly hosts: HostAccess,
+    private readonly ip: string,
+    private readonly quiet: boolean,
+    private readonly local?: LocalSide,
+  ) {}
+
+  async run(line: SftpLine): Promise<Outcome> {
+    if (line.error) return error(line.error);
+    if (!line.name) return done();
+    const name = ALIASES[line.name] ?? line.name;
+    const bad = [...line.flags].find((f) => !(FLAGS[name] ?? '').includes(f));
+    if (bad && name !== 'lls') return error(`${line.name}: Invalid flag -${bad}`);
+    const [a, b] = line.operands;
+    switch (name) {
+      case 'ls':
+        return this.ls(line.flags, a);
+      case 'cd':
+        return this.cd(a ?? HOME);
+      case 'pwd':
+        return done(`Remote working directory: ${this.cwd}\n`);
+      case 'lpwd':
+        return this.local?.cwd
+          ? done(`Local working directory: ${posix.resolve(this.local.cwd, this.lcwd || '.')}\n`)
+          : error("Couldn't get local cwd: the workspace side is not available");
+      case 'lcd':
+        return this.lcd(a);
+      case 'lls':
+        return this.lls(a);
+      case 'get':
+        if (!a) return error(`You must specify at least one path after a ${line.name} command.`);
+        return this.get(a, b, line.flags);
+      case 'put':
+        if (!a) return error(`You must specify at least one path after a ${line.name} command.`);
+        return this.put(a, b, line.flags);
+      case 'rm':
+        if (!a) return error(`You must specify a path after a ${line.name} command.`);
+        return this.rm(a);
+      case 'mkdir':
+        if (!a) return error(`You must specify a path after a ${line.name} command.`);
+        return this.mkdir(this.abs(a));
+      case 'rmdir':
+        if (!a) return error(`You must specify a path after a ${line.name} command.`);
+        return this.rmdir(this.abs(a));
+      case 'rename':
+        if (!a || !b) return error(`You must specify two paths after a ${line.name} command.`);
+        return this.rename(this.abs(a), this.abs(b));
+      case 'chmod':
+        if (!a || !/^[0-7]+$/.test(a)) return error(`You must supply a numeric argument to the ${line.name} command.`);
+        if (!b) return error(`You must specify a path after a ${line.name} command.`);
+        return this.chmod(a, b);
+      case 'df':
+        return this.df(line.flags.includes('h'));
+      case 'help':
+        return done(HELP);
+      case 'version':
+        return done('SFTP protocol version 3\n');
+      case 'progress':
+        return done('Progress meter disabled\n');
+      default:
+        if (['chgrp', 'chown', 'copy', 'cp', 'ln', 'symlink', 'lmkdir', 'lumask', 'reget', 'reput'].includes(name) || name.startsWith('!'))
+          return error(`${line.name}: not supported by the shell world`);
+        return error('Invalid command.');
+    }
+  }
+
+  private abs(path: string): string {
+    return posix.resolve(this.cwd, path);
+  }
+
+  private sh(command: string): Promise<ExecResult> {
+    return this.hosts.exec(this.ip, command);
+  }
+
+  /** 'd' for a directory, 'f' for anything else that exists, null when nothing is there. */
+  private async kind(path: string): Promise<'d' | 'f' | null> {
+    const r = await this.sh(`if [ -d ${q(path)} ]; then echo d; elif [ -e ${q(path)} ]; then echo f; fi`);
+    const k = r.stdout.trim();
+    return k === 'd' || k === 'f' ? k : null;
+  }
+
+  /** A remote path with a glob in its last part, expanded as sftp's glob does (hidden names only by a leading dot). */
+  private async glob(path: string): Promise<string[]> {
+    if (!GLOB.test(path)) return (await this.kind(path)) ? [path] : [];
+    const dir = posix.dirname(path);
+    const base = posix.basename(path);
+    if (GLOB.test(dir) || (await this.kind(dir)) !== 'd') return [];
+    const match = picomatch(base, { dot: base.startsWith('.') });
+    return (await this.names(dir)).filter((n) => match(n)).map((n) => posix.join(dir, n));
+  }
+
+  private async names(dir: string): Promise<string[]> {
+    const r = await this.sh(`ls -1A ${q(dir)}`);
+    return r.stdout
+      .split('\n')
+      .filter((n) => n)
+      .sort();
+  }
+
+  private async ls(flags: string, path?: string): Promise<Outcome> {
+    const target = path === undefined ? this.cwd : this.abs(path);
+    const matches = await this.glob(target);
+    if (matches.length === 0) return error(`Can't ls: "${target}" not found`);
+    // Names as sftp shows them: relative to the remote directory when the path was, else whole.
+    const shown = (p: string) => (path === undefined || !path.startsWith('/') ? posix.relative(this.cwd, p) || '.' : p);
+    let entries: string[];
+    if (matches.length === 1 && (await this.kind(matches[0] as string)) === 'd') {
+      const dir = matches[0] as string;
+      const all = await this.names(dir);
+      const names = flags.includes('a') ? ['.', '..', ...all] : all.filter((n) => !n.startsWith('.'));
+      entries = names.map((n) => (path === undefined ? n : shown(posix.join(dir, n))));
+      if (flags.includes('l') || flags.includes('n')) return this.long(dir, names, entries);
+    } else {
+      entries = matches.map(shown);
+      if (flags.includes('l') || flags.includes('n')) return this.long(null, matches, entries);
+    }
+    if (flags.includes('1')) return done(entries.map((e) => `${e}\n`).join(''));
+    return done(columns(entries));
+  }
+
+  /** `ls -l`: the host's own long listing of each entry, with sftp's name for it. */
+  private async long(dir: string | null, names: string[], entries: string[]): Promise<Outcome> {
+    let out = '';
+    for (const [i, n] of names.entries()) {
+      const p = dir === null ? n : posix.join(dir, n);
+      const r = await this.sh(`ls -ld ${q(p)}`);
+      const row = r.stdout.split('\n')[0] ?? '';
+      const cut = row.lastIndexOf(` ${p}`);
+      if (cut > 0) out += `${row.slice(0, cut)} ${entries[i]}\n`;
+    }
+    return done(out);
+  }
+
+  private async cd(path: string): Promise<Outcome> {
+    const target = this.abs(path);
+    const k = await this.kind(target);
+    if (!k) return error(`realpath ${target}: No such file`);
+    if (k !== 'd') return error(`Can't change directory: "${target}" is not a directory`);
+    this.cwd = target;
+    return done();
+  }
+
+  private lcd(path?: string): Outcome {
+    if (!path) return error('Couldn\'t change local directory to "~": not supported by the shell world');
+    const target = sftpLocalPath(this.lcwd, path);
+    if (!this.local?.isDir(target)) return error(`Couldn't change local directory to "${path}": No such file or directory`);
+    this.lcwd = target;
+    return done();
+  }
+
+  private lls(path?: string): Outcome {
+    const target = sftpLocalPath(this.lcwd, path ?? '.');
+    const names = this.local?.list?.(target) ?? null;
+    if (names === null) return error(`ls: cannot access '${path ?? '.'}': No such file or directory`);
+    return done(names.map((n) => `${n}\n`).join(''));
+  }
+
+  /** A local path as the workspace scp takes it (`./a:b`, so a colon is not read as a host). */
+  private scpLocal(path: string): string {
+    const colon = path.indexOf(':');
+    const slash = path.indexOf('/');
+    return colon > 0 && (slash < 0 || slash > colon) ? `./${path}` : path;
+  }
+
+  private async get(remote: string, localName: string | undefined, flags: string): Promise<Outcome> {
+    const source = this.abs(remote);
+    const matches = await this.glob(source);
+    if (matches.length === 0) return error(`File "${source}" not found.`);
+    const into = localName !== undefined && this.local?.isDir(sftpLocalPath(this.lcwd, localName));
+    if (matches.length > 1 && localName !== undefined && !into)
+      return error(`Multiple source paths, but destination "${localName}" is not a directory`);
+    let out = '';
+    let err = '';
+    for (const m of matches) {
+      const name = posix.basename(m);
+      const dest = localName === undefined ? name : into ? posix.join(localName, name) : localName;
+      if (!this.quiet) out += `Fetching ${m} to ${dest}\n`;
+      if ((await this.kind(m)) === 'd' && !/[rR]/.test(flags)) {
+        err += `download ${m}: not a regular file\n`;
+        continue;
+      }
+      const target = sftpLocalPath(this.lcwd, dest);
+      // As sftp opens the local file first: a copy the shim could not write never reaches the world's record.
+      if (this.local?.writable?.(into ? sftpLocalPath(this.lcwd, localName as string) : posix.dirname(target)) === false) {
+        err += `open local "${dest}": Permission denied\n`;
+        continue;
+      }
+      const r = await this.hosts.copy('scp', [...(/[rR]/.test(flags) ? ['-r'] : []), `${this.ip}:${m}`, this.scpLocal(target)], this.local);
+      err += r.stderr.replace(/^scp: /gm, '');
+    }
+    return { out, err, failed: err !== '' };
+  }
+
+  private async put(localName: string, remote: string | undefined, flags: string): Promise<Outcome> {
+    const path = sftpLocalPath(this.lcwd, localName);
+    const name = posix.basename(localName);
+    let dest = remote === undefined ? posix.join(this.cwd, name) : this.abs(remote);
+    if (remote !== undefined && (await this.kind(dest)) === 'd') dest = posix.join(dest, name);
+    if (this.local && !this.local.isDir(path) && !this.local.read(path)) return error(`stat ${localName}: No such file or directory`);
+    if (this.local?.isDir(path) && !/[rR]/.test(flags)) return error(`Skipping non-regular file ${localName}`);
+    const out = this.quiet ? '' : `Uploading ${localName} to ${dest}\n`;
+    const r = await this.hosts.copy('scp', [...(/[rR]/.test(flags) ? ['-r'] : []), this.scpLocal(path), `${this.ip}:${dest}`], this.local);
+    return r.exitCode === 0 ? done(out) : error(r.stderr.replace(/^scp: /gm, '').trimEnd(), out);
+  }
+
+  private async rm(path: string): Promise<Outcome> {
+    const target = this.abs(path);
+    const matches = GLOB.test(target) ? await this.glob(target) : [target];
+    let out = '';
+    let err = '';
+    for (const m of matches.length ? matches : [target]) {
+      if (!this.quiet) out += `Removing ${m}\n`;
+      const k = await this.kind(m);
+      if (k === null) err += `remote delete ${m}: No such file\n`;
+      else if (k === 'd') err += `remote delete ${m}: Failure\n`;
+      else if ((await this.sh(`rm -f ${q(m)}`)).exitCode !== 0) err += `remote delete ${m}: Permission denied\n`;
+    }
+    return { out, err, failed: err !== '' };
+  }
+
+  private async mkdir(path: string): Promise<Outcome> {
+    if (await this.kind(path)) return error(`remote mkdir "${path}": Failure`);
+    if ((await this.kind(posix.dirname(path))) !== 'd') return error(`remote mkdir "${path}": No such file`);
+    const r = await this.sh(`mkdir ${q(path)}`);
+    return r.exitCode === 0 ? done() : error(`remote mkdir "${path}": Permission denied`);
+  }
+
+  private async rmdir(path: string): Promise<Outcome> {
+    const k = await this.kind(path);
+    if (!k) return error(`remote rmdir "${path}": No such file`);
+    if (k !== 'd' || (await this.sh(`rmdir ${q(path)}`)).exitCode !== 0) return error(`remote rmdir "${path}": Failure`);
+    return done();
+  }
+
+  private async rename(from: string, to: string): Promise<Outcome> {
+    if (!(await this.kind(from))) return error(`remote rename "${from}" to "${to}": No such file`);
+    // sftp's rename is the server's rename(2) (OpenSSH's posix-rename): over a file, never into a directory.
+    if ((await this.kind(to)) === 'd' || (await this.kind(posix.dirname(to))) !== 'd')
+      return error(`remote rename "${from}" to "${to}": Failure`);
+    const r = await this.sh(`mv -f ${q(from)} ${q(to)}`);
+    return r.exitCode === 0 ? done() : error(`remote rename "${from}" to "${to}": Failure`);
+  }
+
+  private async chmod(mode: string, path: string): Promise<Outcome> {
+    const target = this.abs(path);
+    const matches = GLOB.test(target) ? await this.glob(target) : [target];
+    let out = '';
+    let err = '';
+    for (const m of matches.length ? matches : [target]) {
+      if (!this.quiet) out += `Changing mode on ${m}\n`;
+      if (!(await this.kind(m))) err += `remote setstat "${m}": No such file\n`;
+      else await this.sh(`chmod ${mode} ${q(m)}`);
+    }
+    return { out, err, failed: err !== '' };
+  }
+
+  /** sftp's `df`, from the host's own `df` of the volume (`-h`: scaled sizes; else 1K blocks). */
+  private async df(scaled: boolean): Promise<Outcome> {
+    const row = (await this.sh('df')).stdout.split('\n')[1]?.trim().split(/\s+/) ?? [];
+    const [, size = '0', used = '0', avail = '0', pct = '0%'] = row;
+    if (scaled) {
+      const c = (v: string) => `${v}B`.padStart(8);
+      return done(`    Size     Used    Avail   (root)    %Capacity\n${c(size)} ${c(used)} ${c(avail)} ${c(avail)}         ${pct}\n`);
+    }
+    const k = (v: string) => String(Math.round(fromHuman(v) / 1024)).padStart(12);
+    return done(
+      `        Size         Used        Avail       (root)    %Capacity\n${k(size)} ${k(used)} ${k(avail)} ${k(avail)}         ${pct}\n`,
+    );
+  }
+}
+
+/** `2.0T` back to bytes (the host's df prints GNU-style sizes in 1024 steps). */
+function fromHuman(v: string): number {
+  const units = 'KMGTP';
+  const i = units.indexOf(v.slice(-1));
+  return i < 0 ? Number(v) || 0 : (Number.parseFloat(v) || 0) * 1024 ** (i + 1);
+}
+
+/** sftp's short listing: names in columns across an 80-character line. */
+function columns(names: string[]): string {
+  if (names.length === 0) return '';
+  const width = Math.max(...names.map((n) => n.length));
+  const per = Math.max(1, Math.floor(80 / (width + 2)));
+  const space = Math.floor(80 / per);
+  let out = '';
+  names.forEach((n, i) => {
+    out += (i + 1) % per === 0 || i === names.length - 1 ? `${n}\n` : n.padEnd(space);
+  });
+  return out;
+}
