@@ -213,6 +213,12 @@ test('the Node shim: reads the batch from -b FILE, sends the files put names aft
     `sftp ${OLD} <<'EOF'\nls /data\nEOF`,
     'the transcript shows the batch',
   );
+  writeFileSync(join(cwd, 'big.bin'), Buffer.alloc(600 * 1024));
+  const big = await run([NEW], 'put big.bin /data/\n');
+  assert.deepEqual(
+    [big.code, big.err],
+    [1, 'sftp: big.bin: too large for the shell world (at most 524288 bytes of workspace files per command)\n'],
+  );
   const noBatch = await run(['-b', 'missing', OLD]);
   assert.deepEqual([noBatch.code, noBatch.err], [255, 'No such file or directory (missing).\n']);
 });
