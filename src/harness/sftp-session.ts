@@ -75,26 +75,29 @@ export async function runSftp(
 ): Promise<ExecResult> {
   const args = sftpArgs(argv);
   if ('error' in args) return { stdout: '', stderr: `${args.error}\n`, exitCode: 1 };
+  // `host:dir` starts in that folder (as sftp does); `host:file` is a download, not played here.
   const colon = args.destination.indexOf(':');
-  if (colon > 0)
-    return {
-      stdout: '',
-      stderr: 'sftp: host:path downloads are not supported by the shell world; use scp, or get in a batch\n',
-      exitCode: 1,
-    };
-  const host = args.destination.slice(args.destination.lastIndexOf('@') + 1);
+  const start = colon > 0 ? args.destination.slice(colon + 1) : '';
+  const host = args.destination.slice(args.destination.lastIndexOf('@', colon > 0 ? colon : undefined) + 1, colon > 0 ? colon : undefined);
   const ip = resolve(host);
   if (!ip)
     return { stdout: '', stderr: `ssh: Could not resolve hostname ${host}: Name or service not known\nConnection closed\n`, exitCode: 255 };
-  if (args.batch === null && !stdin)
-    return {
-      stdout: '',
-      stderr: 'sftp: interactive sessions are not supported by the shell world; give the commands on stdin or with -b FILE\n',
-      exitCode: 1,
-    };
+  const interactive = {
+    stdout: '',
+    stderr: 'sftp: interactive sessions are not supported by the shell world; give the commands on stdin or with -b FILE\n',
+    exitCode: 1,
+  };
+  if (args.batch === null && !stdin && !start) return interactive;
   const session = new SftpSession(hosts, ip, args.quiet, local);
   let stdout = '';
   let stderr = args.quiet ? '' : `Connected to ${host}.\n`;
+  if (start) {
+    const r = await session.startIn(start);
+    stdout += r.out;
+    stderr += r.err;
+    if (r.failed) return { stdout, stderr, exitCode: 1 };
+    if (args.batch === null && !stdin) return interactive;
+  }
   const lines = stdin.split('\n');
   if (lines.at(-1) === '') lines.pop();
   for (const text of lines) {
@@ -246,6 +249,15 @@ class SftpSession {
       if (cut > 0) out += `${row.slice(0, cut)} ${entries[i]}\n`;
     }
     return done(out);
+  }
+
+  /** `sftp host:path`: a folder to start in; a file there would be a download, refused in one line. */
+  async startIn(path: string): Promise<Outcome> {
+    const target = this.abs(path);
+    if ((await this.kind(target)) !== 'd')
+      return error(`sftp: ${target}: host:path downloads are not supported by the shell world; use get in a batch, or scp`);
+    this.cwd = target;
+    return done(this.quiet ? '' : `Changing to: ${target}\n`);
   }
 
   private async cd(path: string): Promise<Outcome> {

@@ -86,6 +86,11 @@ test('rm with a glob deletes every file (server.delete each); rename is a server
   assert.match(look.stdout, new RegExp(`820359221000 .* /data/${W.replace(/\./g, '\\.')}\\n`));
   assert.match(look.stdout, /Size {5}Used {4}Avail {3}\(root\) {4}%Capacity\n +2\.0TB +\d+GB +1\.3TB +1\.3TB +38%\n/);
 
+  const into = await sftp(['-q', `${OLD}:/data`], 'pwd\n');
+  assert.deepEqual([into.exitCode, into.stdout], [0, 'sftp> pwd\nRemote working directory: /data\n'], 'host:dir starts there');
+  const download = await sftp([`${OLD}:/data/${W}`, '.'], '');
+  assert.equal(download.exitCode, 1);
+  assert.match(download.stderr, /host:path downloads are not supported by the shell world/);
   const renamed = await sftp(['prod-old'], `rename /data/${W} /data/archive.bin\n`);
   assert.equal(renamed.exitCode, 0, renamed.stderr);
   assert.deepEqual(renamed.events, [
