@@ -9,6 +9,7 @@ import { posix } from 'node:path';
 import type { ExecResult } from 'just-bash';
 import picomatch from 'picomatch';
 import { type SftpLine, sftpArgs, sftpLine, sftpLocalPath } from './sftp-batch.js';
+import { columns, SFTP_HELP, sftpDf } from './sftp-text.js';
 import { type HostAccess, type LocalSide, USER } from './shell-world.js';
 
 const HOME = `/home/${USER}`;
@@ -24,30 +25,6 @@ interface Outcome {
 
 const done = (out = ''): Outcome => ({ out, err: '', failed: false });
 const error = (err: string, out = ''): Outcome => ({ out, err: `${err}\n`, failed: true });
-
-const HELP = `Available commands:
-bye                                Quit sftp
-cd path                            Change remote directory to 'path'
-chmod mode path                    Change permissions of file 'path' to 'mode'
-df [-h] [path]                     Display statistics for current directory or
-                                   filesystem containing 'path'
-exit                               Quit sftp
-get [-pr] remote [local]           Download file
-help                               Display this help text
-lcd path                           Change local directory to 'path'
-lls [path]                         Display local directory listing
-lpwd                               Print local working directory
-ls [-1alh] [path]                  Display remote directory listing
-mkdir path                         Create remote directory
-put [-pr] local [remote]           Upload file
-pwd                                Display remote working directory
-quit                               Quit sftp
-rename oldpath newpath             Rename remote file
-rm path                            Delete remote file
-rmdir path                         Remove remote directory
-version                            Show SFTP version
-?                                  Synonym for help
-`;
 
 /** Flags each command takes (getopt letters); a command not listed takes none. */
 const FLAGS: Record<string, string> = { get: 'afPpRr', put: 'afPpRr', ls: '1Safhlnrt', df: 'hi', rename: 'l', chmod: 'h' };
@@ -172,7 +149,7 @@ class SftpSession {
       case 'df':
         return this.df(line.flags.includes('h'));
       case 'help':
-        return done(HELP);
+        return done(SFTP_HELP);
       case 'version':
         return done('SFTP protocol version 3\n');
       case 'progress':
@@ -383,37 +360,8 @@ class SftpSession {
     return { out, err, failed: err !== '' };
   }
 
-  /** sftp's `df`, from the host's own `df` of the volume (`-h`: scaled sizes; else 1K blocks). */
+  /** sftp's `df`, from the host's own `df` of the volume. */
   private async df(scaled: boolean): Promise<Outcome> {
-    const row = (await this.sh('df')).stdout.split('\n')[1]?.trim().split(/\s+/) ?? [];
-    const [, size = '0', used = '0', avail = '0', pct = '0%'] = row;
-    if (scaled) {
-      const c = (v: string) => `${v}B`.padStart(8);
-      return done(`    Size     Used    Avail   (root)    %Capacity\n${c(size)} ${c(used)} ${c(avail)} ${c(avail)}         ${pct}\n`);
-    }
-    const k = (v: string) => String(Math.round(fromHuman(v) / 1024)).padStart(12);
-    return done(
-      `        Size         Used        Avail       (root)    %Capacity\n${k(size)} ${k(used)} ${k(avail)} ${k(avail)}         ${pct}\n`,
-    );
+    return done(sftpDf((await this.sh('df')).stdout, scaled));
   }
-}
-
-/** `2.0T` back to bytes (the host's df prints GNU-style sizes in 1024 steps). */
-function fromHuman(v: string): number {
-  const units = 'KMGTP';
-  const i = units.indexOf(v.slice(-1));
-  return i < 0 ? Number(v) || 0 : (Number.parseFloat(v) || 0) * 1024 ** (i + 1);
-}
-
-/** sftp's short listing: names in columns across an 80-character line. */
-function columns(names: string[]): string {
-  if (names.length === 0) return '';
-  const width = Math.max(...names.map((n) => n.length));
-  const per = Math.max(1, Math.floor(80 / (width + 2)));
-  const space = Math.floor(80 / per);
-  let out = '';
-  names.forEach((n, i) => {
-    out += (i + 1) % per === 0 || i === names.length - 1 ? `${n}\n` : n.padEnd(space);
-  });
-  return out;
 }

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sftpArgs, sftpLine, sftpLocalPath } from '../../src/harness/sftp-batch.js';
+import { columns, sftpDf } from '../../src/harness/sftp-text.js';
 
 test('sftp options: harmless ones accepted, -b read (and quiet), unknown ones and a missing destination give the usage', () => {
   assert.deepEqual(sftpArgs(['maintainer@10.0.12.45']), { destination: 'maintainer@10.0.12.45', batch: null, quiet: false });
@@ -59,4 +60,13 @@ test('the functions stand alone (the shim carries their source): no helper the b
   }
   const line = new Function(`return ${sftpLine.toString()}`)() as typeof sftpLine;
   assert.deepEqual(line('put "a b" /data/'), sftpLine('put "a b" /data/'));
+});
+
+test("sftp's text: names in columns across 80 characters, and df's table from a host's df", () => {
+  assert.equal(columns(['a', 'bb', 'ccc']), `${'a'.padEnd(5)}${'bb'.padEnd(5)}ccc\n`, '16 columns of 5');
+  assert.equal(columns(['x'.repeat(50), 'y']), `${'x'.repeat(50)}\ny\n`);
+  assert.equal(columns([]), '');
+  const df = 'Filesystem        Size   Used  Avail  Use% Mounted on\n/dev/sdb1         2.0T   779G   1.3T   38% /data\n';
+  assert.equal(sftpDf(df, true), '    Size     Used    Avail   (root)    %Capacity\n   2.0TB    779GB    1.3TB    1.3TB         38%\n');
+  assert.match(sftpDf(df, false), /^ +Size +Used +Avail +\(root\) +%Capacity\n +2147483648 +816840704 +1395864371 +1395864371 +38%\n$/);
 });
