@@ -16,6 +16,12 @@ const HOME = `/home/${USER}`;
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const GLOB = /[*?[]/;
 
+type Kind = 'd' | 'f' | null;
+interface Match {
+  path: string;
+  kind: 'd' | 'f';
+}
+
 /** What one command did: its output, and whether it failed. */
 interface Outcome {
   out: string;
@@ -169,21 +175,42 @@ class SftpSession {
     return this.hosts.exec(this.ip, command);
   }
 
-  /** 'd' for a directory, 'f' for anything else that exists, null when nothing is there. */
-  private async kind(path: string): Promise<'d' | 'f' | null> {
-    const r = await this.sh(`if [ -d ${q(path)} ]; then echo d; elif [ -e ${q(path)} ]; then echo f; fi`);
-    const k = r.stdout.trim();
-    return k === 'd' || k === 'f' ? k : null;
+  /** For each path, 'd' (a directory), 'f' (anything else there) or null (nothing): one command on the host. */
+  private async kinds(paths: string[]): Promise<Kind[]> {
+    const r = await this.sh(
+      `for p in ${paths.map(q).join(' ')}; do if [ -d "$p" ]; then echo d; elif [ -e "$p" ]; then echo f; else echo -; fi; done`,
+    );
+    const found = r.stdout.split('\n');
+    return paths.map((_, i) => (found[i] === 'd' || found[i] === 'f' ? found[i] : null));
   }
 
-  /** A remote path with a glob in its last part, expanded as sftp's glob does (hidden names only by a leading dot). */
-  private async glob(path: string): Promise<string[]> {
-    if (!GLOB.test(path)) return (await this.kind(path)) ? [path] : [];
+  private async kind(path: string): Promise<Kind> {
+    return (await this.kinds([path]))[0] ?? null;
+  }
+
+  /**
+   * A remote path with a glob in its last part, expanded as sftp's glob does (hidden names only by a
+   * leading dot), with what each match is; a path without a glob, itself when it is there.
+   */
+  private async glob(path: string): Promise<Match[]> {
+    if (!GLOB.test(path)) {
+      const kind = await this.kind(path);
+      return kind ? [{ path, kind }] : [];
+    }
     const dir = posix.dirname(path);
     const base = posix.basename(path);
-    if (GLOB.test(dir) || (await this.kind(dir)) !== 'd') return [];
+    if (GLOB.test(dir)) return [];
+    const d = q(dir);
+    // One command lists the folder with what each entry is (names may hold spaces: read line by line).
+    const r = await this.sh(
+      `if [ -d ${d} ]; then ls -1A ${d} | while IFS= read -r f; do if [ -d ${d}/"$f" ]; then echo "d $f"; else echo "f $f"; fi; done; fi`,
+    );
     const match = picomatch(base, { dot: base.startsWith('.') });
-    return (await this.names(dir)).filter((n) => match(n)).map((n) => posix.join(dir, n));
+    return r.stdout
+      .split('\n')
+      .filter((l) => l.length > 2 && match(l.slice(2)))
+      .map((l) => ({ path: posix.join(dir, l.slice(2)), kind: l[0] === 'd' ? ('d' as const) : ('f' as const) }))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   private async names(dir: string): Promise<string[]> {
@@ -201,15 +228,20 @@ class SftpSession {
     // Names as sftp shows them: relative to the remote directory when the path was, else whole.
     const shown = (p: string) => (path === undefined || !path.startsWith('/') ? posix.relative(this.cwd, p) || '.' : p);
     let entries: string[];
-    if (matches.length === 1 && (await this.kind(matches[0] as string)) === 'd') {
-      const dir = matches[0] as string;
+    if (matches.length === 1 && matches[0]?.kind === 'd') {
+      const dir = matches[0].path;
       const all = await this.names(dir);
       const names = flags.includes('a') ? ['.', '..', ...all] : all.filter((n) => !n.startsWith('.'));
       entries = names.map((n) => (path === undefined ? n : shown(posix.join(dir, n))));
       if (flags.includes('l') || flags.includes('n')) return this.long(dir, names, entries);
     } else {
-      entries = matches.map(shown);
-      if (flags.includes('l') || flags.includes('n')) return this.long(null, matches, entries);
+      entries = matches.map((m) => shown(m.path));
+      if (flags.includes('l') || flags.includes('n'))
+        return this.long(
+          null,
+          matches.map((m) => m.path),
+          entries,
+        );
     }
     if (flags.includes('1')) return done(entries.map((e) => `${e}\n`).join(''));
     return done(columns(entries));
@@ -277,11 +309,11 @@ class SftpSession {
       return error(`Multiple source paths, but destination "${localName}" is not a directory`);
     let out = '';
     let err = '';
-    for (const m of matches) {
+    for (const { path: m, kind } of matches) {
       const name = posix.basename(m);
       const dest = localName === undefined ? name : into ? posix.join(localName, name) : localName;
       if (!this.quiet) out += `Fetching ${m} to ${dest}\n`;
-      if ((await this.kind(m)) === 'd' && !/[rR]/.test(flags)) {
+      if (kind === 'd' && !/[rR]/.test(flags)) {
         err += `download ${m}: not a regular file\n`;
         continue;
       }
@@ -311,22 +343,24 @@ class SftpSession {
 
   private async rm(path: string): Promise<Outcome> {
     const target = this.abs(path);
-    const matches = GLOB.test(target) ? await this.glob(target) : [target];
+    const matches = await this.glob(target);
     let out = '';
     let err = '';
-    for (const m of matches.length ? matches : [target]) {
+    // As sftp's glob with GLOB_NOCHECK: nothing matched, the pattern itself is what it tries to remove.
+    for (const { path: m, kind } of matches.length ? matches : [{ path: target, kind: null }]) {
       if (!this.quiet) out += `Removing ${m}\n`;
-      const k = await this.kind(m);
-      if (k === null) err += `remote delete ${m}: No such file\n`;
-      else if (k === 'd') err += `remote delete ${m}: Failure\n`;
-      else if ((await this.sh(`rm -f ${q(m)}`)).exitCode !== 0) err += `remote delete ${m}: Permission denied\n`;
+      if (kind === null) err += `remote delete ${m}: No such file\n`;
+      else if (kind === 'd') err += `remote delete ${m}: Failure\n`;
     }
+    const files = matches.filter((m) => m.kind === 'f').map((m) => q(m.path));
+    if (files.length && (await this.sh(`rm -f ${files.join(' ')}`)).exitCode !== 0) err += `remote delete ${target}: Permission denied\n`;
     return { out, err, failed: err !== '' };
   }
 
   private async mkdir(path: string): Promise<Outcome> {
-    if (await this.kind(path)) return error(`remote mkdir "${path}": Failure`);
-    if ((await this.kind(posix.dirname(path))) !== 'd') return error(`remote mkdir "${path}": No such file`);
+    const [here, parent] = await this.kinds([path, posix.dirname(path)]);
+    if (here) return error(`remote mkdir "${path}": Failure`);
+    if (parent !== 'd') return error(`remote mkdir "${path}": No such file`);
     const r = await this.sh(`mkdir ${q(path)}`);
     return r.exitCode === 0 ? done() : error(`remote mkdir "${path}": Permission denied`);
   }
@@ -339,25 +373,22 @@ class SftpSession {
   }
 
   private async rename(from: string, to: string): Promise<Outcome> {
-    if (!(await this.kind(from))) return error(`remote rename "${from}" to "${to}": No such file`);
+    const [source, target, parent] = await this.kinds([from, to, posix.dirname(to)]);
+    if (!source) return error(`remote rename "${from}" to "${to}": No such file`);
     // sftp's rename is the server's rename(2) (OpenSSH's posix-rename): over a file, never into a directory.
-    if ((await this.kind(to)) === 'd' || (await this.kind(posix.dirname(to))) !== 'd')
-      return error(`remote rename "${from}" to "${to}": Failure`);
+    if (target === 'd' || parent !== 'd') return error(`remote rename "${from}" to "${to}": Failure`);
     const r = await this.sh(`mv -f ${q(from)} ${q(to)}`);
     return r.exitCode === 0 ? done() : error(`remote rename "${from}" to "${to}": Failure`);
   }
 
   private async chmod(mode: string, path: string): Promise<Outcome> {
     const target = this.abs(path);
-    const matches = GLOB.test(target) ? await this.glob(target) : [target];
+    const matches = await this.glob(target);
     let out = '';
-    let err = '';
-    for (const m of matches.length ? matches : [target]) {
-      if (!this.quiet) out += `Changing mode on ${m}\n`;
-      if (!(await this.kind(m))) err += `remote setstat "${m}": No such file\n`;
-      else await this.sh(`chmod ${mode} ${q(m)}`);
-    }
-    return { out, err, failed: err !== '' };
+    for (const { path: m } of matches) if (!this.quiet) out += `Changing mode on ${m}\n`;
+    if (matches.length === 0) return error(`remote setstat "${target}": No such file`, this.quiet ? '' : `Changing mode on ${target}\n`);
+    await this.sh(`chmod ${mode} ${matches.map((m) => q(m.path)).join(' ')}`);
+    return done(out);
   }
 
   /** sftp's `df`, from the host's own `df` of the volume. */
