@@ -166,7 +166,14 @@ test('a replay runs host-only batches (also from -b FILE in its own file system)
     moved.events.map((e) => e.action),
     ['server.rename'],
   );
-  const down = await local.run(`echo 'get /data/kept.bin' | sftp -b - ${OLD}`);
+  // The here-document form a live transcript records replays as it ran.
+  const heredoc = await local.run(`sftp ${OLD} <<'EOF'\nrename /data/kept.bin /data/kept2.bin\nEOF`);
+  assert.equal(heredoc.exitCode, 0, heredoc.stderr);
+  assert.deepEqual(
+    heredoc.events.map((e) => [e.action, e.detail.to]),
+    [['server.rename', 'kept2.bin']],
+  );
+  const down = await local.run(`echo 'get /data/kept2.bin' | sftp -b - ${OLD}`);
   assert.equal(down.exitCode, 1);
   assert.match(down.stderr, /copying between this workspace and a host is not supported by the shell world/);
   assert.deepEqual(down.events, []);
