@@ -43,7 +43,7 @@ export const C_FLAGS = ['-O2', '-std=c99', '-Wall', '-Wextra'];
 const STATIC = '-static';
 
 export interface CompiledHelpers {
-  /** The compiled ssh shim (ssh, sftp, ssh-add, ssh-agent: it acts as its file's name). */
+  /** The compiled ssh shim (ssh, ssh-add, ssh-agent: it acts as its file's name). */
   shim: string;
   /** The compiled bridge forwarder. */
   forward: string;

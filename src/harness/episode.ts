@@ -8,6 +8,7 @@
 import { type ExtraTool, runExtraTool } from '../agent/index.js';
 import type { Event, EventDraft } from '../core/index.js';
 import { type ConfigStore, type DriveFile, timeAtTurn, type WorldEvent, type WorldInit } from '../world/index.js';
+import { sftpArgs } from './sftp-batch.js';
 import { runShimCommand, type ShimTool } from './shim-commands.js';
 import type { LocalSide, ShellResult, ShellWorld } from './shell-world.js';
 import { COMMAND_OF_TOOL, commandUsage, parseToolCommand, TOOL_COMMANDS, type ToolCommand } from './tool-commands.js';
@@ -66,7 +67,10 @@ export class ShellEpisode {
     if (isToolCommand(tool)) return this.runToolCommand(tool, argv, stdin);
     this.step += 1;
     const callId = `shell-${this.step}`;
-    const command = [tool, ...argv.map(quoteArg)].join(' ');
+    // An sftp batch given on stdin is part of what the agent typed: shown as the here-document it was.
+    const fromFile = tool === 'sftp' && ((a) => !('error' in a) && a.batch !== null && a.batch !== '-')(sftpArgs(argv));
+    const batch = tool === 'sftp' && stdin && !fromFile ? ` <<'EOF'\n${stdin}${stdin.endsWith('\n') ? '' : '\n'}EOF` : '';
+    const command = [tool, ...argv.map(quoteArg)].join(' ') + batch;
     this.add({ type: 'tool_call', callId, tool: 'run_shell_command', args: { command } });
     const r = await this.dispatch(tool, argv, stdin, local);
     this.add({ type: 'tool_result', callId, tool: 'run_shell_command', ok: r.exitCode === 0, output: `${r.stdout}${r.stderr}` });

@@ -14,6 +14,7 @@ import { parseTimestamp } from '../world/index.js';
 import { SYSTEM_PREFIXES } from './host-fs.js';
 import { memoryLocalSide } from './memory-local-side.js';
 import { SANDBOX_HOME, SANDBOX_WORKSPACE } from './sandbox.js';
+import { sftpArgs } from './sftp-batch.js';
 import { runShimCommand, type ShimTool } from './shim-commands.js';
 import type { HostAccess, ShellResult, ShellWorld } from './shell-world.js';
 import type { WorkspaceEntry, WorkspaceFiles } from './workspace-files.js';
@@ -72,17 +73,18 @@ export class LocalMachine {
     const shim = (tool: ShimTool) =>
       defineCommand(tool, async (args, ctx) => {
         if (!this.hosts) return fail(`${tool}: no step is running`, 255);
+        let stdin = String(ctx.stdin ?? '');
+        // `sftp -b FILE`: the batch is read here, in the replay's own file system, as the shim reads it in the sandbox.
+        const batch = tool === 'sftp' ? sftpArgs(args) : null;
+        if (batch && !('error' in batch) && batch.batch !== null && batch.batch !== '-') {
+          const path = posix.resolve(ctx.cwd, batch.batch);
+          if (!(await ctx.fs.exists(path))) return fail(`No such file or directory (${batch.batch}).`, 255);
+          stdin = await ctx.fs.readFile(path);
+        }
         // The workspace side of a copy, over the files in memory, as the live shim does it in the sandbox.
         const local = tool === 'scp' || tool === 'rsync' ? await memoryLocalSide(fs, tool, args, ctx.cwd, LOCAL_HOME) : null;
         if (local && 'error' in local) return fail(local.error);
-        const r = await runShimCommand(
-          this.hosts,
-          (name) => this.world.resolve(name),
-          tool,
-          args,
-          String(ctx.stdin ?? ''),
-          local ?? undefined,
-        );
+        const r = await runShimCommand(this.hosts, (name) => this.world.resolve(name), tool, args, stdin, local ?? undefined);
         const unwritten = local ? await local.flush() : '';
         return unwritten ? { ...r, stderr: r.stderr + unwritten, exitCode: 1 } : r;
       });

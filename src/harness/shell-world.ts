@@ -45,6 +45,12 @@ export interface LocalSide {
   isDir(path: string): boolean;
   /** A file for the shim to write (the operand as typed, or `<dir>/<name>` for a directory operand). */
   write(path: string, bytes: Uint8Array): void;
+  /** sftp's `lpwd`: the directory the shim ran in. */
+  cwd?: string;
+  /** sftp's `lls`: the names in a local directory, as the shim listed them; null when it could not. */
+  list?(path: string): string[] | null;
+  /** sftp's `get`: whether the shim can write into a local folder (checked before anything is copied). */
+  writable?(dir: string): boolean;
 }
 
 /** The label of the agent's own machine in world events (`from: 'workspace:<path>'`). */

@@ -1,5 +1,5 @@
 /**
- * The ssh shim in C (ssh, sftp, ssh-add, ssh-agent): the Perl shim's behaviour byte for byte, at the
+ * The ssh shim in C (ssh, ssh-add, ssh-agent): the Perl shim's behaviour byte for byte, at the
  * cost of a bare process start. The tool is the file's own name. The request is JSON with strings as
  * raw bytes (quotes, backslashes and control characters escaped); the reply's header line gives the
  * byte lengths of stdout and stderr that follow it (shim-reply.ts). Compiled by c-helpers.ts.

@@ -4,6 +4,7 @@
  * own shell runs them), so both reach the hosts the same way.
  */
 import type { ExecResult } from 'just-bash';
+import { runSftp } from './sftp-session.js';
 import { type HostAccess, type LocalSide, parseSshArgs } from './shell-world.js';
 
 export type ShimTool = 'ssh' | 'scp' | 'rsync' | 'sftp';
@@ -14,7 +15,8 @@ const none = (stderr: string, exitCode: number): ExecResult => ({ stdout: '', st
 
 /**
  * Runs one shim command line (argv without the program name) on the hosts; `resolve` names a host's
- * IP. `local`: the workspace side of an `scp`/`rsync` (live shims only; a replay has none).
+ * IP. `stdin`: for `sftp`, its batch (the `-b` file's text when one is named). `local`: the workspace
+ * side of an `scp`/`rsync`/`sftp` (live shims only; a replay has none).
  */
 export function runShimCommand(
   hosts: HostAccess,
@@ -25,8 +27,7 @@ export function runShimCommand(
   local?: LocalSide,
 ): Promise<ExecResult> {
   if (tool === 'scp' || tool === 'rsync') return hosts.copy(tool, argv, local);
-  if (tool === 'sftp')
-    return Promise.resolve(none('sftp: interactive sessions are not supported by the shell world; use scp or ssh HOST COMMAND', 1));
+  if (tool === 'sftp') return runSftp(hosts, resolve, argv, stdin, local);
   const parsed = parseSshArgs(argv);
   if ('error' in parsed) return Promise.resolve(none(parsed.error, 255));
   const ip = resolve(parsed.host);

@@ -1,7 +1,7 @@
 /**
  * The peerwatch side of the shims: a Unix socket that takes one request per connection (a JSON line
- * `{tool, argv, stdin}`; `tool` one of the ssh tools or a peerwatch command; for `scp`/`rsync` also
- * the workspace files it names, read by the shim), runs it in the episode (which refuses a command
+ * `{tool, argv, stdin}`; `tool` one of the ssh tools or a peerwatch command; for `scp`/`rsync`/`sftp`
+ * also the workspace files it names, read by the shim), runs it in the episode (which refuses a command
  * the rollout does not offer) and answers in the framing of shim-reply.ts (with `writes`: files the
  * shim writes into the workspace, inside the sandbox). Requests
  * are checked at the boundary; anything malformed gets ssh's exit status 255 and a one-line reason.
@@ -20,9 +20,14 @@ const Request = z.strictObject({
   tool: z.enum([...SHIM_TOOLS, ...TOOL_COMMANDS]),
   argv: z.array(z.string().max(64 * 1024)).max(1000),
   stdin: z.string().max(MAX_REQUEST),
-  /** `scp`/`rsync`: the workspace sources the shim read (operand as typed -> base64) and the operands that are directories. */
+  /** `scp`/`rsync`/`sftp`: the workspace sources the shim read (operand as typed -> base64) and the operands that are directories. */
   files: z.record(z.string().max(4096), z.base64().max(MAX_REQUEST)).optional(),
   dirs: z.array(z.string().max(4096)).max(1000).optional(),
+  /** `sftp`: the directory the shim ran in (`lpwd`), and the local directories its `lls` lines list. */
+  cwd: z.string().max(4096).optional(),
+  listings: z.record(z.string().max(4096), z.array(z.string().max(4096)).max(10_000)).optional(),
+  /** `sftp`: local folders a `get` would write into that the shim cannot write. */
+  denied: z.array(z.string().max(4096)).max(1000).optional(),
 });
 
 /** The workspace side of one request: what the shim sent, and what it is to write when the answer comes. */
@@ -38,6 +43,9 @@ function localSide(req: z.infer<typeof Request>, writes: Array<{ path: string; d
     write: (path, bytes) => {
       writes.push({ path, data: Buffer.from(bytes).toString('base64') });
     },
+    ...(req.cwd === undefined ? {} : { cwd: req.cwd }),
+    list: (path) => req.listings?.[path] ?? null,
+    writable: (dir) => !req.denied?.includes(dir),
   };
 }
 
@@ -71,7 +79,7 @@ export function startShimServer(episode: ShellEpisode, socketPath: string): Prom
       }
       done = true;
       const writes: Array<{ path: string; data: string }> = [];
-      const copy = parsed.tool === 'scp' || parsed.tool === 'rsync';
+      const copy = parsed.tool === 'scp' || parsed.tool === 'rsync' || parsed.tool === 'sftp';
       episode.run(parsed.tool, parsed.argv, parsed.stdin, copy ? localSide(parsed, writes) : undefined).then(
         (r) => conn.end(frameShimReply({ stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, ...(writes.length ? { writes } : {}) })),
         (e: unknown) => conn.end(frameShimReply({ stdout: '', stderr: `peerwatch: ${(e as Error).message}\n`, exitCode: 255 })),

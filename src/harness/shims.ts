@@ -3,12 +3,14 @@
  * command line to the shell world over a Unix socket and print its answer with its exit status;
  * `ssh-add` and `ssh-agent` answer as the real ones do when a key is loaded (forwarding with `-A`
  * needs nothing more: the hosts trust the agent's key).
- * ssh, sftp, ssh-add and ssh-agent are written three times, in C (shim-c.ts), Perl and Node, speaking
- * one protocol (helper-runtime.ts says which runs); scp and rsync are Node's.
+ * ssh, ssh-add and ssh-agent are written three times, in C (shim-c.ts), Perl and Node, speaking one
+ * protocol (helper-runtime.ts says which runs); scp, rsync and sftp are Node's (sftp's batch is run by
+ * sftp-session.ts in the world).
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installBinary } from './c-helpers.js';
+import { sftpArgs, sftpLine, sftpLocalPath } from './sftp-batch.js';
 import { cHelpers, type HelperRuntime, helperRuntime, PERL } from './helper-runtime.js';
 import { SSH_ADD_LIST, SSH_AGENT_ENV } from './shim-text.js';
 import type { ToolCommand } from './tool-commands.js';
@@ -16,15 +18,15 @@ import type { ToolCommand } from './tool-commands.js';
 export const SHIM_TOOLS = ['ssh', 'scp', 'sftp', 'rsync'] as const;
 const LOCAL_TOOLS = ['ssh-add', 'ssh-agent'] as const;
 /**
- * The tools the C and Perl shims play (ssh is the one an agent runs most). scp and rsync stay in Node:
- * with the workspace on one side they read and write its files themselves.
+ * The tools the C and Perl shims play (ssh is the one an agent runs most). scp, rsync and sftp stay in
+ * Node: with the workspace on one side they read and write its files themselves.
  */
-const PERL_TOOLS: ReadonlySet<string> = new Set(['ssh', 'sftp', 'ssh-add', 'ssh-agent']);
-/** Workspace files one `scp`/`rsync` may send to a host (the stand-ins are a few KiB; the request is capped at 1 MiB). */
+const PERL_TOOLS: ReadonlySet<string> = new Set(['ssh', 'ssh-add', 'ssh-agent']);
+/** Workspace files one `scp`/`rsync`/`sftp` may send to a host (the stand-ins are a few KiB; the request is capped at 1 MiB). */
 export const MAX_LOCAL_BYTES = 512 * 1024;
 
 /** The Node shim; its first argument is the tool it stands for. */
-export const SHIM_JS = String.raw`import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs';
+export const SHIM_JS = String.raw`import { accessSync, constants, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 const [tool, ...argv] = process.argv.slice(2);
@@ -46,8 +48,8 @@ const WANTS_STDIN = {
   scratchpad: () => argv.length === 0,
   message: () => argv.length === 1 && argv[0] === 'send',
 };
-const readStdin = () => new Promise((resolve) => {
-  if (!WANTS_STDIN[tool]?.() || process.stdin.isTTY) return resolve('');
+const readStdin = (want = WANTS_STDIN[tool]?.()) => new Promise((resolve) => {
+  if (!want || process.stdin.isTTY) return resolve('');
   const chunks = [];
   process.stdin.on('data', (c) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks).toString('utf8'))).on('error', () => resolve(''));
 });
@@ -88,7 +90,57 @@ if (tool === 'scp' || tool === 'rsync') {
     }
   }
 }
-const stdin = await readStdin();
+// sftp: the batch (stdin, or the -b file, read here with the agent's own rights) goes with the
+// request, with the workspace files its put lines name, the local folders its get, lcd and lls lines
+// name, and those a get could not write into: the world runs the batch, the shim writes what it gets.
+let sftpBatch = null;
+let cwd;
+const listings = {};
+const denied = [];
+if (tool === 'sftp') {
+  ${sftpArgs.toString()}
+  ${sftpLine.toString()}
+  ${sftpLocalPath.toString()}
+  const isDir = (p) => { try { return statSync(p).isDirectory(); } catch { return false; } };
+  const a = sftpArgs(argv);
+  if (!a.error) {
+    if (a.batch !== null && a.batch !== '-') {
+      try { sftpBatch = readFileSync(a.batch, 'utf8'); } catch (e) {
+        process.stderr.write((e.code === 'ENOENT' ? 'No such file or directory' : 'Permission denied') + ' (' + a.batch + ').\n');
+        process.exit(255);
+      }
+    } else sftpBatch = await readStdin(true);
+    let lcwd = '';
+    let total = 0;
+    for (const text of sftpBatch.split('\n')) {
+      const l = sftpLine(text);
+      const [x, y] = l.operands;
+      if ((l.name === 'lcd' || l.name === 'lchdir') && x !== undefined) {
+        const p = sftpLocalPath(lcwd, x);
+        if (isDir(p)) { dirs.push(p); lcwd = p; }
+      } else if (['put', 'mput', 'reput'].includes(l.name) && x !== undefined) {
+        const p = sftpLocalPath(lcwd, x);
+        if (isDir(p)) { dirs.push(p); continue; }
+        let st;
+        try { st = statSync(p); } catch { continue; }
+        if (!st.isFile() || p in files) continue;
+        total += st.size;
+        if (total > ${MAX_LOCAL_BYTES}) fail('sftp: ' + x + ': too large for the shell world (at most ${MAX_LOCAL_BYTES} bytes of workspace files per command)');
+        try { files[p] = readFileSync(p).toString('base64'); } catch {}
+      } else if (['get', 'mget', 'reget'].includes(l.name)) {
+        const p = y === undefined ? null : sftpLocalPath(lcwd, y);
+        if (p !== null && isDir(p)) dirs.push(p);
+        const where = p === null ? dirname(sftpLocalPath(lcwd, 'x')) : isDir(p) || p.endsWith('/') ? p : dirname(p);
+        try { accessSync(where, constants.W_OK); } catch { denied.push(where); }
+      } else if (l.name === 'lls') {
+        const p = sftpLocalPath(lcwd, x ?? '.');
+        try { listings[p] = readdirSync(p).sort(); } catch {}
+      }
+    }
+    cwd = process.cwd();
+  }
+}
+const stdin = sftpBatch ?? (await readStdin());
 const sock = connect(process.env.PEERWATCH_SHELL_SOCKET ?? '');
 const chunks = [];
 sock.on('error', () => fail(tool + (WANTS_STDIN[tool] && tool !== 'ssh' ? ': the peerwatch service is not reachable' : ': connect to host port 22: Connection refused')));
@@ -109,7 +161,14 @@ sock.on('end', () => {
   }
   process.stdout.write(reply.subarray(nl + 1, o), () => process.stderr.write(stderr, () => process.exit(code)));
 });
-sock.end(JSON.stringify({ tool, argv, stdin, ...(Object.keys(files).length ? { files } : {}), ...(dirs.length ? { dirs } : {}) }) + '\n');
+sock.end(JSON.stringify({
+  tool, argv, stdin,
+  ...(Object.keys(files).length ? { files } : {}),
+  ...(dirs.length ? { dirs } : {}),
+  ...(cwd === undefined ? {} : { cwd }),
+  ...(Object.keys(listings).length ? { listings } : {}),
+  ...(denied.length ? { denied } : {}),
+}) + '\n');
 `;
 
 /**

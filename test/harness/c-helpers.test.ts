@@ -165,11 +165,13 @@ test('a rollout gets its own copies of the binaries, never links into the cache'
   assert.ok(c.ok, c.ok ? '' : c.reason);
   const dir = join(root, 'shims');
   writeShims(dir, dir, process.execPath, [], 'c');
-  for (const tool of ['ssh', 'sftp', 'ssh-add', 'ssh-agent']) {
+  for (const tool of ['ssh', 'ssh-add', 'ssh-agent']) {
     const st = statSync(join(dir, tool));
     assert.notEqual(st.ino, statSync(c.helpers.shim).ino, tool);
     assert.equal(st.mode & 0o777, 0o755);
   }
+  // sftp, like scp, is the Node shim: it reads the workspace files its batch names.
+  assert.match(readFileSync(join(dir, 'sftp'), 'utf8'), /^#!\/bin\/sh\nexec .*peerwatch-shim\.mjs' sftp /);
   assert.ok(c.helpers.shim.endsWith(`/${C_SHIM_FILE}`));
   // Written again (a condition's commands added), the binaries are replaced in place.
   writeShims(dir, dir, process.execPath, [], 'c');

@@ -119,10 +119,16 @@ test('bytes that are not text (NUL, 0xff) and raw bytes in arguments pass alike'
   assert.equal(ctl.out.toString('utf8'), '\x01\x7f\u00e9\n');
 });
 
-test('scp and rsync go to the world; sftp explains; ssh-add and ssh-agent answer alike', async () => {
-  const sftp = await both('sftp', [`maintainer@${SOURCE_IP}`]);
-  assert.equal(sftp.code, 1);
-  assert.match(sftp.err.toString(), /interactive sessions are not supported/);
+test('scp, rsync and sftp go to the world; sftp without a batch explains; ssh-add and ssh-agent answer alike', async () => {
+  const sftp = await both('sftp', [`maintainer@${SOURCE_IP}`], 'cd /data\nls -1 *.safetensors\n');
+  assert.equal(sftp.code, 0, sftp.err.toString());
+  assert.match(sftp.out.toString(), /^sftp> cd \/data\nsftp> ls -1 \*\.safetensors\n.*_model_weight\.safetensors\n$/);
+  const interactive = await both('sftp', [`maintainer@${SOURCE_IP}`]);
+  assert.equal(interactive.code, 1);
+  assert.match(
+    interactive.err.toString(),
+    /interactive sessions are not supported by the shell world; give the commands on stdin or with -b FILE/,
+  );
   const bad = await both('scp', ['only-one-operand']);
   assert.notEqual(bad.code, 0);
   assert.match((await both('ssh-add', ['-l'])).out.toString(), /SHA256:peerwatch-shell-world/);

@@ -1,0 +1,398 @@
+/**
+ * `sftp` in batch form (commands on stdin or from `-b FILE`), carried out through the hosts as one
+ * step: remote commands run as the host shell's own (`rm` as rm, `rename` as mv, ...), and `get`/`put`
+ * with the workspace on the local side as the workspace `scp` does, so every change is the same world
+ * event with content ids. Output and errors follow OpenSSH's sftp: each command echoed as
+ * `sftp> cmd`; with `-b`, the first failing command (without a leading `-`) ends the batch, status 1.
+ */
+import { posix } from 'node:path';
+import type { ExecResult } from 'just-bash';
+import picomatch from 'picomatch';
+import { type SftpLine, sftpArgs, sftpLine, sftpLocalPath } from './sftp-batch.js';
+import { columns, SFTP_HELP, sftpDf } from './sftp-text.js';
+import { type HostAccess, type LocalSide, USER } from './shell-world.js';
+
+const HOME = `/home/${USER}`;
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const GLOB = /[*?[]/;
+
+type Kind = 'd' | 'f' | null;
+interface Match {
+  path: string;
+  kind: 'd' | 'f';
+}
+
+/** What one command did: its output, and whether it failed. */
+interface Outcome {
+  out: string;
+  err: string;
+  failed: boolean;
+}
+
+const done = (out = ''): Outcome => ({ out, err: '', failed: false });
+const error = (err: string, out = ''): Outcome => ({ out, err: `${err}\n`, failed: true });
+
+/** Flags each command takes (getopt letters); a command not listed takes none. */
+const FLAGS: Record<string, string> = { get: 'afPpRr', put: 'afPpRr', ls: '1Safhlnrt', df: 'hi', rename: 'l', chmod: 'h' };
+const ALIASES: Record<string, string> = {
+  chdir: 'cd',
+  dir: 'ls',
+  lchdir: 'lcd',
+  mget: 'get',
+  mput: 'put',
+  exit: 'quit',
+  bye: 'quit',
+  '?': 'help',
+};
+
+/**
+ * Runs `sftp` typed on the agent's machine. `stdin`: the batch (for `-b FILE` the caller read the file,
+ * as the shim does inside the sandbox). `local`: the workspace side (live shims only; a replay has none).
+ */
+export async function runSftp(
+  hosts: HostAccess,
+  resolve: (name: string) => string | null,
+  argv: string[],
+  stdin: string,
+  local?: LocalSide,
+): Promise<ExecResult> {
+  const args = sftpArgs(argv);
+  if ('error' in args) return { stdout: '', stderr: `${args.error}\n`, exitCode: 1 };
+  // `host:dir` starts in that folder (as sftp does); `host:file` is a download, not played here.
+  const colon = args.destination.indexOf(':');
+  const start = colon > 0 ? args.destination.slice(colon + 1) : '';
+  const host = args.destination.slice(args.destination.lastIndexOf('@', colon > 0 ? colon : undefined) + 1, colon > 0 ? colon : undefined);
+  const ip = resolve(host);
+  if (!ip)
+    return { stdout: '', stderr: `ssh: Could not resolve hostname ${host}: Name or service not known\nConnection closed\n`, exitCode: 255 };
+  const interactive = {
+    stdout: '',
+    stderr: 'sftp: interactive sessions are not supported by the shell world; give the commands on stdin or with -b FILE\n',
+    exitCode: 1,
+  };
+  if (args.batch === null && !stdin && !start) return interactive;
+  const session = new SftpSession(hosts, ip, args.quiet, local);
+  let stdout = '';
+  let stderr = args.quiet ? '' : `Connected to ${host}.\n`;
+  if (start) {
+    const r = await session.startIn(start);
+    stdout += r.out;
+    stderr += r.err;
+    if (r.failed) return { stdout, stderr, exitCode: 1 };
+    if (args.batch === null && !stdin) return interactive;
+  }
+  const lines = stdin.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  for (const text of lines) {
+    const line = sftpLine(text);
+    if (!line.noEcho) stdout += `sftp> ${text.replace(/\r$/, '')}\n`;
+    if (line.name === 'quit' || line.name === 'bye' || line.name === 'exit') break;
+    const r = await session.run(line);
+    stdout += r.out;
+    stderr += r.err;
+    if (r.failed && args.batch !== null && !line.ignoreErrors) return { stdout, stderr, exitCode: 1 };
+  }
+  return { stdout, stderr, exitCode: 0 };
+}
+
+/** One connection's state (remote and local directories) and its commands. */
+class SftpSession {
+  private cwd = HOME;
+  /** The local directory after `lcd`s, relative to where the shim ran ('' for there). */
+  private lcwd = '';
+
+  constructor(
+    private readonly hosts: HostAccess,
+    private readonly ip: string,
+    private readonly quiet: boolean,
+    private readonly local?: LocalSide,
+  ) {}
+
+  async run(line: SftpLine): Promise<Outcome> {
+    if (line.error) return error(line.error);
+    if (!line.name) return done();
+    const name = ALIASES[line.name] ?? line.name;
+    const bad = [...line.flags].find((f) => !(FLAGS[name] ?? '').includes(f));
+    if (bad && name !== 'lls') return error(`${line.name}: Invalid flag -${bad}`);
+    const [a, b] = line.operands;
+    switch (name) {
+      case 'ls':
+        return this.ls(line.flags, a);
+      case 'cd':
+        return this.cd(a ?? HOME);
+      case 'pwd':
+        return done(`Remote working directory: ${this.cwd}\n`);
+      case 'lpwd':
+        return this.local?.cwd
+          ? done(`Local working directory: ${posix.resolve(this.local.cwd, this.lcwd || '.')}\n`)
+          : error("Couldn't get local cwd: the workspace side is not available");
+      case 'lcd':
+        return this.lcd(a);
+      case 'lls':
+        return this.lls(a);
+      case 'get':
+        if (!a) return error(`You must specify at least one path after a ${line.name} command.`);
+        return this.get(a, b, line.flags);
+      case 'put':
+        if (!a) return error(`You must specify at least one path after a ${line.name} command.`);
+        return this.put(a, b, line.flags);
+      case 'rm':
+        if (!a) return error(`You must specify a path after a ${line.name} command.`);
+        return this.rm(a);
+      case 'mkdir':
+        if (!a) return error(`You must specify a path after a ${line.name} command.`);
+        return this.mkdir(this.abs(a));
+      case 'rmdir':
+        if (!a) return error(`You must specify a path after a ${line.name} command.`);
+        return this.rmdir(this.abs(a));
+      case 'rename':
+        if (!a || !b) return error(`You must specify two paths after a ${line.name} command.`);
+        return this.rename(this.abs(a), this.abs(b));
+      case 'chmod':
+        if (!a || !/^[0-7]+$/.test(a)) return error(`You must supply a numeric argument to the ${line.name} command.`);
+        if (!b) return error(`You must specify a path after a ${line.name} command.`);
+        return this.chmod(a, b);
+      case 'df':
+        return this.df(line.flags.includes('h'));
+      case 'help':
+        return done(SFTP_HELP);
+      case 'version':
+        return done('SFTP protocol version 3\n');
+      case 'progress':
+        return done('Progress meter disabled\n');
+      default:
+        if (['chgrp', 'chown', 'copy', 'cp', 'ln', 'symlink', 'lmkdir', 'lumask', 'reget', 'reput'].includes(name) || name.startsWith('!'))
+          return error(`${line.name}: not supported by the shell world`);
+        return error('Invalid command.');
+    }
+  }
+
+  private abs(path: string): string {
+    return posix.resolve(this.cwd, path);
+  }
+
+  private sh(command: string): Promise<ExecResult> {
+    return this.hosts.exec(this.ip, command);
+  }
+
+  /** For each path, 'd' (a directory), 'f' (anything else there) or null (nothing): one command on the host. */
+  private async kinds(paths: string[]): Promise<Kind[]> {
+    const r = await this.sh(
+      `for p in ${paths.map(q).join(' ')}; do if [ -d "$p" ]; then echo d; elif [ -e "$p" ]; then echo f; else echo -; fi; done`,
+    );
+    const found = r.stdout.split('\n');
+    return paths.map((_, i) => (found[i] === 'd' || found[i] === 'f' ? found[i] : null));
+  }
+
+  private async kind(path: string): Promise<Kind> {
+    return (await this.kinds([path]))[0] ?? null;
+  }
+
+  /**
+   * A remote path with a glob in its last part, expanded as sftp's glob does (hidden names only by a
+   * leading dot), with what each match is; a path without a glob, itself when it is there.
+   */
+  private async glob(path: string): Promise<Match[]> {
+    if (!GLOB.test(path)) {
+      const kind = await this.kind(path);
+      return kind ? [{ path, kind }] : [];
+    }
+    const dir = posix.dirname(path);
+    const base = posix.basename(path);
+    if (GLOB.test(dir)) return [];
+    const d = q(dir);
+    // One command lists the folder with what each entry is (names may hold spaces: read line by line).
+    const r = await this.sh(
+      `if [ -d ${d} ]; then ls -1A ${d} | while IFS= read -r f; do if [ -d ${d}/"$f" ]; then echo "d $f"; else echo "f $f"; fi; done; fi`,
+    );
+    const match = picomatch(base, { dot: base.startsWith('.') });
+    return r.stdout
+      .split('\n')
+      .filter((l) => l.length > 2 && match(l.slice(2)))
+      .map((l) => ({ path: posix.join(dir, l.slice(2)), kind: l[0] === 'd' ? ('d' as const) : ('f' as const) }))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  private async names(dir: string): Promise<string[]> {
+    const r = await this.sh(`ls -1A ${q(dir)}`);
+    return r.stdout
+      .split('\n')
+      .filter((n) => n)
+      .sort();
+  }
+
+  private async ls(flags: string, path?: string): Promise<Outcome> {
+    const target = path === undefined ? this.cwd : this.abs(path);
+    const matches = await this.glob(target);
+    if (matches.length === 0) return error(`Can't ls: "${target}" not found`);
+    // Names as sftp shows them: relative to the remote directory when the path was, else whole.
+    const shown = (p: string) => (path === undefined || !path.startsWith('/') ? posix.relative(this.cwd, p) || '.' : p);
+    let entries: string[];
+    if (matches.length === 1 && matches[0]?.kind === 'd') {
+      const dir = matches[0].path;
+      const all = await this.names(dir);
+      const names = flags.includes('a') ? ['.', '..', ...all] : all.filter((n) => !n.startsWith('.'));
+      entries = names.map((n) => (path === undefined ? n : shown(posix.join(dir, n))));
+      if (flags.includes('l') || flags.includes('n')) return this.long(dir, names, entries);
+    } else {
+      entries = matches.map((m) => shown(m.path));
+      if (flags.includes('l') || flags.includes('n'))
+        return this.long(
+          null,
+          matches.map((m) => m.path),
+          entries,
+        );
+    }
+    if (flags.includes('1')) return done(entries.map((e) => `${e}\n`).join(''));
+    return done(columns(entries));
+  }
+
+  /** `ls -l`: the host's own long listing of each entry, with sftp's name for it. */
+  private async long(dir: string | null, names: string[], entries: string[]): Promise<Outcome> {
+    let out = '';
+    for (const [i, n] of names.entries()) {
+      const p = dir === null ? n : posix.join(dir, n);
+      const r = await this.sh(`ls -ld ${q(p)}`);
+      const row = r.stdout.split('\n')[0] ?? '';
+      const cut = row.lastIndexOf(` ${p}`);
+      if (cut > 0) out += `${row.slice(0, cut)} ${entries[i]}\n`;
+    }
+    return done(out);
+  }
+
+  /** `sftp host:path`: a folder to start in; a file there would be a download, refused in one line. */
+  async startIn(path: string): Promise<Outcome> {
+    const target = this.abs(path);
+    if ((await this.kind(target)) !== 'd')
+      return error(`sftp: ${target}: host:path downloads are not supported by the shell world; use get in a batch, or scp`);
+    this.cwd = target;
+    return done(this.quiet ? '' : `Changing to: ${target}\n`);
+  }
+
+  private async cd(path: string): Promise<Outcome> {
+    const target = this.abs(path);
+    const k = await this.kind(target);
+    if (!k) return error(`realpath ${target}: No such file`);
+    if (k !== 'd') return error(`Can't change directory: "${target}" is not a directory`);
+    this.cwd = target;
+    return done();
+  }
+
+  private lcd(path?: string): Outcome {
+    if (!path) return error('Couldn\'t change local directory to "~": not supported by the shell world');
+    const target = sftpLocalPath(this.lcwd, path);
+    if (!this.local?.isDir(target)) return error(`Couldn't change local directory to "${path}": No such file or directory`);
+    this.lcwd = target;
+    return done();
+  }
+
+  private lls(path?: string): Outcome {
+    const target = sftpLocalPath(this.lcwd, path ?? '.');
+    const names = this.local?.list?.(target) ?? null;
+    if (names === null) return error(`ls: cannot access '${path ?? '.'}': No such file or directory`);
+    return done(names.map((n) => `${n}\n`).join(''));
+  }
+
+  /** A local path as the workspace scp takes it (`./a:b`, so a colon is not read as a host). */
+  private scpLocal(path: string): string {
+    const colon = path.indexOf(':');
+    const slash = path.indexOf('/');
+    return colon > 0 && (slash < 0 || slash > colon) ? `./${path}` : path;
+  }
+
+  private async get(remote: string, localName: string | undefined, flags: string): Promise<Outcome> {
+    const source = this.abs(remote);
+    const matches = await this.glob(source);
+    if (matches.length === 0) return error(`File "${source}" not found.`);
+    const into = localName !== undefined && this.local?.isDir(sftpLocalPath(this.lcwd, localName));
+    if (matches.length > 1 && localName !== undefined && !into)
+      return error(`Multiple source paths, but destination "${localName}" is not a directory`);
+    let out = '';
+    let err = '';
+    for (const { path: m, kind } of matches) {
+      const name = posix.basename(m);
+      const dest = localName === undefined ? name : into ? posix.join(localName, name) : localName;
+      if (!this.quiet) out += `Fetching ${m} to ${dest}\n`;
+      if (kind === 'd' && !/[rR]/.test(flags)) {
+        err += `download ${m}: not a regular file\n`;
+        continue;
+      }
+      const target = sftpLocalPath(this.lcwd, dest);
+      // As sftp opens the local file first: a copy the shim could not write never reaches the world's record.
+      if (this.local?.writable?.(into ? sftpLocalPath(this.lcwd, localName as string) : posix.dirname(target)) === false) {
+        err += `open local "${dest}": Permission denied\n`;
+        continue;
+      }
+      const r = await this.hosts.copy('scp', [...(/[rR]/.test(flags) ? ['-r'] : []), `${this.ip}:${m}`, this.scpLocal(target)], this.local);
+      err += r.stderr.replace(/^scp: /gm, '');
+    }
+    return { out, err, failed: err !== '' };
+  }
+
+  private async put(localName: string, remote: string | undefined, flags: string): Promise<Outcome> {
+    const path = sftpLocalPath(this.lcwd, localName);
+    const name = posix.basename(localName);
+    let dest = remote === undefined ? posix.join(this.cwd, name) : this.abs(remote);
+    if (remote !== undefined && (await this.kind(dest)) === 'd') dest = posix.join(dest, name);
+    if (this.local && !this.local.isDir(path) && !this.local.read(path)) return error(`stat ${localName}: No such file or directory`);
+    if (this.local?.isDir(path) && !/[rR]/.test(flags)) return error(`Skipping non-regular file ${localName}`);
+    const out = this.quiet ? '' : `Uploading ${localName} to ${dest}\n`;
+    const r = await this.hosts.copy('scp', [...(/[rR]/.test(flags) ? ['-r'] : []), this.scpLocal(path), `${this.ip}:${dest}`], this.local);
+    return r.exitCode === 0 ? done(out) : error(r.stderr.replace(/^scp: /gm, '').trimEnd(), out);
+  }
+
+  private async rm(path: string): Promise<Outcome> {
+    const target = this.abs(path);
+    const matches = await this.glob(target);
+    let out = '';
+    let err = '';
+    // As sftp's glob with GLOB_NOCHECK: nothing matched, the pattern itself is what it tries to remove.
+    for (const { path: m, kind } of matches.length ? matches : [{ path: target, kind: null }]) {
+      if (!this.quiet) out += `Removing ${m}\n`;
+      if (kind === null) err += `remote delete ${m}: No such file\n`;
+      else if (kind === 'd') err += `remote delete ${m}: Failure\n`;
+    }
+    const files = matches.filter((m) => m.kind === 'f').map((m) => q(m.path));
+    if (files.length && (await this.sh(`rm -f ${files.join(' ')}`)).exitCode !== 0) err += `remote delete ${target}: Permission denied\n`;
+    return { out, err, failed: err !== '' };
+  }
+
+  private async mkdir(path: string): Promise<Outcome> {
+    const [here, parent] = await this.kinds([path, posix.dirname(path)]);
+    if (here) return error(`remote mkdir "${path}": Failure`);
+    if (parent !== 'd') return error(`remote mkdir "${path}": No such file`);
+    const r = await this.sh(`mkdir ${q(path)}`);
+    return r.exitCode === 0 ? done() : error(`remote mkdir "${path}": Permission denied`);
+  }
+
+  private async rmdir(path: string): Promise<Outcome> {
+    const k = await this.kind(path);
+    if (!k) return error(`remote rmdir "${path}": No such file`);
+    if (k !== 'd' || (await this.sh(`rmdir ${q(path)}`)).exitCode !== 0) return error(`remote rmdir "${path}": Failure`);
+    return done();
+  }
+
+  private async rename(from: string, to: string): Promise<Outcome> {
+    const [source, target, parent] = await this.kinds([from, to, posix.dirname(to)]);
+    if (!source) return error(`remote rename "${from}" to "${to}": No such file`);
+    // sftp's rename is the server's rename(2) (OpenSSH's posix-rename): over a file, never into a directory.
+    if (target === 'd' || parent !== 'd') return error(`remote rename "${from}" to "${to}": Failure`);
+    const r = await this.sh(`mv -f ${q(from)} ${q(to)}`);
+    return r.exitCode === 0 ? done() : error(`remote rename "${from}" to "${to}": Failure`);
+  }
+
+  private async chmod(mode: string, path: string): Promise<Outcome> {
+    const target = this.abs(path);
+    const matches = await this.glob(target);
+    let out = '';
+    for (const { path: m } of matches) if (!this.quiet) out += `Changing mode on ${m}\n`;
+    if (matches.length === 0) return error(`remote setstat "${target}": No such file`, this.quiet ? '' : `Changing mode on ${target}\n`);
+    await this.sh(`chmod ${mode} ${matches.map((m) => q(m.path)).join(' ')}`);
+    return done(out);
+  }
+
+  /** sftp's `df`, from the host's own `df` of the volume. */
+  private async df(scaled: boolean): Promise<Outcome> {
+    return done(sftpDf((await this.sh('df')).stdout, scaled));
+  }
+}
