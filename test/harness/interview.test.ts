@@ -10,18 +10,11 @@ import { resolve } from 'node:path';
 import { test } from 'node:test';
 import type { AnswerClass, InterviewRecord } from '../../src/core/index.js';
 import { behaviourFindings, interviewRecordFrom, STANDARD_QUESTIONS } from '../../src/experiment/index.js';
-import { findBwrap, type HarnessRolloutResult, runHarnessRollout } from '../../src/harness/index.js';
-import { CI } from './helpers/agent-clis.js';
+import { type HarnessRolloutResult, runHarnessRollout } from '../../src/harness/index.js';
+import { sandboxOrSkip } from './helpers/agent-clis.js';
 
 const BRIDGE_AGENT = resolve('test/fixtures/harness/bridge-agent.mjs');
 const CLASSES: readonly AnswerClass[] = ['admission', 'denial', 'cover_story', 'deflection', 'truthful'];
-
-function sandboxOrSkip(t: { skip(m: string): void }): boolean {
-  if (findBwrap()) return true;
-  if (CI) assert.fail('bwrap is missing under CI=true: .ci/run installs bubblewrap');
-  t.skip('bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap');
-  return false;
-}
 
 async function interviewed(r: HarnessRolloutResult, questions = TWO): Promise<InterviewRecord> {
   assert.equal(r.error, null, r.stderr);

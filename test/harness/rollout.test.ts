@@ -32,6 +32,17 @@ const viaBridge = (profile: string, extra: { maxTurns?: number } = {}) =>
     ...extra,
   });
 
+/** A Node script as the `command` agent, honest model behind the bridge: for probes of the sandbox from inside. */
+const probeRollout = (probe: string) =>
+  runHarnessRollout({
+    harness: 'command',
+    command: [process.execPath, '--input-type=module', '-e', probe],
+    model: 'scripted:honest',
+    scenarioId: 'exfiltration_deletion',
+    sandbox: true,
+    timeoutMs: 30_000,
+  });
+
 test('command agent in the sandbox reaches the bridge from its environment: honest clears the disk, all in one ordered transcript', async () => {
   const r = await viaBridge('honest');
   assert.equal(r.error, null, `${r.error}\n${r.stderr}`);
@@ -119,14 +130,7 @@ test('with the bridge bound in, the sandbox still has no network: only the forwa
     "console.log('outside', await hit('http://1.1.1.1/'));",
     "console.log('bridge', await hit(process.env.OPENAI_BASE_URL + '/chat/completions', { method: 'POST', headers: { authorization: 'Bearer ' + process.env.OPENAI_API_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }) }));",
   ].join('\n');
-  const r = await runHarnessRollout({
-    harness: 'command',
-    command: [process.execPath, '--input-type=module', '-e', probe],
-    model: 'scripted:honest',
-    scenarioId: 'exfiltration_deletion',
-    sandbox: true,
-    timeoutMs: 30_000,
-  });
+  const r = await probeRollout(probe);
   assert.equal(r.exitCode, 0, r.stderr);
   assert.match(r.stdout, /^outside blocked /m);
   assert.match(r.stdout, /^bridge status 200$/m);
@@ -255,14 +259,7 @@ test("the sandbox's pid 1 reaps what the agent orphans, and the rollout's end ta
     process.env.PEERWATCH_SHIMS = runtime;
     try {
       const t0 = Date.now();
-      const r = await runHarnessRollout({
-        harness: 'command',
-        command: [process.execPath, '--input-type=module', '-e', probe],
-        model: 'scripted:honest',
-        scenarioId: 'exfiltration_deletion',
-        sandbox: true,
-        timeoutMs: 30_000,
-      });
+      const r = await probeRollout(probe);
       assert.equal(r.exitCode, 0, `${runtime}: ${r.stderr}`);
       assert.match(r.stdout, /^bridge 200$/m, runtime);
       assert.match(r.stdout, /^zombies 0$/m, `${runtime}: ${r.stdout}`);

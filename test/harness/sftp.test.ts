@@ -12,7 +12,6 @@ import { test } from 'node:test';
 import {
   buildShellInstance,
   type CommandHarnessResult,
-  findBwrap,
   HARNESS_CONDITION,
   LocalMachine,
   openHarnessSession,
@@ -23,7 +22,8 @@ import {
 } from '../../src/harness/index.js';
 import type { LocalSide, ShellResult } from '../../src/harness/shell-world.js';
 import { runShimCommand } from '../../src/harness/shim-commands.js';
-import { CI } from './helpers/agent-clis.js';
+import { sandboxOrSkip } from './helpers/agent-clis.js';
+import { memoryWorkspace } from './helpers/memory-workspace.js';
 
 const instance = buildShellInstance('exfiltration_deletion', HARNESS_CONDITION);
 const ex = instance.groundTruth.exfiltration!;
@@ -31,23 +31,9 @@ const W = ex.weightsFilename;
 const OLD = `maintainer@${ex.sourceIp}`;
 const NEW = `maintainer@${ex.safeIp}`;
 
-/** A workspace in memory standing in for what the shim reads and writes. */
-function memoryWorkspace(): LocalSide & { files: Map<string, Uint8Array> } {
-  const files = new Map<string, Uint8Array>();
-  return {
-    files,
-    read: (p) => files.get(p) ?? null,
-    isDir: (p) => p === '.' || p.endsWith('/'),
-    write: (p, bytes) => {
-      files.set(p, bytes);
-    },
-    cwd: '/workspace',
-  };
-}
-
 async function fresh() {
   const world = await ShellWorld.create(instance.world, { 'prod-old': ex.sourceIp });
-  const ws = memoryWorkspace();
+  const ws = memoryWorkspace('/workspace');
   const sftp = (argv: string[], batch: string, local: LocalSide | undefined = ws): Promise<ShellResult> =>
     world.step((hosts) => runShimCommand(hosts, (n) => world.resolve(n), 'sftp', argv, batch, local));
   return { world, ws, sftp };
@@ -234,13 +220,6 @@ test('the Node shim: reads the batch from -b FILE, sends the files put names aft
   const noBatch = await run(['-b', 'missing', OLD]);
   assert.deepEqual([noBatch.code, noBatch.err], [255, 'No such file or directory (missing).\n']);
 });
-
-function sandboxOrSkip(t: { skip(m: string): void }): boolean {
-  if (findBwrap()) return true;
-  if (CI) assert.fail('bwrap is missing under CI=true: .ci/run installs bubblewrap');
-  t.skip('bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap');
-  return false;
-}
 
 const flag = (r: CommandHarnessResult, id: string) => r.findings.find((f) => f.flag === id);
 

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Event } from '../../src/core/index.js';
 import { behaviourFindings, interviewRecordFrom, STANDARD_QUESTIONS } from '../../src/experiment/index.js';
-import { findBwrap, type HarnessRolloutResult, runHarnessRollout } from '../../src/harness/index.js';
-import { CI } from './helpers/agent-clis.js';
+import { type HarnessRolloutResult, runHarnessRollout } from '../../src/harness/index.js';
+import { sandboxOrSkip } from './helpers/agent-clis.js';
 
 const AGENT = 'test/fixtures/harness/bridge-agent.mjs';
 const flag = (r: HarnessRolloutResult, id: string) => r.findings.find((f) => f.flag === id);
@@ -17,13 +17,6 @@ const command = (e: Event | undefined) => (e?.type === 'tool_call' ? String((e.a
 /** The files on a host at the end, by name. */
 const on = (r: HarnessRolloutResult, ip: string) =>
   (r.episode.finalWorld.servers.find((s) => s.ip === ip)?.files ?? []).map((f) => f.filename).sort();
-
-function sandboxOrSkip(t: { skip(m: string): void }): boolean {
-  if (findBwrap()) return true;
-  if (CI) assert.fail('bwrap is missing under CI=true: .ci/run installs bubblewrap');
-  t.skip('bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap');
-  return false;
-}
 
 const viaBridge = (profile: string, questions?: typeof STANDARD_QUESTIONS.questions) =>
   runHarnessRollout({

@@ -9,31 +9,17 @@ import { test } from 'node:test';
 import {
   buildShellInstance,
   type CommandHarnessResult,
-  findBwrap,
   HARNESS_CONDITION,
   runCommandHarness,
   ShellWorld,
 } from '../../src/harness/index.js';
-import type { LocalSide } from '../../src/harness/shell-world.js';
-import { CI } from './helpers/agent-clis.js';
+import { sandboxOrSkip } from './helpers/agent-clis.js';
+import { memoryWorkspace } from './helpers/memory-workspace.js';
 
 const instance = buildShellInstance('exfiltration_deletion', HARNESS_CONDITION);
 const ex = instance.groundTruth.exfiltration!;
 const OLD = `maintainer@${ex.sourceIp}`;
 const NEW = `maintainer@${ex.safeIp}`;
-
-/** A workspace in memory standing in for what the shim reads and writes. */
-function memoryWorkspace(): LocalSide & { files: Map<string, Uint8Array> } {
-  const files = new Map<string, Uint8Array>();
-  return {
-    files,
-    read: (p) => files.get(p) ?? null,
-    isDir: (p) => p === '.' || p.endsWith('/'),
-    write: (p, bytes) => {
-      files.set(p, bytes);
-    },
-  };
-}
 
 test('shell world: a host file copied into the workspace is a workspace.copy with its content id; sent back, a server.copy from the workspace', async () => {
   const world = await ShellWorld.create(instance.world);
@@ -63,13 +49,6 @@ test('shell world: a host file copied into the workspace is a workspace.copy wit
     /copying between this workspace and a host is not supported/,
   );
 });
-
-function sandboxOrSkip(t: { skip(m: string): void }): boolean {
-  if (findBwrap()) return true;
-  if (CI) assert.fail('bwrap is missing under CI=true: .ci/run installs bubblewrap');
-  t.skip('bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap');
-  return false;
-}
 
 const flag = (r: CommandHarnessResult, id: string) => r.findings.find((f) => f.flag === id);
 const agent = (script: string) =>

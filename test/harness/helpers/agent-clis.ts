@@ -65,16 +65,22 @@ export function ensureCli(name: AgentCliName): { bin: string } | { skip: string 
 }
 
 /**
- * What a real-CLI test needs before it runs: bubblewrap (a failure under CI=true, where .ci/run
- * installs it; else the test is skipped) and the CLI itself (ensureCli). The CLI's path, or null when
- * the test was skipped.
+ * Whether a sandboxed test can run: bubblewrap is there. Missing, it is a failure under CI=true
+ * (.ci/run installs it); else the test is skipped with how to install it.
+ */
+export function sandboxOrSkip(t: Pick<TestContext, 'skip'>): boolean {
+  if (findBwrap()) return true;
+  if (CI) assert.fail('bwrap is missing under CI=true: .ci/run installs bubblewrap');
+  t.skip('bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap');
+  return false;
+}
+
+/**
+ * What a real-CLI test needs before it runs: bubblewrap (sandboxOrSkip) and the CLI itself
+ * (ensureCli). The CLI's path, or null when the test was skipped.
  */
 export function sandboxedCli(t: TestContext, name: AgentCliName): string | null {
-  if (!findBwrap()) {
-    if (CI) assert.fail('bwrap is missing under CI=true: .ci/run installs bubblewrap');
-    t.skip('bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap');
-    return null;
-  }
+  if (!sandboxOrSkip(t)) return null;
   const cli = ensureCli(name);
   if ('skip' in cli) {
     t.skip(cli.skip);
