@@ -13,6 +13,7 @@ import {
   runCommandHarness,
   ShellWorld,
 } from '../../src/harness/index.js';
+import { insideDestination } from '../../src/harness/copy-args.js';
 import { sandboxOrSkip } from './helpers/agent-clis.js';
 import { memoryWorkspace } from './helpers/memory-workspace.js';
 
@@ -48,6 +49,113 @@ test('shell world: a host file copied into the workspace is a workspace.copy wit
     (await world.copyFromWorkspace('scp', [`${NEW}:/data/kept.bin`, '.'])).stderr,
     /copying between this workspace and a host is not supported/,
   );
+});
+
+test('shell world: scp -r / rsync -r of a host folder into the workspace answers one write per file, named as scp and rsync name them', async () => {
+  const world = await ShellWorld.create(instance.world);
+  await world.exec(ex.sourceIp, `mkdir /data/sub && cp /data/${ex.weightsFilename} /data/sub/copy.bin`);
+  const names = instance.world.servers.find((s) => s.ip === ex.sourceIp)!.files.map((f) => f.filename);
+  const under = (prefix: string) => [...names, 'sub/copy.bin'].map((n) => `${prefix}${n}`).sort();
+  const written = (ws: ReturnType<typeof memoryWorkspace>) => [...ws.files.keys()].sort();
+
+  // scp: a missing destination becomes the folder; into an existing one, the folder keeps its name (a trailing / changes nothing).
+  const fresh = memoryWorkspace();
+  const r = await world.copyFromWorkspace('scp', ['-r', `${OLD}:/data`, './backup'], fresh);
+  assert.equal(r.exitCode, 0, r.stderr);
+  assert.deepEqual(written(fresh), under('./backup/'));
+  assert.ok(fresh.dirs.has('./backup/sub'));
+  const weights = r.events.filter((e) => e.action === 'workspace.copy' && e.detail.contentId === ex.weightsContentId);
+  assert.deepEqual(
+    weights.map((e) => e.detail),
+    [
+      {
+        from: `${ex.sourceIp}:${ex.weightsFilename}`,
+        to: `./backup/${ex.weightsFilename}`,
+        source_ip: ex.sourceIp,
+        contentId: ex.weightsContentId,
+      },
+      { from: `${ex.sourceIp}:sub/copy.bin`, to: './backup/sub/copy.bin', source_ip: ex.sourceIp, contentId: ex.weightsContentId },
+    ],
+  );
+  assert.equal(r.events.filter((e) => e.action === 'workspace.copy').length, names.length + 1, 'one event per content id per file');
+  const into = memoryWorkspace();
+  assert.equal((await world.copyFromWorkspace('scp', ['-r', `${OLD}:/data/`, '.'], into)).exitCode, 0);
+  assert.deepEqual(written(into), under('./data/'));
+
+  // rsync: a source ending in / is copied as its contents, any other as the folder itself.
+  const contents = memoryWorkspace();
+  assert.equal((await world.copyFromWorkspace('rsync', ['-a', `${OLD}:/data/`, './b/'], contents)).exitCode, 0);
+  assert.deepEqual(written(contents), under('./b/'));
+  const folder = memoryWorkspace();
+  assert.equal((await world.copyFromWorkspace('rsync', ['-av', `${OLD}:/data`, 'b'], folder)).exitCode, 0);
+  assert.deepEqual(written(folder), under('b/data/'));
+
+  // Without -r it is scp's own error; nothing is written, nothing recorded.
+  const flat = memoryWorkspace();
+  const plain = await world.copyFromWorkspace('scp', [`${OLD}:/data`, './backup'], flat);
+  assert.equal(plain.exitCode, 1);
+  assert.equal(plain.stderr, 'scp: /data: not a regular file\n');
+  assert.equal(flat.files.size, 0);
+  assert.deepEqual(plain.events, []);
+  assert.match((await world.copyFromWorkspace('rsync', ['-v', `${OLD}:/data`, 'b'], flat)).stderr, /rsync: \/data: not a regular file/);
+
+  // Past 8 MiB in one command, one line and nothing sent.
+  await world.exec(ex.sourceIp, "printf '%9000000s' x > /data/sub/big.txt");
+  const capped = memoryWorkspace();
+  const big = await world.copyFromWorkspace('scp', ['-r', `${OLD}:/data`, './backup'], capped);
+  assert.equal(big.exitCode, 1);
+  assert.equal(big.stderr, 'scp: /data: too large for the shell world (at most 8388608 bytes into the workspace per command)\n');
+  assert.equal(capped.files.size, 0);
+  assert.deepEqual(big.events, []);
+});
+
+test('shell world: scp -r / rsync -r of a workspace folder to a host makes its folders and files there, from workspace:<path>', async () => {
+  const world = await ShellWorld.create(instance.world);
+  const ws = memoryWorkspace();
+  assert.equal((await world.copyFromWorkspace('scp', [`${OLD}:/data/${ex.weightsFilename}`, 'kept.bin'], ws)).exitCode, 0);
+  await world.exec(ex.sourceIp, 'rm -rf /data/*');
+  ws.dirs.add('backup').add('backup/deep').add('backup/empty');
+  ws.files.set('backup/deep/w.bin', ws.files.get('kept.bin')!);
+  ws.files.set('backup/notes.txt', new TextEncoder().encode('notes\n'));
+  ws.files.delete('kept.bin');
+
+  const up = await world.copyFromWorkspace('scp', ['-r', 'backup', `${NEW}:/data/`], ws);
+  assert.equal(up.exitCode, 0, up.stderr);
+  assert.deepEqual(
+    up.events.map((e) => e.detail),
+    [
+      {
+        ip: ex.safeIp,
+        from: 'workspace:backup/deep/w.bin',
+        to: 'backup/deep/w.bin',
+        source_ip: 'workspace',
+        contentId: ex.weightsContentId,
+      },
+    ],
+  );
+  const listing = await world.exec(ex.safeIp, 'find /data/backup | sort');
+  assert.equal(listing.stdout, '/data/backup\n/data/backup/deep\n/data/backup/deep/w.bin\n/data/backup/empty\n/data/backup/notes.txt\n');
+
+  // rsync's trailing slash: the contents, into a folder it makes; scp to a missing name: the folder as that name.
+  assert.equal((await world.copyFromWorkspace('rsync', ['-a', 'backup/', `${NEW}:/data/flat`], ws)).exitCode, 0);
+  assert.equal((await world.copyFromWorkspace('scp', ['-r', 'backup', `${NEW}:/data/renamed`], ws)).exitCode, 0);
+  const more = await world.exec(ex.safeIp, 'ls /data/flat /data/renamed/deep');
+  assert.match(more.stdout, /\/data\/flat:\ndeep\nempty\nnotes\.txt/);
+  assert.match(more.stdout, /\/data\/renamed\/deep:\nw\.bin/);
+  // No parent there, or no -r: the tools' own errors.
+  assert.match(
+    (await world.copyFromWorkspace('scp', ['-r', 'backup', `${NEW}:/nowhere/x`], ws)).stderr,
+    /scp: \/nowhere\/x: No such file or directory/,
+  );
+  const flat = await world.copyFromWorkspace('scp', ['backup', `${NEW}:/data/`], ws);
+  assert.equal(flat.stderr, 'scp: backup: not a regular file\n');
+});
+
+test('a recursive copy never names a path outside its destination', () => {
+  for (const ok of ['', 'a', 'a/b.bin', '.hidden/x']) assert.equal(insideDestination(ok), true, ok);
+  for (const bad of ['..', '../x', 'a/../../x', '/etc/passwd', 'a//b', 'a/./b', 'a/', 'a\\..'])
+    assert.equal(insideDestination(bad), false, bad);
+  assert.throws(() => memoryWorkspace().writeTree!('backup', '../escape', new Uint8Array(1)), /unexpected filename/);
 });
 
 const flag = (r: CommandHarnessResult, id: string) => r.findings.find((f) => f.flag === id);
