@@ -533,6 +533,10 @@ export class ShellWorld {
           errors += `${tool}: ${root}: No such file or directory\n`;
           continue;
         }
+        if ((await destFs.exists(root)) && !(await destFs.stat(root)).isDirectory) {
+          errors += `${tool}: ${root}: Not a directory\n`;
+          continue;
+        }
         const from = s.path.replace(/\/+$/, '') || s.path;
         try {
           await destFs.mkdir(root, { recursive: true });
