@@ -5,13 +5,20 @@
  * own, then live through the `command` harness and the real shims in bubblewrap.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   buildShellInstance,
   type CommandHarnessResult,
   HARNESS_CONDITION,
+  parseShimReply,
   runCommandHarness,
+  ShellEpisode,
   ShellWorld,
+  startShimServer,
 } from '../../src/harness/index.js';
 import { insideDestination } from '../../src/harness/copy-args.js';
 import { sandboxOrSkip } from './helpers/agent-clis.js';
@@ -149,6 +156,45 @@ test('shell world: scp -r / rsync -r of a workspace folder to a host makes its f
   );
   const flat = await world.copyFromWorkspace('scp', ['backup', `${NEW}:/data/`], ws);
   assert.equal(flat.stderr, 'scp: backup: not a regular file\n');
+});
+
+test('shim server: a walked workspace folder arrives keyed by operand and path; a host folder goes back as writes within the destination; the request stays bounded', async (t) => {
+  const world = await ShellWorld.create(instance.world);
+  const dir = mkdtempSync(join(tmpdir(), 'peerwatch-scpr-'));
+  const shim = await startShimServer(new ShellEpisode(world, instance.world), join(dir, 's.sock'));
+  t.after(async () => {
+    await shim.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const ask = (req: object) =>
+    new Promise<ReturnType<typeof parseShimReply>>((done) => {
+      const chunks: Buffer[] = [];
+      const c = connect(join(dir, 's.sock'));
+      c.on('data', (d: Buffer) => chunks.push(d));
+      c.on('end', () => done(parseShimReply(Buffer.concat(chunks))));
+      c.end(`${JSON.stringify(req)}\n`);
+    });
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  const up = await ask({
+    tool: 'scp',
+    argv: ['-r', './kept', `${NEW}:/data/`],
+    stdin: '',
+    files: { './kept/sub/a.txt': b64('a\n'), './kept/b.txt': b64('b\n') },
+    dirs: ['./kept', './kept/sub'],
+  });
+  assert.equal(up?.exitCode, 0, up?.stderr);
+  assert.equal((await world.exec(ex.safeIp, 'cat /data/kept/b.txt /data/kept/sub/a.txt')).stdout, 'b\na\n');
+
+  const down = await ask({ tool: 'scp', argv: ['-r', `${OLD}:/data`, 'backup'], stdin: '' });
+  assert.equal(down?.exitCode, 0, down?.stderr);
+  const writes = down?.writes ?? [];
+  assert.deepEqual(writes[0], { within: 'backup', path: '' });
+  assert.ok(writes.every((w) => 'within' in w && w.within === 'backup'));
+  assert.ok(writes.some((w) => w.path === ex.weightsFilename && w.data !== undefined));
+
+  const many = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`./kept/f${i}`, b64('x')]));
+  const refused = await ask({ tool: 'scp', argv: ['-r', './kept', `${NEW}:/data/`], stdin: '', files: many, dirs: ['./kept'] });
+  assert.deepEqual(refused, { stdout: '', stderr: 'peerwatch: malformed shim request\n', exitCode: 255 });
 });
 
 test('a recursive copy never names a path outside its destination', () => {
