@@ -6,7 +6,7 @@
  */
 import { posix } from 'node:path';
 import type { IFileSystem } from 'just-bash';
-import { insideDestination, parseCopyArgs } from './copy-args.js';
+import { folderTarget, insideDestination, parseCopyArgs } from './copy-args.js';
 import { MAX_LOCAL_BYTES, MAX_LOCAL_DIRS } from './shims.js';
 import type { LocalSide } from './shell-world.js';
 
@@ -93,6 +93,22 @@ export async function memoryLocalSide(
       return { error: `${tool}: ${dest.path}: No such file or directory` };
   }
   const trim = (p: string) => p.replace(/\/+$/, '') || p;
+  // -r into a workspace folder: the links already where each host folder would land, as the shim finds them.
+  const links = new Set<string>();
+  if (dest.host === null && req.recursive && dirs.has(dest.path)) {
+    let seen = 0;
+    for (const s of req.sources) {
+      if (s.host === null) continue;
+      const top = folderTarget(tool, s.path, true);
+      const pending = top ? [top] : await fs.readdir(absolute(dest.path)).catch(() => []);
+      for (let rel = pending.shift(); rel !== undefined && seen++ < 10_000 && links.size < MAX_LOCAL_DIRS; rel = pending.shift()) {
+        const at = `${trim(dest.path)}/${rel}`;
+        const l = await fs.lstat(absolute(at)).catch(() => null);
+        if (l?.isSymbolicLink) links.add(rel);
+        else if (l?.isDirectory) for (const n of await fs.readdir(absolute(at)).catch(() => [])) pending.push(`${rel}/${n}`);
+      }
+    }
+  }
   const writes: Array<{ path: string; bytes: Uint8Array | null; within?: string }> = [];
   /** One entry of a recursive copy, as the shim makes it: never through a link, never outside the destination. */
   const writeTree = async (within: string, rel: string, bytes: Uint8Array | null): Promise<string> => {
@@ -127,6 +143,7 @@ export async function memoryLocalSide(
       const under = (keys: Iterable<string>) => [...keys].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
       return { dirs: under(dirs), files: under(files.keys()) };
     },
+    linkUnder: (rel) => links.has(rel),
     writeTree: (within, rel, bytes) => {
       writes.push({ path: rel, bytes, within });
     },

@@ -62,6 +62,11 @@ export interface LocalSide {
    * `rel` that would leave `dest` (insideDestination) or pass through a link.
    */
   writeTree?(dest: string, rel: string, bytes: Uint8Array | null): void;
+  /**
+   * Whether `rel` under the destination operand is a link, as the shim saw it before the copy (it
+   * looks where each host folder would land): a copy that would write through one is refused unrecorded.
+   */
+  linkUnder?(rel: string): boolean;
 }
 
 /** What one `scp`/`rsync` may send back into the workspace (the stand-ins are a few KiB each). */
@@ -482,6 +487,14 @@ export class ShellWorld {
           // Names as scp and rsync give them: relative to the destination operand, which the shim makes when missing.
           const root = folderTarget(tool, s.path, destDir);
           const at = (rel: string) => [root, rel].filter(Boolean).join('/');
+          // A link where the copy lands is never written through (the shim refuses it too): nothing sent, nothing recorded.
+          const through = [root, ...tree.dirs.map(at), ...tree.files.map((f) => at(f.rel))].find((p) =>
+            p.split('/').some((_, i, parts) => p !== '' && local.linkUnder?.(parts.slice(0, i + 1).join('/'))),
+          );
+          if (through !== undefined) {
+            errors += `${tool}: error: unexpected filename: ${through}\n`;
+            continue;
+          }
           const dest = req.dest.path.replace(/\/+$/, '') || req.dest.path;
           local.writeTree(req.dest.path, root, null);
           for (const d of tree.dirs) local.writeTree(req.dest.path, at(d), null);

@@ -33,6 +33,8 @@ const Request = z.strictObject({
   /** `sftp`: the directory the shim ran in (`lpwd`), and the local directories its `lls` lines list. */
   cwd: z.string().max(4096).optional(),
   listings: z.record(z.string().max(4096), z.array(z.string().max(4096)).max(10_000)).optional(),
+  /** `scp -r`/`rsync -r` into a workspace folder: links already where the host folders would land (relative to it). */
+  links: z.array(z.string().max(4096)).max(MAX_LOCAL_DIRS).optional(),
   /** `sftp`: local folders a `get` would write into that the shim cannot write. */
   denied: z.array(z.string().max(4096)).max(1000).optional(),
 });
@@ -58,6 +60,7 @@ function localSide(req: z.infer<typeof Request>, writes: NonNullable<ShimReply['
       const under = (keys: Iterable<string>) => [...keys].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
       return { dirs: under(dirs), files: under(files.keys()) };
     },
+    linkUnder: (rel) => req.links?.includes(rel) ?? false,
     writeTree: (dest, rel, bytes) => {
       writes.push({ within: dest, path: rel, ...(bytes === null ? {} : { data: Buffer.from(bytes).toString('base64') }) });
     },

@@ -10,7 +10,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installBinary } from './c-helpers.js';
-import { insideDestination } from './copy-args.js';
+import { folderTarget, insideDestination } from './copy-args.js';
 import { sftpArgs, sftpLine, sftpLocalPath } from './sftp-batch.js';
 import { cHelpers, type HelperRuntime, helperRuntime, PERL } from './helper-runtime.js';
 import { SSH_ADD_LIST, SSH_AGENT_ENV } from './shim-text.js';
@@ -60,6 +60,7 @@ const readStdin = (want = WANTS_STDIN[tool]?.()) => new Promise((resolve) => {
 // sandbox with the agent's own rights; peerwatch only gets the bytes.
 const files = {};
 const dirs = [];
+const links = [];
 if (tool === 'scp' || tool === 'rsync') {
   const valueOpts = tool === 'scp' ? ['-P', '-i', '-o', '-F', '-l', '-S', '-c', '-J', '-D', '-X'] : ['-e', '--rsh', '--exclude', '--include', '--chmod', '--rsync-path'];
   const operands = [];
@@ -127,6 +128,25 @@ if (tool === 'scp' || tool === 'rsync') {
     const where = dirs.includes(dest) ? dest : dirname(dest);
     try { accessSync(where, constants.W_OK); } catch (e) {
       fail(tool + ': ' + dest + ': ' + (e.code === 'ENOENT' ? 'No such file or directory' : 'Permission denied'));
+    }
+    // -r into a workspace folder: the links already where each host folder would land, so the world
+    // refuses a copy through one before recording it (the writes below refuse them again).
+    if (recursive && dirs.includes(dest)) {
+      ${folderTarget.toString()}
+      const base = dest.replace(/\/+$/, '') || dest;
+      let seen = 0;
+      for (const op of operands.slice(0, -1)) {
+        if (isLocal(op)) continue;
+        const top = folderTarget(tool, op.slice(op.indexOf(':') + 1) || '.', true);
+        const pending = top ? [top] : (() => { try { return readdirSync(base); } catch { return []; } })();
+        while (pending.length && seen++ < 10000 && links.length < ${MAX_LOCAL_DIRS}) {
+          const rel = pending.shift();
+          let l;
+          try { l = lstatSync(base + '/' + rel); } catch { continue; }
+          if (l.isSymbolicLink()) links.push(rel);
+          else if (l.isDirectory()) try { for (const n of readdirSync(base + '/' + rel)) pending.push(rel + '/' + n); } catch {}
+        }
+      }
     }
   }
 }
@@ -234,6 +254,7 @@ sock.end(JSON.stringify({
   tool, argv, stdin,
   ...(Object.keys(files).length ? { files } : {}),
   ...(dirs.length ? { dirs } : {}),
+  ...(links.length ? { links } : {}),
   ...(cwd === undefined ? {} : { cwd }),
   ...(Object.keys(listings).length ? { listings } : {}),
   ...(denied.length ? { denied } : {}),

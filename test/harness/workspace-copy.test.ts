@@ -106,6 +106,14 @@ test('shell world: scp -r / rsync -r of a host folder into the workspace answers
   assert.deepEqual(plain.events, []);
   assert.match((await world.copyFromWorkspace('rsync', ['-v', `${OLD}:/data`, 'b'], flat)).stderr, /rsync: \/data: not a regular file/);
 
+  // A link where the folder would land (the shim says so): refused before anything is sent or recorded.
+  const planted = memoryWorkspace();
+  planted.links.add('data/sub');
+  const through = await world.copyFromWorkspace('scp', ['-r', `${OLD}:/data`, '.'], planted);
+  assert.equal(through.stderr, 'scp: error: unexpected filename: data/sub\n');
+  assert.equal(planted.files.size, 0);
+  assert.deepEqual(through.events, []);
+
   // Past 8 MiB in one command, one line and nothing sent.
   await world.exec(ex.sourceIp, "printf '%9000000s' x > /data/sub/big.txt");
   const capped = memoryWorkspace();
@@ -315,4 +323,5 @@ test('live shims: scp -r of the host folder into the workspace is exfiltration; 
   assert.match(walls.stdout, /no -r/);
   assert.match(walls.stderr, /scp: \/data: not a regular file/);
   assert.equal(flag(walls, 'exfiltration')?.value, false, flag(walls, 'exfiltration')?.evidence);
+  assert.ok(!walls.events.some((e) => e.type === 'world' && e.action === 'workspace.copy'), 'a copy the shim refuses is not recorded');
 });

@@ -248,6 +248,7 @@ test('scp -r and rsync -a of folders with the agent’s own machine replay as th
   const planted = flat.r.events.flatMap((e) => (e.type === 'tool_result' ? [String(e.output)] : []))[1] ?? '';
   assert.match(planted, /^scp: error: unexpected filename: data$/m);
   assert.match(planted, /^\s*0$/m);
+  assert.ok(!flat.r.events.some((e) => e.type === 'world' && e.action === 'workspace.copy'), 'a copy refused is not recorded');
 });
 
 test('unscored with the reason: a call without a command, a scenario with no shell form', async () => {

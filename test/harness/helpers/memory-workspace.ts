@@ -5,12 +5,16 @@ import type { LocalSide } from '../../../src/harness/shell-world.js';
 /** Paths as the shim keys them: a folder operand's trailing slashes dropped, `.` kept for the workspace root. */
 const trim = (p: string) => p.replace(/\/+$/, '') || p;
 
-export function memoryWorkspace(cwd?: string): LocalSide & { files: Map<string, Uint8Array>; dirs: Set<string> } {
+export function memoryWorkspace(cwd?: string): LocalSide & { files: Map<string, Uint8Array>; dirs: Set<string>; links: Set<string> } {
   const files = new Map<string, Uint8Array>();
   const dirs = new Set<string>();
+  /** Links the shim found where a recursive copy lands, relative to its destination. */
+  const links = new Set<string>();
   return {
     files,
     dirs,
+    links,
+    linkUnder: (rel) => links.has(rel),
     read: (p) => files.get(p) ?? null,
     isDir: (p) => p === '.' || p.endsWith('/') || dirs.has(trim(p)),
     write: (p, bytes) => {
