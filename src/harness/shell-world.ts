@@ -521,7 +521,7 @@ export class ShellWorld {
     const destFs = this.host(dest.ip).disk.fs;
     const destIsDir = (await destFs.exists(dest.path)) && (await destFs.stat(dest.path)).isDirectory;
     if (req.sources.length > 1 && !destIsDir) return fail(`${tool}: ${dest.path}: Not a directory`);
-    const sent = (path: string, bytes: Uint8Array) => {
+    const arrived = (path: string, bytes: Uint8Array) => {
       for (const contentId of this.contentIdsIn(bytes)) if (!this.fromWorkspace.has(contentId)) this.fromWorkspace.set(contentId, path);
     };
     for (const s of req.sources) {
@@ -558,7 +558,7 @@ export class ShellWorld {
             const bytes = local.read(`${from}/${f}`);
             if (!bytes) continue;
             await destFs.writeFile(`${root}/${f}`, bytes);
-            sent(`${from}/${f}`, bytes);
+            arrived(`${from}/${f}`, bytes);
           }
         } catch (e) {
           errors += `${tool}: ${root}: ${(e as Error).message}\n`;
@@ -571,7 +571,7 @@ export class ShellWorld {
         continue;
       }
       await destFs.writeFile(destIsDir ? `${dest.path.replace(/\/$/, '')}/${baseName(s.path)}` : dest.path, bytes);
-      sent(s.path, bytes);
+      arrived(s.path, bytes);
     }
     return errors ? fail(errors) : ok();
   }
