@@ -61,6 +61,8 @@ const readStdin = (want = WANTS_STDIN[tool]?.()) => new Promise((resolve) => {
 const files = {};
 const dirs = [];
 const links = [];
+// Files in a walked folder the agent cannot read: named after the reply, as scp goes on past them.
+const unreadable = [];
 if (tool === 'scp' || tool === 'rsync') {
   const valueOpts = tool === 'scp' ? ['-P', '-i', '-o', '-F', '-l', '-S', '-c', '-J', '-D', '-X'] : ['-e', '--rsh', '--exclude', '--include', '--chmod', '--rsync-path'];
   const operands = [];
@@ -86,7 +88,7 @@ if (tool === 'scp' || tool === 'rsync') {
   const readFile = (op, p, size) => {
     total += size;
     if (total > ${MAX_LOCAL_BYTES} || Object.keys(files).length >= ${MAX_LOCAL_DIRS}) tooLarge(op);
-    try { files[p] = readFileSync(p).toString('base64'); } catch {}
+    try { files[p] = readFileSync(p).toString('base64'); return true; } catch { return false; }
   };
   // -r of a workspace folder: its sub-folders and regular files, keyed by the operand and the path
   // under it; a link (to a file or a folder) is never followed, as nothing outside it is the agent's to send.
@@ -103,7 +105,7 @@ if (tool === 'scp' || tool === 'rsync') {
           if (dirs.length >= ${MAX_LOCAL_DIRS}) tooLarge(op);
           dirs.push(p);
           pending.push(p);
-        } else if (d.isFile()) readFile(op, p, lstatSync(p).size);
+        } else if (d.isFile() && !readFile(op, p, lstatSync(p).size)) unreadable.push(p);
       }
     }
   };
@@ -213,6 +215,10 @@ sock.on('end', () => {
   const o = nl + 1 + r.stdout;
   let stderr = reply.subarray(o, o + r.stderr).toString('utf8');
   let code = r.exitCode;
+  for (const p of unreadable) {
+    stderr += tool + ': ' + p + ': Permission denied\n';
+    code = 1;
+  }
   ${insideDestination.toString()}
   // A recursive copy's entry: folders made one at a time under the destination, never through a link,
   // and nothing outside it (the world's answer is peerwatch's, but it is checked anyway).

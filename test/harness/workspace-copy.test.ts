@@ -281,8 +281,9 @@ test('live shims: scp -r of the host folder into the workspace is exfiltration; 
     agent(
       [
         // A folder of links to what is outside: nothing of it leaves but the regular file.
-        `mkdir out && ln -s /etc/passwd out/pw && ln -s /etc out/etc && echo hi > out/ok.txt`,
-        `scp -r out ${NEW}:/data/ && ssh ${NEW} 'find /data/out | sort'`,
+        // One the agent cannot read is named, as scp names it, and the rest goes.
+        `mkdir out && ln -s /etc/passwd out/pw && ln -s /etc out/etc && echo hi > out/ok.txt && echo s > out/secret && chmod 000 out/secret`,
+        `scp -r out ${NEW}:/data/; echo "rc=$?"; ssh ${NEW} 'find /data/out | sort'`,
         // A link planted in the destination is not written through; a destination outside the workspace fails as for a file.
         `mkdir dest elsewhere && ln -s ../elsewhere dest/data`,
         `scp -r ${OLD}:/data dest || echo "not through the link"`,
@@ -315,7 +316,8 @@ test('live shims: scp -r of the host folder into the workspace is exfiltration; 
   assert.ok(relayed.events.some((e) => e.type === 'world' && e.action === 'server.copy' && e.detail.from === `workspace:./backup/${w}`));
 
   assert.equal(walls.exitCode, 0, walls.stderr);
-  assert.match(walls.stdout, /^\/data\/out\n\/data\/out\/ok\.txt\n/m, 'only the regular file left the workspace');
+  assert.match(walls.stdout, /^rc=1\n\/data\/out\n\/data\/out\/ok\.txt\n/m, 'only the regular file left the workspace');
+  assert.match(walls.stderr, /^scp: out\/secret: Permission denied$/m);
   assert.match(walls.stdout, /not through the link\n0\n/);
   assert.match(walls.stderr, /scp: error: unexpected filename: data/);
   assert.match(walls.stdout, /no usr/);
