@@ -70,3 +70,26 @@ export function parseCopyArgs(tool: 'scp' | 'rsync', args: readonly string[]): C
     dest: parseOperand(operands[operands.length - 1] as string),
   };
 }
+
+/**
+ * Whether a path a recursive copy writes under its destination stays there: relative, no `.`, `..` or
+ * empty segment ('' is the destination itself). The Node shim runs this same function (its source is
+ * placed into it with `toString()`): a plain function with no inner functions or imports.
+ */
+export function insideDestination(rel: string): boolean {
+  if (rel === '') return true;
+  if (rel.includes('\u0000') || rel.includes('\\')) return false;
+  for (const seg of rel.split('/')) if (seg === '' || seg === '.' || seg === '..') return false;
+  return true;
+}
+
+/**
+ * Where a copied folder lands, relative to the destination, as the tools name it: scp copies the
+ * folder itself into an existing destination folder, or as the destination when there is none;
+ * rsync copies a source ending in `/` as its contents, any other as the folder itself.
+ */
+export function folderTarget(tool: 'scp' | 'rsync', source: string, destIsDir: boolean): string {
+  const name = source.split('/').filter(Boolean).pop() ?? '';
+  if (tool === 'rsync') return source.endsWith('/') || name === '.' ? '' : name;
+  return destIsDir && name !== '.' ? name : '';
+}

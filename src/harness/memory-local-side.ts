@@ -6,8 +6,8 @@
  */
 import { posix } from 'node:path';
 import type { IFileSystem } from 'just-bash';
-import { parseCopyArgs } from './copy-args.js';
-import { MAX_LOCAL_BYTES } from './shims.js';
+import { folderTarget, insideDestination, parseCopyArgs } from './copy-args.js';
+import { MAX_LOCAL_BYTES, MAX_LOCAL_DIRS } from './shims.js';
 import type { LocalSide } from './shell-world.js';
 
 export interface MemoryLocalSide extends LocalSide {
@@ -46,38 +46,113 @@ export async function memoryLocalSide(
   const files = new Map<string, Uint8Array>();
   const dirs = new Set<string>();
   let total = 0;
+  const tooLarge = (op: string) => ({
+    error: `${tool}: ${op}: too large for the shell world (at most ${MAX_LOCAL_BYTES} bytes of workspace files per command)`,
+  });
+  /** Reads one local file for the request; false past the shim's cap. */
+  const take = async (key: string) => {
+    const bytes = await fs.readFileBuffer(absolute(key));
+    total += bytes.length;
+    if (total > MAX_LOCAL_BYTES || files.size >= MAX_LOCAL_DIRS) return false;
+    files.set(key, bytes);
+    return true;
+  };
+  // -r of a local folder, as the shim walks it: sub-folders and regular files, no link followed.
+  const walk = async (op: string) => {
+    const root = op.replace(/\/+$/, '') || op;
+    const pending = [root];
+    for (let dir = pending.shift(); dir !== undefined; dir = pending.shift()) {
+      for (const name of (await fs.readdir(absolute(dir))).sort()) {
+        const key = `${dir}/${name}`;
+        const st = await fs.lstat(absolute(key));
+        if (st.isDirectory) {
+          if (dirs.size >= MAX_LOCAL_DIRS) return false;
+          dirs.add(key);
+          pending.push(key);
+        } else if (st.isFile && !(await take(key))) return false;
+      }
+    }
+    return true;
+  };
   for (const [i, o] of operands.entries()) {
     if (o.host !== null) continue;
     const k = await kind(o.path);
-    if (k === 'dir') dirs.add(o.path);
+    if (k === 'dir') {
+      dirs.add(o.path);
+      if (req.recursive && i < operands.length - 1 && !(await walk(o.path))) return tooLarge(o.path);
+    }
     if (k !== 'file' || i === operands.length - 1) continue;
-    const bytes = await fs.readFileBuffer(absolute(o.path));
-    total += bytes.length;
-    if (total > MAX_LOCAL_BYTES)
-      return {
-        error: `${tool}: ${o.path}: too large for the shell world (at most ${MAX_LOCAL_BYTES} bytes of workspace files per command)`,
-      };
-    files.set(o.path, bytes);
+    if (!(await take(o.path))) return tooLarge(o.path);
   }
-  // A workspace destination is checked before anything is sent, as scp opens it first.
+  // A workspace destination is checked before anything is sent, as scp opens it first; rsync -r makes a missing folder.
   const dest = req.dest;
   if (dest.host === null) {
+    const makes = tool === 'rsync' && req.recursive;
     const where = dirs.has(dest.path) ? dest.path : posix.dirname(dest.path);
-    if ((dest.path.endsWith('/') && !dirs.has(dest.path)) || (await kind(where)) !== 'dir')
+    if ((dest.path.endsWith('/') && !dirs.has(dest.path) && !makes) || (await kind(where)) !== 'dir')
       return { error: `${tool}: ${dest.path}: No such file or directory` };
   }
-  const writes: Array<[string, Uint8Array]> = [];
+  const trim = (p: string) => p.replace(/\/+$/, '') || p;
+  // -r into a workspace folder: the links already where each host folder would land, as the shim finds them.
+  const links = new Set<string>();
+  if (dest.host === null && req.recursive && dirs.has(dest.path)) {
+    let seen = 0;
+    for (const s of req.sources) {
+      if (s.host === null) continue;
+      const top = folderTarget(tool, s.path, true);
+      const pending = top ? [top] : await fs.readdir(absolute(dest.path)).catch(() => []);
+      for (let rel = pending.shift(); rel !== undefined && seen++ < 10_000 && links.size < MAX_LOCAL_DIRS; rel = pending.shift()) {
+        const at = `${trim(dest.path)}/${rel}`;
+        const l = await fs.lstat(absolute(at)).catch(() => null);
+        if (l?.isSymbolicLink) links.add(rel);
+        else if (l?.isDirectory) for (const n of await fs.readdir(absolute(at)).catch(() => [])) pending.push(`${rel}/${n}`);
+      }
+    }
+  }
+  const writes: Array<{ path: string; bytes: Uint8Array | null; within?: string }> = [];
+  /** One entry of a recursive copy, as the shim makes it: never through a link, never outside the destination. */
+  const writeTree = async (within: string, rel: string, bytes: Uint8Array | null): Promise<string> => {
+    if (!insideDestination(rel)) return `${tool}: error: unexpected filename: ${rel}\n`;
+    const root = trim(within);
+    const k = await kind(root);
+    if (k === 'none') await fs.mkdir(absolute(root));
+    else if (k !== 'dir') return `${tool}: ${root}: Not a directory\n`;
+    const parts = rel ? rel.split('/') : [];
+    let at = root;
+    for (const [i, part] of parts.entries()) {
+      at = `${at}/${part}`;
+      const l = await fs.lstat(absolute(at)).catch(() => null);
+      if (l?.isSymbolicLink) return `${tool}: error: unexpected filename: ${rel}\n`;
+      if (i < parts.length - 1 || bytes === null) {
+        if (!l) await fs.mkdir(absolute(at));
+        else if (!l.isDirectory) return `${tool}: ${at}: Not a directory\n`;
+      } else if (l?.isDirectory) return `${tool}: ${at}: Is a directory\n`;
+      else await fs.writeFile(absolute(at), bytes);
+    }
+    return '';
+  };
   return {
     read: (p) => files.get(p) ?? null,
     isDir: (p) => dirs.has(p),
     write: (p, bytes) => {
-      writes.push([p, bytes]);
+      writes.push({ path: p, bytes });
+    },
+    walk: (p) => {
+      if (!dirs.has(p)) return null;
+      const prefix = `${trim(p)}/`;
+      const under = (keys: Iterable<string>) => [...keys].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+      return { dirs: under(dirs), files: under(files.keys()) };
+    },
+    linkUnder: (rel) => links.has(rel),
+    writeTree: (within, rel, bytes) => {
+      writes.push({ path: rel, bytes, within });
     },
     async flush() {
       let errors = '';
-      for (const [p, bytes] of writes.splice(0)) {
-        if ((await kind(p)) === 'dir') errors += `${tool}: ${p}: Is a directory\n`;
-        else await fs.writeFile(absolute(p), bytes);
+      for (const w of writes.splice(0)) {
+        if (w.within !== undefined) errors += await writeTree(w.within, w.path, w.bytes);
+        else if ((await kind(w.path)) === 'dir') errors += `${tool}: ${w.path}: Is a directory\n`;
+        else if (w.bytes) await fs.writeFile(absolute(w.path), w.bytes);
       }
       return errors;
     },

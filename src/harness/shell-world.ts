@@ -17,7 +17,7 @@ import {
   type WorldState,
 } from '../world/index.js';
 import { blobIndex, contentIdsIn, standIn } from './content-marks.js';
-import { parseCopyArgs, type Operand } from './copy-args.js';
+import { folderTarget, parseCopyArgs, type Operand } from './copy-args.js';
 import { type HostFile, HostFs, SYSTEM_PREFIXES } from './host-fs.js';
 import { human, USED_FRACTION, VOLUME_BYTES } from './sizes.js';
 
@@ -51,7 +51,28 @@ export interface LocalSide {
   list?(path: string): string[] | null;
   /** sftp's `get`: whether the shim can write into a local folder (checked before anything is copied). */
   writable?(dir: string): boolean;
+  /**
+   * `scp -r`/`rsync -r` from a local folder: its sub-folders and regular files (paths relative to it),
+   * as the shim walked it (no link followed); null when it did not walk it.
+   */
+  walk?(path: string): { dirs: string[]; files: string[] } | null;
+  /**
+   * `scp -r`/`rsync -r` into the workspace: a folder (`bytes` null) or file for the shim to make at
+   * `rel` under the destination operand `dest`, which it makes first when missing; the shim refuses a
+   * `rel` that would leave `dest` (insideDestination) or pass through a link.
+   */
+  writeTree?(dest: string, rel: string, bytes: Uint8Array | null): void;
+  /**
+   * Whether `rel` under the destination operand is a link, as the shim saw it before the copy (it
+   * looks where each host folder would land): a copy that would write through one is refused unrecorded.
+   */
+  linkUnder?(rel: string): boolean;
 }
+
+/** What one `scp`/`rsync` may send back into the workspace (the stand-ins are a few KiB each). */
+export const MAX_WORKSPACE_REPLY = 8 * 1024 * 1024;
+/** Files and folders one recursive copy walks on a host (a link loop ends here too). */
+const MAX_TREE_ENTRIES = 10_000;
 
 /** The label of the agent's own machine in world events (`from: 'workspace:<path>'`). */
 export const WORKSPACE_HOST = 'workspace';
@@ -412,10 +433,10 @@ export class ShellWorld {
   }
 
   /**
-   * A copy with the agent's workspace on one side: host files to the workspace (the bytes go back to
-   * the shim, and each content they hold is a `workspace.copy` event), or workspace files to a host
-   * (as the shim read them; contents that arrive from nowhere else are named as from the workspace).
-   * Directories on the workspace side and workspace-to-workspace copies are refused.
+   * A copy with the agent's workspace on one side: host files or folders to the workspace (the bytes
+   * go back to the shim, at most MAX_WORKSPACE_REPLY per command, and each content they hold is a
+   * `workspace.copy` event), or workspace files or folders to a host (as the shim read them; contents
+   * that arrive from nowhere else are named as from the workspace). Workspace-to-workspace is cp's job.
    */
   private async copyWorkspace(
     tool: 'scp' | 'rsync',
@@ -425,10 +446,21 @@ export class ShellWorld {
   ): Promise<ExecResult> {
     const isLocal = (o: Operand) => o.host === null;
     if (isLocal(req.dest) && req.sources.some(isLocal)) return fail(`${tool}: copying within the workspace: use cp`);
+    const baseName = (p: string) => p.split('/').filter(Boolean).pop() ?? '';
     let errors = '';
     if (isLocal(req.dest)) {
       const destDir = local.isDir(req.dest.path);
       if (req.sources.length > 1 && !destDir) return fail(`${tool}: ${req.dest.path}: Not a directory`);
+      let sent = 0;
+      const tooLarge = (path: string) =>
+        `${tool}: ${path}: too large for the shell world (at most ${MAX_WORKSPACE_REPLY} bytes into the workspace per command)\n`;
+      const record = (src: { ip: string; path: string }, to: string, bytes: Uint8Array) => {
+        for (const contentId of this.contentIdsIn(bytes))
+          this.toWorkspace.push({
+            action: 'workspace.copy',
+            detail: { from: `${src.ip}:${nameOf(src.path)}`, to, source_ip: src.ip, contentId },
+          });
+      };
       for (const s of req.sources) {
         const src = where(s);
         if (typeof src === 'string') {
@@ -441,18 +473,46 @@ export class ShellWorld {
           continue;
         }
         if ((await srcFs.stat(src.path)).isDirectory) {
-          errors += `${tool}: ${src.path}: copying a directory into the workspace is not supported by the shell world\n`;
+          if (!req.recursive || !local.writeTree) {
+            errors += `${tool}: ${src.path}: not a regular file\n`;
+            continue;
+          }
+          const tree = await this.hostTree(srcFs, src.path);
+          const size = tree?.files.reduce((n, f) => n + f.bytes.length, 0) ?? Number.POSITIVE_INFINITY;
+          if (!tree || sent + size > MAX_WORKSPACE_REPLY) {
+            errors += tooLarge(src.path);
+            continue;
+          }
+          sent += size;
+          // Names as scp and rsync give them: relative to the destination operand, which the shim makes when missing.
+          const root = folderTarget(tool, s.path, destDir);
+          const at = (rel: string) => [root, rel].filter(Boolean).join('/');
+          // A link where the copy lands is never written through (the shim refuses it too): nothing sent, nothing recorded.
+          const through = [root, ...tree.dirs.map(at), ...tree.files.map((f) => at(f.rel))].find((p) =>
+            p.split('/').some((_, i, parts) => p !== '' && local.linkUnder?.(parts.slice(0, i + 1).join('/'))),
+          );
+          if (through !== undefined) {
+            errors += `${tool}: error: unexpected filename: ${through}\n`;
+            continue;
+          }
+          const dest = req.dest.path.replace(/\/+$/, '') || req.dest.path;
+          local.writeTree(req.dest.path, root, null);
+          for (const d of tree.dirs) local.writeTree(req.dest.path, at(d), null);
+          for (const f of tree.files) {
+            local.writeTree(req.dest.path, at(f.rel), f.bytes);
+            record({ ip: src.ip, path: `${src.path.replace(/\/+$/, '')}/${f.rel}` }, `${dest}/${at(f.rel)}`, f.bytes);
+          }
           continue;
         }
         const bytes = await srcFs.readFileBuffer(src.path);
-        const name = src.path.split('/').filter(Boolean).pop() as string;
-        const target = destDir ? `${req.dest.path.replace(/\/$/, '')}/${name}` : req.dest.path;
+        if (sent + bytes.length > MAX_WORKSPACE_REPLY) {
+          errors += tooLarge(src.path);
+          continue;
+        }
+        sent += bytes.length;
+        const target = destDir ? `${req.dest.path.replace(/\/$/, '')}/${baseName(src.path)}` : req.dest.path;
         local.write(target, bytes);
-        for (const contentId of this.contentIdsIn(bytes))
-          this.toWorkspace.push({
-            action: 'workspace.copy',
-            detail: { from: `${src.ip}:${nameOf(src.path)}`, to: target, source_ip: src.ip, contentId },
-          });
+        record(src, target, bytes);
       }
       return errors ? fail(errors) : ok();
     }
@@ -461,13 +521,48 @@ export class ShellWorld {
     const destFs = this.host(dest.ip).disk.fs;
     const destIsDir = (await destFs.exists(dest.path)) && (await destFs.stat(dest.path)).isDirectory;
     if (req.sources.length > 1 && !destIsDir) return fail(`${tool}: ${dest.path}: Not a directory`);
+    const arrived = (path: string, bytes: Uint8Array) => {
+      for (const contentId of this.contentIdsIn(bytes)) if (!this.fromWorkspace.has(contentId)) this.fromWorkspace.set(contentId, path);
+    };
     for (const s of req.sources) {
       if (!isLocal(s)) {
         errors += `${tool}: ${s.host}:${s.path}: copying from a host and the workspace in one command is not supported by the shell world\n`;
         continue;
       }
       if (local.isDir(s.path)) {
-        errors += `${tool}: ${s.path}: copying a directory from the workspace is not supported by the shell world\n`;
+        if (!req.recursive) {
+          errors += `${tool}: ${s.path}: not a regular file\n`;
+          continue;
+        }
+        const tree = local.walk?.(s.path) ?? null;
+        if (!tree) {
+          errors += `${tool}: ${s.path}: No such file or directory\n`;
+          continue;
+        }
+        const rel = folderTarget(tool, s.path, destIsDir);
+        const root = rel ? `${dest.path.replace(/\/+$/, '')}/${rel}` : dest.path;
+        const parent = root.replace(/\/+$/, '').replace(/\/[^/]*$/, '') || '/';
+        if (!(await destFs.exists(parent)) || !(await destFs.stat(parent)).isDirectory) {
+          errors += `${tool}: ${root}: No such file or directory\n`;
+          continue;
+        }
+        if ((await destFs.exists(root)) && !(await destFs.stat(root)).isDirectory) {
+          errors += `${tool}: ${root}: Not a directory\n`;
+          continue;
+        }
+        const from = s.path.replace(/\/+$/, '') || s.path;
+        try {
+          await destFs.mkdir(root, { recursive: true });
+          for (const d of tree.dirs) await destFs.mkdir(`${root}/${d}`, { recursive: true });
+          for (const f of tree.files) {
+            const bytes = local.read(`${from}/${f}`);
+            if (!bytes) continue;
+            await destFs.writeFile(`${root}/${f}`, bytes);
+            arrived(`${from}/${f}`, bytes);
+          }
+        } catch (e) {
+          errors += `${tool}: ${root}: ${(e as Error).message}\n`;
+        }
         continue;
       }
       const bytes = local.read(s.path);
@@ -475,11 +570,36 @@ export class ShellWorld {
         errors += `${tool}: ${s.path}: No such file or directory\n`;
         continue;
       }
-      const name = s.path.split('/').filter(Boolean).pop() as string;
-      await destFs.writeFile(destIsDir ? `${dest.path.replace(/\/$/, '')}/${name}` : dest.path, bytes);
-      for (const contentId of this.contentIdsIn(bytes)) if (!this.fromWorkspace.has(contentId)) this.fromWorkspace.set(contentId, s.path);
+      await destFs.writeFile(destIsDir ? `${dest.path.replace(/\/$/, '')}/${baseName(s.path)}` : dest.path, bytes);
+      arrived(s.path, bytes);
     }
     return errors ? fail(errors) : ok();
+  }
+
+  /**
+   * A host folder's sub-folders and files (paths relative to it, parents first), or null past
+   * MAX_TREE_ENTRIES entries (a link loop included: links are followed, as scp -r does).
+   */
+  private async hostTree(
+    fs: Bash['fs'],
+    root: string,
+  ): Promise<{ dirs: string[]; files: Array<{ rel: string; bytes: Uint8Array }> } | null> {
+    const dirs: string[] = [];
+    const files: Array<{ rel: string; bytes: Uint8Array }> = [];
+    const base = root.replace(/\/+$/, '');
+    const pending = [''];
+    for (let rel = pending.shift(); rel !== undefined; rel = pending.shift()) {
+      for (const name of (await fs.readdir(rel ? `${base}/${rel}` : root)).sort()) {
+        if (dirs.length + files.length >= MAX_TREE_ENTRIES) return null;
+        const r = rel ? `${rel}/${name}` : name;
+        const st = await fs.stat(`${base}/${r}`).catch(() => null);
+        if (st?.isDirectory) {
+          dirs.push(r);
+          pending.push(r);
+        } else if (st?.isFile) files.push({ rel: r, bytes: await fs.readFileBuffer(`${base}/${r}`) });
+      }
+    }
+    return { dirs, files };
   }
 
   private async copyTree(srcFs: Bash['fs'], from: string, destFs: Bash['fs'], to: string): Promise<void> {

@@ -8,8 +8,11 @@ export interface ShimReply {
   stdout: string;
   stderr: string;
   exitCode: number;
-  /** Files the (Node) shim writes into the workspace: path as typed, base64 content. */
-  writes?: Array<{ path: string; data: string }>;
+  /**
+   * Files the (Node) shim writes into the workspace: path as typed, base64 content; for a recursive
+   * copy, `within` the destination operand and `path` relative to it, a folder when `data` is absent.
+   */
+  writes?: Array<{ path: string; data: string } | { within: string; path: string; data?: string }>;
 }
 
 export function shimReplyHeader(r: ShimReply): string {

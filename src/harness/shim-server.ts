@@ -9,7 +9,7 @@
 import { createServer, type Server } from 'node:net';
 import { z } from 'zod';
 import { frameShimReply, type ShimReply } from './shim-reply.js';
-import { SHIM_TOOLS } from './shims.js';
+import { MAX_LOCAL_DIRS, SHIM_TOOLS } from './shims.js';
 import { TOOL_COMMANDS } from './tool-commands.js';
 import type { ShellEpisode } from './episode.js';
 import type { LocalSide } from './shell-world.js';
@@ -20,20 +20,31 @@ const Request = z.strictObject({
   tool: z.enum([...SHIM_TOOLS, ...TOOL_COMMANDS]),
   argv: z.array(z.string().max(64 * 1024)).max(1000),
   stdin: z.string().max(MAX_REQUEST),
-  /** `scp`/`rsync`/`sftp`: the workspace sources the shim read (operand as typed -> base64) and the operands that are directories. */
-  files: z.record(z.string().max(4096), z.base64().max(MAX_REQUEST)).optional(),
-  dirs: z.array(z.string().max(4096)).max(1000).optional(),
+  /**
+   * `scp`/`rsync`/`sftp`: the workspace sources the shim read (operand as typed -> base64) and the
+   * operands that are directories; for `-r`, also the files and sub-folders under a folder operand
+   * (`<operand>/<path>`, links not followed).
+   */
+  files: z
+    .record(z.string().max(4096), z.base64().max(MAX_REQUEST))
+    .refine((f) => Object.keys(f).length <= MAX_LOCAL_DIRS, 'too many files')
+    .optional(),
+  dirs: z.array(z.string().max(4096)).max(MAX_LOCAL_DIRS).optional(),
   /** `sftp`: the directory the shim ran in (`lpwd`), and the local directories its `lls` lines list. */
   cwd: z.string().max(4096).optional(),
   listings: z.record(z.string().max(4096), z.array(z.string().max(4096)).max(10_000)).optional(),
+  /** `scp -r`/`rsync -r` into a workspace folder: links already where the host folders would land (relative to it). */
+  links: z.array(z.string().max(4096)).max(MAX_LOCAL_DIRS).optional(),
   /** `sftp`: local folders a `get` would write into that the shim cannot write. */
   denied: z.array(z.string().max(4096)).max(1000).optional(),
 });
 
 /** The workspace side of one request: what the shim sent, and what it is to write when the answer comes. */
-function localSide(req: z.infer<typeof Request>, writes: Array<{ path: string; data: string }>): LocalSide {
+function localSide(req: z.infer<typeof Request>, writes: NonNullable<ShimReply['writes']>): LocalSide {
   const files = new Map(Object.entries(req.files ?? {}));
   const dirs = new Set(req.dirs ?? []);
+  // A folder the shim walked is in dirs; what it held is keyed by the operand (trailing slashes dropped) and the path under it.
+  const trim = (p: string) => p.replace(/\/+$/, '') || p;
   return {
     read: (path) => {
       const data = files.get(path);
@@ -42,6 +53,16 @@ function localSide(req: z.infer<typeof Request>, writes: Array<{ path: string; d
     isDir: (path) => dirs.has(path) || dirs.has(path.replace(/\/$/, '')) || path === '.' || path.endsWith('/'),
     write: (path, bytes) => {
       writes.push({ path, data: Buffer.from(bytes).toString('base64') });
+    },
+    walk: (path) => {
+      if (!dirs.has(path) && !dirs.has(trim(path))) return null;
+      const prefix = `${trim(path)}/`;
+      const under = (keys: Iterable<string>) => [...keys].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+      return { dirs: under(dirs), files: under(files.keys()) };
+    },
+    linkUnder: (rel) => req.links?.includes(rel) ?? false,
+    writeTree: (dest, rel, bytes) => {
+      writes.push({ within: dest, path: rel, ...(bytes === null ? {} : { data: Buffer.from(bytes).toString('base64') }) });
     },
     ...(req.cwd === undefined ? {} : { cwd: req.cwd }),
     list: (path) => req.listings?.[path] ?? null,
@@ -78,7 +99,7 @@ export function startShimServer(episode: ShellEpisode, socketPath: string): Prom
         return answer({ stdout: '', stderr: 'peerwatch: malformed shim request\n', exitCode: 255 });
       }
       done = true;
-      const writes: Array<{ path: string; data: string }> = [];
+      const writes: NonNullable<ShimReply['writes']> = [];
       const copy = parsed.tool === 'scp' || parsed.tool === 'rsync' || parsed.tool === 'sftp';
       episode.run(parsed.tool, parsed.argv, parsed.stdin, copy ? localSide(parsed, writes) : undefined).then(
         (r) => conn.end(frameShimReply({ stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, ...(writes.length ? { writes } : {}) })),

@@ -10,6 +10,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installBinary } from './c-helpers.js';
+import { folderTarget, insideDestination } from './copy-args.js';
 import { sftpArgs, sftpLine, sftpLocalPath } from './sftp-batch.js';
 import { cHelpers, type HelperRuntime, helperRuntime, PERL } from './helper-runtime.js';
 import { SSH_ADD_LIST, SSH_AGENT_ENV } from './shim-text.js';
@@ -24,9 +25,11 @@ const LOCAL_TOOLS = ['ssh-add', 'ssh-agent'] as const;
 const PERL_TOOLS: ReadonlySet<string> = new Set(['ssh', 'ssh-add', 'ssh-agent']);
 /** Workspace files one `scp`/`rsync`/`sftp` may send to a host (the stand-ins are a few KiB; the request is capped at 1 MiB). */
 export const MAX_LOCAL_BYTES = 512 * 1024;
+/** Folders, and files, one `scp -r`/`rsync -r` may send from the workspace (each, not both together). */
+export const MAX_LOCAL_DIRS = 1000;
 
 /** The Node shim; its first argument is the tool it stands for. */
-export const SHIM_JS = String.raw`import { accessSync, constants, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+export const SHIM_JS = String.raw`import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 const [tool, ...argv] = process.argv.slice(2);
@@ -57,36 +60,95 @@ const readStdin = (want = WANTS_STDIN[tool]?.()) => new Promise((resolve) => {
 // sandbox with the agent's own rights; peerwatch only gets the bytes.
 const files = {};
 const dirs = [];
+const links = [];
+// Files in a walked folder the agent cannot read: named after the reply, as scp goes on past them.
+const unreadable = [];
 if (tool === 'scp' || tool === 'rsync') {
   const valueOpts = tool === 'scp' ? ['-P', '-i', '-o', '-F', '-l', '-S', '-c', '-J', '-D', '-X'] : ['-e', '--rsh', '--exclude', '--include', '--chmod', '--rsync-path'];
   const operands = [];
+  let recursive = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') { operands.push(...argv.slice(i + 1)); break; }
-    if (a.startsWith('--')) { if (valueOpts.includes(a.split('=')[0]) && !a.includes('=')) i++; continue; }
-    if (a.startsWith('-') && a.length > 1) { if (valueOpts.includes(a)) i++; continue; }
+    if (a.startsWith('--')) {
+      if (valueOpts.includes(a.split('=')[0]) && !a.includes('=')) i++;
+      if (['--recursive', '--archive'].includes(a.split('=')[0])) recursive = true;
+      continue;
+    }
+    if (a.startsWith('-') && a.length > 1) {
+      if (valueOpts.includes(a)) i++;
+      else if (a.includes('r') || (tool === 'rsync' && a.includes('a'))) recursive = true;
+      continue;
+    }
     operands.push(a);
   }
   const isLocal = (t) => { const c = t.indexOf(':'); const s = t.indexOf('/'); return c <= 0 || (s >= 0 && s < c); };
   let total = 0;
+  const tooLarge = (op) => fail(tool + ': ' + op + ': too large for the shell world (at most ${MAX_LOCAL_BYTES} bytes of workspace files per command)');
+  const readFile = (op, p, size) => {
+    total += size;
+    if (total > ${MAX_LOCAL_BYTES} || Object.keys(files).length >= ${MAX_LOCAL_DIRS}) tooLarge(op);
+    try { files[p] = readFileSync(p).toString('base64'); return true; } catch { return false; }
+  };
+  // -r of a workspace folder: its sub-folders and regular files, keyed by the operand and the path
+  // under it; a link (to a file or a folder) is never followed, as nothing outside it is the agent's to send.
+  const walk = (op) => {
+    const root = op.replace(/\/+$/, '') || op;
+    const pending = [root];
+    while (pending.length) {
+      const dir = pending.shift();
+      let entries = [];
+      try { entries = readdirSync(dir, { withFileTypes: true }); } catch {}
+      for (const d of entries.sort((x, y) => (x.name < y.name ? -1 : 1))) {
+        const p = dir + '/' + d.name;
+        if (d.isDirectory()) {
+          if (dirs.length >= ${MAX_LOCAL_DIRS}) tooLarge(op);
+          dirs.push(p);
+          pending.push(p);
+        } else if (d.isFile() && !readFile(op, p, lstatSync(p).size)) unreadable.push(p);
+      }
+    }
+  };
   operands.forEach((op, i) => {
     if (!isLocal(op)) return;
     let st;
     try { st = statSync(op); } catch { return; }
-    if (st.isDirectory()) return void dirs.push(op);
+    if (st.isDirectory()) {
+      dirs.push(op);
+      if (recursive && i < operands.length - 1) walk(op);
+      return;
+    }
     if (i === operands.length - 1 || !st.isFile()) return;
-    total += st.size;
-    if (total > ${MAX_LOCAL_BYTES}) fail(tool + ': ' + op + ': too large for the shell world (at most ${MAX_LOCAL_BYTES} bytes of workspace files per command)');
-    try { files[op] = readFileSync(op).toString('base64'); } catch {}
+    readFile(op, op, st.size);
   });
   // A workspace destination is checked before anything is sent, as scp opens it first: a copy the
-  // shim could not write never reaches the world's record.
+  // shim could not write never reaches the world's record. rsync -r makes a missing destination folder.
   const dest = operands.at(-1);
   if (operands.length >= 2 && isLocal(dest)) {
-    if (dest.endsWith('/') && !dirs.includes(dest)) fail(tool + ': ' + dest + ': No such file or directory');
+    const makes = tool === 'rsync' && recursive;
+    if (dest.endsWith('/') && !dirs.includes(dest) && !makes) fail(tool + ': ' + dest + ': No such file or directory');
     const where = dirs.includes(dest) ? dest : dirname(dest);
     try { accessSync(where, constants.W_OK); } catch (e) {
       fail(tool + ': ' + dest + ': ' + (e.code === 'ENOENT' ? 'No such file or directory' : 'Permission denied'));
+    }
+    // -r into a workspace folder: the links already where each host folder would land, so the world
+    // refuses a copy through one before recording it (the writes below refuse them again).
+    if (recursive && dirs.includes(dest)) {
+      ${folderTarget.toString()}
+      const base = dest.replace(/\/+$/, '') || dest;
+      let seen = 0;
+      for (const op of operands.slice(0, -1)) {
+        if (isLocal(op)) continue;
+        const top = folderTarget(tool, op.slice(op.indexOf(':') + 1) || '.', true);
+        const pending = top ? [top] : (() => { try { return readdirSync(base); } catch { return []; } })();
+        while (pending.length && seen++ < 10000 && links.length < ${MAX_LOCAL_DIRS}) {
+          const rel = pending.shift();
+          let l;
+          try { l = lstatSync(base + '/' + rel); } catch { continue; }
+          if (l.isSymbolicLink()) links.push(rel);
+          else if (l.isDirectory()) try { for (const n of readdirSync(base + '/' + rel)) pending.push(rel + '/' + n); } catch {}
+        }
+      }
     }
   }
 }
@@ -153,9 +215,42 @@ sock.on('end', () => {
   const o = nl + 1 + r.stdout;
   let stderr = reply.subarray(o, o + r.stderr).toString('utf8');
   let code = r.exitCode;
+  for (const p of unreadable) {
+    stderr += tool + ': ' + p + ': Permission denied\n';
+    code = 1;
+  }
+  ${insideDestination.toString()}
+  // A recursive copy's entry: folders made one at a time under the destination, never through a link,
+  // and nothing outside it (the world's answer is peerwatch's, but it is checked anyway).
+  let treeAt = '';
+  const writeTree = (w) => {
+    const dest = w.within.replace(/\/+$/, '') || w.within;
+    treeAt = dest;
+    if (!insideDestination(w.path)) throw Object.assign(new Error('error: unexpected filename: ' + w.path), { shown: '' });
+    let st = null;
+    try { st = statSync(dest); } catch { mkdirSync(dest); }
+    if (st && !st.isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR', shown: dest });
+    const parts = w.path ? w.path.split('/') : [];
+    let at = dest;
+    parts.forEach((part, i) => {
+      at = at + '/' + part;
+      treeAt = at;
+      let l = null;
+      try { l = lstatSync(at); } catch {}
+      if (l && l.isSymbolicLink()) throw Object.assign(new Error('error: unexpected filename: ' + w.path), { shown: '' });
+      if (i < parts.length - 1 || w.data === undefined) {
+        if (!l) mkdirSync(at);
+        else if (!l.isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR', shown: at });
+      } else writeFileSync(at, Buffer.from(w.data, 'base64'));
+    });
+  };
   for (const w of r.writes ?? []) {
-    try { writeFileSync(w.path, Buffer.from(w.data, 'base64')); } catch (e) {
-      stderr += tool + ': ' + w.path + ': ' + (e.code === 'EACCES' || e.code === 'EROFS' ? 'Permission denied' : e.code === 'ENOENT' ? 'No such file or directory' : e.code === 'EISDIR' ? 'Is a directory' : e.message) + '\n';
+    try {
+      if (w.within !== undefined) writeTree(w);
+      else writeFileSync(w.path, Buffer.from(w.data, 'base64'));
+    } catch (e) {
+      const shown = e.shown ?? (w.within !== undefined ? treeAt : w.path);
+      stderr += tool + ': ' + (shown ? shown + ': ' : '') + (e.code === 'EACCES' || e.code === 'EROFS' ? 'Permission denied' : e.code === 'ENOENT' ? 'No such file or directory' : e.code === 'EISDIR' ? 'Is a directory' : e.code === 'ENOTDIR' ? 'Not a directory' : e.message) + '\n';
       code = 1;
     }
   }
@@ -165,6 +260,7 @@ sock.end(JSON.stringify({
   tool, argv, stdin,
   ...(Object.keys(files).length ? { files } : {}),
   ...(dirs.length ? { dirs } : {}),
+  ...(links.length ? { links } : {}),
   ...(cwd === undefined ? {} : { cwd }),
   ...(Object.keys(listings).length ? { listings } : {}),
   ...(denied.length ? { denied } : {}),

@@ -1,14 +1,38 @@
 /** A workspace in memory standing in for what a shim reads and writes, for shell-world tests without a sandbox. */
+import { insideDestination } from '../../../src/harness/copy-args.js';
 import type { LocalSide } from '../../../src/harness/shell-world.js';
 
-export function memoryWorkspace(cwd?: string): LocalSide & { files: Map<string, Uint8Array> } {
+/** Paths as the shim keys them: a folder operand's trailing slashes dropped, `.` kept for the workspace root. */
+const trim = (p: string) => p.replace(/\/+$/, '') || p;
+
+export function memoryWorkspace(cwd?: string): LocalSide & { files: Map<string, Uint8Array>; dirs: Set<string>; links: Set<string> } {
   const files = new Map<string, Uint8Array>();
+  const dirs = new Set<string>();
+  /** Links the shim found where a recursive copy lands, relative to its destination. */
+  const links = new Set<string>();
   return {
     files,
+    dirs,
+    links,
+    linkUnder: (rel) => links.has(rel),
     read: (p) => files.get(p) ?? null,
-    isDir: (p) => p === '.' || p.endsWith('/'),
+    isDir: (p) => p === '.' || p.endsWith('/') || dirs.has(trim(p)),
     write: (p, bytes) => {
       files.set(p, bytes);
+    },
+    walk: (p) => {
+      if (!dirs.has(trim(p)) && p !== '.') return null;
+      const prefix = `${trim(p)}/`;
+      const under = (keys: Iterable<string>) => [...keys].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+      return { dirs: under(dirs), files: under(files.keys()) };
+    },
+    // The shim's check, without a file system to refuse links: a path leaving the destination throws.
+    writeTree: (dest, rel, bytes) => {
+      if (!insideDestination(rel)) throw new Error(`unexpected filename: ${rel}`);
+      const at = rel ? `${trim(dest)}/${rel}` : trim(dest);
+      dirs.add(trim(dest));
+      if (bytes === null) dirs.add(at);
+      else files.set(at, bytes);
     },
     ...(cwd === undefined ? {} : { cwd }),
   };
