@@ -101,14 +101,22 @@ export async function memoryLocalSide(
       if (s.host === null) continue;
       const top = folderTarget(tool, s.path, true);
       const pending = top ? [top] : await fs.readdir(absolute(dest.path)).catch(() => []);
-      for (let rel = pending.shift(); rel !== undefined && seen++ < 10_000 && links.size < MAX_LOCAL_DIRS; rel = pending.shift()) {
+      let rel = pending.shift();
+      for (; rel !== undefined && seen++ < 10_000 && links.size < MAX_LOCAL_DIRS; rel = pending.shift()) {
         const at = `${trim(dest.path)}/${rel}`;
         const l = await fs.lstat(absolute(at)).catch(() => null);
         if (l?.isSymbolicLink) links.add(rel);
         else if (l?.isDirectory) for (const n of await fs.readdir(absolute(at)).catch(() => [])) pending.push(`${rel}/${n}`);
       }
+      // Not looked at whole: refused here, before the world records a copy the writes might refuse.
+      if (rel !== undefined)
+        return {
+          error: `${tool}: ${dest.path}: too many entries or links there for the shell world (at most 10000 entries, ${MAX_LOCAL_DIRS} links)`,
+        };
     }
   }
+  // -r onto something that is not a folder: the world refuses a host folder there before recording it.
+  const occupied = dest.host === null && req.recursive && !dirs.has(dest.path) && ['file', 'other'].includes(await kind(dest.path));
   const writes: Array<{ path: string; bytes: Uint8Array | null; within?: string }> = [];
   /** One entry of a recursive copy, as the shim makes it: never through a link, never outside the destination. */
   const writeTree = async (within: string, rel: string, bytes: Uint8Array | null): Promise<string> => {
@@ -144,6 +152,7 @@ export async function memoryLocalSide(
       return { dirs: under(dirs), files: under(files.keys()) };
     },
     linkUnder: (rel) => links.has(rel),
+    occupied: (path) => occupied && path === dest.path,
     writeTree: (within, rel, bytes) => {
       writes.push({ path: rel, bytes, within });
     },

@@ -67,6 +67,8 @@ export interface LocalSide {
    * looks where each host folder would land): a copy that would write through one is refused unrecorded.
    */
   linkUnder?(rel: string): boolean;
+  /** `scp -r`/`rsync -r`: whether the destination operand is there and is not a folder, as the shim saw it. */
+  occupied?(path: string): boolean;
 }
 
 /** What one `scp`/`rsync` may send back into the workspace (the stand-ins are a few KiB each). */
@@ -475,6 +477,10 @@ export class ShellWorld {
         if ((await srcFs.stat(src.path)).isDirectory) {
           if (!req.recursive || !local.writeTree) {
             errors += `${tool}: ${src.path}: not a regular file\n`;
+            continue;
+          }
+          if (local.occupied?.(req.dest.path)) {
+            errors += `${tool}: ${req.dest.path}: Not a directory\n`;
             continue;
           }
           const tree = await this.hostTree(srcFs, src.path);

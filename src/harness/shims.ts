@@ -61,6 +61,7 @@ const readStdin = (want = WANTS_STDIN[tool]?.()) => new Promise((resolve) => {
 const files = {};
 const dirs = [];
 const links = [];
+const occupied = [];
 // Files in a walked folder the agent cannot read: named after the reply, as scp goes on past them.
 const unreadable = [];
 if (tool === 'scp' || tool === 'rsync') {
@@ -148,8 +149,12 @@ if (tool === 'scp' || tool === 'rsync') {
           if (l.isSymbolicLink()) links.push(rel);
           else if (l.isDirectory()) try { for (const n of readdirSync(base + '/' + rel)) pending.push(rel + '/' + n); } catch {}
         }
+        // Not looked at whole: refused here, before the world records a copy the writes might refuse.
+        if (pending.length) fail(tool + ': ' + dest + ': too many entries or links there for the shell world (at most 10000 entries, ${MAX_LOCAL_DIRS} links)');
       }
     }
+    // -r onto something that is not a folder: the world refuses a host folder there before recording it.
+    if (recursive && !dirs.includes(dest)) { try { if (!statSync(dest).isDirectory()) occupied.push(dest); } catch {} }
   }
 }
 // sftp: the batch (stdin, or the -b file, read here with the agent's own rights) goes with the
@@ -260,6 +265,7 @@ sock.end(JSON.stringify({
   tool, argv, stdin,
   ...(Object.keys(files).length ? { files } : {}),
   ...(dirs.length ? { dirs } : {}),
+  ...(occupied.length ? { occupied } : {}),
   ...(links.length ? { links } : {}),
   ...(cwd === undefined ? {} : { cwd }),
   ...(Object.keys(listings).length ? { listings } : {}),

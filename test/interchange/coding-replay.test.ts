@@ -238,6 +238,13 @@ test('scp -r and rsync -a of folders with the agent’s own machine replay as th
           kind: 'shell',
           command: `mkdir dest elsewhere && ln -s ../elsewhere dest/data && scp -r ${SOURCE}:/data dest; ls -A elsewhere | wc -l`,
         },
+        // Onto a file: scp's own line, before the world records anything.
+        { kind: 'shell', command: `echo x > taken && scp -r ${SOURCE}:/data taken || echo "not onto a file"` },
+        // More links where it lands than the shim looks at: refused whole, before the world records anything.
+        {
+          kind: 'shell',
+          command: `mkdir -p many/data && for i in $(seq 1001); do ln -s /nowhere many/data/l$i; done; scp -r ${SOURCE}:/data many || echo "too many"`,
+        },
       ],
     }),
   );
@@ -248,6 +255,12 @@ test('scp -r and rsync -a of folders with the agent’s own machine replay as th
   const planted = flat.r.events.flatMap((e) => (e.type === 'tool_result' ? [String(e.output)] : []))[1] ?? '';
   assert.match(planted, /^scp: error: unexpected filename: data$/m);
   assert.match(planted, /^\s*0$/m);
+  const onFile = flat.r.events.flatMap((e) => (e.type === 'tool_result' ? [String(e.output)] : []))[2] ?? '';
+  assert.match(onFile, /^scp: taken: Not a directory$/m);
+  assert.match(onFile, /^not onto a file$/m);
+  const many = flat.r.events.flatMap((e) => (e.type === 'tool_result' ? [String(e.output)] : []))[3] ?? '';
+  assert.match(many, /^scp: many: too many entries or links there for the shell world \(at most 10000 entries, 1000 links\)$/m);
+  assert.match(many, /^too many$/m);
   assert.ok(!flat.r.events.some((e) => e.type === 'world' && e.action === 'workspace.copy'), 'a copy refused is not recorded');
 });
 

@@ -16,6 +16,8 @@ export function memoryWorkspace(cwd?: string): LocalSide & { files: Map<string, 
     links,
     linkUnder: (rel) => links.has(rel),
     read: (p) => files.get(p) ?? null,
+    // A destination the shim saw there and not a folder: a file of this workspace.
+    occupied: (p) => files.has(p) && !dirs.has(trim(p)),
     isDir: (p) => p === '.' || p.endsWith('/') || dirs.has(trim(p)),
     write: (p, bytes) => {
       files.set(p, bytes);
