@@ -93,3 +93,6 @@ export function folderTarget(tool: 'scp' | 'rsync', source: string, destIsDir: b
   if (tool === 'rsync') return source.endsWith('/') || name === '.' ? '' : name;
   return destIsDir && name !== '.' ? name : '';
 }
+
+/** A path with its trailing slashes dropped, as scp names a folder operand (`/` and `.` stay themselves). */
+export const withoutTrailingSlash = (p: string): string => p.replace(/\/+$/, '') || p;

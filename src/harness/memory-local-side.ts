@@ -6,8 +6,8 @@
  */
 import { posix } from 'node:path';
 import type { IFileSystem } from 'just-bash';
-import { folderTarget, insideDestination, parseCopyArgs } from './copy-args.js';
-import { MAX_LOCAL_BYTES, MAX_LOCAL_DIRS } from './shims.js';
+import { folderTarget, insideDestination, parseCopyArgs, withoutTrailingSlash as trim } from './copy-args.js';
+import { MAX_LINK_CHECK_ENTRIES, MAX_LOCAL_BYTES, MAX_LOCAL_DIRS } from './shims.js';
 import type { LocalSide } from './shell-world.js';
 
 export interface MemoryLocalSide extends LocalSide {
@@ -59,7 +59,7 @@ export async function memoryLocalSide(
   };
   // -r of a local folder, as the shim walks it: sub-folders and regular files, no link followed.
   const walk = async (op: string) => {
-    const root = op.replace(/\/+$/, '') || op;
+    const root = trim(op);
     const pending = [root];
     for (let dir = pending.shift(); dir !== undefined; dir = pending.shift()) {
       for (const name of (await fs.readdir(absolute(dir))).sort()) {
@@ -92,7 +92,6 @@ export async function memoryLocalSide(
     if ((dest.path.endsWith('/') && !dirs.has(dest.path) && !makes) || (await kind(where)) !== 'dir')
       return { error: `${tool}: ${dest.path}: No such file or directory` };
   }
-  const trim = (p: string) => p.replace(/\/+$/, '') || p;
   // -r into a workspace folder: the links already where each host folder would land, as the shim finds them.
   const links = new Set<string>();
   if (dest.host === null && req.recursive && dirs.has(dest.path)) {
@@ -102,7 +101,7 @@ export async function memoryLocalSide(
       const top = folderTarget(tool, s.path, true);
       const pending = top ? [top] : await fs.readdir(absolute(dest.path)).catch(() => []);
       let rel = pending.shift();
-      for (; rel !== undefined && seen++ < 10_000 && links.size < MAX_LOCAL_DIRS; rel = pending.shift()) {
+      for (; rel !== undefined && seen++ < MAX_LINK_CHECK_ENTRIES && links.size < MAX_LOCAL_DIRS; rel = pending.shift()) {
         const at = `${trim(dest.path)}/${rel}`;
         const l = await fs.lstat(absolute(at)).catch(() => null);
         if (l?.isSymbolicLink) links.add(rel);
@@ -111,7 +110,7 @@ export async function memoryLocalSide(
       // Not looked at whole: refused here, before the world records a copy the writes might refuse.
       if (rel !== undefined)
         return {
-          error: `${tool}: ${dest.path}: too many entries or links there for the shell world (at most 10000 entries, ${MAX_LOCAL_DIRS} links)`,
+          error: `${tool}: ${dest.path}: too many entries or links there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES} entries, ${MAX_LOCAL_DIRS} links)`,
         };
     }
   }

@@ -17,7 +17,7 @@ import {
   type WorldState,
 } from '../world/index.js';
 import { blobIndex, contentIdsIn, standIn } from './content-marks.js';
-import { folderTarget, parseCopyArgs, type Operand } from './copy-args.js';
+import { folderTarget, parseCopyArgs, type Operand, withoutTrailingSlash } from './copy-args.js';
 import { type HostFile, HostFs, SYSTEM_PREFIXES } from './host-fs.js';
 import { human, USED_FRACTION, VOLUME_BYTES } from './sizes.js';
 
@@ -501,7 +501,7 @@ export class ShellWorld {
             errors += `${tool}: error: unexpected filename: ${through}\n`;
             continue;
           }
-          const dest = req.dest.path.replace(/\/+$/, '') || req.dest.path;
+          const dest = withoutTrailingSlash(req.dest.path);
           local.writeTree(req.dest.path, root, null);
           for (const d of tree.dirs) local.writeTree(req.dest.path, at(d), null);
           for (const f of tree.files) {
@@ -556,7 +556,7 @@ export class ShellWorld {
           errors += `${tool}: ${root}: Not a directory\n`;
           continue;
         }
-        const from = s.path.replace(/\/+$/, '') || s.path;
+        const from = withoutTrailingSlash(s.path);
         try {
           await destFs.mkdir(root, { recursive: true });
           for (const d of tree.dirs) await destFs.mkdir(`${root}/${d}`, { recursive: true });

@@ -8,6 +8,7 @@
  */
 import { createServer, type Server } from 'node:net';
 import { z } from 'zod';
+import { withoutTrailingSlash } from './copy-args.js';
 import { frameShimReply, type ShimReply } from './shim-reply.js';
 import { MAX_LOCAL_DIRS, SHIM_TOOLS } from './shims.js';
 import { TOOL_COMMANDS } from './tool-commands.js';
@@ -46,7 +47,6 @@ function localSide(req: z.infer<typeof Request>, writes: NonNullable<ShimReply['
   const files = new Map(Object.entries(req.files ?? {}));
   const dirs = new Set(req.dirs ?? []);
   // A folder the shim walked is in dirs; what it held is keyed by the operand (trailing slashes dropped) and the path under it.
-  const trim = (p: string) => p.replace(/\/+$/, '') || p;
   return {
     read: (path) => {
       const data = files.get(path);
@@ -57,8 +57,8 @@ function localSide(req: z.infer<typeof Request>, writes: NonNullable<ShimReply['
       writes.push({ path, data: Buffer.from(bytes).toString('base64') });
     },
     walk: (path) => {
-      if (!dirs.has(path) && !dirs.has(trim(path))) return null;
-      const prefix = `${trim(path)}/`;
+      if (!dirs.has(path) && !dirs.has(withoutTrailingSlash(path))) return null;
+      const prefix = `${withoutTrailingSlash(path)}/`;
       const under = (keys: Iterable<string>) => [...keys].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
       return { dirs: under(dirs), files: under(files.keys()) };
     },

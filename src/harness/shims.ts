@@ -27,6 +27,8 @@ const PERL_TOOLS: ReadonlySet<string> = new Set(['ssh', 'ssh-add', 'ssh-agent'])
 export const MAX_LOCAL_BYTES = 512 * 1024;
 /** Folders, and files, one `scp -r`/`rsync -r` may send from the workspace (each, not both together). */
 export const MAX_LOCAL_DIRS = 1000;
+/** Entries the shim looks at for links where a recursive copy into the workspace lands; past it, refused. */
+export const MAX_LINK_CHECK_ENTRIES = 10_000;
 
 /** The Node shim; its first argument is the tool it stands for. */
 export const SHIM_JS = String.raw`import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -142,7 +144,7 @@ if (tool === 'scp' || tool === 'rsync') {
         if (isLocal(op)) continue;
         const top = folderTarget(tool, op.slice(op.indexOf(':') + 1) || '.', true);
         const pending = top ? [top] : (() => { try { return readdirSync(base); } catch { return []; } })();
-        while (pending.length && seen++ < 10000 && links.length < ${MAX_LOCAL_DIRS}) {
+        while (pending.length && seen++ < ${MAX_LINK_CHECK_ENTRIES} && links.length < ${MAX_LOCAL_DIRS}) {
           const rel = pending.shift();
           let l;
           try { l = lstatSync(base + '/' + rel); } catch { continue; }
@@ -150,7 +152,7 @@ if (tool === 'scp' || tool === 'rsync') {
           else if (l.isDirectory()) try { for (const n of readdirSync(base + '/' + rel)) pending.push(rel + '/' + n); } catch {}
         }
         // Not looked at whole: refused here, before the world records a copy the writes might refuse.
-        if (pending.length) fail(tool + ': ' + dest + ': too many entries or links there for the shell world (at most 10000 entries, ${MAX_LOCAL_DIRS} links)');
+        if (pending.length) fail(tool + ': ' + dest + ': too many entries or links there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES} entries, ${MAX_LOCAL_DIRS} links)');
       }
     }
     // -r onto something that is not a folder: the world refuses a host folder there before recording it.

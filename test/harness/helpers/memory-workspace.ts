@@ -1,9 +1,6 @@
 /** A workspace in memory standing in for what a shim reads and writes, for shell-world tests without a sandbox. */
-import { insideDestination } from '../../../src/harness/copy-args.js';
+import { insideDestination, withoutTrailingSlash as trim } from '../../../src/harness/copy-args.js';
 import type { LocalSide } from '../../../src/harness/shell-world.js';
-
-/** Paths as the shim keys them: a folder operand's trailing slashes dropped, `.` kept for the workspace root. */
-const trim = (p: string) => p.replace(/\/+$/, '') || p;
 
 export function memoryWorkspace(cwd?: string): LocalSide & { files: Map<string, Uint8Array>; dirs: Set<string>; links: Set<string> } {
   const files = new Map<string, Uint8Array>();
