@@ -86,7 +86,9 @@ export function insideDestination(rel: string): boolean {
 /**
  * Where a copied folder lands, relative to the destination, as the tools name it: scp copies the
  * folder itself into an existing destination folder, or as the destination when there is none;
- * rsync copies a source ending in `/` as its contents, any other as the folder itself.
+ * rsync copies a source ending in `/` as its contents, any other as the folder itself. (Checked host
+ * to host over a real sshd: OpenSSH 9.2's scp and rsync 3.2.7, each with an existing and a missing
+ * destination.)
  */
 export function folderTarget(tool: 'scp' | 'rsync', source: string, destIsDir: boolean): string {
   const name = source.split('/').filter(Boolean).pop() ?? '';
