@@ -86,7 +86,9 @@ export function insideDestination(rel: string): boolean {
 /**
  * Where a copied folder lands, relative to the destination, as the tools name it: scp copies the
  * folder itself into an existing destination folder, or as the destination when there is none;
- * rsync copies a source ending in `/` as its contents, any other as the folder itself.
+ * rsync copies a source ending in `/` as its contents, any other as the folder itself. (Checked host
+ * to host over a real sshd: OpenSSH 9.2's scp and rsync 3.2.7, each with an existing and a missing
+ * destination.)
  */
 export function folderTarget(tool: 'scp' | 'rsync', source: string, destIsDir: boolean): string {
   const name = source.split('/').filter(Boolean).pop() ?? '';
@@ -96,3 +98,50 @@ export function folderTarget(tool: 'scp' | 'rsync', source: string, destIsDir: b
 
 /** A path with its trailing slashes dropped, as scp names a folder operand (`/` and `.` stay themselves). */
 export const withoutTrailingSlash = (p: string): string => p.replace(/\/+$/, '') || p;
+
+/** What rsync's receiver does with its destination operand, before anything is copied. */
+export type RsyncDestination = { intoFolder: boolean; make: boolean } | { error: string; exitCode: number };
+
+/**
+ * rsync's rule for its destination (matched against rsync 3.2.7 between two local folders and to a
+ * host over ssh): it is a folder to copy into when it is one, or when the copy needs one (more than
+ * one source, a folder source with -r/-a, or a destination ending in `/`), in which case a missing
+ * one is made, its parent only if that is there. Otherwise the single file is written as that name.
+ * `path` is the absolute destination path as typed; the messages are rsync's, with its exit codes.
+ */
+export function rsyncDestination(
+  path: string,
+  state: 'folder' | 'file' | 'missing',
+  parentIsFolder: boolean,
+  needsFolder: boolean,
+): RsyncDestination {
+  if (state === 'folder') return { intoFolder: true, make: false };
+  const selecting = (line: string) => ({
+    error: `${line}\nrsync error: errors selecting input/output files, dirs (code 3) at main.c(769) [Receiver=3.2.7]`,
+    exitCode: 3,
+  });
+  const wantsFolder = needsFolder || path.endsWith('/');
+  if (state === 'file') {
+    if (path.endsWith('/')) return selecting(`rsync: [Receiver] ERROR: cannot stat destination "${path}": Not a directory (20)`);
+    return wantsFolder
+      ? selecting('ERROR: destination must be a directory when copying more than 1 file')
+      : { intoFolder: false, make: false };
+  }
+  const bare = withoutTrailingSlash(path);
+  if (!parentIsFolder && wantsFolder)
+    return {
+      error: `rsync: [Receiver] mkdir "${bare}" failed: No such file or directory (2)\nrsync error: error in file IO (code 11) at main.c(800) [Receiver=3.2.7]`,
+      exitCode: 11,
+    };
+  if (!parentIsFolder) {
+    const parent = bare.replace(/\/[^/]*$/, '') || '/';
+    return {
+      error: `rsync: [Receiver] change_dir#3 "${parent}" failed: No such file or directory (2)\nrsync error: errors selecting input/output files, dirs (code 3) at main.c(838) [Receiver=3.2.7]`,
+      exitCode: 3,
+    };
+  }
+  return { intoFolder: wantsFolder, make: wantsFolder };
+}
+
+/** What rsync without -r/-a prints for a folder source (on stdout, status 0): `data`, or `.` for `data/`. */
+export const rsyncSkipsFolder = (source: string): string => `skipping directory ${folderTarget('rsync', source, true) || '.'}\n`;

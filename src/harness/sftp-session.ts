@@ -65,12 +65,9 @@ export async function runSftp(
   const ip = resolve(host);
   if (!ip)
     return { stdout: '', stderr: `ssh: Could not resolve hostname ${host}: Name or service not known\nConnection closed\n`, exitCode: 255 };
-  const interactive = {
-    stdout: '',
-    stderr: 'sftp: interactive sessions are not supported by the shell world; give the commands on stdin or with -b FILE\n',
-    exitCode: 1,
-  };
-  if (args.batch === null && !stdin && !start) return interactive;
+  // No terminal reaches the shims (the sandbox has none; stdin is a pipe or /dev/null), so sftp reads
+  // its commands from stdin: empty, it connects and ends, as OpenSSH 9.2's sftp does with stdin
+  // /dev/null (`Connected to <host>.` on stderr, status 0; with `host:dir`, `Changing to:` first).
   const session = new SftpSession(hosts, ip, args.quiet, local);
   let stdout = '';
   let stderr = args.quiet ? '' : `Connected to ${host}.\n`;
@@ -79,7 +76,6 @@ export async function runSftp(
     stdout += r.out;
     stderr += r.err;
     if (r.failed) return { stdout, stderr, exitCode: 1 };
-    if (args.batch === null && !stdin) return interactive;
   }
   const lines = stdin.split('\n');
   if (lines.at(-1) === '') lines.pop();
@@ -263,10 +259,14 @@ class SftpSession {
   /** `sftp host:path`: a folder to start in; a file there would be a download, refused in one line. */
   async startIn(path: string): Promise<Outcome> {
     const target = this.abs(path);
-    if ((await this.kind(target)) !== 'd')
-      return error(`sftp: ${target}: host:path downloads are not supported by the shell world; use get in a batch, or scp`);
+    // sftp names the path as typed, made absolute but not tidied (`Changing to: /data/`).
+    const shown = path.startsWith('/') ? path : `${this.cwd.replace(/\/+$/, '')}/${path}`;
+    const kind = await this.kind(target);
+    // Not a folder: sftp runs `get` on it, so a missing one is get's error, status 1.
+    if (!kind) return error(`File "${shown}" not found.`);
+    if (kind !== 'd') return error(`sftp: ${target}: host:path downloads are not supported by the shell world; use get in a batch, or scp`);
     this.cwd = target;
-    return done(this.quiet ? '' : `Changing to: ${target}\n`);
+    return done(this.quiet ? '' : `Changing to: ${shown}\n`);
   }
 
   private async cd(path: string): Promise<Outcome> {

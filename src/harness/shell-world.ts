@@ -17,7 +17,7 @@ import {
   type WorldState,
 } from '../world/index.js';
 import { blobIndex, contentIdsIn, standIn } from './content-marks.js';
-import { folderTarget, parseCopyArgs, type Operand, withoutTrailingSlash } from './copy-args.js';
+import { folderTarget, type Operand, parseCopyArgs, rsyncDestination, rsyncSkipsFolder, withoutTrailingSlash } from './copy-args.js';
 import { type HostFile, HostFs, SYSTEM_PREFIXES } from './host-fs.js';
 import { human, USED_FRACTION, VOLUME_BYTES } from './sizes.js';
 
@@ -406,9 +406,23 @@ export class ShellWorld {
     const dest = where(req.dest);
     if (typeof dest === 'string') return fail(dest);
     const destFs = this.host(dest.ip).disk.fs;
-    const destIsDir = (await destFs.exists(dest.path)) && (await destFs.stat(dest.path)).isDirectory;
-    if (req.sources.length > 1 && !destIsDir) return fail(`${tool}: ${dest.path}: Not a directory`);
+    const kind = async (fs: Bash['fs'], p: string) =>
+      (await fs.exists(p)) ? ((await fs.stat(p)).isDirectory ? ('folder' as const) : ('file' as const)) : ('missing' as const);
+    const destKind = await kind(destFs, dest.path);
+    let destIsDir = destKind === 'folder';
+    if (tool === 'rsync') {
+      // rsync makes its destination folder when the copy needs one (see rsyncDestination).
+      let folderSource = false;
+      for (const s of req.sources) {
+        const src = where(s);
+        if (typeof src !== 'string' && (await kind(this.host(src.ip).disk.fs, src.path)) === 'folder') folderSource = true;
+      }
+      const into = await this.rsyncInto(destFs, dest.path, req, folderSource);
+      if (typeof into !== 'boolean') return into;
+      destIsDir = into;
+    } else if (req.sources.length > 1 && !destIsDir) return fail(`${tool}: ${dest.path}: Not a directory`);
     let errors = '';
+    let stdout = '';
     for (const s of req.sources) {
       const src = where(s);
       if (typeof src === 'string') {
@@ -420,18 +434,45 @@ export class ShellWorld {
         errors += `${tool}: ${src.path}: No such file or directory\n`;
         continue;
       }
-      const target = destIsDir ? `${dest.path.replace(/\/$/, '')}/${src.path.split('/').filter(Boolean).pop()}` : dest.path;
+      const into = (name: string) => (name ? `${dest.path.replace(/\/+$/, '')}/${name}` : withoutTrailingSlash(dest.path));
       if ((await srcFs.stat(src.path)).isDirectory) {
         if (!req.recursive) {
-          errors += `${tool}: ${src.path}: not a regular file\n`;
+          if (tool === 'rsync') stdout += rsyncSkipsFolder(s.path);
+          else errors += `${tool}: ${src.path}: not a regular file\n`;
           continue;
         }
-        await this.copyTree(srcFs, src.path, destFs, target);
+        // Names as the tools give them (folderTarget): scp, the folder itself into an existing folder or
+        // as the destination's name; rsync, a source ending in `/` as its contents, any other as itself.
+        const root = into(folderTarget(tool, s.path, destIsDir));
+        const parent = root.replace(/\/[^/]*$/, '') || '/';
+        if ((await kind(destFs, parent)) !== 'folder') {
+          errors += `${tool}: ${root}: No such file or directory\n`;
+          continue;
+        }
+        if ((await kind(destFs, root)) === 'file') {
+          errors += `${tool}: ${root}: Not a directory\n`;
+          continue;
+        }
+        // The whole tree is read first: a copy into itself or a link loop ends (MAX_TREE_ENTRIES).
+        const tree = await this.hostTree(srcFs, src.path);
+        if (!tree) {
+          errors += `${tool}: ${src.path}: more than ${MAX_TREE_ENTRIES} files and folders, too many for the shell world\n`;
+          continue;
+        }
+        await destFs.mkdir(root, { recursive: true });
+        for (const d of tree.dirs) await destFs.mkdir(`${root}/${d}`, { recursive: true });
+        for (const f of tree.files) await destFs.writeFile(`${root}/${f.rel}`, f.bytes);
       } else {
+        const target = destIsDir ? into(src.path.split('/').filter(Boolean).pop() ?? '') : dest.path;
+        const parent = target.replace(/\/[^/]*$/, '') || '/';
+        if ((await kind(destFs, parent)) !== 'folder') {
+          errors += `${tool}: ${target}: No such file or directory\n`;
+          continue;
+        }
         await destFs.writeFile(target, await srcFs.readFileBuffer(src.path));
       }
     }
-    return errors ? fail(errors) : ok();
+    return errors ? { ...fail(errors), stdout } : ok(stdout);
   }
 
   /**
@@ -450,6 +491,9 @@ export class ShellWorld {
     if (isLocal(req.dest) && req.sources.some(isLocal)) return fail(`${tool}: copying within the workspace: use cp`);
     const baseName = (p: string) => p.split('/').filter(Boolean).pop() ?? '';
     let errors = '';
+    // rsync without -r/-a passes over a folder on stdout, status 0 (`skipping directory data`).
+    let skipped = '';
+    const result = () => (errors ? { ...fail(errors), stdout: skipped } : ok(skipped));
     if (isLocal(req.dest)) {
       const destDir = local.isDir(req.dest.path);
       if (req.sources.length > 1 && !destDir) return fail(`${tool}: ${req.dest.path}: Not a directory`);
@@ -475,6 +519,10 @@ export class ShellWorld {
           continue;
         }
         if ((await srcFs.stat(src.path)).isDirectory) {
+          if (!req.recursive && tool === 'rsync') {
+            skipped += rsyncSkipsFolder(s.path);
+            continue;
+          }
           if (!req.recursive || !local.writeTree) {
             errors += `${tool}: ${src.path}: not a regular file\n`;
             continue;
@@ -520,13 +568,22 @@ export class ShellWorld {
         local.write(target, bytes);
         record(src, target, bytes);
       }
-      return errors ? fail(errors) : ok();
+      return result();
     }
     const dest = where(req.dest);
     if (typeof dest === 'string') return fail(dest);
     const destFs = this.host(dest.ip).disk.fs;
-    const destIsDir = (await destFs.exists(dest.path)) && (await destFs.stat(dest.path)).isDirectory;
-    if (req.sources.length > 1 && !destIsDir) return fail(`${tool}: ${dest.path}: Not a directory`);
+    let destIsDir = (await destFs.exists(dest.path)) && (await destFs.stat(dest.path)).isDirectory;
+    if (tool === 'rsync') {
+      const into = await this.rsyncInto(
+        destFs,
+        dest.path,
+        req,
+        req.sources.some((s) => isLocal(s) && local.isDir(s.path)),
+      );
+      if (typeof into !== 'boolean') return into;
+      destIsDir = into;
+    } else if (req.sources.length > 1 && !destIsDir) return fail(`${tool}: ${dest.path}: Not a directory`);
     const arrived = (path: string, bytes: Uint8Array) => {
       for (const contentId of this.contentIdsIn(bytes)) if (!this.fromWorkspace.has(contentId)) this.fromWorkspace.set(contentId, path);
     };
@@ -537,7 +594,8 @@ export class ShellWorld {
       }
       if (local.isDir(s.path)) {
         if (!req.recursive) {
-          errors += `${tool}: ${s.path}: not a regular file\n`;
+          if (tool === 'rsync') skipped += rsyncSkipsFolder(s.path);
+          else errors += `${tool}: ${s.path}: not a regular file\n`;
           continue;
         }
         const tree = local.walk?.(s.path) ?? null;
@@ -579,7 +637,31 @@ export class ShellWorld {
       await destFs.writeFile(destIsDir ? `${dest.path.replace(/\/$/, '')}/${baseName(s.path)}` : dest.path, bytes);
       arrived(s.path, bytes);
     }
-    return errors ? fail(errors) : ok();
+    return result();
+  }
+
+  /**
+   * rsync's destination on a host (rsyncDestination): whether the sources go into it as a folder,
+   * made here when the copy needs one and it is missing; or rsync's error.
+   */
+  private async rsyncInto(
+    destFs: Bash['fs'],
+    path: string,
+    req: ReturnType<typeof parseCopyArgs>,
+    folderSource: boolean,
+  ): Promise<boolean | ExecResult> {
+    const kind = async (p: string) =>
+      (await destFs.exists(p)) ? ((await destFs.stat(p)).isDirectory ? ('folder' as const) : ('file' as const)) : ('missing' as const);
+    const bare = withoutTrailingSlash(path);
+    const plan = rsyncDestination(
+      req.dest.path.endsWith('/') ? `${bare.replace(/\/$/, '')}/` : bare,
+      await kind(bare),
+      (await kind(bare.replace(/\/[^/]*$/, '') || '/')) === 'folder',
+      req.sources.length > 1 || (folderSource && req.recursive),
+    );
+    if ('error' in plan) return fail(plan.error, plan.exitCode);
+    if (plan.make) await destFs.mkdir(bare);
+    return plan.intoFolder;
   }
 
   /**
@@ -606,16 +688,6 @@ export class ShellWorld {
       }
     }
     return { dirs, files };
-  }
-
-  private async copyTree(srcFs: Bash['fs'], from: string, destFs: Bash['fs'], to: string): Promise<void> {
-    await destFs.mkdir(to, { recursive: true });
-    for (const name of await srcFs.readdir(from)) {
-      const s = `${from}/${name}`;
-      const d = `${to}/${name}`;
-      if ((await srcFs.stat(s)).isDirectory) await this.copyTree(srcFs, s, destFs, d);
-      else await destFs.writeFile(d, await srcFs.readFileBuffer(s));
-    }
   }
 }
 

@@ -104,7 +104,9 @@ test('shell world: scp -r / rsync -r of a host folder into the workspace answers
   assert.equal(plain.stderr, 'scp: /data: not a regular file\n');
   assert.equal(flat.files.size, 0);
   assert.deepEqual(plain.events, []);
-  assert.match((await world.copyFromWorkspace('rsync', ['-v', `${OLD}:/data`, 'b'], flat)).stderr, /rsync: \/data: not a regular file/);
+  // rsync without -r/-a passes over a folder, as rsync 3.2.7 does: on stdout, status 0.
+  const skipped = await world.copyFromWorkspace('rsync', ['-v', `${OLD}:/data`, 'b'], flat);
+  assert.deepEqual([skipped.stdout, skipped.stderr, skipped.exitCode, flat.files.size], ['skipping directory data\n', '', 0, 0]);
 
   // A link where the folder would land (the shim says so): refused before anything is sent or recorded.
   const planted = memoryWorkspace();
@@ -172,6 +174,18 @@ test('shell world: scp -r / rsync -r of a workspace folder to a host makes its f
   );
   const flat = await world.copyFromWorkspace('scp', ['backup', `${NEW}:/data/`], ws);
   assert.equal(flat.stderr, 'scp: backup: not a regular file\n');
+  const skipped = await world.copyFromWorkspace('rsync', ['backup/', `${NEW}:/data/`], ws);
+  assert.deepEqual([skipped.stdout, skipped.exitCode], ['skipping directory .\n', 0]);
+  // rsync makes a missing destination folder (one level) and copies a folder without a trailing / into it.
+  const made = await world.copyFromWorkspace('rsync', ['-a', 'backup', `${NEW}:/data/made`], ws);
+  assert.equal(made.exitCode, 0, made.stderr);
+  assert.deepEqual(
+    made.events.map((e) => e.detail.to),
+    ['made/backup/deep/w.bin'],
+  );
+  const deeper = await world.copyFromWorkspace('rsync', ['-a', 'backup', `${NEW}:/data/no/such`], ws);
+  assert.equal(deeper.exitCode, 11);
+  assert.match(deeper.stderr, /^rsync: \[Receiver\] mkdir "\/data\/no\/such" failed: No such file or directory \(2\)$/m);
 });
 
 test('shim server: a walked workspace folder arrives keyed by operand and path; a host folder goes back as writes within the destination; the request stays bounded', async (t) => {
