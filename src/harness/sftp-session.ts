@@ -58,7 +58,8 @@ const ALIASES: Record<string, string> = {
 
 /**
  * Runs `sftp` typed on the agent's machine. `stdin`: the batch (for `-b FILE` the caller read the file,
- * as the shim does inside the sandbox). `local`: the workspace side (live shims only; a replay has none).
+ * as the shim does inside the sandbox). `local`: the workspace side (the live shim's, or the in-memory
+ * machine's in a replay or `serve --form shell`).
  */
 export async function runSftp(
   hosts: HostAccess,
