@@ -4,13 +4,19 @@
  * workspace in memory, and live through the sandbox with a bash agent.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   buildShellInstance,
   type CommandHarnessResult,
   HARNESS_CONDITION,
+  openHarnessSession,
   runCommandHarness,
   ShellWorld,
+  writeShims,
 } from '../../src/harness/index.js';
 import type { LocalSide, ShellResult } from '../../src/harness/shell-world.js';
 import { runShimCommand } from '../../src/harness/shim-commands.js';
@@ -128,6 +134,81 @@ test('get -r walls: a link under where it lands is never written through, a file
   ws2.files.set('taken', new TextEncoder().encode('x'));
   const onFile = await sftp2(['-b', '-', OLD], 'get -r /data taken\n');
   assert.deepEqual([onFile.exitCode, onFile.stderr, onFile.events], [1, 'taken: Not a directory\n', []]);
+});
+
+test('get -r caps: at most 8 MiB back into the workspace per command, refused whole and unrecorded past it', async () => {
+  const { world: w2, ws: ws2, sftp: sftp2 } = await fresh();
+  // 17 files of 539 KB each: over 8 MiB together.
+  await w2.step((hosts) =>
+    hosts.exec(
+      ex.sourceIp,
+      'seq 1 90000 > /data/sub/a1; for i in 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do cat /data/sub/a1 > /data/sub/a$i; done',
+    ),
+  );
+  const r = await sftp2(['-b', '-', OLD], 'get -r /data\n');
+  assert.equal(r.exitCode, 1);
+  assert.match(r.stderr, /^\/data\/: too large for the shell world \(at most 8388608 bytes into the workspace per command\)\n$/);
+  assert.deepEqual([r.events, ws2.files.size], [[], 0]);
+});
+
+test('the Node shim: put -r walks the folder (no link followed) within 512 KiB and 1,000 files; get -r finds links and a file where it lands', async (t) => {
+  const session = await openHarnessSession(instance.world);
+  const root = mkdtempSync(join(tmpdir(), 'pw-sftp-folders-'));
+  t.after(async () => {
+    await session.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+  const bin = join(root, 'bin');
+  writeShims(bin, bin, process.execPath, [], 'node');
+  const cwd = join(root, 'ws');
+  mkdirSync(join(cwd, 'keep', 'sub'), { recursive: true });
+  writeFileSync(join(cwd, 'keep', 'sub', 'note.txt'), 'hello\n');
+  symlinkSync('/etc', join(cwd, 'keep', 'etc'));
+  const run = (argv: string[], stdin: string) =>
+    new Promise<{ out: string; err: string; code: number | null }>((resolve) => {
+      const child = spawn(join(bin, 'sftp'), argv, { cwd, env: { PATH: process.env.PATH, PEERWATCH_SHELL_SOCKET: session.socket } });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c) => (out += c));
+      child.stderr.on('data', (c) => (err += c));
+      child.stdin.end(stdin);
+      child.on('close', (code) => resolve({ out, err, code }));
+    });
+  const up = await run(['-b', '-', NEW], 'put -r keep /data/\n');
+  assert.equal(up.code, 0, up.err);
+  assert.equal(up.out, 'sftp> put -r keep /data/\nEntering keep/\nEntering keep/sub\n');
+  const found = await session.episode.world.exec(ex.safeIp, 'find /data/keep | sort');
+  assert.equal(found.stdout, '/data/keep\n/data/keep/sub\n/data/keep/sub/note.txt\n', 'the link to /etc was not followed');
+
+  writeFileSync(join(cwd, 'keep', 'big.bin'), Buffer.alloc(600 * 1024));
+  const big = await run(['-b', '-', NEW], 'put -r keep /data/\n');
+  assert.deepEqual(
+    [big.code, big.err],
+    [1, 'sftp: keep: too large for the shell world (at most 524288 bytes of workspace files per command)\n'],
+  );
+  rmSync(join(cwd, 'keep', 'big.bin'));
+  mkdirSync(join(cwd, 'many'));
+  for (let i = 0; i <= 1000; i++) writeFileSync(join(cwd, 'many', `f${i}`), '');
+  const many = await run(['-b', '-', NEW], 'put -r many /data/\n');
+  assert.deepEqual(
+    [many.code, many.err],
+    [1, 'sftp: many: too large for the shell world (at most 524288 bytes of workspace files per command)\n'],
+  );
+
+  // get -r: a link planted where a file lands, and a file named as the destination, both refused before anything is recorded.
+  mkdirSync(join(cwd, 'data'));
+  symlinkSync('../keep/sub/note.txt', join(cwd, 'data', W));
+  writeFileSync(join(cwd, 'taken'), 'x');
+  const before = session.episode.events.length;
+  const planted = await run(['-b', '-', OLD], 'get -r /data\n');
+  assert.deepEqual([planted.code, planted.err], [1, `error: unexpected filename: ${W}\n`]);
+  assert.equal(readFileSync(join(cwd, 'keep', 'sub', 'note.txt'), 'utf8'), 'hello\n', 'nothing written through the link');
+  const onFile = await run(['-b', '-', OLD], 'get -r /data taken\n');
+  assert.deepEqual([onFile.code, onFile.err], [1, 'taken: Not a directory\n']);
+  assert.ok(
+    !session.episode.events.slice(before).some((e) => e.type === 'world' && e.action === 'workspace.copy'),
+    'a copy refused is not recorded',
+  );
 });
 
 const flag = (r: CommandHarnessResult, id: string) => r.findings.find((f) => f.flag === id);
