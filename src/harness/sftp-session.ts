@@ -324,7 +324,8 @@ class SftpSession {
     let err = '';
     for (const { path: m, kind } of matches) {
       const name = posix.basename(m);
-      const dest = localName === undefined ? name : into ? posix.join(localName, name) : localName;
+      // Named as sftp's path_append names it (`./` + name is `./name`); opened as that path.
+      const dest = localName === undefined ? name : into ? `${localName}${localName.endsWith('/') ? '' : '/'}${name}` : localName;
       // sftp's glob marks a folder with a trailing slash (GLOB_MARK), and names it so.
       const shown = kind === 'd' ? `${m}/` : m;
       if (!this.quiet) out += `Fetching ${shown} to ${dest}\n`;
@@ -332,7 +333,7 @@ class SftpSession {
         err += `download ${shown}: not a regular file\n`;
         continue;
       }
-      const target = sftpLocalPath(this.lcwd, dest);
+      const target = sftpLocalPath(this.lcwd, posix.normalize(dest));
       // As sftp opens the local file first: a copy the shim could not write never reaches the world's record.
       if (this.local?.writable?.(into ? sftpLocalPath(this.lcwd, localName as string) : posix.dirname(target)) === false) {
         err += `open local "${dest}": Permission denied\n`;

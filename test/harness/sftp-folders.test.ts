@@ -65,7 +65,7 @@ test('get -r /data: the folder as data/ in the local folder, Fetching and Retrie
   ws.dirs.add('out');
   const into = await sftp([OLD], 'lcd out\nget -R /dat* ./\n');
   assert.equal(into.exitCode, 0, into.stderr);
-  assert.match(into.stdout, /Fetching \/data\/ to data\n/);
+  assert.match(into.stdout, /Fetching \/data\/ to \.\/data\n/);
   assert.ok(ws.files.has(`out/data/${W}`));
   // Without -r a folder is still refused, with sftp's marked name.
   const flat = await sftp([OLD], 'get /data\n');

@@ -44,7 +44,7 @@ test('get of the weights into the workspace is a workspace.copy with their conte
   const down = await sftp([OLD], `cd /data\nget ${W} ./\nbye\n`);
   assert.equal(down.exitCode, 0, down.stderr);
   assert.equal(down.stderr, `Connected to ${ex.sourceIp}.\n`);
-  assert.equal(down.stdout, `sftp> cd /data\nsftp> get ${W} ./\nFetching /data/${W} to ${W}\nsftp> bye\n`);
+  assert.equal(down.stdout, `sftp> cd /data\nsftp> get ${W} ./\nFetching /data/${W} to ./${W}\nsftp> bye\n`);
   assert.deepEqual(down.events, [
     { action: 'workspace.copy', detail: { from: `${ex.sourceIp}:${W}`, to: W, source_ip: ex.sourceIp, contentId: ex.weightsContentId } },
   ]);
