@@ -166,7 +166,8 @@ export async function memorySftpSide(
       const p = y === undefined ? null : sftpLocalPath(lcwd, y);
       if (p !== null && (await m.kind(p)) === 'dir') m.dirs.add(p);
       if (/[rR]/.test(l.flags) && x !== undefined) {
-        const top = p ?? (/[*?[]/.test(x) ? lcwd || '.' : sftpLocalPath(lcwd, posix.basename(x)));
+        // Normalized, as the world names what it looks up (./out/ and out are one folder).
+        const top = posix.normalize(p ?? (/[*?[]/.test(x) ? lcwd || '.' : sftpLocalPath(lcwd, posix.basename(x)))).replace(/(.)\/+$/, '$1');
         if (['file', 'other'].includes(await m.kind(top))) occupied.add(top);
         const found = await linksUnder(fs, m.absolute, top);
         if (!found)

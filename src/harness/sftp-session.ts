@@ -368,7 +368,7 @@ class SftpSession {
       ...local,
       isDir: (p) => p !== target && local.isDir(p),
       linkUnder: (rel) => local.isLink?.(posix.join(target, rel)) ?? false,
-      occupied: (p) => p === target && (local.occupied?.(target) ?? false),
+      occupied: (p) => p === target && (local.occupied?.(posix.normalize(target).replace(/(.)\/+$/, '$1')) ?? false),
     };
     const r = await this.hosts.copy('rsync', ['-r', `${this.ip}:${folder}/`, this.scpLocal(target)], view);
     return { out, err: r.stderr.replace(/^rsync: /gm, ''), failed: r.exitCode !== 0 };

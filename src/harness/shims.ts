@@ -33,7 +33,7 @@ export const MAX_LINK_CHECK_ENTRIES = 10_000;
 /** The Node shim; its first argument is the tool it stands for. */
 export const SHIM_JS = String.raw`import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, normalize } from 'node:path';
 const [tool, ...argv] = process.argv.slice(2);
 const out = (s) => process.stdout.write(s);
 if (tool === 'ssh-add') {
@@ -207,7 +207,8 @@ if (tool === 'sftp') {
         // get -r: the links under where a folder would land (a glob's names are the host's: the whole local folder),
         // and a destination there that is not a folder, so the world refuses a copy the writes would refuse.
         if (/[rR]/.test(l.flags) && x !== undefined) {
-          const top = p ?? (/[*?[]/.test(x) ? lcwd || '.' : sftpLocalPath(lcwd, basename(x)));
+          // Normalized, as the world names what it looks up (./out/ and out are one folder).
+          const top = normalize(p ?? (/[*?[]/.test(x) ? lcwd || '.' : sftpLocalPath(lcwd, basename(x)))).replace(/(.)\/+$/, '$1');
           try { if (!statSync(top).isDirectory()) occupied.push(top); } catch {}
           const pending = [top];
           while (pending.length && seen++ < ${MAX_LINK_CHECK_ENTRIES} && links.length < ${MAX_LOCAL_DIRS}) {

@@ -205,6 +205,11 @@ test('the Node shim: put -r walks the folder (no link followed) within 512 KiB a
   assert.equal(readFileSync(join(cwd, 'keep', 'sub', 'note.txt'), 'utf8'), 'hello\n', 'nothing written through the link');
   const onFile = await run(['-b', '-', OLD], 'get -r /data taken\n');
   assert.deepEqual([onFile.code, onFile.err], [1, 'taken: Not a directory\n']);
+  // The same link found however the folder is named (./out/ after lcd, ./ as the destination).
+  mkdirSync(join(cwd, 'out', 'data'), { recursive: true });
+  symlinkSync('../../keep/sub/note.txt', join(cwd, 'out', 'data', W));
+  const named = await run(['-b', '-', OLD], 'lcd ./out/\nget -r /data ./\n');
+  assert.deepEqual([named.code, named.err], [1, `error: unexpected filename: ${W}\n`]);
   assert.ok(
     !session.episode.events.slice(before).some((e) => e.type === 'world' && e.action === 'workspace.copy'),
     'a copy refused is not recorded',
