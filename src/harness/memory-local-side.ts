@@ -140,7 +140,8 @@ export async function memorySftpSide(
   cwd: string,
   home: string,
 ): Promise<MemoryLocalSide | { error: string } | null> {
-  if ('error' in sftpArgs(argv)) return null;
+  const args = sftpArgs(argv);
+  if ('error' in args) return null;
   const m = memoryFiles(fs, 'sftp', cwd, home);
   const listings = new Map<string, string[]>();
   const links = new Set<string>();
@@ -160,12 +161,12 @@ export async function memorySftpSide(
       const k = await m.kind(p);
       if (k === 'dir' && !m.dirs.has(p)) {
         m.dirs.add(p);
-        if (/[rR]/.test(l.flags) && !(await m.walk(p))) return m.tooLarge(x);
+        if ((/[rR]/.test(l.flags) || args.recursive) && !(await m.walk(p))) return m.tooLarge(x);
       } else if (k === 'file' && !m.files.has(p) && !(await m.take(p))) return m.tooLarge(x);
     } else if (['get', 'mget', 'reget'].includes(l.name)) {
       const p = y === undefined ? null : sftpLocalPath(lcwd, y);
       if (p !== null && (await m.kind(p)) === 'dir') m.dirs.add(p);
-      if (/[rR]/.test(l.flags) && x !== undefined) {
+      if ((/[rR]/.test(l.flags) || args.recursive) && x !== undefined) {
         // Normalized, as the world names what it looks up (./out/ and out are one folder).
         const top = posix.normalize(p ?? (/[*?[]/.test(x) ? lcwd || '.' : sftpLocalPath(lcwd, posix.basename(x)))).replace(/(.)\/+$/, '$1');
         if (['file', 'other'].includes(await m.kind(top))) occupied.add(top);

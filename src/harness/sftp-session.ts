@@ -83,7 +83,7 @@ export async function runSftp(
     exitCode: 1,
   };
   if (args.batch === null && !stdin && !start) return interactive;
-  const session = new SftpSession(hosts, ip, args.quiet, local);
+  const session = new SftpSession(hosts, ip, args.quiet, local, args.recursive);
   let stdout = '';
   let stderr = args.quiet ? '' : `Connected to ${host}.\n`;
   if (start) {
@@ -118,6 +118,8 @@ class SftpSession {
     private readonly ip: string,
     private readonly quiet: boolean,
     private readonly local?: LocalSide,
+    /** `sftp -r`: every get and put recursive. */
+    private readonly recursive = false,
   ) {}
 
   async run(line: SftpLine): Promise<Outcome> {
@@ -319,7 +321,7 @@ class SftpSession {
     const into = localName !== undefined && this.local?.isDir(sftpLocalPath(this.lcwd, localName));
     if (matches.length > 1 && localName !== undefined && !into)
       return error(`Multiple source paths, but destination "${localName}" is not a directory`);
-    const recursive = /[rR]/.test(flags);
+    const recursive = /[rR]/.test(flags) || this.recursive;
     let out = '';
     let err = '';
     for (const { path: m, kind } of matches) {
@@ -381,7 +383,7 @@ class SftpSession {
     if (remote !== undefined && (await this.kind(dest)) === 'd') dest = posix.join(dest, name);
     if (this.local && !this.local.isDir(path) && !this.local.read(path)) return error(`stat ${localName}: No such file or directory`);
     const folder = this.local?.isDir(path) ?? false;
-    if (folder && !/[rR]/.test(flags)) return error(`Skipping non-regular file ${localName}`);
+    if (folder && !/[rR]/.test(flags) && !this.recursive) return error(`Skipping non-regular file ${localName}`);
     // sftp's local glob marks a folder with a trailing slash and names it so.
     const shown = folder ? `${trim(localName)}/` : localName;
     let out = this.quiet ? '' : `Uploading ${shown} to ${dest}\n`;

@@ -192,7 +192,7 @@ if (tool === 'sftp') {
         const p = sftpLocalPath(lcwd, x);
         if (isDir(p)) {
           // put -r: the folder walked as scp -r's is (no link followed), once, within the same caps.
-          if (!dirs.includes(p)) { dirs.push(p); if (/[rR]/.test(l.flags)) walk(p); }
+          if (!dirs.includes(p)) { dirs.push(p); if (/[rR]/.test(l.flags) || a.recursive) walk(p); }
           continue;
         }
         let st;
@@ -206,7 +206,7 @@ if (tool === 'sftp') {
         try { accessSync(where, constants.W_OK); } catch { denied.push(where); }
         // get -r: the links under where a folder would land (a glob's names are the host's: the whole local folder),
         // and a destination there that is not a folder, so the world refuses a copy the writes would refuse.
-        if (/[rR]/.test(l.flags) && x !== undefined) {
+        if ((/[rR]/.test(l.flags) || a.recursive) && x !== undefined) {
           // Normalized, as the world names what it looks up (./out/ and out are one folder).
           const top = normalize(p ?? (/[*?[]/.test(x) ? lcwd || '.' : sftpLocalPath(lcwd, basename(x)))).replace(/(.)\/+$/, '$1');
           try { if (!statSync(top).isDirectory()) occupied.push(top); } catch {}

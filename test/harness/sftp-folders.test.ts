@@ -67,6 +67,10 @@ test('get -r /data: the folder as data/ in the local folder, Fetching and Retrie
   assert.equal(into.exitCode, 0, into.stderr);
   assert.match(into.stdout, /Fetching \/data\/ to \.\/data\n/);
   assert.ok(ws.files.has(`out/data/${W}`));
+  // sftp -r makes every get recursive, as sftp's own -r does.
+  const global = await sftp(['-r', '-q', OLD], 'get /data again\n');
+  assert.equal(global.exitCode, 0, global.stderr);
+  assert.ok(ws.files.has(`again/${W}`));
   // Without -r a folder is still refused, with sftp's marked name.
   const flat = await sftp([OLD], 'get /data\n');
   assert.equal(flat.stderr, `Connected to ${ex.sourceIp}.\ndownload /data/: not a regular file\n`);
@@ -179,6 +183,10 @@ test('the Node shim: put -r walks the folder (no link followed) within 512 KiB a
   assert.equal(up.out, 'sftp> put -r keep /data/\nEntering keep/\nEntering keep/sub\n');
   const found = await session.episode.world.exec(ex.safeIp, 'find /data/keep | sort');
   assert.equal(found.stdout, '/data/keep\n/data/keep/sub\n/data/keep/sub/note.txt\n', 'the link to /etc was not followed');
+  // sftp -r: the shim walks the folder a plain put names too.
+  const global = await run(['-r', '-b', '-', NEW], 'put keep /data/k2\n');
+  assert.equal(global.code, 0, global.err);
+  assert.equal((await session.episode.world.exec(ex.safeIp, 'cat /data/k2/sub/note.txt')).stdout, 'hello\n');
 
   writeFileSync(join(cwd, 'keep', 'big.bin'), Buffer.alloc(600 * 1024));
   const big = await run(['-b', '-', NEW], 'put -r keep /data/\n');
