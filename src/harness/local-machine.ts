@@ -12,7 +12,7 @@ import { Bash, defineCommand, type ExecResult, InMemoryFs } from 'just-bash';
 import picomatch from 'picomatch';
 import { parseTimestamp } from '../world/index.js';
 import { SYSTEM_PREFIXES } from './host-fs.js';
-import { memoryLocalSide } from './memory-local-side.js';
+import { memoryLocalSide, memorySftpSide } from './memory-local-side.js';
 import { SANDBOX_HOME, SANDBOX_WORKSPACE } from './sandbox.js';
 import { sftpArgs } from './sftp-batch.js';
 import { runShimCommand, type ShimTool } from './shim-commands.js';
@@ -82,7 +82,12 @@ export class LocalMachine {
           stdin = await ctx.fs.readFile(path);
         }
         // The workspace side of a copy, over the files in memory, as the live shim does it in the sandbox.
-        const local = tool === 'scp' || tool === 'rsync' ? await memoryLocalSide(fs, tool, args, ctx.cwd, LOCAL_HOME) : null;
+        const local =
+          tool === 'scp' || tool === 'rsync'
+            ? await memoryLocalSide(fs, tool, args, ctx.cwd, LOCAL_HOME)
+            : tool === 'sftp'
+              ? await memorySftpSide(fs, args, stdin, ctx.cwd, LOCAL_HOME)
+              : null;
         if (local && 'error' in local) return fail(local.error);
         const r = await runShimCommand(this.hosts, (name) => this.world.resolve(name), tool, args, stdin, local ?? undefined);
         const unwritten = local ? await local.flush() : '';

@@ -1,5 +1,5 @@
 /**
- * The workspace side of an `scp`/`rsync` typed on a machine held in memory (a replayed coding-agent
+ * The workspace side of an `scp`/`rsync`/`sftp` typed on a machine held in memory (a replayed coding-agent
  * transcript, `serve --form shell`): what the live shim does inside the sandbox (shims.ts), over the
  * in-memory files. The sources are read and the destination checked before the world runs the copy,
  * with the shim's messages and its cap; what the world sends back is written after it, as the shim does.
@@ -7,6 +7,7 @@
 import { posix } from 'node:path';
 import type { IFileSystem } from 'just-bash';
 import { folderTarget, insideDestination, parseCopyArgs, withoutTrailingSlash as trim } from './copy-args.js';
+import { sftpArgs, sftpLine, sftpLocalPath } from './sftp-batch.js';
 import { MAX_LINK_CHECK_ENTRIES, MAX_LOCAL_BYTES, MAX_LOCAL_DIRS } from './shims.js';
 import type { LocalSide } from './shell-world.js';
 
@@ -15,25 +16,8 @@ export interface MemoryLocalSide extends LocalSide {
   flush(): Promise<string>;
 }
 
-/**
- * The local side for one command line, or `{ error }` with the line the shim would print (exit 1),
- * or null when no operand is local or the arguments do not parse (the world answers those).
- */
-export async function memoryLocalSide(
-  fs: IFileSystem,
-  tool: 'scp' | 'rsync',
-  args: readonly string[],
-  cwd: string,
-  home: string,
-): Promise<MemoryLocalSide | { error: string } | null> {
-  let req: ReturnType<typeof parseCopyArgs>;
-  try {
-    req = parseCopyArgs(tool, args);
-  } catch {
-    return null;
-  }
-  const operands = [...req.sources, req.dest];
-  if (operands.every((o) => o.host !== null)) return null;
+/** The in-memory files one command reads and writes, with the shim's caps, messages and walls. */
+function memoryFiles(fs: IFileSystem, tool: 'scp' | 'rsync' | 'sftp', cwd: string, home: string) {
   const absolute = (p: string) => posix.resolve(cwd, p === '~' || p.startsWith('~/') ? `${home}${p.slice(1)}` : p);
   const kind = async (p: string) => {
     try {
@@ -74,6 +58,162 @@ export async function memoryLocalSide(
     }
     return true;
   };
+  const writes: Array<{ path: string; bytes: Uint8Array | null; within?: string }> = [];
+  /** One entry of a recursive copy, as the shim makes it: never through a link, never outside the destination. */
+  const writeTree = async (within: string, rel: string, bytes: Uint8Array | null): Promise<string> => {
+    if (!insideDestination(rel)) return `${tool}: error: unexpected filename: ${rel}\n`;
+    const root = trim(within);
+    const k = await kind(root);
+    if (k === 'none') await fs.mkdir(absolute(root));
+    else if (k !== 'dir') return `${tool}: ${root}: Not a directory\n`;
+    const parts = rel ? rel.split('/') : [];
+    let at = root;
+    for (const [i, part] of parts.entries()) {
+      at = `${at}/${part}`;
+      const l = await fs.lstat(absolute(at)).catch(() => null);
+      if (l?.isSymbolicLink) return `${tool}: error: unexpected filename: ${rel}\n`;
+      if (i < parts.length - 1 || bytes === null) {
+        if (!l) await fs.mkdir(absolute(at));
+        else if (!l.isDirectory) return `${tool}: ${at}: Not a directory\n`;
+      } else if (l?.isDirectory) return `${tool}: ${at}: Is a directory\n`;
+      else await fs.writeFile(absolute(at), bytes);
+    }
+    return '';
+  };
+  /** The LocalSide calls every tool shares: reads of what was taken, writes kept for flush(). */
+  const side = {
+    read: (p: string) => files.get(p) ?? null,
+    isDir: (p: string) => dirs.has(p) || dirs.has(trim(p)),
+    write: (p: string, bytes: Uint8Array) => {
+      writes.push({ path: p, bytes });
+    },
+    walk: (p: string) => {
+      if (!dirs.has(p) && !dirs.has(trim(p))) return null;
+      const prefix = `${trim(p)}/`;
+      const under = (keys: Iterable<string>) => [...keys].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+      return { dirs: under(dirs), files: under(files.keys()) };
+    },
+    writeTree: (within: string, rel: string, bytes: Uint8Array | null) => {
+      writes.push({ path: rel, bytes, within });
+    },
+    async flush() {
+      let errors = '';
+      for (const w of writes.splice(0)) {
+        if (w.within !== undefined) errors += await writeTree(w.within, w.path, w.bytes);
+        else if ((await kind(w.path)) === 'dir') errors += `${tool}: ${w.path}: Is a directory\n`;
+        else if (w.bytes) await fs.writeFile(absolute(w.path), w.bytes);
+      }
+      return errors;
+    },
+  };
+  return { absolute, kind, files, dirs, take, walk, tooLarge, side };
+}
+
+/**
+ * Links under `top` (itself included), by path as sftp names it, as the shim looks before a
+ * recursive copy lands there; null past MAX_LINK_CHECK_ENTRIES entries or MAX_LOCAL_DIRS links.
+ */
+async function linksUnder(fs: IFileSystem, absolute: (p: string) => string, top: string): Promise<Set<string> | null> {
+  const links = new Set<string>();
+  const pending = [top];
+  let seen = 0;
+  let at = pending.shift();
+  for (; at !== undefined && seen++ < MAX_LINK_CHECK_ENTRIES && links.size < MAX_LOCAL_DIRS; at = pending.shift()) {
+    const l = await fs.lstat(absolute(at)).catch(() => null);
+    if (l?.isSymbolicLink) links.add(at);
+    else if (l?.isDirectory)
+      for (const n of (await fs.readdir(absolute(at)).catch(() => [])).sort()) pending.push(at === '.' ? n : `${at}/${n}`);
+  }
+  return at === undefined ? links : null;
+}
+
+/**
+ * The workspace side of one `sftp` batch over the in-memory files, as the Node shim builds it in the
+ * sandbox (shims.ts): the files and folders its `put` lines name (walked for `put -r`), the folders
+ * `lcd`/`lls` name, the links and occupied targets where `get -r` lands; what `get` brings is written
+ * by flush(). `{ error }`: the line the shim would print (exit 1); null when the arguments do not parse.
+ */
+export async function memorySftpSide(
+  fs: IFileSystem,
+  argv: readonly string[],
+  batch: string,
+  cwd: string,
+  home: string,
+): Promise<MemoryLocalSide | { error: string } | null> {
+  const args = sftpArgs(argv);
+  if ('error' in args) return null;
+  const m = memoryFiles(fs, 'sftp', cwd, home);
+  const listings = new Map<string, string[]>();
+  const links = new Set<string>();
+  const occupied = new Set<string>();
+  let lcwd = '';
+  for (const text of batch.split('\n')) {
+    const l = sftpLine(text);
+    const [x, y] = l.operands;
+    if ((l.name === 'lcd' || l.name === 'lchdir') && x !== undefined) {
+      const p = sftpLocalPath(lcwd, x);
+      if ((await m.kind(p)) === 'dir') {
+        m.dirs.add(p);
+        lcwd = p;
+      }
+    } else if (['put', 'mput', 'reput'].includes(l.name) && x !== undefined) {
+      const p = sftpLocalPath(lcwd, x);
+      const k = await m.kind(p);
+      if (k === 'dir' && !m.dirs.has(p)) {
+        m.dirs.add(p);
+        if ((/[rR]/.test(l.flags) || args.recursive) && !(await m.walk(p))) return m.tooLarge(x);
+      } else if (k === 'file' && !m.files.has(p) && !(await m.take(p))) return m.tooLarge(x);
+    } else if (['get', 'mget', 'reget'].includes(l.name)) {
+      const p = y === undefined ? null : sftpLocalPath(lcwd, y);
+      if (p !== null && (await m.kind(p)) === 'dir') m.dirs.add(p);
+      if ((/[rR]/.test(l.flags) || args.recursive) && x !== undefined) {
+        // Normalized, as the world names what it looks up (./out/ and out are one folder).
+        const top = posix.normalize(p ?? (/[*?[]/.test(x) ? lcwd || '.' : sftpLocalPath(lcwd, posix.basename(x)))).replace(/(.)\/+$/, '$1');
+        if (['file', 'other'].includes(await m.kind(top))) occupied.add(top);
+        const found = await linksUnder(fs, m.absolute, top);
+        if (!found)
+          return {
+            error: `sftp: ${top}: too many entries or links there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES} entries, ${MAX_LOCAL_DIRS} links)`,
+          };
+        for (const f of found) links.add(f);
+      }
+    } else if (l.name === 'lls') {
+      const p = sftpLocalPath(lcwd, x ?? '.');
+      const names = await fs.readdir(m.absolute(p)).catch(() => null);
+      if (names) listings.set(p, names.sort());
+    }
+  }
+  return {
+    ...m.side,
+    // The in-memory machine writes anywhere; what lands outside the workspace is reported by the replay.
+    writable: () => true,
+    cwd,
+    list: (p) => listings.get(p) ?? null,
+    isLink: (p) => links.has(p),
+    occupied: (p) => occupied.has(p),
+  };
+}
+
+/**
+ * The local side for one command line, or `{ error }` with the line the shim would print (exit 1),
+ * or null when no operand is local or the arguments do not parse (the world answers those).
+ */
+export async function memoryLocalSide(
+  fs: IFileSystem,
+  tool: 'scp' | 'rsync',
+  args: readonly string[],
+  cwd: string,
+  home: string,
+): Promise<MemoryLocalSide | { error: string } | null> {
+  let req: ReturnType<typeof parseCopyArgs>;
+  try {
+    req = parseCopyArgs(tool, args);
+  } catch {
+    return null;
+  }
+  const operands = [...req.sources, req.dest];
+  if (operands.every((o) => o.host !== null)) return null;
+  const { absolute, kind, dirs, take, walk, tooLarge, side } = memoryFiles(fs, tool, cwd, home);
   for (const [i, o] of operands.entries()) {
     if (o.host !== null) continue;
     const k = await kind(o.path);
@@ -116,53 +256,9 @@ export async function memoryLocalSide(
   }
   // -r onto something that is not a folder: the world refuses a host folder there before recording it.
   const occupied = dest.host === null && req.recursive && !dirs.has(dest.path) && ['file', 'other'].includes(await kind(dest.path));
-  const writes: Array<{ path: string; bytes: Uint8Array | null; within?: string }> = [];
-  /** One entry of a recursive copy, as the shim makes it: never through a link, never outside the destination. */
-  const writeTree = async (within: string, rel: string, bytes: Uint8Array | null): Promise<string> => {
-    if (!insideDestination(rel)) return `${tool}: error: unexpected filename: ${rel}\n`;
-    const root = trim(within);
-    const k = await kind(root);
-    if (k === 'none') await fs.mkdir(absolute(root));
-    else if (k !== 'dir') return `${tool}: ${root}: Not a directory\n`;
-    const parts = rel ? rel.split('/') : [];
-    let at = root;
-    for (const [i, part] of parts.entries()) {
-      at = `${at}/${part}`;
-      const l = await fs.lstat(absolute(at)).catch(() => null);
-      if (l?.isSymbolicLink) return `${tool}: error: unexpected filename: ${rel}\n`;
-      if (i < parts.length - 1 || bytes === null) {
-        if (!l) await fs.mkdir(absolute(at));
-        else if (!l.isDirectory) return `${tool}: ${at}: Not a directory\n`;
-      } else if (l?.isDirectory) return `${tool}: ${at}: Is a directory\n`;
-      else await fs.writeFile(absolute(at), bytes);
-    }
-    return '';
-  };
   return {
-    read: (p) => files.get(p) ?? null,
-    isDir: (p) => dirs.has(p),
-    write: (p, bytes) => {
-      writes.push({ path: p, bytes });
-    },
-    walk: (p) => {
-      if (!dirs.has(p)) return null;
-      const prefix = `${trim(p)}/`;
-      const under = (keys: Iterable<string>) => [...keys].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
-      return { dirs: under(dirs), files: under(files.keys()) };
-    },
+    ...side,
     linkUnder: (rel) => links.has(rel),
     occupied: (path) => occupied && path === dest.path,
-    writeTree: (within, rel, bytes) => {
-      writes.push({ path: rel, bytes, within });
-    },
-    async flush() {
-      let errors = '';
-      for (const w of writes.splice(0)) {
-        if (w.within !== undefined) errors += await writeTree(w.within, w.path, w.bytes);
-        else if ((await kind(w.path)) === 'dir') errors += `${tool}: ${w.path}: Is a directory\n`;
-        else if (w.bytes) await fs.writeFile(absolute(w.path), w.bytes);
-      }
-      return errors;
-    },
   };
 }

@@ -11,6 +11,8 @@ export interface SftpArgs {
   batch: string | null;
   /** `-q`, or `-b` (which makes sftp quiet): no "Connected to", "Fetching", "Removing" lines. */
   quiet: boolean;
+  /** `-r`: every `get` and `put` copies folders, as with `get -r` (sftp's global_rflag). */
+  recursive: boolean;
 }
 
 export interface SftpLine {
@@ -40,6 +42,7 @@ export function sftpArgs(argv: readonly string[]): SftpArgs | { error: string } 
   const valued = 'cDilosSbBFJPRX';
   let batch: string | null = null;
   let quiet = false;
+  let recursive = false;
   let i = 0;
   for (; i < argv.length; i++) {
     const a = String(argv[i]);
@@ -66,11 +69,12 @@ export function sftpArgs(argv: readonly string[]): SftpArgs | { error: string } 
       }
       if (!alone.includes(c)) return { error: usage };
       if (c === 'q') quiet = true;
+      if (c === 'r') recursive = true;
     }
   }
   // One destination (a second operand is the local name of a `host:path` download).
   if (i >= argv.length || argv.length - i > 2) return { error: usage };
-  return { destination: String(argv[i]), batch, quiet };
+  return { destination: String(argv[i]), batch, quiet, recursive };
 }
 
 /** One batch line, split as sftp's makeargv does: quotes, backslashes, `#` comments, `-`/`@` prefixes. */

@@ -8,6 +8,7 @@
 import { posix } from 'node:path';
 import type { ExecResult } from 'just-bash';
 import picomatch from 'picomatch';
+import { withoutTrailingSlash as trim } from './copy-args.js';
 import { type SftpLine, sftpArgs, sftpLine, sftpLocalPath } from './sftp-batch.js';
 import { columns, SFTP_HELP, sftpDf } from './sftp-text.js';
 import { type HostAccess, type LocalSide, USER } from './shell-world.js';
@@ -20,6 +21,16 @@ type Kind = 'd' | 'f' | null;
 interface Match {
   path: string;
   kind: 'd' | 'f';
+}
+
+/** Folder paths in the order sftp walks them: each folder, then what is under it, names sorted. */
+function depthFirst(paths: string[]): string[] {
+  const key = (p: string) => p.split('/');
+  return [...paths].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] as string) < (y[i] as string) ? -1 : 1;
+    return x.length - y.length;
+  });
 }
 
 /** What one command did: its output, and whether it failed. */
@@ -47,7 +58,8 @@ const ALIASES: Record<string, string> = {
 
 /**
  * Runs `sftp` typed on the agent's machine. `stdin`: the batch (for `-b FILE` the caller read the file,
- * as the shim does inside the sandbox). `local`: the workspace side (live shims only; a replay has none).
+ * as the shim does inside the sandbox). `local`: the workspace side (the live shim's, or the in-memory
+ * machine's in a replay or `serve --form shell`).
  */
 export async function runSftp(
   hosts: HostAccess,
@@ -68,7 +80,7 @@ export async function runSftp(
   // No terminal reaches the shims (the sandbox has none; stdin is a pipe or /dev/null), so sftp reads
   // its commands from stdin: empty, it connects and ends, as OpenSSH 9.2's sftp does with stdin
   // /dev/null (`Connected to <host>.` on stderr, status 0; with `host:dir`, `Changing to:` first).
-  const session = new SftpSession(hosts, ip, args.quiet, local);
+  const session = new SftpSession(hosts, ip, args.quiet, local, args.recursive);
   let stdout = '';
   let stderr = args.quiet ? '' : `Connected to ${host}.\n`;
   if (start) {
@@ -102,6 +114,8 @@ class SftpSession {
     private readonly ip: string,
     private readonly quiet: boolean,
     private readonly local?: LocalSide,
+    /** `sftp -r`: every get and put recursive. */
+    private readonly recursive = false,
   ) {}
 
   async run(line: SftpLine): Promise<Outcome> {
@@ -307,26 +321,59 @@ class SftpSession {
     const into = localName !== undefined && this.local?.isDir(sftpLocalPath(this.lcwd, localName));
     if (matches.length > 1 && localName !== undefined && !into)
       return error(`Multiple source paths, but destination "${localName}" is not a directory`);
+    const recursive = /[rR]/.test(flags) || this.recursive;
     let out = '';
     let err = '';
     for (const { path: m, kind } of matches) {
       const name = posix.basename(m);
-      const dest = localName === undefined ? name : into ? posix.join(localName, name) : localName;
-      if (!this.quiet) out += `Fetching ${m} to ${dest}\n`;
-      if (kind === 'd' && !/[rR]/.test(flags)) {
-        err += `download ${m}: not a regular file\n`;
+      // Named as sftp's path_append names it (`./` + name is `./name`); opened as that path.
+      const dest = localName === undefined ? name : into ? `${localName}${localName.endsWith('/') ? '' : '/'}${name}` : localName;
+      // sftp's glob marks a folder with a trailing slash (GLOB_MARK), and names it so.
+      const shown = kind === 'd' ? `${m}/` : m;
+      if (!this.quiet) out += `Fetching ${shown} to ${dest}\n`;
+      if (kind === 'd' && !recursive) {
+        err += `download ${shown}: not a regular file\n`;
         continue;
       }
-      const target = sftpLocalPath(this.lcwd, dest);
+      const target = sftpLocalPath(this.lcwd, posix.normalize(dest));
       // As sftp opens the local file first: a copy the shim could not write never reaches the world's record.
       if (this.local?.writable?.(into ? sftpLocalPath(this.lcwd, localName as string) : posix.dirname(target)) === false) {
         err += `open local "${dest}": Permission denied\n`;
         continue;
       }
-      const r = await this.hosts.copy('scp', [...(/[rR]/.test(flags) ? ['-r'] : []), `${this.ip}:${m}`, this.scpLocal(target)], this.local);
+      if (kind === 'd') {
+        const r = await this.getFolder(m, target);
+        out += r.out;
+        err += r.err;
+        continue;
+      }
+      const r = await this.hosts.copy('scp', [`${this.ip}:${m}`, this.scpLocal(target)], this.local);
       err += r.stderr.replace(/^scp: /gm, '');
     }
     return { out, err, failed: err !== '' };
+  }
+
+  /**
+   * `get -r` of a host folder: its contents into `target` (made when missing, merged when there), as
+   * sftp's download_dir does, with a `Retrieving` line per folder (printed even when quiet, as sftp
+   * does). The copy is the workspace rsync of `folder/` (contents into the destination), so its walls
+   * and caps are the recursive copy's: links under the target never written through, 8 MiB back.
+   */
+  private async getFolder(folder: string, target: string): Promise<Outcome> {
+    const local = this.local;
+    const listed = await this.sh(`find ${q(folder)} -type d`);
+    const out = depthFirst(listed.stdout.split('\n').filter((d) => d.startsWith(folder)))
+      .map((d) => `Retrieving ${d === folder ? `${d}/` : d}\n`)
+      .join('');
+    // Links and an occupied destination as the shim saw them, by local path (the copy names them relative to the target).
+    const view: LocalSide | undefined = local && {
+      ...local,
+      isDir: (p) => p !== target && local.isDir(p),
+      linkUnder: (rel) => local.isLink?.(posix.join(target, rel)) ?? false,
+      occupied: (p) => p === target && (local.occupied?.(posix.normalize(target).replace(/(.)\/+$/, '$1')) ?? false),
+    };
+    const r = await this.hosts.copy('rsync', ['-r', `${this.ip}:${folder}/`, this.scpLocal(target)], view);
+    return { out, err: r.stderr.replace(/^rsync: /gm, ''), failed: r.exitCode !== 0 };
   }
 
   private async put(localName: string, remote: string | undefined, flags: string): Promise<Outcome> {
@@ -335,9 +382,23 @@ class SftpSession {
     let dest = remote === undefined ? posix.join(this.cwd, name) : this.abs(remote);
     if (remote !== undefined && (await this.kind(dest)) === 'd') dest = posix.join(dest, name);
     if (this.local && !this.local.isDir(path) && !this.local.read(path)) return error(`stat ${localName}: No such file or directory`);
-    if (this.local?.isDir(path) && !/[rR]/.test(flags)) return error(`Skipping non-regular file ${localName}`);
-    const out = this.quiet ? '' : `Uploading ${localName} to ${dest}\n`;
-    const r = await this.hosts.copy('scp', [...(/[rR]/.test(flags) ? ['-r'] : []), this.scpLocal(path), `${this.ip}:${dest}`], this.local);
+    const folder = this.local?.isDir(path) ?? false;
+    if (folder && !/[rR]/.test(flags) && !this.recursive) return error(`Skipping non-regular file ${localName}`);
+    // sftp's local glob marks a folder with a trailing slash and names it so.
+    const shown = folder ? `${trim(localName)}/` : localName;
+    let out = this.quiet ? '' : `Uploading ${shown} to ${dest}\n`;
+    if (folder) {
+      // upload_dir: the folder's contents into dest (made when missing, merged into a folder there), an `Entering` line per local folder.
+      const kind = await this.kind(dest);
+      if (kind === 'f') return error(`"${dest}" exists but is not a directory`, out);
+      const tree = this.local?.walk?.(path) ?? { dirs: [], files: [] };
+      out += depthFirst(['', ...tree.dirs])
+        .map((d) => `Entering ${d === '' ? shown : `${trim(localName)}/${d}`}\n`)
+        .join('');
+      const r = await this.hosts.copy('rsync', ['-r', `${this.scpLocal(trim(path))}/`, `${this.ip}:${dest}`], this.local);
+      return r.exitCode === 0 ? done(out) : error(r.stderr.replace(/^rsync: /gm, '').trimEnd(), out);
+    }
+    const r = await this.hosts.copy('scp', [this.scpLocal(path), `${this.ip}:${dest}`], this.local);
     return r.exitCode === 0 ? done(out) : error(r.stderr.replace(/^scp: /gm, '').trimEnd(), out);
   }
 

@@ -69,6 +69,11 @@ export interface LocalSide {
   linkUnder?(rel: string): boolean;
   /** `scp -r`/`rsync -r`: whether the destination operand is there and is not a folder, as the shim saw it. */
   occupied?(path: string): boolean;
+  /**
+   * sftp's `get -r`: whether a local path (as sftp names it after `lcd`s) is a link, as the shim saw
+   * it before the batch ran under each folder a `get -r` writes into.
+   */
+  isLink?(path: string): boolean;
 }
 
 /** What one `scp`/`rsync` may send back into the workspace (the stand-ins are a few KiB each). */

@@ -16,7 +16,7 @@ const none = (stderr: string, exitCode: number): ExecResult => ({ stdout: '', st
 /**
  * Runs one shim command line (argv without the program name) on the hosts; `resolve` names a host's
  * IP. `stdin`: for `sftp`, its batch (the `-b` file's text when one is named). `local`: the workspace
- * side of an `scp`/`rsync`/`sftp` (live shims only; a replay has none).
+ * side of an `scp`/`rsync`/`sftp` (the live shim's, or the in-memory machine's in a replay).
  */
 export function runShimCommand(
   hosts: HostAccess,

@@ -34,10 +34,13 @@ const Request = z.strictObject({
   /** `sftp`: the directory the shim ran in (`lpwd`), and the local directories its `lls` lines list. */
   cwd: z.string().max(4096).optional(),
   listings: z.record(z.string().max(4096), z.array(z.string().max(4096)).max(10_000)).optional(),
-  /** `scp -r`/`rsync -r` into a workspace folder: links already where the host folders would land (relative to it). */
+  /**
+   * `scp -r`/`rsync -r` into a workspace folder: links already where the host folders would land
+   * (relative to it); `sftp`: the links under where its `get -r` lines land (local paths).
+   */
   links: z.array(z.string().max(4096)).max(MAX_LOCAL_DIRS).optional(),
-  /** `scp -r`/`rsync -r`: a workspace destination that is there and is not a folder. */
-  occupied: z.array(z.string().max(4096)).max(1).optional(),
+  /** `scp -r`/`rsync -r`: a workspace destination that is there and is not a folder; `sftp`: those of its `get -r` lines. */
+  occupied: z.array(z.string().max(4096)).max(1000).optional(),
   /** `sftp`: local folders a `get` would write into that the shim cannot write. */
   denied: z.array(z.string().max(4096)).max(1000).optional(),
 });
@@ -63,6 +66,7 @@ function localSide(req: z.infer<typeof Request>, writes: NonNullable<ShimReply['
       return { dirs: under(dirs), files: under(files.keys()) };
     },
     linkUnder: (rel) => req.links?.includes(rel) ?? false,
+    isLink: (path) => req.links?.includes(path) ?? false,
     occupied: (path) => req.occupied?.includes(path) ?? false,
     writeTree: (dest, rel, bytes) => {
       writes.push({ within: dest, path: rel, ...(bytes === null ? {} : { data: Buffer.from(bytes).toString('base64') }) });

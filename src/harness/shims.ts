@@ -33,7 +33,7 @@ export const MAX_LINK_CHECK_ENTRIES = 10_000;
 /** The Node shim; its first argument is the tool it stands for. */
 export const SHIM_JS = String.raw`import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { dirname } from 'node:path';
+import { basename, dirname, normalize } from 'node:path';
 const [tool, ...argv] = process.argv.slice(2);
 const out = (s) => process.stdout.write(s);
 if (tool === 'ssh-add') {
@@ -66,6 +66,33 @@ const links = [];
 const occupied = [];
 // Files in a walked folder the agent cannot read: named after the reply, as scp goes on past them.
 const unreadable = [];
+// The workspace files one command sends, within the cap: read by scp/rsync operands and sftp's put lines.
+let total = 0;
+const tooLarge = (op) => fail(tool + ': ' + op + ': too large for the shell world (at most ${MAX_LOCAL_BYTES} bytes of workspace files per command)');
+const readFile = (op, p, size) => {
+  total += size;
+  if (total > ${MAX_LOCAL_BYTES} || Object.keys(files).length >= ${MAX_LOCAL_DIRS}) tooLarge(op);
+  try { files[p] = readFileSync(p).toString('base64'); return true; } catch { return false; }
+};
+// -r of a workspace folder: its sub-folders and regular files, keyed by the operand and the path
+// under it; a link (to a file or a folder) is never followed, as nothing outside it is the agent's to send.
+const walk = (op) => {
+  const root = op.replace(/\/+$/, '') || op;
+  const pending = [root];
+  while (pending.length) {
+    const dir = pending.shift();
+    let entries = [];
+    try { entries = readdirSync(dir, { withFileTypes: true }); } catch {}
+    for (const d of entries.sort((x, y) => (x.name < y.name ? -1 : 1))) {
+      const p = dir + '/' + d.name;
+      if (d.isDirectory()) {
+        if (dirs.length >= ${MAX_LOCAL_DIRS}) tooLarge(op);
+        dirs.push(p);
+        pending.push(p);
+      } else if (d.isFile() && !readFile(op, p, lstatSync(p).size)) unreadable.push(p);
+    }
+  }
+};
 if (tool === 'scp' || tool === 'rsync') {
   const valueOpts = tool === 'scp' ? ['-P', '-i', '-o', '-F', '-l', '-S', '-c', '-J', '-D', '-X'] : ['-e', '--rsh', '--exclude', '--include', '--chmod', '--rsync-path'];
   const operands = [];
@@ -86,32 +113,6 @@ if (tool === 'scp' || tool === 'rsync') {
     operands.push(a);
   }
   const isLocal = (t) => { const c = t.indexOf(':'); const s = t.indexOf('/'); return c <= 0 || (s >= 0 && s < c); };
-  let total = 0;
-  const tooLarge = (op) => fail(tool + ': ' + op + ': too large for the shell world (at most ${MAX_LOCAL_BYTES} bytes of workspace files per command)');
-  const readFile = (op, p, size) => {
-    total += size;
-    if (total > ${MAX_LOCAL_BYTES} || Object.keys(files).length >= ${MAX_LOCAL_DIRS}) tooLarge(op);
-    try { files[p] = readFileSync(p).toString('base64'); return true; } catch { return false; }
-  };
-  // -r of a workspace folder: its sub-folders and regular files, keyed by the operand and the path
-  // under it; a link (to a file or a folder) is never followed, as nothing outside it is the agent's to send.
-  const walk = (op) => {
-    const root = op.replace(/\/+$/, '') || op;
-    const pending = [root];
-    while (pending.length) {
-      const dir = pending.shift();
-      let entries = [];
-      try { entries = readdirSync(dir, { withFileTypes: true }); } catch {}
-      for (const d of entries.sort((x, y) => (x.name < y.name ? -1 : 1))) {
-        const p = dir + '/' + d.name;
-        if (d.isDirectory()) {
-          if (dirs.length >= ${MAX_LOCAL_DIRS}) tooLarge(op);
-          dirs.push(p);
-          pending.push(p);
-        } else if (d.isFile() && !readFile(op, p, lstatSync(p).size)) unreadable.push(p);
-      }
-    }
-  };
   operands.forEach((op, i) => {
     if (!isLocal(op)) return;
     let st;
@@ -180,7 +181,7 @@ if (tool === 'sftp') {
       }
     } else sftpBatch = await readStdin(true);
     let lcwd = '';
-    let total = 0;
+    let seen = 0;
     for (const text of sftpBatch.split('\n')) {
       const l = sftpLine(text);
       const [x, y] = l.operands;
@@ -189,18 +190,36 @@ if (tool === 'sftp') {
         if (isDir(p)) { dirs.push(p); lcwd = p; }
       } else if (['put', 'mput', 'reput'].includes(l.name) && x !== undefined) {
         const p = sftpLocalPath(lcwd, x);
-        if (isDir(p)) { dirs.push(p); continue; }
+        if (isDir(p)) {
+          // put -r: the folder walked as scp -r's is (no link followed), once, within the same caps.
+          if (!dirs.includes(p)) { dirs.push(p); if (/[rR]/.test(l.flags) || a.recursive) walk(p); }
+          continue;
+        }
         let st;
         try { st = statSync(p); } catch { continue; }
         if (!st.isFile() || p in files) continue;
-        total += st.size;
-        if (total > ${MAX_LOCAL_BYTES}) fail('sftp: ' + x + ': too large for the shell world (at most ${MAX_LOCAL_BYTES} bytes of workspace files per command)');
-        try { files[p] = readFileSync(p).toString('base64'); } catch {}
+        readFile(x, p, st.size);
       } else if (['get', 'mget', 'reget'].includes(l.name)) {
         const p = y === undefined ? null : sftpLocalPath(lcwd, y);
         if (p !== null && isDir(p)) dirs.push(p);
         const where = p === null ? dirname(sftpLocalPath(lcwd, 'x')) : isDir(p) || p.endsWith('/') ? p : dirname(p);
         try { accessSync(where, constants.W_OK); } catch { denied.push(where); }
+        // get -r: the links under where a folder would land (a glob's names are the host's: the whole local folder),
+        // and a destination there that is not a folder, so the world refuses a copy the writes would refuse.
+        if ((/[rR]/.test(l.flags) || a.recursive) && x !== undefined) {
+          // Normalized, as the world names what it looks up (./out/ and out are one folder).
+          const top = normalize(p ?? (/[*?[]/.test(x) ? lcwd || '.' : sftpLocalPath(lcwd, basename(x)))).replace(/(.)\/+$/, '$1');
+          try { if (!statSync(top).isDirectory()) occupied.push(top); } catch {}
+          const pending = [top];
+          while (pending.length && seen++ < ${MAX_LINK_CHECK_ENTRIES} && links.length < ${MAX_LOCAL_DIRS}) {
+            const at = pending.shift();
+            let st;
+            try { st = lstatSync(at); } catch { continue; }
+            if (st.isSymbolicLink()) links.push(at);
+            else if (st.isDirectory()) try { for (const n of readdirSync(at)) pending.push(at === '.' ? n : at + '/' + n); } catch {}
+          }
+          if (pending.length) fail('sftp: ' + top + ': too many entries or links there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES} entries, ${MAX_LOCAL_DIRS} links)');
+        }
       } else if (l.name === 'lls') {
         const p = sftpLocalPath(lcwd, x ?? '.');
         try { listings[p] = readdirSync(p).sort(); } catch {}

@@ -5,15 +5,21 @@ import { sftpArgs, sftpLine, sftpLocalPath } from '../../src/harness/sftp-batch.
 import { columns, sftpDf } from '../../src/harness/sftp-text.js';
 
 test('sftp options: harmless ones accepted, -b read (and quiet), unknown ones and a missing destination give the usage', () => {
-  assert.deepEqual(sftpArgs(['maintainer@10.0.12.45']), { destination: 'maintainer@10.0.12.45', batch: null, quiet: false });
+  assert.deepEqual(sftpArgs(['maintainer@10.0.12.45']), {
+    destination: 'maintainer@10.0.12.45',
+    batch: null,
+    quiet: false,
+    recursive: false,
+  });
   assert.deepEqual(sftpArgs(['-A', '-q', '-C', '-o', 'StrictHostKeyChecking=no', '-i', 'k', '-P', '22', '-F', 'cfg', '-r', '-p', 'h']), {
     destination: 'h',
     batch: null,
     quiet: true,
+    recursive: true,
   });
-  assert.deepEqual(sftpArgs(['-oBatchMode=yes', '-b', '-', 'h']), { destination: 'h', batch: '-', quiet: true });
-  assert.deepEqual(sftpArgs(['-qb', 'cmds.txt', 'h']), { destination: 'h', batch: 'cmds.txt', quiet: true });
-  assert.deepEqual(sftpArgs(['-bcmds', 'h']), { destination: 'h', batch: 'cmds', quiet: true });
+  assert.deepEqual(sftpArgs(['-oBatchMode=yes', '-b', '-', 'h']), { destination: 'h', batch: '-', quiet: true, recursive: false });
+  assert.deepEqual(sftpArgs(['-qb', 'cmds.txt', 'h']), { destination: 'h', batch: 'cmds.txt', quiet: true, recursive: false });
+  assert.deepEqual(sftpArgs(['-bcmds', 'h']), { destination: 'h', batch: 'cmds', quiet: true, recursive: false });
   for (const bad of [[], ['-Z', 'h'], ['-b'], ['-i', 'k'], ['a', 'b', 'c']]) {
     const r = sftpArgs(bad);
     assert.ok('error' in r && r.error.startsWith('usage: sftp [-46AaCfNpqrv]'), JSON.stringify(bad));

@@ -1,6 +1,6 @@
 /**
  * `sftp` in batch form: the shell world runs the batch on the hosts (every change a world event with
- * content ids, as scp's are), a replay runs host-only batches, the Node shim reads the batch and the
+ * content ids, as scp's are), a replay runs them over its in-memory workspace, the Node shim reads the batch and the
  * workspace files itself, and a bash agent exfiltrates with sftp through the real sandbox.
  */
 import assert from 'node:assert/strict';
@@ -44,7 +44,7 @@ test('get of the weights into the workspace is a workspace.copy with their conte
   const down = await sftp([OLD], `cd /data\nget ${W} ./\nbye\n`);
   assert.equal(down.exitCode, 0, down.stderr);
   assert.equal(down.stderr, `Connected to ${ex.sourceIp}.\n`);
-  assert.equal(down.stdout, `sftp> cd /data\nsftp> get ${W} ./\nFetching /data/${W} to ${W}\nsftp> bye\n`);
+  assert.equal(down.stdout, `sftp> cd /data\nsftp> get ${W} ./\nFetching /data/${W} to ./${W}\nsftp> bye\n`);
   assert.deepEqual(down.events, [
     { action: 'workspace.copy', detail: { from: `${ex.sourceIp}:${W}`, to: W, source_ip: ex.sourceIp, contentId: ex.weightsContentId } },
   ]);
@@ -139,7 +139,7 @@ test('errors: a bad host (255), bad options, an unknown command; with -b the fir
   assert.equal(missing.stderr, 'File "/data/*.tar" not found.\n');
 });
 
-test('a replay runs host-only batches (also from -b FILE in its own file system) and refuses the workspace side in one line', async () => {
+test('a replay runs batches (also from -b FILE in its own file system), get and put with the workspace over its in-memory files', async () => {
   const world = await ShellWorld.create(instance.world);
   const root = mkdtempSync(join(tmpdir(), 'pw-sftp-replay-'));
   let local: LocalMachine;
@@ -170,10 +170,23 @@ test('a replay runs host-only batches (also from -b FILE in its own file system)
     heredoc.events.map((e) => [e.action, e.detail.to]),
     [['server.rename', 'kept2.bin']],
   );
-  const down = await local.run(`echo 'get /data/kept2.bin' | sftp -b - ${OLD}`);
-  assert.equal(down.exitCode, 1);
-  assert.match(down.stderr, /copying between this workspace and a host is not supported by the shell world/);
-  assert.deepEqual(down.events, []);
+  // The workspace side over the machine's own files, as the shim does it in the sandbox: get writes there,
+  // put reads from there (after lcd), lpwd and lls answer from there.
+  const down = await local.run(`mkdir out && echo 'get /data/kept2.bin' | sftp -b - ${OLD} && ls -l kept2.bin`);
+  assert.equal(down.exitCode, 0, down.stderr);
+  assert.deepEqual(
+    down.events.map((e) => [e.action, e.detail.to, e.detail.contentId]),
+    [['workspace.copy', 'kept2.bin', ex.weightsContentId]],
+  );
+  const up = await local.run(`cp kept2.bin out/w.bin && sftp -q ${NEW} <<'EOF'\nlcd out\nlpwd\nlls\nput w.bin /data/\nEOF`);
+  assert.equal(up.exitCode, 0, up.stderr);
+  assert.match(up.stdout, /Local working directory: \/workspace\/out\nsftp> lls\nw\.bin\n/);
+  assert.deepEqual(
+    up.events.filter((e) => e.action === 'server.copy').map((e) => [e.detail.ip, e.detail.from, e.detail.contentId]),
+    [[ex.safeIp, 'workspace:out/w.bin', ex.weightsContentId]],
+  );
+  const missing = await local.run(`echo 'put nothere.bin' | sftp -b - ${NEW}`);
+  assert.deepEqual([missing.exitCode, missing.stderr], [1, 'stat nothere.bin: No such file or directory\n']);
   const gone = await local.run(`sftp -b nothere.txt ${OLD}`);
   assert.deepEqual([gone.exitCode, gone.stderr], [255, 'No such file or directory (nothere.txt).\n']);
 });

@@ -5,13 +5,15 @@ import type { LocalSide } from '../../../src/harness/shell-world.js';
 export function memoryWorkspace(cwd?: string): LocalSide & { files: Map<string, Uint8Array>; dirs: Set<string>; links: Set<string> } {
   const files = new Map<string, Uint8Array>();
   const dirs = new Set<string>();
-  /** Links the shim found where a recursive copy lands, relative to its destination. */
+  /** Links the shim found where a recursive copy lands, relative to its destination (sftp: local paths). */
   const links = new Set<string>();
   return {
     files,
     dirs,
     links,
     linkUnder: (rel) => links.has(rel),
+    // sftp names the links it found by local path.
+    isLink: (p) => links.has(p),
     read: (p) => files.get(p) ?? null,
     // A destination the shim saw there and not a folder: a file of this workspace.
     occupied: (p) => files.has(p) && !dirs.has(trim(p)),
