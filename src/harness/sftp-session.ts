@@ -373,17 +373,18 @@ class SftpSession {
    */
   private async getFolder(folder: string, target: string): Promise<Outcome> {
     const local = this.local;
-    const listed = await this.sh(`find ${q(folder)} -type d`);
-    const out = depthFirst(listed.stdout.split('\n').filter((d) => d.startsWith(folder)))
+    // Links there are passed over (never followed), each named on stderr (an info line: unsaid with -q),
+    // status 0, as OpenSSH 9.2's download_dir does. just-bash's find has no -type l: test -L tells them.
+    const found = await this.sh(
+      `find ${q(folder)} | while IFS= read -r p; do if [ -L "$p" ]; then echo "l $p"; elif [ -d "$p" ]; then echo "d $p"; fi; done`,
+    );
+    const rows = found.stdout.split('\n').filter((l) => l.slice(2).startsWith(folder));
+    const links = depthFirst(rows.filter((l) => l.startsWith('l ') && l.slice(2) !== folder).map((l) => l.slice(2)));
+    const under = (p: string) => links.some((l) => p === l || p.startsWith(`${l}/`));
+    const out = depthFirst(rows.filter((l) => l.startsWith('d ') && !under(l.slice(2))).map((l) => l.slice(2)))
       .map((d) => `Retrieving ${d === folder ? `${d}/` : d}\n`)
       .join('');
-    // Links there are passed over, each named on stderr (an info line: unsaid with -q), status 0: OpenSSH 9.2.
-    const links = await this.sh(`find ${q(folder)} -type l`);
-    const skipped = this.silent
-      ? ''
-      : depthFirst(links.stdout.split('\n').filter((l) => l.startsWith(`${folder}/`)))
-          .map((l) => `download "${l}": not a regular file\n`)
-          .join('');
+    const skipped = this.silent ? '' : links.map((l) => `download "${l}": not a regular file\n`).join('');
     // Links and an occupied destination as the shim saw them, by local path (the copy names them relative to the target).
     const view: LocalSide | undefined = local && {
       ...local,
