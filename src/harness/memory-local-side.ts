@@ -7,7 +7,7 @@
 import { posix } from 'node:path';
 import type { IFileSystem } from 'just-bash';
 import { folderTarget, insideDestination, parseCopyArgs, withoutTrailingSlash as trim } from './copy-args.js';
-import { sftpArgs, sftpLine, sftpLocalPath } from './sftp-batch.js';
+import { sftpArgs, sftpDownloadLine, sftpGlobMatch, sftpLine, sftpLocalPath } from './sftp-batch.js';
 import { MAX_LINK_CHECK_ENTRIES, MAX_LOCAL_BYTES, MAX_LOCAL_DIRS } from './shims.js';
 import type { LocalSide } from './shell-world.js';
 
@@ -147,7 +147,9 @@ export async function memorySftpSide(
   const links = new Set<string>();
   const occupied = new Set<string>();
   let lcwd = '';
-  for (const text of batch.split('\n')) {
+  // sftp host:file [local] is the get of that file (a folder without local starts the batch there).
+  const download = sftpDownloadLine(args.destination, args.localName);
+  for (const text of [...(download === null ? [] : [download]), ...(args.localName === null ? batch.split('\n') : [])]) {
     const l = sftpLine(text);
     const [x, y] = l.operands;
     if ((l.name === 'lcd' || l.name === 'lchdir') && x !== undefined) {
@@ -157,12 +159,26 @@ export async function memorySftpSide(
         lcwd = p;
       }
     } else if (['put', 'mput', 'reput'].includes(l.name) && x !== undefined) {
-      const p = sftpLocalPath(lcwd, x);
-      const k = await m.kind(p);
-      if (k === 'dir' && !m.dirs.has(p)) {
-        m.dirs.add(p);
-        if ((/[rR]/.test(l.flags) || args.recursive) && !(await m.walk(p))) return m.tooLarge(x);
-      } else if (k === 'file' && !m.files.has(p) && !(await m.take(p))) return m.tooLarge(x);
+      // A glob in the last part: the folder listed, and each match taken, as the shim expands it.
+      const base = posix.basename(x);
+      const prefix = x.slice(0, x.length - base.length);
+      let matches = [x];
+      if (/[*?[]/.test(base) && !/[*?[]/.test(prefix)) {
+        const at = sftpLocalPath(lcwd, prefix || '.');
+        const names = ((await fs.readdir(m.absolute(at)).catch(() => [])) as string[]).sort();
+        if (names.length > MAX_LINK_CHECK_ENTRIES)
+          return { error: `sftp: ${at}: too many entries there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES})` };
+        listings.set(at, names);
+        matches = names.filter((n) => sftpGlobMatch(base, n)).map((n) => prefix + n);
+      }
+      for (const one of matches) {
+        const p = sftpLocalPath(lcwd, one);
+        const k = await m.kind(p);
+        if (k === 'dir' && !m.dirs.has(p)) {
+          m.dirs.add(p);
+          if ((/[rR]/.test(l.flags) || args.recursive) && !(await m.walk(p))) return m.tooLarge(one);
+        } else if (k === 'file' && !m.files.has(p) && !(await m.take(p))) return m.tooLarge(one);
+      }
     } else if (['get', 'mget', 'reget'].includes(l.name)) {
       const p = y === undefined ? null : sftpLocalPath(lcwd, y);
       if (p !== null && (await m.kind(p)) === 'dir') m.dirs.add(p);

@@ -13,6 +13,10 @@ export interface SftpArgs {
   quiet: boolean;
   /** `-r`: every `get` and `put` copies folders, as with `get -r` (sftp's global_rflag). */
   recursive: boolean;
+  /** `-q` alone (not `-b`): sftp's log level drops to errors, so a skipped link in `get -r` goes unsaid. */
+  silent: boolean;
+  /** The second operand of `sftp host:path local`: the local name of the download; null without one. */
+  localName: string | null;
 }
 
 export interface SftpLine {
@@ -43,6 +47,7 @@ export function sftpArgs(argv: readonly string[]): SftpArgs | { error: string } 
   let batch: string | null = null;
   let quiet = false;
   let recursive = false;
+  let silent = false;
   let i = 0;
   for (; i < argv.length; i++) {
     const a = String(argv[i]);
@@ -68,13 +73,17 @@ export function sftpArgs(argv: readonly string[]): SftpArgs | { error: string } 
         break;
       }
       if (!alone.includes(c)) return { error: usage };
-      if (c === 'q') quiet = true;
+      if (c === 'q') {
+        quiet = true;
+        silent = true;
+      }
       if (c === 'r') recursive = true;
     }
   }
   // One destination (a second operand is the local name of a `host:path` download).
   if (i >= argv.length || argv.length - i > 2) return { error: usage };
-  return { destination: String(argv[i]), batch, quiet, recursive };
+  const localName = argv.length - i === 2 ? String(argv[i + 1]) : null;
+  return { destination: String(argv[i]), batch, quiet, recursive, silent, localName };
 }
 
 /** One batch line, split as sftp's makeargv does: quotes, backslashes, `#` comments, `-`/`@` prefixes. */
@@ -140,4 +149,38 @@ export function sftpLine(line: string): SftpLine {
 export function sftpLocalPath(dir: string, path: string): string {
   if (path.startsWith('/') || dir === '' || dir === '.') return path;
   return dir.endsWith('/') ? dir + path : `${dir}/${path}`;
+}
+
+/**
+ * `sftp host:path [local]` downloads: the `get` line sftp runs for it (`get path [local]`, quoted as
+ * sftp's own snprintf leaves it), or null when the destination names no path (a folder there is
+ * decided by the host: see runSftp).
+ */
+export function sftpDownloadLine(destination: string, localName: string | null): string | null {
+  const colon = destination.indexOf(':');
+  if (colon <= 0 || colon === destination.length - 1) return null;
+  return `get ${destination.slice(colon + 1)}${localName === null ? '' : ` ${localName}`}`;
+}
+
+/**
+ * Whether a name matches one glob part (`*`, `?`, `[a-z]`, `[!x]`) as glob(3) matches it: a leading
+ * dot only by a leading dot. Plain, with no inner functions, for the shim's copy (see above).
+ */
+export function sftpGlobMatch(pattern: string, name: string): boolean {
+  if (name.startsWith('.') && !pattern.startsWith('.')) return false;
+  let re = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charAt(i);
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '[' && pattern.indexOf(']', i + 2) > 0) {
+      const end = pattern.indexOf(']', i + 2);
+      let set = pattern.slice(i + 1, end);
+      const negate = set.startsWith('!') || set.startsWith('^');
+      if (negate) set = set.slice(1);
+      re += `[${negate ? '^' : ''}${set.replace(/[\\\]^]/g, '\\$&')}]`;
+      i = end;
+    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`${re}$`, 's').test(name);
 }

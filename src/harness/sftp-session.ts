@@ -9,7 +9,7 @@ import { posix } from 'node:path';
 import type { ExecResult } from 'just-bash';
 import picomatch from 'picomatch';
 import { withoutTrailingSlash as trim } from './copy-args.js';
-import { type SftpLine, sftpArgs, sftpLine, sftpLocalPath } from './sftp-batch.js';
+import { type SftpLine, sftpArgs, sftpGlobMatch, sftpLine, sftpLocalPath } from './sftp-batch.js';
 import { columns, SFTP_HELP, sftpDf } from './sftp-text.js';
 import { type HostAccess, type LocalSide, USER } from './shell-world.js';
 
@@ -70,7 +70,8 @@ export async function runSftp(
 ): Promise<ExecResult> {
   const args = sftpArgs(argv);
   if ('error' in args) return { stdout: '', stderr: `${args.error}\n`, exitCode: 1 };
-  // `host:dir` starts in that folder (as sftp does); `host:file` is a download, not played here.
+  // `host:dir` starts in that folder (as sftp does); `host:file`, or any `host:path local`, is sftp's
+  // `get` of it (made absolute, as sftp.c's interactive_loop does), and the session ends there.
   const colon = args.destination.indexOf(':');
   const start = colon > 0 ? args.destination.slice(colon + 1) : '';
   const host = args.destination.slice(args.destination.lastIndexOf('@', colon > 0 ? colon : undefined) + 1, colon > 0 ? colon : undefined);
@@ -80,14 +81,17 @@ export async function runSftp(
   // No terminal reaches the shims (the sandbox has none; stdin is a pipe or /dev/null), so sftp reads
   // its commands from stdin: empty, it connects and ends, as OpenSSH 9.2's sftp does with stdin
   // /dev/null (`Connected to <host>.` on stderr, status 0; with `host:dir`, `Changing to:` first).
-  const session = new SftpSession(hosts, ip, args.quiet, local, args.recursive);
+  const session = new SftpSession(hosts, ip, args.quiet, local, args.recursive, args.silent);
   let stdout = '';
   let stderr = args.quiet ? '' : `Connected to ${host}.\n`;
   if (start) {
-    const r = await session.startIn(start);
-    stdout += r.out;
-    stderr += r.err;
-    if (r.failed) return { stdout, stderr, exitCode: 1 };
+    const download = args.localName !== null || !(await session.startIn(start));
+    if (download) {
+      // The get line as sftp builds it (its own comment: "wrong wrt quoting"), not echoed; its status is sftp's.
+      const r = await session.run(sftpLine(`get ${session.absolute(start)}${args.localName === null ? '' : ` ${args.localName}`}`));
+      return { stdout: stdout + r.out, stderr: stderr + r.err, exitCode: r.failed ? 1 : 0 };
+    }
+    if (!args.quiet) stdout += `Changing to: ${start.startsWith('/') ? start : `${HOME}/${start}`}\n`;
   }
   const lines = stdin.split('\n');
   if (lines.at(-1) === '') lines.pop();
@@ -116,6 +120,8 @@ class SftpSession {
     private readonly local?: LocalSide,
     /** `sftp -r`: every get and put recursive. */
     private readonly recursive = false,
+    /** `sftp -q`: info lines (a link skipped by `get -r`) unsaid. */
+    private readonly silent = false,
   ) {}
 
   async run(line: SftpLine): Promise<Outcome> {
@@ -270,17 +276,17 @@ class SftpSession {
     return done(out);
   }
 
-  /** `sftp host:path`: a folder to start in; a file there would be a download, refused in one line. */
-  async startIn(path: string): Promise<Outcome> {
+  /** `sftp host:path`: when the path is a folder, the session starts there (true); anything else is a download. */
+  async startIn(path: string): Promise<boolean> {
     const target = this.abs(path);
-    // sftp names the path as typed, made absolute but not tidied (`Changing to: /data/`).
-    const shown = path.startsWith('/') ? path : `${this.cwd.replace(/\/+$/, '')}/${path}`;
-    const kind = await this.kind(target);
-    // Not a folder: sftp runs `get` on it, so a missing one is get's error, status 1.
-    if (!kind) return error(`File "${shown}" not found.`);
-    if (kind !== 'd') return error(`sftp: ${target}: host:path downloads are not supported by the shell world; use get in a batch, or scp`);
+    if ((await this.kind(target)) !== 'd') return false;
     this.cwd = target;
-    return done(this.quiet ? '' : `Changing to: ${shown}\n`);
+    return true;
+  }
+
+  /** A remote path made absolute against the remote directory. */
+  absolute(path: string): string {
+    return this.abs(path);
   }
 
   private async cd(path: string): Promise<Outcome> {
@@ -324,6 +330,8 @@ class SftpSession {
     const recursive = /[rR]/.test(flags) || this.recursive;
     let out = '';
     let err = '';
+    // A skipped link is said on stderr but fails nothing; every other line there is a failure.
+    let failed = false;
     for (const { path: m, kind } of matches) {
       const name = posix.basename(m);
       // Named as sftp's path_append names it (`./` + name is `./name`); opened as that path.
@@ -333,24 +341,28 @@ class SftpSession {
       if (!this.quiet) out += `Fetching ${shown} to ${dest}\n`;
       if (kind === 'd' && !recursive) {
         err += `download ${shown}: not a regular file\n`;
+        failed = true;
         continue;
       }
       const target = sftpLocalPath(this.lcwd, posix.normalize(dest));
       // As sftp opens the local file first: a copy the shim could not write never reaches the world's record.
       if (this.local?.writable?.(into ? sftpLocalPath(this.lcwd, localName as string) : posix.dirname(target)) === false) {
         err += `open local "${dest}": Permission denied\n`;
+        failed = true;
         continue;
       }
       if (kind === 'd') {
         const r = await this.getFolder(m, target);
         out += r.out;
         err += r.err;
+        failed ||= r.failed;
         continue;
       }
       const r = await this.hosts.copy('scp', [`${this.ip}:${m}`, this.scpLocal(target)], this.local);
       err += r.stderr.replace(/^scp: /gm, '');
+      failed ||= r.exitCode !== 0 || r.stderr !== '';
     }
-    return { out, err, failed: err !== '' };
+    return { out, err, failed };
   }
 
   /**
@@ -361,32 +373,66 @@ class SftpSession {
    */
   private async getFolder(folder: string, target: string): Promise<Outcome> {
     const local = this.local;
-    const listed = await this.sh(`find ${q(folder)} -type d`);
-    const out = depthFirst(listed.stdout.split('\n').filter((d) => d.startsWith(folder)))
+    // Links there are passed over (never followed), each named on stderr (an info line: unsaid with -q),
+    // status 0, as OpenSSH 9.2's download_dir does. just-bash's find has no -type l: test -L tells them.
+    const found = await this.sh(
+      `find ${q(folder)} | while IFS= read -r p; do if [ -L "$p" ]; then echo "l $p"; elif [ -d "$p" ]; then echo "d $p"; fi; done`,
+    );
+    const rows = found.stdout.split('\n').filter((l) => l.slice(2).startsWith(folder));
+    const links = depthFirst(rows.filter((l) => l.startsWith('l ') && l.slice(2) !== folder).map((l) => l.slice(2)));
+    const under = (p: string) => links.some((l) => p === l || p.startsWith(`${l}/`));
+    const out = depthFirst(rows.filter((l) => l.startsWith('d ') && !under(l.slice(2))).map((l) => l.slice(2)))
       .map((d) => `Retrieving ${d === folder ? `${d}/` : d}\n`)
       .join('');
+    const skipped = this.silent ? '' : links.map((l) => `download "${l}": not a regular file\n`).join('');
     // Links and an occupied destination as the shim saw them, by local path (the copy names them relative to the target).
     const view: LocalSide | undefined = local && {
       ...local,
       isDir: (p) => p !== target && local.isDir(p),
       linkUnder: (rel) => local.isLink?.(posix.join(target, rel)) ?? false,
       occupied: (p) => p === target && (local.occupied?.(posix.normalize(target).replace(/(.)\/+$/, '$1')) ?? false),
+      skipHostLinks: true,
     };
     const r = await this.hosts.copy('rsync', ['-r', `${this.ip}:${folder}/`, this.scpLocal(target)], view);
-    return { out, err: r.stderr.replace(/^rsync: /gm, ''), failed: r.exitCode !== 0 };
+    return { out, err: skipped + r.stderr.replace(/^rsync: /gm, ''), failed: r.exitCode !== 0 || r.stderr !== '' };
   }
 
+  /**
+   * `put`: a glob in the local name's last part is expanded over the local folder as the shim listed
+   * it (sftp's glob(3) with GLOB_MARK: a folder shown with a slash), each match put in turn.
+   */
   private async put(localName: string, remote: string | undefined, flags: string): Promise<Outcome> {
+    const pattern = posix.basename(localName);
+    if (!GLOB.test(pattern)) return this.putOne(localName, remote, flags);
+    const prefix = localName.slice(0, localName.length - pattern.length);
+    if (GLOB.test(prefix)) return error(`put ${localName}: a glob in a local folder name is not supported by the shell world`);
+    const names = this.local?.list?.(sftpLocalPath(this.lcwd, prefix || '.')) ?? [];
+    const matches = names.filter((n) => sftpGlobMatch(pattern, n)).map((n) => prefix + n);
+    if (matches.length === 0) return error(`stat ${localName}: No such file or directory`);
+    if (matches.length > 1 && remote !== undefined && (await this.kind(this.abs(remote))) !== 'd')
+      return error(`Multiple paths match, but destination "${this.abs(remote)}" is not a directory`);
+    let out = '';
+    let err = '';
+    for (const m of matches) {
+      const r = await this.putOne(m, remote, flags);
+      out += r.out;
+      err += r.err;
+    }
+    return { out, err, failed: err !== '' };
+  }
+
+  private async putOne(localName: string, remote: string | undefined, flags: string): Promise<Outcome> {
     const path = sftpLocalPath(this.lcwd, localName);
     const name = posix.basename(localName);
     let dest = remote === undefined ? posix.join(this.cwd, name) : this.abs(remote);
     if (remote !== undefined && (await this.kind(dest)) === 'd') dest = posix.join(dest, name);
     if (this.local && !this.local.isDir(path) && !this.local.read(path)) return error(`stat ${localName}: No such file or directory`);
     const folder = this.local?.isDir(path) ?? false;
-    if (folder && !/[rR]/.test(flags) && !this.recursive) return error(`Skipping non-regular file ${localName}`);
     // sftp's local glob marks a folder with a trailing slash and names it so.
     const shown = folder ? `${trim(localName)}/` : localName;
     let out = this.quiet ? '' : `Uploading ${shown} to ${dest}\n`;
+    // Without -r a folder goes to do_upload, which refuses it (OpenSSH 9.2).
+    if (folder && !/[rR]/.test(flags) && !this.recursive) return error(`local "${shown}" is not a regular file`, out);
     if (folder) {
       // upload_dir: the folder's contents into dest (made when missing, merged into a folder there), an `Entering` line per local folder.
       const kind = await this.kind(dest);

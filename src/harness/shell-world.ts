@@ -74,6 +74,8 @@ export interface LocalSide {
    * it before the batch ran under each folder a `get -r` writes into.
    */
   isLink?(path: string): boolean;
+  /** sftp's `get -r`: links in the host folder are passed over (its download_dir), not followed as scp -r's are. */
+  skipHostLinks?: boolean;
 }
 
 /** What one `scp`/`rsync` may send back into the workspace (the stand-ins are a few KiB each). */
@@ -536,7 +538,7 @@ export class ShellWorld {
             errors += `${tool}: ${req.dest.path}: Not a directory\n`;
             continue;
           }
-          const tree = await this.hostTree(srcFs, src.path);
+          const tree = await this.hostTree(srcFs, src.path, local.skipHostLinks);
           const size = tree?.files.reduce((n, f) => n + f.bytes.length, 0) ?? Number.POSITIVE_INFINITY;
           if (!tree || sent + size > MAX_WORKSPACE_REPLY) {
             errors += tooLarge(src.path);
@@ -671,11 +673,13 @@ export class ShellWorld {
 
   /**
    * A host folder's sub-folders and files (paths relative to it, parents first), or null past
-   * MAX_TREE_ENTRIES entries (a link loop included: links are followed, as scp -r does).
+   * MAX_TREE_ENTRIES entries (a link loop included: links are followed, as scp -r does, unless
+   * `skipLinks`, as sftp's get -r).
    */
   private async hostTree(
     fs: Bash['fs'],
     root: string,
+    skipLinks = false,
   ): Promise<{ dirs: string[]; files: Array<{ rel: string; bytes: Uint8Array }> } | null> {
     const dirs: string[] = [];
     const files: Array<{ rel: string; bytes: Uint8Array }> = [];
@@ -685,6 +689,7 @@ export class ShellWorld {
       for (const name of (await fs.readdir(rel ? `${base}/${rel}` : root)).sort()) {
         if (dirs.length + files.length >= MAX_TREE_ENTRIES) return null;
         const r = rel ? `${rel}/${name}` : name;
+        if (skipLinks && (await fs.lstat(`${base}/${r}`).catch(() => null))?.isSymbolicLink) continue;
         const st = await fs.stat(`${base}/${r}`).catch(() => null);
         if (st?.isDirectory) {
           dirs.push(r);

@@ -11,7 +11,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installBinary } from './c-helpers.js';
 import { folderTarget, insideDestination } from './copy-args.js';
-import { sftpArgs, sftpLine, sftpLocalPath } from './sftp-batch.js';
+import { sftpArgs, sftpDownloadLine, sftpGlobMatch, sftpLine, sftpLocalPath } from './sftp-batch.js';
 import { cHelpers, type HelperRuntime, helperRuntime, PERL } from './helper-runtime.js';
 import { SSH_ADD_LIST, SSH_AGENT_ENV } from './shim-text.js';
 import type { ToolCommand } from './tool-commands.js';
@@ -171,6 +171,8 @@ if (tool === 'sftp') {
   ${sftpArgs.toString()}
   ${sftpLine.toString()}
   ${sftpLocalPath.toString()}
+  ${sftpDownloadLine.toString()}
+  ${sftpGlobMatch.toString()}
   const isDir = (p) => { try { return statSync(p).isDirectory(); } catch { return false; } };
   const a = sftpArgs(argv);
   if (!a.error) {
@@ -179,26 +181,42 @@ if (tool === 'sftp') {
         process.stderr.write((e.code === 'ENOENT' ? 'No such file or directory' : 'Permission denied') + ' (' + a.batch + ').\n');
         process.exit(255);
       }
-    } else sftpBatch = await readStdin(true);
+    } else sftpBatch = a.localName === null ? await readStdin(true) : '';
     let lcwd = '';
     let seen = 0;
-    for (const text of sftpBatch.split('\n')) {
+    // sftp host:file [local] is the get of that file (a folder without local starts the batch there).
+    const download = sftpDownloadLine(a.destination, a.localName);
+    for (const text of [...(download === null ? [] : [download]), ...sftpBatch.split('\n')]) {
       const l = sftpLine(text);
       const [x, y] = l.operands;
       if ((l.name === 'lcd' || l.name === 'lchdir') && x !== undefined) {
         const p = sftpLocalPath(lcwd, x);
         if (isDir(p)) { dirs.push(p); lcwd = p; }
       } else if (['put', 'mput', 'reput'].includes(l.name) && x !== undefined) {
-        const p = sftpLocalPath(lcwd, x);
-        if (isDir(p)) {
-          // put -r: the folder walked as scp -r's is (no link followed), once, within the same caps.
-          if (!dirs.includes(p)) { dirs.push(p); if (/[rR]/.test(l.flags) || a.recursive) walk(p); }
-          continue;
+        // A glob in the last part: the folder listed, and each match taken, as sftp's glob(3) expands it.
+        const base = basename(x);
+        const prefix = x.slice(0, x.length - base.length);
+        let matches = [x];
+        if (/[*?[]/.test(base) && !/[*?[]/.test(prefix)) {
+          const at = sftpLocalPath(lcwd, prefix || '.');
+          let names = [];
+          try { names = readdirSync(at).sort(); } catch {}
+          if (names.length > ${MAX_LINK_CHECK_ENTRIES}) fail('sftp: ' + at + ': too many entries there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES})');
+          listings[at] = names;
+          matches = names.filter((n) => sftpGlobMatch(base, n)).map((n) => prefix + n);
         }
-        let st;
-        try { st = statSync(p); } catch { continue; }
-        if (!st.isFile() || p in files) continue;
-        readFile(x, p, st.size);
+        for (const m of matches) {
+          const p = sftpLocalPath(lcwd, m);
+          if (isDir(p)) {
+            // put -r: the folder walked as scp -r's is (no link followed), once, within the same caps.
+            if (!dirs.includes(p)) { dirs.push(p); if (/[rR]/.test(l.flags) || a.recursive) walk(p); }
+            continue;
+          }
+          let st;
+          try { st = statSync(p); } catch { continue; }
+          if (!st.isFile() || p in files) continue;
+          readFile(m, p, st.size);
+        }
       } else if (['get', 'mget', 'reget'].includes(l.name)) {
         const p = y === undefined ? null : sftpLocalPath(lcwd, y);
         if (p !== null && isDir(p)) dirs.push(p);

@@ -1,7 +1,7 @@
 /** sftp's command line and batch lines, split as OpenSSH's sftp splits them (the shim runs the same code). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sftpArgs, sftpLine, sftpLocalPath } from '../../src/harness/sftp-batch.js';
+import { sftpArgs, sftpDownloadLine, sftpGlobMatch, sftpLine, sftpLocalPath } from '../../src/harness/sftp-batch.js';
 import { columns, sftpDf } from '../../src/harness/sftp-text.js';
 
 test('sftp options: harmless ones accepted, -b read (and quiet), unknown ones and a missing destination give the usage', () => {
@@ -10,16 +10,53 @@ test('sftp options: harmless ones accepted, -b read (and quiet), unknown ones an
     batch: null,
     quiet: false,
     recursive: false,
+    silent: false,
+    localName: null,
   });
   assert.deepEqual(sftpArgs(['-A', '-q', '-C', '-o', 'StrictHostKeyChecking=no', '-i', 'k', '-P', '22', '-F', 'cfg', '-r', '-p', 'h']), {
     destination: 'h',
     batch: null,
     quiet: true,
     recursive: true,
+    silent: true,
+    localName: null,
   });
-  assert.deepEqual(sftpArgs(['-oBatchMode=yes', '-b', '-', 'h']), { destination: 'h', batch: '-', quiet: true, recursive: false });
-  assert.deepEqual(sftpArgs(['-qb', 'cmds.txt', 'h']), { destination: 'h', batch: 'cmds.txt', quiet: true, recursive: false });
-  assert.deepEqual(sftpArgs(['-bcmds', 'h']), { destination: 'h', batch: 'cmds', quiet: true, recursive: false });
+  assert.deepEqual(sftpArgs(['-oBatchMode=yes', '-b', '-', 'h']), {
+    destination: 'h',
+    batch: '-',
+    quiet: true,
+    recursive: false,
+    silent: false,
+    localName: null,
+  });
+  assert.deepEqual(sftpArgs(['-qb', 'cmds.txt', 'h']), {
+    destination: 'h',
+    batch: 'cmds.txt',
+    quiet: true,
+    recursive: false,
+    silent: true,
+    localName: null,
+  });
+  assert.deepEqual(sftpArgs(['-bcmds', 'h']), {
+    destination: 'h',
+    batch: 'cmds',
+    quiet: true,
+    recursive: false,
+    silent: false,
+    localName: null,
+  });
+  // sftp host:path local: the local name of the download; -q (not -b) silences info lines.
+  assert.deepEqual(sftpArgs(['h:/data/w', './x']), {
+    destination: 'h:/data/w',
+    batch: null,
+    quiet: false,
+    recursive: false,
+    silent: false,
+    localName: './x',
+  });
+  assert.equal(sftpDownloadLine('h:/data/w', './x'), 'get /data/w ./x');
+  assert.equal(sftpDownloadLine('maintainer@h:w', null), 'get w');
+  assert.equal(sftpDownloadLine('maintainer@h', null), null);
   for (const bad of [[], ['-Z', 'h'], ['-b'], ['-i', 'k'], ['a', 'b', 'c']]) {
     const r = sftpArgs(bad);
     assert.ok('error' in r && r.error.startsWith('usage: sftp [-46AaCfNpqrv]'), JSON.stringify(bad));
@@ -59,13 +96,18 @@ test('local paths follow lcd', () => {
 });
 
 test('the functions stand alone (the shim carries their source): no helper the bundler adds', () => {
-  for (const f of [sftpArgs, sftpLine, sftpLocalPath]) {
+  for (const f of [sftpArgs, sftpLine, sftpLocalPath, sftpDownloadLine, sftpGlobMatch]) {
     const copy = new Function(`return ${f.toString()}`)() as typeof f;
     assert.equal(typeof copy, 'function');
     assert.doesNotMatch(f.toString(), /__name|require\(|import\(/);
   }
   const line = new Function(`return ${sftpLine.toString()}`)() as typeof sftpLine;
   assert.deepEqual(line('put "a b" /data/'), sftpLine('put "a b" /data/'));
+  const match = new Function(`return ${sftpGlobMatch.toString()}`)() as typeof sftpGlobMatch;
+  assert.deepEqual(
+    ['*.bin', '?.bin', '[ab].bin', '[!a].bin'].map((p) => match(p, 'a.bin')),
+    [true, true, true, false],
+  );
 });
 
 test("sftp's text: names in columns across 80 characters, and df's table from a host's df", () => {
