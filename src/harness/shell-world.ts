@@ -17,7 +17,15 @@ import {
   type WorldState,
 } from '../world/index.js';
 import { blobIndex, contentIdsIn, standIn } from './content-marks.js';
-import { folderTarget, type Operand, parseCopyArgs, rsyncDestination, rsyncSkipsFolder, withoutTrailingSlash } from './copy-args.js';
+import {
+  folderTarget,
+  type Operand,
+  parseCopyArgs,
+  rsyncDestination,
+  rsyncSkipsFolder,
+  scpDestination,
+  withoutTrailingSlash,
+} from './copy-args.js';
 import { type HostFile, HostFs, SYSTEM_PREFIXES } from './host-fs.js';
 import { human, USED_FRACTION, VOLUME_BYTES } from './sizes.js';
 
@@ -425,6 +433,12 @@ export class ShellWorld {
       const into = await this.rsyncInto(destFs, dest.path, req, folderSource);
       if (typeof into !== 'boolean') return into;
       destIsDir = into;
+    } else if (req.dest.host !== null) {
+      const one = req.sources.length === 1 ? where(req.sources[0] as Operand) : null;
+      const oneKind = one && typeof one !== 'string' ? await kind(this.host(one.ip).disk.fs, one.path) : 'missing';
+      const into = await this.scpInto(destFs, dest.path, req, oneKind === 'missing' ? null : oneKind === 'folder');
+      if (typeof into !== 'boolean') return into;
+      destIsDir = into;
     } else if (req.sources.length > 1 && !destIsDir) return fail(`${tool}: ${dest.path}: Not a directory`);
     let errors = '';
     let stdout = '';
@@ -588,7 +602,13 @@ export class ShellWorld {
       );
       if (typeof into !== 'boolean') return into;
       destIsDir = into;
-    } else if (req.sources.length > 1 && !destIsDir) return fail(`${tool}: ${dest.path}: Not a directory`);
+    } else {
+      const one = req.sources.length === 1 ? (req.sources[0] as Operand) : null;
+      const oneFolder = one && isLocal(one) ? (local.isDir(one.path) ? true : local.read(one.path) ? false : null) : null;
+      const into = await this.scpInto(destFs, dest.path, req, oneFolder);
+      if (typeof into !== 'boolean') return into;
+      destIsDir = into;
+    }
     const arrived = (path: string, bytes: Uint8Array) => {
       for (const contentId of this.contentIdsIn(bytes)) if (!this.fromWorkspace.has(contentId)) this.fromWorkspace.set(contentId, path);
     };
@@ -664,6 +684,33 @@ export class ShellWorld {
       (await kind(bare.replace(/\/[^/]*$/, '') || '/')) === 'folder',
       req.sources.length > 1 || (folderSource && req.recursive),
     );
+    if ('error' in plan) return fail(plan.error, plan.exitCode);
+    if (plan.make) await destFs.mkdir(bare);
+    return plan.intoFolder;
+  }
+
+  /**
+   * scp's destination on the host it sends to (scpDestination): whether the sources go into it as a
+   * folder, made here when several sources need one; or scp's error. `oneFolder` is whether the one
+   * source is a folder, null when there are several or it will not be sent (missing, or a folder
+   * without -r: its own error comes per source).
+   */
+  private async scpInto(
+    destFs: Bash['fs'],
+    path: string,
+    req: ReturnType<typeof parseCopyArgs>,
+    oneFolder: boolean | null,
+  ): Promise<boolean | ExecResult> {
+    const kind = async (p: string) =>
+      (await destFs.exists(p)) ? ((await destFs.stat(p)).isDirectory ? ('folder' as const) : ('file' as const)) : ('missing' as const);
+    const bare = withoutTrailingSlash(path);
+    const state = await kind(bare);
+    const sent = req.sources.length > 1 || (oneFolder !== null && (!oneFolder || req.recursive));
+    if (!sent) return state === 'folder';
+    const plan = scpDestination(req.dest.path, state, (await kind(bare.replace(/\/[^/]*$/, '') || '/')) === 'folder', req.sources.length, {
+      typed: req.sources[0]?.path ?? '',
+      folder: oneFolder === true,
+    });
     if ('error' in plan) return fail(plan.error, plan.exitCode);
     if (plan.make) await destFs.mkdir(bare);
     return plan.intoFolder;

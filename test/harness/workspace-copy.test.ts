@@ -170,7 +170,7 @@ test('shell world: scp -r / rsync -r of a workspace folder to a host makes its f
   // No parent there, or no -r: the tools' own errors.
   assert.match(
     (await world.copyFromWorkspace('scp', ['-r', 'backup', `${NEW}:/nowhere/x`], ws)).stderr,
-    /scp: \/nowhere\/x: No such file or directory/,
+    /^scp: realpath \/nowhere\/x: No such file$/m,
   );
   const flat = await world.copyFromWorkspace('scp', ['backup', `${NEW}:/data/`], ws);
   assert.equal(flat.stderr, 'scp: backup: not a regular file\n');
