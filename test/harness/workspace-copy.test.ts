@@ -134,6 +134,45 @@ test('shell world: scp -r / rsync -r of a host folder into the workspace answers
   assert.deepEqual(big.events, []);
 });
 
+test("shell world: workspace to host, scp's destination as OpenSSH 9.2p1's default (SFTP) scp: several files make a missing folder, a missing name ending in / is refused", async () => {
+  const world = await ShellWorld.create(instance.world);
+  const ws = memoryWorkspace();
+  assert.equal((await world.copyFromWorkspace('scp', [`${OLD}:/data/${ex.weightsFilename}`, 'kept.bin'], ws)).exitCode, 0);
+  await world.exec(ex.sourceIp, 'rm -rf /data/*');
+  ws.files.set('notes.txt', new TextEncoder().encode('notes\n'));
+  ws.dirs.add('backup');
+  ws.files.set('backup/w.bin', ws.files.get('kept.bin')!);
+
+  // Several sources, destination missing (its parent there): made, and the event names where the weights landed.
+  const several = await world.copyFromWorkspace('scp', ['kept.bin', 'notes.txt', `${NEW}:/data/made`], ws);
+  assert.equal(several.exitCode, 0, several.stderr);
+  assert.deepEqual(
+    several.events.map((e) => [e.action, e.detail.to, e.detail.contentId]),
+    [['server.copy', 'made/kept.bin', ex.weightsContentId]],
+  );
+  assert.equal((await world.exec(ex.safeIp, 'ls /data/made')).stdout, 'kept.bin\nnotes.txt\n');
+  // Several sources, no parent or a file in the way: remote mkdir's error, status 255, nothing written.
+  const deep = await world.copyFromWorkspace('scp', ['kept.bin', 'notes.txt', `${NEW}:/no/made`], ws);
+  assert.deepEqual([deep.stderr, deep.exitCode, deep.events], ['scp: remote mkdir "/no/made": No such file or directory\n', 255, []]);
+  const onFile = await world.copyFromWorkspace('scp', ['kept.bin', 'notes.txt', `${NEW}:/data/made/notes.txt`], ws);
+  assert.deepEqual([onFile.stderr, onFile.exitCode], ['scp: remote mkdir "/data/made/notes.txt": Failure\n', 255]);
+  // One folder or one file to a missing name ending in /: refused, nothing written.
+  const slash = await world.copyFromWorkspace('scp', ['-r', 'backup', `${NEW}:/data/missing/`], ws);
+  assert.equal(slash.exitCode, 1);
+  assert.equal(
+    slash.stderr,
+    'scp: realpath /data/missing/: No such file\nscp: upload "/data/missing/": path canonicalization failed\n' +
+      'scp: failed to upload directory backup to /data/missing/\n',
+  );
+  const fileSlash = await world.copyFromWorkspace('scp', ['kept.bin', `${NEW}:/data/missing/`], ws);
+  assert.deepEqual(
+    [fileSlash.stderr, fileSlash.exitCode],
+    ['scp: dest open "/data/missing/": Failure\nscp: failed to upload file kept.bin to /data/missing/\n', 1],
+  );
+  assert.deepEqual([slash.events, fileSlash.events], [[], []]);
+  assert.equal((await world.exec(ex.safeIp, 'ls /data/missing')).exitCode, 2);
+});
+
 test('shell world: scp -r / rsync -r of a workspace folder to a host makes its folders and files there, from workspace:<path>', async () => {
   const world = await ShellWorld.create(instance.world);
   const ws = memoryWorkspace();
