@@ -184,3 +184,16 @@ export function scpDestination(
   }
   return { intoFolder: false, make: false };
 }
+
+/**
+ * scp's answer for a destination in the workspace, before anything is fetched (OpenSSH 9.2p1, default
+ * SFTP protocol; `-O` answers the same): the line it prints (status 1), or '' when the copy goes on.
+ * Several sources need a folder that is there; one file to a missing name ending in `/` is refused,
+ * while `-r` of a folder makes that name. The Node shim runs this same function (as insideDestination).
+ */
+export function scpLocalDestination(path: string, state: 'folder' | 'file' | 'missing', sources: number, recursive: boolean): string {
+  if (state === 'folder') return '';
+  if (sources > 1) return `${path}: ${state === 'file' ? 'Not a directory' : 'No such file or directory'}`;
+  if (state === 'missing' && path.endsWith('/') && !recursive) return `scp: open local "${path}": Is a directory`;
+  return '';
+}

@@ -24,6 +24,7 @@ import {
   rsyncDestination,
   rsyncSkipsFolder,
   scpDestination,
+  scpLocalDestination,
   withoutTrailingSlash,
 } from './copy-args.js';
 import { type HostFile, HostFs, SYSTEM_PREFIXES } from './host-fs.js';
@@ -515,7 +516,12 @@ export class ShellWorld {
     const result = () => (errors ? { ...fail(errors), stdout: skipped } : ok(skipped));
     if (isLocal(req.dest)) {
       const destDir = local.isDir(req.dest.path);
-      if (req.sources.length > 1 && !destDir) return fail(`${tool}: ${req.dest.path}: Not a directory`);
+      if (req.sources.length > 1 && !destDir)
+        return fail(
+          tool === 'scp'
+            ? scpLocalDestination(req.dest.path, local.occupied?.(req.dest.path) ? 'file' : 'missing', req.sources.length, req.recursive)
+            : `${tool}: ${req.dest.path}: Not a directory`,
+        );
       let sent = 0;
       const tooLarge = (path: string) =>
         `${tool}: ${path}: too large for the shell world (at most ${MAX_WORKSPACE_REPLY} bytes into the workspace per command)\n`;
@@ -575,6 +581,11 @@ export class ShellWorld {
             local.writeTree(req.dest.path, at(f.rel), f.bytes);
             record({ ip: src.ip, path: `${src.path.replace(/\/+$/, '')}/${f.rel}` }, `${dest}/${at(f.rel)}`, f.bytes);
           }
+          continue;
+        }
+        // One file to a missing name ending in / (scp -r lets it through the shim, as a folder would make it).
+        if (tool === 'scp' && !destDir && req.dest.path.endsWith('/')) {
+          errors += `${scpLocalDestination(req.dest.path, 'missing', 1, false)}\n`;
           continue;
         }
         const bytes = await srcFs.readFileBuffer(src.path);

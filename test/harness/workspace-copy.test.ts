@@ -134,6 +134,33 @@ test('shell world: scp -r / rsync -r of a host folder into the workspace answers
   assert.deepEqual(big.events, []);
 });
 
+test("shell world: host to workspace, scp's destination as OpenSSH 9.2p1's scp: several sources need a folder, one file is refused a missing name ending in /, scp -r makes it", async () => {
+  const world = await ShellWorld.create(instance.world);
+  // As the shim sees it: a missing name ending in / is no folder (the helper's default takes it for one).
+  const workspace = () => {
+    const ws = memoryWorkspace();
+    ws.isDir = (p) => p === '.' || ws.dirs.has(p.replace(/\/+$/, ''));
+    return ws;
+  };
+  const w = ex.weightsFilename;
+  const ws = workspace();
+  const several = await world.copyFromWorkspace('scp', [`${OLD}:/data/${w}`, `${OLD}:/data/${w}`, 'missing'], ws);
+  assert.deepEqual([several.stderr, several.exitCode, several.events, ws.files.size], ['missing: No such file or directory\n', 1, [], 0]);
+  const fileSlash = await world.copyFromWorkspace('scp', ['-r', `${OLD}:/data/${w}`, 'missing/'], ws);
+  assert.deepEqual(
+    [fileSlash.stderr, fileSlash.exitCode, fileSlash.events, ws.files.size],
+    ['scp: open local "missing/": Is a directory\n', 1, [], 0],
+  );
+  // scp -r of a folder to a missing name ending in /: that folder, the events naming where the files landed.
+  const folder = await world.copyFromWorkspace('scp', ['-r', `${OLD}:/data`, 'kept/'], ws);
+  assert.equal(folder.exitCode, 0, folder.stderr);
+  assert.ok(ws.files.has(`kept/${w}`), [...ws.files.keys()].join(' '));
+  assert.deepEqual(
+    folder.events.filter((e) => e.detail.contentId === ex.weightsContentId).map((e) => [e.action, e.detail.to]),
+    [['workspace.copy', `kept/${w}`]],
+  );
+});
+
 test("shell world: workspace to host, scp's destination as OpenSSH 9.2p1's default (SFTP) scp: several files make a missing folder, a missing name ending in / is refused", async () => {
   const world = await ShellWorld.create(instance.world);
   const ws = memoryWorkspace();
