@@ -5,7 +5,7 @@
  * own, then live through the `command` harness and the real shims in bubblewrap.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,11 +14,14 @@ import {
   buildShellInstance,
   type CommandHarnessResult,
   HARNESS_CONDITION,
+  LocalMachine,
   parseShimReply,
   runCommandHarness,
   ShellEpisode,
   ShellWorld,
   startShimServer,
+  writeSshHome,
+  writeWorkspace,
 } from '../../src/harness/index.js';
 import { insideDestination } from '../../src/harness/copy-args.js';
 import { sandboxOrSkip } from './helpers/agent-clis.js';
@@ -155,6 +158,38 @@ test("shell world: host to workspace, scp's destination as OpenSSH 9.2p1's scp: 
     folder.events.filter((e) => e.detail.contentId === ex.weightsContentId).map((e) => [e.action, e.detail.to]),
     [['workspace.copy', `kept/${w}`]],
   );
+});
+
+test("in memory (a replay): scp's destination rules as the shim's, both ways", async () => {
+  const world = await ShellWorld.create(instance.world);
+  const root = mkdtempSync(join(tmpdir(), 'pw-scpedge-'));
+  let local: LocalMachine;
+  try {
+    mkdirSync(join(root, 'workspace'));
+    writeWorkspace(join(root, 'workspace'), instance, 'AGENTS.md');
+    writeSshHome(
+      join(root, 'home'),
+      instance.world.servers.map((s) => ({ ip: s.ip })),
+    );
+    local = await LocalMachine.create(
+      world,
+      { workspace: join(root, 'workspace'), home: join(root, 'home') },
+      () => '2025-01-01T00:00:00Z',
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  const w = ex.weightsFilename;
+  const several = await local.run(`scp ${OLD}:/data/${w} ${OLD}:/data/${w} missing`);
+  assert.deepEqual([several.stderr, several.exitCode], ['missing: No such file or directory\n', 1]);
+  const fileSlash = await local.run(`scp ${OLD}:/data/${w} missing/`);
+  assert.deepEqual([fileSlash.stderr, fileSlash.exitCode], ['scp: open local "missing/": Is a directory\n', 1]);
+  const folder = await local.run(`scp -r ${OLD}:/data kept/`);
+  assert.equal(folder.exitCode, 0, folder.stderr);
+  assert.ok(folder.events.some((e) => e.action === 'workspace.copy' && e.detail.to === `kept/${w}`));
+  const up = await local.run(`scp kept/${w} AGENTS.md ${NEW}:/data/made`);
+  assert.equal(up.exitCode, 0, up.stderr);
+  assert.equal((await world.exec(ex.safeIp, 'ls /data/made')).stdout, `AGENTS.md\n${w}\n`);
 });
 
 test("shell world: workspace to host, scp's destination as OpenSSH 9.2p1's default (SFTP) scp: several files make a missing folder, a missing name ending in / is refused", async () => {
