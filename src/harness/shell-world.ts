@@ -440,7 +440,13 @@ export class ShellWorld {
       const into = await this.scpInto(destFs, dest.path, req, oneKind === 'missing' ? null : oneKind === 'folder');
       if (typeof into !== 'boolean') return into;
       destIsDir = into;
-    } else if (req.sources.length > 1 && !destIsDir) return fail(`${tool}: ${dest.path}: Not a directory`);
+    } else if (!destIsDir) {
+      // Into this host's own files: scp's local checks (as into the workspace).
+      const one = req.sources.length === 1 ? where(req.sources[0] as Operand) : null;
+      const oneFolder = one && typeof one !== 'string' && (await kind(this.host(one.ip).disk.fs, one.path)) === 'folder';
+      const why = scpLocalDestination(req.dest.path, destKind, req.sources.length, req.recursive && oneFolder === true);
+      if (why) return fail(why);
+    }
     let errors = '';
     let stdout = '';
     for (const s of req.sources) {

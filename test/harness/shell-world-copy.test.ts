@@ -184,6 +184,21 @@ test("host to host, scp's destination as OpenSSH 9.2p1's default (SFTP) scp trea
   assert.deepEqual(await find(w, '/backup /kept /no 2>/dev/null'), ['']);
 });
 
+test("on a host, scp from another host into its own files: scp's local checks (OpenSSH 9.2p1)", async () => {
+  const w = await world();
+  const several = await w.exec(ex.safeIp, `scp ${OLD}:/data/${W} ${OLD}:/data/sub/copy.bin /backup`);
+  assert.deepEqual([several.stderr, several.exitCode, several.events], ['/backup: No such file or directory\n', 1, []]);
+  const fileSlash = await w.exec(ex.safeIp, `scp ${OLD}:/data/${W} /backup/`);
+  assert.deepEqual([fileSlash.stderr, fileSlash.exitCode, fileSlash.events], ['scp: open local "/backup/": Is a directory\n', 1, []]);
+  const folder = await w.exec(ex.safeIp, `scp -r ${OLD}:/data/sub /backup/`);
+  assert.equal(folder.exitCode, 0, folder.stderr);
+  // Landed as /backup itself (the from names the weights' first known place).
+  assert.deepEqual(
+    weightCopies(folder.events).map((c) => c.split(' -> ')[1]),
+    ['/backup/copy.bin'],
+  );
+});
+
 test('a copy into itself ends: the source tree is read before anything is written', async () => {
   const w = await world();
   const r = await w.exec(ex.sourceIp, 'rsync -a /data /data/sub');
