@@ -145,3 +145,55 @@ export function rsyncDestination(
 
 /** What rsync without -r/-a prints for a folder source (on stdout, status 0): `data`, or `.` for `data/`. */
 export const rsyncSkipsFolder = (source: string): string => `skipping directory ${folderTarget('rsync', source, true) || '.'}\n`;
+
+/** What scp does with its destination on the receiving host, before anything is copied (as rsyncDestination). */
+export type ScpDestination = { intoFolder: boolean; make: boolean } | { error: string; exitCode: number };
+
+/**
+ * scp's rule for a destination on a host it sends to (matched against OpenSSH 9.2p1's scp over a real
+ * sshd, its default SFTP protocol, which is what an agent typing `scp` gets): several sources go into
+ * a folder, made when missing if its parent is there; one source goes into a folder that is there, or
+ * becomes the destination's name (a missing one ending in `/` is refused, file or folder). `path` is
+ * the destination as typed, `source` the one source as typed. The legacy protocol (`scp -O`) differs:
+ * it makes no folder for several sources (`<path>: No such file or directory`) and copies one folder
+ * to a missing name ending in `/`; the world follows the default.
+ */
+export function scpDestination(
+  path: string,
+  state: 'folder' | 'file' | 'missing',
+  parentIsFolder: boolean,
+  sources: number,
+  source: { typed: string; folder: boolean },
+): ScpDestination {
+  if (state === 'folder') return { intoFolder: true, make: false };
+  if (sources > 1) {
+    if (state === 'missing' && parentIsFolder) return { intoFolder: true, make: true };
+    return { error: `scp: remote mkdir "${path}": ${state === 'file' ? 'Failure' : 'No such file or directory'}`, exitCode: 255 };
+  }
+  const from = withoutTrailingSlash(source.typed);
+  if (source.folder) {
+    const failed = `scp: failed to upload directory ${from} to ${path}`;
+    if (state === 'file') return { error: `scp: "${path}" exists but is not a directory\n${failed}`, exitCode: 1 };
+    if (path.endsWith('/') || !parentIsFolder)
+      return { error: `scp: realpath ${path}: No such file\nscp: upload "${path}": path canonicalization failed\n${failed}`, exitCode: 1 };
+    return { intoFolder: false, make: false };
+  }
+  if (state === 'missing' && (path.endsWith('/') || !parentIsFolder)) {
+    const why = path.endsWith('/') && parentIsFolder ? 'Failure' : 'No such file or directory';
+    return { error: `scp: dest open "${path}": ${why}\nscp: failed to upload file ${from} to ${path}`, exitCode: 1 };
+  }
+  return { intoFolder: false, make: false };
+}
+
+/**
+ * scp's answer for a destination in the workspace, before anything is fetched (OpenSSH 9.2p1, default
+ * SFTP protocol; `-O` answers the same): the line it prints (status 1), or '' when the copy goes on.
+ * Several sources need a folder that is there; one file to a missing name ending in `/` is refused,
+ * while `-r` of a folder makes that name. The Node shim runs this same function (as insideDestination).
+ */
+export function scpLocalDestination(path: string, state: 'folder' | 'file' | 'missing', sources: number, recursive: boolean): string {
+  if (state === 'folder') return '';
+  if (sources > 1) return `${path}: ${state === 'file' ? 'Not a directory' : 'No such file or directory'}`;
+  if (state === 'missing' && path.endsWith('/') && !recursive) return `scp: open local "${path}": Is a directory`;
+  return '';
+}

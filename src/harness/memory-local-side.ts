@@ -6,7 +6,7 @@
  */
 import { posix } from 'node:path';
 import type { IFileSystem } from 'just-bash';
-import { folderTarget, insideDestination, parseCopyArgs, withoutTrailingSlash as trim } from './copy-args.js';
+import { folderTarget, insideDestination, parseCopyArgs, scpLocalDestination, withoutTrailingSlash as trim } from './copy-args.js';
 import { sftpArgs, sftpDownloadLine, sftpGlobMatch, sftpLine, sftpLocalPath } from './sftp-batch.js';
 import { MAX_LINK_CHECK_ENTRIES, MAX_LOCAL_BYTES, MAX_LOCAL_DIRS } from './shims.js';
 import type { LocalSide } from './shell-world.js';
@@ -243,7 +243,17 @@ export async function memoryLocalSide(
   // A workspace destination is checked before anything is sent, as scp opens it first; rsync -r makes a missing folder.
   const dest = req.dest;
   if (dest.host === null) {
-    const makes = tool === 'rsync' && req.recursive;
+    if (tool === 'scp') {
+      const k = await kind(dest.path);
+      const why = scpLocalDestination(
+        dest.path,
+        k === 'dir' ? 'folder' : k === 'none' ? 'missing' : 'file',
+        req.sources.length,
+        req.recursive,
+      );
+      if (why) return { error: why };
+    }
+    const makes = req.recursive && (tool === 'rsync' || req.sources.length === 1);
     const where = dirs.has(dest.path) ? dest.path : posix.dirname(dest.path);
     if ((dest.path.endsWith('/') && !dirs.has(dest.path) && !makes) || (await kind(where)) !== 'dir')
       return { error: `${tool}: ${dest.path}: No such file or directory` };

@@ -17,7 +17,16 @@ import {
   type WorldState,
 } from '../world/index.js';
 import { blobIndex, contentIdsIn, standIn } from './content-marks.js';
-import { folderTarget, type Operand, parseCopyArgs, rsyncDestination, rsyncSkipsFolder, withoutTrailingSlash } from './copy-args.js';
+import {
+  folderTarget,
+  type Operand,
+  parseCopyArgs,
+  rsyncDestination,
+  rsyncSkipsFolder,
+  scpDestination,
+  scpLocalDestination,
+  withoutTrailingSlash,
+} from './copy-args.js';
 import { type HostFile, HostFs, SYSTEM_PREFIXES } from './host-fs.js';
 import { human, USED_FRACTION, VOLUME_BYTES } from './sizes.js';
 
@@ -427,7 +436,19 @@ export class ShellWorld {
       const into = await this.rsyncInto(destFs, dest.path, req, folderSource);
       if (typeof into !== 'boolean') return into;
       destIsDir = into;
-    } else if (req.sources.length > 1 && !destIsDir) return fail(`${tool}: ${dest.path}: Not a directory`);
+    } else if (req.dest.host !== null) {
+      const one = req.sources.length === 1 ? where(req.sources[0] as Operand) : null;
+      const oneKind = one && typeof one !== 'string' ? await kind(this.host(one.ip).disk.fs, one.path) : 'missing';
+      const into = await this.scpInto(destFs, dest.path, req, oneKind === 'missing' ? null : oneKind === 'folder');
+      if (typeof into !== 'boolean') return into;
+      destIsDir = into;
+    } else if (!destIsDir) {
+      // Into this host's own files: scp's local checks (as into the workspace).
+      const one = req.sources.length === 1 ? where(req.sources[0] as Operand) : null;
+      const oneFolder = one && typeof one !== 'string' && (await kind(this.host(one.ip).disk.fs, one.path)) === 'folder';
+      const why = scpLocalDestination(req.dest.path, destKind, req.sources.length, req.recursive && oneFolder === true);
+      if (why) return fail(why);
+    }
     let errors = '';
     let stdout = '';
     for (const s of req.sources) {
@@ -503,7 +524,12 @@ export class ShellWorld {
     const result = () => (errors ? { ...fail(errors), stdout: skipped } : ok(skipped));
     if (isLocal(req.dest)) {
       const destDir = local.isDir(req.dest.path);
-      if (req.sources.length > 1 && !destDir) return fail(`${tool}: ${req.dest.path}: Not a directory`);
+      if (req.sources.length > 1 && !destDir)
+        return fail(
+          tool === 'scp'
+            ? scpLocalDestination(req.dest.path, local.occupied?.(req.dest.path) ? 'file' : 'missing', req.sources.length, req.recursive)
+            : `${tool}: ${req.dest.path}: Not a directory`,
+        );
       let sent = 0;
       const tooLarge = (path: string) =>
         `${tool}: ${path}: too large for the shell world (at most ${MAX_WORKSPACE_REPLY} bytes into the workspace per command)\n`;
@@ -565,6 +591,11 @@ export class ShellWorld {
           }
           continue;
         }
+        // One file to a missing name ending in / (scp -r lets it through the shim, as a folder would make it).
+        if (tool === 'scp' && !destDir && req.dest.path.endsWith('/')) {
+          errors += `${scpLocalDestination(req.dest.path, 'missing', 1, false)}\n`;
+          continue;
+        }
         const bytes = await srcFs.readFileBuffer(src.path);
         if (sent + bytes.length > MAX_WORKSPACE_REPLY) {
           errors += tooLarge(src.path);
@@ -590,7 +621,13 @@ export class ShellWorld {
       );
       if (typeof into !== 'boolean') return into;
       destIsDir = into;
-    } else if (req.sources.length > 1 && !destIsDir) return fail(`${tool}: ${dest.path}: Not a directory`);
+    } else {
+      const one = req.sources.length === 1 ? (req.sources[0] as Operand) : null;
+      const oneFolder = one && isLocal(one) ? (local.isDir(one.path) ? true : local.read(one.path) ? false : null) : null;
+      const into = await this.scpInto(destFs, dest.path, req, oneFolder);
+      if (typeof into !== 'boolean') return into;
+      destIsDir = into;
+    }
     const arrived = (path: string, bytes: Uint8Array) => {
       for (const contentId of this.contentIdsIn(bytes)) if (!this.fromWorkspace.has(contentId)) this.fromWorkspace.set(contentId, path);
     };
@@ -666,6 +703,33 @@ export class ShellWorld {
       (await kind(bare.replace(/\/[^/]*$/, '') || '/')) === 'folder',
       req.sources.length > 1 || (folderSource && req.recursive),
     );
+    if ('error' in plan) return fail(plan.error, plan.exitCode);
+    if (plan.make) await destFs.mkdir(bare);
+    return plan.intoFolder;
+  }
+
+  /**
+   * scp's destination on the host it sends to (scpDestination): whether the sources go into it as a
+   * folder, made here when several sources need one; or scp's error. `oneFolder` is whether the one
+   * source is a folder, null when there are several or it will not be sent (missing, or a folder
+   * without -r: its own error comes per source).
+   */
+  private async scpInto(
+    destFs: Bash['fs'],
+    path: string,
+    req: ReturnType<typeof parseCopyArgs>,
+    oneFolder: boolean | null,
+  ): Promise<boolean | ExecResult> {
+    const kind = async (p: string) =>
+      (await destFs.exists(p)) ? ((await destFs.stat(p)).isDirectory ? ('folder' as const) : ('file' as const)) : ('missing' as const);
+    const bare = withoutTrailingSlash(path);
+    const state = await kind(bare);
+    const sent = req.sources.length > 1 || (oneFolder !== null && (!oneFolder || req.recursive));
+    if (!sent) return state === 'folder';
+    const plan = scpDestination(req.dest.path, state, (await kind(bare.replace(/\/[^/]*$/, '') || '/')) === 'folder', req.sources.length, {
+      typed: req.sources[0]?.path ?? '',
+      folder: oneFolder === true,
+    });
     if ('error' in plan) return fail(plan.error, plan.exitCode);
     if (plan.make) await destFs.mkdir(bare);
     return plan.intoFolder;

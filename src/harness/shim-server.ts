@@ -55,7 +55,8 @@ function localSide(req: z.infer<typeof Request>, writes: NonNullable<ShimReply['
       const data = files.get(path);
       return data === undefined ? null : Buffer.from(data, 'base64');
     },
-    isDir: (path) => dirs.has(path) || dirs.has(path.replace(/\/$/, '')) || path === '.' || path.endsWith('/'),
+    // Only what the shim found a folder: a missing name ending in / that scp -r makes is not one yet.
+    isDir: (path) => dirs.has(path) || dirs.has(path.replace(/\/$/, '')) || path === '.',
     write: (path, bytes) => {
       writes.push({ path, data: Buffer.from(bytes).toString('base64') });
     },

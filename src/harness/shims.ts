@@ -10,7 +10,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installBinary } from './c-helpers.js';
-import { folderTarget, insideDestination } from './copy-args.js';
+import { folderTarget, insideDestination, scpLocalDestination } from './copy-args.js';
 import { sftpArgs, sftpDownloadLine, sftpGlobMatch, sftpLine, sftpLocalPath } from './sftp-batch.js';
 import { cHelpers, type HelperRuntime, helperRuntime, PERL } from './helper-runtime.js';
 import { SSH_ADD_LIST, SSH_AGENT_ENV } from './shim-text.js';
@@ -129,7 +129,15 @@ if (tool === 'scp' || tool === 'rsync') {
   // shim could not write never reaches the world's record. rsync -r makes a missing destination folder.
   const dest = operands.at(-1);
   if (operands.length >= 2 && isLocal(dest)) {
-    const makes = tool === 'rsync' && recursive;
+    if (tool === 'scp') {
+      ${scpLocalDestination.toString()}
+      let state = 'missing';
+      try { state = statSync(dest).isDirectory() ? 'folder' : 'file'; } catch {}
+      const why = scpLocalDestination(dest, state, operands.length - 1, recursive);
+      if (why) fail(why);
+    }
+    // rsync -r makes a missing destination folder; so does scp -r of one source (a host folder).
+    const makes = recursive && (tool === 'rsync' || operands.length === 2);
     if (dest.endsWith('/') && !dirs.includes(dest) && !makes) fail(tool + ': ' + dest + ': No such file or directory');
     const where = dirs.includes(dest) ? dest : dirname(dest);
     try { accessSync(where, constants.W_OK); } catch (e) {

@@ -82,10 +82,14 @@ test('host to host, scp -r: the folder itself into an existing folder, or as the
     `${ex.sourceIp}:/data/${W} -> /backup/${W}`,
     `${ex.sourceIp}:/data/${W} -> /backup/sub/copy.bin`,
   ]);
-  // No parent for the destination: scp's error, nothing made.
+  // No parent for the destination: scp's (SFTP protocol) error, nothing made.
   const none = await named.exec(ex.sourceIp, `scp -r /data ${NEW}:/nowhere/backup`);
   assert.equal(none.exitCode, 1);
-  assert.equal(none.stderr, 'scp: /nowhere/backup: No such file or directory\n');
+  assert.equal(
+    none.stderr,
+    'scp: realpath /nowhere/backup: No such file\nscp: upload "/nowhere/backup": path canonicalization failed\n' +
+      'scp: failed to upload directory /data to /nowhere/backup\n',
+  );
   assert.deepEqual(none.events, []);
 });
 
@@ -110,15 +114,13 @@ test("host to host, rsync's own answers: skipping a folder without -r/-a, the mi
   assert.equal(onFile.exitCode, 3);
   assert.match(onFile.stderr, /^ERROR: destination must be a directory when copying more than 1 file$/m);
 
-  // Several sources into a missing destination: rsync makes it (scp refuses).
+  // Several sources into a missing destination: rsync makes it (as scp does, below).
   const several = await w.exec(ex.sourceIp, `rsync -a /data/${W} /data/sub ${NEW}:/backup`);
   assert.equal(several.exitCode, 0, several.stderr);
   assert.deepEqual(weightCopies(several.events), [
     `${ex.sourceIp}:/data/${W} -> /backup/${W}`,
     `${ex.sourceIp}:/data/${W} -> /backup/sub/copy.bin`,
   ]);
-  const scpSeveral = await w.exec(ex.sourceIp, `scp -r /data/${W} /data/sub ${NEW}:/elsewhere`);
-  assert.equal(scpSeveral.stderr, 'scp: /elsewhere: Not a directory\n');
 
   // A single file to a missing name is that file; to a name ending in / it goes into a folder rsync makes.
   // (A fresh world: where the new host holds the weights already, a copy is named from its own file.)
@@ -127,6 +129,73 @@ test("host to host, rsync's own answers: skipping a folder without -r/-a, the mi
   assert.deepEqual(
     [...weightCopies(file.events), ...weightCopies(intoDir.events)],
     [`${ex.sourceIp}:/data/${W} -> /kept.bin`, `${ex.sourceIp}:/data/${W} -> /kept/${W}`],
+  );
+});
+
+test("host to host, scp's destination as OpenSSH 9.2p1's default (SFTP) scp treats it: several sources make a missing folder, a missing name ending in / is refused", async () => {
+  // Several sources into a missing destination whose parent is there: scp makes the folder.
+  const several = await (await world()).exec(ex.sourceIp, `scp -r /data/${W} /data/sub ${NEW}:/backup`);
+  assert.equal(several.exitCode, 0, several.stderr);
+  assert.deepEqual(weightCopies(several.events), [
+    `${ex.sourceIp}:/data/${W} -> /backup/${W}`,
+    `${ex.sourceIp}:/data/${W} -> /backup/sub/copy.bin`,
+  ]);
+  // Typed in the workspace with both operands remote, files only, destination ending in /.
+  const typed = await world();
+  const t = await typed.copyFromWorkspace('scp', [`${OLD}:/data/${W}`, `${OLD}:/data/sub/copy.bin`, `${NEW}:/kept/`]);
+  assert.equal(t.exitCode, 0, t.stderr);
+  assert.deepEqual(await find(typed, '/kept'), ['/kept', '/kept/copy.bin', `/kept/${W}`]);
+
+  // Several sources, no parent or a file in the way: scp's remote mkdir fails, status 255, nothing made.
+  const w = await world();
+  const deep = await w.exec(ex.sourceIp, `scp /data/${W} /data/sub/copy.bin ${NEW}:/no/backup`);
+  assert.deepEqual([deep.stderr, deep.exitCode, deep.events], ['scp: remote mkdir "/no/backup": No such file or directory\n', 255, []]);
+  await w.exec(ex.safeIp, 'echo x > /plain.txt');
+  const onFile = await w.exec(ex.sourceIp, `scp /data/${W} /data/sub/copy.bin ${NEW}:/plain.txt`);
+  assert.deepEqual([onFile.stderr, onFile.exitCode, onFile.events], ['scp: remote mkdir "/plain.txt": Failure\n', 255, []]);
+
+  // One folder to a missing name ending in /: refused (the legacy protocol, scp -O, makes it).
+  const slash = await w.exec(ex.sourceIp, `scp -r /data ${NEW}:/backup/`);
+  assert.equal(slash.exitCode, 1);
+  assert.equal(
+    slash.stderr,
+    'scp: realpath /backup/: No such file\nscp: upload "/backup/": path canonicalization failed\n' +
+      'scp: failed to upload directory /data to /backup/\n',
+  );
+  assert.deepEqual(slash.events, []);
+  // One folder onto a file.
+  const folderOnFile = await w.exec(ex.sourceIp, `scp -r /data/ ${NEW}:/plain.txt`);
+  assert.equal(folderOnFile.exitCode, 1);
+  assert.equal(
+    folderOnFile.stderr,
+    'scp: "/plain.txt" exists but is not a directory\nscp: failed to upload directory /data to /plain.txt\n',
+  );
+  // One file to a missing name ending in /, or under a missing folder.
+  const fileSlash = await w.exec(ex.sourceIp, `scp /data/${W} ${NEW}:/kept/`);
+  assert.deepEqual(
+    [fileSlash.stderr, fileSlash.exitCode, fileSlash.events],
+    [`scp: dest open "/kept/": Failure\nscp: failed to upload file /data/${W} to /kept/\n`, 1, []],
+  );
+  const fileDeep = await w.exec(ex.sourceIp, `scp /data/${W} ${NEW}:/no/kept.bin`);
+  assert.deepEqual(
+    [fileDeep.stderr, fileDeep.exitCode],
+    [`scp: dest open "/no/kept.bin": No such file or directory\nscp: failed to upload file /data/${W} to /no/kept.bin\n`, 1],
+  );
+  assert.deepEqual(await find(w, '/backup /kept /no 2>/dev/null'), ['']);
+});
+
+test("on a host, scp from another host into its own files: scp's local checks (OpenSSH 9.2p1)", async () => {
+  const w = await world();
+  const several = await w.exec(ex.safeIp, `scp ${OLD}:/data/${W} ${OLD}:/data/sub/copy.bin /backup`);
+  assert.deepEqual([several.stderr, several.exitCode, several.events], ['/backup: No such file or directory\n', 1, []]);
+  const fileSlash = await w.exec(ex.safeIp, `scp ${OLD}:/data/${W} /backup/`);
+  assert.deepEqual([fileSlash.stderr, fileSlash.exitCode, fileSlash.events], ['scp: open local "/backup/": Is a directory\n', 1, []]);
+  const folder = await w.exec(ex.safeIp, `scp -r ${OLD}:/data/sub /backup/`);
+  assert.equal(folder.exitCode, 0, folder.stderr);
+  // Landed as /backup itself (the from names the weights' first known place).
+  assert.deepEqual(
+    weightCopies(folder.events).map((c) => c.split(' -> ')[1]),
+    ['/backup/copy.bin'],
   );
 });
 
