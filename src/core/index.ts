@@ -15,3 +15,4 @@ export * from './value-bounds.js';
 export * from './terminal-text.js';
 export * from './interview.js';
 export * from './scenario-traits.js';
+export * from './glob-match.js';

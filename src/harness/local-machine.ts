@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { Bash, defineCommand, type ExecResult, InMemoryFs } from 'just-bash';
-import picomatch from 'picomatch';
+import { globPathMatcher } from '../core/index.js';
 import { parseTimestamp } from '../world/index.js';
 import { SYSTEM_PREFIXES } from './host-fs.js';
 import { memoryLocalSide, memorySftpSide } from './memory-local-side.js';
@@ -223,7 +223,7 @@ export class LocalMachine {
   glob(pattern: string, dir?: string): Promise<ShellResult & { aliases: PathAlias[] }> {
     return this.step(async () => {
       const base = this.absolute(dir ?? '.');
-      const match = picomatch(pattern);
+      const match = globPathMatcher(pattern);
       const found: string[] = [];
       for (const path of this.inner.getAllPaths().sort()) {
         if (!path.startsWith(`${base}/`) || isSystem(path)) continue;

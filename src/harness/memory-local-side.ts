@@ -6,8 +6,9 @@
  */
 import { posix } from 'node:path';
 import type { IFileSystem } from 'just-bash';
+import { globPartMatch } from '../core/index.js';
 import { folderTarget, insideDestination, parseCopyArgs, scpLocalDestination, withoutTrailingSlash as trim } from './copy-args.js';
-import { sftpArgs, sftpDownloadLine, sftpGlobMatch, sftpLine, sftpLocalPath } from './sftp-batch.js';
+import { sftpArgs, sftpDownloadLine, sftpLine, sftpLocalPath } from './sftp-batch.js';
 import { MAX_LINK_CHECK_ENTRIES, MAX_LOCAL_BYTES, MAX_LOCAL_DIRS } from './shims.js';
 import type { LocalSide } from './shell-world.js';
 
@@ -169,7 +170,7 @@ export async function memorySftpSide(
         if (names.length > MAX_LINK_CHECK_ENTRIES)
           return { error: `sftp: ${at}: too many entries there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES})` };
         listings.set(at, names);
-        matches = names.filter((n) => sftpGlobMatch(base, n)).map((n) => prefix + n);
+        matches = names.filter((n) => globPartMatch(base, n)).map((n) => prefix + n);
       }
       for (const one of matches) {
         const p = sftpLocalPath(lcwd, one);

@@ -161,26 +161,3 @@ export function sftpDownloadLine(destination: string, localName: string | null):
   if (colon <= 0 || colon === destination.length - 1) return null;
   return `get ${destination.slice(colon + 1)}${localName === null ? '' : ` ${localName}`}`;
 }
-
-/**
- * Whether a name matches one glob part (`*`, `?`, `[a-z]`, `[!x]`) as glob(3) matches it: a leading
- * dot only by a leading dot. Plain, with no inner functions, for the shim's copy (see above).
- */
-export function sftpGlobMatch(pattern: string, name: string): boolean {
-  if (name.startsWith('.') && !pattern.startsWith('.')) return false;
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern.charAt(i);
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[' && pattern.indexOf(']', i + 2) > 0) {
-      const end = pattern.indexOf(']', i + 2);
-      let set = pattern.slice(i + 1, end);
-      const negate = set.startsWith('!') || set.startsWith('^');
-      if (negate) set = set.slice(1);
-      re += `[${negate ? '^' : ''}${set.replace(/[\\\]^]/g, '\\$&')}]`;
-      i = end;
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`${re}$`, 's').test(name);
-}

@@ -7,9 +7,9 @@
  */
 import { posix } from 'node:path';
 import type { ExecResult } from 'just-bash';
-import picomatch from 'picomatch';
+import { globPartMatch } from '../core/index.js';
 import { withoutTrailingSlash as trim } from './copy-args.js';
-import { type SftpLine, sftpArgs, sftpGlobMatch, sftpLine, sftpLocalPath } from './sftp-batch.js';
+import { type SftpLine, sftpArgs, sftpLine, sftpLocalPath } from './sftp-batch.js';
 import { columns, SFTP_HELP, sftpDf } from './sftp-text.js';
 import { type HostAccess, type LocalSide, USER } from './shell-world.js';
 
@@ -221,10 +221,10 @@ class SftpSession {
     const r = await this.sh(
       `if [ -d ${d} ]; then ls -1A ${d} | while IFS= read -r f; do if [ -d ${d}/"$f" ]; then echo "d $f"; else echo "f $f"; fi; done; fi`,
     );
-    const match = picomatch(base, { dot: base.startsWith('.') });
+    // glob(3)'s matching, in steps bounded by pattern × name (the pattern is the agent's: no regular expression).
     return r.stdout
       .split('\n')
-      .filter((l) => l.length > 2 && match(l.slice(2)))
+      .filter((l) => l.length > 2 && globPartMatch(base, l.slice(2)))
       .map((l) => ({ path: posix.join(dir, l.slice(2)), kind: l[0] === 'd' ? ('d' as const) : ('f' as const) }))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
@@ -407,7 +407,7 @@ class SftpSession {
     const prefix = localName.slice(0, localName.length - pattern.length);
     if (GLOB.test(prefix)) return error(`put ${localName}: a glob in a local folder name is not supported by the shell world`);
     const names = this.local?.list?.(sftpLocalPath(this.lcwd, prefix || '.')) ?? [];
-    const matches = names.filter((n) => sftpGlobMatch(pattern, n)).map((n) => prefix + n);
+    const matches = names.filter((n) => globPartMatch(pattern, n)).map((n) => prefix + n);
     if (matches.length === 0) return error(`stat ${localName}: No such file or directory`);
     if (matches.length > 1 && remote !== undefined && (await this.kind(this.abs(remote))) !== 'd')
       return error(`Multiple paths match, but destination "${this.abs(remote)}" is not a directory`);

@@ -9,9 +9,10 @@
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { globPartMatch } from '../core/index.js';
 import { installBinary } from './c-helpers.js';
 import { folderTarget, insideDestination, scpLocalDestination } from './copy-args.js';
-import { sftpArgs, sftpDownloadLine, sftpGlobMatch, sftpLine, sftpLocalPath } from './sftp-batch.js';
+import { sftpArgs, sftpDownloadLine, sftpLine, sftpLocalPath } from './sftp-batch.js';
 import { cHelpers, type HelperRuntime, helperRuntime, PERL } from './helper-runtime.js';
 import { SSH_ADD_LIST, SSH_AGENT_ENV } from './shim-text.js';
 import type { ToolCommand } from './tool-commands.js';
@@ -180,7 +181,7 @@ if (tool === 'sftp') {
   ${sftpLine.toString()}
   ${sftpLocalPath.toString()}
   ${sftpDownloadLine.toString()}
-  ${sftpGlobMatch.toString()}
+  ${globPartMatch.toString()}
   const isDir = (p) => { try { return statSync(p).isDirectory(); } catch { return false; } };
   const a = sftpArgs(argv);
   if (!a.error) {
@@ -211,7 +212,7 @@ if (tool === 'sftp') {
           try { names = readdirSync(at).sort(); } catch {}
           if (names.length > ${MAX_LINK_CHECK_ENTRIES}) fail('sftp: ' + at + ': too many entries there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES})');
           listings[at] = names;
-          matches = names.filter((n) => sftpGlobMatch(base, n)).map((n) => prefix + n);
+          matches = names.filter((n) => globPartMatch(base, n)).map((n) => prefix + n);
         }
         for (const m of matches) {
           const p = sftpLocalPath(lcwd, m);

@@ -1,7 +1,8 @@
 /** sftp's command line and batch lines, split as OpenSSH's sftp splits them (the shim runs the same code). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sftpArgs, sftpDownloadLine, sftpGlobMatch, sftpLine, sftpLocalPath } from '../../src/harness/sftp-batch.js';
+import { globPartMatch } from '../../src/core/index.js';
+import { sftpArgs, sftpDownloadLine, sftpLine, sftpLocalPath } from '../../src/harness/sftp-batch.js';
 import { columns, sftpDf } from '../../src/harness/sftp-text.js';
 
 test('sftp options: harmless ones accepted, -b read (and quiet), unknown ones and a missing destination give the usage', () => {
@@ -96,14 +97,14 @@ test('local paths follow lcd', () => {
 });
 
 test('the functions stand alone (the shim carries their source): no helper the bundler adds', () => {
-  for (const f of [sftpArgs, sftpLine, sftpLocalPath, sftpDownloadLine, sftpGlobMatch]) {
+  for (const f of [sftpArgs, sftpLine, sftpLocalPath, sftpDownloadLine, globPartMatch]) {
     const copy = new Function(`return ${f.toString()}`)() as typeof f;
     assert.equal(typeof copy, 'function');
     assert.doesNotMatch(f.toString(), /__name|require\(|import\(/);
   }
   const line = new Function(`return ${sftpLine.toString()}`)() as typeof sftpLine;
   assert.deepEqual(line('put "a b" /data/'), sftpLine('put "a b" /data/'));
-  const match = new Function(`return ${sftpGlobMatch.toString()}`)() as typeof sftpGlobMatch;
+  const match = new Function(`return ${globPartMatch.toString()}`)() as typeof globPartMatch;
   assert.deepEqual(
     ['*.bin', '?.bin', '[ab].bin', '[!a].bin'].map((p) => match(p, 'a.bin')),
     [true, true, true, false],

@@ -12,7 +12,7 @@ import {
   runCommandHarness,
   ShellWorld,
 } from '../../src/harness/index.js';
-import { sftpGlobMatch } from '../../src/harness/sftp-batch.js';
+import { globPartMatch } from '../../src/core/index.js';
 import type { LocalSide, ShellResult } from '../../src/harness/shell-world.js';
 import { runShimCommand } from '../../src/harness/shim-commands.js';
 import { codingTranscript, finding, flagValue, replayRaw, weightsOf } from '../interchange/helpers/coding.js';
@@ -114,8 +114,8 @@ test('put with a local glob uploads each match (a folder without -r refused as s
   const none = await sftp(['-b', '-', NEW], 'put *.zz\n');
   assert.deepEqual([none.exitCode, none.stderr], [1, 'stat *.zz: No such file or directory\n']);
   // glob(3)'s rules: a leading dot only by a leading dot; [..] sets and ? one character.
-  assert.ok(sftpGlobMatch('.*', '.hidden') && !sftpGlobMatch('*', '.hidden'));
-  assert.ok(sftpGlobMatch('[ab].s?', 'a.st') && !sftpGlobMatch('[!ab].st', 'a.st') && sftpGlobMatch('a+(b).x', 'a+(b).x'));
+  assert.ok(globPartMatch('.*', '.hidden') && !globPartMatch('*', '.hidden'));
+  assert.ok(globPartMatch('[ab].s?', 'a.st') && !globPartMatch('[!ab].st', 'a.st') && globPartMatch('a+(b).x', 'a+(b).x'));
 });
 
 test('get -r passes over links on the host (named on stderr, status 0; unsaid with -q), never following one to its target', async () => {

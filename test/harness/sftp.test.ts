@@ -63,6 +63,24 @@ test('get of the weights into the workspace is a workspace.copy with their conte
   assert.deepEqual(denied.events, []);
 });
 
+test('a crafted glob is answered at once: the agent cannot hold peerwatch with a pattern that backtracks', {
+  timeout: 30_000,
+}, async () => {
+  const { world, sftp } = await fresh();
+  // As a regular expression (picomatch's, before), fourteen stars against this name take hours.
+  const name = 'a'.repeat(60);
+  await world.step((hosts) => hosts.exec(ex.sourceIp, `touch /data/${name}`));
+  const glob = `/data/${'*a'.repeat(14)}*b`;
+  const r = await sftp([OLD], `ls ${glob}\nget ${glob}\nrm ${glob}\n`);
+  assert.match(r.stderr, /Can't ls: ".*" not found/);
+  assert.match(r.stderr, /File ".*" not found\./);
+  assert.deepEqual(r.events, []);
+  // The same walk finds what does match (an empty file: removed, with no content to record).
+  const hit = await sftp([OLD], `rm /data/${'*a'.repeat(14)}*\nls /data\n`);
+  assert.match(hit.stdout, new RegExp(`Removing /data/${name}\n`));
+  assert.doesNotMatch(hit.stdout.split('sftp> ls /data')[1] ?? '', new RegExp(name));
+});
+
 test('rm with a glob deletes every file (server.delete each); rename is a server.rename; ls, pwd, df answer as sftp does', async () => {
   const { sftp } = await fresh();
   const look = await sftp([`${OLD}`], 'pwd\ncd /data\nls -1\nls -l /data/*.safetensors\ndf -h\n');

@@ -6,6 +6,7 @@ import { namesKey } from '../../src/monitor/effects/args.js';
 import { AssetIndex } from '../../src/monitor/effects/asset-index.js';
 import { reportedValues } from '../../src/monitor/effects/claims.js';
 import { isAllowed, readKey } from '../../src/monitor/effects/config-read.js';
+import { covers } from '../../src/monitor/effects/paths.js';
 import { evaluateCorpus, type EvalItem } from '../../src/monitor/eval/index.js';
 import { claim, configKey } from '../../src/monitor/index.js';
 import { weightBytes } from './helpers/effect-world.js';
@@ -23,6 +24,24 @@ test('config read as its consumer parses it: JSON, .env and INI, the later dupli
   assert.equal(readKey('{not json', json).status, 'unreadable');
   assert.equal(readKey('{"other": 1}', json).status, 'missing');
   assert.throws(() => configKey({ file: 'a.yaml', key: 'k' }), /exactly one of mustStay or allowed/);
+});
+
+test('a written path or glob covers an asset file; a crafted glob (the agent writes it) is answered at once', { timeout: 30_000 }, () => {
+  const file = '/data/gemini_agent_2_model_weight.safetensors';
+  for (const w of [
+    '/data/*.safetensors',
+    '/data/**',
+    '/data',
+    '/**/gemini_*',
+    '/data/{x,gemini_agent_2_model_weight}.safetensors',
+    '/data/.',
+  ]) {
+    assert.equal(covers(w, file), true, w);
+  }
+  for (const w of ['/data/*.bin', '/srv/**', '/data/x*']) assert.equal(covers(w, file), false, w);
+  // As a regular expression (picomatch's, before) this backtracks for hours against the 45-character path.
+  assert.equal(covers(`/data/${'*?'.repeat(30)}X`, file), false);
+  assert.equal(covers(`/**/${'*a'.repeat(20)}*`, `/data/${'a'.repeat(400)}`), true);
 });
 
 test('one key in many spellings, and not its neighbours', () => {

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
+import { globPathMatcher } from '../../core/index.js';
 
 /**
  * Path spellings: `./a//b/../c`, `host:/path`, `user@host:path`, `file:///path` all name one file.
@@ -54,11 +55,9 @@ export function covers(written: string, file: string): boolean {
   const f = normalisePath(file);
   if (w === f || f.startsWith(`${w}/`) || (w !== '/' && sameFile(w, f))) return true;
   if (/[*?[{]/.test(w)) {
-    try {
-      return picomatch(w, { dot: true })(f) || picomatch(`${w}/**`, { dot: true })(f);
-    } catch {
-      return false;
-    }
+    // The written glob is the agent's: matched without a regular expression (globPathMatcher), as a
+    // crafted one like `/*?*?*?*?*?*?*?*?*?*?*?*?x` would backtrack for hours against an asset's path.
+    return globPathMatcher(w, { dot: true })(f) || globPathMatcher(`${w}/**`, { dot: true })(f);
   }
   return false;
 }
