@@ -201,6 +201,8 @@ export async function startRolloutWorker(opts: RolloutWorkerOptions): Promise<Ro
       stalledInterval: Math.max(1000, Math.floor((opts.lockMs ?? 30_000) / 2)),
       // A job whose worker died is taken again, however often that happens; its own failures retry JOB_ATTEMPTS times.
       maxStalledCount: 1000,
+      // Started below, after the first heartbeat: a job taken before it showed this worker as `unknown`.
+      autorun: false,
     },
   );
   worker.on('failed', (job, err) => {
@@ -226,6 +228,7 @@ export async function startRolloutWorker(opts: RolloutWorkerOptions): Promise<Ro
   await beat();
   const beating = setInterval(() => void beat(), BEAT_MS);
   beating.unref();
+  worker.run().catch((e: unknown) => opts.onEvent?.(`worker stopped: ${e instanceof Error ? e.message : String(e)}`));
   return {
     name,
     close: async () => {
