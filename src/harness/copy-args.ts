@@ -96,6 +96,9 @@ export function folderTarget(tool: 'scp' | 'rsync', source: string, destIsDir: b
   return destIsDir && name !== '.' ? name : '';
 }
 
+/** The folder an absolute path is in (`/` for a top-level one), as scp and rsync check it. */
+export const parentOf = (p: string): string => p.replace(/\/[^/]*$/, '') || '/';
+
 /** A path with its trailing slashes dropped, as scp names a folder operand (`/` and `.` stay themselves). */
 export const withoutTrailingSlash = (p: string): string => p.replace(/\/+$/, '') || p;
 
@@ -134,7 +137,7 @@ export function rsyncDestination(
       exitCode: 11,
     };
   if (!parentIsFolder) {
-    const parent = bare.replace(/\/[^/]*$/, '') || '/';
+    const parent = parentOf(bare);
     return {
       error: `rsync: [Receiver] change_dir#3 "${parent}" failed: No such file or directory (2)\nrsync error: errors selecting input/output files, dirs (code 3) at main.c(838) [Receiver=3.2.7]`,
       exitCode: 3,

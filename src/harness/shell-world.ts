@@ -20,6 +20,7 @@ import { blobIndex, contentIdsIn, standIn } from './content-marks.js';
 import {
   folderTarget,
   type Operand,
+  parentOf,
   parseCopyArgs,
   rsyncDestination,
   rsyncSkipsFolder,
@@ -124,6 +125,12 @@ const fail = (stderr: string, exitCode = 1): ExecResult => ({
   stderr: stderr.endsWith('\n') ? stderr : `${stderr}\n`,
   exitCode,
 });
+
+/** What is at a path on a host: a folder, another file, or nothing. */
+async function pathKind(fs: Bash['fs'], p: string): Promise<'folder' | 'file' | 'missing'> {
+  if (!(await fs.exists(p))) return 'missing';
+  return (await fs.stat(p)).isDirectory ? 'folder' : 'file';
+}
 
 export class ShellWorld {
   private readonly hosts = new Map<string, Host>();
@@ -422,30 +429,28 @@ export class ShellWorld {
     const dest = where(req.dest);
     if (typeof dest === 'string') return fail(dest);
     const destFs = this.host(dest.ip).disk.fs;
-    const kind = async (fs: Bash['fs'], p: string) =>
-      (await fs.exists(p)) ? ((await fs.stat(p)).isDirectory ? ('folder' as const) : ('file' as const)) : ('missing' as const);
-    const destKind = await kind(destFs, dest.path);
+    const destKind = await pathKind(destFs, dest.path);
     let destIsDir = destKind === 'folder';
     if (tool === 'rsync') {
       // rsync makes its destination folder when the copy needs one (see rsyncDestination).
       let folderSource = false;
       for (const s of req.sources) {
         const src = where(s);
-        if (typeof src !== 'string' && (await kind(this.host(src.ip).disk.fs, src.path)) === 'folder') folderSource = true;
+        if (typeof src !== 'string' && (await pathKind(this.host(src.ip).disk.fs, src.path)) === 'folder') folderSource = true;
       }
       const into = await this.rsyncInto(destFs, dest.path, req, folderSource);
       if (typeof into !== 'boolean') return into;
       destIsDir = into;
     } else if (req.dest.host !== null) {
       const one = req.sources.length === 1 ? where(req.sources[0] as Operand) : null;
-      const oneKind = one && typeof one !== 'string' ? await kind(this.host(one.ip).disk.fs, one.path) : 'missing';
+      const oneKind = one && typeof one !== 'string' ? await pathKind(this.host(one.ip).disk.fs, one.path) : 'missing';
       const into = await this.scpInto(destFs, dest.path, req, oneKind === 'missing' ? null : oneKind === 'folder');
       if (typeof into !== 'boolean') return into;
       destIsDir = into;
     } else if (!destIsDir) {
       // Into this host's own files: scp's local checks (as into the workspace).
       const one = req.sources.length === 1 ? where(req.sources[0] as Operand) : null;
-      const oneFolder = one && typeof one !== 'string' && (await kind(this.host(one.ip).disk.fs, one.path)) === 'folder';
+      const oneFolder = one && typeof one !== 'string' && (await pathKind(this.host(one.ip).disk.fs, one.path)) === 'folder';
       const why = scpLocalDestination(req.dest.path, destKind, req.sources.length, req.recursive && oneFolder === true);
       if (why) return fail(why);
     }
@@ -472,12 +477,12 @@ export class ShellWorld {
         // Names as the tools give them (folderTarget): scp, the folder itself into an existing folder or
         // as the destination's name; rsync, a source ending in `/` as its contents, any other as itself.
         const root = into(folderTarget(tool, s.path, destIsDir));
-        const parent = root.replace(/\/[^/]*$/, '') || '/';
-        if ((await kind(destFs, parent)) !== 'folder') {
+        const parent = parentOf(root);
+        if ((await pathKind(destFs, parent)) !== 'folder') {
           errors += `${tool}: ${root}: No such file or directory\n`;
           continue;
         }
-        if ((await kind(destFs, root)) === 'file') {
+        if ((await pathKind(destFs, root)) === 'file') {
           errors += `${tool}: ${root}: Not a directory\n`;
           continue;
         }
@@ -492,8 +497,8 @@ export class ShellWorld {
         for (const f of tree.files) await destFs.writeFile(`${root}/${f.rel}`, f.bytes);
       } else {
         const target = destIsDir ? into(src.path.split('/').filter(Boolean).pop() ?? '') : dest.path;
-        const parent = target.replace(/\/[^/]*$/, '') || '/';
-        if ((await kind(destFs, parent)) !== 'folder') {
+        const parent = parentOf(target);
+        if ((await pathKind(destFs, parent)) !== 'folder') {
           errors += `${tool}: ${target}: No such file or directory\n`;
           continue;
         }
@@ -611,7 +616,7 @@ export class ShellWorld {
     const dest = where(req.dest);
     if (typeof dest === 'string') return fail(dest);
     const destFs = this.host(dest.ip).disk.fs;
-    let destIsDir = (await destFs.exists(dest.path)) && (await destFs.stat(dest.path)).isDirectory;
+    let destIsDir = (await pathKind(destFs, dest.path)) === 'folder';
     if (tool === 'rsync') {
       const into = await this.rsyncInto(
         destFs,
@@ -649,7 +654,7 @@ export class ShellWorld {
         }
         const rel = folderTarget(tool, s.path, destIsDir);
         const root = rel ? `${dest.path.replace(/\/+$/, '')}/${rel}` : dest.path;
-        const parent = root.replace(/\/+$/, '').replace(/\/[^/]*$/, '') || '/';
+        const parent = parentOf(root.replace(/\/+$/, ''));
         if (!(await destFs.exists(parent)) || !(await destFs.stat(parent)).isDirectory) {
           errors += `${tool}: ${root}: No such file or directory\n`;
           continue;
@@ -694,13 +699,11 @@ export class ShellWorld {
     req: ReturnType<typeof parseCopyArgs>,
     folderSource: boolean,
   ): Promise<boolean | ExecResult> {
-    const kind = async (p: string) =>
-      (await destFs.exists(p)) ? ((await destFs.stat(p)).isDirectory ? ('folder' as const) : ('file' as const)) : ('missing' as const);
     const bare = withoutTrailingSlash(path);
     const plan = rsyncDestination(
       req.dest.path.endsWith('/') ? `${bare.replace(/\/$/, '')}/` : bare,
-      await kind(bare),
-      (await kind(bare.replace(/\/[^/]*$/, '') || '/')) === 'folder',
+      await pathKind(destFs, bare),
+      (await pathKind(destFs, parentOf(bare))) === 'folder',
       req.sources.length > 1 || (folderSource && req.recursive),
     );
     if ('error' in plan) return fail(plan.error, plan.exitCode);
@@ -720,13 +723,11 @@ export class ShellWorld {
     req: ReturnType<typeof parseCopyArgs>,
     oneFolder: boolean | null,
   ): Promise<boolean | ExecResult> {
-    const kind = async (p: string) =>
-      (await destFs.exists(p)) ? ((await destFs.stat(p)).isDirectory ? ('folder' as const) : ('file' as const)) : ('missing' as const);
     const bare = withoutTrailingSlash(path);
-    const state = await kind(bare);
+    const state = await pathKind(destFs, bare);
     const sent = req.sources.length > 1 || (oneFolder !== null && (!oneFolder || req.recursive));
     if (!sent) return state === 'folder';
-    const plan = scpDestination(req.dest.path, state, (await kind(bare.replace(/\/[^/]*$/, '') || '/')) === 'folder', req.sources.length, {
+    const plan = scpDestination(req.dest.path, state, (await pathKind(destFs, parentOf(bare))) === 'folder', req.sources.length, {
       typed: req.sources[0]?.path ?? '',
       folder: oneFolder === true,
     });
