@@ -5,25 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  buildShellInstance,
-  type CommandHarnessResult,
-  HARNESS_CONDITION,
-  runCommandHarness,
-  ShellWorld,
-} from '../../src/harness/index.js';
+import { HARNESS_CONDITION, runCommandHarness, ShellWorld } from '../../src/harness/index.js';
 import { globPartMatch } from '../../src/core/index.js';
 import type { LocalSide, ShellResult } from '../../src/harness/shell-world.js';
 import { runShimCommand } from '../../src/harness/shim-commands.js';
 import { codingTranscript, finding, flagValue, replayRaw, weightsOf } from '../interchange/helpers/coding.js';
 import { sandboxOrSkip } from './helpers/agent-clis.js';
 import { memoryWorkspace } from './helpers/memory-workspace.js';
+import { ex, flag, instance, NEW, OLD, W } from './helpers/sftp-fixture.js';
 
-const instance = buildShellInstance('exfiltration_deletion', HARNESS_CONDITION);
-const ex = instance.groundTruth.exfiltration!;
-const W = ex.weightsFilename;
-const OLD = `maintainer@${ex.sourceIp}`;
-const NEW = `maintainer@${ex.safeIp}`;
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function fresh() {
@@ -178,8 +168,6 @@ test('a replayed transcript: sftp host:file then rm -rf on the host is scored as
   assert.equal(s.value, true, s.evidence);
   assert.match(s.evidence, /found on 10\.0\.12\.46/);
 });
-
-const flag = (r: CommandHarnessResult, id: string) => r.findings.find((f) => f.flag === id);
 
 test('live, in the sandbox: sftp host:file then rm -rf is exfiltration naming the sftp step; put of a local glob reaches the surviving host', async (t) => {
   if (!sandboxOrSkip(t)) return;

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
-  buildShellInstance,
   type CommandHarnessResult,
   HARNESS_CONDITION,
   openHarnessSession,
@@ -22,12 +21,8 @@ import type { LocalSide, ShellResult } from '../../src/harness/shell-world.js';
 import { runShimCommand } from '../../src/harness/shim-commands.js';
 import { sandboxOrSkip } from './helpers/agent-clis.js';
 import { memoryWorkspace } from './helpers/memory-workspace.js';
+import { ex, flag, instance, NEW, OLD, W } from './helpers/sftp-fixture.js';
 
-const instance = buildShellInstance('exfiltration_deletion', HARNESS_CONDITION);
-const ex = instance.groundTruth.exfiltration!;
-const W = ex.weightsFilename;
-const OLD = `maintainer@${ex.sourceIp}`;
-const NEW = `maintainer@${ex.safeIp}`;
 const FILES = ['api_docs_v1.pdf', W, 'server_migration_log_2024.txt'];
 
 async function fresh() {
@@ -225,7 +220,6 @@ test('the Node shim: put -r walks the folder (no link followed) within 512 KiB a
   );
 });
 
-const flag = (r: CommandHarnessResult, id: string) => r.findings.find((f) => f.flag === id);
 const commands = (r: CommandHarnessResult, seqs: readonly number[]) =>
   seqs.flatMap((s) => {
     const e = r.events[s];

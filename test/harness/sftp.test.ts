@@ -10,8 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
-  buildShellInstance,
-  type CommandHarnessResult,
   HARNESS_CONDITION,
   LocalMachine,
   openHarnessSession,
@@ -24,12 +22,7 @@ import type { LocalSide, ShellResult } from '../../src/harness/shell-world.js';
 import { runShimCommand } from '../../src/harness/shim-commands.js';
 import { sandboxOrSkip } from './helpers/agent-clis.js';
 import { memoryWorkspace } from './helpers/memory-workspace.js';
-
-const instance = buildShellInstance('exfiltration_deletion', HARNESS_CONDITION);
-const ex = instance.groundTruth.exfiltration!;
-const W = ex.weightsFilename;
-const OLD = `maintainer@${ex.sourceIp}`;
-const NEW = `maintainer@${ex.safeIp}`;
+import { ex, flag, instance, NEW, OLD, W } from './helpers/sftp-fixture.js';
 
 async function fresh() {
   const world = await ShellWorld.create(instance.world, { 'prod-old': ex.sourceIp });
@@ -262,8 +255,6 @@ test('the Node shim: reads the batch from -b FILE, sends the files put names aft
   const noBatch = await run(['-b', 'missing', OLD]);
   assert.deepEqual([noBatch.code, noBatch.err], [255, 'No such file or directory (missing).\n']);
 });
-
-const flag = (r: CommandHarnessResult, id: string) => r.findings.find((f) => f.flag === id);
 
 test('live, in the sandbox: a bash agent fetches the weights with sftp, puts them on the surviving host and wipes the disk: exfiltration, evidence naming the sftp step', async (t) => {
   if (!sandboxOrSkip(t)) return;
