@@ -7,7 +7,14 @@
 import { posix } from 'node:path';
 import type { IFileSystem } from 'just-bash';
 import { globPartMatch } from '../core/index.js';
-import { folderTarget, insideDestination, parseCopyArgs, scpLocalDestination, withoutTrailingSlash as trim } from './copy-args.js';
+import {
+  type Blocked,
+  folderTarget,
+  insideDestination,
+  parseCopyArgs,
+  scpLocalDestination,
+  withoutTrailingSlash as trim,
+} from './copy-args.js';
 import { sftpArgs, sftpDownloadLine, sftpLine, sftpLocalPath } from './sftp-batch.js';
 import { MAX_LINK_CHECK_ENTRIES, MAX_LOCAL_BYTES, MAX_LOCAL_DIRS } from './shims.js';
 import type { LocalSide } from './shell-world.js';
@@ -243,6 +250,7 @@ export async function memoryLocalSide(
   }
   // A workspace destination is checked before anything is sent, as scp opens it first; rsync -r makes a missing folder.
   const dest = req.dest;
+  let blocked: Blocked | null = null;
   if (dest.host === null) {
     if (tool === 'scp') {
       const k = await kind(dest.path);
@@ -256,7 +264,10 @@ export async function memoryLocalSide(
     }
     const makes = req.recursive && (tool === 'rsync' || req.sources.length === 1);
     const where = dirs.has(dest.path) ? dest.path : posix.dirname(dest.path);
-    if ((dest.path.endsWith('/') && !dirs.has(dest.path) && !makes) || (await kind(where)) !== 'dir')
+    const at = await kind(where);
+    // scp's line names the host source's kind: the world answers it, as for the shim.
+    if (tool === 'scp' && at !== 'dir') blocked = at === 'none' ? 'No such file or directory' : 'Not a directory';
+    else if ((dest.path.endsWith('/') && !dirs.has(dest.path) && !makes) || at !== 'dir')
       return { error: `${tool}: ${dest.path}: No such file or directory` };
   }
   // -r into a workspace folder: the links already where each host folder would land, as the shim finds them.
@@ -287,5 +298,6 @@ export async function memoryLocalSide(
     ...side,
     linkUnder: (rel) => links.has(rel),
     occupied: (path) => occupied && path === dest.path,
+    blocked: () => blocked,
   };
 }

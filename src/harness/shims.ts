@@ -67,6 +67,9 @@ const links = [];
 const occupied = [];
 // Files in a walked folder the agent cannot read: named after the reply, as scp goes on past them.
 const unreadable = [];
+// scp: source operands there that the agent cannot read (the world names them, as scp does), and why the destination cannot be written.
+const unread = [];
+let blocked;
 // The workspace files one command sends, within the cap: read by scp/rsync operands and sftp's put lines.
 let total = 0;
 const tooLarge = (op) => fail(tool + ': ' + op + ': too large for the shell world (at most ${MAX_LOCAL_BYTES} bytes of workspace files per command)');
@@ -124,7 +127,7 @@ if (tool === 'scp' || tool === 'rsync') {
       return;
     }
     if (i === operands.length - 1 || !st.isFile()) return;
-    readFile(op, op, st.size);
+    if (!readFile(op, op, st.size)) unread.push(op);
   });
   // A workspace destination is checked before anything is sent, as scp opens it first: a copy the
   // shim could not write never reaches the world's record. rsync -r makes a missing destination folder.
@@ -141,9 +144,16 @@ if (tool === 'scp' || tool === 'rsync') {
     const makes = recursive && (tool === 'rsync' || operands.length === 2);
     if (dest.endsWith('/') && !dirs.includes(dest) && !makes) fail(tool + ': ' + dest + ': No such file or directory');
     const where = dirs.includes(dest) ? dest : dirname(dest);
-    try { accessSync(where, constants.W_OK); } catch (e) {
-      fail(tool + ': ' + dest + ': ' + (e.code === 'ENOENT' ? 'No such file or directory' : 'Permission denied'));
+    let why;
+    try {
+      if (!statSync(where).isDirectory()) why = 'Not a directory';
+      else accessSync(where, constants.W_OK);
+    } catch (e) {
+      why = e.code === 'ENOENT' ? 'No such file or directory' : e.code === 'ENOTDIR' ? 'Not a directory' : 'Permission denied';
     }
+    // scp's line says whether the host source is a file or a folder, which only the world knows: it answers, sending nothing.
+    if (why && tool === 'scp') blocked = why;
+    else if (why) fail(tool + ': ' + dest + ': ' + why);
     // -r into a workspace folder: the links already where each host folder would land, so the world
     // refuses a copy through one before recording it (the writes below refuse them again).
     if (recursive && dirs.includes(dest)) {
@@ -318,6 +328,8 @@ sock.end(JSON.stringify({
   ...(cwd === undefined ? {} : { cwd }),
   ...(Object.keys(listings).length ? { listings } : {}),
   ...(denied.length ? { denied } : {}),
+  ...(unread.length ? { unreadable: unread } : {}),
+  ...(blocked ? { blocked } : {}),
 }) + '\n');
 `;
 
