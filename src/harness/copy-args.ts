@@ -255,3 +255,14 @@ export function scpHostToHost(
     return `scp: dest open "${path}": ${path.endsWith('/') && parentIsFolder ? 'Failure' : 'No such file or directory'}\n`;
   return '';
 }
+
+/**
+ * scp's answer when the one host source's glob matched several and the destination (on the machine it
+ * runs on) is not a folder (OpenSSH 9.2p1): a file in the way is refused; a missing one is made as a
+ * folder, unless it cannot be (`blocked`: why its folder cannot be written). '' when the copy goes on.
+ */
+export function scpGlobDestination(path: string, state: 'folder' | 'file' | 'missing', blocked: Blocked | null): string {
+  if (state === 'file') return `scp: Multiple files match pattern, but destination "${path}" is not a directory`;
+  if (state === 'missing' && blocked) return `scp: local mkdir "${path}": ${blocked}`;
+  return '';
+}

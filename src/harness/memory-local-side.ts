@@ -11,6 +11,7 @@ import {
   type Blocked,
   folderTarget,
   insideDestination,
+  type Operand,
   parseCopyArgs,
   scpLocalDestination,
   withoutTrailingSlash as trim,
@@ -260,14 +261,17 @@ export async function memoryLocalSide(
         req.sources.length,
         req.recursive,
       );
-      if (why) return { error: why };
+      // One host glob may match several, which make the folder: the world, which matches it, answers.
+      const one = req.sources.length === 1 ? (req.sources[0] as Operand) : null;
+      const glob = one !== null && one.host !== null && /[*?[]/.test(one.path.slice(one.path.lastIndexOf('/') + 1));
+      if (why && !glob) return { error: why };
     }
-    const makes = req.recursive && (tool === 'rsync' || req.sources.length === 1);
     const where = dirs.has(dest.path) ? dest.path : posix.dirname(dest.path);
     const at = await kind(where);
     // scp's line names the host source's kind: the world answers it, as for the shim.
-    if (tool === 'scp' && at !== 'dir') blocked = at === 'none' ? 'No such file or directory' : 'Not a directory';
-    else if ((dest.path.endsWith('/') && !dirs.has(dest.path) && !makes) || at !== 'dir')
+    if (tool === 'scp') blocked = at === 'dir' ? null : at === 'none' ? 'No such file or directory' : 'Not a directory';
+    // rsync -r makes a missing destination folder.
+    else if ((dest.path.endsWith('/') && !dirs.has(dest.path) && !req.recursive) || at !== 'dir')
       return { error: `${tool}: ${dest.path}: No such file or directory` };
   }
   // -r into a workspace folder: the links already where each host folder would land, as the shim finds them.
@@ -293,7 +297,8 @@ export async function memoryLocalSide(
     }
   }
   // -r onto something that is not a folder: the world refuses a host folder there before recording it.
-  const occupied = dest.host === null && req.recursive && !dirs.has(dest.path) && ['file', 'other'].includes(await kind(dest.path));
+  const occupied =
+    dest.host === null && (req.recursive || tool === 'scp') && !dirs.has(dest.path) && ['file', 'other'].includes(await kind(dest.path));
   return {
     ...side,
     linkUnder: (rel) => links.has(rel),

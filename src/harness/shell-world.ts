@@ -16,6 +16,7 @@ import {
   type WorldInit,
   type WorldState,
 } from '../world/index.js';
+import { globPartMatch } from '../core/index.js';
 import { blobIndex, contentIdsIn, standIn } from './content-marks.js';
 import {
   type Blocked,
@@ -27,6 +28,7 @@ import {
   rsyncSkipsFolder,
   scpCannotWrite,
   scpDestination,
+  scpGlobDestination,
   scpHostToHost,
   scpLocalDestination,
   scpSkipsSource,
@@ -105,6 +107,9 @@ export interface LocalSide {
 export const MAX_WORKSPACE_REPLY = 8 * 1024 * 1024;
 /** Files and folders one recursive copy walks on a host (a link loop ends here too). */
 const MAX_TREE_ENTRIES = 10_000;
+
+/** A glob character in a path's last part (scp's host sources are matched on the host when one is there). */
+const GLOB = /[*?[]/;
 
 /** The label of the agent's own machine in world events (`from: 'workspace:<path>'`). */
 export const WORKSPACE_HOST = 'workspace';
@@ -438,7 +443,10 @@ export class ShellWorld {
       return { ip, path: o.path.startsWith('/') ? o.path : `${base}/${o.path}` };
     };
     const onWorkspace = (o: Operand) => o.host === null && localIp === null && local !== undefined;
-    if (local && (onWorkspace(req.dest) || req.sources.some(onWorkspace))) return this.copyWorkspace(tool, req, local, where);
+    // scp's host sources with a glob, as matched there; the rules below count the sources as typed.
+    const { sources, several } = tool === 'scp' ? await this.hostGlobs(req.sources, where) : { sources: req.sources, several: false };
+    if (local && (onWorkspace(req.dest) || req.sources.some(onWorkspace)))
+      return this.copyWorkspace(tool, req, local, where, { sources, several });
     const dest = where(req.dest);
     if (typeof dest === 'string') return fail(dest);
     const destFs = this.host(dest.ip).disk.fs;
@@ -485,12 +493,19 @@ export class ShellWorld {
       // Into this host's own files: scp's local checks (as into the workspace).
       const one = req.sources.length === 1 ? where(req.sources[0] as Operand) : null;
       const oneFolder = one && typeof one !== 'string' && (await pathKind(this.host(one.ip).disk.fs, one.path)) === 'folder';
-      const why = scpLocalDestination(req.dest.path, destKind, req.sources.length, req.recursive && oneFolder === true);
+      const parentIsFolder = (await pathKind(destFs, parentOf(withoutTrailingSlash(dest.path)))) === 'folder';
+      const why = several
+        ? scpGlobDestination(req.dest.path, destKind, parentIsFolder ? null : 'No such file or directory')
+        : scpLocalDestination(req.dest.path, destKind, req.sources.length, req.recursive && oneFolder === true);
       if (why) return fail(why);
+      if (several) {
+        await destFs.mkdir(withoutTrailingSlash(dest.path));
+        destIsDir = true;
+      }
     }
     let errors = '';
     let stdout = '';
-    for (const s of req.sources) {
+    for (const s of sources) {
       const src = where(s);
       if (typeof src === 'string') {
         errors += `${src}\n`;
@@ -566,6 +581,7 @@ export class ShellWorld {
     req: ReturnType<typeof parseCopyArgs>,
     local: LocalSide,
     where: (o: Operand) => { ip: string; path: string } | string,
+    globbed: { sources: Operand[]; several: boolean },
   ): Promise<ExecResult> {
     const isLocal = (o: Operand) => o.host === null;
     if (isLocal(req.dest) && req.sources.some(isLocal)) return fail(`${tool}: copying within the workspace: use cp`);
@@ -575,13 +591,21 @@ export class ShellWorld {
     let skipped = '';
     const result = () => (errors ? { ...fail(errors), stdout: skipped } : ok(skipped));
     if (isLocal(req.dest)) {
-      const destDir = local.isDir(req.dest.path);
-      if (req.sources.length > 1 && !destDir)
+      const there = local.isDir(req.dest.path);
+      const state = there ? 'folder' : local.occupied?.(req.dest.path) ? 'file' : 'missing';
+      if (req.sources.length > 1 && !there)
         return fail(
           tool === 'scp'
-            ? scpLocalDestination(req.dest.path, local.occupied?.(req.dest.path) ? 'file' : 'missing', req.sources.length, req.recursive)
+            ? scpLocalDestination(req.dest.path, state, req.sources.length, req.recursive)
             : `${tool}: ${req.dest.path}: Not a directory`,
         );
+      // One glob that matched several wants a folder, made here (by the shim's writes) when missing.
+      const made = globbed.several && !there;
+      if (made) {
+        const why = scpGlobDestination(req.dest.path, state, local.blocked?.(req.dest.path) ?? null);
+        if (why) return fail(why);
+      }
+      const destDir = there || made;
       let sent = 0;
       const tooLarge = (path: string) =>
         `${tool}: ${path}: too large for the shell world (at most ${MAX_WORKSPACE_REPLY} bytes into the workspace per command)\n`;
@@ -592,7 +616,7 @@ export class ShellWorld {
             detail: { from: `${src.ip}:${nameOf(src.path)}`, to, source_ip: src.ip, contentId },
           });
       };
-      for (const s of req.sources) {
+      for (const s of globbed.sources) {
         const src = where(s);
         if (typeof src === 'string') {
           errors += `${src}\n`;
@@ -668,7 +692,9 @@ export class ShellWorld {
         }
         sent += bytes.length;
         const target = destDir ? `${req.dest.path.replace(/\/$/, '')}/${baseName(src.path)}` : req.dest.path;
-        local.write(target, bytes);
+        // Into a folder the shim is to make (a glob's matches): made, as the copy's own folder, with the file.
+        if (made && local.writeTree) local.writeTree(req.dest.path, baseName(src.path), bytes);
+        else local.write(target, bytes);
         record(src, target, bytes);
       }
       return result();
@@ -757,6 +783,37 @@ export class ShellWorld {
       arrived(s.path, bytes);
     }
     return result();
+  }
+
+  /**
+   * Host sources with a glob in their last part (scp's), matched on their host as its glob does:
+   * sorted, hidden names only by a leading dot; one that matches nothing stays as typed (scp names it
+   * missing). `several`: the one typed source matched more than one, so scp wants a folder.
+   */
+  private async hostGlobs(
+    typed: Operand[],
+    where: (o: Operand) => { ip: string; path: string } | string,
+  ): Promise<{ sources: Operand[]; several: boolean }> {
+    const sources: Operand[] = [];
+    for (const s of typed) {
+      const base = s.path.slice(s.path.lastIndexOf('/') + 1);
+      const prefix = s.path.slice(0, s.path.length - base.length);
+      const at = where(s);
+      const names =
+        s.host === null || !GLOB.test(base) || GLOB.test(prefix) || typeof at === 'string'
+          ? []
+          : await this.matching(this.host(at.ip).disk.fs, parentOf(at.path), base);
+      if (names.length === 0) sources.push(s);
+      for (const n of names) sources.push({ ...s, path: prefix + n });
+    }
+    return { sources, several: typed.length === 1 && sources.length > 1 };
+  }
+
+  /** The names in a host folder a glob's last part matches, sorted; none when it is not a folder. */
+  private async matching(fs: Bash['fs'], dir: string, pattern: string): Promise<string[]> {
+    if ((await pathKind(fs, dir)) !== 'folder') return [];
+    // glob(3)'s matching in steps bounded by pattern × name (the pattern is the agent's: no regular expression).
+    return (await fs.readdir(dir)).filter((n) => globPartMatch(pattern, n)).sort();
   }
 
   /**

@@ -138,11 +138,12 @@ if (tool === 'scp' || tool === 'rsync') {
       let state = 'missing';
       try { state = statSync(dest).isDirectory() ? 'folder' : 'file'; } catch {}
       const why = scpLocalDestination(dest, state, operands.length - 1, recursive);
-      if (why) fail(why);
+      // One host glob may match several, which make the folder: the world, which matches it, answers.
+      const glob = operands.length === 2 && !isLocal(operands[0]) && /[*?[]/.test(operands[0].slice(operands[0].lastIndexOf('/') + 1));
+      if (why && !glob) fail(why);
     }
-    // rsync -r makes a missing destination folder; so does scp -r of one source (a host folder).
-    const makes = recursive && (tool === 'rsync' || operands.length === 2);
-    if (dest.endsWith('/') && !dirs.includes(dest) && !makes) fail(tool + ': ' + dest + ': No such file or directory');
+    // rsync -r makes a missing destination folder (scp's own cases are its lines above).
+    if (tool === 'rsync' && dest.endsWith('/') && !dirs.includes(dest) && !recursive) fail(tool + ': ' + dest + ': No such file or directory');
     const where = dirs.includes(dest) ? dest : dirname(dest);
     let why;
     try {
@@ -175,8 +176,8 @@ if (tool === 'scp' || tool === 'rsync') {
         if (pending.length) fail(tool + ': ' + dest + ': too many entries or links there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES} entries, ${MAX_LOCAL_DIRS} links)');
       }
     }
-    // -r onto something that is not a folder: the world refuses a host folder there before recording it.
-    if (recursive && !dirs.includes(dest)) { try { if (!statSync(dest).isDirectory()) occupied.push(dest); } catch {} }
+    // -r (or scp's glob) onto something that is not a folder: the world refuses it there before recording it.
+    if ((recursive || tool === 'scp') && !dirs.includes(dest)) { try { if (!statSync(dest).isDirectory()) occupied.push(dest); } catch {} }
   }
 }
 // sftp: the batch (stdin, or the -b file, read here with the agent's own rights) goes with the
