@@ -280,7 +280,8 @@ export async function memoryLocalSide(
     let seen = 0;
     for (const s of req.sources) {
       if (s.host === null) continue;
-      const top = folderTarget(tool, s.path, true);
+      // A glob's matches are the host's: the whole folder is looked at.
+      const top = tool === 'scp' && /[*?[]/.test(s.path.slice(s.path.lastIndexOf('/') + 1)) ? '' : folderTarget(tool, s.path, true);
       const pending = top ? [top] : await fs.readdir(absolute(dest.path)).catch(() => []);
       let rel = pending.shift();
       for (; rel !== undefined && seen++ < MAX_LINK_CHECK_ENTRIES && links.size < MAX_LOCAL_DIRS; rel = pending.shift()) {

@@ -163,7 +163,9 @@ if (tool === 'scp' || tool === 'rsync') {
       let seen = 0;
       for (const op of operands.slice(0, -1)) {
         if (isLocal(op)) continue;
-        const top = folderTarget(tool, op.slice(op.indexOf(':') + 1) || '.', true);
+        const path = op.slice(op.indexOf(':') + 1) || '.';
+        // A glob's matches are the host's: the whole folder is looked at.
+        const top = tool === 'scp' && /[*?[]/.test(path.slice(path.lastIndexOf('/') + 1)) ? '' : folderTarget(tool, path, true);
         const pending = top ? [top] : (() => { try { return readdirSync(base); } catch { return []; } })();
         while (pending.length && seen++ < ${MAX_LINK_CHECK_ENTRIES} && links.length < ${MAX_LOCAL_DIRS}) {
           const rel = pending.shift();

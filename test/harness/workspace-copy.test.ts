@@ -267,6 +267,12 @@ test('in memory (a replay): a glob in a host source is matched on the host; seve
   assert.deepEqual(await run(`scp '${OLD}:/data/*' nodir/x`), ['scp: local mkdir "nodir/x": No such file or directory\n', 1, 0]);
   // Nothing matched: the source is not there, named as typed (before the destination's line).
   assert.deepEqual(await run(`scp '${OLD}:/data/zz*' nodir/x`), ['scp: /data/zz*: No such file or directory\n', 1, 0]);
+  // scp -r of a glob into a folder that is there: a link where a match would land is not written through, nor recorded.
+  await local.run(`ssh ${OLD} 'mkdir /data/sub && cp /data/${w} /data/sub/w.bin' && mkdir d2 elsewhere && ln -s ../elsewhere d2/sub`);
+  const through = await local.run(`scp -r '${OLD}:/data/s*' d2; ls -A elsewhere | wc -l`);
+  assert.match(through.stderr, /^scp: error: unexpected filename: sub$/m);
+  assert.match(through.stdout, /^\s*0$/m);
+  assert.ok(!through.events.some((e) => String(e.detail.to).startsWith('d2/sub')));
   // Several into a folder that is there, typed on a host or with both operands on hosts.
   const onHost = await world.exec(ex.safeIp, `scp '${OLD}:/data/*.pdf' '${OLD}:/data/*.txt' /data/`);
   assert.equal(onHost.exitCode, 0, onHost.stderr);
