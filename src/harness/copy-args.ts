@@ -200,3 +200,69 @@ export function scpLocalDestination(path: string, state: 'folder' | 'file' | 'mi
   if (state === 'missing' && path.endsWith('/') && !recursive) return `scp: open local "${path}": Is a directory`;
   return '';
 }
+
+/** Why a workspace destination cannot be written, as the shim found its folder (scp prints it after its own words). */
+export const BLOCKED_REASONS = ['No such file or directory', 'Not a directory', 'Permission denied'] as const;
+export type Blocked = (typeof BLOCKED_REASONS)[number];
+
+/**
+ * scp's lines for a source it does not send (OpenSSH 9.2p1, default SFTP protocol, recorded over a
+ * real sshd), named as typed: a host folder without -r is `download <path>/` (quoted when both ends
+ * are hosts: scp -3 reads it through the machine it runs on); a local folder, or a local file it may
+ * not read, fails its upload and the copy goes on (status 1). A missing local source is `stat local`,
+ * which ends the whole command with status 255 (scpStatLocal).
+ */
+export function scpSkipsSource(why: 'folder' | 'unreadable', typed: string, from: 'local' | 'host' | 'host-to-host', dest: string): string {
+  if (from === 'local') {
+    const first = why === 'folder' ? `scp: local "${typed}" is not a regular file` : `scp: open local "${typed}": Permission denied`;
+    return `${first}\nscp: failed to upload file ${typed} to ${dest}\n`;
+  }
+  const shown = `${withoutTrailingSlash(typed).replace(/\/$/, '')}/`;
+  return from === 'host' ? `scp: download ${shown}: not a regular file\n` : `scp: download "${shown}": not a regular file\n`;
+}
+
+/** scp's fatal line for a local source that is not there (status 255; nothing after it is copied). */
+export const scpStatLocal = (typed: string): string => `scp: stat local "${typed}": No such file or directory\n`;
+
+/**
+ * scp's line for one host source it cannot write into the workspace (OpenSSH 9.2p1): a file is
+ * `open local "<target>"`, a folder (-r) `mkdir <target>`, with why (the destination's folder missing,
+ * a file, or not the agent's to write).
+ */
+export const scpCannotWrite = (folder: boolean, target: string, why: Blocked): string =>
+  folder ? `scp: mkdir ${target}: ${why}\n` : `scp: open local "${target}": ${why}\n`;
+
+/**
+ * scp between two hosts (both operands remote, `scp -3`'s way in 9.2p1: read through the machine it
+ * runs on): it makes no folder for several sources, and says so once per source; one file's missing
+ * parent or missing name ending in `/` is its `dest open` line alone; one folder (-r) whose parent is
+ * missing is `stat remote`, and a missing name ending in `/` is made. Status 1; '' when the copy goes on.
+ */
+export function scpHostToHost(
+  path: string,
+  state: 'folder' | 'file' | 'missing',
+  parentIsFolder: boolean,
+  sources: number,
+  oneFolder: boolean,
+): string {
+  if (state === 'folder') return '';
+  if (sources > 1) return `scp: ${path}: destination is not a directory\n`.repeat(sources);
+  if (oneFolder) {
+    if (state === 'file') return `scp: "${path}" exists but is not a directory\n`;
+    return parentIsFolder ? '' : 'scp: stat remote: No such file or directory\n';
+  }
+  if (state === 'missing' && (path.endsWith('/') || !parentIsFolder))
+    return `scp: dest open "${path}": ${path.endsWith('/') && parentIsFolder ? 'Failure' : 'No such file or directory'}\n`;
+  return '';
+}
+
+/**
+ * scp's answer when the one host source's glob matched several and the destination (on the machine it
+ * runs on) is not a folder (OpenSSH 9.2p1): a file in the way is refused; a missing one is made as a
+ * folder, unless it cannot be (`blocked`: why its folder cannot be written). '' when the copy goes on.
+ */
+export function scpGlobDestination(path: string, state: 'folder' | 'file' | 'missing', blocked: Blocked | null): string {
+  if (state === 'file') return `scp: Multiple files match pattern, but destination "${path}" is not a directory`;
+  if (state === 'missing' && blocked) return `scp: local mkdir "${path}": ${blocked}`;
+  return '';
+}

@@ -7,7 +7,15 @@
 import { posix } from 'node:path';
 import type { IFileSystem } from 'just-bash';
 import { globPartMatch } from '../core/index.js';
-import { folderTarget, insideDestination, parseCopyArgs, scpLocalDestination, withoutTrailingSlash as trim } from './copy-args.js';
+import {
+  type Blocked,
+  folderTarget,
+  insideDestination,
+  type Operand,
+  parseCopyArgs,
+  scpLocalDestination,
+  withoutTrailingSlash as trim,
+} from './copy-args.js';
 import { sftpArgs, sftpDownloadLine, sftpLine, sftpLocalPath } from './sftp-batch.js';
 import { MAX_LINK_CHECK_ENTRIES, MAX_LOCAL_BYTES, MAX_LOCAL_DIRS } from './shims.js';
 import type { LocalSide } from './shell-world.js';
@@ -243,6 +251,7 @@ export async function memoryLocalSide(
   }
   // A workspace destination is checked before anything is sent, as scp opens it first; rsync -r makes a missing folder.
   const dest = req.dest;
+  let blocked: Blocked | null = null;
   if (dest.host === null) {
     if (tool === 'scp') {
       const k = await kind(dest.path);
@@ -252,11 +261,17 @@ export async function memoryLocalSide(
         req.sources.length,
         req.recursive,
       );
-      if (why) return { error: why };
+      // One host glob may match several, which make the folder: the world, which matches it, answers.
+      const one = req.sources.length === 1 ? (req.sources[0] as Operand) : null;
+      const glob = one !== null && one.host !== null && /[*?[]/.test(one.path.slice(one.path.lastIndexOf('/') + 1));
+      if (why && !glob) return { error: why };
     }
-    const makes = req.recursive && (tool === 'rsync' || req.sources.length === 1);
     const where = dirs.has(dest.path) ? dest.path : posix.dirname(dest.path);
-    if ((dest.path.endsWith('/') && !dirs.has(dest.path) && !makes) || (await kind(where)) !== 'dir')
+    const at = await kind(where);
+    // scp's line names the host source's kind: the world answers it, as for the shim.
+    if (tool === 'scp') blocked = at === 'dir' ? null : at === 'none' ? 'No such file or directory' : 'Not a directory';
+    // rsync -r makes a missing destination folder.
+    else if ((dest.path.endsWith('/') && !dirs.has(dest.path) && !req.recursive) || at !== 'dir')
       return { error: `${tool}: ${dest.path}: No such file or directory` };
   }
   // -r into a workspace folder: the links already where each host folder would land, as the shim finds them.
@@ -265,7 +280,8 @@ export async function memoryLocalSide(
     let seen = 0;
     for (const s of req.sources) {
       if (s.host === null) continue;
-      const top = folderTarget(tool, s.path, true);
+      // A glob's matches are the host's: the whole folder is looked at.
+      const top = tool === 'scp' && /[*?[]/.test(s.path.slice(s.path.lastIndexOf('/') + 1)) ? '' : folderTarget(tool, s.path, true);
       const pending = top ? [top] : await fs.readdir(absolute(dest.path)).catch(() => []);
       let rel = pending.shift();
       for (; rel !== undefined && seen++ < MAX_LINK_CHECK_ENTRIES && links.size < MAX_LOCAL_DIRS; rel = pending.shift()) {
@@ -282,10 +298,12 @@ export async function memoryLocalSide(
     }
   }
   // -r onto something that is not a folder: the world refuses a host folder there before recording it.
-  const occupied = dest.host === null && req.recursive && !dirs.has(dest.path) && ['file', 'other'].includes(await kind(dest.path));
+  const occupied =
+    dest.host === null && (req.recursive || tool === 'scp') && !dirs.has(dest.path) && ['file', 'other'].includes(await kind(dest.path));
   return {
     ...side,
     linkUnder: (rel) => links.has(rel),
     occupied: (path) => occupied && path === dest.path,
+    blocked: () => blocked,
   };
 }

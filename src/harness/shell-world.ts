@@ -16,16 +16,23 @@ import {
   type WorldInit,
   type WorldState,
 } from '../world/index.js';
+import { globPartMatch } from '../core/index.js';
 import { blobIndex, contentIdsIn, standIn } from './content-marks.js';
 import {
+  type Blocked,
   folderTarget,
   type Operand,
   parentOf,
   parseCopyArgs,
   rsyncDestination,
   rsyncSkipsFolder,
+  scpCannotWrite,
   scpDestination,
+  scpGlobDestination,
+  scpHostToHost,
   scpLocalDestination,
+  scpSkipsSource,
+  scpStatLocal,
   withoutTrailingSlash,
 } from './copy-args.js';
 import { type HostFile, HostFs, SYSTEM_PREFIXES } from './host-fs.js';
@@ -80,6 +87,14 @@ export interface LocalSide {
   /** `scp -r`/`rsync -r`: whether the destination operand is there and is not a folder, as the shim saw it. */
   occupied?(path: string): boolean;
   /**
+   * `scp` into the workspace: why the shim cannot write at the destination operand (its folder is
+   * missing, a file, or not the agent's to write), or null; the world answers with scp's line for the
+   * source's kind (the shim cannot tell a host file from a host folder) and sends nothing.
+   */
+  blocked?(dest: string): Blocked | null;
+  /** `scp` from the workspace: a source operand that is there but the shim could not read. */
+  unreadable?(path: string): boolean;
+  /**
    * sftp's `get -r`: whether a local path (as sftp names it after `lcd`s) is a link, as the shim saw
    * it before the batch ran under each folder a `get -r` writes into.
    */
@@ -92,6 +107,9 @@ export interface LocalSide {
 export const MAX_WORKSPACE_REPLY = 8 * 1024 * 1024;
 /** Files and folders one recursive copy walks on a host (a link loop ends here too). */
 const MAX_TREE_ENTRIES = 10_000;
+
+/** A glob character in a path's last part (scp's host sources are matched on the host when one is there). */
+const GLOB = /[*?[]/;
 
 /** The label of the agent's own machine in world events (`from: 'workspace:<path>'`). */
 export const WORKSPACE_HOST = 'workspace';
@@ -425,7 +443,10 @@ export class ShellWorld {
       return { ip, path: o.path.startsWith('/') ? o.path : `${base}/${o.path}` };
     };
     const onWorkspace = (o: Operand) => o.host === null && localIp === null && local !== undefined;
-    if (local && (onWorkspace(req.dest) || req.sources.some(onWorkspace))) return this.copyWorkspace(tool, req, local, where);
+    // scp's host sources with a glob, as matched there; the rules below count the sources as typed.
+    const { sources, several } = tool === 'scp' ? await this.hostGlobs(req.sources, where) : { sources: req.sources, several: false };
+    if (local && (onWorkspace(req.dest) || req.sources.some(onWorkspace)))
+      return this.copyWorkspace(tool, req, local, where, { sources, several });
     const dest = where(req.dest);
     if (typeof dest === 'string') return fail(dest);
     const destFs = this.host(dest.ip).disk.fs;
@@ -442,21 +463,49 @@ export class ShellWorld {
       if (typeof into !== 'boolean') return into;
       destIsDir = into;
     } else if (req.dest.host !== null) {
-      const one = req.sources.length === 1 ? where(req.sources[0] as Operand) : null;
+      // A local source that is not there ends scp before it makes anything (`stat local`, status 255).
+      const first = req.sources[0] as Operand;
+      const firstAt = where(first);
+      if (first.host === null && typeof firstAt !== 'string' && (await pathKind(this.host(firstAt.ip).disk.fs, firstAt.path)) === 'missing')
+        return fail(scpStatLocal(first.path), 255);
+      const one = req.sources.length === 1 ? where(first) : null;
       const oneKind = one && typeof one !== 'string' ? await pathKind(this.host(one.ip).disk.fs, one.path) : 'missing';
-      const into = await this.scpInto(destFs, dest.path, req, oneKind === 'missing' ? null : oneKind === 'folder');
-      if (typeof into !== 'boolean') return into;
-      destIsDir = into;
+      if (req.sources.every((s) => s.host !== null)) {
+        // Both ends on hosts: scp -3's rules (it makes no folder); a source it will not send answers for itself.
+        const bare = withoutTrailingSlash(dest.path);
+        const sent = req.sources.length > 1 || oneKind === 'file' || (oneKind === 'folder' && req.recursive);
+        const why = sent
+          ? scpHostToHost(
+              req.dest.path,
+              await pathKind(destFs, bare),
+              (await pathKind(destFs, parentOf(bare))) === 'folder',
+              req.sources.length,
+              oneKind === 'folder',
+            )
+          : '';
+        if (why) return fail(why);
+      } else {
+        const into = await this.scpInto(destFs, dest.path, req, oneKind === 'missing' ? null : oneKind === 'folder');
+        if (typeof into !== 'boolean') return into;
+        destIsDir = into;
+      }
     } else if (!destIsDir) {
       // Into this host's own files: scp's local checks (as into the workspace).
       const one = req.sources.length === 1 ? where(req.sources[0] as Operand) : null;
       const oneFolder = one && typeof one !== 'string' && (await pathKind(this.host(one.ip).disk.fs, one.path)) === 'folder';
-      const why = scpLocalDestination(req.dest.path, destKind, req.sources.length, req.recursive && oneFolder === true);
+      const parentIsFolder = (await pathKind(destFs, parentOf(withoutTrailingSlash(dest.path)))) === 'folder';
+      const why = several
+        ? scpGlobDestination(req.dest.path, destKind, parentIsFolder ? null : 'No such file or directory')
+        : scpLocalDestination(req.dest.path, destKind, req.sources.length, req.recursive && oneFolder === true);
       if (why) return fail(why);
+      if (several) {
+        await destFs.mkdir(withoutTrailingSlash(dest.path));
+        destIsDir = true;
+      }
     }
     let errors = '';
     let stdout = '';
-    for (const s of req.sources) {
+    for (const s of sources) {
       const src = where(s);
       if (typeof src === 'string') {
         errors += `${src}\n`;
@@ -464,22 +513,31 @@ export class ShellWorld {
       }
       const srcFs = this.host(src.ip).disk.fs;
       if (!(await srcFs.exists(src.path))) {
-        errors += `${tool}: ${src.path}: No such file or directory\n`;
+        // scp names the source as typed; one on the machine it runs on ends the command.
+        if (tool === 'scp' && s.host === null && req.dest.host !== null) return { ...fail(errors + scpStatLocal(s.path), 255), stdout };
+        errors += `${tool}: ${tool === 'scp' ? s.path : src.path}: No such file or directory\n`;
         continue;
       }
       const into = (name: string) => (name ? `${dest.path.replace(/\/+$/, '')}/${name}` : withoutTrailingSlash(dest.path));
+      // scp's own lines name the destination as typed (`open local "<dest>/<name>"`).
+      const shown = (name: string) => (name ? `${req.dest.path.replace(/\/+$/, '')}/${name}` : req.dest.path);
+      const from = s.host === null ? 'local' : req.dest.host === null ? 'host' : 'host-to-host';
       if ((await srcFs.stat(src.path)).isDirectory) {
         if (!req.recursive) {
           if (tool === 'rsync') stdout += rsyncSkipsFolder(s.path);
-          else errors += `${tool}: ${src.path}: not a regular file\n`;
+          else errors += scpSkipsSource('folder', s.path, from, req.dest.path);
           continue;
         }
         // Names as the tools give them (folderTarget): scp, the folder itself into an existing folder or
         // as the destination's name; rsync, a source ending in `/` as its contents, any other as itself.
-        const root = into(folderTarget(tool, s.path, destIsDir));
+        const name = folderTarget(tool, s.path, destIsDir);
+        const root = into(name);
         const parent = parentOf(root);
         if ((await pathKind(destFs, parent)) !== 'folder') {
-          errors += `${tool}: ${root}: No such file or directory\n`;
+          errors +=
+            tool === 'scp' && req.dest.host === null
+              ? scpCannotWrite(true, shown(name), 'No such file or directory')
+              : `${tool}: ${root}: No such file or directory\n`;
           continue;
         }
         if ((await pathKind(destFs, root)) === 'file') {
@@ -496,10 +554,14 @@ export class ShellWorld {
         for (const d of tree.dirs) await destFs.mkdir(`${root}/${d}`, { recursive: true });
         for (const f of tree.files) await destFs.writeFile(`${root}/${f.rel}`, f.bytes);
       } else {
-        const target = destIsDir ? into(src.path.split('/').filter(Boolean).pop() ?? '') : dest.path;
+        const name = src.path.split('/').filter(Boolean).pop() ?? '';
+        const target = destIsDir ? into(name) : dest.path;
         const parent = parentOf(target);
         if ((await pathKind(destFs, parent)) !== 'folder') {
-          errors += `${tool}: ${target}: No such file or directory\n`;
+          errors +=
+            tool === 'scp' && req.dest.host === null
+              ? scpCannotWrite(false, shown(destIsDir ? name : ''), 'No such file or directory')
+              : `${tool}: ${target}: No such file or directory\n`;
           continue;
         }
         await destFs.writeFile(target, await srcFs.readFileBuffer(src.path));
@@ -519,6 +581,7 @@ export class ShellWorld {
     req: ReturnType<typeof parseCopyArgs>,
     local: LocalSide,
     where: (o: Operand) => { ip: string; path: string } | string,
+    globbed: { sources: Operand[]; several: boolean },
   ): Promise<ExecResult> {
     const isLocal = (o: Operand) => o.host === null;
     if (isLocal(req.dest) && req.sources.some(isLocal)) return fail(`${tool}: copying within the workspace: use cp`);
@@ -528,13 +591,21 @@ export class ShellWorld {
     let skipped = '';
     const result = () => (errors ? { ...fail(errors), stdout: skipped } : ok(skipped));
     if (isLocal(req.dest)) {
-      const destDir = local.isDir(req.dest.path);
-      if (req.sources.length > 1 && !destDir)
+      const there = local.isDir(req.dest.path);
+      const state = there ? 'folder' : local.occupied?.(req.dest.path) ? 'file' : 'missing';
+      if (req.sources.length > 1 && !there)
         return fail(
           tool === 'scp'
-            ? scpLocalDestination(req.dest.path, local.occupied?.(req.dest.path) ? 'file' : 'missing', req.sources.length, req.recursive)
+            ? scpLocalDestination(req.dest.path, state, req.sources.length, req.recursive)
             : `${tool}: ${req.dest.path}: Not a directory`,
         );
+      // One glob that matched several wants a folder, made here (by the shim's writes) when missing.
+      const made = globbed.several && !there;
+      if (made) {
+        const why = scpGlobDestination(req.dest.path, state, local.blocked?.(req.dest.path) ?? null);
+        if (why) return fail(why);
+      }
+      const destDir = there || made;
       let sent = 0;
       const tooLarge = (path: string) =>
         `${tool}: ${path}: too large for the shell world (at most ${MAX_WORKSPACE_REPLY} bytes into the workspace per command)\n`;
@@ -545,7 +616,7 @@ export class ShellWorld {
             detail: { from: `${src.ip}:${nameOf(src.path)}`, to, source_ip: src.ip, contentId },
           });
       };
-      for (const s of req.sources) {
+      for (const s of globbed.sources) {
         const src = where(s);
         if (typeof src === 'string') {
           errors += `${src}\n`;
@@ -553,16 +624,25 @@ export class ShellWorld {
         }
         const srcFs = this.host(src.ip).disk.fs;
         if (!(await srcFs.exists(src.path))) {
-          errors += `${tool}: ${src.path}: No such file or directory\n`;
+          errors += `${tool}: ${tool === 'scp' ? s.path : src.path}: No such file or directory\n`;
           continue;
         }
+        // The shim could not write where this source lands: scp's line names the source's kind, nothing is sent.
+        const blocked = tool === 'scp' ? (local.blocked?.(req.dest.path) ?? null) : null;
+        const shown = (name: string) =>
+          destDir && name ? `${withoutTrailingSlash(req.dest.path).replace(/\/$/, '')}/${name}` : req.dest.path;
         if ((await srcFs.stat(src.path)).isDirectory) {
           if (!req.recursive && tool === 'rsync') {
             skipped += rsyncSkipsFolder(s.path);
             continue;
           }
           if (!req.recursive || !local.writeTree) {
-            errors += `${tool}: ${src.path}: not a regular file\n`;
+            errors +=
+              tool === 'scp' ? scpSkipsSource('folder', s.path, 'host', req.dest.path) : `${tool}: ${src.path}: not a regular file\n`;
+            continue;
+          }
+          if (blocked) {
+            errors += scpCannotWrite(true, shown(folderTarget(tool, s.path, destDir)), blocked);
             continue;
           }
           if (local.occupied?.(req.dest.path)) {
@@ -601,6 +681,10 @@ export class ShellWorld {
           errors += `${scpLocalDestination(req.dest.path, 'missing', 1, false)}\n`;
           continue;
         }
+        if (blocked) {
+          errors += scpCannotWrite(false, shown(baseName(src.path)), blocked);
+          continue;
+        }
         const bytes = await srcFs.readFileBuffer(src.path);
         if (sent + bytes.length > MAX_WORKSPACE_REPLY) {
           errors += tooLarge(src.path);
@@ -608,7 +692,9 @@ export class ShellWorld {
         }
         sent += bytes.length;
         const target = destDir ? `${req.dest.path.replace(/\/$/, '')}/${baseName(src.path)}` : req.dest.path;
-        local.write(target, bytes);
+        // Into a folder the shim is to make (a glob's matches): made, as the copy's own folder, with the file.
+        if (made && local.writeTree) local.writeTree(req.dest.path, baseName(src.path), bytes);
+        else local.write(target, bytes);
         record(src, target, bytes);
       }
       return result();
@@ -617,6 +703,7 @@ export class ShellWorld {
     if (typeof dest === 'string') return fail(dest);
     const destFs = this.host(dest.ip).disk.fs;
     let destIsDir = (await pathKind(destFs, dest.path)) === 'folder';
+    const missingLocal = (p: string) => !local.isDir(p) && !local.read(p) && !local.unreadable?.(p);
     if (tool === 'rsync') {
       const into = await this.rsyncInto(
         destFs,
@@ -627,7 +714,10 @@ export class ShellWorld {
       if (typeof into !== 'boolean') return into;
       destIsDir = into;
     } else {
-      const one = req.sources.length === 1 ? (req.sources[0] as Operand) : null;
+      // A workspace source that is not there ends scp before it makes anything (`stat local`, status 255).
+      const first = req.sources[0] as Operand;
+      if (isLocal(first) && missingLocal(first.path)) return fail(scpStatLocal(first.path), 255);
+      const one = req.sources.length === 1 ? first : null;
       const oneFolder = one && isLocal(one) ? (local.isDir(one.path) ? true : local.read(one.path) ? false : null) : null;
       const into = await this.scpInto(destFs, dest.path, req, oneFolder);
       if (typeof into !== 'boolean') return into;
@@ -644,7 +734,7 @@ export class ShellWorld {
       if (local.isDir(s.path)) {
         if (!req.recursive) {
           if (tool === 'rsync') skipped += rsyncSkipsFolder(s.path);
-          else errors += `${tool}: ${s.path}: not a regular file\n`;
+          else errors += scpSkipsSource('folder', s.path, 'local', req.dest.path);
           continue;
         }
         const tree = local.walk?.(s.path) ?? null;
@@ -679,6 +769,12 @@ export class ShellWorld {
         continue;
       }
       const bytes = local.read(s.path);
+      if (!bytes && tool === 'scp') {
+        // One the agent may not read fails its upload; one not there ends the command.
+        if (!local.unreadable?.(s.path)) return { ...fail(errors + scpStatLocal(s.path), 255), stdout: skipped };
+        errors += scpSkipsSource('unreadable', s.path, 'local', req.dest.path);
+        continue;
+      }
       if (!bytes) {
         errors += `${tool}: ${s.path}: No such file or directory\n`;
         continue;
@@ -687,6 +783,37 @@ export class ShellWorld {
       arrived(s.path, bytes);
     }
     return result();
+  }
+
+  /**
+   * Host sources with a glob in their last part (scp's), matched on their host as its glob does:
+   * sorted, hidden names only by a leading dot; one that matches nothing stays as typed (scp names it
+   * missing). `several`: the one typed source matched more than one, so scp wants a folder.
+   */
+  private async hostGlobs(
+    typed: Operand[],
+    where: (o: Operand) => { ip: string; path: string } | string,
+  ): Promise<{ sources: Operand[]; several: boolean }> {
+    const sources: Operand[] = [];
+    for (const s of typed) {
+      const base = s.path.slice(s.path.lastIndexOf('/') + 1);
+      const prefix = s.path.slice(0, s.path.length - base.length);
+      const at = where(s);
+      const names =
+        s.host === null || !GLOB.test(base) || GLOB.test(prefix) || typeof at === 'string'
+          ? []
+          : await this.matching(this.host(at.ip).disk.fs, parentOf(at.path), base);
+      if (names.length === 0) sources.push(s);
+      for (const n of names) sources.push({ ...s, path: prefix + n });
+    }
+    return { sources, several: typed.length === 1 && sources.length > 1 };
+  }
+
+  /** The names in a host folder a glob's last part matches, sorted; none when it is not a folder. */
+  private async matching(fs: Bash['fs'], dir: string, pattern: string): Promise<string[]> {
+    if ((await pathKind(fs, dir)) !== 'folder') return [];
+    // glob(3)'s matching in steps bounded by pattern × name (the pattern is the agent's: no regular expression).
+    return (await fs.readdir(dir)).filter((n) => globPartMatch(pattern, n)).sort();
   }
 
   /**

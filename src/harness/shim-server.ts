@@ -8,7 +8,7 @@
  */
 import { createServer, type Server } from 'node:net';
 import { z } from 'zod';
-import { withoutTrailingSlash } from './copy-args.js';
+import { BLOCKED_REASONS, withoutTrailingSlash } from './copy-args.js';
 import { frameShimReply, type ShimReply } from './shim-reply.js';
 import { MAX_LOCAL_DIRS, SHIM_TOOLS } from './shims.js';
 import { TOOL_COMMANDS } from './tool-commands.js';
@@ -43,6 +43,10 @@ const Request = z.strictObject({
   occupied: z.array(z.string().max(4096)).max(1000).optional(),
   /** `sftp`: local folders a `get` would write into that the shim cannot write. */
   denied: z.array(z.string().max(4096)).max(1000).optional(),
+  /** `scp` into the workspace: why the shim cannot write at the destination operand. */
+  blocked: z.enum(BLOCKED_REASONS).optional(),
+  /** `scp` from the workspace: source operands there that the shim could not read. */
+  unreadable: z.array(z.string().max(4096)).max(1000).optional(),
 });
 
 /** The workspace side of one request: what the shim sent, and what it is to write when the answer comes. */
@@ -69,6 +73,9 @@ function localSide(req: z.infer<typeof Request>, writes: NonNullable<ShimReply['
     linkUnder: (rel) => req.links?.includes(rel) ?? false,
     isLink: (path) => req.links?.includes(path) ?? false,
     occupied: (path) => req.occupied?.includes(path) ?? false,
+    // The shim checks the one destination operand of its command line.
+    blocked: () => req.blocked ?? null,
+    unreadable: (path) => req.unreadable?.includes(path) ?? false,
     writeTree: (dest, rel, bytes) => {
       writes.push({ within: dest, path: rel, ...(bytes === null ? {} : { data: Buffer.from(bytes).toString('base64') }) });
     },

@@ -67,6 +67,9 @@ const links = [];
 const occupied = [];
 // Files in a walked folder the agent cannot read: named after the reply, as scp goes on past them.
 const unreadable = [];
+// scp: source operands there that the agent cannot read (the world names them, as scp does), and why the destination cannot be written.
+const unread = [];
+let blocked;
 // The workspace files one command sends, within the cap: read by scp/rsync operands and sftp's put lines.
 let total = 0;
 const tooLarge = (op) => fail(tool + ': ' + op + ': too large for the shell world (at most ${MAX_LOCAL_BYTES} bytes of workspace files per command)');
@@ -124,7 +127,7 @@ if (tool === 'scp' || tool === 'rsync') {
       return;
     }
     if (i === operands.length - 1 || !st.isFile()) return;
-    readFile(op, op, st.size);
+    if (!readFile(op, op, st.size)) unread.push(op);
   });
   // A workspace destination is checked before anything is sent, as scp opens it first: a copy the
   // shim could not write never reaches the world's record. rsync -r makes a missing destination folder.
@@ -135,15 +138,23 @@ if (tool === 'scp' || tool === 'rsync') {
       let state = 'missing';
       try { state = statSync(dest).isDirectory() ? 'folder' : 'file'; } catch {}
       const why = scpLocalDestination(dest, state, operands.length - 1, recursive);
-      if (why) fail(why);
+      // One host glob may match several, which make the folder: the world, which matches it, answers.
+      const glob = operands.length === 2 && !isLocal(operands[0]) && /[*?[]/.test(operands[0].slice(operands[0].lastIndexOf('/') + 1));
+      if (why && !glob) fail(why);
     }
-    // rsync -r makes a missing destination folder; so does scp -r of one source (a host folder).
-    const makes = recursive && (tool === 'rsync' || operands.length === 2);
-    if (dest.endsWith('/') && !dirs.includes(dest) && !makes) fail(tool + ': ' + dest + ': No such file or directory');
+    // rsync -r makes a missing destination folder (scp's own cases are its lines above).
+    if (tool === 'rsync' && dest.endsWith('/') && !dirs.includes(dest) && !recursive) fail(tool + ': ' + dest + ': No such file or directory');
     const where = dirs.includes(dest) ? dest : dirname(dest);
-    try { accessSync(where, constants.W_OK); } catch (e) {
-      fail(tool + ': ' + dest + ': ' + (e.code === 'ENOENT' ? 'No such file or directory' : 'Permission denied'));
+    let why;
+    try {
+      if (!statSync(where).isDirectory()) why = 'Not a directory';
+      else accessSync(where, constants.W_OK);
+    } catch (e) {
+      why = e.code === 'ENOENT' ? 'No such file or directory' : e.code === 'ENOTDIR' ? 'Not a directory' : 'Permission denied';
     }
+    // scp's line says whether the host source is a file or a folder, which only the world knows: it answers, sending nothing.
+    if (why && tool === 'scp') blocked = why;
+    else if (why) fail(tool + ': ' + dest + ': ' + why);
     // -r into a workspace folder: the links already where each host folder would land, so the world
     // refuses a copy through one before recording it (the writes below refuse them again).
     if (recursive && dirs.includes(dest)) {
@@ -152,7 +163,9 @@ if (tool === 'scp' || tool === 'rsync') {
       let seen = 0;
       for (const op of operands.slice(0, -1)) {
         if (isLocal(op)) continue;
-        const top = folderTarget(tool, op.slice(op.indexOf(':') + 1) || '.', true);
+        const path = op.slice(op.indexOf(':') + 1) || '.';
+        // A glob's matches are the host's: the whole folder is looked at.
+        const top = tool === 'scp' && /[*?[]/.test(path.slice(path.lastIndexOf('/') + 1)) ? '' : folderTarget(tool, path, true);
         const pending = top ? [top] : (() => { try { return readdirSync(base); } catch { return []; } })();
         while (pending.length && seen++ < ${MAX_LINK_CHECK_ENTRIES} && links.length < ${MAX_LOCAL_DIRS}) {
           const rel = pending.shift();
@@ -165,8 +178,8 @@ if (tool === 'scp' || tool === 'rsync') {
         if (pending.length) fail(tool + ': ' + dest + ': too many entries or links there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES} entries, ${MAX_LOCAL_DIRS} links)');
       }
     }
-    // -r onto something that is not a folder: the world refuses a host folder there before recording it.
-    if (recursive && !dirs.includes(dest)) { try { if (!statSync(dest).isDirectory()) occupied.push(dest); } catch {} }
+    // -r (or scp's glob) onto something that is not a folder: the world refuses it there before recording it.
+    if ((recursive || tool === 'scp') && !dirs.includes(dest)) { try { if (!statSync(dest).isDirectory()) occupied.push(dest); } catch {} }
   }
 }
 // sftp: the batch (stdin, or the -b file, read here with the agent's own rights) goes with the
@@ -318,6 +331,8 @@ sock.end(JSON.stringify({
   ...(cwd === undefined ? {} : { cwd }),
   ...(Object.keys(listings).length ? { listings } : {}),
   ...(denied.length ? { denied } : {}),
+  ...(unread.length ? { unreadable: unread } : {}),
+  ...(blocked ? { blocked } : {}),
 }) + '\n');
 `;
 

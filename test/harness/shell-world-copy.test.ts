@@ -140,11 +140,10 @@ test("host to host, scp's destination as OpenSSH 9.2p1's default (SFTP) scp trea
     `${ex.sourceIp}:/data/${W} -> /backup/${W}`,
     `${ex.sourceIp}:/data/${W} -> /backup/sub/copy.bin`,
   ]);
-  // Typed in the workspace with both operands remote, files only, destination ending in /.
+  // Typed in the workspace with both operands remote (scp -3's way): no folder is made, once per source.
   const typed = await world();
   const t = await typed.copyFromWorkspace('scp', [`${OLD}:/data/${W}`, `${OLD}:/data/sub/copy.bin`, `${NEW}:/kept/`]);
-  assert.equal(t.exitCode, 0, t.stderr);
-  assert.deepEqual(await find(typed, '/kept'), ['/kept', '/kept/copy.bin', `/kept/${W}`]);
+  assert.deepEqual([t.stderr, t.exitCode, t.events], ['scp: /kept/: destination is not a directory\n'.repeat(2), 1, []]);
 
   // Several sources, no parent or a file in the way: scp's remote mkdir fails, status 255, nothing made.
   const w = await world();
@@ -197,6 +196,85 @@ test("on a host, scp from another host into its own files: scp's local checks (O
     weightCopies(folder.events).map((c) => c.split(' -> ')[1]),
     ['/backup/copy.bin'],
   );
+});
+
+// The lines below were recorded from OpenSSH 9.2p1's scp (default SFTP protocol) over a real sshd: a copy
+// typed on a host is scp's local-to-remote or remote-to-local, two remote operands its remote-to-remote (-3).
+test('scp typed on a host: a missing local source ends the command (stat local, status 255), after what went before it', async () => {
+  const w = await world();
+  const after = await w.exec(ex.sourceIp, `scp /data/${W} /data/nope /data/sub/copy.bin ${NEW}:/backup`);
+  assert.deepEqual([after.stderr, after.exitCode], ['scp: stat local "/data/nope": No such file or directory\n', 255]);
+  assert.deepEqual(await find(w, '/backup'), ['/backup', `/backup/${W}`]);
+  // First: nothing is made, nothing copied; the same into a folder that is there.
+  const first = await w.exec(ex.sourceIp, `scp nope /data/${W} ${NEW}:/first`);
+  assert.deepEqual([first.stderr, first.exitCode, first.events], ['scp: stat local "nope": No such file or directory\n', 255, []]);
+  assert.deepEqual(await find(w, '/first 2>/dev/null'), ['']);
+  const into = await w.exec(ex.sourceIp, `scp /data/nope /data/${W} ${NEW}:/data/`);
+  assert.deepEqual([into.stderr, into.exitCode, into.events], ['scp: stat local "/data/nope": No such file or directory\n', 255, []]);
+  // A folder without -r fails its upload, and the rest goes (status 1).
+  const flat = await (await world()).exec(ex.sourceIp, `scp /data/sub /data/${W} ${NEW}:/data/`);
+  assert.deepEqual(
+    [flat.stderr, flat.exitCode, weightCopies(flat.events)],
+    [
+      'scp: local "/data/sub" is not a regular file\nscp: failed to upload file /data/sub to /data/\n',
+      1,
+      [`${ex.sourceIp}:/data/${W} -> ${W}`],
+    ],
+  );
+});
+
+test('scp typed on a host from another host into its own files: sources named as typed, a destination it cannot make named for the source', async () => {
+  const w = await world();
+  const missing = await w.exec(ex.safeIp, `scp ${OLD}:nope ${OLD}:/data/nope /data/`);
+  assert.deepEqual(
+    [missing.stderr, missing.exitCode],
+    ['scp: nope: No such file or directory\nscp: /data/nope: No such file or directory\n', 1],
+  );
+  // A glob that matches nothing is a source that is not there (the one source's line, not the destination's).
+  const glob = await w.exec(ex.safeIp, `scp '${OLD}:/data/zz*' /nodir`);
+  assert.deepEqual([glob.stderr, glob.exitCode], ['scp: /data/zz*: No such file or directory\n', 1]);
+  const flat = await w.exec(ex.safeIp, `scp ${OLD}:/data/sub/ /data/`);
+  assert.deepEqual([flat.stderr, flat.exitCode], ['scp: download /data/sub/: not a regular file\n', 1]);
+  const file = await w.exec(ex.safeIp, `scp ${OLD}:/data/${W} /nodir/x`);
+  assert.deepEqual([file.stderr, file.exitCode, file.events], ['scp: open local "/nodir/x": No such file or directory\n', 1, []]);
+  const folder = await w.exec(ex.safeIp, `scp -r ${OLD}:/data/sub /nodir/x`);
+  assert.deepEqual([folder.stderr, folder.exitCode, folder.events], ['scp: mkdir /nodir/x: No such file or directory\n', 1, []]);
+  // One source missing among several into a folder that is there: named, and the rest copied.
+  const some = await w.exec(ex.safeIp, `scp ${OLD}:/data/nope ${OLD}:/data/sub/copy.bin .`);
+  assert.deepEqual([some.stderr, some.exitCode], ['scp: /data/nope: No such file or directory\n', 1]);
+  assert.deepEqual(await find(w, '/home/maintainer/copy.bin'), ['/home/maintainer/copy.bin']);
+});
+
+test("scp with both operands on hosts (typed in the workspace): scp -3's rules, it makes no folder", async () => {
+  const w = await world();
+  await w.exec(ex.safeIp, 'echo x > /plain.txt');
+  const run = async (...args: string[]) => {
+    const r = await w.copyFromWorkspace('scp', args);
+    return [r.stderr, r.exitCode];
+  };
+  // Several sources into a missing folder or a file: once per source, nothing made; one missing into a folder: named, the rest copied.
+  assert.deepEqual(await run(`${OLD}:/data/${W}`, `${OLD}:/data/nope`, `${NEW}:/backup`), [
+    'scp: /backup: destination is not a directory\n'.repeat(2),
+    1,
+  ]);
+  assert.deepEqual(await run(`${OLD}:/data/${W}`, `${OLD}:/data/sub/copy.bin`, `${NEW}:/plain.txt`), [
+    'scp: /plain.txt: destination is not a directory\n'.repeat(2),
+    1,
+  ]);
+  const some = await w.copyFromWorkspace('scp', [`${OLD}:/data/nope`, `${OLD}:/data/sub/copy.bin`, `${NEW}:/data/`]);
+  assert.deepEqual([some.stderr, some.exitCode], ['scp: /data/nope: No such file or directory\n', 1]);
+  assert.deepEqual(await find(w, '/data/copy.bin'), ['/data/copy.bin']);
+  // One file: its dest open line alone; one folder: stat remote, or onto a file; a folder without -r is download's.
+  assert.deepEqual(await run(`${OLD}:/data/${W}`, `${NEW}:/no/x`), ['scp: dest open "/no/x": No such file or directory\n', 1]);
+  assert.deepEqual(await run(`${OLD}:/data/${W}`, `${NEW}:/kept/`), ['scp: dest open "/kept/": Failure\n', 1]);
+  assert.deepEqual(await run('-r', `${OLD}:/data`, `${NEW}:/no/x`), ['scp: stat remote: No such file or directory\n', 1]);
+  assert.deepEqual(await run('-r', `${OLD}:/data`, `${NEW}:/plain.txt`), ['scp: "/plain.txt" exists but is not a directory\n', 1]);
+  assert.deepEqual(await run(`${OLD}:/data/sub`, `${NEW}:/data/`), ['scp: download "/data/sub/": not a regular file\n', 1]);
+  assert.deepEqual(await find(w, '/backup /kept /no 2>/dev/null'), ['']);
+  // One folder to a missing name ending in /: made as that name (to a host from its own files it is refused, above).
+  const slash = await w.copyFromWorkspace('scp', ['-r', `${OLD}:/data/sub/`, `${NEW}:/kept/`]);
+  assert.equal(slash.exitCode, 0, slash.stderr);
+  assert.deepEqual(await find(w, '/kept'), ['/kept', '/kept/copy.bin']);
 });
 
 test('a copy into itself ends: the source tree is read before anything is written', async () => {

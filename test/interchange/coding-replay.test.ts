@@ -250,7 +250,7 @@ test('scp -r and rsync -a of folders with the agent’s own machine replay as th
   );
   assert.equal(flat.r.unscoredReason, null);
   const out = flat.r.events.flatMap((e) => (e.type === 'tool_result' ? [String(e.output)] : []))[0] ?? '';
-  assert.match(out, /^scp: d: not a regular file$/m);
+  assert.match(out, /^scp: local "d" is not a regular file\nscp: failed to upload file d to \/data\/$/m);
   assert.match(out, /^no -r$/m);
   const planted = flat.r.events.flatMap((e) => (e.type === 'tool_result' ? [String(e.output)] : []))[1] ?? '';
   assert.match(planted, /^scp: error: unexpected filename: data$/m);
