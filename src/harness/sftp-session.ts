@@ -44,13 +44,24 @@ const done = (out = ''): Outcome => ({ out, err: '', failed: false });
 const error = (err: string, out = ''): Outcome => ({ out, err: `${err}\n`, failed: true });
 
 /** Flags each command takes (getopt letters); a command not listed takes none. */
-const FLAGS: Record<string, string> = { get: 'afPpRr', put: 'afPpRr', ls: '1Safhlnrt', df: 'hi', rename: 'l', chmod: 'h' };
+const FLAGS: Record<string, string> = {
+  get: 'afPpRr',
+  put: 'afPpRr',
+  ls: '1Safhlnrt',
+  df: 'hi',
+  rename: 'l',
+  chmod: 'h',
+  chown: 'h',
+  chgrp: 'h',
+  ln: 's',
+};
 const ALIASES: Record<string, string> = {
   chdir: 'cd',
   dir: 'ls',
   lchdir: 'lcd',
   mget: 'get',
   mput: 'put',
+  cp: 'copy',
   exit: 'quit',
   bye: 'quit',
   '?': 'help',
@@ -168,6 +179,14 @@ class SftpSession {
         if (!a || !/^[0-7]+$/.test(a)) return error(`You must supply a numeric argument to the ${line.name} command.`);
         if (!b) return error(`You must specify a path after a ${line.name} command.`);
         return this.chmod(a, b);
+      case 'copy':
+        if (!a || !b) return error(`You must specify two paths after a ${line.name} command.`);
+        return this.copy(this.joined(a), this.joined(b));
+      case 'ln':
+      case 'symlink':
+        if (!a || !b) return error(`You must specify two paths after a ${line.name} command.`);
+        // A symbolic link's target is kept as typed (sftp makes only the link's own path absolute).
+        return name === 'symlink' || line.flags.includes('s') ? this.symlink(a, this.joined(b)) : this.link(this.joined(a), this.joined(b));
       case 'df':
         return this.df(line.flags.includes('h'));
       case 'help':
@@ -177,7 +196,7 @@ class SftpSession {
       case 'progress':
         return done('Progress meter disabled\n');
       default:
-        if (['chgrp', 'chown', 'copy', 'cp', 'ln', 'symlink', 'lmkdir', 'lumask', 'reget', 'reput'].includes(name) || name.startsWith('!'))
+        if (['chgrp', 'chown', 'lmkdir', 'lumask', 'reget', 'reput'].includes(name) || name.startsWith('!'))
           return error(`${line.name}: not supported by the shell world`);
         return error('Invalid command.');
     }
@@ -185,6 +204,12 @@ class SftpSession {
 
   private abs(path: string): string {
     return posix.resolve(this.cwd, path);
+  }
+
+  /** A remote path as sftp's make_absolute writes it: appended to the remote folder, not normalized (as its messages show). */
+  private joined(path: string): string {
+    if (path.startsWith('/')) return path;
+    return this.cwd.endsWith('/') ? this.cwd + path : `${this.cwd}/${path}`;
   }
 
   private sh(command: string): Promise<ExecResult> {
@@ -496,6 +521,47 @@ class SftpSession {
     if (matches.length === 0) return error(`remote setstat "${target}": No such file`, this.quiet ? '' : `Changing mode on ${target}\n`);
     await this.sh(`chmod ${mode} ${matches.map((m) => q(m.path)).join(' ')}`);
     return done(out);
+  }
+
+  /**
+   * `copy`/`cp`: the server's own copy (OpenSSH's copy-data extension, which Debian's sftp-server 9.2
+   * offers), run as the host's `cp`, so the copy is the same world event as `cp` over ssh. Only a
+   * regular file to a file name, as sftp's do_copy: it opens the target as a file.
+   */
+  private async copy(from: string, to: string): Promise<Outcome> {
+    const [source, target, parent] = await this.kinds([from, to, posix.dirname(to)]);
+    if (!source) return error('stat remote: No such file or directory');
+    if (source === 'd') return error(`Cannot copy non-regular file: ${from}`);
+    if (target === 'd' || to.endsWith('/')) return error(`remote open("${to}"): Failure`);
+    if (parent !== 'd') return error(`remote open("${to}"): No such file or directory`);
+    const r = await this.sh(`cp ${q(from)} ${q(to)}`);
+    return r.exitCode === 0 ? done() : error(`remote open("${to}"): Permission denied`);
+  }
+
+  /** `ln old new`: a hard link (OpenSSH's hardlink extension), the host's `ln`; never over a name that is there. */
+  private async link(from: string, to: string): Promise<Outcome> {
+    const why = (text: string) => error(`remote link "${from}" to "${to}": ${text}`);
+    const [source, parent] = await this.kinds([from, posix.dirname(to)]);
+    if (!source) return why('No such file or directory');
+    // link(2) of a folder is EPERM, which sftp-server reports as permission denied.
+    if (source === 'd') return why('Permission denied');
+    if (await this.taken(to)) return why('Failure');
+    if (parent !== 'd') return why('No such file or directory');
+    return (await this.sh(`ln ${q(from)} ${q(to)}`)).exitCode === 0 ? done() : why('Permission denied');
+  }
+
+  /** `ln -s old new` / `symlink old new`: the link holds `target` as typed, whether or not it is there. */
+  private async symlink(target: string, to: string): Promise<Outcome> {
+    const why = (text: string) => error(`remote symlink file "${target}" to "${to}": ${text}`);
+    if (await this.taken(to)) return why('Failure');
+    if ((await this.kind(posix.dirname(to))) !== 'd') return why('No such file or directory');
+    return (await this.sh(`ln -s ${q(target)} ${q(to)}`)).exitCode === 0 ? done() : why('Permission denied');
+  }
+
+  /** Whether a name is taken on the host: anything there, a link to nothing included. */
+  private async taken(path: string): Promise<boolean> {
+    const p = q(path);
+    return (await this.sh(`if [ -e ${p} ] || [ -L ${p} ]; then echo y; fi`)).stdout.startsWith('y');
   }
 
   /** sftp's `df`, from the host's own `df` of the volume. */

@@ -10,6 +10,9 @@ put [-pr] local [remote]    copy a local file to the host
 rm path                     delete remote files (globs allowed)
 mkdir path / rmdir path     make / remove a remote folder
 rename old new              rename a remote file
+copy old new / cp old new   copy a remote file on the host
+ln [-s] old new             link a remote file (hard, or symbolic with -s)
+symlink old new             make a symbolic link on the host
 chmod mode path             set a remote file's mode (octal)
 df [-h]                     the remote volume's size and use
 version                     the protocol version
