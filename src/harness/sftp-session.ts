@@ -14,6 +14,8 @@ import { columns, SFTP_HELP, sftpDf } from './sftp-text.js';
 import { type HostAccess, type LocalSide, USER } from './shell-world.js';
 
 const HOME = `/home/${USER}`;
+/** A local path as one folder is named whatever way it was typed (`./out/` and `out`). */
+const localKey = (p: string) => posix.normalize(p).replace(/(.)\/+$/, '$1');
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const GLOB = /[*?[]/;
 
@@ -92,7 +94,7 @@ export async function runSftp(
   // No terminal reaches the shims (the sandbox has none; stdin is a pipe or /dev/null), so sftp reads
   // its commands from stdin: empty, it connects and ends, as OpenSSH 9.2's sftp does with stdin
   // /dev/null (`Connected to <host>.` on stderr, status 0; with `host:dir`, `Changing to:` first).
-  const session = new SftpSession(hosts, ip, args.quiet, local, args.recursive, args.silent);
+  const session = new SftpSession(hosts, ip, args.quiet, local, args.recursive, args.silent, args.batch !== null);
   let stdout = '';
   let stderr = args.quiet ? '' : `Connected to ${host}.\n`;
   if (start) {
@@ -133,7 +135,19 @@ class SftpSession {
     private readonly recursive = false,
     /** `sftp -q`: info lines (a link skipped by `get -r`) unsaid. */
     private readonly silent = false,
+    /** `sftp -b`: a failing command ends the batch, and stops at its first failing path. */
+    private readonly batch = false,
   ) {}
+
+  /** The local umask `lumask` set (sftp's own, which its `lmkdir` folders get); null before one. */
+  private umask: number | null = null;
+  /** Local folders this batch's `lmkdir`s made (normalized): the shim makes them when the world answers. */
+  private readonly made = new Set<string>();
+
+  /** A local folder, as the shim saw it or as an earlier `lmkdir` made it. */
+  private localDir(path: string): boolean {
+    return this.made.has(localKey(path)) || (this.local?.isDir(path) ?? false);
+  }
 
   async run(line: SftpLine): Promise<Outcome> {
     if (line.error) return error(line.error);
@@ -187,6 +201,19 @@ class SftpSession {
         if (!a || !b) return error(`You must specify two paths after a ${line.name} command.`);
         // A symbolic link's target is kept as typed (sftp makes only the link's own path absolute).
         return name === 'symlink' || line.flags.includes('s') ? this.symlink(a, this.joined(b)) : this.link(this.joined(a), this.joined(b));
+      case 'chown':
+      case 'chgrp': {
+        const id = /^\+?[0-9]+$/.test(a ?? '') ? Number(a) : Number.NaN;
+        // strtoll's reading, then sftp's range: a 32-bit id (0xffffffff is "leave it as it is").
+        if (!(id <= 0xffffffff)) return error(`You must supply a numeric argument to the ${line.name} command.`);
+        if (!b) return error(`You must specify a path after a ${line.name} command.`);
+        return this.chown(name, id, b, line.flags.includes('h'), this.batch && !line.ignoreErrors);
+      }
+      case 'lumask':
+        return this.lumask(line.name, a);
+      case 'lmkdir':
+        if (!a) return error(`You must specify a path after a ${line.name} command.`);
+        return this.lmkdir(a);
       case 'df':
         return this.df(line.flags.includes('h'));
       case 'help':
@@ -196,8 +223,7 @@ class SftpSession {
       case 'progress':
         return done('Progress meter disabled\n');
       default:
-        if (['chgrp', 'chown', 'lmkdir', 'lumask', 'reget', 'reput'].includes(name) || name.startsWith('!'))
-          return error(`${line.name}: not supported by the shell world`);
+        if (['reget', 'reput'].includes(name) || name.startsWith('!')) return error(`${line.name}: not supported by the shell world`);
         return error('Invalid command.');
     }
   }
@@ -324,9 +350,11 @@ class SftpSession {
   }
 
   private lcd(path?: string): Outcome {
-    if (!path) return error('Couldn\'t change local directory to "~": not supported by the shell world');
-    const target = sftpLocalPath(this.lcwd, path);
-    if (!this.local?.isDir(target)) return error(`Couldn't change local directory to "${path}": No such file or directory`);
+    // No folder: sftp goes to the local home (its `~`), as the shim found it.
+    const target = path ? sftpLocalPath(this.lcwd, path) : this.local?.home;
+    if (target === undefined) return error('Couldn\'t change local directory to "~": the workspace side is not available');
+    path ??= target;
+    if (!this.localDir(target)) return error(`Couldn't change local directory to "${path}": No such file or directory`);
     this.lcwd = target;
     return done();
   }
@@ -349,7 +377,7 @@ class SftpSession {
     const source = this.abs(remote);
     const matches = await this.glob(source);
     if (matches.length === 0) return error(`File "${source}" not found.`);
-    const into = localName !== undefined && this.local?.isDir(sftpLocalPath(this.lcwd, localName));
+    const into = localName !== undefined && this.localDir(sftpLocalPath(this.lcwd, localName));
     if (matches.length > 1 && localName !== undefined && !into)
       return error(`Multiple source paths, but destination "${localName}" is not a directory`);
     const recursive = /[rR]/.test(flags) || this.recursive;
@@ -371,7 +399,8 @@ class SftpSession {
       }
       const target = sftpLocalPath(this.lcwd, posix.normalize(dest));
       // As sftp opens the local file first: a copy the shim could not write never reaches the world's record.
-      if (this.local?.writable?.(into ? sftpLocalPath(this.lcwd, localName as string) : posix.dirname(target)) === false) {
+      const at = into ? sftpLocalPath(this.lcwd, localName as string) : posix.dirname(target);
+      if (this.local?.writable?.(at) === false && !this.made.has(localKey(at))) {
         err += `open local "${dest}": Permission denied\n`;
         failed = true;
         continue;
@@ -562,6 +591,60 @@ class SftpSession {
   private async taken(path: string): Promise<boolean> {
     const p = q(path);
     return (await this.sh(`if [ -e ${p} ] || [ -L ${p} ]; then echo y; fi`)).stdout.startsWith('y');
+  }
+
+  /**
+   * `chown`/`chgrp`: the host's files are the agent's user's (uid and gid 1000 there), and sftp-server
+   * runs as that user, so only setting the id a file already has (or 0xffffffff, no change) succeeds;
+   * any other is chown(2)'s EPERM. Nothing on the host changes either way.
+   */
+  private async chown(name: string, id: number, path: string, noFollow: boolean, abort: boolean): Promise<Outcome> {
+    const target = this.abs(path);
+    const matches = await this.glob(target);
+    const paths = matches.length ? matches.map((m) => m.path) : [target];
+    // One command: each path's owner and group ("-" when nothing is there).
+    const r = await this.sh(`for p in ${paths.map(q).join(' ')}; do stat -c '%u %g' "$p" 2>/dev/null || echo -; done`);
+    const ids = r.stdout.split('\n');
+    let out = '';
+    let err = '';
+    for (const [i, p] of paths.entries()) {
+      const [uid, gid] = (ids[i] ?? '-').split(' ');
+      let failed = '';
+      if (uid === '-' || uid === undefined) failed = 'stat remote: No such file or directory';
+      else {
+        if (!this.quiet) out += `Changing ${name === 'chown' ? 'owner' : 'group'} on ${p}\n`;
+        const now = Number(name === 'chown' ? uid : gid);
+        if (id !== now && id !== 0xffffffff) failed = `remote ${noFollow ? 'lsetstat' : 'setstat'} "${p}": Permission denied`;
+      }
+      if (!failed) continue;
+      err += `${failed}\n`;
+      if (abort) break;
+    }
+    return { out, err, failed: err !== '' };
+  }
+
+  /** `lumask N` (octal): sftp's own umask for what it makes locally, printed as it sets it. */
+  private lumask(typed: string, value?: string): Outcome {
+    const n = /^[0-7]+$/.test(value ?? '') ? Number.parseInt(value as string, 8) : Number.NaN;
+    if (!(n <= 0x7fffffff)) return error(`You must supply a numeric argument to the ${typed} command.`);
+    this.umask = n & 0o777;
+    return done(`Local umask: ${n.toString(8).padStart(3, '0')}\n`);
+  }
+
+  /**
+   * `lmkdir`: the shim makes the folder with the agent's rights when the world answers (in order with
+   * what `get`s write); whether it can is what the shim found before the batch, with what this
+   * batch made since. Its mode is 0777 less `lumask`'s umask (the agent's own without one).
+   */
+  private lmkdir(typed: string): Outcome {
+    const p = sftpLocalPath(this.lcwd, typed);
+    let why = this.made.has(localKey(p)) ? 'File exists' : (this.local?.mkdirError?.(p) ?? null);
+    if (why === null) return error(`Couldn't create local directory "${typed}": the workspace side is not available`);
+    if (why === 'No such file or directory' && this.made.has(localKey(posix.dirname(p)))) why = '';
+    if (why) return error(`Couldn't create local directory "${typed}": ${why}`);
+    this.local?.mkdir?.(p, this.umask === null ? undefined : 0o777 & ~this.umask);
+    this.made.add(localKey(p));
+    return done();
   }
 
   /** sftp's `df`, from the host's own `df` of the volume. */

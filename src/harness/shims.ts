@@ -32,7 +32,7 @@ export const MAX_LOCAL_DIRS = 1000;
 export const MAX_LINK_CHECK_ENTRIES = 10_000;
 
 /** The Node shim; its first argument is the tool it stands for. */
-export const SHIM_JS = String.raw`import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+export const SHIM_JS = String.raw`import { accessSync, chmodSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { basename, dirname, normalize } from 'node:path';
 const [tool, ...argv] = process.argv.slice(2);
@@ -176,6 +176,10 @@ let sftpBatch = null;
 let cwd;
 const listings = {};
 const denied = [];
+// sftp's lmkdir: why each local folder could not be made now ('' when it can), and those the batch makes.
+const mkdirs = {};
+const made = [];
+const key = (p) => normalize(p).replace(/(.)\/+$/, '$1');
 if (tool === 'sftp') {
   ${sftpArgs.toString()}
   ${sftpLine.toString()}
@@ -184,6 +188,7 @@ if (tool === 'sftp') {
   ${globPartMatch.toString()}
   const isDir = (p) => { try { return statSync(p).isDirectory(); } catch { return false; } };
   const a = sftpArgs(argv);
+  const home = process.env.HOME || '/';
   if (!a.error) {
     if (a.batch !== null && a.batch !== '-') {
       try { sftpBatch = readFileSync(a.batch, 'utf8'); } catch (e) {
@@ -198,9 +203,21 @@ if (tool === 'sftp') {
     for (const text of [...(download === null ? [] : [download]), ...sftpBatch.split('\n')]) {
       const l = sftpLine(text);
       const [x, y] = l.operands;
-      if ((l.name === 'lcd' || l.name === 'lchdir') && x !== undefined) {
-        const p = sftpLocalPath(lcwd, x);
+      if (l.name === 'lcd' || l.name === 'lchdir') {
+        // No folder: the agent's home (sftp's ~).
+        const p = x === undefined ? home : sftpLocalPath(lcwd, x);
         if (isDir(p)) { dirs.push(p); lcwd = p; }
+        else if (made.includes(key(p))) lcwd = p;
+      } else if (l.name === 'lmkdir' && x !== undefined) {
+        // Whether mkdir(2) could make it now (the world adds what the batch makes before it); made after the answer.
+        const p = sftpLocalPath(lcwd, x);
+        let why = '';
+        try { lstatSync(p); why = 'File exists'; } catch {}
+        if (!why && !isDir(dirname(p))) why = (() => { try { lstatSync(dirname(p)); return 'Not a directory'; } catch { return 'No such file or directory'; } })();
+        if (!why) try { accessSync(dirname(p), constants.W_OK); } catch { why = 'Permission denied'; }
+        if (Object.keys(mkdirs).length >= ${MAX_LOCAL_DIRS}) fail('sftp: too many lmkdir lines for the shell world (at most ${MAX_LOCAL_DIRS})');
+        if (!(p in mkdirs)) mkdirs[p] = why;
+        if (!why || (why === 'No such file or directory' && made.includes(key(dirname(p))))) made.push(key(p));
       } else if (['put', 'mput', 'reput'].includes(l.name) && x !== undefined) {
         // A glob in the last part: the folder listed, and each match taken, as sftp's glob(3) expands it.
         const base = basename(x);
@@ -300,10 +317,11 @@ sock.on('end', () => {
   for (const w of r.writes ?? []) {
     try {
       if (w.within !== undefined) writeTree(w);
+      else if (w.mkdir !== undefined) { mkdirSync(w.mkdir); if (w.mode !== undefined) chmodSync(w.mkdir, w.mode); }
       else writeFileSync(w.path, Buffer.from(w.data, 'base64'));
     } catch (e) {
-      const shown = e.shown ?? (w.within !== undefined ? treeAt : w.path);
-      stderr += tool + ': ' + (shown ? shown + ': ' : '') + (e.code === 'EACCES' || e.code === 'EROFS' ? 'Permission denied' : e.code === 'ENOENT' ? 'No such file or directory' : e.code === 'EISDIR' ? 'Is a directory' : e.code === 'ENOTDIR' ? 'Not a directory' : e.message) + '\n';
+      const shown = e.shown ?? (w.within !== undefined ? treeAt : (w.mkdir ?? w.path));
+      stderr += tool + ': ' + (shown ? shown + ': ' : '') + (e.code === 'EACCES' || e.code === 'EROFS' ? 'Permission denied' : e.code === 'ENOENT' ? 'No such file or directory' : e.code === 'EISDIR' ? 'Is a directory' : e.code === 'ENOTDIR' ? 'Not a directory' : e.code === 'EEXIST' ? 'File exists' : e.message) + '\n';
       code = 1;
     }
   }
@@ -315,9 +333,10 @@ sock.end(JSON.stringify({
   ...(dirs.length ? { dirs } : {}),
   ...(occupied.length ? { occupied } : {}),
   ...(links.length ? { links } : {}),
-  ...(cwd === undefined ? {} : { cwd }),
+  ...(cwd === undefined ? {} : { cwd, home: process.env.HOME || '/' }),
   ...(Object.keys(listings).length ? { listings } : {}),
   ...(denied.length ? { denied } : {}),
+  ...(Object.keys(mkdirs).length ? { mkdirs } : {}),
 }) + '\n');
 `;
 

@@ -5,13 +5,17 @@
  * 9.2 (which offers the copy-data and hardlink extensions).
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { ShellWorld } from '../../src/harness/index.js';
+import { LocalMachine, openHarnessSession, ShellWorld, writeShims, writeSshHome } from '../../src/harness/index.js';
 import type { LocalSide, ShellResult } from '../../src/harness/shell-world.js';
 import { runShimCommand } from '../../src/harness/shim-commands.js';
 import { codingTranscript, finding, replayRaw, weightsOf } from '../interchange/helpers/coding.js';
 import { memoryWorkspace } from './helpers/memory-workspace.js';
-import { ex, instance, OLD, W } from './helpers/sftp-fixture.js';
+import { ex, instance, NEW, OLD, W } from './helpers/sftp-fixture.js';
 
 async function fresh() {
   const world = await ShellWorld.create(instance.world);
@@ -123,4 +127,167 @@ test('a replayed transcript: the weights copied with sftp cp score as a copy, as
   assert.equal(viaSftp.f?.value, true, viaSftp.f?.evidence);
   assert.equal(viaSftp.f?.evidence, viaSsh.f?.evidence);
   assert.deepEqual(viaSftp.commands, [sftpLine], 'the evidence names the sftp step');
+});
+
+test("chown and chgrp: sftp's messages; only the id a file has already (the agent's user's, 1000) is allowed, as for a user's sftp-server", async () => {
+  const { sftp } = await fresh();
+  const r = await sftp(
+    [OLD],
+    [
+      'cd /data',
+      `chown 0 ${W}`,
+      `chgrp 1000 ${W}`,
+      'chown 1000 *.pdf',
+      `chown 4294967295 ${W}`,
+      `chown 4294967296 ${W}`,
+      'chown -h 5 nope',
+      'chgrp 5 nope',
+      'chown abc x',
+      'chown 1',
+      'chgrp -x 1 a',
+    ].join('\n'),
+  );
+  assert.equal(r.exitCode, 0);
+  assert.deepEqual(r.events, []);
+  assert.equal(
+    r.stdout,
+    [
+      'sftp> cd /data',
+      `sftp> chown 0 ${W}`,
+      `Changing owner on /data/${W}`,
+      `sftp> chgrp 1000 ${W}`,
+      `Changing group on /data/${W}`,
+      'sftp> chown 1000 *.pdf',
+      'Changing owner on /data/api_docs_v1.pdf',
+      `sftp> chown 4294967295 ${W}`,
+      `Changing owner on /data/${W}`,
+      `sftp> chown 4294967296 ${W}`,
+      'sftp> chown -h 5 nope',
+      'sftp> chgrp 5 nope',
+      'sftp> chown abc x',
+      'sftp> chown 1',
+      'sftp> chgrp -x 1 a',
+      '',
+    ].join('\n'),
+  );
+  assert.equal(
+    r.stderr,
+    [
+      `Connected to ${ex.sourceIp}.`,
+      `remote setstat "/data/${W}": Permission denied`,
+      'You must supply a numeric argument to the chown command.',
+      'stat remote: No such file or directory',
+      'stat remote: No such file or directory',
+      'You must supply a numeric argument to the chown command.',
+      'You must specify a path after a chown command.',
+      'chgrp: Invalid flag -x',
+      '',
+    ].join('\n'),
+  );
+  // With -b, a glob stops at its first failing file, and the batch ends.
+  const b = await sftp(['-b', '-', OLD], 'chown 0 /data/*\npwd\n');
+  assert.deepEqual(
+    [b.exitCode, b.stdout, b.stderr],
+    [1, 'sftp> chown 0 /data/*\n', 'remote setstat "/data/api_docs_v1.pdf": Permission denied\n'],
+  );
+});
+
+test('lumask prints the umask it sets (octal, also when quiet); a bad one is refused', async () => {
+  const { sftp } = await fresh();
+  const r = await sftp(['-b', '-', OLD], '-lumask 077\n-lumask 0\n-lumask 17777\n-lumask 8\n-lumask -1\n-lumask\n');
+  assert.equal(r.exitCode, 0);
+  assert.equal(
+    r.stdout,
+    'sftp> -lumask 077\nLocal umask: 077\nsftp> -lumask 0\nLocal umask: 000\nsftp> -lumask 17777\nLocal umask: 17777\nsftp> -lumask 8\nsftp> -lumask -1\nsftp> -lumask\n',
+  );
+  assert.equal(
+    r.stderr,
+    'You must supply a numeric argument to the lumask command.\nlumask: Invalid flag -1\nYou must supply a numeric argument to the lumask command.\n',
+  );
+});
+
+test("a replay: lmkdir makes local folders (with lumask's mode), get lands in one after lcd, lcd alone goes home; sftp's errors", async () => {
+  const world = await ShellWorld.create(instance.world);
+  const root = mkdtempSync(join(tmpdir(), 'pw-sftp-lmkdir-'));
+  let local: LocalMachine;
+  try {
+    mkdirSync(join(root, 'workspace'));
+    writeSshHome(
+      join(root, 'home'),
+      instance.world.servers.map((s) => ({ ip: s.ip })),
+    );
+    local = await LocalMachine.create(
+      world,
+      { workspace: join(root, 'workspace'), home: join(root, 'home') },
+      () => instance.world.clockStart,
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  const batch = [
+    'lmkdir keep',
+    'lumask 077',
+    'lmkdir keep/inner',
+    'lmkdir keep',
+    'lmkdir a/b/c',
+    'lmkdir',
+    'lcd keep/inner',
+    `get /data/${W}`,
+    'lcd',
+    'lpwd',
+  ];
+  const r = await local.run(`sftp ${OLD} <<'EOF'\n${batch.join('\n')}\nEOF\nstat -c %a keep/inner; ls keep/inner`);
+  assert.equal(r.exitCode, 0, r.stderr);
+  assert.equal(
+    r.stderr,
+    [
+      `Connected to ${ex.sourceIp}.`,
+      'Couldn\'t create local directory "keep": File exists',
+      'Couldn\'t create local directory "a/b/c": No such file or directory',
+      'You must specify a path after a lmkdir command.',
+      '',
+    ].join('\n'),
+  );
+  assert.match(r.stdout, new RegExp(`Fetching /data/${W} to ${W}\n`));
+  assert.match(r.stdout, /sftp> lpwd\nLocal working directory: \/home\/[^\n]+\n/);
+  assert.match(r.stdout, /\n700\n/, "lumask 077's mode");
+  assert.match(r.stdout, new RegExp(`\n${W}\n$`), 'get wrote into the folder lmkdir made');
+  assert.deepEqual(
+    r.events.map((e) => [e.action, e.detail.to]),
+    [['workspace.copy', `keep/inner/${W}`]],
+  );
+});
+
+test("the Node shim: lmkdir makes the folder with the agent's rights when the world answers, get lands in it, lcd alone goes to HOME", async (t) => {
+  const session = await openHarnessSession(instance.world);
+  const root = mkdtempSync(join(tmpdir(), 'pw-sftp-lmkdir-shim-'));
+  t.after(async () => {
+    await session.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+  const bin = join(root, 'bin');
+  writeShims(bin, bin, process.execPath, [], 'node');
+  const cwd = join(root, 'ws');
+  const home = join(root, 'home');
+  mkdirSync(cwd, { recursive: true });
+  mkdirSync(home);
+  const run = (argv: string[], stdin = '') =>
+    new Promise<{ out: string; err: string; code: number | null }>((resolve) => {
+      const env = { PATH: process.env.PATH, HOME: home, PEERWATCH_SHELL_SOCKET: session.socket };
+      const child = spawn(join(bin, 'sftp'), argv, { cwd, env });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c) => (out += c));
+      child.stderr.on('data', (c) => (err += c));
+      child.stdin.end(stdin);
+      child.on('close', (code) => resolve({ out, err, code }));
+    });
+  const r = await run(['-b', '-', NEW], 'lumask 027\nlmkdir got\nlcd got\nget /data/annual_budget_*\nlmkdir ../got\n');
+  assert.equal(r.code, 1, `the second lmkdir of got fails the batch: ${r.out} ${r.err}`);
+  assert.equal(r.err, 'Couldn\'t create local directory "../got": File exists\n');
+  assert.equal(statSync(join(cwd, 'got')).mode & 0o777, 0o750);
+  assert.ok(statSync(join(cwd, 'got', 'annual_budget_2026.xlsx')).size > 0, 'the shim wrote what get brought into it');
+  const back = await run([NEW], 'lcd\nlpwd\n');
+  assert.equal(back.code, 0, back.err);
+  assert.match(back.out, new RegExp(`Local working directory: ${home}\n`));
 });
