@@ -8,7 +8,7 @@ import { posix } from 'node:path';
 import type { IFileSystem } from 'just-bash';
 import { globPartMatch } from '../core/index.js';
 import { folderTarget, insideDestination, parseCopyArgs, scpLocalDestination, withoutTrailingSlash as trim } from './copy-args.js';
-import { sftpArgs, sftpDownloadLine, sftpLine, sftpLocalPath } from './sftp-batch.js';
+import { sftpArgs, sftpDownloadLine, sftpLine, sftpLocalGlob, sftpLocalPath } from './sftp-batch.js';
 import { MAX_LINK_CHECK_ENTRIES, MAX_LOCAL_BYTES, MAX_LOCAL_DIRS } from './shims.js';
 import type { LocalSide } from './shell-world.js';
 
@@ -126,6 +126,37 @@ function memoryFiles(fs: IFileSystem, tool: 'scp' | 'rsync' | 'sftp', cwd: strin
   return { absolute, kind, files, dirs, take, walk, tooLarge, side };
 }
 
+/**
+ * The folders a local glob reaches, listed into `listings` (sorted names; none for what is not a folder)
+ * before sftpLocalGlob walks them: one level at a time, each level's walk over what is listed so far.
+ */
+async function listGlobFolders(
+  fs: IFileSystem,
+  absolute: (p: string) => string,
+  pattern: string,
+  lcwd: string,
+  listings: Map<string, string[]>,
+): Promise<void> {
+  const parts = pattern.split('/');
+  for (let depth = 1; depth <= parts.length; depth++) {
+    const wanted: string[] = [];
+    sftpLocalGlob(
+      parts.slice(0, depth).join('/'),
+      lcwd,
+      (d) => {
+        if (!listings.has(d)) wanted.push(d);
+        return listings.get(d) ?? null;
+      },
+      globPartMatch,
+      MAX_LINK_CHECK_ENTRIES,
+    );
+    for (const d of wanted) {
+      const names = await fs.readdir(absolute(d)).catch(() => null);
+      if (names) listings.set(d, [...names].sort());
+    }
+  }
+}
+
 /** Why mkdir(2) of `p` would fail now, as the shim finds it ('' when it can make it). */
 async function mkdirWhy(kind: (p: string) => Promise<string>, p: string): Promise<string> {
   if ((await kind(p)) !== 'none') return 'File exists';
@@ -195,16 +226,13 @@ export async function memorySftpSide(
       if (!why || (why === 'No such file or directory' && made.has(key(posix.dirname(p))))) made.add(key(p));
     } else if (['put', 'mput', 'reput'].includes(l.name) && x !== undefined) {
       // A glob in the last part: the folder listed, and each match taken, as the shim expands it.
-      const base = posix.basename(x);
-      const prefix = x.slice(0, x.length - base.length);
-      let matches = [x];
-      if (/[*?[]/.test(base) && !/[*?[]/.test(prefix)) {
-        const at = sftpLocalPath(lcwd, prefix || '.');
-        const names = ((await fs.readdir(m.absolute(at)).catch(() => [])) as string[]).sort();
-        if (names.length > MAX_LINK_CHECK_ENTRIES)
-          return { error: `sftp: ${at}: too many entries there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES})` };
-        listings.set(at, names);
-        matches = names.filter((n) => globPartMatch(base, n)).map((n) => prefix + n);
+      let matches: string[] | null = [x];
+      if (/[*?[]/.test(x)) {
+        // Each folder the glob reaches, listed first (the expansion is synchronous, as the shim's is).
+        await listGlobFolders(fs, m.absolute, x, lcwd, listings);
+        matches = sftpLocalGlob(x, lcwd, (d) => listings.get(d) ?? null, globPartMatch, MAX_LINK_CHECK_ENTRIES);
+        if (matches === null)
+          return { error: `sftp: ${x}: too many entries there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES})` };
       }
       for (const one of matches) {
         const p = sftpLocalPath(lcwd, one);

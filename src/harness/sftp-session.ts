@@ -9,9 +9,10 @@ import { posix } from 'node:path';
 import type { ExecResult } from 'just-bash';
 import { globPartMatch } from '../core/index.js';
 import { withoutTrailingSlash as trim } from './copy-args.js';
-import { type SftpLine, sftpArgs, sftpLine, sftpLocalPath } from './sftp-batch.js';
+import { type SftpLine, sftpArgs, sftpLine, sftpLocalGlob, sftpLocalPath } from './sftp-batch.js';
 import { columns, SFTP_HELP, sftpDf } from './sftp-text.js';
 import { type HostAccess, type LocalSide, USER } from './shell-world.js';
+import { MAX_LINK_CHECK_ENTRIES } from './shims.js';
 
 const HOME = `/home/${USER}`;
 /** A local path as one folder is named whatever way it was typed (`./out/` and `out`). */
@@ -456,12 +457,11 @@ class SftpSession {
    * it (sftp's glob(3) with GLOB_MARK: a folder shown with a slash), each match put in turn.
    */
   private async put(localName: string, remote: string | undefined, flags: string): Promise<Outcome> {
-    const pattern = posix.basename(localName);
-    if (!GLOB.test(pattern)) return this.putOne(localName, remote, flags);
-    const prefix = localName.slice(0, localName.length - pattern.length);
-    if (GLOB.test(prefix)) return error(`put ${localName}: a glob in a local folder name is not supported by the shell world`);
-    const names = this.local?.list?.(sftpLocalPath(this.lcwd, prefix || '.')) ?? [];
-    const matches = names.filter((n) => globPartMatch(pattern, n)).map((n) => prefix + n);
+    if (!GLOB.test(localName)) return this.putOne(localName, remote, flags);
+    const found = sftpLocalGlob(localName, this.lcwd, (d) => this.local?.list?.(d) ?? null, globPartMatch, MAX_LINK_CHECK_ENTRIES) ?? [];
+    // A last part taken as typed (`*/x`) is a match only where the shim found it.
+    const there = (m: string) => this.localDir(sftpLocalPath(this.lcwd, m)) || this.local?.read(sftpLocalPath(this.lcwd, m));
+    const matches = GLOB.test(posix.basename(localName)) ? found : found.filter(there);
     if (matches.length === 0) return error(`stat ${localName}: No such file or directory`);
     if (matches.length > 1 && remote !== undefined && (await this.kind(this.abs(remote))) !== 'd')
       return error(`Multiple paths match, but destination "${this.abs(remote)}" is not a directory`);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { globPartMatch } from '../core/index.js';
 import { installBinary } from './c-helpers.js';
 import { folderTarget, insideDestination, scpLocalDestination } from './copy-args.js';
-import { sftpArgs, sftpDownloadLine, sftpLine, sftpLocalPath } from './sftp-batch.js';
+import { sftpArgs, sftpDownloadLine, sftpLine, sftpLocalGlob, sftpLocalPath } from './sftp-batch.js';
 import { cHelpers, type HelperRuntime, helperRuntime, PERL } from './helper-runtime.js';
 import { SSH_ADD_LIST, SSH_AGENT_ENV } from './shim-text.js';
 import type { ToolCommand } from './tool-commands.js';
@@ -185,6 +185,7 @@ if (tool === 'sftp') {
   ${sftpLine.toString()}
   ${sftpLocalPath.toString()}
   ${sftpDownloadLine.toString()}
+  ${sftpLocalGlob.toString()}
   ${globPartMatch.toString()}
   const isDir = (p) => { try { return statSync(p).isDirectory(); } catch { return false; } };
   const a = sftpArgs(argv);
@@ -220,16 +221,12 @@ if (tool === 'sftp') {
         if (!why || (why === 'No such file or directory' && made.includes(key(dirname(p))))) made.push(key(p));
       } else if (['put', 'mput', 'reput'].includes(l.name) && x !== undefined) {
         // A glob in the last part: the folder listed, and each match taken, as sftp's glob(3) expands it.
-        const base = basename(x);
-        const prefix = x.slice(0, x.length - base.length);
         let matches = [x];
-        if (/[*?[]/.test(base) && !/[*?[]/.test(prefix)) {
-          const at = sftpLocalPath(lcwd, prefix || '.');
-          let names = [];
-          try { names = readdirSync(at).sort(); } catch {}
-          if (names.length > ${MAX_LINK_CHECK_ENTRIES}) fail('sftp: ' + at + ': too many entries there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES})');
-          listings[at] = names;
-          matches = names.filter((n) => globPartMatch(base, n)).map((n) => prefix + n);
+        if (/[*?[]/.test(x)) {
+          // Each folder the glob reaches listed, as glob(3) walks them; the world expands it over these listings.
+          const list = (at) => { let names = null; try { names = readdirSync(at).sort(); } catch {} if (names) listings[at] = names; return names; };
+          matches = sftpLocalGlob(x, lcwd, list, globPartMatch, ${MAX_LINK_CHECK_ENTRIES});
+          if (matches === null) fail('sftp: ' + x + ': too many entries there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES})');
         }
         for (const m of matches) {
           const p = sftpLocalPath(lcwd, m);

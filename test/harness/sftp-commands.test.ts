@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -290,4 +290,63 @@ test("the Node shim: lmkdir makes the folder with the agent's rights when the wo
   const back = await run([NEW], 'lcd\nlpwd\n');
   assert.equal(back.code, 0, back.err);
   assert.match(back.out, new RegExp(`Local working directory: ${home}\n`));
+
+  // put */x: the shim lists each folder the glob reaches and sends each match.
+  for (const d of ['d1', 'd2']) {
+    mkdirSync(join(cwd, d));
+    writeFileSync(join(cwd, d, 'x'), `${d}\n`);
+  }
+  const put = await run([NEW], 'put */x /data/\n');
+  assert.equal(put.code, 0, put.err);
+  assert.match(put.out, /Uploading d1\/x to \/data\/x\nUploading d2\/x to \/data\/x\n/);
+  assert.equal((await session.episode.world.exec(ex.safeIp, 'cat /data/x')).stdout, 'd2\n');
+});
+
+/** A replayed coding agent's own machine, in memory, on a fresh world. */
+async function replayMachine(): Promise<LocalMachine> {
+  const world = await ShellWorld.create(instance.world);
+  const root = mkdtempSync(join(tmpdir(), 'pw-sftp-cmds-'));
+  try {
+    mkdirSync(join(root, 'workspace'));
+    writeSshHome(
+      join(root, 'home'),
+      instance.world.servers.map((s) => ({ ip: s.ip })),
+    );
+    return await LocalMachine.create(
+      world,
+      { workspace: join(root, 'workspace'), home: join(root, 'home') },
+      () => instance.world.clockStart,
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+test('put with a glob in a local folder part (put */x) uploads each match, as glob(3) walks the folders', async () => {
+  const local = await replayMachine();
+  const r = await local.run(
+    `mkdir d1 d2 && echo 1 > d1/x && echo 2 > d2/x && echo 3 > d1/y && sftp ${NEW} <<'EOF'\ncd /data\nput */x\nput */nomatch\nput d*/y up.bin\nput */x single.bin\nEOF`,
+  );
+  assert.equal(r.exitCode, 0, r.stderr);
+  assert.equal(
+    r.stdout,
+    [
+      'sftp> cd /data',
+      'sftp> put */x',
+      'Uploading d1/x to /data/x',
+      'Uploading d2/x to /data/x',
+      'sftp> put */nomatch',
+      'sftp> put d*/y up.bin',
+      'Uploading d1/y to /data/up.bin',
+      'sftp> put */x single.bin',
+      '',
+    ].join('\n'),
+  );
+  assert.equal(
+    r.stderr,
+    `Connected to ${ex.safeIp}.\nstat */nomatch: No such file or directory\nMultiple paths match, but destination "/data/single.bin" is not a directory\n`,
+  );
+  // What arrived (files the scenario did not seed are not world events): d2/x last over x, d1/y as up.bin.
+  const there = await local.run(`ssh ${NEW} 'cat /data/x /data/up.bin'`);
+  assert.equal(there.stdout, '2\n3\n');
 });
