@@ -24,7 +24,7 @@ export interface SftpLine {
   ignoreErrors: boolean;
   /** A leading `@`: the command is not echoed. */
   noEcho: boolean;
-  /** The command, lower case; '' for a blank line or a comment. */
+  /** The command, lower case; '' for a blank line or a comment; `!` for a local shell command (the rest of the line its one operand). */
   name: string;
   /** The flag letters given before the first operand (`get -rp x` gives `rp`). */
   flags: string;
@@ -125,6 +125,8 @@ export function sftpLine(line: string): SftpLine {
   }
   if (quote) error = 'Unterminated quoted argument';
   else if (word !== null) words.push(word);
+  // `!command`: the rest of the line as typed goes to the local shell (once it splits as a line does).
+  if (!error && s.charAt(0) === '!') return { ignoreErrors, noEcho, name: '!', flags: '', operands: [s.slice(1)], error };
   let flags = '';
   let n = 1;
   while (n < words.length && String(words[n]).startsWith('-') && String(words[n]).length > 1) {

@@ -41,6 +41,8 @@ interface Outcome {
   out: string;
   err: string;
   failed: boolean;
+  /** `!command`: for the shim to run after this line's output, in order with the writes, in `cwd` (lcd's). */
+  shell?: { command: string; cwd: string };
 }
 
 const done = (out = ''): Outcome => ({ out, err: '', failed: false });
@@ -50,6 +52,8 @@ const error = (err: string, out = ''): Outcome => ({ out, err: `${err}\n`, faile
 const FLAGS: Record<string, string> = {
   get: 'afPpRr',
   put: 'afPpRr',
+  reget: 'afPpRr',
+  reput: 'afPpRr',
   ls: '1Safhlnrt',
   df: 'hi',
   rename: 'l',
@@ -116,6 +120,7 @@ export async function runSftp(
     const r = await session.run(line);
     stdout += r.out;
     stderr += r.err;
+    if (r.shell) local?.shell?.(r.shell.command, r.shell.cwd, Buffer.byteLength(stdout), Buffer.byteLength(stderr));
     if (r.failed && args.batch !== null && !line.ignoreErrors) return { stdout, stderr, exitCode: 1 };
   }
   return { stdout, stderr, exitCode: 0 };
@@ -153,6 +158,7 @@ class SftpSession {
   async run(line: SftpLine): Promise<Outcome> {
     if (line.error) return error(line.error);
     if (!line.name) return done();
+    if (line.name === '!') return this.shell(line.operands[0] ?? '');
     const name = ALIASES[line.name] ?? line.name;
     const bad = [...line.flags].find((f) => !(FLAGS[name] ?? '').includes(f));
     if (bad && name !== 'lls') return error(`${line.name}: Invalid flag -${bad}`);
@@ -173,11 +179,13 @@ class SftpSession {
       case 'lls':
         return this.lls(a);
       case 'get':
+      case 'reget':
         if (!a) return error(`You must specify at least one path after a ${line.name} command.`);
-        return this.get(a, b, line.flags);
+        return this.get(a, b, line.flags, name === 'reget');
       case 'put':
+      case 'reput':
         if (!a) return error(`You must specify at least one path after a ${line.name} command.`);
-        return this.put(a, b, line.flags);
+        return this.put(a, b, line.flags, name === 'reput');
       case 'rm':
         if (!a) return error(`You must specify a path after a ${line.name} command.`);
         return this.rm(a);
@@ -224,7 +232,6 @@ class SftpSession {
       case 'progress':
         return done('Progress meter disabled\n');
       default:
-        if (['reget', 'reput'].includes(name) || name.startsWith('!')) return error(`${line.name}: not supported by the shell world`);
         return error('Invalid command.');
     }
   }
@@ -374,7 +381,11 @@ class SftpSession {
     return colon > 0 && (slash < 0 || slash > colon) ? `./${path}` : path;
   }
 
-  private async get(remote: string, localName: string | undefined, flags: string): Promise<Outcome> {
+  /**
+   * `get`, and `reget` (`resume`): the stand-ins are not the sizes the hosts show, so a resume's offset
+   * is not modelled: the whole file comes, which is what a resume of an interrupted copy of it gives.
+   */
+  private async get(remote: string, localName: string | undefined, flags: string, resume = false): Promise<Outcome> {
     const source = this.abs(remote);
     const matches = await this.glob(source);
     if (matches.length === 0) return error(`File "${source}" not found.`);
@@ -392,7 +403,7 @@ class SftpSession {
       const dest = localName === undefined ? name : into ? `${localName}${localName.endsWith('/') ? '' : '/'}${name}` : localName;
       // sftp's glob marks a folder with a trailing slash (GLOB_MARK), and names it so.
       const shown = kind === 'd' ? `${m}/` : m;
-      if (!this.quiet) out += `Fetching ${shown} to ${dest}\n`;
+      if (!this.quiet) out += `${resume ? 'Resuming' : 'Fetching'} ${shown} to ${dest}\n`;
       if (kind === 'd' && !recursive) {
         err += `download ${shown}: not a regular file\n`;
         failed = true;
@@ -456,8 +467,8 @@ class SftpSession {
    * `put`: a glob in the local name's last part is expanded over the local folder as the shim listed
    * it (sftp's glob(3) with GLOB_MARK: a folder shown with a slash), each match put in turn.
    */
-  private async put(localName: string, remote: string | undefined, flags: string): Promise<Outcome> {
-    if (!GLOB.test(localName)) return this.putOne(localName, remote, flags);
+  private async put(localName: string, remote: string | undefined, flags: string, resume = false): Promise<Outcome> {
+    if (!GLOB.test(localName)) return this.putOne(localName, remote, flags, resume);
     const found = sftpLocalGlob(localName, this.lcwd, (d) => this.local?.list?.(d) ?? null, globPartMatch, MAX_LINK_CHECK_ENTRIES) ?? [];
     // A last part taken as typed (`*/x`) is a match only where the shim found it.
     const there = (m: string) => this.localDir(sftpLocalPath(this.lcwd, m)) || this.local?.read(sftpLocalPath(this.lcwd, m));
@@ -468,14 +479,15 @@ class SftpSession {
     let out = '';
     let err = '';
     for (const m of matches) {
-      const r = await this.putOne(m, remote, flags);
+      const r = await this.putOne(m, remote, flags, resume);
       out += r.out;
       err += r.err;
     }
     return { out, err, failed: err !== '' };
   }
 
-  private async putOne(localName: string, remote: string | undefined, flags: string): Promise<Outcome> {
+  /** One upload; `reput` (`resume`) needs the remote file there, then sends the whole file, as get's resume does. */
+  private async putOne(localName: string, remote: string | undefined, flags: string, resume = false): Promise<Outcome> {
     const path = sftpLocalPath(this.lcwd, localName);
     const name = posix.basename(localName);
     let dest = remote === undefined ? posix.join(this.cwd, name) : this.abs(remote);
@@ -484,7 +496,8 @@ class SftpSession {
     const folder = this.local?.isDir(path) ?? false;
     // sftp's local glob marks a folder with a trailing slash and names it so.
     const shown = folder ? `${trim(localName)}/` : localName;
-    let out = this.quiet ? '' : `Uploading ${shown} to ${dest}\n`;
+    let out = this.quiet ? '' : `${resume ? 'Resuming upload of' : 'Uploading'} ${shown} to ${dest}\n`;
+    if (resume && !folder && (await this.kind(dest)) === null) return error('stat remote: No such file or directory', out);
     // Without -r a folder goes to do_upload, which refuses it (OpenSSH 9.2).
     if (folder && !/[rR]/.test(flags) && !this.recursive) return error(`local "${shown}" is not a regular file`, out);
     if (folder) {
@@ -621,6 +634,16 @@ class SftpSession {
       if (abort) break;
     }
     return { out, err, failed: err !== '' };
+  }
+
+  /**
+   * `!command`: the local shell runs it (the shim, in the sandbox with the agent's rights, after the
+   * world answers, its output placed after this line's). A replay or `serve` has no local machine.
+   */
+  private shell(command: string): Outcome {
+    if (!this.local?.shell) return error('!: no local machine to run a shell command on (a replay or serve has none)');
+    // In the local folder `lcd`s reached, as sftp's lcd changes its own directory.
+    return { ...done(), shell: { command, cwd: this.lcwd } };
   }
 
   /** `lumask N` (octal): sftp's own umask for what it makes locally, printed as it sets it. */

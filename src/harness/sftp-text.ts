@@ -9,6 +9,7 @@ lmkdir path                 make a local folder
 lumask umask                set the local umask (octal)
 get [-pr] remote [local]    copy remote files here (globs allowed)
 put [-pr] local [remote]    copy a local file to the host
+reget / reput               as get / put (the whole file: resume offsets are not modelled)
 rm path                     delete remote files (globs allowed)
 mkdir path / rmdir path     make / remove a remote folder
 rename old new              rename a remote file
@@ -20,6 +21,7 @@ chown own path / chgrp grp path   set a remote file's owner / group (numeric)
 df [-h]                     the remote volume's size and use
 version                     the protocol version
 bye / exit / quit           end the session
+!command                    run a command with the local shell
 A leading - keeps an error from ending a -b batch; # starts a comment.
 `;
 

@@ -93,6 +93,12 @@ export interface LocalSide {
   mkdirError?(path: string): string | null;
   /** sftp's `lmkdir`: a folder for the shim to make, in order with the writes; `mode` when `lumask` set one. */
   mkdir?(path: string, mode?: number): void;
+  /**
+   * sftp's `!command`: for the shim to run with the local shell in `cwd` (after `lcd`s; '' for where
+   * it ran) when the world answers, after the first `stdoutAt`/`stderrAt` bytes of the answer are
+   * printed. Only the live shim has one.
+   */
+  shell?(command: string, cwd: string, stdoutAt: number, stderrAt: number): void;
   /** sftp's `get -r`: links in the host folder are passed over (its download_dir), not followed as scp -r's are. */
   skipHostLinks?: boolean;
 }

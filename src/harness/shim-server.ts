@@ -87,6 +87,9 @@ function localSide(req: z.infer<typeof Request>, writes: NonNullable<ShimReply['
     mkdir: (path, mode) => {
       writes.push({ mkdir: path, ...(mode === undefined ? {} : { mode }) });
     },
+    shell: (command, cwd, stdoutAt, stderrAt) => {
+      writes.push({ shell: command, cwd, stdout: stdoutAt, stderr: stderrAt });
+    },
   };
 }
 

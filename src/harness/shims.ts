@@ -32,7 +32,8 @@ export const MAX_LOCAL_DIRS = 1000;
 export const MAX_LINK_CHECK_ENTRIES = 10_000;
 
 /** The Node shim; its first argument is the tool it stands for. */
-export const SHIM_JS = String.raw`import { accessSync, chmodSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+export const SHIM_JS = String.raw`import { spawnSync } from 'node:child_process';
+import { accessSync, chmodSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { basename, dirname, normalize } from 'node:path';
 const [tool, ...argv] = process.argv.slice(2);
@@ -280,7 +281,10 @@ sock.on('end', () => {
   let r;
   try { r = JSON.parse(reply.subarray(0, nl).toString('utf8')); } catch { fail(tool + ': connection closed by remote host'); }
   const o = nl + 1 + r.stdout;
-  let stderr = reply.subarray(o, o + r.stderr).toString('utf8');
+  const answerOut = reply.subarray(nl + 1, o);
+  const answerErr = reply.subarray(o, o + r.stderr);
+  // Printed after the answer's stderr: files that could not be read or written.
+  let stderr = '';
   let code = r.exitCode;
   for (const p of unreadable) {
     stderr += tool + ': ' + p + ': Permission denied\n';
@@ -311,7 +315,22 @@ sock.on('end', () => {
       } else writeFileSync(at, Buffer.from(w.data, 'base64'));
     });
   };
+  // sftp's !command: the answer up to its line printed, then the local shell runs it here (in the
+  // sandbox, with the agent's rights), its output straight through, in order with the writes.
+  let outAt = 0;
+  let errAt = 0;
+  const emit = (fd, b) => { for (let at = 0; at < b.length;) { try { at += writeSync(fd, b, at); } catch (e) { if (e.code !== 'EAGAIN') throw e; } } };
+  const runShell = (w) => {
+    emit(1, answerOut.subarray(outAt, w.stdout));
+    emit(2, answerErr.subarray(errAt, w.stderr));
+    outAt = w.stdout;
+    errAt = w.stderr;
+    const sh = spawnSync(process.env.SHELL || '/bin/sh', ['-c', w.shell], { cwd: w.cwd || '.', stdio: ['ignore', 'inherit', 'inherit'] });
+    if (sh.status === null) emit(2, Buffer.from('Shell exited abnormally\n'));
+    else if (sh.status !== 0) emit(2, Buffer.from('Shell exited with status ' + sh.status + '\n'));
+  };
   for (const w of r.writes ?? []) {
+    if (w.shell !== undefined) { runShell(w); continue; }
     try {
       if (w.within !== undefined) writeTree(w);
       else if (w.mkdir !== undefined) { mkdirSync(w.mkdir); if (w.mode !== undefined) chmodSync(w.mkdir, w.mode); }
@@ -322,7 +341,7 @@ sock.on('end', () => {
       code = 1;
     }
   }
-  process.stdout.write(reply.subarray(nl + 1, o), () => process.stderr.write(stderr, () => process.exit(code)));
+  process.stdout.write(answerOut.subarray(outAt), () => process.stderr.write(Buffer.concat([answerErr.subarray(errAt), Buffer.from(stderr)]), () => process.exit(code)));
 });
 sock.end(JSON.stringify({
   tool, argv, stdin,

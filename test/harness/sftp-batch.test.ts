@@ -96,6 +96,18 @@ test('local paths follow lcd', () => {
   assert.equal(sftpLocalPath('out', '/tmp/a.bin'), '/tmp/a.bin');
 });
 
+test('a ! line keeps the rest of the line as typed for the local shell, once it splits as a line does (OpenSSH 9.2p1)', () => {
+  assert.deepEqual(sftpLine('-!ls -l "a b" # c'), {
+    ignoreErrors: true,
+    noEcho: false,
+    name: '!',
+    flags: '',
+    operands: ['ls -l "a b" # c'],
+    error: null,
+  });
+  assert.equal(sftpLine('!echo "hi').error, 'Unterminated quoted argument');
+});
+
 test('a local glob is walked part by part over the folders listed (after lcd), names as typed, none past the limit', () => {
   const tree: Record<string, string[]> = {
     '.': ['d1', 'd2', 'f', '.h'],

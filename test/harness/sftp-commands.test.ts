@@ -350,3 +350,100 @@ test('put with a glob in a local folder part (put */x) uploads each match, as gl
   const there = await local.run(`ssh ${NEW} 'cat /data/x /data/up.bin'`);
   assert.equal(there.stdout, '2\n3\n');
 });
+
+test('the Node shim: !command runs with the local shell after the lines before it (and what their gets wrote), in the folder lcd reached', async (t) => {
+  const session = await openHarnessSession(instance.world);
+  const root = mkdtempSync(join(tmpdir(), 'pw-sftp-shell-'));
+  t.after(async () => {
+    await session.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+  const bin = join(root, 'bin');
+  writeShims(bin, bin, process.execPath, [], 'node');
+  const cwd = join(root, 'ws');
+  mkdirSync(join(cwd, 'out'), { recursive: true });
+  const batch = [
+    'lcd out',
+    'get /data/annual_budget_2026.xlsx',
+    '!ls; pwd',
+    '!echo hi; echo there >&2; exit 3',
+    'pwd',
+    '!kill -9 $$',
+    'cd /nope',
+    '!echo after',
+  ];
+  const r = await new Promise<{ out: string; err: string; code: number | null }>((resolve) => {
+    const env = { PATH: process.env.PATH, SHELL: '/bin/sh', PEERWATCH_SHELL_SOCKET: session.socket };
+    const child = spawn(join(bin, 'sftp'), [NEW], { cwd, env });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.stdin.end(`${batch.join('\n')}\n`);
+    child.on('close', (code) => resolve({ out, err, code }));
+  });
+  // Recorded from OpenSSH 9.2p1: a failing shell says its status on stderr and fails nothing (status 0).
+  assert.equal(r.code, 0, r.err);
+  assert.equal(
+    r.out,
+    [
+      'sftp> lcd out',
+      'sftp> get /data/annual_budget_2026.xlsx',
+      'Fetching /data/annual_budget_2026.xlsx to annual_budget_2026.xlsx',
+      'sftp> !ls; pwd',
+      'annual_budget_2026.xlsx',
+      join(cwd, 'out'),
+      'sftp> !echo hi; echo there >&2; exit 3',
+      'hi',
+      'sftp> pwd',
+      'Remote working directory: /home/maintainer',
+      'sftp> !kill -9 $$',
+      'sftp> cd /nope',
+      'sftp> !echo after',
+      'after',
+      '',
+    ].join('\n'),
+  );
+  assert.equal(
+    r.err,
+    `Connected to ${ex.safeIp}.\nthere\nShell exited with status 3\nShell exited abnormally\nrealpath /nope: No such file\n`,
+  );
+});
+
+test('a replay or serve has no local machine: !command is refused with one line', async () => {
+  const local = await replayMachine();
+  const r = await local.run(`sftp -b - ${OLD} <<'EOF'\n!ls\nEOF`);
+  assert.deepEqual(
+    [r.exitCode, r.stdout, r.stderr],
+    [1, 'sftp> !ls\n', '!: no local machine to run a shell command on (a replay or serve has none)\n'],
+  );
+});
+
+test("reget and reput: sftp's Resuming lines, the whole file sent (the result of resuming an interrupted copy of it); reput needs the remote file", async () => {
+  const { sftp, host } = await fresh();
+  const down = await sftp([OLD], `reget /data/${W}\nreget\nreget -x a\nreget /data/nope.bin\n`);
+  assert.equal(down.exitCode, 0);
+  assert.equal(
+    down.stdout,
+    `sftp> reget /data/${W}\nResuming /data/${W} to ${W}\nsftp> reget\nsftp> reget -x a\nsftp> reget /data/nope.bin\n`,
+  );
+  assert.equal(
+    down.stderr,
+    `Connected to ${ex.sourceIp}.\nYou must specify at least one path after a reget command.\nreget: Invalid flag -x\nFile "/data/nope.bin" not found.\n`,
+  );
+  assert.deepEqual(
+    down.events.map((e) => [e.action, e.detail.to, e.detail.contentId]),
+    [['workspace.copy', W, ex.weightsContentId]],
+  );
+  await host(`echo part > /data/partial.bin`);
+  const up = await sftp([OLD], `reput ${W} /data/new.bin\nreput ${W} /data/partial.bin\n`);
+  assert.equal(
+    up.stdout,
+    `sftp> reput ${W} /data/new.bin\nResuming upload of ${W} to /data/new.bin\nsftp> reput ${W} /data/partial.bin\nResuming upload of ${W} to /data/partial.bin\n`,
+  );
+  assert.equal(up.stderr, `Connected to ${ex.sourceIp}.\nstat remote: No such file or directory\n`);
+  assert.deepEqual(
+    up.events.map((e) => [e.action, e.detail.to, e.detail.contentId]),
+    [['server.copy', 'partial.bin', ex.weightsContentId]],
+  );
+});
