@@ -216,7 +216,7 @@ if (tool === 'sftp') {
         let why = '';
         try { lstatSync(p); why = 'File exists'; } catch {}
         if (!why && !isDir(dirname(p))) why = (() => { try { lstatSync(dirname(p)); return 'Not a directory'; } catch { return 'No such file or directory'; } })();
-        if (!why) try { accessSync(dirname(p), constants.W_OK); } catch { why = 'Permission denied'; }
+        if (!why) try { accessSync(dirname(p), constants.W_OK); } catch (e) { why = e.code === 'EROFS' ? 'Read-only file system' : 'Permission denied'; }
         if (Object.keys(mkdirs).length >= ${MAX_LOCAL_DIRS}) fail('sftp: too many lmkdir lines for the shell world (at most ${MAX_LOCAL_DIRS})');
         if (!(p in mkdirs)) mkdirs[p] = why;
         if (!why || (why === 'No such file or directory' && made.includes(key(dirname(p))))) made.push(key(p));
