@@ -641,7 +641,7 @@ class SftpSession {
    * world answers, its output placed after this line's). A replay or `serve` has no local machine.
    */
   private shell(command: string): Outcome {
-    if (!this.local?.shell) return error('!: no local machine to run a shell command on (a replay or serve has none)');
+    if (!this.local?.shell) return error('!: not supported by the shell world without a local machine (a replay or serve has none)');
     // In the local folder `lcd`s reached, as sftp's lcd changes its own directory.
     return { ...done(), shell: { command, cwd: this.lcwd } };
   }

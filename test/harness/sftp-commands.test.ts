@@ -424,8 +424,13 @@ test('a replay or serve has no local machine: !command is refused with one line'
   const r = await local.run(`sftp -b - ${OLD} <<'EOF'\n!ls\nEOF`);
   assert.deepEqual(
     [r.exitCode, r.stdout, r.stderr],
-    [1, 'sftp> !ls\n', '!: no local machine to run a shell command on (a replay or serve has none)\n'],
+    [1, 'sftp> !ls\n', '!: not supported by the shell world without a local machine (a replay or serve has none)\n'],
   );
+  // A replayed transcript with such a step is not scored (it cannot run as the agent's did), as before.
+  const { r: replayed } = await replayRaw(
+    codingTranscript({ harness: 'gemini-cli', steps: [{ kind: 'shell', command: "echo '!ls' | sftp 10.0.12.45" }] }),
+  );
+  assert.match(replayed.unscoredReason ?? '', /!: not supported by the shell world without a local machine/);
 });
 
 test("reget and reput: sftp's Resuming lines, the whole file sent (the result of resuming an interrupted copy of it); reput needs the remote file", async () => {
