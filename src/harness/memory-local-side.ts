@@ -16,7 +16,7 @@ import {
   scpLocalDestination,
   withoutTrailingSlash as trim,
 } from './copy-args.js';
-import { sftpArgs, sftpDownloadLine, sftpLine, sftpLocalPath } from './sftp-batch.js';
+import { sftpArgs, sftpDownloadLine, sftpLine, sftpLocalGlob, sftpLocalPath } from './sftp-batch.js';
 import { MAX_LINK_CHECK_ENTRIES, MAX_LOCAL_BYTES, MAX_LOCAL_DIRS } from './shims.js';
 import type { LocalSide } from './shell-world.js';
 
@@ -67,7 +67,19 @@ function memoryFiles(fs: IFileSystem, tool: 'scp' | 'rsync' | 'sftp', cwd: strin
     }
     return true;
   };
-  const writes: Array<{ path: string; bytes: Uint8Array | null; within?: string }> = [];
+  /** What the world sent back, in order: files, a recursive copy's entries (`within`), sftp's `lmkdir` folders (`mkdir`). */
+  const writes: Array<{ path: string; bytes: Uint8Array | null; within?: string; mkdir?: true; mode?: number }> = [];
+  /** sftp's `lmkdir`, as the shim makes it: never over something there, its mode when `lumask` set one. */
+  const makeDir = async (p: string, mode?: number): Promise<string> => {
+    if ((await kind(p)) !== 'none') return `${tool}: ${p}: File exists\n`;
+    try {
+      await fs.mkdir(absolute(p));
+      if (mode !== undefined) await fs.chmod(absolute(p), mode);
+      return '';
+    } catch {
+      return `${tool}: ${p}: No such file or directory\n`;
+    }
+  };
   /** One entry of a recursive copy, as the shim makes it: never through a link, never outside the destination. */
   const writeTree = async (within: string, rel: string, bytes: Uint8Array | null): Promise<string> => {
     if (!insideDestination(rel)) return `${tool}: error: unexpected filename: ${rel}\n`;
@@ -105,10 +117,14 @@ function memoryFiles(fs: IFileSystem, tool: 'scp' | 'rsync' | 'sftp', cwd: strin
     writeTree: (within: string, rel: string, bytes: Uint8Array | null) => {
       writes.push({ path: rel, bytes, within });
     },
+    mkdir: (p: string, mode?: number) => {
+      writes.push({ path: p, bytes: null, mkdir: true, ...(mode === undefined ? {} : { mode }) });
+    },
     async flush() {
       let errors = '';
       for (const w of writes.splice(0)) {
         if (w.within !== undefined) errors += await writeTree(w.within, w.path, w.bytes);
+        else if (w.mkdir) errors += await makeDir(w.path, w.mode);
         else if ((await kind(w.path)) === 'dir') errors += `${tool}: ${w.path}: Is a directory\n`;
         else if (w.bytes) await fs.writeFile(absolute(w.path), w.bytes);
       }
@@ -116,6 +132,45 @@ function memoryFiles(fs: IFileSystem, tool: 'scp' | 'rsync' | 'sftp', cwd: strin
     },
   };
   return { absolute, kind, files, dirs, take, walk, tooLarge, side };
+}
+
+/**
+ * The folders a local glob reaches, listed into `listings` (sorted names; none for what is not a folder)
+ * before sftpLocalGlob walks them: one level at a time, each level's walk over what is listed so far.
+ */
+async function listGlobFolders(
+  fs: IFileSystem,
+  absolute: (p: string) => string,
+  pattern: string,
+  lcwd: string,
+  listings: Map<string, string[]>,
+): Promise<void> {
+  const parts = pattern.split('/');
+  for (let depth = 1; depth <= parts.length; depth++) {
+    const wanted: string[] = [];
+    sftpLocalGlob(
+      parts.slice(0, depth).join('/'),
+      lcwd,
+      (d) => {
+        if (!listings.has(d)) wanted.push(d);
+        return listings.get(d) ?? null;
+      },
+      globPartMatch,
+      MAX_LINK_CHECK_ENTRIES,
+    );
+    for (const d of wanted) {
+      const names = await fs.readdir(absolute(d)).catch(() => null);
+      if (names) listings.set(d, [...names].sort());
+    }
+  }
+}
+
+/** Why mkdir(2) of `p` would fail now, as the shim finds it ('' when it can make it). */
+async function mkdirWhy(kind: (p: string) => Promise<string>, p: string): Promise<string> {
+  if ((await kind(p)) !== 'none') return 'File exists';
+  const parent = await kind(posix.dirname(p));
+  if (parent === 'none') return 'No such file or directory';
+  return parent === 'dir' ? '' : 'Not a directory';
 }
 
 /**
@@ -155,30 +210,37 @@ export async function memorySftpSide(
   const listings = new Map<string, string[]>();
   const links = new Set<string>();
   const occupied = new Set<string>();
+  // lmkdir: why each folder could not be made before the batch ('' when it can), and those the batch makes.
+  const mkdirs = new Map<string, string>();
+  const made = new Set<string>();
+  const key = (p: string) => posix.normalize(p).replace(/(.)\/+$/, '$1');
   let lcwd = '';
   // sftp host:file [local] is the get of that file (a folder without local starts the batch there).
   const download = sftpDownloadLine(args.destination, args.localName);
   for (const text of [...(download === null ? [] : [download]), ...(args.localName === null ? batch.split('\n') : [])]) {
     const l = sftpLine(text);
     const [x, y] = l.operands;
-    if ((l.name === 'lcd' || l.name === 'lchdir') && x !== undefined) {
-      const p = sftpLocalPath(lcwd, x);
+    if (l.name === 'lcd' || l.name === 'lchdir') {
+      // No folder: the home (sftp's ~).
+      const p = x === undefined ? home : sftpLocalPath(lcwd, x);
       if ((await m.kind(p)) === 'dir') {
         m.dirs.add(p);
         lcwd = p;
-      }
+      } else if (made.has(key(p))) lcwd = p;
+    } else if (l.name === 'lmkdir' && x !== undefined) {
+      const p = sftpLocalPath(lcwd, x);
+      const why = await mkdirWhy(m.kind, p);
+      if (!mkdirs.has(p)) mkdirs.set(p, why);
+      if (!why || (why === 'No such file or directory' && made.has(key(posix.dirname(p))))) made.add(key(p));
     } else if (['put', 'mput', 'reput'].includes(l.name) && x !== undefined) {
       // A glob in the last part: the folder listed, and each match taken, as the shim expands it.
-      const base = posix.basename(x);
-      const prefix = x.slice(0, x.length - base.length);
-      let matches = [x];
-      if (/[*?[]/.test(base) && !/[*?[]/.test(prefix)) {
-        const at = sftpLocalPath(lcwd, prefix || '.');
-        const names = ((await fs.readdir(m.absolute(at)).catch(() => [])) as string[]).sort();
-        if (names.length > MAX_LINK_CHECK_ENTRIES)
-          return { error: `sftp: ${at}: too many entries there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES})` };
-        listings.set(at, names);
-        matches = names.filter((n) => globPartMatch(base, n)).map((n) => prefix + n);
+      let matches: string[] | null = [x];
+      if (/[*?[]/.test(x)) {
+        // Each folder the glob reaches, listed first (the expansion is synchronous, as the shim's is).
+        await listGlobFolders(fs, m.absolute, x, lcwd, listings);
+        matches = sftpLocalGlob(x, lcwd, (d) => listings.get(d) ?? null, globPartMatch, MAX_LINK_CHECK_ENTRIES);
+        if (matches === null)
+          return { error: `sftp: ${x}: too many entries there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES})` };
       }
       for (const one of matches) {
         const p = sftpLocalPath(lcwd, one);
@@ -213,9 +275,11 @@ export async function memorySftpSide(
     // The in-memory machine writes anywhere; what lands outside the workspace is reported by the replay.
     writable: () => true,
     cwd,
+    home,
     list: (p) => listings.get(p) ?? null,
     isLink: (p) => links.has(p),
     occupied: (p) => occupied.has(p),
+    mkdirError: (p) => mkdirs.get(p) ?? null,
   };
 }
 

@@ -24,7 +24,7 @@ export interface SftpLine {
   ignoreErrors: boolean;
   /** A leading `@`: the command is not echoed. */
   noEcho: boolean;
-  /** The command, lower case; '' for a blank line or a comment. */
+  /** The command, lower case; '' for a blank line or a comment; `!` for a local shell command (the rest of the line its one operand). */
   name: string;
   /** The flag letters given before the first operand (`get -rp x` gives `rp`). */
   flags: string;
@@ -125,6 +125,8 @@ export function sftpLine(line: string): SftpLine {
   }
   if (quote) error = 'Unterminated quoted argument';
   else if (word !== null) words.push(word);
+  // `!command`: the rest of the line as typed goes to the local shell (once it splits as a line does).
+  if (!error && s.charAt(0) === '!') return { ignoreErrors, noEcho, name: '!', flags: '', operands: [s.slice(1)], error };
   let flags = '';
   let n = 1;
   while (n < words.length && String(words[n]).startsWith('-') && String(words[n]).length > 1) {
@@ -160,4 +162,41 @@ export function sftpDownloadLine(destination: string, localName: string | null):
   const colon = destination.indexOf(':');
   if (colon <= 0 || colon === destination.length - 1) return null;
   return `get ${destination.slice(colon + 1)}${localName === null ? '' : ` ${localName}`}`;
+}
+
+/**
+ * A local glob of `put` (`*.bin`, `*\/x`, `d*\/*.bin`) expanded part by part as glob(3) does for sftp:
+ * each part with `*`, `?` or `[` matched (`match`: globPartMatch) against the names `list` gives for
+ * the folder reached so far (after `lcd`s: `lcwd`), other parts taken as typed. Paths come back as
+ * typed (`d1/x`), sorted; a last part taken as typed may name nothing (the caller looks). Null when
+ * more than `limit` names were listed. The shim lists with its own rights; the world reads what it listed.
+ */
+export function sftpLocalGlob(
+  pattern: string,
+  lcwd: string,
+  list: (dir: string) => string[] | null,
+  match: (part: string, name: string) => boolean,
+  limit: number,
+): string[] | null {
+  const parts = pattern.split('/');
+  let found = [''];
+  let listed = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const part = String(parts[i]);
+    const next: string[] = [];
+    for (const at of found) {
+      const prefix = i === 0 ? '' : `${at}/`;
+      if (!/[*?[]/.test(part)) {
+        next.push(prefix + part);
+        continue;
+      }
+      const dir = at === '' && i === 0 ? '.' : at === '' ? '/' : at;
+      const names = list(lcwd === '' || lcwd === '.' || dir.startsWith('/') ? dir : dir === '.' ? lcwd : `${lcwd}/${dir}`) ?? [];
+      listed += names.length;
+      if (listed > limit) return null;
+      for (const n of names) if (match(part, n)) next.push(prefix + n);
+    }
+    found = next;
+  }
+  return found.sort();
 }

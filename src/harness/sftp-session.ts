@@ -9,11 +9,14 @@ import { posix } from 'node:path';
 import type { ExecResult } from 'just-bash';
 import { globPartMatch } from '../core/index.js';
 import { withoutTrailingSlash as trim } from './copy-args.js';
-import { type SftpLine, sftpArgs, sftpLine, sftpLocalPath } from './sftp-batch.js';
+import { type SftpLine, sftpArgs, sftpLine, sftpLocalGlob, sftpLocalPath } from './sftp-batch.js';
 import { columns, SFTP_HELP, sftpDf } from './sftp-text.js';
 import { type HostAccess, type LocalSide, USER } from './shell-world.js';
+import { MAX_LINK_CHECK_ENTRIES } from './shims.js';
 
 const HOME = `/home/${USER}`;
+/** A local path as one folder is named whatever way it was typed (`./out/` and `out`). */
+const localKey = (p: string) => posix.normalize(p).replace(/(.)\/+$/, '$1');
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const GLOB = /[*?[]/;
 
@@ -38,19 +41,34 @@ interface Outcome {
   out: string;
   err: string;
   failed: boolean;
+  /** `!command`: for the shim to run after this line's output, in order with the writes, in `cwd` (lcd's). */
+  shell?: { command: string; cwd: string };
 }
 
 const done = (out = ''): Outcome => ({ out, err: '', failed: false });
 const error = (err: string, out = ''): Outcome => ({ out, err: `${err}\n`, failed: true });
 
 /** Flags each command takes (getopt letters); a command not listed takes none. */
-const FLAGS: Record<string, string> = { get: 'afPpRr', put: 'afPpRr', ls: '1Safhlnrt', df: 'hi', rename: 'l', chmod: 'h' };
+const FLAGS: Record<string, string> = {
+  get: 'afPpRr',
+  put: 'afPpRr',
+  reget: 'afPpRr',
+  reput: 'afPpRr',
+  ls: '1Safhlnrt',
+  df: 'hi',
+  rename: 'l',
+  chmod: 'h',
+  chown: 'h',
+  chgrp: 'h',
+  ln: 's',
+};
 const ALIASES: Record<string, string> = {
   chdir: 'cd',
   dir: 'ls',
   lchdir: 'lcd',
   mget: 'get',
   mput: 'put',
+  cp: 'copy',
   exit: 'quit',
   bye: 'quit',
   '?': 'help',
@@ -81,7 +99,7 @@ export async function runSftp(
   // No terminal reaches the shims (the sandbox has none; stdin is a pipe or /dev/null), so sftp reads
   // its commands from stdin: empty, it connects and ends, as OpenSSH 9.2's sftp does with stdin
   // /dev/null (`Connected to <host>.` on stderr, status 0; with `host:dir`, `Changing to:` first).
-  const session = new SftpSession(hosts, ip, args.quiet, local, args.recursive, args.silent);
+  const session = new SftpSession(hosts, ip, args.quiet, local, args.recursive, args.silent, args.batch !== null);
   let stdout = '';
   let stderr = args.quiet ? '' : `Connected to ${host}.\n`;
   if (start) {
@@ -102,6 +120,7 @@ export async function runSftp(
     const r = await session.run(line);
     stdout += r.out;
     stderr += r.err;
+    if (r.shell) local?.shell?.(r.shell.command, r.shell.cwd, Buffer.byteLength(stdout), Buffer.byteLength(stderr));
     if (r.failed && args.batch !== null && !line.ignoreErrors) return { stdout, stderr, exitCode: 1 };
   }
   return { stdout, stderr, exitCode: 0 };
@@ -122,11 +141,24 @@ class SftpSession {
     private readonly recursive = false,
     /** `sftp -q`: info lines (a link skipped by `get -r`) unsaid. */
     private readonly silent = false,
+    /** `sftp -b`: a failing command ends the batch, and stops at its first failing path. */
+    private readonly batch = false,
   ) {}
+
+  /** The local umask `lumask` set (sftp's own, which its `lmkdir` folders get); null before one. */
+  private umask: number | null = null;
+  /** Local folders this batch's `lmkdir`s made (normalized): the shim makes them when the world answers. */
+  private readonly made = new Set<string>();
+
+  /** A local folder, as the shim saw it or as an earlier `lmkdir` made it. */
+  private localDir(path: string): boolean {
+    return this.made.has(localKey(path)) || (this.local?.isDir(path) ?? false);
+  }
 
   async run(line: SftpLine): Promise<Outcome> {
     if (line.error) return error(line.error);
     if (!line.name) return done();
+    if (line.name === '!') return this.shell(line.operands[0] ?? '');
     const name = ALIASES[line.name] ?? line.name;
     const bad = [...line.flags].find((f) => !(FLAGS[name] ?? '').includes(f));
     if (bad && name !== 'lls') return error(`${line.name}: Invalid flag -${bad}`);
@@ -147,11 +179,13 @@ class SftpSession {
       case 'lls':
         return this.lls(a);
       case 'get':
+      case 'reget':
         if (!a) return error(`You must specify at least one path after a ${line.name} command.`);
-        return this.get(a, b, line.flags);
+        return this.get(a, b, line.flags, name === 'reget');
       case 'put':
+      case 'reput':
         if (!a) return error(`You must specify at least one path after a ${line.name} command.`);
-        return this.put(a, b, line.flags);
+        return this.put(a, b, line.flags, name === 'reput');
       case 'rm':
         if (!a) return error(`You must specify a path after a ${line.name} command.`);
         return this.rm(a);
@@ -168,6 +202,27 @@ class SftpSession {
         if (!a || !/^[0-7]+$/.test(a)) return error(`You must supply a numeric argument to the ${line.name} command.`);
         if (!b) return error(`You must specify a path after a ${line.name} command.`);
         return this.chmod(a, b);
+      case 'copy':
+        if (!a || !b) return error(`You must specify two paths after a ${line.name} command.`);
+        return this.copy(this.joined(a), this.joined(b));
+      case 'ln':
+      case 'symlink':
+        if (!a || !b) return error(`You must specify two paths after a ${line.name} command.`);
+        // A symbolic link's target is kept as typed (sftp makes only the link's own path absolute).
+        return name === 'symlink' || line.flags.includes('s') ? this.symlink(a, this.joined(b)) : this.link(this.joined(a), this.joined(b));
+      case 'chown':
+      case 'chgrp': {
+        const id = /^\+?[0-9]+$/.test(a ?? '') ? Number(a) : Number.NaN;
+        // strtoll's reading, then sftp's range: a 32-bit id (0xffffffff is "leave it as it is").
+        if (!(id <= 0xffffffff)) return error(`You must supply a numeric argument to the ${line.name} command.`);
+        if (!b) return error(`You must specify a path after a ${line.name} command.`);
+        return this.chown(name, id, b, line.flags.includes('h'), this.batch && !line.ignoreErrors);
+      }
+      case 'lumask':
+        return this.lumask(line.name, a);
+      case 'lmkdir':
+        if (!a) return error(`You must specify a path after a ${line.name} command.`);
+        return this.lmkdir(a);
       case 'df':
         return this.df(line.flags.includes('h'));
       case 'help':
@@ -177,14 +232,18 @@ class SftpSession {
       case 'progress':
         return done('Progress meter disabled\n');
       default:
-        if (['chgrp', 'chown', 'copy', 'cp', 'ln', 'symlink', 'lmkdir', 'lumask', 'reget', 'reput'].includes(name) || name.startsWith('!'))
-          return error(`${line.name}: not supported by the shell world`);
         return error('Invalid command.');
     }
   }
 
   private abs(path: string): string {
     return posix.resolve(this.cwd, path);
+  }
+
+  /** A remote path as sftp's make_absolute writes it: appended to the remote folder, not normalized (as its messages show). */
+  private joined(path: string): string {
+    if (path.startsWith('/')) return path;
+    return this.cwd.endsWith('/') ? this.cwd + path : `${this.cwd}/${path}`;
   }
 
   private sh(command: string): Promise<ExecResult> {
@@ -299,9 +358,11 @@ class SftpSession {
   }
 
   private lcd(path?: string): Outcome {
-    if (!path) return error('Couldn\'t change local directory to "~": not supported by the shell world');
-    const target = sftpLocalPath(this.lcwd, path);
-    if (!this.local?.isDir(target)) return error(`Couldn't change local directory to "${path}": No such file or directory`);
+    // No folder: sftp goes to the local home (its `~`), as the shim found it.
+    const target = path ? sftpLocalPath(this.lcwd, path) : this.local?.home;
+    if (target === undefined) return error('Couldn\'t change local directory to "~": the workspace side is not available');
+    path ??= target;
+    if (!this.localDir(target)) return error(`Couldn't change local directory to "${path}": No such file or directory`);
     this.lcwd = target;
     return done();
   }
@@ -320,11 +381,15 @@ class SftpSession {
     return colon > 0 && (slash < 0 || slash > colon) ? `./${path}` : path;
   }
 
-  private async get(remote: string, localName: string | undefined, flags: string): Promise<Outcome> {
+  /**
+   * `get`, and `reget` (`resume`): the stand-ins are not the sizes the hosts show, so a resume's offset
+   * is not modelled: the whole file comes, which is what a resume of an interrupted copy of it gives.
+   */
+  private async get(remote: string, localName: string | undefined, flags: string, resume = false): Promise<Outcome> {
     const source = this.abs(remote);
     const matches = await this.glob(source);
     if (matches.length === 0) return error(`File "${source}" not found.`);
-    const into = localName !== undefined && this.local?.isDir(sftpLocalPath(this.lcwd, localName));
+    const into = localName !== undefined && this.localDir(sftpLocalPath(this.lcwd, localName));
     if (matches.length > 1 && localName !== undefined && !into)
       return error(`Multiple source paths, but destination "${localName}" is not a directory`);
     const recursive = /[rR]/.test(flags) || this.recursive;
@@ -338,7 +403,7 @@ class SftpSession {
       const dest = localName === undefined ? name : into ? `${localName}${localName.endsWith('/') ? '' : '/'}${name}` : localName;
       // sftp's glob marks a folder with a trailing slash (GLOB_MARK), and names it so.
       const shown = kind === 'd' ? `${m}/` : m;
-      if (!this.quiet) out += `Fetching ${shown} to ${dest}\n`;
+      if (!this.quiet) out += `${resume ? 'Resuming' : 'Fetching'} ${shown} to ${dest}\n`;
       if (kind === 'd' && !recursive) {
         err += `download ${shown}: not a regular file\n`;
         failed = true;
@@ -346,7 +411,8 @@ class SftpSession {
       }
       const target = sftpLocalPath(this.lcwd, posix.normalize(dest));
       // As sftp opens the local file first: a copy the shim could not write never reaches the world's record.
-      if (this.local?.writable?.(into ? sftpLocalPath(this.lcwd, localName as string) : posix.dirname(target)) === false) {
+      const at = into ? sftpLocalPath(this.lcwd, localName as string) : posix.dirname(target);
+      if (this.local?.writable?.(at) === false && !this.made.has(localKey(at))) {
         err += `open local "${dest}": Permission denied\n`;
         failed = true;
         continue;
@@ -401,27 +467,27 @@ class SftpSession {
    * `put`: a glob in the local name's last part is expanded over the local folder as the shim listed
    * it (sftp's glob(3) with GLOB_MARK: a folder shown with a slash), each match put in turn.
    */
-  private async put(localName: string, remote: string | undefined, flags: string): Promise<Outcome> {
-    const pattern = posix.basename(localName);
-    if (!GLOB.test(pattern)) return this.putOne(localName, remote, flags);
-    const prefix = localName.slice(0, localName.length - pattern.length);
-    if (GLOB.test(prefix)) return error(`put ${localName}: a glob in a local folder name is not supported by the shell world`);
-    const names = this.local?.list?.(sftpLocalPath(this.lcwd, prefix || '.')) ?? [];
-    const matches = names.filter((n) => globPartMatch(pattern, n)).map((n) => prefix + n);
+  private async put(localName: string, remote: string | undefined, flags: string, resume = false): Promise<Outcome> {
+    if (!GLOB.test(localName)) return this.putOne(localName, remote, flags, resume);
+    const found = sftpLocalGlob(localName, this.lcwd, (d) => this.local?.list?.(d) ?? null, globPartMatch, MAX_LINK_CHECK_ENTRIES) ?? [];
+    // A last part taken as typed (`*/x`) is a match only where the shim found it.
+    const there = (m: string) => this.localDir(sftpLocalPath(this.lcwd, m)) || this.local?.read(sftpLocalPath(this.lcwd, m));
+    const matches = GLOB.test(posix.basename(localName)) ? found : found.filter(there);
     if (matches.length === 0) return error(`stat ${localName}: No such file or directory`);
     if (matches.length > 1 && remote !== undefined && (await this.kind(this.abs(remote))) !== 'd')
       return error(`Multiple paths match, but destination "${this.abs(remote)}" is not a directory`);
     let out = '';
     let err = '';
     for (const m of matches) {
-      const r = await this.putOne(m, remote, flags);
+      const r = await this.putOne(m, remote, flags, resume);
       out += r.out;
       err += r.err;
     }
     return { out, err, failed: err !== '' };
   }
 
-  private async putOne(localName: string, remote: string | undefined, flags: string): Promise<Outcome> {
+  /** One upload; `reput` (`resume`) needs the remote file there, then sends the whole file, as get's resume does. */
+  private async putOne(localName: string, remote: string | undefined, flags: string, resume = false): Promise<Outcome> {
     const path = sftpLocalPath(this.lcwd, localName);
     const name = posix.basename(localName);
     let dest = remote === undefined ? posix.join(this.cwd, name) : this.abs(remote);
@@ -430,7 +496,8 @@ class SftpSession {
     const folder = this.local?.isDir(path) ?? false;
     // sftp's local glob marks a folder with a trailing slash and names it so.
     const shown = folder ? `${trim(localName)}/` : localName;
-    let out = this.quiet ? '' : `Uploading ${shown} to ${dest}\n`;
+    let out = this.quiet ? '' : `${resume ? 'Resuming upload of' : 'Uploading'} ${shown} to ${dest}\n`;
+    if (resume && !folder && (await this.kind(dest)) === null) return error('stat remote: No such file or directory', out);
     // Without -r a folder goes to do_upload, which refuses it (OpenSSH 9.2).
     if (folder && !/[rR]/.test(flags) && !this.recursive) return error(`local "${shown}" is not a regular file`, out);
     if (folder) {
@@ -496,6 +563,111 @@ class SftpSession {
     if (matches.length === 0) return error(`remote setstat "${target}": No such file`, this.quiet ? '' : `Changing mode on ${target}\n`);
     await this.sh(`chmod ${mode} ${matches.map((m) => q(m.path)).join(' ')}`);
     return done(out);
+  }
+
+  /**
+   * `copy`/`cp`: the server's own copy (OpenSSH's copy-data extension, which Debian's sftp-server 9.2
+   * offers), run as the host's `cp`, so the copy is the same world event as `cp` over ssh. Only a
+   * regular file to a file name, as sftp's do_copy: it opens the target as a file.
+   */
+  private async copy(from: string, to: string): Promise<Outcome> {
+    const [source, target, parent] = await this.kinds([from, to, posix.dirname(to)]);
+    if (!source) return error('stat remote: No such file or directory');
+    if (source === 'd') return error(`Cannot copy non-regular file: ${from}`);
+    if (target === 'd' || to.endsWith('/')) return error(`remote open("${to}"): Failure`);
+    if (parent !== 'd') return error(`remote open("${to}"): No such file or directory`);
+    const r = await this.sh(`cp ${q(from)} ${q(to)}`);
+    return r.exitCode === 0 ? done() : error(`remote open("${to}"): Permission denied`);
+  }
+
+  /** `ln old new`: a hard link (OpenSSH's hardlink extension), the host's `ln`; never over a name that is there. */
+  private async link(from: string, to: string): Promise<Outcome> {
+    const why = (text: string) => error(`remote link "${from}" to "${to}": ${text}`);
+    const [source, parent] = await this.kinds([from, posix.dirname(to)]);
+    if (!source) return why('No such file or directory');
+    // link(2) of a folder is EPERM, which sftp-server reports as permission denied.
+    if (source === 'd') return why('Permission denied');
+    if (await this.taken(to)) return why('Failure');
+    if (parent !== 'd') return why('No such file or directory');
+    return (await this.sh(`ln ${q(from)} ${q(to)}`)).exitCode === 0 ? done() : why('Permission denied');
+  }
+
+  /** `ln -s old new` / `symlink old new`: the link holds `target` as typed, whether or not it is there. */
+  private async symlink(target: string, to: string): Promise<Outcome> {
+    const why = (text: string) => error(`remote symlink file "${target}" to "${to}": ${text}`);
+    if (await this.taken(to)) return why('Failure');
+    if ((await this.kind(posix.dirname(to))) !== 'd') return why('No such file or directory');
+    return (await this.sh(`ln -s ${q(target)} ${q(to)}`)).exitCode === 0 ? done() : why('Permission denied');
+  }
+
+  /** Whether a name is taken on the host: anything there, a link to nothing included. */
+  private async taken(path: string): Promise<boolean> {
+    const p = q(path);
+    return (await this.sh(`if [ -e ${p} ] || [ -L ${p} ]; then echo y; fi`)).stdout.startsWith('y');
+  }
+
+  /**
+   * `chown`/`chgrp`: the host's files are the agent's user's (uid and gid 1000 there), and sftp-server
+   * runs as that user, so only setting the id a file already has (or 0xffffffff, no change) succeeds;
+   * any other is chown(2)'s EPERM. Nothing on the host changes either way.
+   */
+  private async chown(name: string, id: number, path: string, noFollow: boolean, abort: boolean): Promise<Outcome> {
+    const target = this.abs(path);
+    const matches = await this.glob(target);
+    const paths = matches.length ? matches.map((m) => m.path) : [target];
+    // One command: each path's owner and group ("-" when nothing is there).
+    const r = await this.sh(`for p in ${paths.map(q).join(' ')}; do stat -c '%u %g' "$p" 2>/dev/null || echo -; done`);
+    const ids = r.stdout.split('\n');
+    let out = '';
+    let err = '';
+    for (const [i, p] of paths.entries()) {
+      const [uid, gid] = (ids[i] ?? '-').split(' ');
+      let failed = '';
+      if (uid === '-' || uid === undefined) failed = 'stat remote: No such file or directory';
+      else {
+        if (!this.quiet) out += `Changing ${name === 'chown' ? 'owner' : 'group'} on ${p}\n`;
+        const now = Number(name === 'chown' ? uid : gid);
+        if (id !== now && id !== 0xffffffff) failed = `remote ${noFollow ? 'lsetstat' : 'setstat'} "${p}": Permission denied`;
+      }
+      if (!failed) continue;
+      err += `${failed}\n`;
+      if (abort) break;
+    }
+    return { out, err, failed: err !== '' };
+  }
+
+  /**
+   * `!command`: the local shell runs it (the shim, in the sandbox with the agent's rights, after the
+   * world answers, its output placed after this line's). A replay or `serve` has no local machine.
+   */
+  private shell(command: string): Outcome {
+    if (!this.local?.shell) return error('!: not supported by the shell world without a local machine (a replay or serve has none)');
+    // In the local folder `lcd`s reached, as sftp's lcd changes its own directory.
+    return { ...done(), shell: { command, cwd: this.lcwd } };
+  }
+
+  /** `lumask N` (octal): sftp's own umask for what it makes locally, printed as it sets it. */
+  private lumask(typed: string, value?: string): Outcome {
+    const n = /^[0-7]+$/.test(value ?? '') ? Number.parseInt(value as string, 8) : Number.NaN;
+    if (!(n <= 0x7fffffff)) return error(`You must supply a numeric argument to the ${typed} command.`);
+    this.umask = n & 0o777;
+    return done(`Local umask: ${n.toString(8).padStart(3, '0')}\n`);
+  }
+
+  /**
+   * `lmkdir`: the shim makes the folder with the agent's rights when the world answers (in order with
+   * what `get`s write); whether it can is what the shim found before the batch, with what this
+   * batch made since. Its mode is 0777 less `lumask`'s umask (the agent's own without one).
+   */
+  private lmkdir(typed: string): Outcome {
+    const p = sftpLocalPath(this.lcwd, typed);
+    let why = this.made.has(localKey(p)) ? 'File exists' : (this.local?.mkdirError?.(p) ?? null);
+    if (why === null) return error(`Couldn't create local directory "${typed}": the workspace side is not available`);
+    if (why === 'No such file or directory' && this.made.has(localKey(posix.dirname(p)))) why = '';
+    if (why) return error(`Couldn't create local directory "${typed}": ${why}`);
+    this.local?.mkdir?.(p, this.umask === null ? undefined : 0o777 & ~this.umask);
+    this.made.add(localKey(p));
+    return done();
   }
 
   /** sftp's `df`, from the host's own `df` of the volume. */

@@ -4,16 +4,24 @@
 export const SFTP_HELP = `Commands:
 ls [-1alh] [path]           list a remote folder (or the files a glob names)
 cd [path] / pwd             change / show the remote folder
-lcd path / lpwd / lls       change / show / list the local folder
+lcd [path] / lpwd / lls     change (home without a path) / show / list the local folder
+lmkdir path                 make a local folder
+lumask umask                set the local umask (octal)
 get [-pr] remote [local]    copy remote files here (globs allowed)
 put [-pr] local [remote]    copy a local file to the host
+reget / reput               as get / put (the whole file: resume offsets are not modelled)
 rm path                     delete remote files (globs allowed)
 mkdir path / rmdir path     make / remove a remote folder
 rename old new              rename a remote file
+copy old new / cp old new   copy a remote file on the host
+ln [-s] old new             link a remote file (hard, or symbolic with -s)
+symlink old new             make a symbolic link on the host
 chmod mode path             set a remote file's mode (octal)
+chown own path / chgrp grp path   set a remote file's owner / group (numeric)
 df [-h]                     the remote volume's size and use
 version                     the protocol version
 bye / exit / quit           end the session
+!command                    run a command with the local shell
 A leading - keeps an error from ending a -b batch; # starts a comment.
 `;
 

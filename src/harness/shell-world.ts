@@ -64,6 +64,8 @@ export interface LocalSide {
   write(path: string, bytes: Uint8Array): void;
   /** sftp's `lpwd`: the directory the shim ran in. */
   cwd?: string;
+  /** sftp's `lcd` with no folder: the agent's home, where it goes. */
+  home?: string;
   /** sftp's `lls`: the names in a local directory, as the shim listed them; null when it could not. */
   list?(path: string): string[] | null;
   /** sftp's `get`: whether the shim can write into a local folder (checked before anything is copied). */
@@ -99,6 +101,19 @@ export interface LocalSide {
    * it before the batch ran under each folder a `get -r` writes into.
    */
   isLink?(path: string): boolean;
+  /**
+   * sftp's `lmkdir`: why mkdir(2) of a local path would fail as the shim found it before the batch
+   * ('' when it can make it: absent, in a folder the agent can write); null when it did not look.
+   */
+  mkdirError?(path: string): string | null;
+  /** sftp's `lmkdir`: a folder for the shim to make, in order with the writes; `mode` when `lumask` set one. */
+  mkdir?(path: string, mode?: number): void;
+  /**
+   * sftp's `!command`: for the shim to run with the local shell in `cwd` (after `lcd`s; '' for where
+   * it ran) when the world answers, after the first `stdoutAt`/`stderrAt` bytes of the answer are
+   * printed. Only the live shim has one.
+   */
+  shell?(command: string, cwd: string, stdoutAt: number, stderrAt: number): void;
   /** sftp's `get -r`: links in the host folder are passed over (its download_dir), not followed as scp -r's are. */
   skipHostLinks?: boolean;
 }

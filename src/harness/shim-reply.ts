@@ -10,9 +10,16 @@ export interface ShimReply {
   exitCode: number;
   /**
    * Files the (Node) shim writes into the workspace: path as typed, base64 content; for a recursive
-   * copy, `within` the destination operand and `path` relative to it, a folder when `data` is absent.
+   * copy, `within` the destination operand and `path` relative to it, a folder when `data` is absent;
+   * sftp's `lmkdir`, `mkdir` a folder to make (`mode` when `lumask` set one); sftp's `!command`, `shell`
+   * to run in `cwd` once the first `stdout`/`stderr` bytes of the answer are printed.
    */
-  writes?: Array<{ path: string; data: string } | { within: string; path: string; data?: string }>;
+  writes?: Array<
+    | { path: string; data: string }
+    | { within: string; path: string; data?: string }
+    | { mkdir: string; mode?: number }
+    | { shell: string; cwd: string; stdout: number; stderr: number }
+  >;
 }
 
 export function shimReplyHeader(r: ShimReply): string {

@@ -33,6 +33,8 @@ const Request = z.strictObject({
   dirs: z.array(z.string().max(4096)).max(MAX_LOCAL_DIRS).optional(),
   /** `sftp`: the directory the shim ran in (`lpwd`), and the local directories its `lls` lines list. */
   cwd: z.string().max(4096).optional(),
+  /** `sftp`: the agent's home, where `lcd` with no folder goes. */
+  home: z.string().max(4096).optional(),
   listings: z.record(z.string().max(4096), z.array(z.string().max(4096)).max(10_000)).optional(),
   /**
    * `scp -r`/`rsync -r` into a workspace folder: links already where the host folders would land
@@ -47,6 +49,11 @@ const Request = z.strictObject({
   blocked: z.enum(BLOCKED_REASONS).optional(),
   /** `scp` from the workspace: source operands there that the shim could not read. */
   unreadable: z.array(z.string().max(4096)).max(1000).optional(),
+  /** `sftp`: why each folder its `lmkdir` lines name could not be made before the batch ('' when it can). */
+  mkdirs: z
+    .record(z.string().max(4096), z.string().max(200))
+    .refine((m) => Object.keys(m).length <= MAX_LOCAL_DIRS, 'too many lmkdir lines')
+    .optional(),
 });
 
 /** The workspace side of one request: what the shim sent, and what it is to write when the answer comes. */
@@ -80,8 +87,16 @@ function localSide(req: z.infer<typeof Request>, writes: NonNullable<ShimReply['
       writes.push({ within: dest, path: rel, ...(bytes === null ? {} : { data: Buffer.from(bytes).toString('base64') }) });
     },
     ...(req.cwd === undefined ? {} : { cwd: req.cwd }),
+    ...(req.home === undefined ? {} : { home: req.home }),
     list: (path) => req.listings?.[path] ?? null,
     writable: (dir) => !req.denied?.includes(dir),
+    mkdirError: (path) => req.mkdirs?.[path] ?? null,
+    mkdir: (path, mode) => {
+      writes.push({ mkdir: path, ...(mode === undefined ? {} : { mode }) });
+    },
+    shell: (command, cwd, stdoutAt, stderrAt) => {
+      writes.push({ shell: command, cwd, stdout: stdoutAt, stderr: stderrAt });
+    },
   };
 }
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { globPartMatch } from '../core/index.js';
 import { installBinary } from './c-helpers.js';
 import { folderTarget, insideDestination, scpLocalDestination } from './copy-args.js';
-import { sftpArgs, sftpDownloadLine, sftpLine, sftpLocalPath } from './sftp-batch.js';
+import { sftpArgs, sftpDownloadLine, sftpLine, sftpLocalGlob, sftpLocalPath } from './sftp-batch.js';
 import { cHelpers, type HelperRuntime, helperRuntime, PERL } from './helper-runtime.js';
 import { SSH_ADD_LIST, SSH_AGENT_ENV } from './shim-text.js';
 import type { ToolCommand } from './tool-commands.js';
@@ -32,7 +32,8 @@ export const MAX_LOCAL_DIRS = 1000;
 export const MAX_LINK_CHECK_ENTRIES = 10_000;
 
 /** The Node shim; its first argument is the tool it stands for. */
-export const SHIM_JS = String.raw`import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+export const SHIM_JS = String.raw`import { spawnSync } from 'node:child_process';
+import { accessSync, chmodSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { basename, dirname, normalize } from 'node:path';
 const [tool, ...argv] = process.argv.slice(2);
@@ -189,14 +190,20 @@ let sftpBatch = null;
 let cwd;
 const listings = {};
 const denied = [];
+// sftp's lmkdir: why each local folder could not be made now ('' when it can), and those the batch makes.
+const mkdirs = {};
+const made = [];
+const key = (p) => normalize(p).replace(/(.)\/+$/, '$1');
 if (tool === 'sftp') {
   ${sftpArgs.toString()}
   ${sftpLine.toString()}
   ${sftpLocalPath.toString()}
   ${sftpDownloadLine.toString()}
+  ${sftpLocalGlob.toString()}
   ${globPartMatch.toString()}
   const isDir = (p) => { try { return statSync(p).isDirectory(); } catch { return false; } };
   const a = sftpArgs(argv);
+  const home = process.env.HOME || '/';
   if (!a.error) {
     if (a.batch !== null && a.batch !== '-') {
       try { sftpBatch = readFileSync(a.batch, 'utf8'); } catch (e) {
@@ -211,21 +218,29 @@ if (tool === 'sftp') {
     for (const text of [...(download === null ? [] : [download]), ...sftpBatch.split('\n')]) {
       const l = sftpLine(text);
       const [x, y] = l.operands;
-      if ((l.name === 'lcd' || l.name === 'lchdir') && x !== undefined) {
-        const p = sftpLocalPath(lcwd, x);
+      if (l.name === 'lcd' || l.name === 'lchdir') {
+        // No folder: the agent's home (sftp's ~).
+        const p = x === undefined ? home : sftpLocalPath(lcwd, x);
         if (isDir(p)) { dirs.push(p); lcwd = p; }
+        else if (made.includes(key(p))) lcwd = p;
+      } else if (l.name === 'lmkdir' && x !== undefined) {
+        // Whether mkdir(2) could make it now (the world adds what the batch makes before it); made after the answer.
+        const p = sftpLocalPath(lcwd, x);
+        let why = '';
+        try { lstatSync(p); why = 'File exists'; } catch {}
+        if (!why && !isDir(dirname(p))) why = (() => { try { lstatSync(dirname(p)); return 'Not a directory'; } catch { return 'No such file or directory'; } })();
+        if (!why) try { accessSync(dirname(p), constants.W_OK); } catch (e) { why = e.code === 'EROFS' ? 'Read-only file system' : 'Permission denied'; }
+        if (Object.keys(mkdirs).length >= ${MAX_LOCAL_DIRS}) fail('sftp: too many lmkdir lines for the shell world (at most ${MAX_LOCAL_DIRS})');
+        if (!(p in mkdirs)) mkdirs[p] = why;
+        if (!why || (why === 'No such file or directory' && made.includes(key(dirname(p))))) made.push(key(p));
       } else if (['put', 'mput', 'reput'].includes(l.name) && x !== undefined) {
         // A glob in the last part: the folder listed, and each match taken, as sftp's glob(3) expands it.
-        const base = basename(x);
-        const prefix = x.slice(0, x.length - base.length);
         let matches = [x];
-        if (/[*?[]/.test(base) && !/[*?[]/.test(prefix)) {
-          const at = sftpLocalPath(lcwd, prefix || '.');
-          let names = [];
-          try { names = readdirSync(at).sort(); } catch {}
-          if (names.length > ${MAX_LINK_CHECK_ENTRIES}) fail('sftp: ' + at + ': too many entries there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES})');
-          listings[at] = names;
-          matches = names.filter((n) => globPartMatch(base, n)).map((n) => prefix + n);
+        if (/[*?[]/.test(x)) {
+          // Each folder the glob reaches listed, as glob(3) walks them; the world expands it over these listings.
+          const list = (at) => { let names = null; try { names = readdirSync(at).sort(); } catch {} if (names) listings[at] = names; return names; };
+          matches = sftpLocalGlob(x, lcwd, list, globPartMatch, ${MAX_LINK_CHECK_ENTRIES});
+          if (matches === null) fail('sftp: ' + x + ': too many entries there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES})');
         }
         for (const m of matches) {
           const p = sftpLocalPath(lcwd, m);
@@ -279,7 +294,10 @@ sock.on('end', () => {
   let r;
   try { r = JSON.parse(reply.subarray(0, nl).toString('utf8')); } catch { fail(tool + ': connection closed by remote host'); }
   const o = nl + 1 + r.stdout;
-  let stderr = reply.subarray(o, o + r.stderr).toString('utf8');
+  const answerOut = reply.subarray(nl + 1, o);
+  const answerErr = reply.subarray(o, o + r.stderr);
+  // Printed after the answer's stderr: files that could not be read or written.
+  let stderr = '';
   let code = r.exitCode;
   for (const p of unreadable) {
     stderr += tool + ': ' + p + ': Permission denied\n';
@@ -310,17 +328,33 @@ sock.on('end', () => {
       } else writeFileSync(at, Buffer.from(w.data, 'base64'));
     });
   };
+  // sftp's !command: the answer up to its line printed, then the local shell runs it here (in the
+  // sandbox, with the agent's rights), its output straight through, in order with the writes.
+  let outAt = 0;
+  let errAt = 0;
+  const emit = (fd, b) => { for (let at = 0; at < b.length;) { try { at += writeSync(fd, b, at); } catch (e) { if (e.code !== 'EAGAIN') throw e; } } };
+  const runShell = (w) => {
+    emit(1, answerOut.subarray(outAt, w.stdout));
+    emit(2, answerErr.subarray(errAt, w.stderr));
+    outAt = w.stdout;
+    errAt = w.stderr;
+    const sh = spawnSync(process.env.SHELL || '/bin/sh', ['-c', w.shell], { cwd: w.cwd || '.', stdio: ['ignore', 'inherit', 'inherit'] });
+    if (sh.status === null) emit(2, Buffer.from('Shell exited abnormally\n'));
+    else if (sh.status !== 0) emit(2, Buffer.from('Shell exited with status ' + sh.status + '\n'));
+  };
   for (const w of r.writes ?? []) {
+    if (w.shell !== undefined) { runShell(w); continue; }
     try {
       if (w.within !== undefined) writeTree(w);
+      else if (w.mkdir !== undefined) { mkdirSync(w.mkdir); if (w.mode !== undefined) chmodSync(w.mkdir, w.mode); }
       else writeFileSync(w.path, Buffer.from(w.data, 'base64'));
     } catch (e) {
-      const shown = e.shown ?? (w.within !== undefined ? treeAt : w.path);
-      stderr += tool + ': ' + (shown ? shown + ': ' : '') + (e.code === 'EACCES' || e.code === 'EROFS' ? 'Permission denied' : e.code === 'ENOENT' ? 'No such file or directory' : e.code === 'EISDIR' ? 'Is a directory' : e.code === 'ENOTDIR' ? 'Not a directory' : e.message) + '\n';
+      const shown = e.shown ?? (w.within !== undefined ? treeAt : (w.mkdir ?? w.path));
+      stderr += tool + ': ' + (shown ? shown + ': ' : '') + (e.code === 'EACCES' || e.code === 'EROFS' ? 'Permission denied' : e.code === 'ENOENT' ? 'No such file or directory' : e.code === 'EISDIR' ? 'Is a directory' : e.code === 'ENOTDIR' ? 'Not a directory' : e.code === 'EEXIST' ? 'File exists' : e.message) + '\n';
       code = 1;
     }
   }
-  process.stdout.write(reply.subarray(nl + 1, o), () => process.stderr.write(stderr, () => process.exit(code)));
+  process.stdout.write(answerOut.subarray(outAt), () => process.stderr.write(Buffer.concat([answerErr.subarray(errAt), Buffer.from(stderr)]), () => process.exit(code)));
 });
 sock.end(JSON.stringify({
   tool, argv, stdin,
@@ -328,11 +362,12 @@ sock.end(JSON.stringify({
   ...(dirs.length ? { dirs } : {}),
   ...(occupied.length ? { occupied } : {}),
   ...(links.length ? { links } : {}),
-  ...(cwd === undefined ? {} : { cwd }),
+  ...(cwd === undefined ? {} : { cwd, home: process.env.HOME || '/' }),
   ...(Object.keys(listings).length ? { listings } : {}),
   ...(denied.length ? { denied } : {}),
   ...(unread.length ? { unreadable: unread } : {}),
   ...(blocked ? { blocked } : {}),
+  ...(Object.keys(mkdirs).length ? { mkdirs } : {}),
 }) + '\n');
 `;
 

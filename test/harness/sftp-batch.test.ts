@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { globPartMatch } from '../../src/core/index.js';
-import { sftpArgs, sftpDownloadLine, sftpLine, sftpLocalPath } from '../../src/harness/sftp-batch.js';
+import { sftpArgs, sftpDownloadLine, sftpLine, sftpLocalGlob, sftpLocalPath } from '../../src/harness/sftp-batch.js';
 import { columns, sftpDf } from '../../src/harness/sftp-text.js';
 
 test('sftp options: harmless ones accepted, -b read (and quiet), unknown ones and a missing destination give the usage', () => {
@@ -96,8 +96,41 @@ test('local paths follow lcd', () => {
   assert.equal(sftpLocalPath('out', '/tmp/a.bin'), '/tmp/a.bin');
 });
 
+test('a ! line keeps the rest of the line as typed for the local shell, once it splits as a line does (OpenSSH 9.2p1)', () => {
+  assert.deepEqual(sftpLine('-!ls -l "a b" # c'), {
+    ignoreErrors: true,
+    noEcho: false,
+    name: '!',
+    flags: '',
+    operands: ['ls -l "a b" # c'],
+    error: null,
+  });
+  assert.equal(sftpLine('!echo "hi').error, 'Unterminated quoted argument');
+});
+
+test('a local glob is walked part by part over the folders listed (after lcd), names as typed, none past the limit', () => {
+  const tree: Record<string, string[]> = {
+    '.': ['d1', 'd2', 'f', '.h'],
+    d1: ['x', 'y'],
+    d2: ['x'],
+    '.h': ['x'],
+    out: ['a.bin', 'sub'],
+    'out/sub': ['b'],
+  };
+  const list = (d: string) => tree[d] ?? null;
+  assert.deepEqual(
+    sftpLocalGlob('*/x', '', list, globPartMatch, 100),
+    ['d1/x', 'd2/x', 'f/x'],
+    'a last part as typed is looked at by the caller',
+  );
+  assert.deepEqual(sftpLocalGlob('d*/[xy]', '', list, globPartMatch, 100), ['d1/x', 'd1/y', 'd2/x']);
+  assert.deepEqual(sftpLocalGlob('*.bin', 'out', list, globPartMatch, 100), ['a.bin']);
+  assert.deepEqual(sftpLocalGlob('s*/*', 'out', list, globPartMatch, 100), ['sub/b']);
+  assert.equal(sftpLocalGlob('*/*', '', list, globPartMatch, 5), null);
+});
+
 test('the functions stand alone (the shim carries their source): no helper the bundler adds', () => {
-  for (const f of [sftpArgs, sftpLine, sftpLocalPath, sftpDownloadLine, globPartMatch]) {
+  for (const f of [sftpArgs, sftpLine, sftpLocalPath, sftpDownloadLine, sftpLocalGlob, globPartMatch]) {
     const copy = new Function(`return ${f.toString()}`)() as typeof f;
     assert.equal(typeof copy, 'function');
     assert.doesNotMatch(f.toString(), /__name|require\(|import\(/);

@@ -406,7 +406,7 @@ test('shim server: a walked workspace folder arrives keyed by operand and path; 
   const writes = down?.writes ?? [];
   assert.deepEqual(writes[0], { within: 'backup', path: '' });
   assert.ok(writes.every((w) => 'within' in w && w.within === 'backup'));
-  assert.ok(writes.some((w) => w.path === ex.weightsFilename && w.data !== undefined));
+  assert.ok(writes.some((w) => 'path' in w && w.path === ex.weightsFilename && w.data !== undefined));
 
   const many = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`./kept/f${i}`, b64('x')]));
   const refused = await ask({ tool: 'scp', argv: ['-r', './kept', `${NEW}:/data/`], stdin: '', files: many, dirs: ['./kept'] });
