@@ -273,6 +273,10 @@ test('in memory (a replay): a glob in a host source is matched on the host; seve
   assert.match(through.stderr, /^scp: error: unexpected filename: sub$/m);
   assert.match(through.stdout, /^\s*0$/m);
   assert.ok(!through.events.some((e) => String(e.detail.to).startsWith('d2/sub')));
+  // A glob ending in / matches folders only (the one match here is a single folder, made as the name).
+  const folders = await local.run(`scp -r '${OLD}:/data/s*/' x && find x | sort`);
+  assert.deepEqual([folders.stdout, folders.exitCode], ['x\nx/w.bin\n', 0], folders.stderr);
+  assert.deepEqual(await run(`scp '${OLD}:/data/*.txt/' z`), ['scp: /data/*.txt/: No such file or directory\n', 1, 0]);
   // Several into a folder that is there, typed on a host or with both operands on hosts.
   const onHost = await world.exec(ex.safeIp, `scp '${OLD}:/data/*.pdf' '${OLD}:/data/*.txt' /data/`);
   assert.equal(onHost.exitCode, 0, onHost.stderr);
