@@ -146,6 +146,17 @@ export function rsyncDestination(
   return { intoFolder: wantsFolder, make: wantsFolder };
 }
 
+/**
+ * rsync's line for a host source that is not there (a glob that matched nothing included): the sender
+ * names its full path, the rest goes, and the command ends with RSYNC_PARTIAL (rsync 3.2.7 pulling over
+ * ssh; recorded over a real sshd).
+ */
+export const rsyncVanished = (path: string): string => `rsync: [sender] link_stat "${path}" failed: No such file or directory (2)\n`;
+
+/** rsync's last line when some sources were not sent (status 23), as the receiving side prints it on a pull. */
+export const RSYNC_PARTIAL =
+  'rsync error: some files/attrs were not transferred (see previous errors) (code 23) at main.c(1865) [Receiver=3.2.7]\n';
+
 /** What rsync without -r/-a prints for a folder source (on stdout, status 0): `data`, or `.` for `data/`. */
 export const rsyncSkipsFolder = (source: string): string => `skipping directory ${folderTarget('rsync', source, true) || '.'}\n`;
 

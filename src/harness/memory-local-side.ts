@@ -313,7 +313,8 @@ export async function memoryLocalSide(
     if (k !== 'file' || i === operands.length - 1) continue;
     if (!(await take(o.path))) return tooLarge(o.path);
   }
-  // A workspace destination is checked before anything is sent, as scp opens it first; rsync -r makes a missing folder.
+  // A workspace destination is checked before anything is sent, as scp opens it first; whether rsync
+  // makes a missing folder depends on its file list (a host glob's matches): the world answers.
   const dest = req.dest;
   let blocked: Blocked | null = null;
   if (dest.host === null) {
@@ -332,11 +333,8 @@ export async function memoryLocalSide(
     }
     const where = dirs.has(dest.path) ? dest.path : posix.dirname(dest.path);
     const at = await kind(where);
-    // scp's line names the host source's kind: the world answers it, as for the shim.
-    if (tool === 'scp') blocked = at === 'dir' ? null : at === 'none' ? 'No such file or directory' : 'Not a directory';
-    // rsync -r makes a missing destination folder.
-    else if ((dest.path.endsWith('/') && !dirs.has(dest.path) && !req.recursive) || at !== 'dir')
-      return { error: `${tool}: ${dest.path}: No such file or directory` };
+    // scp's line names the host source's kind, rsync's whether it needs a folder: the world answers, as for the shim.
+    blocked = at === 'dir' ? null : at === 'none' ? 'No such file or directory' : 'Not a directory';
   }
   // -r into a workspace folder: the links already where each host folder would land, as the shim finds them.
   const links = new Set<string>();
@@ -345,7 +343,8 @@ export async function memoryLocalSide(
     for (const s of req.sources) {
       if (s.host === null) continue;
       // A glob's matches are the host's: the whole folder is looked at.
-      const top = tool === 'scp' && /[*?[]/.test(s.path.slice(s.path.lastIndexOf('/') + 1)) ? '' : folderTarget(tool, s.path, true);
+      const bare = trim(s.path);
+      const top = /[*?[]/.test(bare.slice(bare.lastIndexOf('/') + 1)) ? '' : folderTarget(tool, s.path, true);
       const pending = top ? [top] : await fs.readdir(absolute(dest.path)).catch(() => []);
       let rel = pending.shift();
       for (; rel !== undefined && seen++ < MAX_LINK_CHECK_ENTRIES && links.size < MAX_LOCAL_DIRS; rel = pending.shift()) {
@@ -361,9 +360,9 @@ export async function memoryLocalSide(
         };
     }
   }
-  // -r onto something that is not a folder: the world refuses a host folder there before recording it.
+  // Something there that is not a folder (for rsync, x/ too): the world refuses a copy that needs a folder before recording it.
   const occupied =
-    dest.host === null && (req.recursive || tool === 'scp') && !dirs.has(dest.path) && ['file', 'other'].includes(await kind(dest.path));
+    dest.host === null && !dirs.has(dest.path) && ['file', 'other'].includes(await kind(tool === 'rsync' ? trim(dest.path) : dest.path));
   return {
     ...side,
     linkUnder: (rel) => links.has(rel),

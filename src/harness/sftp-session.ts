@@ -459,7 +459,10 @@ class SftpSession {
       occupied: (p) => p === target && (local.occupied?.(posix.normalize(target).replace(/(.)\/+$/, '$1')) ?? false),
       skipHostLinks: true,
     };
-    const r = await this.hosts.copy('rsync', ['-r', `${this.ip}:${folder}/`, this.scpLocal(target)], view);
+    const into = this.scpLocal(target);
+    // A file where the folder would land: sftp's own line (rsync's would be its destination rule's).
+    if (view?.occupied?.(target)) return { out, err: `${skipped}${into}: Not a directory\n`, failed: true };
+    const r = await this.hosts.copy('rsync', ['-r', `${this.ip}:${folder}/`, into], view);
     return { out, err: skipped + r.stderr.replace(/^rsync: /gm, ''), failed: r.exitCode !== 0 || r.stderr !== '' };
   }
 

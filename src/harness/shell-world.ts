@@ -24,8 +24,10 @@ import {
   type Operand,
   parentOf,
   parseCopyArgs,
+  RSYNC_PARTIAL,
   rsyncDestination,
   rsyncSkipsFolder,
+  rsyncVanished,
   scpCannotWrite,
   scpDestination,
   scpGlobDestination,
@@ -86,12 +88,13 @@ export interface LocalSide {
    * looks where each host folder would land): a copy that would write through one is refused unrecorded.
    */
   linkUnder?(rel: string): boolean;
-  /** `scp -r`/`rsync -r`: whether the destination operand is there and is not a folder, as the shim saw it. */
+  /** Whether the destination operand (for rsync, without a trailing `/`) is there and is not a folder, as the shim saw it. */
   occupied?(path: string): boolean;
   /**
-   * `scp` into the workspace: why the shim cannot write at the destination operand (its folder is
-   * missing, a file, or not the agent's to write), or null; the world answers with scp's line for the
-   * source's kind (the shim cannot tell a host file from a host folder) and sends nothing.
+   * `scp`/`rsync` into the workspace: why the shim cannot write at the destination operand (its folder
+   * is missing, a file, or, for scp, not the agent's to write), or null; the world answers with scp's
+   * line for the source's kind, or rsync's for whether its file list needs a folder (the shim knows
+   * neither: a host glob's matches are the host's), and sends nothing.
    */
   blocked?(dest: string): Blocked | null;
   /** `scp` from the workspace: a source operand that is there but the shim could not read. */
@@ -123,7 +126,7 @@ export const MAX_WORKSPACE_REPLY = 8 * 1024 * 1024;
 /** Files and folders one recursive copy walks on a host (a link loop ends here too). */
 const MAX_TREE_ENTRIES = 10_000;
 
-/** A glob character in a path's last part (scp's host sources are matched on the host when one is there). */
+/** A glob character in a path's last part (scp's and rsync's host sources are matched on the host when one is there). */
 const GLOB = /[*?[]/;
 
 /** The label of the agent's own machine in world events (`from: 'workspace:<path>'`). */
@@ -458,8 +461,9 @@ export class ShellWorld {
       return { ip, path: o.path.startsWith('/') ? o.path : `${base}/${o.path}` };
     };
     const onWorkspace = (o: Operand) => o.host === null && localIp === null && local !== undefined;
-    // scp's host sources with a glob, as matched there; the rules below count the sources as typed.
-    const { sources, several } = tool === 'scp' ? await this.hostGlobs(req.sources, where) : { sources: req.sources, several: false };
+    // Host sources with a glob, as matched there (the remote shell expands them); scp's rules below count
+    // the sources as typed, rsync's the sources that are there (its file list).
+    const { sources, several } = await this.hostGlobs(req.sources, where);
     if (local && (onWorkspace(req.dest) || req.sources.some(onWorkspace)))
       return this.copyWorkspace(tool, req, local, where, { sources, several });
     const dest = where(req.dest);
@@ -469,12 +473,8 @@ export class ShellWorld {
     let destIsDir = destKind === 'folder';
     if (tool === 'rsync') {
       // rsync makes its destination folder when the copy needs one (see rsyncDestination).
-      let folderSource = false;
-      for (const s of req.sources) {
-        const src = where(s);
-        if (typeof src !== 'string' && (await pathKind(this.host(src.ip).disk.fs, src.path)) === 'folder') folderSource = true;
-      }
-      const into = await this.rsyncInto(destFs, dest.path, req, folderSource);
+      const { count, folder } = await this.rsyncFileList(sources, where);
+      const into = await this.rsyncInto(destFs, dest.path, req, count, folder);
       if (typeof into !== 'boolean') return into;
       destIsDir = into;
     } else if (req.dest.host !== null) {
@@ -520,6 +520,7 @@ export class ShellWorld {
     }
     let errors = '';
     let stdout = '';
+    let vanished = false;
     for (const s of sources) {
       const src = where(s);
       if (typeof src === 'string') {
@@ -530,7 +531,11 @@ export class ShellWorld {
       if (!(await srcFs.exists(src.path))) {
         // scp names the source as typed; one on the machine it runs on ends the command.
         if (tool === 'scp' && s.host === null && req.dest.host !== null) return { ...fail(errors + scpStatLocal(s.path), 255), stdout };
-        errors += `${tool}: ${tool === 'scp' ? s.path : src.path}: No such file or directory\n`;
+        vanished ||= tool === 'rsync' && s.host !== null;
+        errors +=
+          tool === 'rsync' && s.host !== null
+            ? rsyncVanished(src.path)
+            : `${tool}: ${tool === 'scp' ? s.path : src.path}: No such file or directory\n`;
         continue;
       }
       const into = (name: string) => (name ? `${dest.path.replace(/\/+$/, '')}/${name}` : withoutTrailingSlash(dest.path));
@@ -582,6 +587,7 @@ export class ShellWorld {
         await destFs.writeFile(target, await srcFs.readFileBuffer(src.path));
       }
     }
+    if (vanished) return { ...fail(errors + RSYNC_PARTIAL, 23), stdout };
     return errors ? { ...fail(errors), stdout } : ok(stdout);
   }
 
@@ -604,23 +610,33 @@ export class ShellWorld {
     let errors = '';
     // rsync without -r/-a passes over a folder on stdout, status 0 (`skipping directory data`).
     let skipped = '';
-    const result = () => (errors ? { ...fail(errors), stdout: skipped } : ok(skipped));
+    // rsync: a host source not there (rsyncVanished) ends the command with status 23, after the rest.
+    let vanished = false;
+    const result = () =>
+      vanished ? { ...fail(errors + RSYNC_PARTIAL, 23), stdout: skipped } : errors ? { ...fail(errors), stdout: skipped } : ok(skipped);
     if (isLocal(req.dest)) {
       const there = local.isDir(req.dest.path);
       const state = there ? 'folder' : local.occupied?.(req.dest.path) ? 'file' : 'missing';
-      if (req.sources.length > 1 && !there)
-        return fail(
-          tool === 'scp'
-            ? scpLocalDestination(req.dest.path, state, req.sources.length, req.recursive)
-            : `${tool}: ${req.dest.path}: Not a directory`,
-        );
-      // One glob that matched several wants a folder, made here (by the shim's writes) when missing.
-      const made = globbed.several && !there;
-      if (made) {
-        const why = scpGlobDestination(req.dest.path, state, local.blocked?.(req.dest.path) ?? null);
-        if (why) return fail(why);
+      let made = false;
+      let destDir = there;
+      if (tool === 'rsync') {
+        // rsync's own rule (rsyncDestination) over its file list; the folder is made by the shim's writes.
+        const { count, folder } = await this.rsyncFileList(globbed.sources, where);
+        const blocked = local.blocked?.(req.dest.path) ?? null;
+        const plan = rsyncDestination(req.dest.path, state, blocked === null, count > 1 || (folder && req.recursive));
+        if ('error' in plan) return fail(plan.error, plan.exitCode);
+        made = plan.make;
+        destDir = plan.intoFolder;
+      } else {
+        if (req.sources.length > 1 && !there) return fail(scpLocalDestination(req.dest.path, state, req.sources.length, req.recursive));
+        // One glob that matched several wants a folder, made here (by the shim's writes) when missing.
+        made = globbed.several && !there;
+        if (made) {
+          const why = scpGlobDestination(req.dest.path, state, local.blocked?.(req.dest.path) ?? null);
+          if (why) return fail(why);
+        }
+        destDir = there || made;
       }
-      const destDir = there || made;
       let sent = 0;
       const tooLarge = (path: string) =>
         `${tool}: ${path}: too large for the shell world (at most ${MAX_WORKSPACE_REPLY} bytes into the workspace per command)\n`;
@@ -639,7 +655,8 @@ export class ShellWorld {
         }
         const srcFs = this.host(src.ip).disk.fs;
         if (!(await srcFs.exists(src.path))) {
-          errors += `${tool}: ${tool === 'scp' ? s.path : src.path}: No such file or directory\n`;
+          vanished ||= tool === 'rsync';
+          errors += tool === 'rsync' ? rsyncVanished(src.path) : `${tool}: ${s.path}: No such file or directory\n`;
           continue;
         }
         // The shim could not write where this source lands: scp's line names the source's kind, nothing is sent.
@@ -724,6 +741,7 @@ export class ShellWorld {
         destFs,
         dest.path,
         req,
+        req.sources.length,
         req.sources.some((s) => isLocal(s) && local.isDir(s.path)),
       );
       if (typeof into !== 'boolean') return into;
@@ -801,9 +819,10 @@ export class ShellWorld {
   }
 
   /**
-   * Host sources with a glob in their last part (scp's), matched on their host as its glob does:
-   * sorted, hidden names only by a leading dot; one that matches nothing stays as typed (scp names it
-   * missing). `several`: the one typed source matched more than one, so scp wants a folder.
+   * Host sources with a glob in their last part (scp's and rsync's), matched on their host as its
+   * shell's glob does: sorted, hidden names only by a leading dot, folders only where the pattern ends
+   * in `/` (kept on each match: rsync then copies its contents); one that matches nothing stays as
+   * typed (named missing). `several`: the one typed source matched more than one, so scp wants a folder.
    */
   private async hostGlobs(
     typed: Operand[],
@@ -811,24 +830,49 @@ export class ShellWorld {
   ): Promise<{ sources: Operand[]; several: boolean }> {
     const sources: Operand[] = [];
     for (const s of typed) {
-      const base = s.path.slice(s.path.lastIndexOf('/') + 1);
-      const prefix = s.path.slice(0, s.path.length - base.length);
-      const at = where(s);
+      const bare = withoutTrailingSlash(s.path);
+      const slash = s.path.slice(bare.length);
+      const base = bare.slice(bare.lastIndexOf('/') + 1);
+      const prefix = bare.slice(0, bare.length - base.length);
+      const at = where({ ...s, path: bare });
       const names =
         s.host === null || !GLOB.test(base) || GLOB.test(prefix) || typeof at === 'string'
           ? []
-          : await this.matching(this.host(at.ip).disk.fs, parentOf(at.path), base);
+          : await this.matching(this.host(at.ip).disk.fs, parentOf(at.path), base, slash !== '');
       if (names.length === 0) sources.push(s);
-      for (const n of names) sources.push({ ...s, path: prefix + n });
+      for (const n of names) sources.push({ ...s, path: prefix + n + slash });
     }
     return { sources, several: typed.length === 1 && sources.length > 1 };
   }
 
-  /** The names in a host folder a glob's last part matches, sorted; none when it is not a folder. */
-  private async matching(fs: Bash['fs'], dir: string, pattern: string): Promise<string[]> {
+  /** The names in a host folder a glob's last part matches, sorted (folders only if asked); none when it is not a folder. */
+  private async matching(fs: Bash['fs'], dir: string, pattern: string, foldersOnly: boolean): Promise<string[]> {
     if ((await pathKind(fs, dir)) !== 'folder') return [];
     // glob(3)'s matching in steps bounded by pattern × name (the pattern is the agent's: no regular expression).
-    return (await fs.readdir(dir)).filter((n) => globPartMatch(pattern, n)).sort();
+    const names = (await fs.readdir(dir)).filter((n) => globPartMatch(pattern, n)).sort();
+    if (!foldersOnly) return names;
+    const folders: string[] = [];
+    for (const n of names) if ((await pathKind(fs, `${dir.replace(/\/$/, '')}/${n}`)) === 'folder') folders.push(n);
+    return folders;
+  }
+
+  /**
+   * What rsync's file list holds of host sources (a glob's matches each one): how many are there, and
+   * whether one is a folder. A source not there is not in it (a glob that matched nothing included).
+   */
+  private async rsyncFileList(
+    sources: Operand[],
+    where: (o: Operand) => { ip: string; path: string } | string,
+  ): Promise<{ count: number; folder: boolean }> {
+    let count = 0;
+    let folder = false;
+    for (const s of sources) {
+      const src = where(s);
+      const k = typeof src === 'string' ? 'missing' : await pathKind(this.host(src.ip).disk.fs, src.path);
+      if (k !== 'missing') count++;
+      if (k === 'folder') folder = true;
+    }
+    return { count, folder };
   }
 
   /**
@@ -839,6 +883,7 @@ export class ShellWorld {
     destFs: Bash['fs'],
     path: string,
     req: ReturnType<typeof parseCopyArgs>,
+    sources: number,
     folderSource: boolean,
   ): Promise<boolean | ExecResult> {
     const bare = withoutTrailingSlash(path);
@@ -846,7 +891,7 @@ export class ShellWorld {
       req.dest.path.endsWith('/') ? `${bare.replace(/\/$/, '')}/` : bare,
       await pathKind(destFs, bare),
       (await pathKind(destFs, parentOf(bare))) === 'folder',
-      req.sources.length > 1 || (folderSource && req.recursive),
+      sources > 1 || (folderSource && req.recursive),
     );
     if ('error' in plan) return fail(plan.error, plan.exitCode);
     if (plan.make) await destFs.mkdir(bare);

@@ -131,7 +131,8 @@ if (tool === 'scp' || tool === 'rsync') {
     if (!readFile(op, op, st.size)) unread.push(op);
   });
   // A workspace destination is checked before anything is sent, as scp opens it first: a copy the
-  // shim could not write never reaches the world's record. rsync -r makes a missing destination folder.
+  // shim could not write never reaches the world's record. Whether rsync makes a missing destination
+  // folder depends on its file list (a host glob's matches): the world answers (rsyncDestination).
   const dest = operands.at(-1);
   if (operands.length >= 2 && isLocal(dest)) {
     if (tool === 'scp') {
@@ -143,8 +144,6 @@ if (tool === 'scp' || tool === 'rsync') {
       const glob = operands.length === 2 && !isLocal(operands[0]) && /[*?[]/.test(operands[0].slice(operands[0].lastIndexOf('/') + 1));
       if (why && !glob) fail(why);
     }
-    // rsync -r makes a missing destination folder (scp's own cases are its lines above).
-    if (tool === 'rsync' && dest.endsWith('/') && !dirs.includes(dest) && !recursive) fail(tool + ': ' + dest + ': No such file or directory');
     const where = dirs.includes(dest) ? dest : dirname(dest);
     let why;
     try {
@@ -153,8 +152,10 @@ if (tool === 'scp' || tool === 'rsync') {
     } catch (e) {
       why = e.code === 'ENOENT' ? 'No such file or directory' : e.code === 'ENOTDIR' ? 'Not a directory' : 'Permission denied';
     }
-    // scp's line says whether the host source is a file or a folder, which only the world knows: it answers, sending nothing.
-    if (why && tool === 'scp') blocked = why;
+    // scp's line says whether the host source is a file or a folder, and rsync's whether it needs a
+    // folder, which only the world knows: it answers, sending nothing. rsync into a folder the agent
+    // may not write is refused here.
+    if (why && (tool === 'scp' || why !== 'Permission denied')) blocked = why;
     else if (why) fail(tool + ': ' + dest + ': ' + why);
     // -r into a workspace folder: the links already where each host folder would land, so the world
     // refuses a copy through one before recording it (the writes below refuse them again).
@@ -166,7 +167,8 @@ if (tool === 'scp' || tool === 'rsync') {
         if (isLocal(op)) continue;
         const path = op.slice(op.indexOf(':') + 1) || '.';
         // A glob's matches are the host's: the whole folder is looked at.
-        const top = tool === 'scp' && /[*?[]/.test(path.slice(path.lastIndexOf('/') + 1)) ? '' : folderTarget(tool, path, true);
+        const bare = path.replace(/\/+$/, '');
+        const top = /[*?[]/.test(bare.slice(bare.lastIndexOf('/') + 1)) ? '' : folderTarget(tool, path, true);
         const pending = top ? [top] : (() => { try { return readdirSync(base); } catch { return []; } })();
         while (pending.length && seen++ < ${MAX_LINK_CHECK_ENTRIES} && links.length < ${MAX_LOCAL_DIRS}) {
           const rel = pending.shift();
@@ -179,8 +181,9 @@ if (tool === 'scp' || tool === 'rsync') {
         if (pending.length) fail(tool + ': ' + dest + ': too many entries or links there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES} entries, ${MAX_LOCAL_DIRS} links)');
       }
     }
-    // -r (or scp's glob) onto something that is not a folder: the world refuses it there before recording it.
-    if ((recursive || tool === 'scp') && !dirs.includes(dest)) { try { if (!statSync(dest).isDirectory()) occupied.push(dest); } catch {} }
+    // Something there that is not a folder (for rsync, x/ too): the world refuses a copy that needs a folder before recording it.
+    const bare = tool === 'rsync' ? dest.replace(/\/+$/, '') || dest : dest;
+    if (!dirs.includes(dest)) { try { if (!statSync(bare).isDirectory()) occupied.push(dest); } catch {} }
   }
 }
 // sftp: the batch (stdin, or the -b file, read here with the agent's own rights) goes with the
