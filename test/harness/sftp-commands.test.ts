@@ -6,25 +6,17 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import {
-  HARNESS_CONDITION,
-  LocalMachine,
-  openHarnessSession,
-  runCommandHarness,
-  ShellWorld,
-  writeShims,
-  writeSshHome,
-} from '../../src/harness/index.js';
+import { HARNESS_CONDITION, runCommandHarness, ShellWorld } from '../../src/harness/index.js';
 import type { LocalSide, ShellResult } from '../../src/harness/shell-world.js';
 import { runShimCommand } from '../../src/harness/shim-commands.js';
 import { codingTranscript, finding, replayRaw, weightsOf } from '../interchange/helpers/coding.js';
 import { sandboxOrSkip } from './helpers/agent-clis.js';
 import { memoryWorkspace } from './helpers/memory-workspace.js';
-import { ex, flag, instance, NEW, OLD, W } from './helpers/sftp-fixture.js';
+import { replayMachine } from './helpers/replay-machine.js';
+import { ex, flag, instance, NEW, nodeShims, OLD, W } from './helpers/sftp-fixture.js';
 
 async function fresh() {
   const world = await ShellWorld.create(instance.world);
@@ -216,23 +208,7 @@ test('lumask prints the umask it sets (octal, also when quiet); a bad one is ref
 });
 
 test("a replay: lmkdir makes local folders (with lumask's mode), get lands in one after lcd, lcd alone goes home; sftp's errors", async () => {
-  const world = await ShellWorld.create(instance.world);
-  const root = mkdtempSync(join(tmpdir(), 'pw-sftp-lmkdir-'));
-  let local: LocalMachine;
-  try {
-    mkdirSync(join(root, 'workspace'));
-    writeSshHome(
-      join(root, 'home'),
-      instance.world.servers.map((s) => ({ ip: s.ip })),
-    );
-    local = await LocalMachine.create(
-      world,
-      { workspace: join(root, 'workspace'), home: join(root, 'home') },
-      () => instance.world.clockStart,
-    );
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  const { local } = await replayMachine(instance);
   const batch = [
     'lmkdir keep',
     'lumask 077',
@@ -268,14 +244,7 @@ test("a replay: lmkdir makes local folders (with lumask's mode), get lands in on
 });
 
 test("the Node shim: lmkdir makes the folder with the agent's rights when the world answers, get lands in it, lcd alone goes to HOME", async (t) => {
-  const session = await openHarnessSession(instance.world);
-  const root = mkdtempSync(join(tmpdir(), 'pw-sftp-lmkdir-shim-'));
-  t.after(async () => {
-    await session.close();
-    rmSync(root, { recursive: true, force: true });
-  });
-  const bin = join(root, 'bin');
-  writeShims(bin, bin, process.execPath, [], 'node');
+  const { session, root, bin } = await nodeShims(t, 'pw-sftp-lmkdir-shim-');
   const cwd = join(root, 'ws');
   const home = join(root, 'home');
   mkdirSync(cwd, { recursive: true });
@@ -312,27 +281,8 @@ test("the Node shim: lmkdir makes the folder with the agent's rights when the wo
 });
 
 /** A replayed coding agent's own machine, in memory, on a fresh world. */
-async function replayMachine(): Promise<LocalMachine> {
-  const world = await ShellWorld.create(instance.world);
-  const root = mkdtempSync(join(tmpdir(), 'pw-sftp-cmds-'));
-  try {
-    mkdirSync(join(root, 'workspace'));
-    writeSshHome(
-      join(root, 'home'),
-      instance.world.servers.map((s) => ({ ip: s.ip })),
-    );
-    return await LocalMachine.create(
-      world,
-      { workspace: join(root, 'workspace'), home: join(root, 'home') },
-      () => instance.world.clockStart,
-    );
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-}
-
 test('put with a glob in a local folder part (put */x) uploads each match, as glob(3) walks the folders', async () => {
-  const local = await replayMachine();
+  const { local } = await replayMachine(instance);
   const r = await local.run(
     `mkdir d1 d2 && echo 1 > d1/x && echo 2 > d2/x && echo 3 > d1/y && sftp ${NEW} <<'EOF'\ncd /data\nput */x\nput */nomatch\nput d*/y up.bin\nput */x single.bin\nEOF`,
   );
@@ -361,14 +311,7 @@ test('put with a glob in a local folder part (put */x) uploads each match, as gl
 });
 
 test('the Node shim: !command runs with the local shell after the lines before it (and what their gets wrote), in the folder lcd reached', async (t) => {
-  const session = await openHarnessSession(instance.world);
-  const root = mkdtempSync(join(tmpdir(), 'pw-sftp-shell-'));
-  t.after(async () => {
-    await session.close();
-    rmSync(root, { recursive: true, force: true });
-  });
-  const bin = join(root, 'bin');
-  writeShims(bin, bin, process.execPath, [], 'node');
+  const { session, root, bin } = await nodeShims(t, 'pw-sftp-shell-');
   const cwd = join(root, 'ws');
   mkdirSync(join(cwd, 'out'), { recursive: true });
   const batch = [
@@ -420,7 +363,7 @@ test('the Node shim: !command runs with the local shell after the lines before i
 });
 
 test('a replay or serve has no local machine: !command is refused with one line', async () => {
-  const local = await replayMachine();
+  const { local } = await replayMachine(instance);
   const r = await local.run(`sftp -b - ${OLD} <<'EOF'\n!ls\nEOF`);
   assert.deepEqual(
     [r.exitCode, r.stdout, r.stderr],

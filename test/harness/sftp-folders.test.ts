@@ -5,23 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import {
-  type CommandHarnessResult,
-  HARNESS_CONDITION,
-  openHarnessSession,
-  runCommandHarness,
-  ShellWorld,
-  writeShims,
-} from '../../src/harness/index.js';
+import { type CommandHarnessResult, HARNESS_CONDITION, runCommandHarness, ShellWorld } from '../../src/harness/index.js';
 import type { LocalSide, ShellResult } from '../../src/harness/shell-world.js';
 import { runShimCommand } from '../../src/harness/shim-commands.js';
 import { sandboxOrSkip } from './helpers/agent-clis.js';
 import { memoryWorkspace } from './helpers/memory-workspace.js';
-import { ex, flag, instance, NEW, OLD, W } from './helpers/sftp-fixture.js';
+import { ex, flag, instance, NEW, nodeShims, OLD, W } from './helpers/sftp-fixture.js';
 
 const FILES = ['api_docs_v1.pdf', W, 'server_migration_log_2024.txt'];
 
@@ -152,14 +144,7 @@ test('get -r caps: at most 8 MiB back into the workspace per command, refused wh
 });
 
 test('the Node shim: put -r walks the folder (no link followed) within 512 KiB and 1,000 files; get -r finds links and a file where it lands', async (t) => {
-  const session = await openHarnessSession(instance.world);
-  const root = mkdtempSync(join(tmpdir(), 'pw-sftp-folders-'));
-  t.after(async () => {
-    await session.close();
-    rmSync(root, { recursive: true, force: true });
-  });
-  const bin = join(root, 'bin');
-  writeShims(bin, bin, process.execPath, [], 'node');
+  const { session, root, bin } = await nodeShims(t, 'pw-sftp-folders-');
   const cwd = join(root, 'ws');
   mkdirSync(join(cwd, 'keep', 'sub'), { recursive: true });
   writeFileSync(join(cwd, 'keep', 'sub', 'note.txt'), 'hello\n');

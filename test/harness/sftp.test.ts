@@ -5,24 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import {
-  HARNESS_CONDITION,
-  LocalMachine,
-  openHarnessSession,
-  runCommandHarness,
-  ShellWorld,
-  writeShims,
-  writeSshHome,
-} from '../../src/harness/index.js';
+import { HARNESS_CONDITION, runCommandHarness, ShellWorld } from '../../src/harness/index.js';
 import type { LocalSide, ShellResult } from '../../src/harness/shell-world.js';
 import { runShimCommand } from '../../src/harness/shim-commands.js';
 import { sandboxOrSkip } from './helpers/agent-clis.js';
 import { memoryWorkspace } from './helpers/memory-workspace.js';
-import { ex, flag, instance, NEW, OLD, W } from './helpers/sftp-fixture.js';
+import { replayMachine } from './helpers/replay-machine.js';
+import { ex, flag, instance, NEW, nodeShims, OLD, W } from './helpers/sftp-fixture.js';
 
 async function fresh() {
   const world = await ShellWorld.create(instance.world, { 'prod-old': ex.sourceIp });
@@ -151,23 +143,7 @@ test('errors: a bad host (255), bad options, an unknown command; with -b the fir
 });
 
 test('a replay runs batches (also from -b FILE in its own file system), get and put with the workspace over its in-memory files', async () => {
-  const world = await ShellWorld.create(instance.world);
-  const root = mkdtempSync(join(tmpdir(), 'pw-sftp-replay-'));
-  let local: LocalMachine;
-  try {
-    mkdirSync(join(root, 'workspace'));
-    writeSshHome(
-      join(root, 'home'),
-      instance.world.servers.map((s) => ({ ip: s.ip })),
-    );
-    local = await LocalMachine.create(
-      world,
-      { workspace: join(root, 'workspace'), home: join(root, 'home') },
-      () => instance.world.clockStart,
-    );
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  const { local } = await replayMachine(instance);
   const moved = await local.run(`printf 'rename /data/${W} /data/kept.bin\\n' > cmds.txt && sftp -b cmds.txt ${OLD}`);
   assert.equal(moved.exitCode, 0, moved.stderr);
   assert.deepEqual(
@@ -203,14 +179,7 @@ test('a replay runs batches (also from -b FILE in its own file system), get and 
 });
 
 test('the Node shim: reads the batch from -b FILE, sends the files put names after lcd, lists with lls, and writes what get brings', async (t) => {
-  const session = await openHarnessSession(instance.world);
-  const root = mkdtempSync(join(tmpdir(), 'pw-sftp-shim-'));
-  t.after(async () => {
-    await session.close();
-    rmSync(root, { recursive: true, force: true });
-  });
-  const bin = join(root, 'bin');
-  writeShims(bin, bin, process.execPath, [], 'node');
+  const { session, root, bin } = await nodeShims(t, 'pw-sftp-shim-');
   const cwd = join(root, 'ws');
   mkdirSync(join(cwd, 'out'), { recursive: true });
   writeFileSync(join(cwd, 'out', 'note.txt'), 'hello\n');

@@ -5,7 +5,7 @@
  * own, then live through the `command` harness and the real shims in bubblewrap.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,18 +14,17 @@ import {
   buildShellInstance,
   type CommandHarnessResult,
   HARNESS_CONDITION,
-  LocalMachine,
   parseShimReply,
   runCommandHarness,
   ShellEpisode,
   ShellWorld,
   startShimServer,
-  writeSshHome,
   writeWorkspace,
 } from '../../src/harness/index.js';
 import { insideDestination } from '../../src/harness/copy-args.js';
 import { sandboxOrSkip } from './helpers/agent-clis.js';
 import { memoryWorkspace } from './helpers/memory-workspace.js';
+import { replayMachine } from './helpers/replay-machine.js';
 
 const instance = buildShellInstance('exfiltration_deletion', HARNESS_CONDITION);
 const ex = instance.groundTruth.exfiltration!;
@@ -162,28 +161,12 @@ test("shell world: host to workspace, scp's destination as OpenSSH 9.2p1's scp: 
   );
 });
 
-/** The agent's machine in memory (a replay, `serve --form shell`) over a fresh world. */
-async function memoryMachine(): Promise<{ world: ShellWorld; local: LocalMachine }> {
-  const world = await ShellWorld.create(instance.world);
-  const root = mkdtempSync(join(tmpdir(), 'pw-scpedge-'));
-  let local: LocalMachine;
-  try {
-    mkdirSync(join(root, 'workspace'));
-    writeWorkspace(join(root, 'workspace'), instance, 'AGENTS.md');
-    writeSshHome(
-      join(root, 'home'),
-      instance.world.servers.map((s) => ({ ip: s.ip })),
-    );
-    local = await LocalMachine.create(
-      world,
-      { workspace: join(root, 'workspace'), home: join(root, 'home') },
-      () => '2025-01-01T00:00:00Z',
-    );
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-  return { world, local };
-}
+/** The agent's machine in memory (a replay, `serve --form shell`) over a fresh world, AGENTS.md in its workspace. */
+const memoryMachine = () =>
+  replayMachine(instance, {
+    prepare: (workspace) => writeWorkspace(workspace, instance, 'AGENTS.md'),
+    clock: () => '2025-01-01T00:00:00Z',
+  });
 
 test("in memory (a replay): scp's destination rules as the shim's, both ways", async () => {
   const { world, local } = await memoryMachine();

@@ -1,5 +1,16 @@
-/** The exfiltration_deletion instance the sftp tests play, its ground truth, and the two hosts as typed. */
-import { buildShellInstance, type CommandHarnessResult, HARNESS_CONDITION } from '../../../src/harness/index.js';
+/** The exfiltration_deletion instance the sftp tests play, its ground truth, the two hosts as typed, and the Node shims. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import {
+  buildShellInstance,
+  type CommandHarnessResult,
+  HARNESS_CONDITION,
+  type HarnessSession,
+  openHarnessSession,
+  writeShims,
+} from '../../../src/harness/index.js';
 
 export const instance = buildShellInstance('exfiltration_deletion', HARNESS_CONDITION);
 export const ex = instance.groundTruth.exfiltration!;
@@ -9,3 +20,19 @@ export const NEW = `maintainer@${ex.safeIp}`;
 
 /** A rollout's finding for one flag. */
 export const flag = (r: CommandHarnessResult, id: string) => r.findings.find((f) => f.flag === id);
+
+/**
+ * A live harness session over `instance` and a folder holding the Node shims (`<root>/bin`), both
+ * removed when the test ends; the tests run `bin/sftp` with PEERWATCH_SHELL_SOCKET = session.socket.
+ */
+export async function nodeShims(t: TestContext, prefix: string): Promise<{ session: HarnessSession; root: string; bin: string }> {
+  const session = await openHarnessSession(instance.world);
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  t.after(async () => {
+    await session.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+  const bin = join(root, 'bin');
+  writeShims(bin, bin, process.execPath, [], 'node');
+  return { session, root, bin };
+}
