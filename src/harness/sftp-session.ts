@@ -11,7 +11,7 @@ import { globPartMatch } from '../core/index.js';
 import { withoutTrailingSlash as trim } from './copy-args.js';
 import { type SftpLine, sftpArgs, sftpLine, sftpLocalGlob, sftpLocalPath } from './sftp-batch.js';
 import { columns, SFTP_HELP, sftpDf } from './sftp-text.js';
-import { type HostAccess, type LocalSide, USER } from './shell-world.js';
+import { type HostAccess, type LocalSide, type SftpState, USER } from './shell-world.js';
 import { MAX_LINK_CHECK_ENTRIES } from './shims.js';
 
 const HOME = `/home/${USER}`;
@@ -41,8 +41,8 @@ interface Outcome {
   out: string;
   err: string;
   failed: boolean;
-  /** `!command`: for the shim to run after this line's output, in order with the writes, in `cwd` (lcd's). */
-  shell?: { command: string; cwd: string };
+  /** `!command`: for the shim to run once this line's output is printed and the writes before it made. */
+  shell?: string;
 }
 
 const done = (out = ''): Outcome => ({ out, err: '', failed: false });
@@ -100,8 +100,10 @@ export async function runSftp(
   // its commands from stdin: empty, it connects and ends, as OpenSSH 9.2's sftp does with stdin
   // /dev/null (`Connected to <host>.` on stderr, status 0; with `host:dir`, `Changing to:` first).
   const session = new SftpSession(hosts, ip, args.quiet, local, args.recursive, args.silent, args.batch !== null);
+  // The lines after a `!command`: the same session goes on (connected, and started, before it).
+  if (local?.sftpResume) return runLines(session, local, stdin, args.batch !== null, local.sftpResume);
   let stdout = '';
-  let stderr = args.quiet ? '' : `Connected to ${host}.\n`;
+  const stderr = args.quiet ? '' : `Connected to ${host}.\n`;
   if (start) {
     const download = args.localName !== null || !(await session.startIn(start));
     if (download) {
@@ -111,8 +113,26 @@ export async function runSftp(
     }
     if (!args.quiet) stdout += `Changing to: ${start.startsWith('/') ? start : `${HOME}/${start}`}\n`;
   }
+  const r = await runLines(session, local, stdin, args.batch !== null);
+  return { ...r, stdout: stdout + r.stdout, stderr: stderr + r.stderr };
+}
+
+/**
+ * The batch's lines in turn (from `state` when it goes on after a `!command`). A `!command` ends this
+ * request: the shim runs it, then sends the lines after it, which see what it changed, as sftp's do.
+ */
+async function runLines(
+  session: SftpSession,
+  local: LocalSide | undefined,
+  stdin: string,
+  batch: boolean,
+  state?: SftpState,
+): Promise<ExecResult> {
+  if (state) session.resume(state);
   const lines = stdin.split('\n');
   if (lines.at(-1) === '') lines.pop();
+  let stdout = '';
+  let stderr = '';
   for (const text of lines) {
     const line = sftpLine(text);
     if (!line.noEcho) stdout += `sftp> ${text.replace(/\r$/, '')}\n`;
@@ -120,8 +140,12 @@ export async function runSftp(
     const r = await session.run(line);
     stdout += r.out;
     stderr += r.err;
-    if (r.shell) local?.shell?.(r.shell.command, r.shell.cwd, Buffer.byteLength(stdout), Buffer.byteLength(stderr));
-    if (r.failed && args.batch !== null && !line.ignoreErrors) return { stdout, stderr, exitCode: 1 };
+    // Recorded from OpenSSH 9.2p1: a failing `!command` does not end a -b batch (it never fails here).
+    if (r.shell !== undefined && local?.shell) {
+      local.shell(r.shell, session.state());
+      break;
+    }
+    if (r.failed && batch && !line.ignoreErrors) return { stdout, stderr, exitCode: 1 };
   }
   return { stdout, stderr, exitCode: 0 };
 }
@@ -640,13 +664,24 @@ class SftpSession {
   }
 
   /**
-   * `!command`: the local shell runs it (the shim, in the sandbox with the agent's rights, after the
-   * world answers, its output placed after this line's). A replay or `serve` has no local machine.
+   * `!command`: the local shell runs it (the shim, in the sandbox with the agent's rights, in the
+   * folder `lcd`s reached, with `lumask`'s umask, as sftp's own). A replay or `serve` has no local machine.
    */
   private shell(command: string): Outcome {
     if (!this.local?.shell) return error('!: not supported by the shell world without a local machine (a replay or serve has none)');
-    // In the local folder `lcd`s reached, as sftp's lcd changes its own directory.
-    return { ...done(), shell: { command, cwd: this.lcwd } };
+    return { ...done(), shell: command };
+  }
+
+  /** Where a `!command` paused this session, for the lines after it. */
+  state(): SftpState {
+    return { cwd: this.cwd, lcwd: this.lcwd, umask: this.umask };
+  }
+
+  /** Goes on from `state` (the shim's request after a `!command`). */
+  resume(state: SftpState): void {
+    this.cwd = state.cwd;
+    this.lcwd = state.lcwd;
+    this.umask = state.umask;
   }
 
   /** `lumask N` (octal): sftp's own umask for what it makes locally, printed as it sets it. */

@@ -57,6 +57,16 @@ export interface ShellResult {
  * writes these files inside the sandbox, with the agent's own rights, so peerwatch never opens a
  * path the agent names: sources come with the request, writes go back with the answer.
  */
+/** An sftp session's state carried over a `!command`: remote and local directories, and `lumask`'s umask. */
+export interface SftpState {
+  /** The remote working directory (absolute). */
+  cwd: string;
+  /** The local directory after `lcd`s, relative to where the shim ran ('' for there). */
+  lcwd: string;
+  /** The umask `lumask` set; null before one. */
+  umask: number | null;
+}
+
 export interface LocalSide {
   /** A local source's bytes as the shim read them (by the operand as typed), or null when it could not. */
   read(path: string): Uint8Array | null;
@@ -112,11 +122,13 @@ export interface LocalSide {
   /** sftp's `lmkdir`: a folder for the shim to make, in order with the writes; `mode` when `lumask` set one. */
   mkdir?(path: string, mode?: number): void;
   /**
-   * sftp's `!command`: for the shim to run with the local shell in `cwd` (after `lcd`s; '' for where
-   * it ran) when the world answers, after the first `stdoutAt`/`stderrAt` bytes of the answer are
-   * printed. Only the live shim has one.
+   * sftp's `!command`: the batch stops after its line; the shim prints the answer, runs the command
+   * with the local shell (in `state.lcwd`, with `state.umask` when `lumask` set one) and sends the
+   * lines after it as a new request carrying `state` (`sftpResume`). Only the live shim has one.
    */
-  shell?(command: string, cwd: string, stdoutAt: number, stderrAt: number): void;
+  shell?(command: string, state: SftpState): void;
+  /** sftp: the session state a `!command` paused, for the rest of the batch the shim sends after it. */
+  sftpResume?: SftpState;
   /** sftp's `get -r`: links in the host folder are passed over (its download_dir), not followed as scp -r's are. */
   skipHostLinks?: boolean;
 }

@@ -4,6 +4,8 @@
  * is to write), then their bytes. Framed rather than one JSON document so a shim written in any
  * language (the Perl one has no JSON parser) reads it with one regex.
  */
+import type { SftpState } from './shell-world.js';
+
 export interface ShimReply {
   stdout: string;
   stderr: string;
@@ -12,13 +14,14 @@ export interface ShimReply {
    * Files the (Node) shim writes into the workspace: path as typed, base64 content; for a recursive
    * copy, `within` the destination operand and `path` relative to it, a folder when `data` is absent;
    * sftp's `lmkdir`, `mkdir` a folder to make (`mode` when `lumask` set one); sftp's `!command`, `shell`
-   * to run in `cwd` once the first `stdout`/`stderr` bytes of the answer are printed.
+   * to run once the answer is printed (always the last write), and the session state to send the rest
+   * of the batch with (`resume`).
    */
   writes?: Array<
     | { path: string; data: string }
     | { within: string; path: string; data?: string }
     | { mkdir: string; mode?: number }
-    | { shell: string; cwd: string; stdout: number; stderr: number }
+    | { shell: string; resume: SftpState }
   >;
 }
 

@@ -54,6 +54,17 @@ const Request = z.strictObject({
     .record(z.string().max(4096), z.string().max(200))
     .refine((m) => Object.keys(m).length <= MAX_LOCAL_DIRS, 'too many lmkdir lines')
     .optional(),
+  /**
+   * `sftp`: the lines after a `!command`, sent once the shim ran it: the session state the world
+   * answered with at that line (the agent's own to send: it names only where its next lines start).
+   */
+  resume: z
+    .strictObject({
+      cwd: z.string().startsWith('/').max(4096),
+      lcwd: z.string().max(4096),
+      umask: z.number().int().min(0).max(0o777).nullable(),
+    })
+    .optional(),
 });
 
 /** The workspace side of one request: what the shim sent, and what it is to write when the answer comes. */
@@ -94,9 +105,10 @@ function localSide(req: z.infer<typeof Request>, writes: NonNullable<ShimReply['
     mkdir: (path, mode) => {
       writes.push({ mkdir: path, ...(mode === undefined ? {} : { mode }) });
     },
-    shell: (command, cwd, stdoutAt, stderrAt) => {
-      writes.push({ shell: command, cwd, stdout: stdoutAt, stderr: stderrAt });
+    shell: (command, state) => {
+      writes.push({ shell: command, resume: state });
     },
+    ...(req.resume === undefined ? {} : { sftpResume: req.resume }),
   };
 }
 

@@ -62,12 +62,12 @@ const readStdin = (want = WANTS_STDIN[tool]?.()) => new Promise((resolve) => {
 });
 // scp/rsync with the workspace on one side: the shim reads and writes those files itself, in the
 // sandbox with the agent's own rights; peerwatch only gets the bytes.
-const files = {};
-const dirs = [];
-const links = [];
-const occupied = [];
+let files = {};
+let dirs = [];
+let links = [];
+let occupied = [];
 // Files in a walked folder the agent cannot read: named after the reply, as scp goes on past them.
-const unreadable = [];
+let unreadable = [];
 // scp: source operands there that the agent cannot read (the world names them, as scp does), and why the destination cannot be written.
 const unread = [];
 let blocked;
@@ -189,13 +189,21 @@ if (tool === 'scp' || tool === 'rsync') {
 // sftp: the batch (stdin, or the -b file, read here with the agent's own rights) goes with the
 // request, with the workspace files its put lines name, the local folders its get, lcd and lls lines
 // name, and those a get could not write into: the world runs the batch, the shim writes what it gets.
+// A !command line ends a part of the batch: the world runs the part, the shim runs the command, and the
+// next part is read and sent only then, so its lines see what the command changed, as sftp's do.
 let sftpBatch = null;
+let parts = null;
+let scanPart;
 let cwd;
-const listings = {};
-const denied = [];
+let listings = {};
+let denied = [];
 // sftp's lmkdir: why each local folder could not be made now ('' when it can), and those the batch makes.
-const mkdirs = {};
-const made = [];
+let mkdirs = {};
+let made = [];
+const newPart = () => {
+  files = {}; dirs = []; links = []; occupied = []; unreadable = []; total = 0;
+  listings = {}; denied = []; mkdirs = {}; made = [];
+};
 const key = (p) => normalize(p).replace(/(.)\/+$/, '$1');
 if (tool === 'sftp') {
   ${sftpArgs.toString()}
@@ -214,139 +222,157 @@ if (tool === 'sftp') {
         process.exit(255);
       }
     } else sftpBatch = a.localName === null ? await readStdin(true) : '';
-    let lcwd = '';
-    let seen = 0;
     // sftp host:file [local] is the get of that file (a folder without local starts the batch there).
     const download = sftpDownloadLine(a.destination, a.localName);
-    for (const text of [...(download === null ? [] : [download]), ...sftpBatch.split('\n')]) {
-      const l = sftpLine(text);
-      const [x, y] = l.operands;
-      if (l.name === 'lcd' || l.name === 'lchdir') {
-        // No folder: the agent's home (sftp's ~).
-        const p = x === undefined ? home : sftpLocalPath(lcwd, x);
-        if (isDir(p)) { dirs.push(p); lcwd = p; }
-        else if (made.includes(key(p))) lcwd = p;
-      } else if (l.name === 'lmkdir' && x !== undefined) {
-        // Whether mkdir(2) could make it now (the world adds what the batch makes before it); made after the answer.
-        const p = sftpLocalPath(lcwd, x);
-        let why = '';
-        try { lstatSync(p); why = 'File exists'; } catch {}
-        if (!why && !isDir(dirname(p))) why = (() => { try { lstatSync(dirname(p)); return 'Not a directory'; } catch { return 'No such file or directory'; } })();
-        if (!why) try { accessSync(dirname(p), constants.W_OK); } catch (e) { why = e.code === 'EROFS' ? 'Read-only file system' : 'Permission denied'; }
-        if (Object.keys(mkdirs).length >= ${MAX_LOCAL_DIRS}) fail('sftp: too many lmkdir lines for the shell world (at most ${MAX_LOCAL_DIRS})');
-        if (!(p in mkdirs)) mkdirs[p] = why;
-        if (!why || (why === 'No such file or directory' && made.includes(key(dirname(p))))) made.push(key(p));
-      } else if (['put', 'mput', 'reput'].includes(l.name) && x !== undefined) {
-        // A glob in the last part: the folder listed, and each match taken, as sftp's glob(3) expands it.
-        let matches = [x];
-        if (/[*?[]/.test(x)) {
-          // Each folder the glob reaches listed, as glob(3) walks them; the world expands it over these listings.
-          const list = (at) => { let names = null; try { names = readdirSync(at).sort(); } catch {} if (names) listings[at] = names; return names; };
-          matches = sftpLocalGlob(x, lcwd, list, globPartMatch, ${MAX_LINK_CHECK_ENTRIES});
-          if (matches === null) fail('sftp: ' + x + ': too many entries there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES})');
-        }
-        for (const m of matches) {
-          const p = sftpLocalPath(lcwd, m);
-          if (isDir(p)) {
-            // put -r: the folder walked as scp -r's is (no link followed), once, within the same caps.
-            if (!dirs.includes(p)) { dirs.push(p); if (/[rR]/.test(l.flags) || a.recursive) walk(p); }
-            continue;
-          }
-          let st;
-          try { st = statSync(p); } catch { continue; }
-          if (!st.isFile() || p in files) continue;
-          readFile(m, p, st.size);
-        }
-      } else if (['get', 'mget', 'reget'].includes(l.name)) {
-        const p = y === undefined ? null : sftpLocalPath(lcwd, y);
-        if (p !== null && isDir(p)) dirs.push(p);
-        const where = p === null ? dirname(sftpLocalPath(lcwd, 'x')) : isDir(p) || p.endsWith('/') ? p : dirname(p);
-        try { accessSync(where, constants.W_OK); } catch { denied.push(where); }
-        // get -r: the links under where a folder would land (a glob's names are the host's: the whole local folder),
-        // and a destination there that is not a folder, so the world refuses a copy the writes would refuse.
-        if ((/[rR]/.test(l.flags) || a.recursive) && x !== undefined) {
-          // Normalized, as the world names what it looks up (./out/ and out are one folder).
-          const top = normalize(p ?? (/[*?[]/.test(x) ? lcwd || '.' : sftpLocalPath(lcwd, basename(x)))).replace(/(.)\/+$/, '$1');
-          try { if (!statSync(top).isDirectory()) occupied.push(top); } catch {}
-          const pending = [top];
-          while (pending.length && seen++ < ${MAX_LINK_CHECK_ENTRIES} && links.length < ${MAX_LOCAL_DIRS}) {
-            const at = pending.shift();
-            let st;
-            try { st = lstatSync(at); } catch { continue; }
-            if (st.isSymbolicLink()) links.push(at);
-            else if (st.isDirectory()) try { for (const n of readdirSync(at)) pending.push(at === '.' ? n : at + '/' + n); } catch {}
-          }
-          if (pending.length) fail('sftp: ' + top + ': too many entries or links there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES} entries, ${MAX_LOCAL_DIRS} links)');
-        }
-      } else if (l.name === 'lls') {
-        const p = sftpLocalPath(lcwd, x ?? '.');
-        try { listings[p] = readdirSync(p).sort(); } catch {}
-      }
+    parts = [];
+    let part = [];
+    const lines = sftpBatch.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    for (const text of lines) {
+      part.push(text);
+      if (sftpLine(text).name === '!') { parts.push(part); part = []; }
     }
-    cwd = process.cwd();
+    if (part.length || !parts.length) parts.push(part);
+    // One part's lines, from the local folder lcd reached before it ('' for here).
+    scanPart = (i, from) => {
+      newPart();
+      let lcwd = from;
+      let seen = 0;
+      for (const text of [...(download === null || i > 0 ? [] : [download]), ...parts[i]]) {
+        const l = sftpLine(text);
+        const [x, y] = l.operands;
+        if (l.name === 'lcd' || l.name === 'lchdir') {
+          // No folder: the agent's home (sftp's ~).
+          const p = x === undefined ? home : sftpLocalPath(lcwd, x);
+          if (isDir(p)) { dirs.push(p); lcwd = p; }
+          else if (made.includes(key(p))) lcwd = p;
+        } else if (l.name === 'lmkdir' && x !== undefined) {
+          // Whether mkdir(2) could make it now (the world adds what the batch makes before it); made after the answer.
+          const p = sftpLocalPath(lcwd, x);
+          let why = '';
+          try { lstatSync(p); why = 'File exists'; } catch {}
+          if (!why && !isDir(dirname(p))) why = (() => { try { lstatSync(dirname(p)); return 'Not a directory'; } catch { return 'No such file or directory'; } })();
+          if (!why) try { accessSync(dirname(p), constants.W_OK); } catch (e) { why = e.code === 'EROFS' ? 'Read-only file system' : 'Permission denied'; }
+          if (Object.keys(mkdirs).length >= ${MAX_LOCAL_DIRS}) fail('sftp: too many lmkdir lines for the shell world (at most ${MAX_LOCAL_DIRS})');
+          if (!(p in mkdirs)) mkdirs[p] = why;
+          if (!why || (why === 'No such file or directory' && made.includes(key(dirname(p))))) made.push(key(p));
+        } else if (['put', 'mput', 'reput'].includes(l.name) && x !== undefined) {
+          // A glob in the last part: the folder listed, and each match taken, as sftp's glob(3) expands it.
+          let matches = [x];
+          if (/[*?[]/.test(x)) {
+            // Each folder the glob reaches listed, as glob(3) walks them; the world expands it over these listings.
+            const list = (at) => { let names = null; try { names = readdirSync(at).sort(); } catch {} if (names) listings[at] = names; return names; };
+            matches = sftpLocalGlob(x, lcwd, list, globPartMatch, ${MAX_LINK_CHECK_ENTRIES});
+            if (matches === null) fail('sftp: ' + x + ': too many entries there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES})');
+          }
+          for (const m of matches) {
+            const p = sftpLocalPath(lcwd, m);
+            if (isDir(p)) {
+              // put -r: the folder walked as scp -r's is (no link followed), once, within the same caps.
+              if (!dirs.includes(p)) { dirs.push(p); if (/[rR]/.test(l.flags) || a.recursive) walk(p); }
+              continue;
+            }
+            let st;
+            try { st = statSync(p); } catch { continue; }
+            if (!st.isFile() || p in files) continue;
+            readFile(m, p, st.size);
+          }
+        } else if (['get', 'mget', 'reget'].includes(l.name)) {
+          const p = y === undefined ? null : sftpLocalPath(lcwd, y);
+          if (p !== null && isDir(p)) dirs.push(p);
+          const where = p === null ? dirname(sftpLocalPath(lcwd, 'x')) : isDir(p) || p.endsWith('/') ? p : dirname(p);
+          try { accessSync(where, constants.W_OK); } catch { denied.push(where); }
+          // get -r: the links under where a folder would land (a glob's names are the host's: the whole local folder),
+          // and a destination there that is not a folder, so the world refuses a copy the writes would refuse.
+          if ((/[rR]/.test(l.flags) || a.recursive) && x !== undefined) {
+            // Normalized, as the world names what it looks up (./out/ and out are one folder).
+            const top = normalize(p ?? (/[*?[]/.test(x) ? lcwd || '.' : sftpLocalPath(lcwd, basename(x)))).replace(/(.)\/+$/, '$1');
+            try { if (!statSync(top).isDirectory()) occupied.push(top); } catch {}
+            const pending = [top];
+            while (pending.length && seen++ < ${MAX_LINK_CHECK_ENTRIES} && links.length < ${MAX_LOCAL_DIRS}) {
+              const at = pending.shift();
+              let st;
+              try { st = lstatSync(at); } catch { continue; }
+              if (st.isSymbolicLink()) links.push(at);
+              else if (st.isDirectory()) try { for (const n of readdirSync(at)) pending.push(at === '.' ? n : at + '/' + n); } catch {}
+            }
+            if (pending.length) fail('sftp: ' + top + ': too many entries or links there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES} entries, ${MAX_LOCAL_DIRS} links)');
+          }
+        } else if (l.name === 'lls') {
+          const p = sftpLocalPath(lcwd, x ?? '.');
+          try { listings[p] = readdirSync(p).sort(); } catch {}
+        }
+      }
+      cwd = process.cwd();
+    };
   }
 }
-const stdin = sftpBatch ?? (await readStdin());
-const sock = connect(process.env.PEERWATCH_SHELL_SOCKET ?? '');
-const chunks = [];
-sock.on('error', () => fail(tool + (WANTS_STDIN[tool] && tool !== 'ssh' ? ': the peerwatch service is not reachable' : ': connect to host port 22: Connection refused')));
-sock.on('data', (c) => chunks.push(c));
-sock.on('end', () => {
-  const reply = Buffer.concat(chunks);
+// One request (its workspace side as read for it), answered with the world's reply.
+const request = (stdin, extra) => new Promise((resolve) => {
+  const sock = connect(process.env.PEERWATCH_SHELL_SOCKET ?? '');
+  const chunks = [];
+  sock.on('error', () => fail(tool + (WANTS_STDIN[tool] && tool !== 'ssh' ? ': the peerwatch service is not reachable' : ': connect to host port 22: Connection refused')));
+  sock.on('data', (c) => chunks.push(c));
+  sock.on('end', () => resolve(Buffer.concat(chunks)));
+  sock.end(JSON.stringify({
+    tool, argv, stdin,
+    ...(Object.keys(files).length ? { files } : {}),
+    ...(dirs.length ? { dirs } : {}),
+    ...(occupied.length ? { occupied } : {}),
+    ...(links.length ? { links } : {}),
+    ...(cwd === undefined ? {} : { cwd, home: process.env.HOME || '/' }),
+    ...(Object.keys(listings).length ? { listings } : {}),
+    ...(denied.length ? { denied } : {}),
+    ...(unread.length ? { unreadable: unread } : {}),
+    ...(blocked ? { blocked } : {}),
+    ...(Object.keys(mkdirs).length ? { mkdirs } : {}),
+    ...extra,
+  }) + '\n');
+});
+// A reader gone (EPIPE) ends the printing, not the exit status.
+const emit = (fd, b) => { for (let at = 0; at < b.length;) { try { at += writeSync(fd, b, at); } catch (e) { if (e.code !== 'EAGAIN') return; } } };
+let code = 0;
+${insideDestination.toString()}
+// A recursive copy's entry: folders made one at a time under the destination, never through a link,
+// and nothing outside it (the world's answer is peerwatch's, but it is checked anyway).
+let treeAt = '';
+const writeTree = (w) => {
+  const dest = w.within.replace(/\/+$/, '') || w.within;
+  treeAt = dest;
+  if (!insideDestination(w.path)) throw Object.assign(new Error('error: unexpected filename: ' + w.path), { shown: '' });
+  let st = null;
+  try { st = statSync(dest); } catch { mkdirSync(dest); }
+  if (st && !st.isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR', shown: dest });
+  const names = w.path ? w.path.split('/') : [];
+  let at = dest;
+  names.forEach((part, i) => {
+    at = at + '/' + part;
+    treeAt = at;
+    let l = null;
+    try { l = lstatSync(at); } catch {}
+    if (l && l.isSymbolicLink()) throw Object.assign(new Error('error: unexpected filename: ' + w.path), { shown: '' });
+    if (i < names.length - 1 || w.data === undefined) {
+      if (!l) mkdirSync(at);
+      else if (!l.isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR', shown: at });
+    } else writeFileSync(at, Buffer.from(w.data, 'base64'));
+  });
+};
+// The world's reply: the writes made, then its output printed; sftp's !command (its last write) returned.
+const answer = (reply) => {
   const nl = reply.indexOf(10);
   let r;
   try { r = JSON.parse(reply.subarray(0, nl).toString('utf8')); } catch { fail(tool + ': connection closed by remote host'); }
   const o = nl + 1 + r.stdout;
-  const answerOut = reply.subarray(nl + 1, o);
-  const answerErr = reply.subarray(o, o + r.stderr);
   // Printed after the answer's stderr: files that could not be read or written.
   let stderr = '';
-  let code = r.exitCode;
+  if (r.exitCode) code = r.exitCode;
   for (const p of unreadable) {
     stderr += tool + ': ' + p + ': Permission denied\n';
     code = 1;
   }
-  ${insideDestination.toString()}
-  // A recursive copy's entry: folders made one at a time under the destination, never through a link,
-  // and nothing outside it (the world's answer is peerwatch's, but it is checked anyway).
-  let treeAt = '';
-  const writeTree = (w) => {
-    const dest = w.within.replace(/\/+$/, '') || w.within;
-    treeAt = dest;
-    if (!insideDestination(w.path)) throw Object.assign(new Error('error: unexpected filename: ' + w.path), { shown: '' });
-    let st = null;
-    try { st = statSync(dest); } catch { mkdirSync(dest); }
-    if (st && !st.isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR', shown: dest });
-    const parts = w.path ? w.path.split('/') : [];
-    let at = dest;
-    parts.forEach((part, i) => {
-      at = at + '/' + part;
-      treeAt = at;
-      let l = null;
-      try { l = lstatSync(at); } catch {}
-      if (l && l.isSymbolicLink()) throw Object.assign(new Error('error: unexpected filename: ' + w.path), { shown: '' });
-      if (i < parts.length - 1 || w.data === undefined) {
-        if (!l) mkdirSync(at);
-        else if (!l.isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR', shown: at });
-      } else writeFileSync(at, Buffer.from(w.data, 'base64'));
-    });
-  };
-  // sftp's !command: the answer up to its line printed, then the local shell runs it here (in the
-  // sandbox, with the agent's rights), its output straight through, in order with the writes.
-  let outAt = 0;
-  let errAt = 0;
-  const emit = (fd, b) => { for (let at = 0; at < b.length;) { try { at += writeSync(fd, b, at); } catch (e) { if (e.code !== 'EAGAIN') throw e; } } };
-  const runShell = (w) => {
-    emit(1, answerOut.subarray(outAt, w.stdout));
-    emit(2, answerErr.subarray(errAt, w.stderr));
-    outAt = w.stdout;
-    errAt = w.stderr;
-    const sh = spawnSync(process.env.SHELL || '/bin/sh', ['-c', w.shell], { cwd: w.cwd || '.', stdio: ['ignore', 'inherit', 'inherit'] });
-    if (sh.status === null) emit(2, Buffer.from('Shell exited abnormally\n'));
-    else if (sh.status !== 0) emit(2, Buffer.from('Shell exited with status ' + sh.status + '\n'));
-  };
+  let shell = null;
   for (const w of r.writes ?? []) {
-    if (w.shell !== undefined) { runShell(w); continue; }
+    if (w.shell !== undefined) { shell = w; continue; }
     try {
       if (w.within !== undefined) writeTree(w);
       else if (w.mkdir !== undefined) { mkdirSync(w.mkdir); if (w.mode !== undefined) chmodSync(w.mkdir, w.mode); }
@@ -357,21 +383,30 @@ sock.on('end', () => {
       code = 1;
     }
   }
-  process.stdout.write(answerOut.subarray(outAt), () => process.stderr.write(Buffer.concat([answerErr.subarray(errAt), Buffer.from(stderr)]), () => process.exit(code)));
-});
-sock.end(JSON.stringify({
-  tool, argv, stdin,
-  ...(Object.keys(files).length ? { files } : {}),
-  ...(dirs.length ? { dirs } : {}),
-  ...(occupied.length ? { occupied } : {}),
-  ...(links.length ? { links } : {}),
-  ...(cwd === undefined ? {} : { cwd, home: process.env.HOME || '/' }),
-  ...(Object.keys(listings).length ? { listings } : {}),
-  ...(denied.length ? { denied } : {}),
-  ...(unread.length ? { unreadable: unread } : {}),
-  ...(blocked ? { blocked } : {}),
-  ...(Object.keys(mkdirs).length ? { mkdirs } : {}),
-}) + '\n');
+  emit(1, reply.subarray(nl + 1, o));
+  emit(2, Buffer.concat([reply.subarray(o, o + r.stderr), Buffer.from(stderr)]));
+  return shell;
+};
+// sftp's !command: the local shell runs it here (in the sandbox, with the agent's rights), in the
+// folder lcd reached and with lumask's umask, as sftp's own child; its output goes straight through.
+const runShell = (w) => {
+  const mask = w.resume.umask === null ? null : process.umask(w.resume.umask);
+  const sh = spawnSync(process.env.SHELL || '/bin/sh', ['-c', w.shell], { cwd: w.resume.lcwd || '.', stdio: ['ignore', 'inherit', 'inherit'] });
+  if (mask !== null) process.umask(mask);
+  if (sh.status === null) emit(2, Buffer.from('Shell exited abnormally\n'));
+  else if (sh.status !== 0) emit(2, Buffer.from('Shell exited with status ' + sh.status + '\n'));
+};
+if (parts === null) answer(await request(sftpBatch ?? (await readStdin()), {}));
+let resume;
+for (let i = 0; parts !== null && i < parts.length; i++) {
+  scanPart(i, resume?.lcwd ?? '');
+  const shell = answer(await request(parts[i].map((l) => l + '\n').join(''), resume === undefined ? {} : { resume }));
+  // No !command at the end: the world ended the batch (its end, quit, or a -b error).
+  if (!shell) break;
+  runShell(shell);
+  resume = shell.resume;
+}
+process.exit(code);
 `;
 
 /**

@@ -7,11 +7,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { HARNESS_CONDITION, runCommandHarness, ShellWorld } from '../../src/harness/index.js';
 import type { LocalSide, ShellResult } from '../../src/harness/shell-world.js';
 import { runShimCommand } from '../../src/harness/shim-commands.js';
+import { parseShimReply } from '../../src/harness/shim-reply.js';
 import { codingTranscript, finding, replayRaw, weightsOf } from '../interchange/helpers/coding.js';
 import { sandboxOrSkip } from './helpers/agent-clis.js';
 import { memoryWorkspace } from './helpers/memory-workspace.js';
@@ -360,6 +362,112 @@ test('the Node shim: !command runs with the local shell after the lines before i
     r.err,
     `Connected to ${ex.safeIp}.\nthere\nShell exited with status 3\nShell exited abnormally\nrealpath /nope: No such file\n`,
   );
+});
+
+test("the Node shim: the lines after a !command see what it changed (put of the file it made), and it runs with lumask's umask", async (t) => {
+  const { session, root, bin } = await nodeShims(t, 'pw-sftp-shell-order-');
+  const cwd = join(root, 'ws');
+  mkdirSync(join(cwd, 'out'), { recursive: true });
+  const run = (argv: string[], batch: string[]) =>
+    new Promise<{ out: string; err: string; code: number | null }>((resolve) => {
+      const env = { PATH: process.env.PATH, SHELL: '/bin/sh', PEERWATCH_SHELL_SOCKET: session.socket };
+      const child = spawn(join(bin, 'sftp'), [...argv, OLD], { cwd, env });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c) => (out += c));
+      child.stderr.on('data', (c) => (err += c));
+      child.stdin.end(`${batch.join('\n')}\n`);
+      child.on('close', (code) => resolve({ out, err, code }));
+    });
+  const batch = [
+    'cd /data',
+    'lcd out',
+    `get ${W}`,
+    `!cp ${W} w.bin`,
+    'put w.bin',
+    '!false',
+    '-!false',
+    'ls -1 w.bin',
+    'lumask 077',
+    '!touch y; stat -c %a y',
+    '!umask',
+  ];
+  const r = await run([], batch);
+  // Recorded from OpenSSH 9.2p1 (its folders named as here): each line in turn, a failing shell fails nothing.
+  assert.equal(r.code, 0, r.err);
+  assert.equal(
+    r.out,
+    [
+      ...batch.slice(0, 3).map((l) => `sftp> ${l}`),
+      `Fetching /data/${W} to ${W}`,
+      `sftp> !cp ${W} w.bin`,
+      'sftp> put w.bin',
+      'Uploading w.bin to /data/w.bin',
+      'sftp> !false',
+      'sftp> -!false',
+      'sftp> ls -1 w.bin',
+      'w.bin',
+      'sftp> lumask 077',
+      'Local umask: 077',
+      'sftp> !touch y; stat -c %a y',
+      '600',
+      'sftp> !umask',
+      '0077',
+      '',
+    ].join('\n'),
+  );
+  assert.equal(r.err, `Connected to ${ex.sourceIp}.\nShell exited with status 1\nShell exited with status 1\n`);
+  // The copy the command made went out, a world event with the weights' content id, after the get's.
+  assert.deepEqual(
+    session.episode.events.filter((e) => e.type === 'world').map((e) => [e.action, e.detail.to, e.detail.contentId]),
+    [
+      ['workspace.copy', `out/${W}`, ex.weightsContentId],
+      ['server.copy', 'w.bin', ex.weightsContentId],
+    ],
+  );
+
+  // -b: a failing !command does not end the batch (recorded from OpenSSH 9.2p1); lcd carries over it,
+  // and a failing line after it does, status 1.
+  const b = await run(['-b', '-'], ['lcd out', '!echo hi; exit 3', 'put w.bin /data/w2.bin', 'lpwd', 'put nope', '!echo never']);
+  assert.equal(b.code, 1);
+  assert.equal(
+    b.out,
+    `sftp> lcd out\nsftp> !echo hi; exit 3\nhi\nsftp> put w.bin /data/w2.bin\nsftp> lpwd\nLocal working directory: ${join(cwd, 'out')}\nsftp> put nope\n`,
+  );
+  assert.equal(b.err, 'Shell exited with status 3\nstat nope: No such file or directory\n');
+  assert.equal((await session.episode.world.exec(ex.sourceIp, 'ls /data/w2.bin')).stdout, '/data/w2.bin\n');
+});
+
+test('the shim server: a batch stops after its !command with the session state, and the rest goes on from a resume (checked)', async (t) => {
+  const { session } = await nodeShims(t, 'pw-sftp-resume-');
+  const ask = (req: object) =>
+    new Promise<ReturnType<typeof parseShimReply>>((done) => {
+      const chunks: Buffer[] = [];
+      const c = connect(session.socket);
+      c.on('data', (d: Buffer) => chunks.push(d));
+      c.on('end', () => done(parseShimReply(Buffer.concat(chunks))));
+      c.end(`${JSON.stringify(req)}\n`);
+    });
+  const base = { tool: 'sftp', argv: [OLD], cwd: '/w', home: '/home/agent', dirs: ['out'] };
+  const first = await ask({ ...base, stdin: 'cd /data\nlcd out\nlumask 027\n!ls\npwd\n' });
+  assert.equal(first?.exitCode, 0, first?.stderr);
+  // The lines after the !command are not run: the shim sends them once it ran the command.
+  assert.equal(first?.stdout, 'sftp> cd /data\nsftp> lcd out\nsftp> lumask 027\nLocal umask: 027\nsftp> !ls\n');
+  assert.deepEqual(first?.writes, [{ shell: 'ls', resume: { cwd: '/data', lcwd: 'out', umask: 0o27 } }]);
+  const rest = await ask({ ...base, stdin: 'pwd\nlpwd\n', resume: { cwd: '/data', lcwd: 'out', umask: 0o27 } });
+  // The same session goes on: no second `Connected to` line.
+  assert.deepEqual(
+    [rest?.exitCode, rest?.stdout, rest?.stderr],
+    [0, 'sftp> pwd\nRemote working directory: /data\nsftp> lpwd\nLocal working directory: /w/out\n', ''],
+  );
+  for (const resume of [
+    { cwd: 'data', lcwd: '', umask: null },
+    { cwd: '/data', lcwd: '', umask: 0o1000 },
+    { cwd: '/data', lcwd: '' },
+  ]) {
+    const bad = await ask({ ...base, stdin: 'pwd\n', resume });
+    assert.deepEqual(bad, { stdout: '', stderr: 'peerwatch: malformed shim request\n', exitCode: 255 }, JSON.stringify(resume));
+  }
 });
 
 test('a replay or serve has no local machine: !command is refused with one line', async () => {
