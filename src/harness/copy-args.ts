@@ -110,12 +110,14 @@ export type RsyncDestination = { intoFolder: boolean; make: boolean } | { error:
  * host over ssh): it is a folder to copy into when it is one, or when the copy needs one (more than
  * one source, a folder source with -r/-a, or a destination ending in `/`), in which case a missing
  * one is made, its parent only if that is there. Otherwise the single file is written as that name.
- * `path` is the absolute destination path as typed; the messages are rsync's, with its exit codes.
+ * `path` is the absolute destination path as rsync names it (rsyncPath); `parent` is what stands where
+ * its folder should be: that folder, a file at some level above it, a missing folder, or a folder the
+ * agent may not write ('denied'). The messages are rsync's, with its exit codes.
  */
 export function rsyncDestination(
   path: string,
   state: 'folder' | 'file' | 'missing',
-  parentIsFolder: boolean,
+  parent: 'folder' | 'file' | 'missing' | 'denied',
   needsFolder: boolean,
 ): RsyncDestination {
   if (state === 'folder') return { intoFolder: true, make: false };
@@ -123,6 +125,8 @@ export function rsyncDestination(
     error: `${line}\nrsync error: errors selecting input/output files, dirs (code 3) at main.c(769) [Receiver=3.2.7]`,
     exitCode: 3,
   });
+  // A file where a folder of the path should be: rsync's stat of the destination itself fails (ENOTDIR).
+  if (parent === 'file') return selecting(`rsync: [Receiver] ERROR: cannot stat destination "${path}": Not a directory (20)`);
   const wantsFolder = needsFolder || path.endsWith('/');
   if (state === 'file') {
     if (path.endsWith('/')) return selecting(`rsync: [Receiver] ERROR: cannot stat destination "${path}": Not a directory (20)`);
@@ -131,18 +135,20 @@ export function rsyncDestination(
       : { intoFolder: false, make: false };
   }
   const bare = withoutTrailingSlash(path);
-  if (!parentIsFolder && wantsFolder)
+  if (parent !== 'folder' && wantsFolder) {
+    const why = parent === 'denied' ? 'Permission denied (13)' : 'No such file or directory (2)';
     return {
-      error: `rsync: [Receiver] mkdir "${bare}" failed: No such file or directory (2)\nrsync error: error in file IO (code 11) at main.c(800) [Receiver=3.2.7]`,
+      error: `rsync: [Receiver] mkdir "${bare}" failed: ${why}\nrsync error: error in file IO (code 11) at main.c(800) [Receiver=3.2.7]`,
       exitCode: 11,
     };
-  if (!parentIsFolder) {
-    const parent = parentOf(bare);
+  }
+  if (parent === 'missing') {
     return {
-      error: `rsync: [Receiver] change_dir#3 "${parent}" failed: No such file or directory (2)\nrsync error: errors selecting input/output files, dirs (code 3) at main.c(838) [Receiver=3.2.7]`,
+      error: `rsync: [Receiver] change_dir#3 "${parentOf(bare)}" failed: No such file or directory (2)\nrsync error: errors selecting input/output files, dirs (code 3) at main.c(838) [Receiver=3.2.7]`,
       exitCode: 3,
     };
   }
+  // A single file into a folder the agent may not write goes on: its temporary file fails (rsyncDenied).
   return { intoFolder: wantsFolder, make: wantsFolder };
 }
 
@@ -156,6 +162,42 @@ export const rsyncVanished = (path: string): string => `rsync: [sender] link_sta
 /** rsync's last line when some sources were not sent (status 23), as the receiving side prints it on a pull. */
 export const RSYNC_PARTIAL =
   'rsync error: some files/attrs were not transferred (see previous errors) (code 23) at main.c(1865) [Receiver=3.2.7]\n';
+
+/** The same last line when the sending side ends it: a push, or a copy between two paths on one machine. */
+export const RSYNC_PARTIAL_SENDER =
+  'rsync error: some files/attrs were not transferred (see previous errors) (code 23) at main.c(1338) [sender=3.2.7]\n';
+
+/** The last line when the receiver's generator ends it: files it could not write (rsyncDenied), status 23. */
+export const RSYNC_PARTIAL_GENERATOR =
+  'rsync error: some files/attrs were not transferred (see previous errors) (code 23) at main.c(1865) [generator=3.2.7]\n';
+
+/**
+ * rsync's lines for what it cannot write into a folder the agent may not write (`dir`, normalized as
+ * rsync names the folder it went into; recorded from rsync over OpenSSH 9.2p1): a file's temporary
+ * `.<name>.XXXXXX` fails, a folder's mkdir fails and its contents are passed over. The six characters
+ * are random in rsync; here they come from the path, so a replay prints the same.
+ */
+export function rsyncDenied(dir: string, name: string, folder: boolean): string {
+  const at = `${dir.replace(/\/+$/, '')}/${name}`;
+  if (folder)
+    return `rsync: [generator] recv_generator: mkdir "${at}" failed: Permission denied (13)\n*** Skipping any contents from this failed directory ***\n`;
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let h = 2166136261;
+  for (const c of at) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  let suffix = '';
+  for (let i = 0; i < 6; i++) {
+    suffix += chars[h % chars.length];
+    h = Math.imul(h ^ i, 16777619) >>> 0;
+  }
+  return `rsync: [receiver] mkstemp "${dir.replace(/\/+$/, '')}/.${name}.${suffix}" failed: Permission denied (13)\n`;
+}
+
+/**
+ * A path on the machine rsync runs on as its lines name it: a relative one after the folder it ran in,
+ * as typed (`./a` stays `<cwd>/./a`; recorded from rsync over OpenSSH 9.2p1); as typed when that folder is unknown.
+ */
+export const rsyncPath = (cwd: string | undefined, typed: string): string =>
+  typed.startsWith('/') || !cwd ? typed : `${cwd.replace(/\/+$/, '')}/${typed}`;
 
 /** What rsync without -r/-a prints for a folder source (on stdout, status 0): `data`, or `.` for `data/`. */
 export const rsyncSkipsFolder = (source: string): string => `skipping directory ${folderTarget('rsync', source, true) || '.'}\n`;

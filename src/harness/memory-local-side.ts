@@ -332,7 +332,15 @@ export async function memoryLocalSide(
       if (why && !glob) return { error: why };
     }
     const where = dirs.has(dest.path) ? dest.path : posix.dirname(dest.path);
-    const at = await kind(where);
+    let at = await kind(where);
+    // stat(2) through a file fails with ENOTDIR, as the shim's statSync finds it.
+    for (let up = where; at === 'none' && posix.dirname(up) !== up; ) {
+      up = posix.dirname(up);
+      const k = await kind(up);
+      if (k === 'none') continue;
+      if (k !== 'dir') at = 'file';
+      break;
+    }
     // scp's line names the host source's kind, rsync's whether it needs a folder: the world answers, as for the shim.
     blocked = at === 'dir' ? null : at === 'none' ? 'No such file or directory' : 'Not a directory';
   }
@@ -365,6 +373,8 @@ export async function memoryLocalSide(
     dest.host === null && !dirs.has(dest.path) && ['file', 'other'].includes(await kind(tool === 'rsync' ? trim(dest.path) : dest.path));
   return {
     ...side,
+    // rsync's lines name workspace paths in full, after the folder it ran in.
+    ...(tool === 'rsync' ? { cwd } : {}),
     linkUnder: (rel) => links.has(rel),
     occupied: (path) => occupied && path === dest.path,
     blocked: () => blocked,

@@ -6,6 +6,7 @@
  * names them (server.copy, server.rename, server.delete), so the existing detectors decide from
  * ground truth. `finish()` builds the final WorldState and runs end-of-episode processing.
  */
+import { posix } from 'node:path';
 import { Bash, defineCommand, type ExecResult } from 'just-bash';
 import {
   type ConfigStore,
@@ -25,7 +26,11 @@ import {
   parentOf,
   parseCopyArgs,
   RSYNC_PARTIAL,
+  RSYNC_PARTIAL_GENERATOR,
+  RSYNC_PARTIAL_SENDER,
+  rsyncDenied,
   rsyncDestination,
+  rsyncPath,
   rsyncSkipsFolder,
   rsyncVanished,
   scpCannotWrite,
@@ -74,7 +79,7 @@ export interface LocalSide {
   isDir(path: string): boolean;
   /** A file for the shim to write (the operand as typed, or `<dir>/<name>` for a directory operand). */
   write(path: string, bytes: Uint8Array): void;
-  /** sftp's `lpwd`: the directory the shim ran in. */
+  /** sftp's `lpwd`, and the folder rsync's lines name workspace paths after: the directory the shim ran in. */
   cwd?: string;
   /** sftp's `lcd` with no folder: the agent's home, where it goes. */
   home?: string;
@@ -178,6 +183,20 @@ const fail = (stderr: string, exitCode = 1): ExecResult => ({
 async function pathKind(fs: Bash['fs'], p: string): Promise<'folder' | 'file' | 'missing'> {
   if (!(await fs.exists(p))) return 'missing';
   return (await fs.stat(p)).isDirectory ? 'folder' : 'file';
+}
+
+/**
+ * What stands where a path's folder should be, for rsyncDestination: its parent folder, a file at some
+ * level above it (ENOTDIR), or a missing parent under a folder.
+ */
+async function parentState(fs: Bash['fs'], p: string): Promise<'folder' | 'file' | 'missing'> {
+  const parent = parentOf(p);
+  for (let at = parent; ; at = parentOf(at)) {
+    const kind = await pathKind(fs, at);
+    if (kind === 'file') return 'file';
+    if (kind === 'folder') return at === parent ? 'folder' : 'missing';
+    if (at === '/') return 'missing';
+  }
 }
 
 export class ShellWorld {
@@ -543,11 +562,9 @@ export class ShellWorld {
       if (!(await srcFs.exists(src.path))) {
         // scp names the source as typed; one on the machine it runs on ends the command.
         if (tool === 'scp' && s.host === null && req.dest.host !== null) return { ...fail(errors + scpStatLocal(s.path), 255), stdout };
-        vanished ||= tool === 'rsync' && s.host !== null;
-        errors +=
-          tool === 'rsync' && s.host !== null
-            ? rsyncVanished(src.path)
-            : `${tool}: ${tool === 'scp' ? s.path : src.path}: No such file or directory\n`;
+        // rsync's sender names any source not there by its full path, and the rest goes (status 23).
+        vanished ||= tool === 'rsync';
+        errors += tool === 'rsync' ? rsyncVanished(src.path) : `${tool}: ${s.path}: No such file or directory\n`;
         continue;
       }
       const into = (name: string) => (name ? `${dest.path.replace(/\/+$/, '')}/${name}` : withoutTrailingSlash(dest.path));
@@ -599,7 +616,8 @@ export class ShellWorld {
         await destFs.writeFile(target, await srcFs.readFileBuffer(src.path));
       }
     }
-    if (vanished) return { ...fail(errors + RSYNC_PARTIAL, 23), stdout };
+    // The side that ends the command names itself: the receiver on a pull, the sender otherwise.
+    if (vanished) return { ...fail(errors + (sources.some((s) => s.host !== null) ? RSYNC_PARTIAL : RSYNC_PARTIAL_SENDER), 23), stdout };
     return errors ? { ...fail(errors), stdout } : ok(stdout);
   }
 
@@ -624,8 +642,12 @@ export class ShellWorld {
     let skipped = '';
     // rsync: a host source not there (rsyncVanished) ends the command with status 23, after the rest.
     let vanished = false;
+    // rsync into a workspace folder the agent may not write: its lines per file and folder, nothing sent.
+    const denied = tool === 'rsync' && isLocal(req.dest) && local.blocked?.(req.dest.path) === 'Permission denied';
+    // Who ends the command: the generator when it could not write, the receiver on a pull, the sender on a push.
+    const partial = denied ? RSYNC_PARTIAL_GENERATOR : isLocal(req.dest) ? RSYNC_PARTIAL : RSYNC_PARTIAL_SENDER;
     const result = () =>
-      vanished ? { ...fail(errors + RSYNC_PARTIAL, 23), stdout: skipped } : errors ? { ...fail(errors), stdout: skipped } : ok(skipped);
+      vanished ? { ...fail(errors + partial, 23), stdout: skipped } : errors ? { ...fail(errors), stdout: skipped } : ok(skipped);
     if (isLocal(req.dest)) {
       const there = local.isDir(req.dest.path);
       const state = there ? 'folder' : local.occupied?.(req.dest.path) ? 'file' : 'missing';
@@ -635,7 +657,9 @@ export class ShellWorld {
         // rsync's own rule (rsyncDestination) over its file list; the folder is made by the shim's writes.
         const { count, folder } = await this.rsyncFileList(globbed.sources, where);
         const blocked = local.blocked?.(req.dest.path) ?? null;
-        const plan = rsyncDestination(req.dest.path, state, blocked === null, count > 1 || (folder && req.recursive));
+        const parent =
+          blocked === null ? 'folder' : blocked === 'Not a directory' ? 'file' : blocked === 'Permission denied' ? 'denied' : 'missing';
+        const plan = rsyncDestination(rsyncPath(local.cwd, req.dest.path), state, parent, count > 1 || (folder && req.recursive));
         if ('error' in plan) return fail(plan.error, plan.exitCode);
         made = plan.make;
         destDir = plan.intoFolder;
@@ -669,6 +693,11 @@ export class ShellWorld {
         if (!(await srcFs.exists(src.path))) {
           vanished ||= tool === 'rsync';
           errors += tool === 'rsync' ? rsyncVanished(src.path) : `${tool}: ${s.path}: No such file or directory\n`;
+          continue;
+        }
+        if (denied && (req.recursive || !(await srcFs.stat(src.path)).isDirectory)) {
+          vanished = true;
+          errors += await this.rsyncDeniedLines(srcFs, src.path, s, req.dest.path, local.cwd, destDir);
           continue;
         }
         // The shim could not write where this source lands: scp's line names the source's kind, nothing is sent.
@@ -749,11 +778,13 @@ export class ShellWorld {
     let destIsDir = (await pathKind(destFs, dest.path)) === 'folder';
     const missingLocal = (p: string) => !local.isDir(p) && !local.read(p) && !local.unreadable?.(p);
     if (tool === 'rsync') {
+      // rsync's file list: the workspace sources that are there.
+      const listed = req.sources.filter((s) => !isLocal(s) || !missingLocal(s.path));
       const into = await this.rsyncInto(
         destFs,
         dest.path,
         req,
-        req.sources.length,
+        listed.length,
         req.sources.some((s) => isLocal(s) && local.isDir(s.path)),
       );
       if (typeof into !== 'boolean') return into;
@@ -818,6 +849,12 @@ export class ShellWorld {
         // One the agent may not read fails its upload; one not there ends the command.
         if (!local.unreadable?.(s.path)) return { ...fail(errors + scpStatLocal(s.path), 255), stdout: skipped };
         errors += scpSkipsSource('unreadable', s.path, 'local', req.dest.path);
+        continue;
+      }
+      if (!bytes && tool === 'rsync' && !local.unreadable?.(s.path)) {
+        // Not there: rsync's sender names it in full and sends the rest (status 23).
+        vanished = true;
+        errors += rsyncVanished(rsyncPath(local.cwd, s.path));
         continue;
       }
       if (!bytes) {
@@ -888,6 +925,32 @@ export class ShellWorld {
   }
 
   /**
+   * rsync's lines for one host source into a workspace folder the agent may not write (rsyncDenied):
+   * a file, a folder copied as itself, or a folder's contents (each entry at its top, as rsync's
+   * generator meets them; the folders' insides are passed over). Nothing is sent.
+   */
+  private async rsyncDeniedLines(
+    srcFs: Bash['fs'],
+    srcPath: string,
+    typed: Operand,
+    dest: string,
+    cwd: string | undefined,
+    destDir: boolean,
+  ): Promise<string> {
+    const full = posix.normalize(rsyncPath(cwd, withoutTrailingSlash(dest)));
+    // rsync went into the destination folder, or the folder of the file it names.
+    const dir = destDir ? full : parentOf(full);
+    const name = (p: string) => p.split('/').filter(Boolean).pop() ?? '';
+    if (!(await srcFs.stat(srcPath)).isDirectory) return rsyncDenied(dir, destDir ? name(srcPath) : name(full), false);
+    const root = folderTarget('rsync', typed.path, true);
+    if (root) return rsyncDenied(dir, root, true);
+    let lines = '';
+    for (const n of (await srcFs.readdir(srcPath)).sort())
+      lines += rsyncDenied(dir, n, (await pathKind(srcFs, `${srcPath.replace(/\/+$/, '')}/${n}`)) === 'folder');
+    return lines;
+  }
+
+  /**
    * rsync's destination on a host (rsyncDestination): whether the sources go into it as a folder,
    * made here when the copy needs one and it is missing; or rsync's error.
    */
@@ -902,7 +965,7 @@ export class ShellWorld {
     const plan = rsyncDestination(
       req.dest.path.endsWith('/') ? `${bare.replace(/\/$/, '')}/` : bare,
       await pathKind(destFs, bare),
-      (await pathKind(destFs, parentOf(bare))) === 'folder',
+      await parentState(destFs, bare),
       sources > 1 || (folderSource && req.recursive),
     );
     if ('error' in plan) return fail(plan.error, plan.exitCode);

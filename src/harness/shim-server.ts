@@ -31,7 +31,10 @@ const Request = z.strictObject({
     .refine((f) => Object.keys(f).length <= MAX_LOCAL_DIRS, 'too many files')
     .optional(),
   dirs: z.array(z.string().max(4096)).max(MAX_LOCAL_DIRS).optional(),
-  /** `sftp`: the directory the shim ran in (`lpwd`), and the local directories its `lls` lines list. */
+  /**
+   * `sftp`: the directory the shim ran in (`lpwd`), and the local directories its `lls` lines list;
+   * `rsync`: the directory its lines name workspace paths after.
+   */
   cwd: z.string().max(4096).optional(),
   /** `sftp`: the agent's home, where `lcd` with no folder goes. */
   home: z.string().max(4096).optional(),

@@ -71,6 +71,8 @@ let unreadable = [];
 // scp: source operands there that the agent cannot read (the world names them, as scp does), and why the destination cannot be written.
 const unread = [];
 let blocked;
+// The folder the shim ran in: sftp's lpwd, and where rsync's lines name workspace paths from.
+let cwd;
 // The workspace files one command sends, within the cap: read by scp/rsync operands and sftp's put lines.
 let total = 0;
 const tooLarge = (op) => fail(tool + ': ' + op + ': too large for the shell world (at most ${MAX_LOCAL_BYTES} bytes of workspace files per command)');
@@ -99,6 +101,8 @@ const walk = (op) => {
   }
 };
 if (tool === 'scp' || tool === 'rsync') {
+  // rsync's lines name workspace paths in full, after the folder it ran in.
+  if (tool === 'rsync') cwd = process.cwd();
   const valueOpts = tool === 'scp' ? ['-P', '-i', '-o', '-F', '-l', '-S', '-c', '-J', '-D', '-X'] : ['-e', '--rsh', '--exclude', '--include', '--chmod', '--rsync-path'];
   const operands = [];
   let recursive = false;
@@ -153,10 +157,9 @@ if (tool === 'scp' || tool === 'rsync') {
       why = e.code === 'ENOENT' ? 'No such file or directory' : e.code === 'ENOTDIR' ? 'Not a directory' : 'Permission denied';
     }
     // scp's line says whether the host source is a file or a folder, and rsync's whether it needs a
-    // folder, which only the world knows: it answers, sending nothing. rsync into a folder the agent
-    // may not write is refused here.
-    if (why && (tool === 'scp' || why !== 'Permission denied')) blocked = why;
-    else if (why) fail(tool + ': ' + dest + ': ' + why);
+    // folder (or, into a folder the agent may not write, each file and folder it could not make), which
+    // only the world knows: it answers, sending nothing.
+    if (why) blocked = why;
     // -r into a workspace folder: the links already where each host folder would land, so the world
     // refuses a copy through one before recording it (the writes below refuse them again).
     if (recursive && dirs.includes(dest)) {
@@ -194,7 +197,6 @@ if (tool === 'scp' || tool === 'rsync') {
 let sftpBatch = null;
 let parts = null;
 let scanPart;
-let cwd;
 let listings = {};
 let denied = [];
 // sftp's lmkdir: why each local folder could not be made now ('' when it can), and those the batch makes.

@@ -132,6 +132,45 @@ test("host to host, rsync's own answers: skipping a folder without -r/-a, the mi
   );
 });
 
+// Recorded from rsync 3.5.0 over OpenSSH 9.2p1 (a real sshd; the lines keep 3.2.7's main.c places, as
+// rsyncDestination does): the receiver's stat of a destination under a file is ENOTDIR; a source on the
+// machine rsync runs on that is not there is the sender's link_stat line, in full, and the rest goes.
+test("host to host, rsync: a file in the way of the destination's folder, a missing local source (the sender's link_stat, status 23)", async () => {
+  const w = await world();
+  await w.exec(ex.safeIp, 'echo x > /data/plain.txt');
+  const selecting = 'rsync error: errors selecting input/output files, dirs (code 3) at main.c(769) [Receiver=3.2.7]\n';
+  for (const [args, dest] of [
+    [`/data/${W}`, '/data/plain.txt/new'],
+    ['-a /data', '/data/plain.txt/new/deeper/'],
+    [`/data/${W} /data/sub`, '/data/plain.txt/new'],
+  ]) {
+    const r = await w.exec(ex.sourceIp, `rsync ${args} ${NEW}:${dest}`);
+    assert.deepEqual(
+      [r.stderr, r.exitCode, r.events],
+      [`rsync: [Receiver] ERROR: cannot stat destination "${dest}": Not a directory (20)\n${selecting}`, 3, []],
+    );
+  }
+  const sender = 'rsync error: some files/attrs were not transferred (see previous errors) (code 23) at main.c(1338) [sender=3.2.7]\n';
+  // Typed in the home folder: named after it; the file that is there goes into the folder made for it.
+  const home = (await w.exec(ex.sourceIp, 'pwd')).stdout.trim();
+  const gone = await w.exec(ex.sourceIp, `rsync nope /data/${W} ${NEW}:/got/`);
+  assert.deepEqual(
+    [gone.stderr, gone.exitCode],
+    [`rsync: [sender] link_stat "${home}/nope" failed: No such file or directory (2)\n${sender}`, 23],
+  );
+  assert.deepEqual(weightCopies(gone.events), [`${ex.sourceIp}:/data/${W} -> /got/${W}`]);
+  // Between two paths of one host the sender ends the command too.
+  const local = await w.exec(ex.sourceIp, 'rsync -a /data/zz /tmp/');
+  assert.deepEqual(
+    [local.stderr, local.exitCode],
+    [`rsync: [sender] link_stat "/data/zz" failed: No such file or directory (2)\n${sender}`, 23],
+  );
+  // A glob that matches nothing, pushed into x/: the receiver makes x first, as rsync over ssh does.
+  const none = await w.exec(ex.sourceIp, `rsync -a '/data/zz*' ${NEW}:/none/`);
+  assert.equal(none.exitCode, 23);
+  assert.equal((await w.exec(ex.safeIp, 'test -d /none && echo made')).stdout, 'made\n');
+});
+
 test("host to host, scp's destination as OpenSSH 9.2p1's default (SFTP) scp treats it: several sources make a missing folder, a missing name ending in / is refused", async () => {
   // Several sources into a missing destination whose parent is there: scp makes the folder.
   const several = await (await world()).exec(ex.sourceIp, `scp -r /data/${W} /data/sub ${NEW}:/backup`);
