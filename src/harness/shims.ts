@@ -66,9 +66,10 @@ const files = {};
 const dirs = [];
 const links = [];
 const occupied = [];
-// Files in a walked folder the agent cannot read: named after the reply, as scp goes on past them.
+// rsync: files in a walked folder the agent cannot read, named after the reply.
 const unreadable = [];
-// scp: source operands there that the agent cannot read (the world names them, as scp does), and why the destination cannot be written.
+// scp: source operands there that the agent cannot read, and in walked folders the files it cannot
+// read and folders it cannot list (the world names them, as scp does), and why the destination cannot be written.
 const unread = [];
 let blocked;
 // The workspace files one command sends, within the cap: read by scp/rsync operands and sftp's put lines.
@@ -79,6 +80,10 @@ const readFile = (op, p, size) => {
   if (total > ${MAX_LOCAL_BYTES} || Object.keys(files).length >= ${MAX_LOCAL_DIRS}) tooLarge(op);
   try { files[p] = readFileSync(p).toString('base64'); return true; } catch { return false; }
 };
+const notRead = (op, p) => {
+  if (unread.length >= 1000) tooLarge(op);
+  unread.push(p);
+};
 // -r of a workspace folder: its sub-folders and regular files, keyed by the operand and the path
 // under it; a link (to a file or a folder) is never followed, as nothing outside it is the agent's to send.
 const walk = (op) => {
@@ -87,14 +92,17 @@ const walk = (op) => {
   while (pending.length) {
     const dir = pending.shift();
     let entries = [];
-    try { entries = readdirSync(dir, { withFileTypes: true }); } catch {}
+    try { entries = readdirSync(dir, { withFileTypes: true }); } catch { if (tool === 'scp' && dir !== root) notRead(op, dir); }
     for (const d of entries.sort((x, y) => (x.name < y.name ? -1 : 1))) {
       const p = dir + '/' + d.name;
       if (d.isDirectory()) {
         if (dirs.length >= ${MAX_LOCAL_DIRS}) tooLarge(op);
         dirs.push(p);
         pending.push(p);
-      } else if (d.isFile() && !readFile(op, p, lstatSync(p).size)) unreadable.push(p);
+      } else if (d.isFile() && !readFile(op, p, lstatSync(p).size)) {
+        if (tool === 'scp') notRead(op, p);
+        else unreadable.push(p);
+      }
     }
   }
 };
@@ -128,7 +136,7 @@ if (tool === 'scp' || tool === 'rsync') {
       return;
     }
     if (i === operands.length - 1 || !st.isFile()) return;
-    if (!readFile(op, op, st.size)) unread.push(op);
+    if (!readFile(op, op, st.size)) notRead(op, op);
   });
   // A workspace destination is checked before anything is sent, as scp opens it first: a copy the
   // shim could not write never reaches the world's record. Whether rsync makes a missing destination
