@@ -338,6 +338,7 @@ export async function memoryLocalSide(
   }
   // -r into a workspace folder: the links already where each host folder would land, as the shim finds them.
   const links = new Set<string>();
+  const landings = new Set<string>();
   if (dest.host === null && req.recursive && dirs.has(dest.path)) {
     let seen = 0;
     for (const s of req.sources) {
@@ -352,6 +353,8 @@ export async function memoryLocalSide(
         const l = await fs.lstat(absolute(at)).catch(() => null);
         if (l?.isSymbolicLink) links.add(rel);
         else if (l?.isDirectory) for (const n of await fs.readdir(absolute(at)).catch(() => [])) pending.push(`${rel}/${n}`);
+        // A file where the host folder lands: scp fails each of its entries (the world names them).
+        else if (l && rel === top) landings.add(`${trim(dest.path).replace(/\/$/, '')}/${rel}`);
       }
       // Not looked at whole: refused here, before the world records a copy the writes might refuse.
       if (rel !== undefined)
@@ -366,7 +369,7 @@ export async function memoryLocalSide(
   return {
     ...side,
     linkUnder: (rel) => links.has(rel),
-    occupied: (path) => occupied && path === dest.path,
+    occupied: (path) => (occupied && path === dest.path) || landings.has(path),
     blocked: () => blocked,
   };
 }

@@ -699,6 +699,12 @@ export class ShellWorld {
           // Names as scp and rsync give them: relative to the destination operand, which the shim makes when missing.
           const root = folderTarget(tool, s.path, destDir);
           const at = (rel: string) => [root, rel].filter(Boolean).join('/');
+          // A file where the folder lands in the destination folder (the shim says so): scp's lines per entry.
+          const landing = `${withoutTrailingSlash(req.dest.path).replace(/\/$/, '')}/${root}`;
+          if (tool === 'scp' && root && local.occupied?.(landing)) {
+            errors += scpFolderOntoFile(await this.folderEntries(srcFs, src.path), src.path, landing);
+            continue;
+          }
           // A link where the copy lands is never written through (the shim refuses it too): nothing sent, nothing recorded.
           const through = [root, ...tree.dirs.map(at), ...tree.files.map((f) => at(f.rel))].find((p) =>
             p.split('/').some((_, i, parts) => p !== '' && local.linkUnder?.(parts.slice(0, i + 1).join('/'))),

@@ -80,6 +80,11 @@ const readFile = (op, p, size) => {
   if (total > ${MAX_LOCAL_BYTES} || Object.keys(files).length >= ${MAX_LOCAL_DIRS}) tooLarge(op);
   try { files[p] = readFileSync(p).toString('base64'); return true; } catch { return false; }
 };
+// scp takes a file typed with a trailing / (f/) as that file (stat(2) says ENOTDIR).
+const fileWithSlash = (p) => {
+  if (!p.endsWith('/')) return false;
+  try { return !statSync(p.replace(/\/+$/, '') || p).isDirectory(); } catch { return false; }
+};
 const notRead = (op, p) => {
   if (unread.length >= 1000) tooLarge(op);
   unread.push(p);
@@ -146,7 +151,7 @@ if (tool === 'scp' || tool === 'rsync') {
     if (tool === 'scp') {
       ${scpLocalDestination.toString()}
       let state = 'missing';
-      try { state = statSync(dest).isDirectory() ? 'folder' : 'file'; } catch {}
+      try { state = statSync(dest).isDirectory() ? 'folder' : 'file'; } catch { if (fileWithSlash(dest)) state = 'file'; }
       const why = scpLocalDestination(dest, state, operands.length - 1, recursive);
       // One host glob may match several, which make the folder: the world, which matches it, answers.
       const glob = operands.length === 2 && !isLocal(operands[0]) && /[*?[]/.test(operands[0].slice(operands[0].lastIndexOf('/') + 1));
@@ -184,6 +189,8 @@ if (tool === 'scp' || tool === 'rsync') {
           try { l = lstatSync(base + '/' + rel); } catch { continue; }
           if (l.isSymbolicLink()) links.push(rel);
           else if (l.isDirectory()) try { for (const n of readdirSync(base + '/' + rel)) pending.push(rel + '/' + n); } catch {}
+          // A file where the host folder lands: scp fails each of its entries (the world names them).
+          else if (rel === top && occupied.length < 1000) occupied.push(dest.replace(/\/+$/, '') + '/' + rel);
         }
         // Not looked at whole: refused here, before the world records a copy the writes might refuse.
         if (pending.length) fail(tool + ': ' + dest + ': too many entries or links there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES} entries, ${MAX_LOCAL_DIRS} links)');
@@ -191,7 +198,7 @@ if (tool === 'scp' || tool === 'rsync') {
     }
     // Something there that is not a folder (for rsync, x/ too): the world refuses a copy that needs a folder before recording it.
     const bare = tool === 'rsync' ? dest.replace(/\/+$/, '') || dest : dest;
-    if (!dirs.includes(dest)) { try { if (!statSync(bare).isDirectory()) occupied.push(dest); } catch {} }
+    if (!dirs.includes(dest)) { try { if (!statSync(bare).isDirectory()) occupied.push(dest); } catch { if (tool === 'scp' && fileWithSlash(dest)) occupied.push(dest); } }
   }
 }
 // sftp: the batch (stdin, or the -b file, read here with the agent's own rights) goes with the

@@ -189,6 +189,11 @@ test('shell world: scp -r of a host folder onto a workspace file fails per entry
   assert.equal(slash.stderr, ONTO_FILE);
   const empty = await world.copyFromWorkspace('scp', ['-r', `${OLD}:/data/empty`, './f'], ws);
   assert.deepEqual([empty.stderr, empty.exitCode, empty.events], ['', 0, []]);
+  // A file where the folder lands in a destination folder (recorded: `./got` holding a file d2): the same lines under it.
+  ws.dirs.add('./into');
+  ws.files.set('./into/d', new Uint8Array([1]));
+  const under = await world.copyFromWorkspace('scp', ['-r', `${OLD}:/data/d`, './into'], ws);
+  assert.deepEqual([under.stderr, under.exitCode, under.events], [ONTO_FILE.replaceAll('./f/', './into/d/'), 1, []]);
 });
 
 test('in memory (a replay): scp -r of a host folder onto a workspace file fails per entry, as scp does', async () => {
@@ -199,6 +204,9 @@ test('in memory (a replay): scp -r of a host folder onto a workspace file fails 
   );
   assert.deepEqual([r.stderr, r.stdout], [ONTO_FILE, 'rc=1\nempty rc=0\nf\n']);
   assert.ok(!r.events.some((e) => e.action === 'workspace.copy'));
+  const under = await local.run(`mkdir into && echo f > into/d && scp -r ${OLD}:/data/d ./into; echo "rc=$?"; cat into/d`);
+  assert.deepEqual([under.stderr, under.stdout], [ONTO_FILE.replaceAll('./f/', './into/d/'), 'rc=1\nf\n']);
+  assert.ok(!under.events.some((e) => e.action === 'workspace.copy'));
 });
 
 // Recorded from OpenSSH 9.2p1's scp over a real sshd: scp -r from a host follows a link to a file and
@@ -741,6 +749,10 @@ test('live shims: scp -r onto a workspace file fails per entry; what the agent m
     [
       `ssh ${OLD} '${HOST_FOLDERS}'`,
       `echo f > f && scp -r ${OLD}:/data/d ./f; echo "rc=$?"; scp -r ${OLD}:/data/empty ./f; echo "empty rc=$?"`,
+      // A trailing / on the file, or a file where the folder lands in a destination folder: the same lines.
+      `scp -r ${OLD}:/data/d ./f/; mkdir into && echo f > into/d && scp -r ${OLD}:/data/d ./into; echo "rc=$?"`,
+      // Several sources onto f/ (recorded: Not a directory, as for f).
+      `scp ${OLD}:/data/d/a.txt ${OLD}:/data/d/z.txt ./f/; echo "several rc=$?"`,
       'mkdir -p dir2 dir3/locked && echo s > dir2/secret && echo s > dir3/secret && echo y > dir3/y && echo k > dir3/locked/k',
       `chmod 000 dir2/secret dir3/secret dir3/locked && scp -r dir2 dir3 ${NEW}:/data/; echo "up rc=$?"`,
       `ssh ${NEW} 'find /data/dir2 /data/dir3 | sort'`,
@@ -749,8 +761,19 @@ test('live shims: scp -r onto a workspace file fails per entry; what the agent m
     ].join('\n'),
   );
   assert.equal(r.exitCode, 0, r.stderr);
-  assert.equal(r.stderr, ONTO_FILE + UNREAD_IN_FOLDER + linkLines('./got/dl'));
-  assert.equal(r.stdout, `rc=1\nempty rc=0\nup rc=1\n${UNREAD_ON_HOST}links rc=1\ngot/dl/lnk\ngot/dl/q.txt\ngot/dl/sub/m.txt\n`);
+  assert.equal(
+    r.stderr,
+    ONTO_FILE +
+      ONTO_FILE +
+      ONTO_FILE.replaceAll('./f/', './into/d/') +
+      './f/: Not a directory\n' +
+      UNREAD_IN_FOLDER +
+      linkLines('./got/dl'),
+  );
+  assert.equal(
+    r.stdout,
+    `rc=1\nempty rc=0\nrc=1\nseveral rc=1\nup rc=1\n${UNREAD_ON_HOST}links rc=1\ngot/dl/lnk\ngot/dl/q.txt\ngot/dl/sub/m.txt\n`,
+  );
   assert.ok(!r.events.some((e) => e.type === 'world' && e.action === 'workspace.copy'), 'nothing came into the workspace');
 });
 
