@@ -329,13 +329,14 @@ export const walkOrder = (a: string, b: string): number => {
 };
 
 /**
- * scp's lines for what it could not read inside a folder it uploads with -r (OpenSSH 9.2p1, recorded
- * as a user who may not read them): a file fails its upload (`target` is where it would have gone on
- * the host), a folder it may not list is made empty; the folder then fails as a whole, named as typed
- * (its trailing `/` dropped) with the destination as typed. '' when everything was read.
+ * scp's lines for what it could not send inside a folder it uploads with -r (OpenSSH 9.2p1, recorded
+ * over a real sshd, as a user who may not read them): a file it may not read fails its upload
+ * (`target` is where it would have gone on the host), as does a link to a folder (not a regular
+ * file); a folder it may not list is made empty; the folder then fails as a whole, named as typed
+ * (its trailing `/` dropped) with the destination as typed. '' when everything was sent.
  */
 export function scpUnreadableInFolder(
-  unread: ReadonlyArray<{ rel: string; folder: boolean }>,
+  unread: ReadonlyArray<{ rel: string; kind: 'file' | 'folder' | 'folder-link' }>,
   typed: string,
   target: string,
   dest: string,
@@ -344,10 +345,10 @@ export function scpUnreadableInFolder(
   const from = withoutTrailingSlash(typed).replace(/\/$/, '') || typed;
   const lines = [...unread]
     .sort((a, b) => walkOrder(a.rel, b.rel))
-    .map(({ rel, folder }) =>
-      folder
-        ? `scp: local opendir "${from}/${rel}": Permission denied\n`
-        : `scp: open local "${from}/${rel}": Permission denied\nscp: upload "${from}/${rel}" to "${target}/${rel}" failed\n`,
-    );
+    .map(({ rel, kind }) => {
+      if (kind === 'folder') return `scp: local opendir "${from}/${rel}": Permission denied\n`;
+      const first = kind === 'file' ? `open local "${from}/${rel}": Permission denied` : `local "${from}/${rel}" is not a regular file`;
+      return `scp: ${first}\nscp: upload "${from}/${rel}" to "${target}/${rel}" failed\n`;
+    });
   return `${lines.join('')}scp: failed to upload directory ${from} to ${dest}\n`;
 }

@@ -38,6 +38,8 @@ function memoryFiles(fs: IFileSystem, tool: 'scp' | 'rsync' | 'sftp', cwd: strin
   };
   const files = new Map<string, Uint8Array>();
   const dirs = new Set<string>();
+  // scp -r: links to folders met in a walk (scp names them; nothing is followed).
+  const linked = new Set<string>();
   let total = 0;
   const tooLarge = (op: string) => ({
     error: `${tool}: ${op}: too large for the shell world (at most ${MAX_LOCAL_BYTES} bytes of workspace files per command)`,
@@ -63,6 +65,7 @@ function memoryFiles(fs: IFileSystem, tool: 'scp' | 'rsync' | 'sftp', cwd: strin
           dirs.add(key);
           pending.push(key);
         } else if (st.isFile && !(await take(key))) return false;
+        else if (tool === 'scp' && st.isSymbolicLink && (await kind(key)) === 'dir') linked.add(key);
       }
     }
     return true;
@@ -112,7 +115,7 @@ function memoryFiles(fs: IFileSystem, tool: 'scp' | 'rsync' | 'sftp', cwd: strin
       if (!dirs.has(p) && !dirs.has(trim(p))) return null;
       const prefix = `${trim(p)}/`;
       const under = (keys: Iterable<string>) => [...keys].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
-      return { dirs: under(dirs), files: under(files.keys()) };
+      return { dirs: under(dirs), files: under(files.keys()), folderLinks: under(linked) };
     },
     writeTree: (within: string, rel: string, bytes: Uint8Array | null) => {
       writes.push({ path: rel, bytes, within });

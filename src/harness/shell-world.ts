@@ -79,9 +79,9 @@ export interface LocalSide {
   /**
    * `scp -r`/`rsync -r` from a local folder: its sub-folders and regular files (paths relative to it),
    * as the shim walked it (no link followed), and (scp) the files it could not read and folders it
-   * could not list (in dirs too); null when it did not walk it.
+   * could not list (in dirs too), and its links to folders (not sent); null when it did not walk it.
    */
-  walk?(path: string): { dirs: string[]; files: string[]; unreadable?: string[] } | null;
+  walk?(path: string): { dirs: string[]; files: string[]; unreadable?: string[]; folderLinks?: string[] } | null;
   /**
    * `scp -r`/`rsync -r` into the workspace: a folder (`bytes` null) or file for the shim to make at
    * `rel` under the destination operand `dest`, which it makes first when missing; the shim refuses a
@@ -814,7 +814,10 @@ export class ShellWorld {
         } catch (e) {
           errors += `${tool}: ${root}: ${(e as Error).message}\n`;
         }
-        const unread = (tree.unreadable ?? []).map((r) => ({ rel: r, folder: local.isDir(`${from}/${r}`) }));
+        const unread = [
+          ...(tree.unreadable ?? []).map((r) => ({ rel: r, kind: local.isDir(`${from}/${r}`) ? ('folder' as const) : ('file' as const) })),
+          ...(tree.folderLinks ?? []).map((r) => ({ rel: r, kind: 'folder-link' as const })),
+        ];
         if (tool === 'scp') errors += scpUnreadableInFolder(unread, s.path, posix.normalize(root).replace(/\/$/, ''), req.dest.path);
         continue;
       }

@@ -71,6 +71,8 @@ const unreadable = [];
 // scp: source operands there that the agent cannot read, and in walked folders the files it cannot
 // read and folders it cannot list (the world names them, as scp does), and why the destination cannot be written.
 const unread = [];
+// scp -r: links to folders in walked folders (scp names them as not regular files; nothing is followed).
+const folderLinks = [];
 let blocked;
 // The workspace files one command sends, within the cap: read by scp/rsync operands and sftp's put lines.
 let total = 0;
@@ -107,6 +109,8 @@ const walk = (op) => {
       } else if (d.isFile() && !readFile(op, p, lstatSync(p).size)) {
         if (tool === 'scp') notRead(op, p);
         else unreadable.push(p);
+      } else if (tool === 'scp' && d.isSymbolicLink() && folderLinks.length < 1000) {
+        try { if (statSync(p).isDirectory()) folderLinks.push(p); } catch {}
       }
     }
   }
@@ -384,6 +388,7 @@ sock.end(JSON.stringify({
   ...(Object.keys(listings).length ? { listings } : {}),
   ...(denied.length ? { denied } : {}),
   ...(unread.length ? { unreadable: unread } : {}),
+  ...(folderLinks.length ? { folderLinks } : {}),
   ...(blocked ? { blocked } : {}),
   ...(Object.keys(mkdirs).length ? { mkdirs } : {}),
 }) + '\n');
