@@ -319,3 +319,78 @@ export function scpGlobDestination(path: string, state: 'folder' | 'file' | 'mis
   if (state === 'missing' && blocked) return `scp: local mkdir "${path}": ${blocked}`;
   return '';
 }
+
+/**
+ * scp's lines for `scp -r host:<folder> <file>` (OpenSSH 9.2p1, recorded over a real sshd): the file
+ * stands where the folder would be made, so each entry of the host folder fails on its own, in the
+ * order the server lists them (the hosts here list theirs sorted): a file cannot be opened under it, a
+ * sub-folder cannot be made (and is not entered), a link to a folder is not a regular file. An empty
+ * folder says nothing (status 0).
+ */
+export function scpFolderOntoFile(
+  entries: ReadonlyArray<{ name: string; kind: 'file' | 'folder' | 'folder-link' }>,
+  source: string,
+  dest: string,
+): string {
+  const from = withoutTrailingSlash(source).replace(/\/$/, '');
+  const to = withoutTrailingSlash(dest).replace(/\/$/, '');
+  return entries
+    .map(({ name, kind }) => {
+      if (kind === 'folder') return `scp: mkdir ${to}/${name}: Not a directory\n`;
+      if (kind === 'folder-link') return scpLinkNotFile(`${from}/${name}`, `${to}/${name}`);
+      return `scp: open local "${to}/${name}": Not a directory\nscp: Download of file ${from}/${name} to ${to}/${name} failed\n`;
+    })
+    .join('');
+}
+
+/** scp's two lines for a link to a folder met in a host folder it downloads (OpenSSH 9.2p1: not followed). */
+const scpLinkNotFile = (from: string, to: string): string =>
+  `scp: download ${from}: not a regular file\nscp: Download of file ${from} to ${to} failed\n`;
+
+/**
+ * scp -r from a host into the workspace: the links to folders in the host folder (paths under it),
+ * named in the order of a sorted depth-first walk, `target` being where the folder lands (as typed).
+ */
+export function scpFolderLinks(links: readonly string[], source: string, target: string): string {
+  const from = withoutTrailingSlash(source).replace(/\/$/, '');
+  return [...links]
+    .sort(walkOrder)
+    .map((rel) => scpLinkNotFile(`${from}/${rel}`, `${target}/${rel}`))
+    .join('');
+}
+
+/** Orders paths as a depth-first walk that lists each folder sorted does (scp's upload order here). */
+export const walkOrder = (a: string, b: string): number => {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const [p, q] = [x[i] as string, y[i] as string];
+    if (p !== q) return p < q ? -1 : 1;
+  }
+  return x.length - y.length;
+};
+
+/**
+ * scp's lines for what it could not send inside a folder it uploads with -r (OpenSSH 9.2p1, recorded
+ * over a real sshd, as a user who may not read them): a file it may not read fails its upload
+ * (`target` is where it would have gone on the host), as does a link to a folder (not a regular
+ * file); a folder it may not list is made empty; the folder then fails as a whole, named as typed
+ * (its trailing `/` dropped) with the destination as typed. '' when everything was sent.
+ */
+export function scpUnreadableInFolder(
+  unread: ReadonlyArray<{ rel: string; kind: 'file' | 'folder' | 'folder-link' }>,
+  typed: string,
+  target: string,
+  dest: string,
+): string {
+  if (unread.length === 0) return '';
+  const from = withoutTrailingSlash(typed).replace(/\/$/, '') || typed;
+  const lines = [...unread]
+    .sort((a, b) => walkOrder(a.rel, b.rel))
+    .map(({ rel, kind }) => {
+      if (kind === 'folder') return `scp: local opendir "${from}/${rel}": Permission denied\n`;
+      const first = kind === 'file' ? `open local "${from}/${rel}": Permission denied` : `local "${from}/${rel}" is not a regular file`;
+      return `scp: ${first}\nscp: upload "${from}/${rel}" to "${target}/${rel}" failed\n`;
+    });
+  return `${lines.join('')}scp: failed to upload directory ${from} to ${dest}\n`;
+}

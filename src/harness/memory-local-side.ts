@@ -38,6 +38,8 @@ function memoryFiles(fs: IFileSystem, tool: 'scp' | 'rsync' | 'sftp', cwd: strin
   };
   const files = new Map<string, Uint8Array>();
   const dirs = new Set<string>();
+  // scp -r: links to folders met in a walk (scp names them; nothing is followed).
+  const linked = new Set<string>();
   let total = 0;
   const tooLarge = (op: string) => ({
     error: `${tool}: ${op}: too large for the shell world (at most ${MAX_LOCAL_BYTES} bytes of workspace files per command)`,
@@ -63,6 +65,7 @@ function memoryFiles(fs: IFileSystem, tool: 'scp' | 'rsync' | 'sftp', cwd: strin
           dirs.add(key);
           pending.push(key);
         } else if (st.isFile && !(await take(key))) return false;
+        else if (tool === 'scp' && st.isSymbolicLink && (await kind(key)) === 'dir') linked.add(key);
       }
     }
     return true;
@@ -112,7 +115,7 @@ function memoryFiles(fs: IFileSystem, tool: 'scp' | 'rsync' | 'sftp', cwd: strin
       if (!dirs.has(p) && !dirs.has(trim(p))) return null;
       const prefix = `${trim(p)}/`;
       const under = (keys: Iterable<string>) => [...keys].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
-      return { dirs: under(dirs), files: under(files.keys()) };
+      return { dirs: under(dirs), files: under(files.keys()), folderLinks: under(linked) };
     },
     writeTree: (within: string, rel: string, bytes: Uint8Array | null) => {
       writes.push({ path: rel, bytes, within });
@@ -346,6 +349,7 @@ export async function memoryLocalSide(
   }
   // -r into a workspace folder: the links already where each host folder would land, as the shim finds them.
   const links = new Set<string>();
+  const landings = new Set<string>();
   if (dest.host === null && req.recursive && dirs.has(dest.path)) {
     let seen = 0;
     for (const s of req.sources) {
@@ -360,6 +364,8 @@ export async function memoryLocalSide(
         const l = await fs.lstat(absolute(at)).catch(() => null);
         if (l?.isSymbolicLink) links.add(rel);
         else if (l?.isDirectory) for (const n of await fs.readdir(absolute(at)).catch(() => [])) pending.push(`${rel}/${n}`);
+        // A file where the host folder lands: scp fails each of its entries (the world names them).
+        else if (l && rel === top) landings.add(`${trim(dest.path).replace(/\/$/, '')}/${rel}`);
       }
       // Not looked at whole: refused here, before the world records a copy the writes might refuse.
       if (rel !== undefined)
@@ -376,7 +382,7 @@ export async function memoryLocalSide(
     // rsync's lines name workspace paths in full, after the folder it ran in.
     ...(tool === 'rsync' ? { cwd } : {}),
     linkUnder: (rel) => links.has(rel),
-    occupied: (path) => occupied && path === dest.path,
+    occupied: (path) => (occupied && path === dest.path) || landings.has(path),
     blocked: () => blocked,
   };
 }

@@ -37,9 +37,12 @@ import {
   scpDestination,
   scpGlobDestination,
   scpHostToHost,
+  scpFolderLinks,
+  scpFolderOntoFile,
   scpLocalDestination,
   scpSkipsSource,
   scpStatLocal,
+  scpUnreadableInFolder,
   withoutTrailingSlash,
 } from './copy-args.js';
 import { type HostFile, HostFs, SYSTEM_PREFIXES } from './host-fs.js';
@@ -89,9 +92,10 @@ export interface LocalSide {
   writable?(dir: string): boolean;
   /**
    * `scp -r`/`rsync -r` from a local folder: its sub-folders and regular files (paths relative to it),
-   * as the shim walked it (no link followed); null when it did not walk it.
+   * as the shim walked it (no link followed), and (scp) the files it could not read and folders it
+   * could not list (in dirs too), and its links to folders (not sent); null when it did not walk it.
    */
-  walk?(path: string): { dirs: string[]; files: string[] } | null;
+  walk?(path: string): { dirs: string[]; files: string[]; unreadable?: string[]; folderLinks?: string[] } | null;
   /**
    * `scp -r`/`rsync -r` into the workspace: a folder (`bytes` null) or file for the shim to make at
    * `rel` under the destination operand `dest`, which it makes first when missing; the shim refuses a
@@ -719,10 +723,13 @@ export class ShellWorld {
             continue;
           }
           if (local.occupied?.(req.dest.path)) {
-            errors += `${tool}: ${req.dest.path}: Not a directory\n`;
+            errors +=
+              tool === 'scp'
+                ? scpFolderOntoFile(await this.folderEntries(srcFs, src.path), src.path, req.dest.path)
+                : `${tool}: ${req.dest.path}: Not a directory\n`;
             continue;
           }
-          const tree = await this.hostTree(srcFs, src.path, local.skipHostLinks);
+          const tree = await this.hostTree(srcFs, src.path, local.skipHostLinks ? 'skip' : tool === 'scp' ? 'files' : 'follow');
           const size = tree?.files.reduce((n, f) => n + f.bytes.length, 0) ?? Number.POSITIVE_INFINITY;
           if (!tree || sent + size > MAX_WORKSPACE_REPLY) {
             errors += tooLarge(src.path);
@@ -732,6 +739,12 @@ export class ShellWorld {
           // Names as scp and rsync give them: relative to the destination operand, which the shim makes when missing.
           const root = folderTarget(tool, s.path, destDir);
           const at = (rel: string) => [root, rel].filter(Boolean).join('/');
+          // A file where the folder lands in the destination folder (the shim says so): scp's lines per entry.
+          const landing = `${withoutTrailingSlash(req.dest.path).replace(/\/$/, '')}/${root}`;
+          if (tool === 'scp' && root && local.occupied?.(landing)) {
+            errors += scpFolderOntoFile(await this.folderEntries(srcFs, src.path), src.path, landing);
+            continue;
+          }
           // A link where the copy lands is never written through (the shim refuses it too): nothing sent, nothing recorded.
           const through = [root, ...tree.dirs.map(at), ...tree.files.map((f) => at(f.rel))].find((p) =>
             p.split('/').some((_, i, parts) => p !== '' && local.linkUnder?.(parts.slice(0, i + 1).join('/'))),
@@ -747,6 +760,7 @@ export class ShellWorld {
             local.writeTree(req.dest.path, at(f.rel), f.bytes);
             record({ ip: src.ip, path: `${src.path.replace(/\/+$/, '')}/${f.rel}` }, `${dest}/${at(f.rel)}`, f.bytes);
           }
+          errors += scpFolderLinks(tree.refused, src.path, [dest.replace(/\/$/, ''), root].filter(Boolean).join('/'));
           continue;
         }
         // One file to a missing name ending in / (scp -r lets it through the shim, as a folder would make it).
@@ -842,6 +856,11 @@ export class ShellWorld {
         } catch (e) {
           errors += `${tool}: ${root}: ${(e as Error).message}\n`;
         }
+        const unread = [
+          ...(tree.unreadable ?? []).map((r) => ({ rel: r, kind: local.isDir(`${from}/${r}`) ? ('folder' as const) : ('file' as const) })),
+          ...(tree.folderLinks ?? []).map((r) => ({ rel: r, kind: 'folder-link' as const })),
+        ];
+        if (tool === 'scp') errors += scpUnreadableInFolder(unread, s.path, posix.normalize(root).replace(/\/$/, ''), req.dest.path);
         continue;
       }
       const bytes = local.read(s.path);
@@ -998,33 +1017,49 @@ export class ShellWorld {
     return plan.intoFolder;
   }
 
+  /** The entries of a host folder, sorted (as the hosts list them), and what scp makes of each. */
+  private async folderEntries(fs: Bash['fs'], dir: string): Promise<Array<{ name: string; kind: 'file' | 'folder' | 'folder-link' }>> {
+    const base = dir.replace(/\/+$/, '');
+    const entries: Array<{ name: string; kind: 'file' | 'folder' | 'folder-link' }> = [];
+    for (const name of (await fs.readdir(dir)).sort()) {
+      const link = (await fs.lstat(`${base}/${name}`).catch(() => null))?.isSymbolicLink ?? false;
+      const folder = (await pathKind(fs, `${base}/${name}`)) === 'folder';
+      entries.push({ name, kind: folder ? (link ? 'folder-link' : 'folder') : 'file' });
+    }
+    return entries;
+  }
+
   /**
    * A host folder's sub-folders and files (paths relative to it, parents first), or null past
-   * MAX_TREE_ENTRIES entries (a link loop included: links are followed, as scp -r does, unless
-   * `skipLinks`, as sftp's get -r).
+   * MAX_TREE_ENTRIES entries (a link loop included). Links are followed (rsync here, scp between
+   * hosts), passed over (`skip`: sftp's get -r), or followed to files only (`files`: scp -r into the
+   * workspace, whose download names a link to a folder as not a regular file: `refused`).
    */
   private async hostTree(
     fs: Bash['fs'],
     root: string,
-    skipLinks = false,
-  ): Promise<{ dirs: string[]; files: Array<{ rel: string; bytes: Uint8Array }> } | null> {
+    links: 'follow' | 'skip' | 'files' = 'follow',
+  ): Promise<{ dirs: string[]; files: Array<{ rel: string; bytes: Uint8Array }>; refused: string[] } | null> {
     const dirs: string[] = [];
     const files: Array<{ rel: string; bytes: Uint8Array }> = [];
+    const refused: string[] = [];
     const base = root.replace(/\/+$/, '');
     const pending = [''];
     for (let rel = pending.shift(); rel !== undefined; rel = pending.shift()) {
       for (const name of (await fs.readdir(rel ? `${base}/${rel}` : root)).sort()) {
         if (dirs.length + files.length >= MAX_TREE_ENTRIES) return null;
         const r = rel ? `${rel}/${name}` : name;
-        if (skipLinks && (await fs.lstat(`${base}/${r}`).catch(() => null))?.isSymbolicLink) continue;
+        const link = links !== 'follow' && (await fs.lstat(`${base}/${r}`).catch(() => null))?.isSymbolicLink;
+        if (link && links === 'skip') continue;
         const st = await fs.stat(`${base}/${r}`).catch(() => null);
-        if (st?.isDirectory) {
+        if (link && st?.isDirectory) refused.push(r);
+        else if (st?.isDirectory) {
           dirs.push(r);
           pending.push(r);
         } else if (st?.isFile) files.push({ rel: r, bytes: await fs.readFileBuffer(`${base}/${r}`) });
       }
     }
-    return { dirs, files };
+    return { dirs, files, refused };
   }
 }
 

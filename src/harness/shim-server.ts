@@ -50,8 +50,10 @@ const Request = z.strictObject({
   denied: z.array(z.string().max(4096)).max(1000).optional(),
   /** `scp` into the workspace: why the shim cannot write at the destination operand. */
   blocked: z.enum(BLOCKED_REASONS).optional(),
-  /** `scp` from the workspace: source operands there that the shim could not read. */
+  /** `scp` from the workspace: source operands there that the shim could not read, and in folders it walked (-r) files it could not read and folders it could not list. */
   unreadable: z.array(z.string().max(4096)).max(1000).optional(),
+  /** `scp -r` from the workspace: links to folders in the folders it walked (scp names them, sends nothing). */
+  folderLinks: z.array(z.string().max(4096)).max(1000).optional(),
   /** `sftp`: why each folder its `lmkdir` lines name could not be made before the batch ('' when it can). */
   mkdirs: z
     .record(z.string().max(4096), z.string().max(200))
@@ -89,7 +91,12 @@ function localSide(req: z.infer<typeof Request>, writes: NonNullable<ShimReply['
       if (!dirs.has(path) && !dirs.has(withoutTrailingSlash(path))) return null;
       const prefix = `${withoutTrailingSlash(path)}/`;
       const under = (keys: Iterable<string>) => [...keys].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
-      return { dirs: under(dirs), files: under(files.keys()) };
+      return {
+        dirs: under(dirs),
+        files: under(files.keys()),
+        unreadable: under(req.unreadable ?? []),
+        folderLinks: under(req.folderLinks ?? []),
+      };
     },
     linkUnder: (rel) => req.links?.includes(rel) ?? false,
     isLink: (path) => req.links?.includes(path) ?? false,

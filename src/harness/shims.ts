@@ -66,10 +66,13 @@ let files = {};
 let dirs = [];
 let links = [];
 let occupied = [];
-// Files in a walked folder the agent cannot read: named after the reply, as scp goes on past them.
+// rsync: files in a walked folder the agent cannot read, named after the reply.
 let unreadable = [];
-// scp: source operands there that the agent cannot read (the world names them, as scp does), and why the destination cannot be written.
+// scp: source operands there that the agent cannot read, and in walked folders the files it cannot
+// read and folders it cannot list (the world names them, as scp does), and why the destination cannot be written.
 const unread = [];
+// scp -r: links to folders in walked folders (scp names them as not regular files; nothing is followed).
+const folderLinks = [];
 let blocked;
 // The folder the shim ran in: sftp's lpwd, and where rsync's lines name workspace paths from.
 let cwd;
@@ -81,6 +84,15 @@ const readFile = (op, p, size) => {
   if (total > ${MAX_LOCAL_BYTES} || Object.keys(files).length >= ${MAX_LOCAL_DIRS}) tooLarge(op);
   try { files[p] = readFileSync(p).toString('base64'); return true; } catch { return false; }
 };
+// scp takes a file typed with a trailing / (f/) as that file (stat(2) says ENOTDIR).
+const fileWithSlash = (p) => {
+  if (!p.endsWith('/')) return false;
+  try { return !statSync(p.replace(/\/+$/, '') || p).isDirectory(); } catch { return false; }
+};
+const notRead = (op, p) => {
+  if (unread.length >= 1000) tooLarge(op);
+  unread.push(p);
+};
 // -r of a workspace folder: its sub-folders and regular files, keyed by the operand and the path
 // under it; a link (to a file or a folder) is never followed, as nothing outside it is the agent's to send.
 const walk = (op) => {
@@ -89,14 +101,19 @@ const walk = (op) => {
   while (pending.length) {
     const dir = pending.shift();
     let entries = [];
-    try { entries = readdirSync(dir, { withFileTypes: true }); } catch {}
+    try { entries = readdirSync(dir, { withFileTypes: true }); } catch { if (tool === 'scp' && dir !== root) notRead(op, dir); }
     for (const d of entries.sort((x, y) => (x.name < y.name ? -1 : 1))) {
       const p = dir + '/' + d.name;
       if (d.isDirectory()) {
         if (dirs.length >= ${MAX_LOCAL_DIRS}) tooLarge(op);
         dirs.push(p);
         pending.push(p);
-      } else if (d.isFile() && !readFile(op, p, lstatSync(p).size)) unreadable.push(p);
+      } else if (d.isFile() && !readFile(op, p, lstatSync(p).size)) {
+        if (tool === 'scp') notRead(op, p);
+        else unreadable.push(p);
+      } else if (tool === 'scp' && d.isSymbolicLink() && folderLinks.length < 1000) {
+        try { if (statSync(p).isDirectory()) folderLinks.push(p); } catch {}
+      }
     }
   }
 };
@@ -132,7 +149,7 @@ if (tool === 'scp' || tool === 'rsync') {
       return;
     }
     if (i === operands.length - 1 || !st.isFile()) return;
-    if (!readFile(op, op, st.size)) unread.push(op);
+    if (!readFile(op, op, st.size)) notRead(op, op);
   });
   // A workspace destination is checked before anything is sent, as scp opens it first: a copy the
   // shim could not write never reaches the world's record. Whether rsync makes a missing destination
@@ -142,7 +159,7 @@ if (tool === 'scp' || tool === 'rsync') {
     if (tool === 'scp') {
       ${scpLocalDestination.toString()}
       let state = 'missing';
-      try { state = statSync(dest).isDirectory() ? 'folder' : 'file'; } catch {}
+      try { state = statSync(dest).isDirectory() ? 'folder' : 'file'; } catch { if (fileWithSlash(dest)) state = 'file'; }
       const why = scpLocalDestination(dest, state, operands.length - 1, recursive);
       // One host glob may match several, which make the folder: the world, which matches it, answers.
       const glob = operands.length === 2 && !isLocal(operands[0]) && /[*?[]/.test(operands[0].slice(operands[0].lastIndexOf('/') + 1));
@@ -179,6 +196,8 @@ if (tool === 'scp' || tool === 'rsync') {
           try { l = lstatSync(base + '/' + rel); } catch { continue; }
           if (l.isSymbolicLink()) links.push(rel);
           else if (l.isDirectory()) try { for (const n of readdirSync(base + '/' + rel)) pending.push(rel + '/' + n); } catch {}
+          // A file where the host folder lands: scp fails each of its entries (the world names them).
+          else if (rel === top && occupied.length < 1000) occupied.push(dest.replace(/\/+$/, '') + '/' + rel);
         }
         // Not looked at whole: refused here, before the world records a copy the writes might refuse.
         if (pending.length) fail(tool + ': ' + dest + ': too many entries or links there for the shell world (at most ${MAX_LINK_CHECK_ENTRIES} entries, ${MAX_LOCAL_DIRS} links)');
@@ -186,7 +205,7 @@ if (tool === 'scp' || tool === 'rsync') {
     }
     // Something there that is not a folder (for rsync, x/ too): the world refuses a copy that needs a folder before recording it.
     const bare = tool === 'rsync' ? dest.replace(/\/+$/, '') || dest : dest;
-    if (!dirs.includes(dest)) { try { if (!statSync(bare).isDirectory()) occupied.push(dest); } catch {} }
+    if (!dirs.includes(dest)) { try { if (!statSync(bare).isDirectory()) occupied.push(dest); } catch { if (tool === 'scp' && fileWithSlash(dest)) occupied.push(dest); } }
   }
 }
 // sftp: the batch (stdin, or the -b file, read here with the agent's own rights) goes with the
@@ -326,6 +345,7 @@ const request = (stdin, extra) => new Promise((resolve) => {
     ...(Object.keys(listings).length ? { listings } : {}),
     ...(denied.length ? { denied } : {}),
     ...(unread.length ? { unreadable: unread } : {}),
+    ...(folderLinks.length ? { folderLinks } : {}),
     ...(blocked ? { blocked } : {}),
     ...(Object.keys(mkdirs).length ? { mkdirs } : {}),
     ...extra,
