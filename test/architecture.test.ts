@@ -242,7 +242,8 @@ function referenceProblems(file: string, text: string): string[] {
     const target = m[1]!;
     const name = target.split('/').pop()!;
     if (!target.includes('/') && !/^[A-Z][A-Z0-9_-]*\.md$/.test(name)) continue;
-    if (!target.includes('/') && AGENT_WORKSPACE_FILES.has(name)) continue;
+    // The agent's own files, bare or under its workspace (`./AGENTS.md`, `/workspace/AGENTS.md`): the repository holds none.
+    if (AGENT_WORKSPACE_FILES.has(name)) continue;
     if (target.startsWith('/') && target.split('/').length === 2) continue; // a URL path such as /README.md
     check(target, m[2]);
   }

@@ -507,7 +507,7 @@ test('in memory (a replay): rsync names workspace paths in full; a file in the w
 test("shell world: rsync into a workspace folder the agent may not write: rsync's mkstemp and mkdir lines, nothing sent or recorded", async () => {
   const world = await ShellWorld.create(instance.world);
   const w = ex.weightsFilename;
-  const ws = { ...memoryWorkspace('/work'), blocked: () => 'Permission denied' as const };
+  const ws = { ...memoryWorkspace('/ws'), blocked: () => 'Permission denied' as const };
   ws.dirs.add('ro').add('./ro');
   await world.exec(ex.sourceIp, 'mkdir /data/sub');
   const names = (await world.exec(ex.sourceIp, 'ls /data')).stdout.trim().split('\n');
@@ -525,18 +525,18 @@ test("shell world: rsync into a workspace folder the agent may not write: rsync'
   for (const dest of ['ro/', './ro']) {
     const r = await run(`${OLD}:/data/${w}`, dest);
     assert.equal(r.exitCode, 23);
-    assert.match(r.stderr, new RegExp(`^${temp('/work/ro', w)}${end}$`));
+    assert.match(r.stderr, new RegExp(`^${temp('/ws/ro', w)}${end}$`));
   }
-  assert.match((await run(`${OLD}:/data/${w}`, 'ro/new')).stderr, new RegExp(`^${temp('/work/ro', 'new')}${end}$`));
-  assert.match((await run('-a', `${OLD}:/data`, 'ro/')).stderr, new RegExp(`^${mkdir('/work/ro/data')}${end}$`));
+  assert.match((await run(`${OLD}:/data/${w}`, 'ro/new')).stderr, new RegExp(`^${temp('/ws/ro', 'new')}${end}$`));
+  assert.match((await run('-a', `${OLD}:/data`, 'ro/')).stderr, new RegExp(`^${mkdir('/ws/ro/data')}${end}$`));
   // A folder's contents: each entry at its top, in rsync's order; what is in a folder is passed over.
-  const each = names.map((n) => (n === 'sub' ? mkdir(`/work/ro/${n}`) : temp('/work/ro', n))).join('');
+  const each = names.map((n) => (n === 'sub' ? mkdir(`/ws/ro/${n}`) : temp('/ws/ro', n))).join('');
   assert.match((await run('-a', `${OLD}:/data/`, 'ro/')).stderr, new RegExp(`^${each}${end}$`));
   const made = await run('-a', `${OLD}:/data/`, 'ro/new');
   assert.deepEqual(
     [made.stderr, made.exitCode],
     [
-      'rsync: [Receiver] mkdir "/work/ro/new" failed: Permission denied (13)\n' +
+      'rsync: [Receiver] mkdir "/ws/ro/new" failed: Permission denied (13)\n' +
         'rsync error: error in file IO (code 11) at main.c(800) [Receiver=3.2.7]\n',
       11,
     ],
