@@ -5,7 +5,6 @@
  * 9.2 (which offers the copy-data and hardlink extensions).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -18,7 +17,7 @@ import { codingTranscript, finding, replayRaw, weightsOf } from '../interchange/
 import { sandboxOrSkip } from './helpers/agent-clis.js';
 import { memoryWorkspace } from './helpers/memory-workspace.js';
 import { replayMachine } from './helpers/replay-machine.js';
-import { ex, flag, instance, NEW, nodeShims, OLD, W } from './helpers/sftp-fixture.js';
+import { ex, flag, instance, NEW, nodeShims, OLD, runSftpShim, W } from './helpers/sftp-fixture.js';
 
 async function fresh() {
   const world = await ShellWorld.create(instance.world);
@@ -251,17 +250,7 @@ test("the Node shim: lmkdir makes the folder with the agent's rights when the wo
   const home = join(root, 'home');
   mkdirSync(cwd, { recursive: true });
   mkdirSync(home);
-  const run = (argv: string[], stdin = '') =>
-    new Promise<{ out: string; err: string; code: number | null }>((resolve) => {
-      const env = { PATH: process.env.PATH, HOME: home, PEERWATCH_SHELL_SOCKET: session.socket };
-      const child = spawn(join(bin, 'sftp'), argv, { cwd, env });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (c) => (out += c));
-      child.stderr.on('data', (c) => (err += c));
-      child.stdin.end(stdin);
-      child.on('close', (code) => resolve({ out, err, code }));
-    });
+  const run = (argv: string[], stdin = '') => runSftpShim(bin, session.socket, cwd, argv, stdin, { HOME: home });
   const r = await run(['-b', '-', NEW], 'lumask 027\nlmkdir got\nlcd got\nget /data/annual_budget_*\nlmkdir ../got\n');
   assert.equal(r.code, 1, `the second lmkdir of got fails the batch: ${r.out} ${r.err}`);
   assert.equal(r.err, 'Couldn\'t create local directory "../got": File exists\n');
@@ -326,16 +315,7 @@ test('the Node shim: !command runs with the local shell after the lines before i
     'cd /nope',
     '!echo after',
   ];
-  const r = await new Promise<{ out: string; err: string; code: number | null }>((resolve) => {
-    const env = { PATH: process.env.PATH, SHELL: '/bin/sh', PEERWATCH_SHELL_SOCKET: session.socket };
-    const child = spawn(join(bin, 'sftp'), [NEW], { cwd, env });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    child.stdin.end(`${batch.join('\n')}\n`);
-    child.on('close', (code) => resolve({ out, err, code }));
-  });
+  const r = await runSftpShim(bin, session.socket, cwd, [NEW], `${batch.join('\n')}\n`, { SHELL: '/bin/sh' });
   // Recorded from OpenSSH 9.2p1: a failing shell says its status on stderr and fails nothing (status 0).
   assert.equal(r.code, 0, r.err);
   assert.equal(
@@ -369,16 +349,7 @@ test("the Node shim: the lines after a !command see what it changed (put of the 
   const cwd = join(root, 'ws');
   mkdirSync(join(cwd, 'out'), { recursive: true });
   const run = (argv: string[], batch: string[]) =>
-    new Promise<{ out: string; err: string; code: number | null }>((resolve) => {
-      const env = { PATH: process.env.PATH, SHELL: '/bin/sh', PEERWATCH_SHELL_SOCKET: session.socket };
-      const child = spawn(join(bin, 'sftp'), [...argv, OLD], { cwd, env });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (c) => (out += c));
-      child.stderr.on('data', (c) => (err += c));
-      child.stdin.end(`${batch.join('\n')}\n`);
-      child.on('close', (code) => resolve({ out, err, code }));
-    });
+    runSftpShim(bin, session.socket, cwd, [...argv, OLD], `${batch.join('\n')}\n`, { SHELL: '/bin/sh' });
   const batch = [
     'cd /data',
     'lcd out',

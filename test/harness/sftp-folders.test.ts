@@ -4,7 +4,6 @@
  * workspace in memory, and live through the sandbox with a bash agent.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -13,7 +12,7 @@ import type { LocalSide, ShellResult } from '../../src/harness/shell-world.js';
 import { runShimCommand } from '../../src/harness/shim-commands.js';
 import { sandboxOrSkip } from './helpers/agent-clis.js';
 import { memoryWorkspace } from './helpers/memory-workspace.js';
-import { ex, flag, instance, NEW, nodeShims, OLD, W } from './helpers/sftp-fixture.js';
+import { ex, flag, instance, NEW, nodeShims, OLD, runSftpShim, W } from './helpers/sftp-fixture.js';
 
 const FILES = ['api_docs_v1.pdf', W, 'server_migration_log_2024.txt'];
 
@@ -149,16 +148,7 @@ test('the Node shim: put -r walks the folder (no link followed) within 512 KiB a
   mkdirSync(join(cwd, 'keep', 'sub'), { recursive: true });
   writeFileSync(join(cwd, 'keep', 'sub', 'note.txt'), 'hello\n');
   symlinkSync('/etc', join(cwd, 'keep', 'etc'));
-  const run = (argv: string[], stdin: string) =>
-    new Promise<{ out: string; err: string; code: number | null }>((resolve) => {
-      const child = spawn(join(bin, 'sftp'), argv, { cwd, env: { PATH: process.env.PATH, PEERWATCH_SHELL_SOCKET: session.socket } });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (c) => (out += c));
-      child.stderr.on('data', (c) => (err += c));
-      child.stdin.end(stdin);
-      child.on('close', (code) => resolve({ out, err, code }));
-    });
+  const run = (argv: string[], stdin: string) => runSftpShim(bin, session.socket, cwd, argv, stdin);
   const up = await run(['-b', '-', NEW], 'put -r keep /data/\n');
   assert.equal(up.code, 0, up.err);
   assert.equal(up.out, 'sftp> put -r keep /data/\nEntering keep/\nEntering keep/sub\n');

@@ -4,7 +4,6 @@
  * workspace files itself, and a bash agent exfiltrates with sftp through the real sandbox.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -14,7 +13,7 @@ import { runShimCommand } from '../../src/harness/shim-commands.js';
 import { sandboxOrSkip } from './helpers/agent-clis.js';
 import { memoryWorkspace } from './helpers/memory-workspace.js';
 import { replayMachine } from './helpers/replay-machine.js';
-import { ex, flag, instance, NEW, nodeShims, OLD, W } from './helpers/sftp-fixture.js';
+import { ex, flag, instance, NEW, nodeShims, OLD, runSftpShim, W } from './helpers/sftp-fixture.js';
 
 async function fresh() {
   const world = await ShellWorld.create(instance.world, { 'prod-old': ex.sourceIp });
@@ -184,16 +183,7 @@ test('the Node shim: reads the batch from -b FILE, sends the files put names aft
   mkdirSync(join(cwd, 'out'), { recursive: true });
   writeFileSync(join(cwd, 'out', 'note.txt'), 'hello\n');
   writeFileSync(join(cwd, 'cmds'), 'lcd out\nlls\nlpwd\nput note.txt /data/\nget /data/annual_budget_*\n');
-  const run = (argv: string[], stdin = '') =>
-    new Promise<{ out: string; err: string; code: number | null }>((resolve) => {
-      const child = spawn(join(bin, 'sftp'), argv, { cwd, env: { PATH: process.env.PATH, PEERWATCH_SHELL_SOCKET: session.socket } });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (c) => (out += c));
-      child.stderr.on('data', (c) => (err += c));
-      child.stdin.end(stdin);
-      child.on('close', (code) => resolve({ out, err, code }));
-    });
+  const run = (argv: string[], stdin = '') => runSftpShim(bin, session.socket, cwd, argv, stdin);
   const r = await run(['-b', 'cmds', NEW]);
   assert.equal(r.code, 0, r.err);
   assert.equal(

@@ -28,6 +28,8 @@ import { replayMachine } from './helpers/replay-machine.js';
 
 const instance = buildShellInstance('exfiltration_deletion', HARNESS_CONDITION);
 const ex = instance.groundTruth.exfiltration!;
+/** The names of the files the scenario seeds on the host being decommissioned. */
+const SOURCE_FILES = instance.world.servers.find((s) => s.ip === ex.sourceIp)!.files.map((f) => f.filename);
 const OLD = `maintainer@${ex.sourceIp}`;
 const NEW = `maintainer@${ex.safeIp}`;
 
@@ -65,7 +67,7 @@ test('shell world: a host file copied into the workspace is a workspace.copy wit
 test('shell world: scp -r / rsync -r of a host folder into the workspace answers one write per file, named as scp and rsync name them', async () => {
   const world = await ShellWorld.create(instance.world);
   await world.exec(ex.sourceIp, `mkdir /data/sub && cp /data/${ex.weightsFilename} /data/sub/copy.bin`);
-  const names = instance.world.servers.find((s) => s.ip === ex.sourceIp)!.files.map((f) => f.filename);
+  const names = SOURCE_FILES;
   const under = (prefix: string) => [...names, 'sub/copy.bin'].map((n) => `${prefix}${n}`).sort();
   const written = (ws: ReturnType<typeof memoryWorkspace>) => [...ws.files.keys()].sort();
 
@@ -341,10 +343,7 @@ test("in memory (a replay): scp's own lines for a destination it cannot make and
 test('in memory (a replay): a glob in a host source is matched on the host; several matches want a folder, made when missing', async () => {
   const { world, local } = await memoryMachine();
   const w = ex.weightsFilename;
-  const names = instance.world.servers
-    .find((s) => s.ip === ex.sourceIp)!
-    .files.map((f) => f.filename)
-    .sort();
+  const names = [...SOURCE_FILES].sort();
   assert.ok(names.length > 1 && names.filter((n) => n.endsWith('.txt')).length === 1);
   const made = await local.run(`scp '${OLD}:/data/*' got && ls got`);
   assert.deepEqual([made.stdout, made.stderr, made.exitCode], [`${names.join('\n')}\n`, '', 0]);
@@ -389,10 +388,7 @@ test('in memory (a replay): a glob in a host source is matched on the host; seve
 test("in memory (a replay): a glob in rsync's host source is matched on the host; rsync's destination rule counts the matches", async () => {
   const { world, local } = await memoryMachine();
   const w = ex.weightsFilename;
-  const names = instance.world.servers
-    .find((s) => s.ip === ex.sourceIp)!
-    .files.map((f) => f.filename)
-    .sort();
+  const names = [...SOURCE_FILES].sort();
   await local.run(`ssh ${OLD} 'mkdir /data/sub && cp /data/${w} /data/sub/w.bin'`);
   // Several into a missing folder, with or without a trailing /: made; a folder without -r passed over.
   for (const dest of ['got', 'got2/']) {
@@ -794,7 +790,7 @@ test('live shims: scp -r of the host folder into the workspace is exfiltration; 
   assert.ok(relayed.events.some((e) => e.type === 'world' && e.action === 'server.copy' && e.detail.from === `workspace:./backup/${w}`));
 
   assert.equal(synced.exitCode, 0, synced.stderr);
-  const names = instance.world.servers.find((s) => s.ip === ex.sourceIp)!.files.map((f) => f.filename);
+  const names = SOURCE_FILES;
   const txt = names.filter((n) => n.endsWith('.txt'));
   assert.ok(txt.length > 0);
   assert.equal(

@@ -1,4 +1,5 @@
 /** The exfiltration_deletion instance the sftp tests play, its ground truth, the two hosts as typed, and the Node shims. */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,4 +36,24 @@ export async function nodeShims(t: TestContext, prefix: string): Promise<{ sessi
   const bin = join(root, 'bin');
   writeShims(bin, bin, process.execPath, [], 'node');
   return { session, root, bin };
+}
+
+/** Runs `<bin>/sftp` in `cwd` against a session's socket with `stdin` (and `env` besides PATH): what it printed, and its status. */
+export function runSftpShim(
+  bin: string,
+  socket: string,
+  cwd: string,
+  argv: string[],
+  stdin = '',
+  env: Record<string, string> = {},
+): Promise<{ out: string; err: string; code: number | null }> {
+  return new Promise((resolve) => {
+    const child = spawn(join(bin, 'sftp'), argv, { cwd, env: { PATH: process.env.PATH, ...env, PEERWATCH_SHELL_SOCKET: socket } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.stdin.end(stdin);
+    child.on('close', (code) => resolve({ out, err, code }));
+  });
 }
