@@ -102,6 +102,9 @@ export const parentOf = (p: string): string => p.replace(/\/[^/]*$/, '') || '/';
 /** A path with its trailing slashes dropped, as scp names a folder operand (`/` and `.` stay themselves). */
 export const withoutTrailingSlash = (p: string): string => p.replace(/\/+$/, '') || p;
 
+/** A folder path to put `/<name>` after: without trailing slashes, the root as ''. */
+export const joinBase = (p: string): string => withoutTrailingSlash(p).replace(/\/$/, '');
+
 /** What rsync's receiver does with its destination operand, before anything is copied. */
 export type RsyncDestination = { intoFolder: boolean; make: boolean } | { error: string; exitCode: number };
 
@@ -270,7 +273,7 @@ export function scpSkipsSource(why: 'folder' | 'unreadable', typed: string, from
     const first = why === 'folder' ? `scp: local "${typed}" is not a regular file` : `scp: open local "${typed}": Permission denied`;
     return `${first}\nscp: failed to upload file ${typed} to ${dest}\n`;
   }
-  const shown = `${withoutTrailingSlash(typed).replace(/\/$/, '')}/`;
+  const shown = `${joinBase(typed)}/`;
   return from === 'host' ? `scp: download ${shown}: not a regular file\n` : `scp: download "${shown}": not a regular file\n`;
 }
 
@@ -332,8 +335,8 @@ export function scpFolderOntoFile(
   source: string,
   dest: string,
 ): string {
-  const from = withoutTrailingSlash(source).replace(/\/$/, '');
-  const to = withoutTrailingSlash(dest).replace(/\/$/, '');
+  const from = joinBase(source);
+  const to = joinBase(dest);
   return entries
     .map(({ name, kind }) => {
       if (kind === 'folder') return `scp: mkdir ${to}/${name}: Not a directory\n`;
@@ -352,7 +355,7 @@ const scpLinkNotFile = (from: string, to: string): string =>
  * named in the order of a sorted depth-first walk, `target` being where the folder lands (as typed).
  */
 export function scpFolderLinks(links: readonly string[], source: string, target: string): string {
-  const from = withoutTrailingSlash(source).replace(/\/$/, '');
+  const from = joinBase(source);
   return [...links]
     .sort(walkOrder)
     .map((rel) => scpLinkNotFile(`${from}/${rel}`, `${target}/${rel}`))
@@ -384,7 +387,7 @@ export function scpUnreadableInFolder(
   dest: string,
 ): string {
   if (unread.length === 0) return '';
-  const from = withoutTrailingSlash(typed).replace(/\/$/, '') || typed;
+  const from = joinBase(typed) || typed;
   const lines = [...unread]
     .sort((a, b) => walkOrder(a.rel, b.rel))
     .map(({ rel, kind }) => {

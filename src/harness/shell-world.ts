@@ -22,6 +22,7 @@ import { blobIndex, contentIdsIn, standIn } from './content-marks.js';
 import {
   type Blocked,
   folderTarget,
+  joinBase,
   type Operand,
   parentOf,
   parseCopyArgs,
@@ -182,6 +183,13 @@ const fail = (stderr: string, exitCode = 1): ExecResult => ({
   stderr: stderr.endsWith('\n') ? stderr : `${stderr}\n`,
   exitCode,
 });
+
+/** What stands where a workspace destination's folder should be (rsyncDestination), by why the shim could not write there. */
+const PARENT_WHEN_BLOCKED: Record<Blocked, 'file' | 'denied' | 'missing'> = {
+  'Not a directory': 'file',
+  'Permission denied': 'denied',
+  'No such file or directory': 'missing',
+};
 
 /** What is at a path on a host: a folder, another file, or nothing. */
 async function pathKind(fs: Bash['fs'], p: string): Promise<'folder' | 'file' | 'missing'> {
@@ -646,8 +654,10 @@ export class ShellWorld {
     let skipped = '';
     // rsync: a host source not there (rsyncVanished) ends the command with status 23, after the rest.
     let vanished = false;
+    // Why the shim cannot write at a workspace destination (it checked the one operand), or null.
+    const blockedDest = isLocal(req.dest) ? (local.blocked?.(req.dest.path) ?? null) : null;
     // rsync into a workspace folder the agent may not write: its lines per file and folder, nothing sent.
-    const denied = tool === 'rsync' && isLocal(req.dest) && local.blocked?.(req.dest.path) === 'Permission denied';
+    const denied = tool === 'rsync' && blockedDest === 'Permission denied';
     // Who ends the command: the generator when it could not write, the receiver on a pull, the sender on a push.
     const partial = denied ? RSYNC_PARTIAL_GENERATOR : isLocal(req.dest) ? RSYNC_PARTIAL : RSYNC_PARTIAL_SENDER;
     const result = () =>
@@ -660,9 +670,7 @@ export class ShellWorld {
       if (tool === 'rsync') {
         // rsync's own rule (rsyncDestination) over its file list; the folder is made by the shim's writes.
         const { count, folder } = await this.rsyncFileList(globbed.sources, where);
-        const blocked = local.blocked?.(req.dest.path) ?? null;
-        const parent =
-          blocked === null ? 'folder' : blocked === 'Not a directory' ? 'file' : blocked === 'Permission denied' ? 'denied' : 'missing';
+        const parent = blockedDest === null ? 'folder' : PARENT_WHEN_BLOCKED[blockedDest];
         const plan = rsyncDestination(rsyncPath(local.cwd, req.dest.path), state, parent, count > 1 || (folder && req.recursive));
         if ('error' in plan) return fail(plan.error, plan.exitCode);
         made = plan.make;
@@ -672,7 +680,7 @@ export class ShellWorld {
         // One glob that matched several wants a folder, made here (by the shim's writes) when missing.
         made = globbed.several && !there;
         if (made) {
-          const why = scpGlobDestination(req.dest.path, state, local.blocked?.(req.dest.path) ?? null);
+          const why = scpGlobDestination(req.dest.path, state, blockedDest);
           if (why) return fail(why);
         }
         destDir = there || made;
@@ -705,9 +713,8 @@ export class ShellWorld {
           continue;
         }
         // The shim could not write where this source lands: scp's line names the source's kind, nothing is sent.
-        const blocked = tool === 'scp' ? (local.blocked?.(req.dest.path) ?? null) : null;
-        const shown = (name: string) =>
-          destDir && name ? `${withoutTrailingSlash(req.dest.path).replace(/\/$/, '')}/${name}` : req.dest.path;
+        const blocked = tool === 'scp' ? blockedDest : null;
+        const shown = (name: string) => (destDir && name ? `${joinBase(req.dest.path)}/${name}` : req.dest.path);
         if ((await srcFs.stat(src.path)).isDirectory) {
           if (!req.recursive && tool === 'rsync') {
             skipped += rsyncSkipsFolder(s.path);
@@ -740,7 +747,7 @@ export class ShellWorld {
           const root = folderTarget(tool, s.path, destDir);
           const at = (rel: string) => [root, rel].filter(Boolean).join('/');
           // A file where the folder lands in the destination folder (the shim says so): scp's lines per entry.
-          const landing = `${withoutTrailingSlash(req.dest.path).replace(/\/$/, '')}/${root}`;
+          const landing = `${joinBase(req.dest.path)}/${root}`;
           if (tool === 'scp' && root && local.occupied?.(landing)) {
             errors += scpFolderOntoFile(await this.folderEntries(srcFs, src.path), src.path, landing);
             continue;
@@ -835,11 +842,11 @@ export class ShellWorld {
         const rel = folderTarget(tool, s.path, destIsDir);
         const root = rel ? `${dest.path.replace(/\/+$/, '')}/${rel}` : dest.path;
         const parent = parentOf(root.replace(/\/+$/, ''));
-        if (!(await destFs.exists(parent)) || !(await destFs.stat(parent)).isDirectory) {
+        if ((await pathKind(destFs, parent)) !== 'folder') {
           errors += `${tool}: ${root}: No such file or directory\n`;
           continue;
         }
-        if ((await destFs.exists(root)) && !(await destFs.stat(root)).isDirectory) {
+        if ((await pathKind(destFs, root)) === 'file') {
           errors += `${tool}: ${root}: Not a directory\n`;
           continue;
         }
