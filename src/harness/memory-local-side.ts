@@ -17,6 +17,7 @@ import {
   withoutTrailingSlash as trim,
 } from './copy-args.js';
 import { sftpArgs, sftpDownloadLine, sftpLine, sftpLocalGlob, sftpLocalPath } from './sftp-batch.js';
+import { localKey } from './sftp-session.js';
 import { MAX_LINK_CHECK_ENTRIES, MAX_LOCAL_BYTES, MAX_LOCAL_DIRS } from './shims.js';
 import type { LocalSide } from './shell-world.js';
 
@@ -216,7 +217,6 @@ export async function memorySftpSide(
   // lmkdir: why each folder could not be made before the batch ('' when it can), and those the batch makes.
   const mkdirs = new Map<string, string>();
   const made = new Set<string>();
-  const key = (p: string) => posix.normalize(p).replace(/(.)\/+$/, '$1');
   let lcwd = '';
   // sftp host:file [local] is the get of that file (a folder without local starts the batch there).
   const download = sftpDownloadLine(args.destination, args.localName);
@@ -229,12 +229,12 @@ export async function memorySftpSide(
       if ((await m.kind(p)) === 'dir') {
         m.dirs.add(p);
         lcwd = p;
-      } else if (made.has(key(p))) lcwd = p;
+      } else if (made.has(localKey(p))) lcwd = p;
     } else if (l.name === 'lmkdir' && x !== undefined) {
       const p = sftpLocalPath(lcwd, x);
       const why = await mkdirWhy(m.kind, p);
       if (!mkdirs.has(p)) mkdirs.set(p, why);
-      if (!why || (why === 'No such file or directory' && made.has(key(posix.dirname(p))))) made.add(key(p));
+      if (!why || (why === 'No such file or directory' && made.has(localKey(posix.dirname(p))))) made.add(localKey(p));
     } else if (['put', 'mput', 'reput'].includes(l.name) && x !== undefined) {
       // A glob in the last part: the folder listed, and each match taken, as the shim expands it.
       let matches: string[] | null = [x];
@@ -258,7 +258,7 @@ export async function memorySftpSide(
       if (p !== null && (await m.kind(p)) === 'dir') m.dirs.add(p);
       if ((/[rR]/.test(l.flags) || args.recursive) && x !== undefined) {
         // Normalized, as the world names what it looks up (./out/ and out are one folder).
-        const top = posix.normalize(p ?? (/[*?[]/.test(x) ? lcwd || '.' : sftpLocalPath(lcwd, posix.basename(x)))).replace(/(.)\/+$/, '$1');
+        const top = localKey(p ?? (/[*?[]/.test(x) ? lcwd || '.' : sftpLocalPath(lcwd, posix.basename(x))));
         if (['file', 'other'].includes(await m.kind(top))) occupied.add(top);
         const found = await linksUnder(fs, m.absolute, top);
         if (!found)

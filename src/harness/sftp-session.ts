@@ -16,7 +16,7 @@ import { MAX_LINK_CHECK_ENTRIES } from './shims.js';
 
 const HOME = `/home/${USER}`;
 /** A local path as one folder is named whatever way it was typed (`./out/` and `out`). */
-const localKey = (p: string) => posix.normalize(p).replace(/(.)\/+$/, '$1');
+export const localKey = (p: string): string => posix.normalize(p).replace(/(.)\/+$/, '$1');
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const GLOB = /[*?[]/;
 
@@ -480,7 +480,7 @@ class SftpSession {
       ...local,
       isDir: (p) => p !== target && local.isDir(p),
       linkUnder: (rel) => local.isLink?.(posix.join(target, rel)) ?? false,
-      occupied: (p) => p === target && (local.occupied?.(posix.normalize(target).replace(/(.)\/+$/, '$1')) ?? false),
+      occupied: (p) => p === target && (local.occupied?.(localKey(target)) ?? false),
       skipHostLinks: true,
     };
     const into = this.scpLocal(target);
